@@ -1,0 +1,112 @@
+/*
+ * The configuration file of DESIGN.md section 5, parsed and validated in one
+ * place.  The parent, the front end (a fork of the parent) and the signer
+ * (which re-reads the file after exec) all use this parser, so they can
+ * never disagree about what the file says.  Parsing never opens the files
+ * the configuration names: reading secrets is the signer's job alone.
+ */
+#ifndef GUISE_CONFIG_H
+#define GUISE_CONFIG_H
+
+#include <stddef.h>
+
+#define CONFIG_TTL_MAX		600	/* link_ttl and code_ttl cap, seconds */
+#define CONFIG_TOKEN_TTL_MAX	86400	/* token_ttl cap, seconds */
+#define CONFIG_ID_MAX		128	/* client_id, kid */
+
+enum jwt_alg {
+	ALG_NONE = 0,
+	ALG_RS256,
+	ALG_ES256,
+	ALG_HS256		/* id_tokens of a legacy client only */
+};
+
+/* grant_types, as a bit set */
+#define GRANT_CLIENT_CREDENTIALS	0x01
+#define GRANT_AUTHORIZATION_CODE	0x02
+#define GRANT_IMPLICIT			0x04
+
+struct strlist {
+	char		**v;
+	size_t		  n;
+};
+
+struct listen_config {
+	char		*address;	/* numeric IPv4 or IPv6 address */
+	int		 port;
+	char		*tls_cert;	/* NULL: plain http, loopback only */
+	char		*tls_key;
+};
+
+struct key_config {
+	char		*kid;
+	enum jwt_alg	 alg;		/* ALG_RS256 or ALG_ES256 */
+	char		*file;		/* absolute after resolution */
+};
+
+struct client_config {
+	char		*client_id;
+	char		*name;
+	char		*app_type;	/* non_interactive, regular_web, spa, native */
+	struct strlist	 callbacks;
+	unsigned int	 grant_types;	/* GRANT_* */
+	struct strlist	 scopes;
+	int		 allow_impersonation;
+	enum jwt_alg	 id_token_alg;	/* default ALG_RS256 */
+};
+
+struct match_config {
+	struct strlist	 roles;
+	struct strlist	 users;
+};
+
+struct config {
+	char			*path;		/* the file as given */
+	char			*dir;		/* its folder, for relative paths */
+
+	char			*issuer;	/* with its trailing slash */
+	struct listen_config	*listen;
+	size_t			 nlisten;
+	char			*user;		/* NULL when not set */
+	char			*users_file;
+	char			*audit_path;
+
+	struct key_config	*keys;
+	size_t			 nkeys;
+	char			*active_kid;
+	char			*secrets_file;
+	char			*audit_key_file;
+
+	struct client_config	*clients;
+	size_t			 nclients;
+
+	int			 link_ttl;
+	int			 code_ttl;
+	int			 token_ttl;
+	int			 require_reason;
+	struct match_config	 impersonators;
+	struct match_config	 protected;
+};
+
+/*
+ * Parse and validate FILE.  On error return NULL and write into err (of
+ * errlen bytes) one line naming the file, the key and the problem, such as
+ * "guise.json: clients[1].grant_types[0]: unknown grant type \"password\"".
+ */
+struct config	*config_load(const char *file, char *err, size_t errlen);
+
+/* The same from a buffer; name is used in messages, dir resolves paths. */
+struct config	*config_parse(const char *buf, size_t len, const char *name,
+		    const char *dir, char *err, size_t errlen);
+
+void		 config_free(struct config *);
+
+const struct client_config	*config_client(const struct config *,
+				    const char *client_id);
+const struct key_config		*config_key(const struct config *,
+				    const char *kid);
+
+const char	*alg_name(enum jwt_alg);
+int		 strlist_has(const struct strlist *, const char *);
+
+#endif

@@ -1,0 +1,68 @@
+/*
+ * The front end: a fork of the parent that never reads a secret.  In
+ * order: bind the listeners (and read the TLS certificates), drop
+ * privileges, learn the public keys from the signer, then serve.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "frontend.h"
+#include "http.h"
+#include "jwks.h"
+#include "log.h"
+#include "privdrop.h"
+#include "signer_client.h"
+
+struct frontend	*fe;
+
+static void
+stop(evutil_socket_t sig, short what, void *arg)
+{
+	(void)what;
+	log_info("stopping on signal %d", (int)sig);
+	event_base_loopbreak(arg);
+}
+
+void
+frontend_main(const struct config *conf, int signer_fd)
+{
+	static struct frontend	 state;
+	struct event		*ev_term, *ev_int;
+	char			 aud[1024];
+
+	log_procname("frontend");
+	fe = &state;
+	fe->conf = conf;
+	snprintf(aud, sizeof(aud), "%sapi/v2/", conf->issuer);
+	if ((fe->api_audience = strdup(aud)) == NULL)
+		fatal("strdup");
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+
+	if ((fe->base = event_base_new()) == NULL)
+		fatalx("event_base_new");
+	if (http_listen(fe->base, conf) == -1)
+		fatalx("cannot start the listeners");
+	if (privdrop(conf->user) == -1)
+		fatalx("cannot drop privileges");
+
+	if ((fe->jwks = signer_hello(signer_fd)) == NULL ||
+	    jwks_load(fe->jwks) == -1)
+		fatalx("no usable keys from the signer");
+	if ((fe->discovery = wellknown_build_discovery()) == NULL)
+		fatalx("cannot build the discovery document");
+	signer_client_init(fe->base, signer_fd);
+
+	ev_term = evsignal_new(fe->base, SIGTERM, stop, fe->base);
+	ev_int = evsignal_new(fe->base, SIGINT, stop, fe->base);
+	if (ev_term == NULL || ev_int == NULL || evsignal_add(ev_term, NULL) ||
+	    evsignal_add(ev_int, NULL))
+		fatalx("cannot handle signals");
+	log_info("ready");
+	event_base_dispatch(fe->base);
+	exit(0);
+}

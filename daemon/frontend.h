@@ -1,0 +1,23 @@
+/* The front end: unprivileged, libevent HTTP(S), no secrets. */
+#ifndef GUISE_FRONTEND_H
+#define GUISE_FRONTEND_H
+
+#include "config.h"
+
+struct event_base;
+
+struct frontend {
+	const struct config	*conf;
+	struct event_base	*base;
+	char			*api_audience;		/* {issuer}api/v2/ */
+	char			*jwks;			/* as the signer sent it */
+	char			*discovery;		/* openid-configuration */
+};
+
+extern struct frontend	*fe;
+
+/* Run the front end until it is told to stop; never returns. */
+void	frontend_main(const struct config *, int signer_fd)
+	    __attribute__((noreturn));
+
+#endif

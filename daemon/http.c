@@ -1,0 +1,143 @@
+/*
+ * One evhttp per listener (each may have its own certificate), all sharing
+ * one routing table.  evhttp's defaults are unlimited sizes, no timeouts
+ * and every method: every limit is set here, before anything is served.
+ */
+#include <arpa/inet.h>
+
+#include <string.h>
+
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include "http.h"
+#include "log.h"
+#include "params.h"
+#include "reply.h"
+
+struct route {
+	const char	*path;
+	int		 methods;
+	void		(*handler)(struct evhttp_request *);
+};
+
+#define GET	(EVHTTP_REQ_GET | EVHTTP_REQ_HEAD)
+#define POST	EVHTTP_REQ_POST
+
+static const struct route routes[] = {
+	{ "/.well-known/openid-configuration",	GET,	wellknown_discovery },
+	{ "/.well-known/jwks.json",		GET,	wellknown_jwks },
+	{ "/oauth/token",			POST,	token_endpoint },
+	{ "/api/v2/users",			GET,	users_list },
+};
+
+static void
+route(struct evhttp_request *req, void *arg)
+{
+	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
+	const char		*path = uri ? evhttp_uri_get_path(uri) : NULL;
+	size_t			 i;
+
+	(void)arg;
+	if (path == NULL || *path == '\0')
+		path = "/";
+	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+		if (strcmp(routes[i].path, path) != 0)
+			continue;
+		if (!(evhttp_request_get_command(req) & routes[i].methods)) {
+			evhttp_add_header(evhttp_request_get_output_headers(req),
+			    "Allow", routes[i].methods == POST ? "POST" :
+			    "GET, HEAD");
+			reply_oauth_error(req, 405, "invalid_request",
+			    "method not allowed");
+			return;
+		}
+		routes[i].handler(req);
+		return;
+	}
+	reply_oauth_error(req, 404, "not_found", "no such endpoint");
+}
+
+static struct bufferevent *
+tls_bufferevent(struct event_base *base, void *arg)
+{
+	SSL	*ssl;
+
+	if ((ssl = SSL_new(arg)) == NULL)
+		return NULL;
+	return bufferevent_openssl_socket_new(base, -1, ssl,
+	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+}
+
+static SSL_CTX *
+tls_context(const struct listen_config *l)
+{
+	SSL_CTX	*ctx;
+
+	if ((ctx = SSL_CTX_new(TLS_server_method())) == NULL)
+		return NULL;
+	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+	SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION |
+	    SSL_OP_CIPHER_SERVER_PREFERENCE);
+	if (SSL_CTX_use_certificate_chain_file(ctx, l->tls_cert) != 1) {
+		log_warnx("%s: cannot use this certificate", l->tls_cert);
+		goto fail;
+	}
+	if (SSL_CTX_use_PrivateKey_file(ctx, l->tls_key,
+	    SSL_FILETYPE_PEM) != 1 || SSL_CTX_check_private_key(ctx) != 1) {
+		log_warnx("%s: cannot use this key with %s", l->tls_key,
+		    l->tls_cert);
+		goto fail;
+	}
+	return ctx;
+ fail:
+	ERR_clear_error();
+	SSL_CTX_free(ctx);
+	return NULL;
+}
+
+static int
+listen_one(struct event_base *base, const struct listen_config *l)
+{
+	struct evhttp	*http;
+	SSL_CTX		*ctx = NULL;
+
+	if (l->tls_cert != NULL && (ctx = tls_context(l)) == NULL)
+		return -1;
+	if ((http = evhttp_new(base)) == NULL)
+		return -1;
+	evhttp_set_max_headers_size(http, HTTP_HEADERS_MAX);
+	evhttp_set_max_body_size(http, BODY_MAX);
+	evhttp_set_timeout(http, HTTP_TIMEOUT_SECS);
+	/* The rest get a JSON 405 from the router, not evhttp's page. */
+	evhttp_set_allowed_methods(http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD |
+	    EVHTTP_REQ_POST | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
+	    EVHTTP_REQ_PATCH | EVHTTP_REQ_OPTIONS);
+	evhttp_set_default_content_type(http, "application/json");
+	evhttp_set_gencb(http, route, NULL);
+	if (ctx != NULL)
+		evhttp_set_bevcb(http, tls_bufferevent, ctx);
+	if (evhttp_bind_socket(http, l->address, (uint16_t)l->port) != 0) {
+		log_warn("cannot listen on %s port %d", l->address, l->port);
+		return -1;
+	}
+	log_info("listening on %s://%s%s%s:%d/", ctx ? "https" : "http",
+	    strchr(l->address, ':') ? "[" : "", l->address,
+	    strchr(l->address, ':') ? "]" : "", l->port);
+	return 0;
+}
+
+int
+http_listen(struct event_base *base, const struct config *conf)
+{
+	size_t	 i;
+
+	for (i = 0; i < conf->nlisten; i++)
+		if (listen_one(base, &conf->listen[i]) == -1)
+			return -1;
+	return 0;
+}

@@ -1,0 +1,25 @@
+/* Listeners, limits and the routing table of the front end. */
+#ifndef GUISE_HTTP_H
+#define GUISE_HTTP_H
+
+#include "config.h"
+
+struct event_base;
+struct evhttp_request;
+
+#define HTTP_HEADERS_MAX	(16 * 1024)	/* all header lines */
+#define HTTP_TIMEOUT_SECS	10		/* read, write and idle */
+
+/* Bind every listener of the configuration; -1 with a message on error. */
+int	http_listen(struct event_base *, const struct config *);
+
+/* The endpoints, one file per family. */
+void	wellknown_discovery(struct evhttp_request *);
+void	wellknown_jwks(struct evhttp_request *);
+void	token_endpoint(struct evhttp_request *);
+void	users_list(struct evhttp_request *);
+
+/* The discovery document, built once the issuer and keys are known. */
+char	*wellknown_build_discovery(void);
+
+#endif

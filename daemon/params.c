@@ -1,0 +1,85 @@
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <event2/buffer.h>
+#include <event2/http.h>
+
+#include "params.h"
+
+/* The media type of a Content-Type value, without parameters. */
+static int
+media_type_is(const char *value, const char *want)
+{
+	size_t	 n = strlen(want);
+
+	if (value == NULL)
+		return 0;
+	while (*value == ' ')
+		value++;
+	return strncasecmp(value, want, n) == 0 &&
+	    (value[n] == '\0' || value[n] == ';' || value[n] == ' ');
+}
+
+int
+params_read(struct evhttp_request *req, struct params *p, const char **why)
+{
+	struct evbuffer	*body = evhttp_request_get_input_buffer(req);
+	const char	*ctype;
+	size_t		 len = evbuffer_get_length(body);
+	json_error_t	 jerr;
+
+	memset(p, 0, sizeof(*p));
+	if (len > BODY_MAX) {
+		*why = "the body is too large";
+		return -1;
+	}
+	ctype = evhttp_find_header(evhttp_request_get_input_headers(req),
+	    "Content-Type");
+	if ((p->buf = malloc(len + 1)) == NULL) {
+		*why = "out of memory";
+		return -1;
+	}
+	evbuffer_copyout(body, p->buf, len);
+	p->buf[len] = '\0';
+
+	if (media_type_is(ctype, "application/x-www-form-urlencoded"))
+		return form_parse(p->buf, len, &p->form, why);
+	if (media_type_is(ctype, "application/json")) {
+		p->json = json_loadb(p->buf, len, JSON_REJECT_DUPLICATES, &jerr);
+		if (p->json == NULL || !json_is_object(p->json)) {
+			*why = "the body is not a JSON object";
+			return -1;
+		}
+		return 0;
+	}
+	*why = "the body must be application/x-www-form-urlencoded or "
+	    "application/json";
+	return -1;
+}
+
+const char *
+params_get(const struct params *p, const char *name, int *bad)
+{
+	json_t	*v;
+
+	if (p->json == NULL)
+		return form_get(&p->form, name);
+	if ((v = json_object_get(p->json, name)) == NULL)
+		return NULL;
+	/* A string with a NUL inside would be cut short: refuse it. */
+	if (!json_is_string(v) ||
+	    strlen(json_string_value(v)) != json_string_length(v)) {
+		*bad = 1;
+		return NULL;
+	}
+	return json_string_value(v);
+}
+
+void
+params_free(struct params *p)
+{
+	json_decref(p->json);
+	free(p->buf);
+	memset(p, 0, sizeof(*p));
+}

@@ -1,0 +1,37 @@
+/*
+ * Request parameters from a form or a JSON body, looked up by name the same
+ * way whichever the client sent: openid-client sends forms, the Auth0 SDK
+ * sends JSON.
+ */
+#ifndef GUISE_PARAMS_H
+#define GUISE_PARAMS_H
+
+#include <jansson.h>
+
+#include "form.h"
+
+#define BODY_MAX	(64 * 1024)
+
+struct evhttp_request;
+
+struct params {
+	struct form	 form;
+	char		*buf;		/* the form body, decoded in place */
+	json_t		*json;		/* the JSON body's object */
+};
+
+/*
+ * Read the body of req as its Content-Type says.  Returns 0, or -1 with
+ * *why saying what is wrong with the body, in words for the client.  JSON
+ * members other than strings are kept for params_json, and refused by
+ * params_get.
+ */
+int		 params_read(struct evhttp_request *, struct params *,
+		    const char **why);
+
+/* The named string parameter, or NULL; *bad set when it is not a string. */
+const char	*params_get(const struct params *, const char *name, int *bad);
+
+void		 params_free(struct params *);
+
+#endif

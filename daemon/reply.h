@@ -1,0 +1,31 @@
+/*
+ * Answers, in the shapes real clients expect (DESIGN.md section 2).  Every
+ * request gets exactly one of these.
+ */
+#ifndef GUISE_REPLY_H
+#define GUISE_REPLY_H
+
+#include <jansson.h>
+
+struct evhttp_request;
+
+/* A JSON body; the reference to body is stolen.  Token-bearing answers
+ * pass no_store so that no cache keeps them. */
+void	reply_json(struct evhttp_request *, int code, json_t *body,
+	    int no_store);
+
+/* RFC 6749 section 5.2: {"error", "error_description"}. */
+void	reply_oauth_error(struct evhttp_request *, int code, const char *error,
+	    const char *description);
+
+/* Auth0's Management API shape: {statusCode, error, message, errorCode}. */
+void	reply_api_error(struct evhttp_request *, int code,
+	    const char *message, const char *error_code);
+
+/* 401 with WWW-Authenticate: Bearer error="invalid_token". */
+void	reply_bearer_error(struct evhttp_request *, const char *description);
+
+/* 503 with Retry-After: the signer did not answer in time. */
+void	reply_unavailable(struct evhttp_request *);
+
+#endif

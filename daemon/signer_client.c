@@ -1,0 +1,220 @@
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+
+#include "log.h"
+#include "signer_client.h"
+
+struct pending {
+	uint32_t	 id;
+	int		 busy;
+	signer_cb	 cb;
+	void		*arg;
+	struct event	*timer;
+};
+
+static struct pending		 pending[SIGNER_INFLIGHT_MAX];
+static struct bufferevent	*bev;
+static uint32_t			 next_id = 1;
+static uint8_t			 frame[PROTO_FRAME_MAX];
+
+static void
+finish(struct pending *p, const struct proto_msg *reply)
+{
+	signer_cb	 cb = p->cb;
+	void		*arg = p->arg;
+
+	evtimer_del(p->timer);
+	p->busy = 0;
+	p->cb = NULL;
+	p->arg = NULL;
+	cb(reply, arg);
+}
+
+static void
+timed_out(evutil_socket_t fd, short what, void *arg)
+{
+	struct pending	*p = arg;
+
+	(void)fd;
+	(void)what;
+	log_warnx("signer: request #%u timed out", p->id);
+	finish(p, NULL);
+}
+
+/* The signer is gone or broke the protocol: fail everything in flight. */
+static void
+signer_lost(const char *why)
+{
+	size_t	 i;
+
+	log_warnx("signer: %s", why);
+	if (bev != NULL) {
+		bufferevent_free(bev);
+		bev = NULL;
+	}
+	for (i = 0; i < SIGNER_INFLIGHT_MAX; i++)
+		if (pending[i].busy)
+			finish(&pending[i], NULL);
+}
+
+static void
+handle_reply(const uint8_t *buf, size_t len)
+{
+	struct proto_msg	 m;
+	struct pending		*p;
+	const char		*why;
+
+	if (proto_decode(buf, len, PROTO_REPLY, &m, &why) == -1) {
+		signer_lost(why);
+		return;
+	}
+	p = &pending[m.id & (SIGNER_INFLIGHT_MAX - 1)];
+	if (!p->busy || p->id != m.id) {
+		/* Its request timed out already: nobody waits for it. */
+		log_debug("signer: late reply #%u dropped", m.id);
+		return;
+	}
+	finish(p, &m);
+}
+
+static void
+readable(struct bufferevent *b, void *arg)
+{
+	struct evbuffer	*in = bufferevent_get_input(b);
+	uint8_t		 hdr[4];
+	long		 len;
+
+	(void)arg;
+	while (bev != NULL && evbuffer_copyout(in, hdr, 4) == 4) {
+		if ((len = proto_frame_len(hdr, 4)) == -1) {
+			signer_lost("bad frame length");
+			return;
+		}
+		if (evbuffer_get_length(in) < (size_t)len)
+			return;
+		evbuffer_remove(in, frame, (size_t)len);
+		handle_reply(frame, (size_t)len);
+	}
+}
+
+static void
+event(struct bufferevent *b, short what, void *arg)
+{
+	(void)b;
+	(void)arg;
+	if (what & BEV_EVENT_EOF)
+		signer_lost("connection closed");
+	else if (what & BEV_EVENT_ERROR)
+		signer_lost("connection error");
+}
+
+void
+signer_client_init(struct event_base *base, int fd)
+{
+	size_t	 i;
+
+	for (i = 0; i < SIGNER_INFLIGHT_MAX; i++)
+		if ((pending[i].timer = evtimer_new(base, timed_out,
+		    &pending[i])) == NULL)
+			fatalx("evtimer_new");
+	if (evutil_make_socket_nonblocking(fd) == -1 ||
+	    (bev = bufferevent_socket_new(base, fd, 0)) == NULL)
+		fatalx("cannot set up the signer connection");
+	bufferevent_setcb(bev, readable, NULL, event, NULL);
+	bufferevent_enable(bev, EV_READ | EV_WRITE);
+}
+
+int
+signer_request(struct proto_msg *req, signer_cb cb, void *arg)
+{
+	struct timeval	 tv = { SIGNER_TIMEOUT_MS / 1000,
+			    (SIGNER_TIMEOUT_MS % 1000) * 1000 };
+	struct pending	*p;
+	long		 len;
+	int		 tries;
+
+	if (bev == NULL)
+		return -1;
+	for (tries = 0; tries < SIGNER_INFLIGHT_MAX; tries++) {
+		req->id = next_id++;
+		p = &pending[req->id & (SIGNER_INFLIGHT_MAX - 1)];
+		if (!p->busy)
+			break;
+	}
+	if (tries == SIGNER_INFLIGHT_MAX) {
+		log_warnx("signer: %d requests in flight, refusing more",
+		    SIGNER_INFLIGHT_MAX);
+		return -1;
+	}
+	req->status = 0;
+	if ((len = proto_encode(req, PROTO_REQUEST, frame, sizeof(frame))) ==
+	    -1 || bufferevent_write(bev, frame, (size_t)len) == -1)
+		return -1;
+	p->id = req->id;
+	p->busy = 1;
+	p->cb = cb;
+	p->arg = arg;
+	evtimer_add(p->timer, &tv);
+	return 0;
+}
+
+/* Write all of buf, or read exactly len bytes, within the time left. */
+static int
+io_exact(int fd, void *buf, size_t len, int writing, int timeout_ms)
+{
+	struct pollfd	 pfd = { fd, writing ? POLLOUT : POLLIN, 0 };
+	size_t		 off = 0;
+	ssize_t		 n;
+
+	while (off < len) {
+		if (poll(&pfd, 1, timeout_ms) <= 0)
+			return -1;
+		n = writing ? write(fd, (char *)buf + off, len - off) :
+		    read(fd, (char *)buf + off, len - off);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		off += (size_t)n;
+	}
+	return 0;
+}
+
+char *
+signer_hello(int fd)
+{
+	struct proto_msg	 m;
+	const char		*why;
+	char			*jwks;
+	long			 len;
+
+	memset(&m, 0, sizeof(m));
+	m.type = PROTO_HELLO;
+	m.id = 0;
+	if ((len = proto_encode(&m, PROTO_REQUEST, frame, sizeof(frame))) ==
+	    -1 || io_exact(fd, frame, (size_t)len, 1, 5000) == -1 ||
+	    io_exact(fd, frame, 4, 0, 5000) == -1 ||
+	    (len = proto_frame_len(frame, 4)) == -1 ||
+	    io_exact(fd, frame + 4, (size_t)len - 4, 0, 5000) == -1) {
+		log_warnx("signer: no answer to hello");
+		return NULL;
+	}
+	if (proto_decode(frame, (size_t)len, PROTO_REPLY, &m, &why) == -1 ||
+	    m.type != PROTO_HELLO || m.status != PROTO_OK) {
+		log_warnx("signer: bad answer to hello");
+		return NULL;
+	}
+	if ((jwks = malloc(m.u.hello_rep.jwks.len + 1)) == NULL)
+		return NULL;
+	proto_strcpy(jwks, m.u.hello_rep.jwks.len + 1, m.u.hello_rep.jwks);
+	return jwks;
+}

@@ -1,0 +1,110 @@
+/*
+ * OpenID Connect discovery and the JWKS.  Both documents are built once,
+ * when the signer's keys arrive, and served as they are.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+#include <event2/http.h>
+#include <jansson.h>
+
+#include "frontend.h"
+#include "http.h"
+
+static void
+serve_text(struct evhttp_request *req, const char *text)
+{
+	struct evkeyvalq	*h = evhttp_request_get_output_headers(req);
+	struct evbuffer		*buf;
+
+	evhttp_add_header(h, "Content-Type", "application/json");
+	evhttp_add_header(h, "Cache-Control", "public, max-age=300");
+	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
+	if ((buf = evbuffer_new()) == NULL) {
+		evhttp_send_error(req, 503, NULL);
+		return;
+	}
+	evbuffer_add_reference(buf, text, strlen(text), NULL, NULL);
+	evhttp_send_reply(req, 200, "OK", buf);
+	evbuffer_free(buf);
+}
+
+void
+wellknown_discovery(struct evhttp_request *req)
+{
+	serve_text(req, fe->discovery);
+}
+
+void
+wellknown_jwks(struct evhttp_request *req)
+{
+	serve_text(req, fe->jwks);
+}
+
+static json_t *
+url(const char *path)
+{
+	char	 buf[1024];
+
+	snprintf(buf, sizeof(buf), "%s%s", fe->conf->issuer, path);
+	return json_string(buf);
+}
+
+/* The id_token algorithms: every published key's, and HS256 if a client
+ * asks for it. */
+static json_t *
+id_token_algs(void)
+{
+	json_t	*a = json_array();
+	size_t	 i;
+	int	 hs256 = 0;
+
+	json_array_append_new(a, json_string("RS256"));
+	for (i = 0; i < fe->conf->nkeys; i++)
+		if (fe->conf->keys[i].alg == ALG_ES256) {
+			json_array_append_new(a, json_string("ES256"));
+			break;
+		}
+	for (i = 0; i < fe->conf->nclients; i++)
+		if (fe->conf->clients[i].id_token_alg == ALG_HS256)
+			hs256 = 1;
+	if (hs256)
+		json_array_append_new(a, json_string("HS256"));
+	return a;
+}
+
+char *
+wellknown_build_discovery(void)
+{
+	json_t	*d;
+	char	*text;
+
+	/*
+	 * No authorization_endpoint: logins start only from impersonation
+	 * links, and advertising an endpoint that does not exist would only
+	 * mislead a client.
+	 */
+	d = json_pack("{s:s, s:o, s:o, s:o, s:[ss], s:[ss], s:[s], s:o,"
+	    " s:[ss], s:[sss], s:[sss], s:[sssssssssssssss]}",
+	    "issuer", fe->conf->issuer,
+	    "token_endpoint", url("oauth/token"),
+	    "userinfo_endpoint", url("userinfo"),
+	    "jwks_uri", url(".well-known/jwks.json"),
+	    "response_types_supported", "code", "token",
+	    "response_modes_supported", "query", "fragment",
+	    "subject_types_supported", "public",
+	    "id_token_signing_alg_values_supported", id_token_algs(),
+	    "token_endpoint_auth_methods_supported", "client_secret_basic",
+	    "client_secret_post",
+	    "grant_types_supported", "client_credentials",
+	    "authorization_code", "implicit",
+	    "scopes_supported", "openid", "profile", "email",
+	    "claims_supported", "sub", "iss", "aud", "exp", "iat", "name",
+	    "given_name", "family_name", "nickname", "picture", "updated_at",
+	    "email", "email_verified", "impersonated", "impersonator");
+	text = json_dumps(d, JSON_COMPACT);
+	json_decref(d);
+	return text;
+}

@@ -1,0 +1,261 @@
+/*
+ * Encoding and decoding of signer frames.  Each message type lists its
+ * fields once, per direction, in a table; the encoder and the decoder both
+ * walk that table, so they cannot drift apart.  The decoder is pure: no
+ * allocation, no state, views into the caller's buffer.
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include "proto.h"
+#include "wire.h"
+
+enum field_kind {
+	FIELD_END = 0,
+	FIELD_U32,
+	FIELD_STR
+};
+
+struct field {
+	enum field_kind	 kind;
+	uint16_t	 max;		/* strings: longest allowed */
+	size_t		 off;		/* offset in struct proto_msg */
+};
+
+#define U32(member)		{ FIELD_U32, 0, offsetof(struct proto_msg, member) }
+#define STR(member, max)	{ FIELD_STR, max, offsetof(struct proto_msg, member) }
+#define END			{ FIELD_END, 0, 0 }
+
+static const struct field no_fields[] = { END };
+
+static const struct field hello_rep[] = {
+	STR(u.hello_rep.jwks, PROTO_JWKS_MAX),
+	END
+};
+
+static const struct field token_req[] = {
+	STR(u.token_req.client_id, PROTO_CLIENT_ID_MAX),
+	STR(u.token_req.secret, PROTO_SECRET_MAX),
+	STR(u.token_req.audience, PROTO_AUDIENCE_MAX),
+	STR(u.token_req.scope, PROTO_SCOPE_MAX),
+	END
+};
+
+static const struct field token_rep[] = {
+	STR(u.token_rep.token, PROTO_TOKEN_MAX),
+	STR(u.token_rep.scope, PROTO_SCOPE_MAX),
+	U32(u.token_rep.expires_in),
+	END
+};
+
+static const struct field test_req[] = {
+	U32(u.test_req.which),
+	END
+};
+
+static const struct {
+	const char		*name;
+	const struct field	*fields[2];	/* by enum proto_dir */
+} types[PROTO_TYPE__MAX] = {
+	[PROTO_HELLO] =		{ "hello", { no_fields, hello_rep } },
+	[PROTO_CLIENT_TOKEN] =	{ "client_token", { token_req, token_rep } },
+	[PROTO_TEST_SYSCALL] =	{ "test_syscall", { test_req, no_fields } },
+};
+
+static const char *status_names[PROTO_STATUS__MAX] = {
+	[PROTO_OK] =		"ok",
+	[PROTO_ERR_CLIENT] =	"invalid client",
+	[PROTO_ERR_GRANT] =	"grant not allowed",
+	[PROTO_ERR_SCOPE] =	"invalid scope",
+	[PROTO_ERR_AUDIENCE] =	"invalid audience",
+	[PROTO_ERR_INTERNAL] =	"internal error",
+};
+
+const char *
+proto_type_name(unsigned int type)
+{
+	if (type == 0 || type >= PROTO_TYPE__MAX)
+		return "unknown";
+	return types[type].name;
+}
+
+const char *
+proto_status_name(unsigned int status)
+{
+	if (status >= PROTO_STATUS__MAX)
+		return "unknown";
+	return status_names[status];
+}
+
+struct proto_str
+proto_str(const char *s)
+{
+	struct proto_str	 v;
+	size_t			 len = strlen(s);
+
+	v.p = s;
+	/* Over-long strings become too long to encode, never truncated. */
+	v.len = len > UINT16_MAX ? UINT16_MAX : (uint16_t)len;
+	return v;
+}
+
+int
+proto_strcpy(char *dst, size_t dstlen, struct proto_str s)
+{
+	if (dstlen == 0 || s.len >= dstlen)
+		return -1;
+	memcpy(dst, s.p, s.len);
+	dst[s.len] = '\0';
+	return 0;
+}
+
+long
+proto_frame_len(const uint8_t *buf, size_t avail)
+{
+	uint32_t	 len;
+
+	if (avail < 4)
+		return 0;
+	len = get_u32(buf);
+	if (len < PROTO_HEADER_LEN || len > PROTO_FRAME_MAX)
+		return -1;
+	return len;
+}
+
+static const struct field *
+fields_of(unsigned int type, enum proto_dir dir, uint32_t status)
+{
+	if (type == 0 || type >= PROTO_TYPE__MAX)
+		return NULL;
+	if (dir == PROTO_REPLY && status != PROTO_OK)
+		return no_fields;
+	return types[type].fields[dir];
+}
+
+int
+proto_decode(const uint8_t *buf, size_t len, enum proto_dir dir,
+    struct proto_msg *m, const char **why)
+{
+	const struct field	*f;
+	const uint8_t		*p = buf + PROTO_HEADER_LEN;
+	size_t			 left;
+	struct proto_str	*s;
+	uint16_t		 slen;
+
+	memset(m, 0, sizeof(*m));
+	if (len < PROTO_HEADER_LEN || len > PROTO_FRAME_MAX) {
+		*why = "frame length out of bounds";
+		return -1;
+	}
+	if (get_u32(buf) != len) {
+		*why = "frame length does not match";
+		return -1;
+	}
+	if (get_u16(buf + 4) != PROTO_VERSION) {
+		*why = "wrong protocol version";
+		return -1;
+	}
+	m->type = get_u16(buf + 6);
+	m->id = get_u32(buf + 8);
+	m->status = get_u32(buf + 12);
+	if (dir == PROTO_REQUEST && m->status != 0) {
+		*why = "request with a status";
+		return -1;
+	}
+	if (dir == PROTO_REPLY && m->status >= PROTO_STATUS__MAX) {
+		*why = "unknown status";
+		return -1;
+	}
+	if ((f = fields_of(m->type, dir, m->status)) == NULL) {
+		*why = "unknown message type";
+		return -1;
+	}
+
+	left = len - PROTO_HEADER_LEN;
+	for (; f->kind != FIELD_END; f++) {
+		if (f->kind == FIELD_U32) {
+			if (left < 4) {
+				*why = "truncated integer field";
+				return -1;
+			}
+			*(uint32_t *)((char *)m + f->off) = get_u32(p);
+			p += 4;
+			left -= 4;
+			continue;
+		}
+		if (left < 2) {
+			*why = "truncated string length";
+			return -1;
+		}
+		slen = get_u16(p);
+		p += 2;
+		left -= 2;
+		if (slen > f->max) {
+			*why = "string field over its maximum";
+			return -1;
+		}
+		if (slen > left) {
+			*why = "truncated string field";
+			return -1;
+		}
+		if (memchr(p, '\0', slen) != NULL) {
+			*why = "NUL byte in a string field";
+			return -1;
+		}
+		s = (struct proto_str *)((char *)m + f->off);
+		s->p = (const char *)p;
+		s->len = slen;
+		p += slen;
+		left -= slen;
+	}
+	if (left != 0) {
+		*why = "trailing bytes after the last field";
+		return -1;
+	}
+	return 0;
+}
+
+long
+proto_encode(const struct proto_msg *m, enum proto_dir dir, uint8_t *out,
+    size_t outlen)
+{
+	const struct field	*f;
+	const struct proto_str	*s;
+	size_t			 len = PROTO_HEADER_LEN;
+
+	if ((f = fields_of(m->type, dir, m->status)) == NULL)
+		return -1;
+	if (dir == PROTO_REQUEST && m->status != 0)
+		return -1;
+	if (outlen > PROTO_FRAME_MAX)
+		outlen = PROTO_FRAME_MAX;
+	if (outlen < PROTO_HEADER_LEN)
+		return -1;
+
+	for (; f->kind != FIELD_END; f++) {
+		if (f->kind == FIELD_U32) {
+			if (outlen - len < 4)
+				return -1;
+			put_u32(out + len,
+			    *(const uint32_t *)((const char *)m + f->off));
+			len += 4;
+			continue;
+		}
+		s = (const struct proto_str *)((const char *)m + f->off);
+		if (s->len > f->max || outlen - len < 2u + s->len)
+			return -1;
+		if (s->len > 0 && memchr(s->p, '\0', s->len) != NULL)
+			return -1;
+		put_u16(out + len, s->len);
+		if (s->len > 0)
+			memcpy(out + len + 2, s->p, s->len);
+		len += 2 + s->len;
+	}
+
+	put_u32(out, (uint32_t)len);
+	put_u16(out + 4, PROTO_VERSION);
+	put_u16(out + 6, m->type);
+	put_u32(out + 8, m->id);
+	put_u32(out + 12, m->status);
+	return (long)len;
+}

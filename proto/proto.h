@@ -1,0 +1,122 @@
+/*
+ * The signer protocol: framed, typed, explicit big-endian messages between
+ * the front end and the signer over a socketpair (DESIGN.md section 4).
+ *
+ *	u32 len		whole frame, header included, at most PROTO_FRAME_MAX
+ *	u16 version	PROTO_VERSION
+ *	u16 type	enum proto_type, the same in a request and its reply
+ *	u32 id		chosen by the front end, echoed by the signer
+ *	u32 status	0 in requests; enum proto_status in replies
+ *	fields		in the fixed order of the type's table in proto.c:
+ *			u32 integers, strings as u16 length + bytes
+ *
+ * Decoding is one pure function over a bounded buffer, shared by both
+ * sides: every field is checked against its own maximum, and a frame must
+ * be consumed exactly.  A reply whose status is not PROTO_OK has no fields.
+ */
+#ifndef GUISE_PROTO_H
+#define GUISE_PROTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define PROTO_VERSION		1
+#define PROTO_HEADER_LEN	16
+#define PROTO_FRAME_MAX		65536
+
+/* The signer finds its end of the socketpair here after exec. */
+#define PROTO_SIGNER_FD		3
+
+/* Per-field maxima, in bytes. */
+#define PROTO_CLIENT_ID_MAX	128
+#define PROTO_SECRET_MAX	256
+#define PROTO_AUDIENCE_MAX	512
+#define PROTO_SCOPE_MAX		1024
+#define PROTO_TOKEN_MAX		8192
+#define PROTO_JWKS_MAX		60000
+
+enum proto_type {
+	PROTO_HELLO = 1,	/* -> the public JWKS */
+	PROTO_CLIENT_TOKEN,	/* client credentials -> an access token */
+	PROTO_TEST_SYSCALL,	/* served only by the test build's signer */
+	PROTO_TYPE__MAX
+};
+
+enum proto_status {
+	PROTO_OK = 0,
+	PROTO_ERR_CLIENT,	/* unknown client or wrong secret, alike */
+	PROTO_ERR_GRANT,	/* the client may not use this grant */
+	PROTO_ERR_SCOPE,	/* scope empty or beyond the client's */
+	PROTO_ERR_AUDIENCE,	/* not an audience this issuer serves */
+	PROTO_ERR_INTERNAL,	/* the signer failed; nothing was issued */
+	PROTO_STATUS__MAX
+};
+
+enum proto_dir {
+	PROTO_REQUEST,
+	PROTO_REPLY
+};
+
+/* A string field: a view into the decoded frame, not NUL-terminated. */
+struct proto_str {
+	const char	*p;
+	uint16_t	 len;
+};
+
+struct proto_msg {
+	uint16_t	 type;
+	uint32_t	 id;
+	uint32_t	 status;
+	union {
+		struct {
+			struct proto_str	 jwks;
+		} hello_rep;
+		struct {
+			struct proto_str	 client_id;
+			struct proto_str	 secret;
+			struct proto_str	 audience;
+			struct proto_str	 scope;
+		} token_req;
+		struct {
+			struct proto_str	 token;
+			struct proto_str	 scope;
+			uint32_t		 expires_in;
+		} token_rep;
+		struct {
+			uint32_t		 which;
+		} test_req;
+	} u;
+};
+
+/*
+ * How long the frame at the start of buf is: 0 when fewer than 4 bytes are
+ * there, -1 when its length is out of bounds (a protocol violation), or the
+ * length, which may be more than avail.
+ */
+long		 proto_frame_len(const uint8_t *buf, size_t avail);
+
+/*
+ * Decode the one frame of exactly len bytes in buf.  Returns 0, or -1 and
+ * sets *why to a static description of the violation.  String views in m
+ * point into buf.
+ */
+int		 proto_decode(const uint8_t *buf, size_t len, enum proto_dir,
+		    struct proto_msg *m, const char **why);
+
+/*
+ * Encode m into out (outlen bytes).  Returns the frame length, or -1 when a
+ * field is over its maximum or the frame does not fit.
+ */
+long		 proto_encode(const struct proto_msg *m, enum proto_dir,
+		    uint8_t *out, size_t outlen);
+
+/* A string field from a C string; the length is checked by proto_encode. */
+struct proto_str proto_str(const char *);
+
+/* Copy a string field into dst as a C string; -1 when it does not fit. */
+int		 proto_strcpy(char *dst, size_t dstlen, struct proto_str);
+
+const char	*proto_type_name(unsigned int type);
+const char	*proto_status_name(unsigned int status);
+
+#endif

@@ -1,0 +1,283 @@
+/*
+ * Private keys are parsed once, checked against their declared algorithm,
+ * and kept as EVP_PKEYs with a digest context prepared for signing: each
+ * token copies that context instead of setting up a new one.  libjwt is
+ * not used here: it re-parses the PEM key on every token.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/ec.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
+#include "b64url.h"
+#include "keys.h"
+#include "log.h"
+
+#define JWS_SIG_MAX	512	/* RSA-4096 */
+
+struct signing_key {
+	char		 kid[CONFIG_ID_MAX + 1];
+	enum jwt_alg	 alg;
+	EVP_PKEY	*pkey;
+	EVP_MD_CTX	*prepared;	/* DigestSignInit done, copied per use */
+	EVP_MD_CTX	*scratch;
+	size_t		 siglen;	/* of the JWS signature, raw */
+};
+
+static struct signing_key	*keys;
+static size_t			 nkeys;
+static const struct signing_key	*active;
+static char			*jwks;
+
+const char *
+key_kid(const struct signing_key *k)
+{
+	return k->kid;
+}
+
+const struct signing_key *
+keys_active(void)
+{
+	return active;
+}
+
+const char *
+keys_jwks(void)
+{
+	return jwks;
+}
+
+static EVP_PKEY *
+read_key(const char *file)
+{
+	FILE		*f;
+	EVP_PKEY	*pkey;
+
+	if ((f = fopen(file, "r")) == NULL) {
+		log_warn("%s", file);
+		return NULL;
+	}
+	pkey = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+	fclose(f);
+	if (pkey == NULL)
+		log_warnx("%s: not a PEM private key", file);
+	return pkey;
+}
+
+/* The key must be what its alg says: RSA of 2048 bits or more, or P-256. */
+static int
+check_key(const struct key_config *kc, EVP_PKEY *pkey)
+{
+	char	 group[64];
+	size_t	 glen;
+
+	switch (kc->alg) {
+	case ALG_RS256:
+		if (!EVP_PKEY_is_a(pkey, "RSA") || EVP_PKEY_get_bits(pkey) < 2048) {
+			log_warnx("%s: kid %s: RS256 needs an RSA key of 2048 "
+			    "bits or more", kc->file, kc->kid);
+			return -1;
+		}
+		return 0;
+	case ALG_ES256:
+		if (!EVP_PKEY_is_a(pkey, "EC") ||
+		    !EVP_PKEY_get_utf8_string_param(pkey,
+		    OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof(group), &glen) ||
+		    strcmp(group, "prime256v1") != 0) {
+			log_warnx("%s: kid %s: ES256 needs a P-256 EC key",
+			    kc->file, kc->kid);
+			return -1;
+		}
+		return 0;
+	default:
+		log_warnx("%s: kid %s: unsupported algorithm", kc->file,
+		    kc->kid);
+		return -1;
+	}
+}
+
+static int
+b64url_bn(json_t *jwk, const char *name, EVP_PKEY *pkey, const char *param,
+    size_t pad)
+{
+	BIGNUM		*bn = NULL;
+	unsigned char	 bin[1024];
+	char		 txt[B64URL_ENCODED_LEN(sizeof(bin)) + 1];
+	int		 n;
+
+	if (!EVP_PKEY_get_bn_param(pkey, param, &bn))
+		return -1;
+	n = pad ? BN_bn2binpad(bn, bin, (int)pad) : BN_bn2bin(bn, bin);
+	BN_free(bn);
+	if (n <= 0 || (size_t)n > sizeof(bin))
+		return -1;
+	b64url_encode(txt, bin, (size_t)n);
+	return json_object_set_new(jwk, name, json_string(txt));
+}
+
+static json_t *
+public_jwk(const struct signing_key *k)
+{
+	json_t	*jwk;
+	int	 rc;
+
+	jwk = json_object();
+	if (k->alg == ALG_ES256) {
+		rc = json_object_set_new(jwk, "kty", json_string("EC")) |
+		    json_object_set_new(jwk, "crv", json_string("P-256")) |
+		    b64url_bn(jwk, "x", k->pkey, OSSL_PKEY_PARAM_EC_PUB_X, 32) |
+		    b64url_bn(jwk, "y", k->pkey, OSSL_PKEY_PARAM_EC_PUB_Y, 32);
+	} else {
+		rc = json_object_set_new(jwk, "kty", json_string("RSA")) |
+		    b64url_bn(jwk, "n", k->pkey, OSSL_PKEY_PARAM_RSA_N, 0) |
+		    b64url_bn(jwk, "e", k->pkey, OSSL_PKEY_PARAM_RSA_E, 0);
+	}
+	rc |= json_object_set_new(jwk, "kid", json_string(k->kid)) |
+	    json_object_set_new(jwk, "alg", json_string(alg_name(k->alg))) |
+	    json_object_set_new(jwk, "use", json_string("sig"));
+	if (rc != 0) {
+		json_decref(jwk);
+		return NULL;
+	}
+	return jwk;
+}
+
+static int
+build_jwks(void)
+{
+	json_t	*set, *arr, *jwk;
+	size_t	 i;
+
+	arr = json_array();
+	for (i = 0; i < nkeys; i++) {
+		if ((jwk = public_jwk(&keys[i])) == NULL) {
+			json_decref(arr);
+			return -1;
+		}
+		json_array_append_new(arr, jwk);
+	}
+	set = json_pack("{s:o}", "keys", arr);
+	jwks = json_dumps(set, JSON_COMPACT);
+	json_decref(set);
+	return jwks == NULL ? -1 : 0;
+}
+
+static int
+prepare(struct signing_key *k)
+{
+	if ((k->prepared = EVP_MD_CTX_new()) == NULL ||
+	    (k->scratch = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestSignInit(k->prepared, NULL, EVP_sha256(), NULL,
+	    k->pkey) != 1)
+		return -1;
+	k->siglen = k->alg == ALG_ES256 ? 64 : (size_t)EVP_PKEY_get_size(k->pkey);
+	return k->siglen > JWS_SIG_MAX ? -1 : 0;
+}
+
+int
+keys_load(const struct config *conf)
+{
+	const struct key_config	*kc;
+	struct signing_key	*k;
+	size_t			 i;
+
+	if ((keys = calloc(conf->nkeys, sizeof(*keys))) == NULL)
+		return -1;
+	for (i = 0; i < conf->nkeys; i++) {
+		kc = &conf->keys[i];
+		k = &keys[nkeys];
+		if ((k->pkey = read_key(kc->file)) == NULL ||
+		    check_key(kc, k->pkey) == -1)
+			return -1;
+		strncpy(k->kid, kc->kid, sizeof(k->kid) - 1);
+		k->alg = kc->alg;
+		if (prepare(k) == -1) {
+			log_warnx("%s: kid %s: cannot prepare signing",
+			    kc->file, kc->kid);
+			return -1;
+		}
+		nkeys++;
+		if (strcmp(kc->kid, conf->active_kid) == 0)
+			active = k;
+	}
+	if (active == NULL) {
+		log_warnx("active_kid %s names no key", conf->active_kid);
+		return -1;
+	}
+	if (build_jwks() == -1) {
+		log_warnx("cannot build the JWKS");
+		return -1;
+	}
+	return 0;
+}
+
+/* ES256 signatures are r||s of 32 bytes each, not DER (RFC 7518 3.4). */
+static int
+der_to_rs(const unsigned char *der, size_t derlen, unsigned char *rs)
+{
+	ECDSA_SIG	*sig;
+	const BIGNUM	*r, *s;
+	int		 ok;
+
+	if ((sig = d2i_ECDSA_SIG(NULL, &der, (long)derlen)) == NULL)
+		return -1;
+	ECDSA_SIG_get0(sig, &r, &s);
+	ok = BN_bn2binpad(r, rs, 32) == 32 && BN_bn2binpad(s, rs + 32, 32) == 32;
+	ECDSA_SIG_free(sig);
+	return ok ? 0 : -1;
+}
+
+static long
+sign_input(const struct signing_key *k, const char *in, size_t inlen,
+    unsigned char *sig)
+{
+	unsigned char	 der[JWS_SIG_MAX + 16];
+	size_t		 len = sizeof(der);
+
+	if (EVP_MD_CTX_copy_ex(k->scratch, k->prepared) != 1 ||
+	    EVP_DigestSign(k->scratch, der, &len,
+	    (const unsigned char *)in, inlen) != 1)
+		return -1;
+	if (k->alg == ALG_ES256)
+		return der_to_rs(der, len, sig) == 0 ? 64 : -1;
+	if (len != k->siglen)
+		return -1;
+	memcpy(sig, der, len);
+	return (long)len;
+}
+
+long
+keys_sign_jws(const struct signing_key *k, const char *typ,
+    const char *payload, size_t payloadlen, char *out, size_t outlen)
+{
+	char		 header[256];
+	unsigned char	 sig[JWS_SIG_MAX];
+	size_t		 hlen, need, len;
+	long		 siglen;
+	int		 n;
+
+	n = snprintf(header, sizeof(header),
+	    "{\"alg\":\"%s\",\"typ\":\"%s\",\"kid\":\"%s\"}",
+	    alg_name(k->alg), typ, k->kid);
+	if (n < 0 || (size_t)n >= sizeof(header))
+		return -1;
+	hlen = (size_t)n;
+	need = B64URL_ENCODED_LEN(hlen) + 1 + B64URL_ENCODED_LEN(payloadlen) +
+	    1 + B64URL_ENCODED_LEN(k->siglen) + 1;
+	if (need > outlen)
+		return -1;
+	len = b64url_encode(out, header, hlen);
+	out[len++] = '.';
+	len += b64url_encode(out + len, payload, payloadlen);
+	if ((siglen = sign_input(k, out, len, sig)) == -1)
+		return -1;
+	out[len++] = '.';
+	len += b64url_encode(out + len, sig, (size_t)siglen);
+	return (long)len;
+}

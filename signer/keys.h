@@ -1,0 +1,30 @@
+/* The signing keys: parsed once at start, then used through EVP only. */
+#ifndef GUISE_KEYS_H
+#define GUISE_KEYS_H
+
+#include <stddef.h>
+
+#include "config.h"
+
+struct signing_key;
+
+/* Load every key of the configuration; -1 with a message on error. */
+int	keys_load(const struct config *);
+
+/* The key that signs new tokens. */
+const struct signing_key *keys_active(void);
+
+/* The public JWKS, as a JSON string, built once by keys_load. */
+const char *keys_jwks(void);
+
+const char *key_kid(const struct signing_key *);
+
+/*
+ * Sign header.payload as a compact JWS with the given typ ("at+jwt" or
+ * "JWT") and write it to out.  payload is the JSON text of the claims.
+ * Returns the token's length, or -1 when out is too small or signing fails.
+ */
+long	keys_sign_jws(const struct signing_key *, const char *typ,
+	    const char *payload, size_t payloadlen, char *out, size_t outlen);
+
+#endif

@@ -1,0 +1,110 @@
+/*
+ * guise-signer: the only process that holds the client secrets, the JWT
+ * private keys and the audit key.  The parent starts it with fork+exec, its
+ * end of the socketpair to the front end on PROTO_SIGNER_FD.  In order:
+ * load the configuration and the secrets, drop privileges, enter the
+ * sandbox, warm up, then answer requests.
+ */
+#include <sys/prctl.h>
+#include <sys/stat.h>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/rand.h>
+
+#include "config.h"
+#include "keys.h"
+#include "log.h"
+#include "privdrop.h"
+#include "proto.h"
+#include "sandbox.h"
+#include "secrets.h"
+#include "serve.h"
+#include "token.h"
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fprintf(stderr, "usage: guise-signer [-dn] -f file\n");
+	exit(2);
+}
+
+/*
+ * Do once, before the sandbox, what OpenSSL would otherwise do lazily on
+ * the first token: load its configuration, seed its random generator and
+ * set up the signing code paths.
+ */
+static void
+warm_up(void)
+{
+	static char			 id[] = "warm-up";
+	const struct client_config	 probe = { .client_id = id };
+	unsigned char			 b[16];
+	char				 tok[PROTO_TOKEN_MAX];
+
+	if (RAND_bytes(b, sizeof(b)) != 1)
+		fatalx("the random generator does not work");
+	if (token_client_credentials(&probe, "warm-up", "warm-up", tok,
+	    sizeof(tok)) == -1)
+		fatalx("cannot sign with the active key");
+	(void)secrets_check("warm-up", "warm-up", 7);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct config	*conf;
+	const char	*file = NULL;
+	char		 err[1024];
+	int		 ch, debug = 0, check = 0;
+
+	log_init("signer", 0);
+	while ((ch = getopt(argc, argv, "df:n")) != -1) {
+		switch (ch) {
+		case 'd':
+			debug = 1;
+			break;
+		case 'f':
+			file = optarg;
+			break;
+		case 'n':
+			check = 1;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (file == NULL || optind != argc)
+		usage();
+	log_init("signer", debug);
+
+	if ((conf = config_load(file, err, sizeof(err))) == NULL)
+		fatalx("%s", err);
+	token_init(conf);
+	if (keys_load(conf) == -1 || secrets_load(conf) == -1)
+		fatalx("cannot load the signing material");
+	if (check)
+		exit(0);
+
+	if (fcntl(PROTO_SIGNER_FD, F_GETFD) == -1)
+		fatalx("no socket on fd %d: guise-signer is started by guised",
+		    PROTO_SIGNER_FD);
+	signal(SIGPIPE, SIG_IGN);
+	warm_up();
+
+	if (privdrop(conf->user) == -1)
+		fatalx("cannot drop privileges");
+	/* The front end may run as the same user: keep it from reading us. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1)
+		fatal("PR_SET_DUMPABLE");
+	if (sandbox_enter() == -1)
+		fatalx("cannot enter the sandbox");
+	log_info("ready, active key %s", key_kid(keys_active()));
+
+	serve(conf, PROTO_SIGNER_FD);
+}

@@ -1,0 +1,158 @@
+/*
+ * The signer keeps a SHA-256 digest of each client secret, not the secret,
+ * and compares digests with CRYPTO_memcmp.  Digests have one length whatever
+ * the secret's, so the comparison time says nothing about the secret, and a
+ * client that does not exist is compared against a random digest that no
+ * secret matches.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include "log.h"
+#include "secrets.h"
+
+#define DIGEST_LEN	32
+#define SECRETS_FILE_MAX	(1024 * 1024)
+
+struct client_secret {
+	char		 client_id[CONFIG_ID_MAX + 1];
+	unsigned char	 digest[DIGEST_LEN];
+};
+
+static struct client_secret	*secrets;
+static size_t			 nsecrets;
+static unsigned char		 nobody_digest[DIGEST_LEN];
+static unsigned char		 audit_key[256];
+static size_t			 audit_key_len;
+
+static int
+digest(const void *in, size_t len, unsigned char *out)
+{
+	unsigned int	 n = DIGEST_LEN;
+
+	return EVP_Digest(in, len, out, &n, EVP_sha256(), NULL) == 1 ? 0 : -1;
+}
+
+static int
+load_secrets_file(const struct config *conf)
+{
+	json_t		*root, *v;
+	json_error_t	 jerr;
+	const char	*id, *s;
+	size_t		 i;
+
+	if ((root = json_load_file(conf->secrets_file, JSON_REJECT_DUPLICATES,
+	    &jerr)) == NULL) {
+		log_warnx("%s: line %d: %s", conf->secrets_file, jerr.line,
+		    jerr.text);
+		return -1;
+	}
+	if (!json_is_object(root)) {
+		log_warnx("%s: must be a JSON object of client_id: secret",
+		    conf->secrets_file);
+		goto fail;
+	}
+	json_object_foreach(root, id, v) {
+		if (config_client(conf, id) == NULL) {
+			log_warnx("%s: \"%s\" is not a configured client",
+			    conf->secrets_file, id);
+			goto fail;
+		}
+		if (!json_is_string(v) || json_string_length(v) <
+		    SECRET_MIN_LEN || json_string_length(v) > 256 ||
+		    strlen(json_string_value(v)) != json_string_length(v)) {
+			log_warnx("%s: secret of \"%s\" must be a string of "
+			    "%d to 256 bytes (guisectl secret makes one)",
+			    conf->secrets_file, id, SECRET_MIN_LEN);
+			goto fail;
+		}
+	}
+	if ((secrets = calloc(conf->nclients, sizeof(*secrets))) == NULL)
+		goto fail;
+	for (i = 0; i < conf->nclients; i++) {
+		id = conf->clients[i].client_id;
+		if ((v = json_object_get(root, id)) == NULL) {
+			log_warnx("%s: no secret for client \"%s\"",
+			    conf->secrets_file, id);
+			goto fail;
+		}
+		s = json_string_value(v);
+		strncpy(secrets[i].client_id, id,
+		    sizeof(secrets[i].client_id) - 1);
+		if (digest(s, strlen(s), secrets[i].digest) == -1)
+			goto fail;
+		nsecrets++;
+	}
+	/*
+	 * Wipe the secrets themselves, only their digests stay.  The strings
+	 * are jansson's, about to be freed: writing over them is safe.
+	 */
+	json_object_foreach(root, id, v)
+		OPENSSL_cleanse((void *)(uintptr_t)json_string_value(v),
+		    json_string_length(v));
+	json_decref(root);
+	return 0;
+ fail:
+	json_decref(root);
+	return -1;
+}
+
+static int
+load_audit_key(const char *file)
+{
+	ssize_t	 n;
+	int	 fd;
+	char	 extra;
+
+	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1) {
+		log_warn("%s", file);
+		return -1;
+	}
+	n = read(fd, audit_key, sizeof(audit_key));
+	if (n == (ssize_t)sizeof(audit_key) && read(fd, &extra, 1) != 0)
+		n = -2;
+	close(fd);
+	if (n < AUDIT_KEY_MIN) {
+		log_warnx("%s: the audit key must be %d to %zu bytes",
+		    file, AUDIT_KEY_MIN, sizeof(audit_key));
+		return -1;
+	}
+	audit_key_len = (size_t)n;
+	return 0;
+}
+
+int
+secrets_load(const struct config *conf)
+{
+	if (RAND_bytes(nobody_digest, sizeof(nobody_digest)) != 1)
+		return -1;
+	if (load_secrets_file(conf) == -1)
+		return -1;
+	return load_audit_key(conf->audit_key_file);
+}
+
+int
+secrets_check(const char *client_id, const char *secret, size_t len)
+{
+	const unsigned char	*want = nobody_digest;
+	unsigned char		 got[DIGEST_LEN];
+	size_t			 i;
+
+	for (i = 0; i < nsecrets; i++)
+		if (strcmp(secrets[i].client_id, client_id) == 0)
+			want = secrets[i].digest;
+	if (digest(secret, len, got) == -1)
+		return 0;
+	return CRYPTO_memcmp(got, want, DIGEST_LEN) == 0;
+}

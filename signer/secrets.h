@@ -1,0 +1,21 @@
+/* Client secrets and the audit key: read only by the signer. */
+#ifndef GUISE_SECRETS_H
+#define GUISE_SECRETS_H
+
+#include <stddef.h>
+
+#include "config.h"
+
+#define SECRET_MIN_LEN	16	/* 128 bits, as guisectl secret makes more */
+#define AUDIT_KEY_MIN	32
+
+/* Load secrets_file and audit_key_file; -1 with a message on error. */
+int	secrets_load(const struct config *);
+
+/*
+ * Whether secret is client_id's.  Unknown clients and wrong secrets take
+ * the same path and the same time: a digest compared in constant time.
+ */
+int	secrets_check(const char *client_id, const char *secret, size_t len);
+
+#endif

@@ -1,0 +1,209 @@
+/*
+ * The signer's request loop.  Requests are read in as large chunks as the
+ * socket has, every complete frame is answered in order, and the replies
+ * go back in one write: the front end keeps several requests in flight, so
+ * one wake-up serves many.  The dispatch table lists the few requests the
+ * signer answers; anything else, and any malformed frame, is a protocol
+ * violation and the signer exits without answering (the parent notices).
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+#include "keys.h"
+#include "log.h"
+#include "proto.h"
+#include "scope.h"
+#include "secrets.h"
+#include "serve.h"
+#include "token.h"
+
+#define OUTBUF_LEN	(4 * PROTO_FRAME_MAX)
+
+static const struct config	*conf;
+static uint8_t			 inbuf[2 * PROTO_FRAME_MAX];
+static size_t			 inlen;
+static uint8_t			 outbuf[OUTBUF_LEN];
+static size_t			 outlen;
+static char			 token[PROTO_TOKEN_MAX + 1];
+static char			 granted[PROTO_SCOPE_MAX + 1];
+
+static uint32_t
+answer_hello(const struct proto_msg *req, struct proto_msg *rep)
+{
+	(void)req;
+	rep->u.hello_rep.jwks = proto_str(keys_jwks());
+	return PROTO_OK;
+}
+
+static uint32_t
+answer_client_token(const struct proto_msg *req, struct proto_msg *rep)
+{
+	const struct client_config	*client;
+	char				 id[PROTO_CLIENT_ID_MAX + 1];
+	char				 secret[PROTO_SECRET_MAX + 1];
+	char				 audience[PROTO_AUDIENCE_MAX + 1];
+	char				 scope[PROTO_SCOPE_MAX + 1];
+	int				 good;
+	long				 n;
+
+	/* Field maxima were checked by the decoder: these copies fit. */
+	proto_strcpy(id, sizeof(id), req->u.token_req.client_id);
+	proto_strcpy(secret, sizeof(secret), req->u.token_req.secret);
+	proto_strcpy(audience, sizeof(audience), req->u.token_req.audience);
+	proto_strcpy(scope, sizeof(scope), req->u.token_req.scope);
+
+	/* Check the secret even for an unknown client: same work, same time. */
+	good = secrets_check(id, secret, strlen(secret));
+	OPENSSL_cleanse(secret, sizeof(secret));
+	client = config_client(conf, id);
+	if (!good || client == NULL)
+		return PROTO_ERR_CLIENT;
+	if (!(client->grant_types & GRANT_CLIENT_CREDENTIALS))
+		return PROTO_ERR_GRANT;
+	if (strcmp(audience, token_api_audience()) != 0)
+		return PROTO_ERR_AUDIENCE;
+	if (scope_grant(scope[0] ? scope : NULL, &client->scopes, granted,
+	    sizeof(granted)) == -1)
+		return PROTO_ERR_SCOPE;
+	if ((n = token_client_credentials(client, audience, granted, token,
+	    sizeof(token))) == -1)
+		return PROTO_ERR_INTERNAL;
+	rep->u.token_rep.token.p = token;
+	rep->u.token_rep.token.len = (uint16_t)n;
+	rep->u.token_rep.scope = proto_str(granted);
+	rep->u.token_rep.expires_in = CLIENT_TOKEN_TTL;
+	return PROTO_OK;
+}
+
+#ifdef GUISE_TEST_HOOKS
+#include <fcntl.h>
+#include <sys/socket.h>
+
+/*
+ * Test build only: make a system call the sandbox must stop.  which 1 opens
+ * a file (it must fail with EACCES, answered PROTO_OK); which 2 creates a
+ * socket (the sandbox must kill the process before it answers).
+ */
+static uint32_t
+answer_test_syscall(const struct proto_msg *req, struct proto_msg *rep)
+{
+	int	 fd;
+
+	(void)rep;
+	if (req->u.test_req.which == 1) {
+		fd = open("/etc/hostname", O_RDONLY);
+		return fd == -1 && errno == EACCES ? PROTO_OK : PROTO_ERR_INTERNAL;
+	}
+	if (req->u.test_req.which == 2)
+		(void)socket(AF_INET, SOCK_STREAM, 0);
+	return PROTO_ERR_INTERNAL;
+}
+#endif
+
+static const struct handler {
+	enum proto_type	  type;
+	uint32_t	(*answer)(const struct proto_msg *, struct proto_msg *);
+} handlers[] = {
+	{ PROTO_HELLO,		answer_hello },
+	{ PROTO_CLIENT_TOKEN,	answer_client_token },
+#ifdef GUISE_TEST_HOOKS
+	{ PROTO_TEST_SYSCALL,	answer_test_syscall },
+#endif
+};
+
+static void
+flush(int fd)
+{
+	size_t	 off = 0;
+	ssize_t	 n;
+
+	while (off < outlen) {
+		if ((n = write(fd, outbuf + off, outlen - off)) == -1) {
+			if (errno == EINTR)
+				continue;
+			fatal("write to the front end");
+		}
+		off += (size_t)n;
+	}
+	outlen = 0;
+}
+
+static void
+answer(int fd, const uint8_t *frame, size_t len)
+{
+	const struct handler	*h = NULL;
+	struct proto_msg	 req, rep;
+	const char		*why;
+	size_t			 i;
+	long			 n;
+
+	if (proto_decode(frame, len, PROTO_REQUEST, &req, &why) == -1)
+		fatalx("protocol violation: %s", why);
+	for (i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++)
+		if (handlers[i].type == req.type)
+			h = &handlers[i];
+	if (h == NULL)
+		fatalx("protocol violation: request %s is not served",
+		    proto_type_name(req.type));
+
+	memset(&rep, 0, sizeof(rep));
+	rep.type = req.type;
+	rep.id = req.id;
+	rep.status = h->answer(&req, &rep);
+	if (rep.status != PROTO_OK)
+		memset(&rep.u, 0, sizeof(rep.u));
+	log_debug("%s #%u: %s", proto_type_name(req.type), req.id,
+	    proto_status_name(rep.status));
+
+	if (OUTBUF_LEN - outlen < PROTO_FRAME_MAX)
+		flush(fd);
+	if ((n = proto_encode(&rep, PROTO_REPLY, outbuf + outlen,
+	    OUTBUF_LEN - outlen)) == -1)
+		fatalx("cannot encode the reply to %s",
+		    proto_type_name(req.type));
+	outlen += (size_t)n;
+}
+
+void
+serve(const struct config *c, int fd)
+{
+	ssize_t	 n;
+	size_t	 off;
+	long	 flen;
+
+	conf = c;
+	for (;;) {
+		n = read(fd, inbuf + inlen, sizeof(inbuf) - inlen);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			fatal("read from the front end");
+		}
+		if (n == 0) {
+			/* A clean end only at a frame boundary. */
+			if (inlen != 0)
+				fatalx("protocol violation: truncated frame");
+			log_debug("front end closed the connection");
+			exit(0);
+		}
+		inlen += (size_t)n;
+
+		off = 0;
+		while ((flen = proto_frame_len(inbuf + off, inlen - off)) != 0) {
+			if (flen == -1)
+				fatalx("protocol violation: bad frame length");
+			if ((size_t)flen > inlen - off)
+				break;
+			answer(fd, inbuf + off, (size_t)flen);
+			off += (size_t)flen;
+		}
+		memmove(inbuf, inbuf + off, inlen - off);
+		inlen -= off;
+		flush(fd);
+	}
+}

@@ -1,0 +1,450 @@
+/*
+ * The configuration parser: the shipped example parses to the values it
+ * says, defaults are filled in, and each bad input is refused with a
+ * message that names the key path and the problem.
+ *
+ * Usage: test_config [etc/guise.json]
+ */
+#include <sys/types.h>
+
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "config.h"
+
+#define NAME	"test.json"
+#define CFGDIR	"/etc/guise"
+
+/* The members of a small valid configuration, in order. */
+enum field {
+	F_ISSUER, F_LISTEN, F_USERS, F_AUDIT, F_SIGNER, F_CLIENTS,
+	F__MAX
+};
+#define F_NONE	F__MAX
+
+static const char *const base[F__MAX] = {
+	"\"issuer\": \"https://id.example/\"",
+	"\"listen\": [{\"address\": \"127.0.0.1\", \"port\": 8080}]",
+	"\"users_file\": \"users.json\"",
+	"\"audit\": {\"path\": \"audit.log\"}",
+	("\"signer\": {\"keys\": [{\"kid\": \"k1\", \"alg\": \"ES256\", "
+	    "\"file\": \"k1.pem\"}], \"active_kid\": \"k1\", "
+	    "\"secrets_file\": \"secrets.json\", "
+	    "\"audit_key_file\": \"audit.key\"}"),
+	("\"clients\": [{\"client_id\": \"c1\", "
+	    "\"grant_types\": [\"client_credentials\"]}]"),
+};
+
+#define KEY(kid, alg)	"{\"kid\": \"" kid "\", \"alg\": \"" alg "\", " \
+			"\"file\": \"k.pem\"}"
+#define SIGNER(keys, active) "\"signer\": {\"keys\": [" keys "], " \
+			"\"active_kid\": \"" active "\", " \
+			"\"secrets_file\": \"s.json\", " \
+			"\"audit_key_file\": \"a.key\"}"
+#define LISTEN(addr, port) "\"listen\": [{\"address\": \"" addr "\", " \
+			"\"port\": " port "}]"
+#define CLIENTS(...)	"\"clients\": [" __VA_ARGS__ "]"
+#define IMP(...)	"\"impersonation\": {" __VA_ARGS__ "}"
+
+/*
+ * The small configuration with member f replaced by piece ("" drops it)
+ * and extra, when not NULL, appended as one more member.
+ */
+static const char *
+cfg(enum field f, const char *piece, const char *extra)
+{
+	static char	 buf[8192];
+	const char	*m;
+	size_t		 len = 0;
+	int		 i, n;
+
+	buf[len++] = '{';
+	for (i = 0; i <= F__MAX; i++) {
+		if (i == F__MAX)
+			m = extra;
+		else
+			m = (i == (int)f) ? piece : base[i];
+		if (m == NULL || *m == '\0')
+			continue;
+		n = snprintf(buf + len, sizeof(buf) - len, "%s%s",
+		    len > 1 ? ", " : "", m);
+		if (n < 0 || (size_t)n >= sizeof(buf) - len)
+			abort();
+		len += (size_t)n;
+	}
+	if (len + 2 > sizeof(buf))
+		abort();
+	buf[len++] = '}';
+	buf[len] = '\0';
+	return buf;
+}
+
+static struct config *
+parse(const char *text, const char *dir, char *err, size_t errlen)
+{
+	return config_parse(text, strlen(text), NAME, dir, err, errlen);
+}
+
+/* json must be refused with "test.json: ..." naming keypath and word. */
+static void
+expect_error(const char *text, const char *keypath, const char *word)
+{
+	struct config	*c;
+	char		 err[512] = "";
+
+	c = parse(text, CFGDIR, err, sizeof(err));
+	CHECK(c == NULL && strncmp(err, NAME ": ", strlen(NAME ": ")) == 0 &&
+	    strstr(err, keypath) != NULL && strstr(err, word) != NULL,
+	    "refused [%s] [%s]: %s", keypath, word, err);
+	config_free(c);
+}
+
+static void
+test_bad(void)
+{
+	char	 longkid[130], text[1024];
+
+	expect_error(cfg(F_NONE, NULL, "\"colour\": \"blue\""),
+	    "colour", "unknown");
+	expect_error(cfg(F_LISTEN, "\"listen\": [{\"address\": \"127.0.0.1\", "
+	    "\"port\": 1, \"tlss\": {}}]", NULL), "listen[0].tlss", "unknown");
+	expect_error(cfg(F_ISSUER, "", NULL), "issuer", "missing");
+	expect_error(cfg(F_ISSUER, "\"issuer\": \"https://id.example\"", NULL),
+	    "issuer", "slash");
+	expect_error(cfg(F_ISSUER, "\"issuer\": \"ftp://id.example/\"", NULL),
+	    "issuer", "http");
+	expect_error(cfg(F_ISSUER, "\"issuer\": \"https:///\"", NULL),
+	    "issuer", "host");
+	expect_error(cfg(F_ISSUER, "\"issuer\": \"https://a.example/#x/\"",
+	    NULL), "issuer", "fragment");
+	expect_error(cfg(F_ISSUER, "\"issuer\": 42", NULL),
+	    "issuer", "string");
+	expect_error(cfg(F_LISTEN, LISTEN("127.0.0.1", "0"), NULL),
+	    "listen[0].port", "range");
+	expect_error(cfg(F_LISTEN, LISTEN("127.0.0.1", "70000"), NULL),
+	    "listen[0].port", "range");
+	expect_error(cfg(F_LISTEN, LISTEN("127.0.0.1", "\"8443\""), NULL),
+	    "listen[0].port", "integer");
+	expect_error(cfg(F_LISTEN, LISTEN("127.0.0.1", "8443.0"), NULL),
+	    "listen[0].port", "integer");
+	expect_error(cfg(F_LISTEN, "\"listen\": [{\"address\": \"::1\"}]",
+	    NULL), "listen[0].port", "missing");
+	expect_error(cfg(F_LISTEN, LISTEN("localhost", "8443"), NULL),
+	    "listen[0].address", "numeric");
+	expect_error(cfg(F_LISTEN, LISTEN("0.0.0.0", "8443"), NULL),
+	    "listen[0].address", "loopback");
+	expect_error(cfg(F_LISTEN, LISTEN("::", "8443"), NULL),
+	    "listen[0].address", "loopback");
+	expect_error(cfg(F_LISTEN, "\"listen\": [{\"address\": \"10.0.0.1\", "
+	    "\"port\": 1, \"tls\": {\"cert\": \"c.pem\"}}]", NULL),
+	    "listen[0].tls.key", "missing");
+	expect_error(cfg(F_LISTEN, "\"listen\": [{\"address\": \"10.0.0.1\", "
+	    "\"port\": 1, \"tls\": \"c.pem\"}]", NULL),
+	    "listen[0].tls", "object");
+	expect_error(cfg(F_LISTEN, "\"listen\": []", NULL),
+	    "listen", "empty");
+	expect_error(cfg(F_LISTEN, "\"listen\": {}", NULL),
+	    "listen", "array");
+	expect_error(cfg(F_AUDIT, "\"audit\": {}", NULL),
+	    "audit.path", "missing");
+	expect_error(cfg(F_USERS, "\"users_file\": \"\"", NULL),
+	    "users_file", "empty");
+	expect_error(cfg(F_NONE, NULL, "\"user\": \"\""), "user", "empty");
+	expect_error(cfg(F_SIGNER, SIGNER("", "k1"), NULL),
+	    "signer.keys", "empty");
+	expect_error(cfg(F_SIGNER, SIGNER(KEY("k1", "HS256"), "k1"), NULL),
+	    "signer.keys[0].alg", "alg");
+	expect_error(cfg(F_SIGNER, SIGNER(KEY("k1", "ES256") ", "
+	    KEY("k1", "RS256"), "k1"), NULL), "signer.keys[1].kid",
+	    "duplicate");
+	expect_error(cfg(F_SIGNER, SIGNER(KEY("k1", "ES256"), "x"), NULL),
+	    "signer.active_kid", "not the kid of any key");
+	expect_error(cfg(F_SIGNER, SIGNER(KEY("k 1", "ES256"), "k 1"), NULL),
+	    "signer.keys[0].kid", "character");
+	memset(longkid, 'a', 129);
+	longkid[129] = '\0';
+	(void)snprintf(text, sizeof(text), "\"signer\": {\"keys\": [{\"kid\": "
+	    "\"%s\", \"alg\": \"ES256\", \"file\": \"k.pem\"}], "
+	    "\"active_kid\": \"%s\", \"secrets_file\": \"s\", "
+	    "\"audit_key_file\": \"a\"}", longkid, longkid);
+	expect_error(cfg(F_SIGNER, text, NULL), "signer.keys[0].kid",
+	    "longer");
+	expect_error(cfg(F_SIGNER, "\"signer\": {\"keys\": [" KEY("k1", "ES256")
+	    "], \"active_kid\": \"k1\", \"secrets_file\": \"s\", "
+	    "\"audit_key_file\": \"a\", \"pin\": 1}", NULL),
+	    "signer.pin", "unknown");
+	expect_error(cfg(F_CLIENTS, "", NULL), "clients", "missing");
+	expect_error(cfg(F_CLIENTS, CLIENTS(
+	    "{\"client_id\": \"a\", \"grant_types\": [\"implicit\"], "
+	    "\"callbacks\": [\"http://127.0.0.1/cb\"]}, "
+	    "{\"client_id\": \"a\", \"grant_types\": [\"implicit\"]}"),
+	    NULL), "clients[1].client_id", "duplicate");
+	expect_error(cfg(F_CLIENTS, CLIENTS(
+	    "{\"client_id\": \"a:b\", \"grant_types\": [\"implicit\"]}"),
+	    NULL), "clients[0].client_id", "character");
+	expect_error(cfg(F_CLIENTS, CLIENTS(
+	    "{\"client_id\": \"a\", \"grant_types\": [\"client_credentials\"]},"
+	    "{\"client_id\": \"b\", \"grant_types\": [\"password\"]}"), NULL),
+	    "clients[1].grant_types[0]", "unknown grant type");
+	expect_error(cfg(F_CLIENTS, CLIENTS("{\"client_id\": \"a\", "
+	    "\"grant_types\": [\"implicit\", \"implicit\"], "
+	    "\"callbacks\": [\"https://a.example/cb\"]}"), NULL),
+	    "clients[0].grant_types[1]", "twice");
+	expect_error(cfg(F_CLIENTS, CLIENTS(
+	    "{\"client_id\": \"a\", \"grant_types\": []}"), NULL),
+	    "clients[0].grant_types", "empty");
+	expect_error(cfg(F_CLIENTS, CLIENTS("{\"client_id\": \"a\", "
+	    "\"grant_types\": [\"authorization_code\"]}"), NULL),
+	    "clients[0].callbacks", "required");
+	expect_error(cfg(F_CLIENTS, CLIENTS("{\"client_id\": \"a\", "
+	    "\"grant_types\": [\"implicit\"], "
+	    "\"callbacks\": [\"https://a.example/cb#top\"]}"), NULL),
+	    "clients[0].callbacks[0]", "fragment");
+	expect_error(cfg(F_CLIENTS, CLIENTS("{\"client_id\": \"a\", "
+	    "\"grant_types\": [\"implicit\"], "
+	    "\"callbacks\": [\"https://a.example/\", \"/cb\"]}"), NULL),
+	    "clients[0].callbacks[1]", "http");
+	expect_error(cfg(F_CLIENTS, CLIENTS("{\"client_id\": \"a\", "
+	    "\"grant_types\": [\"client_credentials\"], "
+	    "\"scopes\": [\"read users\"]}"), NULL),
+	    "clients[0].scopes[0]", "scope");
+	expect_error(cfg(F_CLIENTS, CLIENTS("{\"client_id\": \"a\", "
+	    "\"grant_types\": [\"client_credentials\"], "
+	    "\"app_type\": \"desktop\"}"), NULL),
+	    "clients[0].app_type", "app_type");
+	expect_error(cfg(F_CLIENTS, CLIENTS("{\"client_id\": \"a\", "
+	    "\"grant_types\": [\"client_credentials\"], "
+	    "\"id_token_alg\": \"none\"}"), NULL),
+	    "clients[0].id_token_alg", "alg");
+	expect_error(cfg(F_CLIENTS, CLIENTS("{\"client_id\": \"a\", "
+	    "\"grant_types\": [\"client_credentials\"], "
+	    "\"allow_impersonation\": \"yes\"}"), NULL),
+	    "clients[0].allow_impersonation", "true or false");
+	expect_error(cfg(F_CLIENTS, CLIENTS("{\"client_id\": \"a\", "
+	    "\"grant_types\": [\"client_credentials\"], \"secret\": \"s\"}"),
+	    NULL), "clients[0].secret", "unknown");
+	expect_error(cfg(F_NONE, NULL, IMP("\"link_ttl\": 601")),
+	    "impersonation.link_ttl", "range");
+	expect_error(cfg(F_NONE, NULL, IMP("\"code_ttl\": 0")),
+	    "impersonation.code_ttl", "range");
+	expect_error(cfg(F_NONE, NULL, IMP("\"token_ttl\": 86401")),
+	    "impersonation.token_ttl", "range");
+	expect_error(cfg(F_NONE, NULL, IMP("\"token_ttl\": \"3600\"")),
+	    "impersonation.token_ttl", "integer");
+	expect_error(cfg(F_NONE, NULL, IMP("\"require_reason\": \"no\"")),
+	    "impersonation.require_reason", "true or false");
+	expect_error(cfg(F_NONE, NULL, IMP("\"impersonators\": "
+	    "{\"groups\": []}")), "impersonation.impersonators.groups",
+	    "unknown");
+	expect_error(cfg(F_NONE, NULL, IMP("\"protected\": "
+	    "{\"roles\": [\"admin\", 5]}")), "impersonation.protected.roles[1]",
+	    "string");
+	/* jansson refuses \u0000 itself without JSON_ALLOW_NUL. */
+	expect_error("{\n\"issuer\": \"https://a.example/\\u0000/\"\n}",
+	    "line 2", "u0000");
+	expect_error(cfg(F_NONE, NULL, "\"issuer\": \"https://b.example/\""),
+	    "line 1", "duplicate");
+	expect_error("{\n  \"issuer\": \"https://a.example/\",\n"
+	    "  \"listen\": [,]\n}", "line 3", "column");
+	expect_error("[]", NAME, "object");
+	expect_error("", "line 1", "column");
+}
+
+/* The small configuration, with every default in place. */
+static void
+test_defaults(void)
+{
+	struct config			*c;
+	const struct client_config	*cl;
+	char				 err[512] = "";
+
+	c = parse(cfg(F_NONE, NULL, NULL), CFGDIR, err, sizeof(err));
+	CHECK(c != NULL, "small configuration parses: %s", err);
+	if (c == NULL)
+		return;
+	CHECK(c->user == NULL, "user unset");
+	CHECK(c->listen[0].tls_cert == NULL && c->listen[0].tls_key == NULL,
+	    "plain http on loopback");
+	CHECK(c->link_ttl == 120 && c->code_ttl == 60 &&
+	    c->token_ttl == 3600 && c->require_reason == 0,
+	    "impersonation defaults");
+	CHECK(c->impersonators.roles.n == 0 && c->impersonators.users.n == 0 &&
+	    c->protected.roles.n == 0 && c->protected.users.n == 0,
+	    "impersonators and protected empty");
+	CHECK(!strlist_has(&c->protected.roles, "admin"),
+	    "strlist_has on an empty list");
+	cl = config_client(c, "c1");
+	CHECK(cl != NULL && strcmp(cl->app_type, "regular_web") == 0 &&
+	    cl->id_token_alg == ALG_RS256 && cl->allow_impersonation == 0 &&
+	    cl->name == NULL && cl->callbacks.n == 0 && cl->scopes.n == 0 &&
+	    cl->grant_types == GRANT_CLIENT_CREDENTIALS, "client defaults");
+	CHECK(strcmp(c->users_file, CFGDIR "/users.json") == 0,
+	    "relative path resolved: %s", c->users_file);
+	CHECK(strcmp(c->path, NAME) == 0 && strcmp(c->dir, CFGDIR) == 0,
+	    "path and dir kept");
+	config_free(c);
+}
+
+static void
+test_good(void)
+{
+	struct config	*c;
+	char		 err[512] = "";
+
+	c = parse(cfg(F_USERS, "\"users_file\": \"/var/lib/guise/u.json\"",
+	    NULL), "/etc/guise/", err, sizeof(err));
+	CHECK(c != NULL && strcmp(c->users_file, "/var/lib/guise/u.json") == 0,
+	    "absolute path kept: %s", err);
+	CHECK(c != NULL && strcmp(c->audit_path, "/etc/guise/audit.log") == 0,
+	    "no double slash after dir");
+	config_free(c);
+
+	c = parse(cfg(F_LISTEN, LISTEN("127.1.2.3", "65535"), NULL), NULL,
+	    err, sizeof(err));
+	CHECK(c != NULL && strcmp(c->users_file, "users.json") == 0 &&
+	    c->listen[0].port == 65535 && c->dir == NULL,
+	    "no dir: paths as given; 127.1.2.3 is loopback: %s", err);
+	config_free(c);
+
+	c = parse(cfg(F_LISTEN, LISTEN("::1", "1"), NULL), NULL, err,
+	    sizeof(err));
+	CHECK(c != NULL, "::1 is loopback: %s", err);
+	config_free(c);
+
+	c = parse(cfg(F_CLIENTS, "\"clients\": []", IMP("")), NULL, err,
+	    sizeof(err));
+	CHECK(c != NULL && c->nclients == 0 && c->link_ttl == 120,
+	    "no clients, empty impersonation: %s", err);
+	config_free(c);
+
+	CHECK(parse("[]", NULL, NULL, 0) == NULL, "no error buffer");
+	CHECK(strcmp(alg_name(ALG_RS256), "RS256") == 0 &&
+	    strcmp(alg_name(ALG_ES256), "ES256") == 0 &&
+	    strcmp(alg_name(ALG_HS256), "HS256") == 0 &&
+	    strcmp(alg_name(ALG_NONE), "none") == 0, "alg_name");
+}
+
+/* path/name under the folder of the configuration file. */
+static int
+under(const char *dir, const char *got, const char *name)
+{
+	char	 want[PATH_MAX];
+
+	(void)snprintf(want, sizeof(want), "%s/%s", dir, name);
+	return got != NULL && strcmp(got, want) == 0;
+}
+
+static void
+test_example_clients(const struct config *c)
+{
+	const struct client_config	*cl;
+
+	CHECK(c->nclients == 2, "two clients");
+	cl = config_client(c, "backoffice");
+	CHECK(cl != NULL && strcmp(cl->name, "app1") == 0 &&
+	    strcmp(cl->app_type, "non_interactive") == 0 &&
+	    cl->grant_types == GRANT_CLIENT_CREDENTIALS &&
+	    cl->callbacks.n == 0 && cl->allow_impersonation == 0 &&
+	    cl->id_token_alg == ALG_RS256, "backoffice");
+	CHECK(cl != NULL && cl->scopes.n == 2 &&
+	    strlist_has(&cl->scopes, "impersonate:users") &&
+	    strlist_has(&cl->scopes, "read:users") &&
+	    !strlist_has(&cl->scopes, "write:users"), "backoffice scopes");
+	cl = config_client(c, "storefront");
+	CHECK(cl != NULL && strcmp(cl->app_type, "regular_web") == 0 &&
+	    cl->grant_types == (GRANT_AUTHORIZATION_CODE | GRANT_IMPLICIT) &&
+	    cl->callbacks.n == 1 &&
+	    strcmp(cl->callbacks.v[0], "https://app2.example/callback") == 0 &&
+	    cl->allow_impersonation == 1 && cl->id_token_alg == ALG_RS256,
+	    "storefront");
+	CHECK(config_client(c, "nobody") == NULL, "unknown client");
+}
+
+static void
+test_example(const char *file)
+{
+	struct config		*c;
+	const struct key_config	*k;
+	char			 err[512] = "", real[PATH_MAX], *dir;
+
+	c = config_load(file, err, sizeof(err));
+	CHECK(c != NULL, "%s loads: %s", file, err);
+	if (c == NULL || realpath(file, real) == NULL)
+		return;
+	dir = dirname(real);
+	CHECK(strcmp(c->path, file) == 0 && strcmp(c->dir, dir) == 0,
+	    "path %s, dir %s", c->path, c->dir);
+	CHECK(strcmp(c->issuer, "https://127.0.0.1:8443/") == 0, "issuer");
+	CHECK(c->nlisten == 1 && strcmp(c->listen[0].address, "127.0.0.1") == 0
+	    && c->listen[0].port == 8443, "listener");
+	CHECK(under(dir, c->listen[0].tls_cert, "tls/cert.pem") &&
+	    under(dir, c->listen[0].tls_key, "tls/key.pem"), "tls paths");
+	CHECK(strcmp(c->user, "guise") == 0, "user");
+	CHECK(under(dir, c->users_file, "users.json") &&
+	    under(dir, c->audit_path, "audit.log") &&
+	    under(dir, c->secrets_file, "secrets.json") &&
+	    under(dir, c->audit_key_file, "audit.key"), "file paths");
+	CHECK(c->nkeys == 2 && strcmp(c->keys[0].kid, "2026-11-a") == 0 &&
+	    c->keys[0].alg == ALG_ES256 &&
+	    under(dir, c->keys[0].file, "keys/es256.pem"), "first key");
+	k = config_key(c, c->active_kid);
+	CHECK(k == &c->keys[1] && strcmp(k->kid, "2026-11-r") == 0 &&
+	    k->alg == ALG_RS256 && under(dir, k->file, "keys/rs256.pem"),
+	    "active key");
+	CHECK(config_key(c, "2026-12-a") == NULL, "unknown kid");
+	test_example_clients(c);
+	CHECK(c->link_ttl == 120 && c->code_ttl == 60 &&
+	    c->token_ttl == 3600 && c->require_reason == 0, "ttls");
+	CHECK(c->impersonators.roles.n == 1 &&
+	    strlist_has(&c->impersonators.roles, "support") &&
+	    c->impersonators.users.n == 0 && c->protected.roles.n == 1 &&
+	    strlist_has(&c->protected.roles, "admin") &&
+	    c->protected.users.n == 0, "impersonators and protected");
+	config_free(c);
+}
+
+static void
+test_load_errors(void)
+{
+	struct config	*c;
+	char		 err[512] = "", tmp[] = "/tmp/test_config.XXXXXX";
+	char		*big;
+	int		 fd;
+	size_t		 len = 1024 * 1024 + 1;
+
+	c = config_load("/nonexistent/guise.json", err, sizeof(err));
+	CHECK(c == NULL && strstr(err, "/nonexistent/guise.json: ") == err,
+	    "missing file: %s", err);
+
+	if ((fd = mkstemp(tmp)) == -1 || (big = malloc(len)) == NULL) {
+		CHECK(0, "temporary file");
+		return;
+	}
+	memset(big, ' ', len);
+	big[0] = '{';
+	big[len - 1] = '}';
+	CHECK(write(fd, big, len) == (ssize_t)len, "write big file");
+	close(fd);
+	free(big);
+	c = config_load(tmp, err, sizeof(err));
+	CHECK(c == NULL && strstr(err, tmp) == err &&
+	    strstr(err, "1 MiB") != NULL, "file over 1 MiB: %s", err);
+	unlink(tmp);
+}
+
+int
+main(int argc, char *argv[])
+{
+	test_example(argc > 1 ? argv[1] : "etc/guise.json");
+	test_defaults();
+	test_good();
+	test_bad();
+	test_load_errors();
+	return check_done();
+}
