@@ -1,0 +1,99 @@
+#!/bin/sh
+# Write a throwaway guise configuration into DIR: fresh keys (guisectl
+# keygen), client secrets and an audit key (guisectl secret), a self-signed
+# certificate for 127.0.0.1, sample users and clients.  Used by `make demo`
+# and by the integration tests; nothing it writes is ever committed.
+#
+#   mkconfig.sh DIR [PORT]
+#   environment: GUISECTL (build/guisectl), GUISE_ACTIVE (es256 | rs256),
+#                GUISE_TLS (1, or 0 for plain http on loopback)
+set -eu
+
+dir=$1
+port=${2:-8443}
+ctl=${GUISECTL:-build/guisectl}
+active=${GUISE_ACTIVE:-es256}
+tls=${GUISE_TLS:-1}
+
+case $ctl in /*) ;; *) ctl=$(pwd)/$ctl ;; esac
+mkdir -p "$dir"
+dir=$(cd "$dir" && pwd)
+umask 077
+rm -rf "$dir/keys" "$dir/tls"
+rm -f "$dir/secrets.json" "$dir/audit.key" "$dir/guise.json"
+mkdir -p "$dir/keys" "$dir/tls"
+
+"$ctl" keygen --alg ES256 --kid test-es256 -o "$dir/keys/es256.pem" >/dev/null
+"$ctl" keygen --alg RS256 --kid test-rs256 -o "$dir/keys/rs256.pem" >/dev/null
+"$ctl" secret --audit-key -o "$dir/audit.key"
+
+cat > "$dir/secrets.json" <<EOS
+{
+  "backoffice": "$("$ctl" secret)",
+  "storefront": "$("$ctl" secret)",
+  "reader": "$("$ctl" secret)"
+}
+EOS
+
+if [ "$tls" = 1 ]; then
+	scheme=https
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+	    -nodes -keyout "$dir/tls/key.pem" -out "$dir/tls/cert.pem" \
+	    -days 30 -subj /CN=127.0.0.1 \
+	    -addext subjectAltName=IP:127.0.0.1 2>/dev/null
+	listen_tls=', "tls": {"cert": "tls/cert.pem", "key": "tls/key.pem"}'
+else
+	scheme=http
+	listen_tls=
+fi
+
+# Children drop to this account when the daemon is started as root.
+user_line=
+[ "$(id -u)" = 0 ] && user_line='"user": "nobody",'
+
+cat > "$dir/users.json" <<'EOS'
+[
+  {"user_id": "auth0|support-1", "email": "sam@example.com",
+   "email_verified": true, "name": "Sam Support", "nickname": "sam",
+   "app_metadata": {"roles": ["support"]}},
+  {"user_id": "auth0|customer-1", "email": "alice@example.com",
+   "email_verified": true, "name": "Alice Customer", "nickname": "alice",
+   "given_name": "Alice", "family_name": "Customer"},
+  {"user_id": "auth0|admin-1", "email": "ada@example.com",
+   "email_verified": true, "name": "Ada Admin", "nickname": "ada",
+   "app_metadata": {"roles": ["admin"]}}
+]
+EOS
+
+cat > "$dir/guise.json" <<EOS
+{
+  "issuer": "$scheme://127.0.0.1:$port/",
+  "listen": [{"address": "127.0.0.1", "port": $port$listen_tls}],
+  $user_line
+  "users_file": "users.json",
+  "audit": {"path": "audit.log"},
+  "signer": {
+    "keys": [{"kid": "test-es256", "alg": "ES256", "file": "keys/es256.pem"},
+             {"kid": "test-rs256", "alg": "RS256", "file": "keys/rs256.pem"}],
+    "active_kid": "test-$active",
+    "secrets_file": "secrets.json",
+    "audit_key_file": "audit.key"
+  },
+  "clients": [
+    {"client_id": "backoffice", "name": "app1", "app_type": "non_interactive",
+     "grant_types": ["client_credentials"],
+     "scopes": ["read:users", "impersonate:users"]},
+    {"client_id": "storefront", "name": "app2", "app_type": "regular_web",
+     "callbacks": ["http://127.0.0.1:3000/callback"],
+     "grant_types": ["authorization_code", "implicit"],
+     "allow_impersonation": true},
+    {"client_id": "reader", "name": "reports", "app_type": "non_interactive",
+     "grant_types": ["client_credentials"], "scopes": ["read:users"]}
+  ],
+  "impersonation": {
+    "link_ttl": 120, "code_ttl": 60, "token_ttl": 3600,
+    "impersonators": {"roles": ["support"], "users": []},
+    "protected": {"roles": ["admin"], "users": []}
+  }
+}
+EOS
