@@ -1,0 +1,117 @@
+// The three processes as DESIGN.md section 4 draws them: a sandboxed
+// signer, an unprivileged front end, a parent that validates and supervises.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startDaemon, makeConfig, build } from './lib/daemon.mjs';
+
+const root = process.getuid() === 0;
+const nobody = Number(spawnSync('id', ['-u', 'nobody'], { encoding: 'utf8' }).stdout.trim());
+
+let d;
+before(async () => { d = await startDaemon(); });
+after(async () => { await d?.stop(); });
+
+test('the running signer is in its seccomp filter with no new privileges', () => {
+  const signer = d.children().find((c) => c.name === 'guise-signer');
+  assert.ok(signer, 'a guise-signer child');
+  assert.equal(signer.seccomp, 2);
+  assert.equal(signer.noNewPrivs, 1);
+  if (root) assert.equal(signer.uid, nobody, 'the signer dropped to the configured user');
+});
+
+test('the front end has no new privileges and, started as root, runs as the configured user', () => {
+  const fe = d.children().find((c) => c.name === 'guised');
+  assert.ok(fe, 'a front-end child');
+  assert.equal(fe.noNewPrivs, 1);
+  if (root) assert.equal(fe.uid, nobody);
+});
+
+test('the parent opens no network socket: only the front end listens', () => {
+  const inodes = (pid) => {
+    const out = spawnSync('sh', ['-c', `ls -l /proc/${pid}/fd 2>/dev/null`], { encoding: 'utf8' }).stdout;
+    return [...out.matchAll(/socket:\[(\d+)\]/g)].map((m) => m[1]);
+  };
+  const tcp = readFileSync('/proc/net/tcp', 'utf8') + readFileSync('/proc/net/tcp6', 'utf8');
+  const listening = new Set([...tcp.matchAll(/^\s*\d+: \S+ \S+ 0A (?:\S+\s+){5}(\d+)/gm)].map((m) => m[1]));
+  const fe = d.children().find((c) => c.name === 'guised');
+  assert.ok(inodes(fe.pid).some((i) => listening.has(i)), 'the front end holds the listener');
+  assert.ok(!inodes(d.proc.pid).some((i) => listening.has(i)), 'the parent holds no listener');
+});
+
+test('guised -n accepts a good configuration', () => {
+  const r = spawnSync(join(build, 'guised'), ['-n', '-f', d.file], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /configuration OK/);
+});
+
+// Each broken configuration: guised -n exits non-zero naming file, key and problem.
+const broken = [
+  ['an unknown key', (c) => { c.listen_port = 1; }, /listen_port/, /unknown/],
+  ['a missing issuer', (c) => { delete c.issuer; }, /issuer/, /missing|required/],
+  ['an issuer without its slash', (c) => { c.issuer = c.issuer.slice(0, -1); }, /issuer/, /slash|\//],
+  ['a port out of range', (c) => { c.listen[0].port = 70000; }, /listen\[0\]\.port/, /range|65535/],
+  ['plain http off loopback', (c) => { c.listen[0] = { address: '192.0.2.1', port: 80 }; }, /listen\[0\]/, /loopback/],
+  ['an unknown active_kid', (c) => { c.signer.active_kid = 'nope'; }, /active_kid/, /nope/],
+  ['a wrong type', (c) => { c.impersonation.link_ttl = '120'; }, /link_ttl/, /integer|number/],
+  ['a link_ttl over the cap', (c) => { c.impersonation.link_ttl = 601; }, /link_ttl/, /600/],
+];
+
+for (const [name, mutate, key, problem] of broken) {
+  test(`guised -n refuses ${name}, naming the file and the key`, () => {
+    const c = JSON.parse(readFileSync(d.file, 'utf8'));
+    mutate(c);
+    const file = join(d.dir, 'broken.json');
+    writeFileSync(file, JSON.stringify(c));
+    const r = spawnSync(join(build, 'guised'), ['-n', '-f', file], { encoding: 'utf8' });
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /broken\.json/);
+    assert.match(r.stderr, key);
+    assert.match(r.stderr, problem);
+  });
+}
+
+test('guised -n has the signer check the secrets: a client without a secret is refused', async () => {
+  const cfg = await makeConfig();
+  const s = JSON.parse(readFileSync(join(cfg.dir, 'secrets.json'), 'utf8'));
+  delete s.reader;
+  writeFileSync(join(cfg.dir, 'secrets.json'), JSON.stringify(s));
+  const r = spawnSync(join(build, 'guised'), ['-n', '-f', join(cfg.dir, 'guise.json')], { encoding: 'utf8' });
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /secrets\.json/);
+  assert.match(r.stderr, /reader/);
+});
+
+test('guised -n refuses a key file that is not what its alg says', async () => {
+  const cfg = await makeConfig();
+  const c = JSON.parse(readFileSync(join(cfg.dir, 'guise.json'), 'utf8'));
+  c.signer.keys[0].file = 'keys/rs256.pem';   // an RSA key declared ES256
+  writeFileSync(join(cfg.dir, 'guise.json'), JSON.stringify(c));
+  const r = spawnSync(join(build, 'guised'), ['-n', '-f', join(cfg.dir, 'guise.json')], { encoding: 'utf8' });
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /rs256\.pem/);
+  assert.match(r.stderr, /ES256/);
+});
+
+test('when the signer dies the service stops with a non-zero status (systemd restarts it)', async () => {
+  const x = await startDaemon();
+  const signer = x.children().find((c) => c.name === 'guise-signer');
+  process.kill(signer.pid, 'SIGKILL');
+  const until = Date.now() + 10000;
+  while (!x.exited && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+  const exited = await x.stop();
+  assert.ok(exited, 'guised exited');
+  assert.notEqual(exited.code, 0);
+  assert.match(x.log, /signer was killed by signal 9/);
+});
+
+test('SIGTERM stops all three processes with status 0', async () => {
+  const x = await startDaemon();
+  const kids = x.children().map((c) => c.pid);
+  assert.equal(kids.length, 2);
+  const exited = await x.stop();
+  assert.equal(exited.code, 0);
+  for (const pid of kids) assert.throws(() => process.kill(pid, 0));
+});
