@@ -28,7 +28,7 @@ log_procname(const char *procname)
 	log_name = procname;
 }
 
-static void
+static void __attribute__((format(printf, 3, 0)))
 vlog(const char *level, int with_errno, const char *fmt, va_list ap)
 {
 	char	 line[1024];

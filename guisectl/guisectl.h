@@ -1,0 +1,18 @@
+/* guisectl: the operator's command.  One file per subcommand. */
+#ifndef GUISECTL_H
+#define GUISECTL_H
+
+#include <stddef.h>
+
+/* Subcommands: argv[0] names the subcommand; 0 on success, -1 on error. */
+int	keygen_main(int, char *[]);
+int	secret_main(int, char *[]);
+int	token_main(int, char *[]);
+
+/* Print the usage of one subcommand (or of all with NULL), exit 2. */
+void	ctl_usage(const char *) __attribute__((noreturn));
+
+/* Create path, which must not exist, mode 0600, holding exactly data. */
+int	newfile_write(const char *, const void *, size_t);
+
+#endif

@@ -1,0 +1,67 @@
+/*
+ * Files that hold keys are created here and only here.  O_EXCL makes the
+ * creation refuse anything already at the path, a symbolic link included
+ * (O_CREAT|O_EXCL never follows one), so a key is never overwritten and
+ * never written through a link someone left behind.  A file that could
+ * not be written whole is removed, so that a retry is not refused.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "guisectl.h"
+#include "log.h"
+
+static int
+newfile_fill(int fd, const unsigned char *p, size_t len)
+{
+	ssize_t	 n;
+
+	while (len > 0) {
+		if ((n = write(fd, p, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int
+newfile_write(const char *path, const void *data, size_t len)
+{
+	int	 fd;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd == -1) {
+		if (errno == EEXIST)
+			log_warnx("%s: already exists; guisectl never "
+			    "overwrites a file, remove it or choose another "
+			    "name", path);
+		else
+			log_warn("%s", path);
+		return -1;
+	}
+	/*
+	 * The umask can only take bits away, but the file is documented as
+	 * 0600 and a umask such as 0277 would leave it unwritable: set the
+	 * mode again, on the descriptor, before anything is in the file.
+	 */
+	if (fchmod(fd, 0600) == -1 || newfile_fill(fd, data, len) == -1 ||
+	    fsync(fd) == -1) {
+		log_warn("%s", path);
+		(void)close(fd);
+		(void)unlink(path);
+		return -1;
+	}
+	if (close(fd) == -1) {
+		log_warn("%s", path);
+		(void)unlink(path);
+		return -1;
+	}
+	return 0;
+}

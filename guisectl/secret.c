@@ -1,0 +1,95 @@
+/*
+ * guisectl secret: a client secret (32 bytes from the OpenSSL CSPRNG,
+ * base64url, for secrets.json), or with --audit-key the raw key of the
+ * audit chain written to a new 0600 file.
+ */
+#include <getopt.h>
+#include <stdio.h>
+
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/rand.h>
+
+#include "b64url.h"
+#include "guisectl.h"
+#include "log.h"
+
+#define SECRET_CLIENT_LEN	32	/* 256 bits: 43 characters */
+#define SECRET_AUDIT_KEY_LEN	64	/* the signer reads 32 to 256 */
+
+enum {
+	OPT_AUDIT_KEY = 256,
+};
+
+static const struct option secret_longopts[] = {
+	{ "audit-key",	no_argument,	NULL,	OPT_AUDIT_KEY },
+	{ "help",	no_argument,	NULL,	'h' },
+	{ NULL,		0,		NULL,	0 },
+};
+
+static int
+secret_random(unsigned char *buf, size_t len)
+{
+	char	 err[256];
+
+	if (RAND_bytes(buf, (int)len) != 1) {
+		ERR_error_string_n(ERR_get_error(), err, sizeof(err));
+		log_warnx("RAND_bytes: %s", err);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+secret_client(void)
+{
+	unsigned char	 raw[SECRET_CLIENT_LEN];
+	char		 txt[B64URL_ENCODED_LEN(SECRET_CLIENT_LEN) + 1];
+	int		 rc = -1;
+
+	if (secret_random(raw, sizeof(raw)) == 0) {
+		b64url_encode(txt, raw, sizeof(raw));
+		printf("%s\n", txt);
+		rc = 0;
+	}
+	OPENSSL_cleanse(raw, sizeof(raw));
+	OPENSSL_cleanse(txt, sizeof(txt));
+	return rc;
+}
+
+static int
+secret_audit_key(const char *file)
+{
+	unsigned char	 key[SECRET_AUDIT_KEY_LEN];
+	int		 rc = -1;
+
+	if (secret_random(key, sizeof(key)) == 0)
+		rc = newfile_write(file, key, sizeof(key));
+	OPENSSL_cleanse(key, sizeof(key));
+	return rc;
+}
+
+int
+secret_main(int argc, char *argv[])
+{
+	const char	*file = NULL;
+	int		 ch, audit_key = 0;
+
+	while ((ch = getopt_long(argc, argv, "+ho:", secret_longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case OPT_AUDIT_KEY:
+			audit_key = 1;
+			break;
+		case 'o':
+			file = optarg;
+			break;
+		default:
+			ctl_usage("secret");
+		}
+	}
+	/* Raw key bytes go to a file only, never to a terminal. */
+	if (optind != argc || audit_key != (file != NULL))
+		ctl_usage("secret");
+	return audit_key ? secret_audit_key(file) : secret_client();
+}

@@ -1,0 +1,269 @@
+#!/bin/sh
+# guisectl, run for real: keygen, secret, token decode and the usage errors.
+# Prints TAP ("ok N - what" / "not ok N - what", then "1..N") and exits
+# non-zero when a check failed.  Needs the openssl command.
+#
+#	sh tests/unit/test_guisectl.sh [path/to/guisectl]
+#
+# shellcheck disable=SC2016
+# (the checks given to eval are single-quoted on purpose: they expand when
+# they run, after the command they look at)
+
+set -u
+
+G=${1:-build/guisectl}
+case $G in
+/*)	;;
+*)	G=$PWD/$G ;;
+esac
+if [ ! -x "$G" ]; then
+	printf 'Bail out! %s is not an executable\n' "$G"
+	exit 1
+fi
+if ! command -v openssl >/dev/null 2>&1; then
+	printf 'Bail out! the openssl command is needed\n'
+	exit 1
+fi
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/test_guisectl.XXXXXX") || exit 1
+trap 'rm -rf "$T"' EXIT
+trap 'exit 1' HUP INT TERM
+
+n=0
+failed=0
+
+ok() {
+	n=$((n + 1))
+	printf 'ok %d - %s\n' "$n" "$1"
+}
+
+not_ok() {
+	n=$((n + 1))
+	failed=$((failed + 1))
+	printf 'not ok %d - %s\n' "$n" "$1"
+	# What the last command said, as TAP diagnostics.
+	[ -s "$T/err" ] && sed 's/^/#   stderr: /' "$T/err"
+	return 0
+}
+
+# check WHAT COMMAND...: ok when COMMAND succeeds.
+check() {
+	what=$1
+	shift
+	if "$@"; then ok "$what"; else not_ok "$what"; fi
+}
+
+# run ARGS...: guisectl with stdout in $T/out, stderr in $T/err, rc in $rc.
+run() {
+	"$G" "$@" >"$T/out" 2>"$T/err"
+	rc=$?
+}
+
+rc_is() { [ "$rc" -eq "$1" ]; }
+out_is() { [ "$(cat "$T/out")" = "$1" ]; }
+out_has() { grep -q -F -e "$1" "$T/out"; }
+err_has() { grep -q -F -e "$1" "$T/err"; }
+out_empty() { [ ! -s "$T/out" ]; }
+not_same() { ! cmp -s "$1" "$2"; }
+absent() { [ ! -e "$1" ] && [ ! -L "$1" ]; }
+mode_0600() { [ -n "$(find "$1" -prune -type f -perm 0600 2>/dev/null)" ]; }
+pem_pkcs8() {
+	[ "$(head -n 1 "$1" 2>/dev/null)" = "-----BEGIN PRIVATE KEY-----" ]
+}
+pkey_text() { openssl pkey -in "$1" -noout -text 2>/dev/null | grep -q -F -e "$2"; }
+b64u() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
+
+# Exit status, stdout empty and a message: what every refusal looks like.
+refused() {
+	want=$1
+	what=$2
+	shift 2
+	run "$@"
+	if rc_is "$want" && out_empty && [ -s "$T/err" ]; then
+		ok "$what"
+	else
+		not_ok "$what (exit $rc)"
+	fi
+}
+
+# --- keygen, ES256 -----------------------------------------------------
+
+day1=$(date -u +%Y%m%d)
+(umask 000; "$G" keygen -o "$T/es.pem" >"$T/out" 2>"$T/err")
+rc=$?
+day2=$(date -u +%Y%m%d)
+check "keygen: ES256 by default, exit 0" rc_is 0
+snippet_es() {
+	out_is "{\"kid\":\"es256-$day1\",\"alg\":\"ES256\",\"file\":\"$T/es.pem\"}" ||
+	    out_is "{\"kid\":\"es256-$day2\",\"alg\":\"ES256\",\"file\":\"$T/es.pem\"}"
+}
+check "keygen: prints the config snippet with kid es256-YYYYMMDD" snippet_es
+check "keygen: mode 0600 under umask 000" mode_0600 "$T/es.pem"
+check "keygen: PKCS#8 PEM" pem_pkcs8 "$T/es.pem"
+check "keygen: openssl reads a P-256 key" pkey_text "$T/es.pem" "prime256v1"
+
+cp "$T/es.pem" "$T/es.copy" 2>/dev/null
+refused 1 "keygen: refuses to overwrite an existing file" \
+    keygen -o "$T/es.pem"
+check "keygen: the refusal says the file exists" err_has "already exists"
+check "keygen: the existing key is untouched" cmp -s "$T/es.pem" "$T/es.copy"
+
+ln -s "$T/victim.pem" "$T/link.pem"
+refused 1 "keygen: refuses a dangling symbolic link" keygen -o "$T/link.pem"
+check "keygen: nothing written through the link" absent "$T/victim.pem"
+
+# --- keygen, RS256 -----------------------------------------------------
+
+(umask 0277; "$G" keygen --alg RS256 --kid 2026-11-r -o "$T/rs.pem" \
+    >"$T/out" 2>"$T/err")
+rc=$?
+check "keygen: RS256 with --kid, exit 0" rc_is 0
+check "keygen: RS256 snippet" out_is \
+    "{\"kid\":\"2026-11-r\",\"alg\":\"RS256\",\"file\":\"$T/rs.pem\"}"
+check "keygen: mode 0600 under umask 0277" mode_0600 "$T/rs.pem"
+check "keygen: PKCS#8 PEM (RSA)" pem_pkcs8 "$T/rs.pem"
+check "keygen: openssl reads an RSA key of 2048 bits" \
+    pkey_text "$T/rs.pem" "Private-Key: (2048 bit"
+
+run keygen --alg rs256 --bits 3072 --kid big -o "$T/rs3072.pem"
+check "keygen: --bits 3072, exit 0" rc_is 0
+check "keygen: openssl reads an RSA key of 3072 bits" \
+    pkey_text "$T/rs3072.pem" "Private-Key: (3072 bit"
+
+# --- keygen, refusals --------------------------------------------------
+
+long_kid=$(printf '%0129d' 0)
+refused 1 "keygen: unknown --alg" keygen --alg HS256 -o "$T/bad.pem"
+refused 1 "keygen: kid with a space" keygen --kid "a b" -o "$T/bad.pem"
+refused 1 "keygen: kid with a slash" keygen --kid "a/b" -o "$T/bad.pem"
+refused 1 "keygen: kid of 129 characters" keygen --kid "$long_kid" \
+    -o "$T/bad.pem"
+refused 1 "keygen: --bits with ES256" keygen --bits 3072 -o "$T/bad.pem"
+refused 1 "keygen: --bits 1024" keygen --alg RS256 --bits 1024 \
+    -o "$T/bad.pem"
+refused 1 "keygen: --bits 8192" keygen --alg RS256 --bits 8192 \
+    -o "$T/bad.pem"
+refused 1 "keygen: --bits not a number" keygen --alg RS256 --bits 2048x \
+    -o "$T/bad.pem"
+refused 1 "keygen: a missing folder" keygen -o "$T/nowhere/bad.pem"
+check "keygen: no file left behind by a refusal" absent "$T/bad.pem"
+refused 2 "keygen: usage without -o" keygen --alg ES256
+refused 2 "keygen: usage with an extra argument" keygen -o "$T/bad.pem" x
+refused 2 "keygen: usage with an unknown option" keygen --frob \
+    -o "$T/bad.pem"
+check "keygen: still no file" absent "$T/bad.pem"
+
+# --- secret ------------------------------------------------------------
+
+run secret
+check "secret: exit 0" rc_is 0
+is_secret() {
+	[ "$(wc -l <"$T/out")" -eq 1 ] &&
+	    grep -q -x -E '[A-Za-z0-9_-]{43}' "$T/out"
+}
+check "secret: one line of 43 base64url characters" is_secret
+cp "$T/out" "$T/secret1"
+run secret
+check "secret: two secrets differ" not_same "$T/out" "$T/secret1"
+
+(umask 000; "$G" secret --audit-key -o "$T/audit.key" >"$T/out" 2>"$T/err")
+rc=$?
+check "secret --audit-key: exit 0, nothing on stdout" eval \
+    'rc_is 0 && out_empty'
+size_64() { [ -f "$1" ] && [ "$(wc -c <"$1" | tr -d ' ')" = 64 ]; }
+check "secret --audit-key: 64 bytes" size_64 "$T/audit.key"
+check "secret --audit-key: mode 0600 under umask 000" mode_0600 "$T/audit.key"
+cp "$T/audit.key" "$T/audit.copy" 2>/dev/null
+refused 1 "secret --audit-key: refuses to overwrite" \
+    secret --audit-key -o "$T/audit.key"
+check "secret --audit-key: the existing key is untouched" \
+    cmp -s "$T/audit.key" "$T/audit.copy"
+refused 2 "secret: --audit-key needs -o" secret --audit-key
+refused 2 "secret: -o needs --audit-key" secret -o "$T/s.txt"
+check "secret: no file from a usage error" absent "$T/s.txt"
+
+if [ -w /dev/full ]; then
+	"$G" secret >/dev/full 2>"$T/err"
+	rc=$?
+	check "secret: a write error on stdout is exit 1" rc_is 1
+fi
+
+# --- token decode ------------------------------------------------------
+
+# An RS256 access token as guised makes them (typ at+jwt), signed by the
+# key made above; é in UTF-8, ESC as a JSON escape.
+hdr=$(printf '%s' '{"alg":"RS256","typ":"at+jwt","kid":"2026-11-r"}' | b64u)
+pay=$(printf '{"iss":"https://127.0.0.1:8443/","sub":"auth0|abc123","exp":1900000000,"impersonated":true,"name":"Jos\303\251 \\u001b[31m","act":{"sub":"auth0|imp"}}' | b64u)
+sig=$(printf '%s.%s' "$hdr" "$pay" |
+    openssl dgst -sha256 -sign "$T/rs.pem" 2>/dev/null | b64u)
+tok="$hdr.$pay.$sig"
+
+cat >"$T/expected" <<'EOF'
+header:
+{
+  "alg": "RS256",
+  "typ": "at+jwt",
+  "kid": "2026-11-r"
+}
+claims:
+{
+  "iss": "https://127.0.0.1:8443/",
+  "sub": "auth0|abc123",
+  "exp": 1900000000,
+  "impersonated": true,
+  "name": "Jos\u00E9 \u001B[31m",
+  "act": {
+    "sub": "auth0|imp"
+  }
+}
+signature: NOT verified (decoded only, no key used)
+EOF
+
+run token decode "$tok"
+check "token decode: an at+jwt RS256 token, exit 0" rc_is 0
+check "token decode: header, claims, NOT verified" cmp -s "$T/out" \
+    "$T/expected"
+no_raw_esc() { ! grep -q "$(printf '\033')" "$T/out"; }
+check "token decode: no raw control character reaches the terminal" \
+    no_raw_esc
+
+printf '  %s\r\n' "$tok" | "$G" token decode - >"$T/out" 2>"$T/err"
+rc=$?
+check "token decode -: from stdin, whitespace around it" eval \
+    'rc_is 0 && cmp -s "$T/out" "$T/expected"'
+
+run token decode "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0."
+check "token decode: an unsecured token (alg none)" eval \
+    'rc_is 0 && out_has "NOT verified (the token has none)"'
+
+dup=$(printf '%s' '{"alg":"RS256","alg":"none"}' | b64u)
+arr=$(printf '%s' '[1,2]' | b64u)
+notjson=$(printf '%s' 'not json' | b64u)
+refused 1 "token decode: not a JWT" token decode garbage
+refused 1 "token decode: two parts" token decode "$hdr.$pay"
+refused 1 "token decode: four parts" token decode "$tok.x"
+refused 1 "token decode: padding" token decode "$tok="
+refused 1 "token decode: a character outside base64url" \
+    token decode "$hdr.$pay.ab+c"
+refused 1 "token decode: empty header" token decode ".$pay.$sig"
+refused 1 "token decode: header not JSON" token decode "$notjson.$pay.$sig"
+refused 1 "token decode: claims not an object" token decode "$hdr.$arr.$sig"
+refused 1 "token decode: a duplicate key" token decode "$dup.$pay.$sig"
+refused 1 "token decode: empty" token decode ""
+printf '' | "$G" token decode - >"$T/out" 2>"$T/err"
+rc=$?
+check "token decode -: empty stdin" eval 'rc_is 1 && out_empty'
+refused 2 "token decode: usage without a token" token decode
+refused 2 "token: usage without decode" token "$tok"
+
+# --- dispatch ----------------------------------------------------------
+
+refused 2 "no arguments: usage"
+check "usage lists every command" eval \
+    'err_has "guisectl keygen" && err_has "guisectl secret" && err_has "guisectl token decode"'
+refused 2 "-h: usage" -h
+refused 2 "unknown command: usage" frobnicate
+check "unknown command: named" err_has "frobnicate"
+
+printf '1..%d\n' "$n"
+[ "$failed" -eq 0 ]
