@@ -244,7 +244,11 @@ bearer_check(struct evhttp_request *req, const char *audience,
 
 	h = evhttp_find_header(evhttp_request_get_input_headers(req),
 	    "Authorization");
-	if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0) {
+	if (h == NULL) {
+		reply_bearer_error(req, NULL);
+		return -1;
+	}
+	if (strncasecmp(h, "Bearer ", 7) != 0) {
 		reply_bearer_error(req, "a Bearer token is required");
 		return -1;
 	}

@@ -40,22 +40,29 @@ usage(void)
 }
 
 /*
- * The signer beside this executable (the build tree, for make demo and
- * the tests), else where make install put it.
+ * The signer beside this executable (the build tree, for make demo and the
+ * tests), else where make install put it relative to this executable
+ * (sbin/../libexec/guise, whatever the PREFIX), else the configured path.
  */
 static void
 find_signer(void)
 {
-	char	 self[PATH_MAX];
-	ssize_t	 n;
+	const char	*tries[] = { "/guise-signer",
+			    "/../libexec/guise/guise-signer" };
+	char		 self[PATH_MAX], *dir;
+	ssize_t		 n;
+	size_t		 i;
 
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	if (n > 0) {
 		self[n] = '\0';
-		snprintf(signer_path, sizeof(signer_path), "%s/guise-signer",
-		    dirname(self));
-		if (access(signer_path, X_OK) == 0)
-			return;
+		dir = dirname(self);
+		for (i = 0; i < sizeof(tries) / sizeof(tries[0]); i++) {
+			snprintf(signer_path, sizeof(signer_path), "%s%s", dir,
+			    tries[i]);
+			if (access(signer_path, X_OK) == 0)
+				return;
+		}
 	}
 	snprintf(signer_path, sizeof(signer_path), "%s/guise-signer",
 	    LIBEXECDIR);

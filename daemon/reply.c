@@ -82,12 +82,16 @@ reply_bearer_error(struct evhttp_request *req, const char *description)
 {
 	char	 value[256];
 
-	snprintf(value, sizeof(value),
-	    "Bearer error=\"invalid_token\", error_description=\"%s\"",
-	    description);
+	/* RFC 6750 section 3.1: no error code when no token was sent. */
+	if (description == NULL)
+		snprintf(value, sizeof(value), "Bearer realm=\"guise\"");
+	else
+		snprintf(value, sizeof(value), "Bearer error=\"invalid_token\", "
+		    "error_description=\"%s\"", description);
 	evhttp_add_header(evhttp_request_get_output_headers(req),
 	    "WWW-Authenticate", value);
-	reply_api_error(req, 401, description, "invalid_token");
+	reply_api_error(req, 401, description ? description :
+	    "Missing authentication", description ? "invalid_token" : NULL);
 }
 
 void

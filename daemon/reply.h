@@ -22,7 +22,10 @@ void	reply_oauth_error(struct evhttp_request *, int code, const char *error,
 void	reply_api_error(struct evhttp_request *, int code,
 	    const char *message, const char *error_code);
 
-/* 401 with WWW-Authenticate: Bearer error="invalid_token". */
+/*
+ * 401 with WWW-Authenticate: Bearer error="invalid_token" and the
+ * description; a NULL description means no token was sent at all.
+ */
 void	reply_bearer_error(struct evhttp_request *, const char *description);
 
 /* 503 with Retry-After: the signer did not answer in time. */

@@ -115,3 +115,32 @@ test('SIGTERM stops all three processes with status 0', async () => {
   assert.equal(exited.code, 0);
   for (const pid of kids) assert.throws(() => process.kill(pid, 0));
 });
+
+test('a hung signer gets 503 with Retry-After in bounded time, and service resumes', async () => {
+  const x = await startDaemon();
+  try {
+    const signer = x.children().find((c) => c.name === 'guise-signer');
+    process.kill(signer.pid, 'SIGSTOP');
+    const t0 = Date.now();
+    const r = await x.request('oauth/token', {
+      method: 'POST',
+      body: { grant_type: 'client_credentials', client_id: 'backoffice', client_secret: x.secrets.backoffice },
+    });
+    const took = Date.now() - t0;
+    process.kill(signer.pid, 'SIGCONT');
+    assert.equal(r.status, 503, r.text);
+    assert.equal(r.json.error, 'temporarily_unavailable');
+    assert.equal(r.headers['retry-after'], '1');
+    assert.equal(r.json.access_token, undefined);
+    assert.ok(took < 5000, `answered after ${took} ms`);
+    // Discovery and the JWKS never wait for the signer.
+    assert.equal((await x.request('.well-known/jwks.json')).status, 200);
+    const again = await x.request('oauth/token', {
+      method: 'POST',
+      body: { grant_type: 'client_credentials', client_id: 'backoffice', client_secret: x.secrets.backoffice },
+    });
+    assert.equal(again.status, 200, again.text);
+  } finally {
+    await x.stop();
+  }
+});

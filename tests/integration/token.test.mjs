@@ -162,3 +162,19 @@ test('after all of that the daemon still serves, with both children alive', asyn
   assert.equal(d.exited, null);
   assert.equal(d.children().length, 2);
 });
+
+test('many requests in flight at once are each answered with their own token', async () => {
+  const n = 64;
+  const rs = await Promise.all(Array.from({ length: n }, (_, i) => post(form({
+    client_id: i % 2 ? 'backoffice' : 'reader',
+    client_secret: i % 2 ? d.secrets.backoffice : d.secrets.reader,
+  }))));
+  const jtis = new Set();
+  for (const [i, r] of rs.entries()) {
+    assert.equal(r.status, 200, r.text);
+    const { payload } = await verify(r.json.access_token);
+    assert.equal(payload.client_id, i % 2 ? 'backoffice' : 'reader');
+    jtis.add(payload.jti);
+  }
+  assert.equal(jtis.size, n);
+});
