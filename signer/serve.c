@@ -4,7 +4,9 @@
  * go back in one write: the front end keeps several requests in flight, so
  * one wake-up serves many.  The dispatch table lists the few requests the
  * signer answers; anything else, and any malformed frame, is a protocol
- * violation and the signer exits without answering (the parent notices).
+ * violation and the signer exits without answering it (the parent
+ * notices).  Replies to valid requests before it in the same read are
+ * dropped too, unless a quarter megabyte of them had to be flushed early.
  */
 #include <errno.h>
 #include <signal.h>
