@@ -542,7 +542,7 @@ parse_audit(struct parse *p, json_t *top, struct config *c)
 
 static int
 parse_alg(struct parse *p, const char *key, const char *s, int hs256,
-    enum jwt_alg *out)
+    enum sig_alg *out)
 {
 	if (strcmp(s, "RS256") == 0)
 		*out = ALG_RS256;
@@ -1011,7 +1011,7 @@ config_key(const struct config *c, const char *kid)
 }
 
 const char *
-alg_name(enum jwt_alg alg)
+alg_name(enum sig_alg alg)
 {
 	switch (alg) {
 	case ALG_RS256:

@@ -14,7 +14,7 @@
 #define CONFIG_TOKEN_TTL_MAX	86400	/* token_ttl cap, seconds */
 #define CONFIG_ID_MAX		128	/* client_id, kid */
 
-enum jwt_alg {
+enum sig_alg {
 	ALG_NONE = 0,
 	ALG_RS256,
 	ALG_ES256,
@@ -40,7 +40,7 @@ struct listen_config {
 
 struct key_config {
 	char		*kid;
-	enum jwt_alg	 alg;		/* ALG_RS256 or ALG_ES256 */
+	enum sig_alg	 alg;		/* ALG_RS256 or ALG_ES256 */
 	char		*file;		/* absolute after resolution */
 };
 
@@ -52,7 +52,7 @@ struct client_config {
 	unsigned int	 grant_types;	/* GRANT_* */
 	struct strlist	 scopes;
 	int		 allow_impersonation;
-	enum jwt_alg	 id_token_alg;	/* default ALG_RS256 */
+	enum sig_alg	 id_token_alg;	/* default ALG_RS256 */
 };
 
 struct match_config {
@@ -106,7 +106,7 @@ const struct client_config	*config_client(const struct config *,
 const struct key_config		*config_key(const struct config *,
 				    const char *kid);
 
-const char	*alg_name(enum jwt_alg);
+const char	*alg_name(enum sig_alg);
 int		 strlist_has(const struct strlist *, const char *);
 
 #endif

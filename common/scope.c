@@ -47,7 +47,8 @@ append(char *out, size_t outlen, size_t *used, const char *tok, size_t len)
 {
 	if (has_token(out, tok, len))
 		return 0;
-	if (*used + len + 2 > outlen)
+	/* A separator unless first, the token, and the NUL. */
+	if (outlen - *used < (*used ? 1u : 0u) + len + 1)
 		return -1;
 	if (*used)
 		out[(*used)++] = ' ';

@@ -8,7 +8,7 @@
 
 struct verify_key {
 	char		 kid[CONFIG_ID_MAX + 1];
-	enum jwt_alg	 alg;
+	enum sig_alg	 alg;
 	EVP_PKEY	*pkey;
 };
 

@@ -137,7 +137,7 @@ proto_decode(const uint8_t *buf, size_t len, enum proto_dir dir,
     struct proto_msg *m, const char **why)
 {
 	const struct field	*f;
-	const uint8_t		*p = buf + PROTO_HEADER_LEN;
+	const uint8_t		*p;
 	size_t			 left;
 	struct proto_str	*s;
 	uint16_t		 slen;
@@ -171,6 +171,7 @@ proto_decode(const uint8_t *buf, size_t len, enum proto_dir dir,
 		return -1;
 	}
 
+	p = buf + PROTO_HEADER_LEN;
 	left = len - PROTO_HEADER_LEN;
 	for (; f->kind != FIELD_END; f++) {
 		if (f->kind == FIELD_U32) {
@@ -226,6 +227,8 @@ proto_encode(const struct proto_msg *m, enum proto_dir dir, uint8_t *out,
 	if ((f = fields_of(m->type, dir, m->status)) == NULL)
 		return -1;
 	if (dir == PROTO_REQUEST && m->status != 0)
+		return -1;
+	if (dir == PROTO_REPLY && m->status >= PROTO_STATUS__MAX)
 		return -1;
 	if (outlen > PROTO_FRAME_MAX)
 		outlen = PROTO_FRAME_MAX;

@@ -23,7 +23,7 @@
 
 struct signing_key {
 	char		 kid[CONFIG_ID_MAX + 1];
-	enum jwt_alg	 alg;
+	enum sig_alg	 alg;
 	EVP_PKEY	*pkey;
 	EVP_MD_CTX	*prepared;	/* DigestSignInit done, copied per use */
 	EVP_MD_CTX	*scratch;
@@ -187,7 +187,8 @@ keys_load(const struct config *conf)
 	struct signing_key	*k;
 	size_t			 i;
 
-	if ((keys = calloc(conf->nkeys, sizeof(*keys))) == NULL)
+	/* Once per process: a new key set means a new signer. */
+	if (keys != NULL || (keys = calloc(conf->nkeys, sizeof(*keys))) == NULL)
 		return -1;
 	for (i = 0; i < conf->nkeys; i++) {
 		kc = &conf->keys[i];

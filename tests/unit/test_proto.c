@@ -1,0 +1,1129 @@
+/*
+ * The signer protocol: every message type round trips in each direction
+ * that has fields, the header is pinned byte by byte, and every violation
+ * proto_decode knows is refused with a reason.  Frames are decoded from a
+ * heap copy of exactly their length and encoded into a heap buffer of
+ * exactly the length given, so an over-read or an over-write shows up
+ * under valgrind and ASan.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "proto.h"
+#include "wire.h"
+
+/* Room for a frame over PROTO_FRAME_MAX, to build oversized ones. */
+#define FRAME_ROOM	(PROTO_FRAME_MAX + 256)
+
+struct frame {
+	uint8_t	 b[FRAME_ROOM];
+	size_t	 len;
+};
+
+/* One frame under construction at a time; static for its size. */
+static struct frame	 fr;
+
+/* A string of the largest field, filled with one character. */
+static char		 big[PROTO_JWKS_MAX + 2];
+
+static void *
+xmalloc(size_t n)
+{
+	void	*p;
+
+	if ((p = malloc(n ? n : 1)) == NULL)
+		abort();
+	return p;
+}
+
+static void
+fr_start(uint16_t version, uint16_t type, uint32_t id, uint32_t status)
+{
+	memset(fr.b, 0, PROTO_HEADER_LEN);
+	put_u16(fr.b + 4, version);
+	put_u16(fr.b + 6, type);
+	put_u32(fr.b + 8, id);
+	put_u32(fr.b + 12, status);
+	fr.len = PROTO_HEADER_LEN;
+}
+
+static void
+fr_room(size_t n)
+{
+	if (n > sizeof(fr.b) - fr.len)
+		abort();
+}
+
+static void
+fr_u16(uint16_t v)
+{
+	fr_room(2);
+	put_u16(fr.b + fr.len, v);
+	fr.len += 2;
+}
+
+static void
+fr_u32(uint32_t v)
+{
+	fr_room(4);
+	put_u32(fr.b + fr.len, v);
+	fr.len += 4;
+}
+
+static void
+fr_bytes(const void *p, size_t n)
+{
+	fr_room(n);
+	memcpy(fr.b + fr.len, p, n);
+	fr.len += n;
+}
+
+static void
+fr_fill(int c, size_t n)
+{
+	fr_room(n);
+	memset(fr.b + fr.len, c, n);
+	fr.len += n;
+}
+
+/* A string field: u16 length, then the bytes. */
+static void
+fr_str(const char *s)
+{
+	fr_u16((uint16_t)strlen(s));
+	fr_bytes(s, strlen(s));
+}
+
+/* A string field of n copies of c. */
+static void
+fr_str_fill(int c, uint16_t n)
+{
+	fr_u16(n);
+	fr_fill(c, n);
+}
+
+/* Set the length field to the length built so far. */
+static void
+fr_seal(void)
+{
+	put_u32(fr.b, (uint32_t)fr.len);
+}
+
+static struct proto_str
+str_of(const char *p, size_t len)
+{
+	struct proto_str	 s;
+
+	s.p = p;
+	s.len = (uint16_t)len;
+	return s;
+}
+
+/* n copies of c, a view into big. */
+static struct proto_str
+fill(int c, size_t n)
+{
+	if (n > sizeof(big))
+		abort();
+	memset(big, c, n);
+	return str_of(big, n);
+}
+
+static int
+str_is(struct proto_str s, const char *p, size_t len)
+{
+	return s.len == len && (len == 0 || memcmp(s.p, p, len) == 0);
+}
+
+/* A string view of n copies of c. */
+static int
+str_all(struct proto_str s, int c, size_t n)
+{
+	size_t	 i;
+
+	if (s.len != n)
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s.p[i] != (unsigned char)c)
+			return 0;
+	return 1;
+}
+
+/*
+ * Decode len bytes from a heap copy of exactly that size.  Returns what
+ * proto_decode returned; *copy is the buffer the views point into, for
+ * the caller to free.
+ */
+static int
+decode_copy(const uint8_t *buf, size_t len, enum proto_dir dir,
+    struct proto_msg *m, const char **why, uint8_t **copy)
+{
+	*copy = xmalloc(len);
+	if (len > 0)
+		memcpy(*copy, buf, len);
+	*why = NULL;
+	return proto_decode(*copy, len, dir, m, why);
+}
+
+/*
+ * Whether decoding len bytes of buf fails with a why that contains
+ * reason (any why when reason is NULL).
+ */
+static int
+refused(const uint8_t *buf, size_t len, enum proto_dir dir,
+    const char *reason)
+{
+	struct proto_msg	 m;
+	const char		*why;
+	uint8_t			*copy;
+	int			 rc;
+
+	rc = decode_copy(buf, len, dir, &m, &why, &copy);
+	free(copy);
+	if (rc != -1 || why == NULL) {
+		printf("# decoded: rc %d, why %s\n", rc, why ? why : "NULL");
+		return 0;
+	}
+	if (reason != NULL && strstr(why, reason) == NULL) {
+		printf("# refused for another reason: %s\n", why);
+		return 0;
+	}
+	return 1;
+}
+
+/* The frame under construction, sealed, must be refused for reason. */
+static int
+fr_refused(enum proto_dir dir, const char *reason)
+{
+	fr_seal();
+	return refused(fr.b, fr.len, dir, reason);
+}
+
+/* Encode into a heap buffer of exactly outlen bytes, copied to out. */
+static long
+encode_exact(const struct proto_msg *m, enum proto_dir dir, uint8_t *out,
+    size_t outlen)
+{
+	uint8_t	*buf;
+	long	 n;
+
+	buf = xmalloc(outlen);
+	n = proto_encode(m, dir, buf, outlen);
+	if (n > 0 && (size_t)n <= outlen)
+		memcpy(out, buf, (size_t)n);
+	free(buf);
+	return n;
+}
+
+/*
+ * Encode in, then decode the result from an exact copy into out.  Returns
+ * the frame length, or -1 when either step failed; *copy as in
+ * decode_copy (NULL when encoding failed).
+ */
+static long
+roundtrip(const struct proto_msg *in, enum proto_dir dir,
+    struct proto_msg *out, uint8_t **copy)
+{
+	static uint8_t	 buf[PROTO_FRAME_MAX];
+	const char	*why;
+	long		 n;
+
+	*copy = NULL;
+	if ((n = proto_encode(in, dir, buf, sizeof(buf))) == -1) {
+		printf("# encode failed\n");
+		return -1;
+	}
+	if (proto_frame_len(buf, (size_t)n) != n) {
+		printf("# proto_frame_len disagrees with %ld\n", n);
+		return -1;
+	}
+	if (decode_copy(buf, (size_t)n, dir, out, &why, copy) == -1) {
+		printf("# decode failed: %s\n", why);
+		return -1;
+	}
+	if (out->type != in->type || out->id != in->id ||
+	    out->status != in->status) {
+		printf("# header changed\n");
+		return -1;
+	}
+	return n;
+}
+
+static void
+token_req(struct proto_msg *m, const char *id, const char *secret,
+    const char *aud, const char *scope)
+{
+	memset(m, 0, sizeof(*m));
+	m->type = PROTO_CLIENT_TOKEN;
+	m->id = 7;
+	m->u.token_req.client_id = proto_str(id);
+	m->u.token_req.secret = proto_str(secret);
+	m->u.token_req.audience = proto_str(aud);
+	m->u.token_req.scope = proto_str(scope);
+}
+
+static void
+test_roundtrip_hello(void)
+{
+	struct proto_msg	 in, out;
+	uint8_t			*copy;
+	const char		*jwks = "{\"keys\":[{\"kty\":\"EC\"}]}";
+	long			 n;
+
+	memset(&in, 0, sizeof(in));
+	in.type = PROTO_HELLO;
+	in.id = 1;
+	n = roundtrip(&in, PROTO_REQUEST, &out, &copy);
+	CHECK(n == PROTO_HEADER_LEN, "hello request: header only (%ld)", n);
+	free(copy);
+
+	in.u.hello_rep.jwks = proto_str(jwks);
+	n = roundtrip(&in, PROTO_REPLY, &out, &copy);
+	CHECK(n == (long)(PROTO_HEADER_LEN + 2 + strlen(jwks)) &&
+	    str_is(out.u.hello_rep.jwks, jwks, strlen(jwks)),
+	    "hello reply: jwks round trips (%ld bytes)", n);
+	CHECK(copy == NULL ||
+	    out.u.hello_rep.jwks.p == (const char *)copy + PROTO_HEADER_LEN + 2,
+	    "hello reply: the jwks is a view into the frame");
+	free(copy);
+
+	in.u.hello_rep.jwks = fill('j', PROTO_JWKS_MAX);
+	n = roundtrip(&in, PROTO_REPLY, &out, &copy);
+	CHECK(n == PROTO_HEADER_LEN + 2 + PROTO_JWKS_MAX &&
+	    str_all(out.u.hello_rep.jwks, 'j', PROTO_JWKS_MAX),
+	    "hello reply: jwks of exactly PROTO_JWKS_MAX round trips");
+	free(copy);
+
+	in.u.hello_rep.jwks = str_of("", 0);
+	n = roundtrip(&in, PROTO_REPLY, &out, &copy);
+	CHECK(n == PROTO_HEADER_LEN + 2 && out.u.hello_rep.jwks.len == 0,
+	    "hello reply: empty jwks round trips");
+	free(copy);
+}
+
+static void
+test_roundtrip_token_req(void)
+{
+	struct proto_msg	 in, out;
+	uint8_t			*copy;
+	char			 id[PROTO_CLIENT_ID_MAX + 1];
+	char			 sec[PROTO_SECRET_MAX + 1];
+	char			 aud[PROTO_AUDIENCE_MAX + 1];
+	char			 scope[PROTO_SCOPE_MAX + 1];
+	long			 n;
+
+	token_req(&in, "client-1", "s3cr:et", "https://id.example/api",
+	    "read write");
+	in.id = 0xfeedf00d;
+	n = roundtrip(&in, PROTO_REQUEST, &out, &copy);
+	CHECK(n == PROTO_HEADER_LEN + 8 + 8 + 7 + 22 + 10 &&
+	    str_is(out.u.token_req.client_id, "client-1", 8) &&
+	    str_is(out.u.token_req.secret, "s3cr:et", 7) &&
+	    str_is(out.u.token_req.audience, "https://id.example/api", 22) &&
+	    str_is(out.u.token_req.scope, "read write", 10),
+	    "client_token request: four strings round trip");
+	free(copy);
+
+	memset(id, 'i', sizeof(id) - 1);
+	id[sizeof(id) - 1] = '\0';
+	memset(sec, 's', sizeof(sec) - 1);
+	sec[sizeof(sec) - 1] = '\0';
+	memset(aud, 'a', sizeof(aud) - 1);
+	aud[sizeof(aud) - 1] = '\0';
+	memset(scope, 'c', sizeof(scope) - 1);
+	scope[sizeof(scope) - 1] = '\0';
+	token_req(&in, id, sec, aud, scope);
+	n = roundtrip(&in, PROTO_REQUEST, &out, &copy);
+	CHECK(n == PROTO_HEADER_LEN + 8 + PROTO_CLIENT_ID_MAX +
+	    PROTO_SECRET_MAX + PROTO_AUDIENCE_MAX + PROTO_SCOPE_MAX &&
+	    str_all(out.u.token_req.client_id, 'i', PROTO_CLIENT_ID_MAX) &&
+	    str_all(out.u.token_req.secret, 's', PROTO_SECRET_MAX) &&
+	    str_all(out.u.token_req.audience, 'a', PROTO_AUDIENCE_MAX) &&
+	    str_all(out.u.token_req.scope, 'c', PROTO_SCOPE_MAX),
+	    "client_token request: every string at its maximum round trips");
+	free(copy);
+
+	token_req(&in, "", "", "", "");
+	n = roundtrip(&in, PROTO_REQUEST, &out, &copy);
+	CHECK(n == PROTO_HEADER_LEN + 8 &&
+	    out.u.token_req.client_id.len == 0 &&
+	    out.u.token_req.secret.len == 0 &&
+	    out.u.token_req.audience.len == 0 &&
+	    out.u.token_req.scope.len == 0,
+	    "client_token request: four empty strings round trip");
+	free(copy);
+
+	token_req(&in, "c", "", "aud", "");
+	n = roundtrip(&in, PROTO_REQUEST, &out, &copy);
+	CHECK(n > 0 && str_is(out.u.token_req.client_id, "c", 1) &&
+	    out.u.token_req.secret.len == 0 &&
+	    str_is(out.u.token_req.audience, "aud", 3) &&
+	    out.u.token_req.scope.len == 0,
+	    "client_token request: empty and non-empty strings mixed");
+	free(copy);
+}
+
+static void
+test_roundtrip_token_rep(void)
+{
+	static char		 tok[PROTO_TOKEN_MAX];
+	struct proto_msg	 in, out;
+	uint8_t			*copy;
+	long			 n;
+
+	memset(&in, 0, sizeof(in));
+	in.type = PROTO_CLIENT_TOKEN;
+	in.id = 42;
+	in.u.token_rep.token = proto_str("eyJ.eyJ.sig");
+	in.u.token_rep.scope = proto_str("read");
+	in.u.token_rep.expires_in = 3600;
+	n = roundtrip(&in, PROTO_REPLY, &out, &copy);
+	CHECK(n == PROTO_HEADER_LEN + 2 + 11 + 2 + 4 + 4 &&
+	    str_is(out.u.token_rep.token, "eyJ.eyJ.sig", 11) &&
+	    str_is(out.u.token_rep.scope, "read", 4) &&
+	    out.u.token_rep.expires_in == 3600,
+	    "client_token reply: token, scope, expires_in round trip");
+	free(copy);
+
+	memset(tok, 't', sizeof(tok));
+	in.u.token_rep.token = str_of(tok, PROTO_TOKEN_MAX);
+	in.u.token_rep.scope = fill('s', PROTO_SCOPE_MAX);
+	in.u.token_rep.expires_in = UINT32_MAX;
+	n = roundtrip(&in, PROTO_REPLY, &out, &copy);
+	CHECK(n == PROTO_HEADER_LEN + 4 + PROTO_TOKEN_MAX + PROTO_SCOPE_MAX +
+	    4 && str_all(out.u.token_rep.token, 't', PROTO_TOKEN_MAX) &&
+	    str_all(out.u.token_rep.scope, 's', PROTO_SCOPE_MAX) &&
+	    out.u.token_rep.expires_in == UINT32_MAX,
+	    "client_token reply: strings at their maxima, expires_in "
+	    "UINT32_MAX");
+	free(copy);
+
+	in.u.token_rep.token = str_of("", 0);
+	in.u.token_rep.scope = str_of("", 0);
+	in.u.token_rep.expires_in = 0;
+	n = roundtrip(&in, PROTO_REPLY, &out, &copy);
+	CHECK(n == PROTO_HEADER_LEN + 8 && out.u.token_rep.token.len == 0 &&
+	    out.u.token_rep.scope.len == 0 && out.u.token_rep.expires_in == 0,
+	    "client_token reply: empty strings, expires_in 0");
+	free(copy);
+}
+
+static void
+test_roundtrip_test_syscall(void)
+{
+	struct proto_msg	 in, out;
+	uint8_t			*copy;
+	const uint32_t		 which[] = { 0, 1, 2, 0x80000001, UINT32_MAX };
+	size_t			 i;
+	long			 n;
+
+	for (i = 0; i < sizeof(which) / sizeof(which[0]); i++) {
+		memset(&in, 0, sizeof(in));
+		in.type = PROTO_TEST_SYSCALL;
+		in.id = (uint32_t)i;
+		in.u.test_req.which = which[i];
+		n = roundtrip(&in, PROTO_REQUEST, &out, &copy);
+		CHECK(n == PROTO_HEADER_LEN + 4 &&
+		    out.u.test_req.which == which[i],
+		    "test_syscall request: which %#x round trips",
+		    (unsigned int)which[i]);
+		free(copy);
+	}
+
+	memset(&in, 0, sizeof(in));
+	in.type = PROTO_TEST_SYSCALL;
+	in.id = 9;
+	n = roundtrip(&in, PROTO_REPLY, &out, &copy);
+	CHECK(n == PROTO_HEADER_LEN, "test_syscall reply: header only");
+	free(copy);
+}
+
+/* A reply with a status other than PROTO_OK has no fields, whatever m holds. */
+static void
+test_error_reply(void)
+{
+	struct proto_msg	 in, out;
+	uint8_t			*copy;
+	uint32_t		 st;
+	long			 n;
+
+	for (st = 1; st < PROTO_STATUS__MAX; st++) {
+		memset(&in, 0, sizeof(in));
+		in.type = PROTO_CLIENT_TOKEN;
+		in.id = 100 + st;
+		in.status = st;
+		in.u.token_rep.token = proto_str("must not be sent");
+		in.u.token_rep.scope = proto_str("nor this");
+		in.u.token_rep.expires_in = 99;
+		n = roundtrip(&in, PROTO_REPLY, &out, &copy);
+		CHECK(n == PROTO_HEADER_LEN && out.status == st &&
+		    out.u.token_rep.token.len == 0 &&
+		    out.u.token_rep.token.p == NULL &&
+		    out.u.token_rep.scope.len == 0 &&
+		    out.u.token_rep.expires_in == 0,
+		    "client_token reply with status %u (%s): header only, "
+		    "no fields", (unsigned int)st, proto_status_name(st));
+		free(copy);
+	}
+
+	memset(&in, 0, sizeof(in));
+	in.type = PROTO_HELLO;
+	in.status = PROTO_ERR_INTERNAL;
+	in.u.hello_rep.jwks = proto_str("{}");
+	n = roundtrip(&in, PROTO_REPLY, &out, &copy);
+	CHECK(n == PROTO_HEADER_LEN && out.u.hello_rep.jwks.len == 0,
+	    "hello reply with an error status: header only");
+	free(copy);
+}
+
+/* The wire format, written out by hand. */
+static void
+test_header_bytes(void)
+{
+	static const uint8_t	 want_req[] = {
+		0x00, 0x00, 0x00, 0x14,		/* len 20 */
+		0x00, 0x01,			/* version 1 */
+		0x00, 0x03,			/* type test_syscall */
+		0x01, 0x02, 0x03, 0x04,		/* id */
+		0x00, 0x00, 0x00, 0x00,		/* status */
+		0xa1, 0xb2, 0xc3, 0xd4,		/* which */
+	};
+	static const uint8_t	 want_err[] = {
+		0x00, 0x00, 0x00, 0x10,
+		0x00, 0x01,
+		0x00, 0x02,			/* client_token */
+		0xde, 0xad, 0xbe, 0xef,
+		0x00, 0x00, 0x00, 0x05,		/* PROTO_ERR_INTERNAL */
+	};
+	static const uint8_t	 want_rep[] = {
+		0x00, 0x00, 0x00, 0x1a,		/* 16 + 3 + 3 + 4 */
+		0x00, 0x01,
+		0x00, 0x02,
+		0x80, 0x00, 0x00, 0x01,
+		0x00, 0x00, 0x00, 0x00,
+		0x00, 0x01, 't',		/* token */
+		0x00, 0x01, 's',		/* scope */
+		0x00, 0x00, 0x0e, 0x10,		/* expires_in 3600 */
+	};
+	static const uint8_t	 want_hello[] = {
+		0x00, 0x00, 0x00, 0x14,
+		0x00, 0x01,
+		0x00, 0x01,			/* hello */
+		0x00, 0x00, 0x00, 0x00,
+		0x00, 0x00, 0x00, 0x00,
+		0x00, 0x02, '{', '}',		/* jwks */
+	};
+	struct proto_msg	 m;
+	uint8_t			 out[64];
+	long			 n;
+	size_t			 i;
+	int			 same;
+
+	memset(&m, 0, sizeof(m));
+	m.type = PROTO_TEST_SYSCALL;
+	m.id = 0x01020304;
+	m.u.test_req.which = 0xa1b2c3d4;
+	memset(out, 0xee, sizeof(out));
+	n = proto_encode(&m, PROTO_REQUEST, out, sizeof(out));
+	same = n == (long)sizeof(want_req);
+	for (i = 0; same && i < sizeof(want_req); i++)
+		if (out[i] != want_req[i]) {
+			printf("# byte %zu: %#x, want %#x\n", i, out[i],
+			    want_req[i]);
+			same = 0;
+		}
+	CHECK(same, "test_syscall request: every byte as specified");
+	CHECK(out[sizeof(want_req)] == 0xee,
+	    "encoder writes nothing past the frame");
+
+	memset(&m, 0, sizeof(m));
+	m.type = PROTO_CLIENT_TOKEN;
+	m.id = 0xdeadbeef;
+	m.status = PROTO_ERR_INTERNAL;
+	n = proto_encode(&m, PROTO_REPLY, out, sizeof(out));
+	CHECK(n == (long)sizeof(want_err) &&
+	    memcmp(out, want_err, sizeof(want_err)) == 0,
+	    "error reply: every byte as specified");
+
+	memset(&m, 0, sizeof(m));
+	m.type = PROTO_CLIENT_TOKEN;
+	m.id = 0x80000001;
+	m.u.token_rep.token = proto_str("t");
+	m.u.token_rep.scope = proto_str("s");
+	m.u.token_rep.expires_in = 3600;
+	n = proto_encode(&m, PROTO_REPLY, out, sizeof(out));
+	CHECK(n == (long)sizeof(want_rep) &&
+	    memcmp(out, want_rep, sizeof(want_rep)) == 0,
+	    "client_token reply: fields in table order, big-endian");
+
+	memset(&m, 0, sizeof(m));
+	m.type = PROTO_HELLO;
+	m.u.hello_rep.jwks = proto_str("{}");
+	n = proto_encode(&m, PROTO_REPLY, out, sizeof(out));
+	CHECK(n == (long)sizeof(want_hello) &&
+	    memcmp(out, want_hello, sizeof(want_hello)) == 0,
+	    "hello reply: u16 string length, then the bytes");
+
+	CHECK(PROTO_HEADER_LEN == 16 && PROTO_VERSION == 1 &&
+	    PROTO_HELLO == 1 && PROTO_CLIENT_TOKEN == 2 &&
+	    PROTO_TEST_SYSCALL == 3 && PROTO_OK == 0 &&
+	    PROTO_ERR_CLIENT == 1 && PROTO_ERR_INTERNAL == 5,
+	    "wire constants unchanged");
+}
+
+static void
+test_frame_len(void)
+{
+	uint8_t	 b[4];
+	size_t	 avail;
+
+	put_u32(b, 20);
+	for (avail = 0; avail < 4; avail++)
+		CHECK(proto_frame_len(b, avail) == 0,
+		    "proto_frame_len: %zu bytes are not enough", avail);
+	CHECK(proto_frame_len(b, 4) == 20, "proto_frame_len: 20");
+	CHECK(proto_frame_len(b, 100) == 20,
+	    "proto_frame_len: the frame's length, not what is available");
+	put_u32(b, PROTO_HEADER_LEN);
+	CHECK(proto_frame_len(b, 4) == PROTO_HEADER_LEN,
+	    "proto_frame_len: a header-only frame");
+	put_u32(b, PROTO_FRAME_MAX);
+	CHECK(proto_frame_len(b, 4) == PROTO_FRAME_MAX,
+	    "proto_frame_len: exactly PROTO_FRAME_MAX");
+	put_u32(b, PROTO_HEADER_LEN - 1);
+	CHECK(proto_frame_len(b, 4) == -1,
+	    "proto_frame_len: below the header size is -1");
+	put_u32(b, 0);
+	CHECK(proto_frame_len(b, 4) == -1, "proto_frame_len: 0 is -1");
+	put_u32(b, PROTO_FRAME_MAX + 1);
+	CHECK(proto_frame_len(b, 4) == -1,
+	    "proto_frame_len: PROTO_FRAME_MAX + 1 is -1");
+	put_u32(b, UINT32_MAX);
+	CHECK(proto_frame_len(b, 4) == -1,
+	    "proto_frame_len: UINT32_MAX is -1");
+}
+
+/* A valid client_token request with one string field changed. */
+static void
+fr_token_req(int which, uint16_t len, int c)
+{
+	static const uint16_t	 max[4] = { PROTO_CLIENT_ID_MAX,
+	    PROTO_SECRET_MAX, PROTO_AUDIENCE_MAX, PROTO_SCOPE_MAX };
+	int			 i;
+
+	fr_start(PROTO_VERSION, PROTO_CLIENT_TOKEN, 1, 0);
+	for (i = 0; i < 4; i++) {
+		if (i == which)
+			fr_str_fill(c, len);
+		else
+			fr_str_fill('x', max[i]);
+	}
+}
+
+static void
+test_decode_header(void)
+{
+	struct proto_msg	 m;
+	const char		*why;
+	uint8_t			*big_frame, *copy;
+	size_t			 len;
+
+	fr_start(PROTO_VERSION, PROTO_HELLO, 1, 0);
+	fr_seal();
+	CHECK(decode_copy(fr.b, fr.len, PROTO_REQUEST, &m, &why, &copy) == 0 &&
+	    m.type == PROTO_HELLO && m.id == 1,
+	    "the base frame decodes");
+	free(copy);
+
+	for (len = 0; len < PROTO_HEADER_LEN; len++) {
+		/* The length field, where there is one, says len. */
+		if (len >= 4)
+			put_u32(fr.b, (uint32_t)len);
+		CHECK(refused(fr.b, len, PROTO_REQUEST, "out of bounds"),
+		    "a frame of %zu bytes is shorter than the header", len);
+	}
+
+	fr_start(PROTO_VERSION, PROTO_HELLO, 1, 0);
+	fr_fill(0, 4);
+	put_u32(fr.b, PROTO_HEADER_LEN);
+	CHECK(refused(fr.b, fr.len, PROTO_REQUEST, "does not match"),
+	    "declared 16, buffer 20");
+	put_u32(fr.b, 24);
+	CHECK(refused(fr.b, fr.len, PROTO_REQUEST, "does not match"),
+	    "declared 24, buffer 20");
+	put_u32(fr.b, UINT32_MAX);
+	CHECK(refused(fr.b, fr.len, PROTO_REQUEST, "does not match"),
+	    "declared UINT32_MAX, buffer 20");
+	put_u32(fr.b, 0);
+	CHECK(refused(fr.b, fr.len, PROTO_REQUEST, "does not match"),
+	    "declared 0, buffer 20");
+
+	/* A hello reply one byte over the limit, its length field agreeing. */
+	len = PROTO_FRAME_MAX + 1;
+	big_frame = xmalloc(len);
+	memset(big_frame, 'x', len);
+	put_u32(big_frame, (uint32_t)len);
+	put_u16(big_frame + 4, PROTO_VERSION);
+	put_u16(big_frame + 6, PROTO_HELLO);
+	put_u32(big_frame + 8, 1);
+	put_u32(big_frame + 12, 0);
+	put_u16(big_frame + 16, (uint16_t)(len - 18));
+	CHECK(refused(big_frame, len, PROTO_REPLY, "out of bounds"),
+	    "a frame of PROTO_FRAME_MAX + 1 bytes");
+	free(big_frame);
+
+	fr_start(0, PROTO_HELLO, 1, 0);
+	CHECK(fr_refused(PROTO_REQUEST, "version"), "version 0");
+	fr_start(2, PROTO_HELLO, 1, 0);
+	CHECK(fr_refused(PROTO_REQUEST, "version"), "version 2");
+	fr_start(0x0100, PROTO_HELLO, 1, 0);
+	CHECK(fr_refused(PROTO_REQUEST, "version"),
+	    "version 1 little-endian (0x0100)");
+	fr_start(0xffff, PROTO_HELLO, 1, 0);
+	CHECK(fr_refused(PROTO_REPLY, "version"), "version 0xffff, a reply");
+
+	fr_start(PROTO_VERSION, 0, 1, 0);
+	CHECK(fr_refused(PROTO_REQUEST, "type"), "type 0, a request");
+	fr_start(PROTO_VERSION, 0, 1, 0);
+	CHECK(fr_refused(PROTO_REPLY, "type"), "type 0, a reply");
+	fr_start(PROTO_VERSION, PROTO_TYPE__MAX, 1, 0);
+	CHECK(fr_refused(PROTO_REQUEST, "type"),
+	    "type PROTO_TYPE__MAX, a request");
+	fr_start(PROTO_VERSION, PROTO_TYPE__MAX, 1, 0);
+	CHECK(fr_refused(PROTO_REPLY, "type"), "type PROTO_TYPE__MAX, a reply");
+	fr_start(PROTO_VERSION, 0xffff, 1, 0);
+	CHECK(fr_refused(PROTO_REQUEST, "type"), "type 0xffff, a request");
+	fr_start(PROTO_VERSION, 0xffff, 1, PROTO_ERR_CLIENT);
+	CHECK(fr_refused(PROTO_REPLY, "type"),
+	    "type 0xffff, an error reply");
+	fr_start(PROTO_VERSION, 0x0200, 1, 0);
+	CHECK(fr_refused(PROTO_REQUEST, "type"),
+	    "type 2 little-endian (0x0200)");
+
+	fr_start(PROTO_VERSION, PROTO_HELLO, 1, 1);
+	CHECK(fr_refused(PROTO_REQUEST, "status"),
+	    "a request with status 1");
+	fr_start(PROTO_VERSION, PROTO_HELLO, 1, 0x80000000);
+	CHECK(fr_refused(PROTO_REQUEST, "status"),
+	    "a request with status 0x80000000");
+	fr_token_req(-1, 0, 0);
+	put_u32(fr.b + 12, PROTO_ERR_CLIENT);
+	CHECK(fr_refused(PROTO_REQUEST, "status"),
+	    "a full client_token request with a status");
+
+	fr_start(PROTO_VERSION, PROTO_HELLO, 1, PROTO_STATUS__MAX);
+	CHECK(fr_refused(PROTO_REPLY, "status"),
+	    "a reply with status PROTO_STATUS__MAX");
+	fr_start(PROTO_VERSION, PROTO_CLIENT_TOKEN, 1, UINT32_MAX);
+	CHECK(fr_refused(PROTO_REPLY, "status"),
+	    "a reply with status UINT32_MAX");
+	fr_start(PROTO_VERSION, PROTO_CLIENT_TOKEN, 1, 0x01000000);
+	CHECK(fr_refused(PROTO_REPLY, "status"),
+	    "a reply with status 1 little-endian");
+
+	/* A request decoded as a reply: another field table applies. */
+	fr_token_req(-1, 0, 0);
+	CHECK(fr_refused(PROTO_REPLY, NULL),
+	    "a client_token request read as a reply is refused");
+}
+
+static void
+test_decode_fields(void)
+{
+	static const char *const names[4] = { "client_id", "secret",
+	    "audience", "scope" };
+	static const uint16_t	 max[4] = { PROTO_CLIENT_ID_MAX,
+	    PROTO_SECRET_MAX, PROTO_AUDIENCE_MAX, PROTO_SCOPE_MAX };
+	static const char	 nul[3][4] = { "\0ab", "a\0b", "ab\0" };
+	struct proto_msg	 m;
+	const char		*why;
+	uint8_t			*copy;
+	int			 i, k;
+
+	for (k = 0; k < 4; k++) {
+		fr_start(PROTO_VERSION, PROTO_TEST_SYSCALL, 1, 0);
+		fr_fill(0xab, (size_t)k);
+		CHECK(fr_refused(PROTO_REQUEST, "truncated integer"),
+		    "test_syscall request with %d of 4 bytes of which", k);
+	}
+	fr_start(PROTO_VERSION, PROTO_CLIENT_TOKEN, 1, 0);
+	fr_str("tok");
+	fr_str("sc");
+	fr_fill(0, 3);
+	CHECK(fr_refused(PROTO_REPLY, "truncated integer"),
+	    "client_token reply with 3 of 4 bytes of expires_in");
+	fr_start(PROTO_VERSION, PROTO_CLIENT_TOKEN, 1, 0);
+	fr_str("tok");
+	fr_str("sc");
+	CHECK(fr_refused(PROTO_REPLY, "truncated integer"),
+	    "client_token reply without expires_in");
+
+	fr_start(PROTO_VERSION, PROTO_CLIENT_TOKEN, 1, 0);
+	fr_fill(0, 1);
+	CHECK(fr_refused(PROTO_REQUEST, "truncated string length"),
+	    "client_token request: 1 byte of the first string length");
+	fr_start(PROTO_VERSION, PROTO_CLIENT_TOKEN, 1, 0);
+	CHECK(fr_refused(PROTO_REQUEST, "truncated string length"),
+	    "client_token request: no fields at all");
+	fr_start(PROTO_VERSION, PROTO_CLIENT_TOKEN, 1, 0);
+	fr_str("id");
+	fr_str("secret");
+	fr_str("aud");
+	fr_fill(0, 1);
+	CHECK(fr_refused(PROTO_REQUEST, "truncated string length"),
+	    "client_token request: 1 byte of the last string length");
+	fr_start(PROTO_VERSION, PROTO_HELLO, 1, 0);
+	fr_fill(0, 1);
+	CHECK(fr_refused(PROTO_REPLY, "truncated string length"),
+	    "hello reply: 1 byte of the jwks length");
+
+	fr_start(PROTO_VERSION, PROTO_HELLO, 1, 0);
+	fr_u16(10);
+	fr_fill('j', 9);
+	CHECK(fr_refused(PROTO_REPLY, "truncated string field"),
+	    "hello reply: jwks of 10 with 9 bytes left");
+	fr_start(PROTO_VERSION, PROTO_CLIENT_TOKEN, 1, 0);
+	fr_u16(5);
+	fr_bytes("abcd", 4);
+	CHECK(fr_refused(PROTO_REQUEST, "truncated string field"),
+	    "client_token request: client_id of 5 with 4 bytes left");
+	fr_start(PROTO_VERSION, PROTO_CLIENT_TOKEN, 1, 0);
+	fr_str("id");
+	fr_str("secret");
+	fr_str("aud");
+	fr_u16(PROTO_SCOPE_MAX);
+	CHECK(fr_refused(PROTO_REQUEST, "truncated string field"),
+	    "client_token request: scope of PROTO_SCOPE_MAX with 0 bytes "
+	    "left");
+
+	/* Each field at its maximum is fine; one more byte is not. */
+	for (i = 0; i < 4; i++) {
+		fr_token_req(i, max[i], 'y');
+		fr_seal();
+		CHECK(decode_copy(fr.b, fr.len, PROTO_REQUEST, &m, &why,
+		    &copy) == 0, "client_token request: %s of %d bytes, its "
+		    "maximum", names[i], max[i]);
+		free(copy);
+		fr_token_req(i, (uint16_t)(max[i] + 1), 'y');
+		CHECK(fr_refused(PROTO_REQUEST, "maximum"),
+		    "client_token request: %s of %d bytes, one over",
+		    names[i], max[i] + 1);
+	}
+	fr_start(PROTO_VERSION, PROTO_CLIENT_TOKEN, 1, 0);
+	fr_str_fill('t', PROTO_TOKEN_MAX + 1);
+	fr_str("s");
+	fr_u32(1);
+	CHECK(fr_refused(PROTO_REPLY, "maximum"),
+	    "client_token reply: token one byte over");
+	fr_start(PROTO_VERSION, PROTO_CLIENT_TOKEN, 1, 0);
+	fr_str("t");
+	fr_str_fill('s', PROTO_SCOPE_MAX + 1);
+	fr_u32(1);
+	CHECK(fr_refused(PROTO_REPLY, "maximum"),
+	    "client_token reply: scope one byte over");
+	fr_start(PROTO_VERSION, PROTO_HELLO, 1, 0);
+	fr_str_fill('j', PROTO_JWKS_MAX + 1);
+	CHECK(fr_refused(PROTO_REPLY, "maximum"),
+	    "hello reply: jwks one byte over");
+	fr_start(PROTO_VERSION, PROTO_HELLO, 1, 0);
+	fr_u16(UINT16_MAX);
+	CHECK(fr_refused(PROTO_REPLY, NULL),
+	    "hello reply: jwks length 0xffff with nothing after it");
+
+	/* A NUL byte at the start, in the middle or at the end. */
+	for (i = 0; i < 4; i++) {
+		fr_start(PROTO_VERSION, PROTO_CLIENT_TOKEN, 1, 0);
+		for (k = 0; k < 4; k++) {
+			if (k == i) {
+				fr_u16(3);
+				fr_bytes(nul[i % 3], 3);
+			} else
+				fr_str("ok");
+		}
+		CHECK(fr_refused(PROTO_REQUEST, "NUL"),
+		    "client_token request: NUL byte in %s", names[i]);
+	}
+	fr_start(PROTO_VERSION, PROTO_HELLO, 1, 0);
+	fr_u16(3);
+	fr_bytes("{\0}", 3);
+	CHECK(fr_refused(PROTO_REPLY, "NUL"), "hello reply: NUL byte in jwks");
+	fr_start(PROTO_VERSION, PROTO_CLIENT_TOKEN, 1, 0);
+	fr_u16(1);
+	fr_bytes("", 1);
+	fr_str("s");
+	fr_u32(1);
+	CHECK(fr_refused(PROTO_REPLY, "NUL"),
+	    "client_token reply: a token that is one NUL byte");
+
+	fr_token_req(-1, 0, 0);
+	fr_fill(0, 1);
+	CHECK(fr_refused(PROTO_REQUEST, "trailing"),
+	    "client_token request with 1 trailing byte");
+	fr_token_req(-1, 0, 0);
+	fr_fill('T', 100);
+	CHECK(fr_refused(PROTO_REQUEST, "trailing"),
+	    "client_token request with 100 trailing bytes");
+	fr_start(PROTO_VERSION, PROTO_HELLO, 1, 0);
+	fr_fill(0, 1);
+	CHECK(fr_refused(PROTO_REQUEST, "trailing"),
+	    "hello request (no fields) with 1 trailing byte");
+	fr_start(PROTO_VERSION, PROTO_TEST_SYSCALL, 1, 0);
+	fr_u32(1);
+	fr_u32(2);
+	CHECK(fr_refused(PROTO_REQUEST, "trailing"),
+	    "test_syscall request with a second integer");
+	fr_start(PROTO_VERSION, PROTO_TEST_SYSCALL, 1, 0);
+	fr_u32(0);
+	CHECK(fr_refused(PROTO_REPLY, "trailing"),
+	    "test_syscall reply (no fields) with 4 bytes");
+
+	/* An error reply may not carry the fields of a good one. */
+	fr_start(PROTO_VERSION, PROTO_CLIENT_TOKEN, 1, PROTO_ERR_SCOPE);
+	fr_str("tok");
+	fr_str("sc");
+	fr_u32(3600);
+	CHECK(fr_refused(PROTO_REPLY, "trailing"),
+	    "an error reply with a client_token body");
+	fr_start(PROTO_VERSION, PROTO_HELLO, 1, PROTO_ERR_INTERNAL);
+	fr_fill(0, 1);
+	CHECK(fr_refused(PROTO_REPLY, "trailing"),
+	    "an error reply with 1 byte of body");
+	fr_start(PROTO_VERSION, PROTO_HELLO, 1, PROTO_ERR_INTERNAL);
+	fr_str("{}");
+	CHECK(fr_refused(PROTO_REPLY, "trailing"),
+	    "an error hello reply with a jwks");
+}
+
+static void
+test_encode_refusals(void)
+{
+	struct proto_msg	 m;
+	uint8_t			 out[PROTO_FRAME_MAX];
+
+	/* Strings one over their maxima. */
+	token_req(&m, "c", "s", "a", "x");
+	m.u.token_req.client_id = fill('i', PROTO_CLIENT_ID_MAX + 1);
+	CHECK(proto_encode(&m, PROTO_REQUEST, out, sizeof(out)) == -1,
+	    "encode refuses a client_id one over");
+	token_req(&m, "c", "s", "a", "x");
+	m.u.token_req.secret = fill('s', PROTO_SECRET_MAX + 1);
+	CHECK(proto_encode(&m, PROTO_REQUEST, out, sizeof(out)) == -1,
+	    "encode refuses a secret one over");
+	token_req(&m, "c", "s", "a", "x");
+	m.u.token_req.audience = fill('a', PROTO_AUDIENCE_MAX + 1);
+	CHECK(proto_encode(&m, PROTO_REQUEST, out, sizeof(out)) == -1,
+	    "encode refuses an audience one over");
+	token_req(&m, "c", "s", "a", "x");
+	m.u.token_req.scope = fill('c', PROTO_SCOPE_MAX + 1);
+	CHECK(proto_encode(&m, PROTO_REQUEST, out, sizeof(out)) == -1,
+	    "encode refuses a scope one over");
+	memset(&m, 0, sizeof(m));
+	m.type = PROTO_CLIENT_TOKEN;
+	m.u.token_rep.token = fill('t', PROTO_TOKEN_MAX + 1);
+	CHECK(proto_encode(&m, PROTO_REPLY, out, sizeof(out)) == -1,
+	    "encode refuses a token one over");
+	m.u.token_rep.token = proto_str("t");
+	m.u.token_rep.scope = fill('s', PROTO_SCOPE_MAX + 1);
+	CHECK(proto_encode(&m, PROTO_REPLY, out, sizeof(out)) == -1,
+	    "encode refuses a reply scope one over");
+	memset(&m, 0, sizeof(m));
+	m.type = PROTO_HELLO;
+	m.u.hello_rep.jwks = fill('j', PROTO_JWKS_MAX + 1);
+	CHECK(proto_encode(&m, PROTO_REPLY, out, sizeof(out)) == -1,
+	    "encode refuses a jwks one over");
+
+	/* proto_str never truncates: too long stays too long. */
+	memset(big, 'j', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	m.u.hello_rep.jwks = proto_str(big);
+	CHECK(m.u.hello_rep.jwks.len == PROTO_JWKS_MAX + 1 &&
+	    proto_encode(&m, PROTO_REPLY, out, sizeof(out)) == -1,
+	    "proto_str keeps the length, encode refuses it");
+
+	token_req(&m, "c", "s", "a", "x");
+	m.u.token_req.secret = str_of("a\0b", 3);
+	CHECK(proto_encode(&m, PROTO_REQUEST, out, sizeof(out)) == -1,
+	    "encode refuses a NUL byte in a string");
+
+	token_req(&m, "c", "s", "a", "x");
+	m.status = PROTO_ERR_CLIENT;
+	CHECK(proto_encode(&m, PROTO_REQUEST, out, sizeof(out)) == -1,
+	    "encode refuses a request with a status");
+	memset(&m, 0, sizeof(m));
+	m.type = PROTO_HELLO;
+	m.status = 1;
+	CHECK(proto_encode(&m, PROTO_REQUEST, out, sizeof(out)) == -1,
+	    "encode refuses a hello request with a status");
+
+	memset(&m, 0, sizeof(m));
+	m.type = 0;
+	CHECK(proto_encode(&m, PROTO_REQUEST, out, sizeof(out)) == -1 &&
+	    proto_encode(&m, PROTO_REPLY, out, sizeof(out)) == -1,
+	    "encode refuses type 0");
+	m.type = PROTO_TYPE__MAX;
+	CHECK(proto_encode(&m, PROTO_REQUEST, out, sizeof(out)) == -1 &&
+	    proto_encode(&m, PROTO_REPLY, out, sizeof(out)) == -1,
+	    "encode refuses type PROTO_TYPE__MAX");
+	m.type = 0xffff;
+	m.status = PROTO_ERR_INTERNAL;
+	CHECK(proto_encode(&m, PROTO_REQUEST, out, sizeof(out)) == -1 &&
+	    proto_encode(&m, PROTO_REPLY, out, sizeof(out)) == -1,
+	    "encode refuses type 0xffff");
+
+	memset(&m, 0, sizeof(m));
+	m.type = PROTO_HELLO;
+	CHECK(encode_exact(&m, PROTO_REQUEST, out, PROTO_HEADER_LEN - 1) == -1,
+	    "encode refuses 15 bytes for a header-only frame");
+	CHECK(encode_exact(&m, PROTO_REQUEST, out, PROTO_HEADER_LEN) ==
+	    PROTO_HEADER_LEN, "encode fits a header-only frame in 16 bytes");
+}
+
+/*
+ * The encoder refuses every output buffer shorter than the frame, each
+ * allocated to exactly that length, and fills one of exactly its length.
+ */
+static void
+encode_sweep(const struct proto_msg *m, enum proto_dir dir, const char *what)
+{
+	static uint8_t	 want[PROTO_FRAME_MAX], got[PROTO_FRAME_MAX];
+	long		 full, n;
+	size_t		 len;
+	int		 all = 1;
+
+	full = proto_encode(m, dir, want, sizeof(want));
+	for (len = 0; full > 0 && len < (size_t)full; len++)
+		if (encode_exact(m, dir, got, len) != -1) {
+			printf("# encoded into %zu bytes\n", len);
+			all = 0;
+		}
+	CHECK(full > 0 && all, "%s: encode refuses every output buffer of "
+	    "0..%ld bytes", what, full - 1);
+	n = full > 0 ? encode_exact(m, dir, got, (size_t)full) : -1;
+	CHECK(n == full && n > 0 && memcmp(got, want, (size_t)n) == 0,
+	    "%s: encode fits an output buffer of exactly %ld bytes", what,
+	    full);
+}
+
+/*
+ * Every prefix of a valid frame, with its length field as sent and patched
+ * to the prefix length, is refused; and the encoder's sweep.
+ */
+static void
+sweep(const struct proto_msg *m, enum proto_dir dir, const char *what)
+{
+	static uint8_t		 frame[PROTO_FRAME_MAX], pre[PROTO_FRAME_MAX];
+	struct proto_msg	 out;
+	const char		*why, *reason;
+	uint8_t			*copy;
+	long			 n;
+	size_t			 k;
+	int			 rc, unpatched = 1, patched = 1;
+
+	n = proto_encode(m, dir, frame, sizeof(frame));
+	rc = n > PROTO_HEADER_LEN ? decode_copy(frame, (size_t)n, dir, &out,
+	    &why, &copy) : -1;
+	if (n > PROTO_HEADER_LEN)
+		free(copy);
+	CHECK(rc == 0, "%s: the whole frame (%ld bytes) decodes", what, n);
+	if (rc != 0)
+		return;
+	for (k = 0; k < (size_t)n; k++) {
+		memcpy(pre, frame, k);
+		reason = k < PROTO_HEADER_LEN ? "out of bounds" :
+		    "does not match";
+		if (!refused(pre, k, dir, reason)) {
+			printf("# unpatched prefix %zu\n", k);
+			unpatched = 0;
+		}
+		if (k < 4)
+			continue;
+		put_u32(pre, (uint32_t)k);
+		reason = k < PROTO_HEADER_LEN ? "out of bounds" : "truncated";
+		if (!refused(pre, k, dir, reason)) {
+			printf("# patched prefix %zu\n", k);
+			patched = 0;
+		}
+	}
+	CHECK(unpatched, "%s: every prefix 0..%ld refused, length as sent",
+	    what, n - 1);
+	CHECK(patched, "%s: every prefix 4..%ld refused, length patched",
+	    what, n - 1);
+	encode_sweep(m, dir, what);
+}
+
+static void
+test_truncation(void)
+{
+	struct proto_msg	 m;
+
+	token_req(&m, "client-1", "s3cret", "https://id.example/api",
+	    "read write");
+	sweep(&m, PROTO_REQUEST, "client_token request");
+	token_req(&m, "c", "", "a", "");
+	sweep(&m, PROTO_REQUEST, "client_token request with empty strings");
+
+	memset(&m, 0, sizeof(m));
+	m.type = PROTO_CLIENT_TOKEN;
+	m.u.token_rep.token = proto_str("eyJ.eyJ.sig");
+	m.u.token_rep.scope = proto_str("read");
+	m.u.token_rep.expires_in = 3600;
+	sweep(&m, PROTO_REPLY, "client_token reply");
+
+	memset(&m, 0, sizeof(m));
+	m.type = PROTO_TEST_SYSCALL;
+	m.u.test_req.which = 2;
+	sweep(&m, PROTO_REQUEST, "test_syscall request");
+
+	memset(&m, 0, sizeof(m));
+	m.type = PROTO_HELLO;
+	m.u.hello_rep.jwks = proto_str("{\"keys\":[]}");
+	sweep(&m, PROTO_REPLY, "hello reply");
+}
+
+static void
+test_helpers(void)
+{
+	char			 dst[4];
+	struct proto_str	 s;
+
+	s = proto_str("abc");
+	CHECK(s.len == 3 && memcmp(s.p, "abc", 3) == 0, "proto_str");
+	CHECK(proto_strcpy(dst, sizeof(dst), s) == 0 &&
+	    strcmp(dst, "abc") == 0, "proto_strcpy: exactly fits");
+	CHECK(proto_strcpy(dst, 3, s) == -1,
+	    "proto_strcpy: no room for the NUL");
+	CHECK(proto_strcpy(dst, 0, str_of("", 0)) == -1,
+	    "proto_strcpy: dstlen 0");
+	CHECK(proto_strcpy(dst, 1, str_of("", 0)) == 0 && dst[0] == '\0',
+	    "proto_strcpy: empty string");
+
+	CHECK(strcmp(proto_type_name(PROTO_CLIENT_TOKEN),
+	    "client_token") == 0 && strcmp(proto_type_name(0), "unknown") == 0 &&
+	    strcmp(proto_type_name(PROTO_TYPE__MAX), "unknown") == 0 &&
+	    strcmp(proto_type_name(0xffffffffu), "unknown") == 0,
+	    "proto_type_name");
+	CHECK(strcmp(proto_status_name(PROTO_OK), "ok") == 0 &&
+	    strcmp(proto_status_name(PROTO_STATUS__MAX), "unknown") == 0,
+	    "proto_status_name");
+}
+
+int
+main(void)
+{
+	test_roundtrip_hello();
+	test_roundtrip_token_req();
+	test_roundtrip_token_rep();
+	test_roundtrip_test_syscall();
+	test_error_reply();
+	test_header_bytes();
+	test_frame_len();
+	test_decode_header();
+	test_decode_fields();
+	test_encode_refusals();
+	test_truncation();
+	test_helpers();
+	return check_done();
+}
