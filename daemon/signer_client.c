@@ -24,7 +24,9 @@ struct pending {
 static struct pending		 pending[SIGNER_INFLIGHT_MAX];
 static struct bufferevent	*bev;
 static uint32_t			 next_id = 1;
-static uint8_t			 frame[PROTO_FRAME_MAX];
+/* Apart: a reply's callback may send a request while it reads the reply. */
+static uint8_t			 inframe[PROTO_FRAME_MAX];
+static uint8_t			 outframe[PROTO_FRAME_MAX];
 
 static void
 finish(struct pending *p, const struct proto_msg *reply)
@@ -101,8 +103,8 @@ readable(struct bufferevent *b, void *arg)
 		}
 		if (evbuffer_get_length(in) < (size_t)len)
 			return;
-		evbuffer_remove(in, frame, (size_t)len);
-		handle_reply(frame, (size_t)len);
+		evbuffer_remove(in, inframe, (size_t)len);
+		handle_reply(inframe, (size_t)len);
 	}
 }
 
@@ -156,8 +158,9 @@ signer_request(struct proto_msg *req, signer_cb cb, void *arg)
 		return -1;
 	}
 	req->status = 0;
-	if ((len = proto_encode(req, PROTO_REQUEST, frame, sizeof(frame))) ==
-	    -1 || bufferevent_write(bev, frame, (size_t)len) == -1)
+	if ((len = proto_encode(req, PROTO_REQUEST, outframe,
+	    sizeof(outframe))) == -1 ||
+	    bufferevent_write(bev, outframe, (size_t)len) == -1)
 		return -1;
 	p->id = req->id;
 	p->busy = 1;
@@ -200,15 +203,16 @@ signer_hello(int fd)
 	memset(&m, 0, sizeof(m));
 	m.type = PROTO_HELLO;
 	m.id = 0;
-	if ((len = proto_encode(&m, PROTO_REQUEST, frame, sizeof(frame))) ==
-	    -1 || io_exact(fd, frame, (size_t)len, 1, 5000) == -1 ||
-	    io_exact(fd, frame, 4, 0, 5000) == -1 ||
-	    (len = proto_frame_len(frame, 4)) == -1 ||
-	    io_exact(fd, frame + 4, (size_t)len - 4, 0, 5000) == -1) {
+	if ((len = proto_encode(&m, PROTO_REQUEST, outframe,
+	    sizeof(outframe))) == -1 ||
+	    io_exact(fd, outframe, (size_t)len, 1, 5000) == -1 ||
+	    io_exact(fd, inframe, 4, 0, 5000) == -1 ||
+	    (len = proto_frame_len(inframe, 4)) == -1 ||
+	    io_exact(fd, inframe + 4, (size_t)len - 4, 0, 5000) == -1) {
 		log_warnx("signer: no answer to hello");
 		return NULL;
 	}
-	if (proto_decode(frame, (size_t)len, PROTO_REPLY, &m, &why) == -1 ||
+	if (proto_decode(inframe, (size_t)len, PROTO_REPLY, &m, &why) == -1 ||
 	    m.type != PROTO_HELLO || m.status != PROTO_OK) {
 		log_warnx("signer: bad answer to hello");
 		return NULL;
