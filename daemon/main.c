@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmdline.h"
 #include "config.h"
 #include "frontend.h"
 #include "log.h"
@@ -31,13 +32,6 @@
 
 static char	 signer_path[PATH_MAX];
 static int	 debug;
-
-static void __attribute__((noreturn))
-usage(void)
-{
-	fprintf(stderr, "usage: guised [-dn] -f file\n");
-	exit(2);
-}
 
 /*
  * The signer beside this executable (the build tree, for make demo and the
@@ -233,40 +227,24 @@ supervise(pid_t signer, pid_t frontend)
 int
 main(int argc, char *argv[])
 {
+	struct cmdline	 cl;
 	struct config	*conf;
-	const char	*file = NULL;
 	char		 err[1024];
 	sigset_t	 set;
 	pid_t		 signer, frontend;
-	int		 ch, check = 0, sv[2];
+	int		 sv[2];
 
-	log_init("guised", 0);
-	while ((ch = getopt(argc, argv, "df:n")) != -1) {
-		switch (ch) {
-		case 'd':
-			debug = 1;
-			break;
-		case 'f':
-			file = optarg;
-			break;
-		case 'n':
-			check = 1;
-			break;
-		default:
-			usage();
-		}
-	}
-	if (file == NULL || optind != argc)
-		usage();
+	cmdline_parse(argc, argv, "guised", &cl);
+	debug = cl.debug;
 	log_init("guised", debug);
 
-	if ((conf = config_load(file, err, sizeof(err))) == NULL) {
+	if ((conf = config_load(cl.file, err, sizeof(err))) == NULL) {
 		log_warnx("%s", err);
 		return 1;
 	}
 	find_signer();
-	if (check)
-		return check_only(file);
+	if (cl.check)
+		return check_only(cl.file);
 
 	/* Block the signals the parent waits for before any child exists. */
 	sigemptyset(&set);
@@ -278,7 +256,7 @@ main(int argc, char *argv[])
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1)
 		fatal("socketpair");
-	signer = start_signer(file, sv[1], 0);
+	signer = start_signer(cl.file, sv[1], 0);
 	close(sv[1]);
 	frontend = start_frontend(conf, sv[0]);
 	close(sv[0]);

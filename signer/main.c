@@ -17,6 +17,7 @@
 
 #include <openssl/rand.h>
 
+#include "cmdline.h"
 #include "config.h"
 #include "keys.h"
 #include "log.h"
@@ -26,13 +27,6 @@
 #include "secrets.h"
 #include "serve.h"
 #include "token.h"
-
-static void __attribute__((noreturn))
-usage(void)
-{
-	fprintf(stderr, "usage: guise-signer [-dn] -f file\n");
-	exit(2);
-}
 
 /*
  * Do once, before the sandbox, what OpenSSL would otherwise do lazily on
@@ -58,37 +52,19 @@ warm_up(void)
 int
 main(int argc, char *argv[])
 {
+	struct cmdline	 cl;
 	struct config	*conf;
-	const char	*file = NULL;
 	char		 err[1024];
-	int		 ch, debug = 0, check = 0;
 
-	log_init("signer", 0);
-	while ((ch = getopt(argc, argv, "df:n")) != -1) {
-		switch (ch) {
-		case 'd':
-			debug = 1;
-			break;
-		case 'f':
-			file = optarg;
-			break;
-		case 'n':
-			check = 1;
-			break;
-		default:
-			usage();
-		}
-	}
-	if (file == NULL || optind != argc)
-		usage();
-	log_init("signer", debug);
+	cmdline_parse(argc, argv, "guise-signer", &cl);
+	log_init("signer", cl.debug);
 
-	if ((conf = config_load(file, err, sizeof(err))) == NULL)
+	if ((conf = config_load(cl.file, err, sizeof(err))) == NULL)
 		fatalx("%s", err);
 	token_init(conf);
 	if (keys_load(conf) == -1 || secrets_load(conf) == -1)
 		fatalx("cannot load the signing material");
-	if (check)
+	if (cl.check)
 		exit(0);
 
 	if (fcntl(PROTO_SIGNER_FD, F_GETFD) == -1)
