@@ -1,8 +1,8 @@
 // The front end holds no secret: after it has served a token request, its
 // whole memory (/proc/PID/mem) holds neither private key, nor the audit
-// key, nor the secret of a client that no request used.  A positive
-// control shows the scan finds what is there (the public JWKS, and the
-// secret of the client that did make a request).
+// key, nor the secret of a client that no request used; nor does the
+// parent's.  A positive control shows the scan finds what is there (the
+// public JWKS, and the secret of the client that did make a request).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { createPrivateKey } from 'node:crypto';
 import { join } from 'node:path';
 import { startDaemon, clientToken } from './lib/daemon.mjs';
 
-let d, mem;
+let d, mem, parentMem;
 
 // Every readable mapping of pid, concatenated per region.
 function readMemory(pid) {
@@ -38,7 +38,7 @@ function readMemory(pid) {
   return regions;
 }
 
-const found = (needle) => mem.some((r) => r.includes(needle));
+const found = (needle) => mem.some((r) => r.includes(needle)) || parentMem.some((r) => r.includes(needle));
 const b64u = (s) => Buffer.from(s, 'base64url');
 
 before(async () => {
@@ -48,6 +48,7 @@ before(async () => {
   await clientToken(d, 'backoffice');
   const fe = d.children().find((c) => c.name === 'guised');
   mem = readMemory(fe.pid);
+  parentMem = readMemory(d.proc.pid);
 });
 after(async () => { await d?.stop(); });
 
@@ -56,10 +57,13 @@ test('the scan sees the front end memory (positive controls)', () => {
   assert.ok(total > 1 << 20, `read ${total} bytes`);
   const pub = createPrivateKey(readFileSync(join(d.dir, 'keys/es256.pem'))).export({ format: 'jwk' });
   assert.ok(found(Buffer.from(pub.x)), 'the public JWKS is in memory');
-  assert.ok(found(Buffer.from(d.secrets.backoffice)), 'the secret that a request carried is in memory');
+  assert.ok(mem.some((r) => r.includes(Buffer.from(d.secrets.backoffice))), 'the secret that a request carried is in the front end');
+  const parentTotal = parentMem.reduce((n, r) => n + r.length, 0);
+  assert.ok(parentTotal > 1 << 20, `read ${parentTotal} bytes of the parent`);
+  assert.ok(parentMem.some((r) => r.includes(Buffer.from(d.url))), 'the parent holds its configuration');
 });
 
-test('no private key is in the front end memory, in PEM or raw form', () => {
+test('no private key is in the front end or parent memory, in PEM or raw form', () => {
   for (const file of ['keys/es256.pem', 'keys/rs256.pem']) {
     const pem = readFileSync(join(d.dir, file), 'utf8');
     const body = pem.split('\n').filter((l) => l && !l.startsWith('-----'));
@@ -76,14 +80,14 @@ test('no private key is in the front end memory, in PEM or raw form', () => {
   }
 });
 
-test('the audit key is not in the front end memory', () => {
+test('the audit key is not in the front end or parent memory', () => {
   const key = readFileSync(join(d.dir, 'audit.key'));
   assert.ok(key.length >= 32);
   assert.ok(!found(key.subarray(0, 24)));
   assert.ok(!found(key.subarray(key.length - 24)));
 });
 
-test('the secrets of clients that no request used are not in the front end memory', () => {
+test('the secrets of clients that no request used are not in the front end or parent memory', () => {
   for (const client of ['storefront', 'reader']) {
     assert.ok(!found(Buffer.from(d.secrets[client])), `${client}'s secret is in memory`);
     assert.ok(!found(Buffer.from(d.secrets[client].slice(0, 16))), `part of ${client}'s secret is in memory`);
