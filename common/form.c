@@ -14,14 +14,14 @@ hexval(unsigned char c)
 	return -1;
 }
 
-int
-form_unescape(char *s, size_t len, size_t *outlen)
+static int
+unescape(char *s, size_t len, size_t *outlen, int plus_is_space)
 {
 	size_t	 i, o = 0;
 	int	 hi, lo;
 
 	for (i = 0; i < len; i++) {
-		if (s[i] == '+') {
+		if (s[i] == '+' && plus_is_space) {
 			s[o++] = ' ';
 		} else if (s[i] == '%') {
 			if (len - i < 3 ||
@@ -38,6 +38,18 @@ form_unescape(char *s, size_t len, size_t *outlen)
 	s[o] = '\0';
 	*outlen = o;
 	return 0;
+}
+
+int
+form_unescape(char *s, size_t len, size_t *outlen)
+{
+	return unescape(s, len, outlen, 1);
+}
+
+int
+path_unescape(char *s, size_t len, size_t *outlen)
+{
+	return unescape(s, len, outlen, 0);
 }
 
 const char *

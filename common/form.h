@@ -28,6 +28,9 @@ int		 form_parse(char *buf, size_t len, struct form *, const char **why);
 /* Percent-decode one component in place ('+' is a space); -1 when bad. */
 int		 form_unescape(char *s, size_t len, size_t *outlen);
 
+/* The same for a path segment, where '+' is itself. */
+int		 path_unescape(char *s, size_t len, size_t *outlen);
+
 const char	*form_get(const struct form *, const char *name);
 
 #endif

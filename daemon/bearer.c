@@ -191,10 +191,15 @@ check_claims(json_t *c, const char *issuer, const char *audience,
 	    copy_claim(c, "client_id", out->client_id,
 	    sizeof(out->client_id), 1) == -1 ||
 	    copy_claim(c, "scope", out->scope, sizeof(out->scope), 0) == -1 ||
-	    copy_claim(c, "jti", out->jti, sizeof(out->jti), 1) == -1) {
+	    copy_claim(c, "jti", out->jti, sizeof(out->jti), 1) == -1 ||
+	    (json_object_get(c, "act") != NULL &&
+	    copy_claim(json_object_get(c, "act"), "sub", out->act_sub,
+	    sizeof(out->act_sub), 1) == -1)) {
 		*why = "the token's claims are malformed";
 		return -1;
 	}
+	if (json_object_get(c, "act") == NULL)
+		out->act_sub[0] = '\0';
 	out->exp = json_integer_value(exp);
 	return 0;
 }

@@ -16,7 +16,8 @@
 struct evhttp_request;
 
 struct access {
-	char	 sub[256];
+	char	 sub[PROTO_USER_ID_MAX + 1];
+	char	 act_sub[PROTO_USER_ID_MAX + 1];	/* "" unless acting */
 	char	 client_id[PROTO_CLIENT_ID_MAX + 1];
 	char	 scope[PROTO_SCOPE_MAX + 1];
 	char	 jti[64];

@@ -15,7 +15,10 @@
 #include "jwks.h"
 #include "log.h"
 #include "privdrop.h"
+#include "ratelimit.h"
 #include "signer_client.h"
+#include "store.h"
+#include "users.h"
 
 struct frontend	*fe;
 
@@ -27,11 +30,23 @@ stop(evutil_socket_t sig, short what, void *arg)
 	event_base_loopbreak(arg);
 }
 
+/* SIGHUP, passed on by the parent: a new users directory, or the old one. */
+static void
+reload(evutil_socket_t sig, short what, void *arg)
+{
+	(void)sig;
+	(void)what;
+	(void)arg;
+	if (users_reload() == 0)
+		log_info("users directory reloaded: %zu users",
+		    directory_count(users_current()));
+}
+
 void
 frontend_main(const struct config *conf, int signer_fd)
 {
 	static struct frontend	 state;
-	struct event		*ev_term, *ev_int;
+	struct event		*ev_term, *ev_int, *ev_hup;
 	char			 aud[1024];
 
 	log_procname("frontend");
@@ -40,15 +55,21 @@ frontend_main(const struct config *conf, int signer_fd)
 	snprintf(aud, sizeof(aud), "%sapi/v2/", conf->issuer);
 	if ((fe->api_audience = strdup(aud)) == NULL)
 		fatal("strdup");
+	snprintf(aud, sizeof(aud), "%suserinfo", conf->issuer);
+	if ((fe->userinfo_audience = strdup(aud)) == NULL)
+		fatal("strdup");
 	signal(SIGPIPE, SIG_IGN);
-	signal(SIGHUP, SIG_IGN);
 
 	if ((fe->base = event_base_new()) == NULL)
 		fatalx("event_base_new");
+	if (users_init(conf->users_file) == -1)
+		fatalx("cannot load the users directory");
 	if (http_listen(fe->base, conf) == -1)
 		fatalx("cannot start the listeners");
 	if (privdrop(conf->user) == -1)
 		fatalx("cannot drop privileges");
+	if (store_init(fe->base) == -1 || ratelimit_init(conf) == -1)
+		fatalx("out of memory");
 
 	if ((fe->jwks = signer_hello(signer_fd)) == NULL ||
 	    jwks_load(fe->jwks) == -1)
@@ -59,8 +80,10 @@ frontend_main(const struct config *conf, int signer_fd)
 
 	ev_term = evsignal_new(fe->base, SIGTERM, stop, fe->base);
 	ev_int = evsignal_new(fe->base, SIGINT, stop, fe->base);
-	if (ev_term == NULL || ev_int == NULL || evsignal_add(ev_term, NULL) ||
-	    evsignal_add(ev_int, NULL))
+	ev_hup = evsignal_new(fe->base, SIGHUP, reload, NULL);
+	if (ev_term == NULL || ev_int == NULL || ev_hup == NULL ||
+	    evsignal_add(ev_term, NULL) || evsignal_add(ev_int, NULL) ||
+	    evsignal_add(ev_hup, NULL))
 		fatalx("cannot handle signals");
 	log_info("ready");
 	event_base_dispatch(fe->base);

@@ -10,6 +10,7 @@ struct frontend {
 	const struct config	*conf;
 	struct event_base	*base;
 	char			*api_audience;		/* {issuer}api/v2/ */
+	char			*userinfo_audience;	/* {issuer}userinfo */
 	char			*jwks;			/* as the signer sent it */
 	char			*discovery;		/* openid-configuration */
 };

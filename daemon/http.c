@@ -21,6 +21,7 @@
 
 struct route {
 	const char	*path;
+	int		 prefix;	/* path is a prefix: the handler checks the rest */
 	int		 methods;
 	void		(*handler)(struct evhttp_request *);
 };
@@ -29,11 +30,21 @@ struct route {
 #define POST	EVHTTP_REQ_POST
 
 static const struct route routes[] = {
-	{ "/.well-known/openid-configuration",	GET,	wellknown_discovery },
-	{ "/.well-known/jwks.json",		GET,	wellknown_jwks },
-	{ "/oauth/token",			POST,	token_endpoint },
-	{ "/api/v2/users",			GET,	users_list },
+	{ "/.well-known/openid-configuration",	0, GET,	wellknown_discovery },
+	{ "/.well-known/jwks.json",		0, GET,	wellknown_jwks },
+	{ "/oauth/token",			0, POST, token_endpoint },
+	{ "/userinfo",				0, GET | POST, userinfo },
+	{ "/api/v2/users",			0, GET,	users_list },
+	{ "/users/",				1, GET | POST, users_impersonate },
 };
+
+static const char *
+allow_header(int methods)
+{
+	if (methods == POST)
+		return "POST";
+	return methods & POST ? "GET, HEAD, POST" : "GET, HEAD";
+}
 
 static void
 route(struct evhttp_request *req, void *arg)
@@ -46,12 +57,12 @@ route(struct evhttp_request *req, void *arg)
 	if (path == NULL || *path == '\0')
 		path = "/";
 	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
-		if (strcmp(routes[i].path, path) != 0)
+		if (routes[i].prefix ? strncmp(routes[i].path, path,
+		    strlen(routes[i].path)) != 0 : strcmp(routes[i].path, path) != 0)
 			continue;
 		if (!(evhttp_request_get_command(req) & routes[i].methods)) {
 			evhttp_add_header(evhttp_request_get_output_headers(req),
-			    "Allow", routes[i].methods == POST ? "POST" :
-			    "GET, HEAD");
+			    "Allow", allow_header(routes[i].methods));
 			reply_oauth_error(req, 405, "invalid_request",
 			    "method not allowed");
 			return;

@@ -205,7 +205,9 @@ supervise(pid_t signer, pid_t frontend)
 			exit(0);
 		}
 		if (sig == SIGHUP) {
-			log_warnx("reload is not supported yet: ignoring SIGHUP");
+			/* The front end reloads the users directory. */
+			log_info("reloading the users directory");
+			kill(frontend, SIGHUP);
 			continue;
 		}
 		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {

@@ -1,3 +1,4 @@
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -68,6 +69,36 @@ params_get(const struct params *p, const char *name, int *bad)
 	if ((v = json_object_get(p->json, name)) == NULL)
 		return NULL;
 	/* A string with a NUL inside would be cut short: refuse it. */
+	if (!json_is_string(v) ||
+	    strlen(json_string_value(v)) != json_string_length(v)) {
+		*bad = 1;
+		return NULL;
+	}
+	return json_string_value(v);
+}
+
+const char *
+params_get_in(const struct params *p, const char *object, const char *name,
+    int *bad)
+{
+	char	 key[128];
+	json_t	*o, *v;
+
+	if (p->json == NULL) {
+		/* Forms write nested parameters as object[name]. */
+		if ((size_t)snprintf(key, sizeof(key), "%s[%s]", object, name) >=
+		    sizeof(key))
+			return NULL;
+		return form_get(&p->form, key);
+	}
+	if ((o = json_object_get(p->json, object)) == NULL)
+		return NULL;
+	if (!json_is_object(o)) {
+		*bad = 1;
+		return NULL;
+	}
+	if ((v = json_object_get(o, name)) == NULL)
+		return NULL;
 	if (!json_is_string(v) ||
 	    strlen(json_string_value(v)) != json_string_length(v)) {
 		*bad = 1;

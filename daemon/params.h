@@ -32,6 +32,13 @@ int		 params_read(struct evhttp_request *, struct params *,
 /* The named string parameter, or NULL; *bad set when it is not a string. */
 const char	*params_get(const struct params *, const char *name, int *bad);
 
+/*
+ * A string member of a nested object: {"object": {"name": ...}} in JSON,
+ * object[name]=... in a form (additionalParameters[state]=...).
+ */
+const char	*params_get_in(const struct params *, const char *object,
+		    const char *name, int *bad);
+
 void		 params_free(struct params *);
 
 #endif

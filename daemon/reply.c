@@ -37,10 +37,8 @@ reply_json(struct evhttp_request *req, int code, json_t *body, int no_store)
 	json_decref(body);
 	evhttp_add_header(h, "Content-Type", "application/json");
 	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
-	if (no_store) {
-		evhttp_add_header(h, "Cache-Control", "no-store");
-		evhttp_add_header(h, "Pragma", "no-cache");
-	}
+	if (no_store)
+		reply_no_store(req);
 	buf = evbuffer_new();
 	if (text == NULL || buf == NULL) {
 		log_warnx("out of memory answering a request");
@@ -54,6 +52,43 @@ reply_json(struct evhttp_request *req, int code, json_t *body, int no_store)
 	free(text);
 	evhttp_send_reply(req, code, reason_phrase(code), buf);
 	evbuffer_free(buf);
+}
+
+void
+reply_no_store(struct evhttp_request *req)
+{
+	struct evkeyvalq	*h = evhttp_request_get_output_headers(req);
+
+	evhttp_add_header(h, "Cache-Control", "no-store");
+	evhttp_add_header(h, "Pragma", "no-cache");
+	evhttp_add_header(h, "Referrer-Policy", "no-referrer");
+}
+
+void
+reply_text(struct evhttp_request *req, const char *text)
+{
+	struct evkeyvalq	*h = evhttp_request_get_output_headers(req);
+	struct evbuffer		*buf;
+
+	evhttp_add_header(h, "Content-Type", "text/plain; charset=utf-8");
+	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
+	reply_no_store(req);
+	if ((buf = evbuffer_new()) == NULL) {
+		evhttp_send_error(req, 503, NULL);
+		return;
+	}
+	evbuffer_add(buf, text, strlen(text));
+	evhttp_send_reply(req, 200, "OK", buf);
+	evbuffer_free(buf);
+}
+
+void
+reply_redirect(struct evhttp_request *req, const char *location)
+{
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Location",
+	    location);
+	reply_no_store(req);
+	evhttp_send_reply(req, 302, "Found", NULL);
 }
 
 void

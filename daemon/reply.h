@@ -14,6 +14,16 @@ struct evhttp_request;
 void	reply_json(struct evhttp_request *, int code, json_t *body,
 	    int no_store);
 
+/* Cache-Control: no-store, Pragma: no-cache, Referrer-Policy: no-referrer,
+ * for whatever carries a token, a code or a link. */
+void	reply_no_store(struct evhttp_request *);
+
+/* 200 text/plain (the impersonation link), not to be stored. */
+void	reply_text(struct evhttp_request *, const char *text);
+
+/* 302 to location, not to be stored. */
+void	reply_redirect(struct evhttp_request *, const char *location);
+
 /* RFC 6749 section 5.2: {"error", "error_description"}. */
 void	reply_oauth_error(struct evhttp_request *, int code, const char *error,
 	    const char *description);

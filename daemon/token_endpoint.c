@@ -2,11 +2,12 @@
  * POST /oauth/token.  The front end checks the shape of the request and
  * passes typed fields to the signer, which authenticates the client,
  * decides the scope and signs; the front end only maps the signer's answer
- * to RFC 6749 responses.
+ * to RFC 6749 responses, and keeps the books of codes and failures.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <event2/http.h>
 #include <jansson.h>
@@ -15,14 +16,44 @@
 #include "frontend.h"
 #include "http.h"
 #include "log.h"
+#include "login.h"
 #include "params.h"
+#include "ratelimit.h"
 #include "reply.h"
 #include "signer_client.h"
+#include "store.h"
 
 struct token_call {
 	struct evhttp_request	*req;
 	int			 basic;
+	char			 client_id[PROTO_CLIENT_ID_MAX + 1];
+	char			*code;		/* authorization_code only */
 };
+
+static struct token_call *
+new_call(struct evhttp_request *req, const struct client_creds *creds,
+    const char *code)
+{
+	struct token_call	*call;
+
+	if ((call = calloc(1, sizeof(*call))) == NULL)
+		return NULL;
+	if (code != NULL && (call->code = strdup(code)) == NULL) {
+		free(call);
+		return NULL;
+	}
+	call->req = req;
+	call->basic = creds->basic;
+	memcpy(call->client_id, creds->client_id, sizeof(call->client_id));
+	return call;
+}
+
+static void
+free_call(struct token_call *call)
+{
+	free(call->code);
+	free(call);
+}
 
 static void
 invalid_client(struct evhttp_request *req, int basic, const char *why)
@@ -33,129 +64,244 @@ invalid_client(struct evhttp_request *req, int basic, const char *why)
 	reply_oauth_error(req, 401, "invalid_client", why);
 }
 
+/* A signer status other than PROTO_OK, as an OAuth error. */
+static void
+signer_refused(struct token_call *call, uint32_t status, const char *grant)
+{
+	char	 why[128];
+
+	switch (status) {
+	case PROTO_ERR_CLIENT:
+		ratelimit_failed(call->client_id);
+		invalid_client(call->req, call->basic,
+		    "client authentication failed");
+		break;
+	case PROTO_ERR_GRANT:
+		snprintf(why, sizeof(why), "this client may not use the %s "
+		    "grant", grant);
+		reply_oauth_error(call->req, 400, "unauthorized_client", why);
+		break;
+	case PROTO_ERR_SCOPE:
+		reply_oauth_error(call->req, 400, "invalid_scope",
+		    "the scope asked for is empty or beyond the client's");
+		break;
+	case PROTO_ERR_AUDIENCE:
+		reply_oauth_error(call->req, 400, "invalid_target",
+		    "audience is not an API served by this issuer");
+		break;
+	default:
+		reply_unavailable(call->req);
+		break;
+	}
+}
+
 static void
 client_token_done(const struct proto_msg *rep, void *arg)
 {
 	struct token_call	*call = arg;
-	struct evhttp_request	*req = call->req;
 	char			 scope[PROTO_SCOPE_MAX + 1];
-	json_t			*body;
-	int			 basic = call->basic;
 
-	free(call);
-	if (rep == NULL) {
-		reply_unavailable(req);
-		return;
+	if (rep == NULL)
+		reply_unavailable(call->req);
+	else if (rep->status != PROTO_OK)
+		signer_refused(call, rep->status, "client_credentials");
+	else {
+		proto_strcpy(scope, sizeof(scope), rep->u.token_rep.scope);
+		reply_json(call->req, 200, json_pack("{s:s%, s:s, s:i, s:s}",
+		    "access_token", rep->u.token_rep.token.p,
+		    (size_t)rep->u.token_rep.token.len,
+		    "token_type", "Bearer",
+		    "expires_in", (int)rep->u.token_rep.expires_in,
+		    "scope", scope), 1);
 	}
-	switch (rep->status) {
-	case PROTO_OK:
-		break;
-	case PROTO_ERR_CLIENT:
-		invalid_client(req, basic, "client authentication failed");
-		return;
-	case PROTO_ERR_GRANT:
-		reply_oauth_error(req, 400, "unauthorized_client",
-		    "this client may not use the client_credentials grant");
-		return;
-	case PROTO_ERR_SCOPE:
-		reply_oauth_error(req, 400, "invalid_scope",
-		    "the scope asked for is empty or beyond the client's");
-		return;
-	case PROTO_ERR_AUDIENCE:
-		reply_oauth_error(req, 400, "invalid_target",
-		    "audience is not an API served by this issuer");
-		return;
-	default:
-		reply_unavailable(req);
-		return;
-	}
-	proto_strcpy(scope, sizeof(scope), rep->u.token_rep.scope);
-	body = json_pack("{s:s%, s:s, s:i, s:s}",
-	    "access_token", rep->u.token_rep.token.p,
-	    (size_t)rep->u.token_rep.token.len,
-	    "token_type", "Bearer",
-	    "expires_in", (int)rep->u.token_rep.expires_in,
-	    "scope", scope);
-	reply_json(req, 200, body, 1);
+	free_call(call);
 }
 
 static void
-client_credentials(struct evhttp_request *req, const struct params *p)
+client_credentials(struct evhttp_request *req, const struct params *p,
+    const struct client_creds *creds)
 {
-	struct client_creds	 creds;
 	struct proto_msg	 m;
 	struct token_call	*call;
-	const char		*audience, *scope, *why;
-	int			 bad = 0, bad_request;
+	const char		*audience, *scope;
+	int			 bad = 0;
 
-	if (client_auth_read(req, p, &creds, &bad_request, &why) == -1) {
-		if (bad_request)
-			reply_oauth_error(req, 400, "invalid_request", why);
-		else
-			invalid_client(req, creds.basic, why);
-		client_auth_clear(&creds);
-		return;
-	}
 	audience = params_get(p, "audience", &bad);
 	scope = params_get(p, "scope", &bad);
 	if (bad) {
 		reply_oauth_error(req, 400, "invalid_request",
 		    "audience and scope must be strings");
-		goto done;
+		return;
 	}
 	if (audience == NULL)
 		audience = fe->api_audience;
 	if (scope != NULL && strspn(scope, " ") == strlen(scope)) {
 		reply_oauth_error(req, 400, "invalid_scope", "scope is empty");
-		goto done;
+		return;
 	}
 	if (strlen(audience) > PROTO_AUDIENCE_MAX ||
 	    (scope != NULL && strlen(scope) > PROTO_SCOPE_MAX)) {
 		reply_oauth_error(req, 400, "invalid_request",
 		    "audience or scope is too long");
-		goto done;
+		return;
 	}
 
 	memset(&m, 0, sizeof(m));
 	m.type = PROTO_CLIENT_TOKEN;
-	m.u.token_req.client_id = proto_str(creds.client_id);
-	m.u.token_req.secret = proto_str(creds.secret);
+	m.u.token_req.client_id = proto_str(creds->client_id);
+	m.u.token_req.secret = proto_str(creds->secret);
 	m.u.token_req.audience = proto_str(audience);
 	m.u.token_req.scope = proto_str(scope ? scope : "");
-	if ((call = malloc(sizeof(*call))) == NULL) {
+	if ((call = new_call(req, creds, NULL)) == NULL) {
 		reply_unavailable(req);
-		goto done;
+		return;
 	}
-	call->req = req;
-	call->basic = creds.basic;
 	if (signer_request(&m, client_token_done, call) == -1) {
-		free(call);
+		free_call(call);
 		reply_unavailable(req);
 	}
- done:
-	client_auth_clear(&creds);
+}
+
+static void
+code_tokens_done(const struct proto_msg *rep, void *arg)
+{
+	struct token_call	*call = arg;
+	char			 jti[PROTO_JTI_MAX + 1];
+
+	if (rep == NULL || rep->status != PROTO_OK) {
+		/* Nothing was issued: the code may be tried again. */
+		store_code_release(call->code);
+		if (rep == NULL)
+			reply_unavailable(call->req);
+		else
+			signer_refused(call, rep->status, "authorization_code");
+		free_call(call);
+		return;
+	}
+	/* Remembered, to be revoked if the code is ever presented again. */
+	proto_strcpy(jti, sizeof(jti), rep->u.login_rep.access_jti);
+	store_code_issued(call->code, jti,
+	    time(NULL) + rep->u.login_rep.expires_in);
+	reply_json(call->req, 200, json_pack("{s:s%, s:s%, s:s, s:i}",
+	    "access_token", rep->u.login_rep.access_token.p,
+	    (size_t)rep->u.login_rep.access_token.len,
+	    "id_token", rep->u.login_rep.id_token.p,
+	    (size_t)rep->u.login_rep.id_token.len,
+	    "token_type", "Bearer",
+	    "expires_in", (int)rep->u.login_rep.expires_in), 1);
+	free_call(call);
+}
+
+/*
+ * The code is bound to its application and its callback: anything else
+ * is invalid_grant, and the code stays good for the right client.
+ */
+static void
+authorization_code(struct evhttp_request *req, const struct params *p,
+    const struct client_creds *creds)
+{
+	const struct impersonation	*imp = NULL;
+	struct login_request		 lr;
+	struct token_call		*call;
+	const char			*code, *redirect_uri;
+	int				 bad = 0;
+
+	code = params_get(p, "code", &bad);
+	redirect_uri = params_get(p, "redirect_uri", &bad);
+	if (bad || code == NULL || redirect_uri == NULL) {
+		reply_oauth_error(req, 400, "invalid_request",
+		    "code and redirect_uri are required strings");
+		return;
+	}
+	switch (store_code_redeem(code, &imp)) {
+	case CODE_UNKNOWN:
+		reply_oauth_error(req, 400, "invalid_grant",
+		    "the code is invalid or expired");
+		return;
+	case CODE_REPLAYED:
+		log_info("impersonation.code_replayed client=%s: the tokens "
+		    "issued from it are revoked", creds->client_id);
+		reply_oauth_error(req, 400, "invalid_grant",
+		    "the code was used already; the tokens issued from it "
+		    "are revoked");
+		return;
+	case CODE_FRESH:
+		break;
+	}
+	if (strcmp(imp->client_id, creds->client_id) != 0 ||
+	    strcmp(imp->callback_url, redirect_uri) != 0 ||
+	    imp->response_type != RESPONSE_CODE) {
+		store_code_release(code);
+		reply_oauth_error(req, 400, "invalid_grant", strcmp(
+		    imp->client_id, creds->client_id) != 0 ?
+		    "the code was issued to another client" :
+		    "redirect_uri is not the callback the code was sent to");
+		return;
+	}
+	if (login_request(imp, PROTO_CODE_TOKENS, &lr) == -1) {
+		store_code_release(code);
+		reply_oauth_error(req, 400, "invalid_grant",
+		    "the user of this code is gone or its profile too large");
+		return;
+	}
+	lr.msg.u.login_req.secret = proto_str(creds->secret);
+	if ((call = new_call(req, creds, code)) == NULL ||
+	    signer_request(&lr.msg, code_tokens_done, call) == -1) {
+		if (call != NULL)
+			free_call(call);
+		store_code_release(code);
+		reply_unavailable(req);
+	}
+	login_request_clear(&lr);
 }
 
 void
 token_endpoint(struct evhttp_request *req)
 {
-	struct params	 p;
-	const char	*grant, *why;
-	int		 bad = 0;
+	struct client_creds	 creds;
+	struct params		 p;
+	const char		*grant, *why;
+	char			 wait[16];
+	int			 bad = 0, bad_request, seconds;
 
+	memset(&creds, 0, sizeof(creds));
 	if (params_read(req, &p, &why) == -1) {
 		reply_oauth_error(req, 400, "invalid_request", why);
-		params_free(&p);
-		return;
+		goto done;
 	}
 	grant = params_get(&p, "grant_type", &bad);
-	if (bad || grant == NULL)
+	if (bad || grant == NULL) {
 		reply_oauth_error(req, 400, "invalid_request",
 		    "grant_type is required");
-	else if (strcmp(grant, "client_credentials") == 0)
-		client_credentials(req, &p);
-	else
+		goto done;
+	}
+	if (strcmp(grant, "client_credentials") != 0 &&
+	    strcmp(grant, "authorization_code") != 0) {
 		reply_oauth_error(req, 400, "unsupported_grant_type",
-		    "grant_type must be client_credentials");
+		    "grant_type must be client_credentials or "
+		    "authorization_code");
+		goto done;
+	}
+	if (client_auth_read(req, &p, &creds, &bad_request, &why) == -1) {
+		if (bad_request)
+			reply_oauth_error(req, 400, "invalid_request", why);
+		else
+			invalid_client(req, creds.basic, why);
+		goto done;
+	}
+	if ((seconds = ratelimit_wait(creds.client_id)) > 0) {
+		snprintf(wait, sizeof(wait), "%d", seconds);
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Retry-After", wait);
+		reply_oauth_error(req, 429, "slow_down",
+		    "too many failed authentications for this client");
+		goto done;
+	}
+	if (strcmp(grant, "client_credentials") == 0)
+		client_credentials(req, &p, &creds);
+	else
+		authorization_code(req, &p, &creds);
+ done:
+	client_auth_clear(&creds);
 	params_free(&p);
 }

@@ -53,6 +53,36 @@ static const struct field test_req[] = {
 	END
 };
 
+#define LOGIN_FIELDS							\
+	STR(u.login_req.user_id, PROTO_USER_ID_MAX),			\
+	STR(u.login_req.impersonator_id, PROTO_USER_ID_MAX),		\
+	STR(u.login_req.impersonator_email, PROTO_EMAIL_MAX),		\
+	STR(u.login_req.scope, PROTO_SCOPE_MAX),			\
+	STR(u.login_req.nonce, PROTO_NONCE_MAX),			\
+	STR(u.login_req.profile, PROTO_PROFILE_MAX),			\
+	U32(u.login_req.auth_time)
+
+static const struct field code_req[] = {
+	STR(u.login_req.client_id, PROTO_CLIENT_ID_MAX),
+	STR(u.login_req.secret, PROTO_SECRET_MAX),
+	LOGIN_FIELDS,
+	END
+};
+
+static const struct field implicit_req[] = {
+	STR(u.login_req.client_id, PROTO_CLIENT_ID_MAX),
+	LOGIN_FIELDS,
+	END
+};
+
+static const struct field login_rep[] = {
+	STR(u.login_rep.id_token, PROTO_ID_TOKEN_MAX),
+	STR(u.login_rep.access_token, PROTO_TOKEN_MAX),
+	STR(u.login_rep.access_jti, PROTO_JTI_MAX),
+	U32(u.login_rep.expires_in),
+	END
+};
+
 static const struct {
 	const char		*name;
 	const struct field	*fields[2];	/* by enum proto_dir */
@@ -60,6 +90,9 @@ static const struct {
 	[PROTO_HELLO] =		{ "hello", { no_fields, hello_rep } },
 	[PROTO_CLIENT_TOKEN] =	{ "client_token", { token_req, token_rep } },
 	[PROTO_TEST_SYSCALL] =	{ "test_syscall", { test_req, no_fields } },
+	[PROTO_CODE_TOKENS] =	{ "code_tokens", { code_req, login_rep } },
+	[PROTO_IMPLICIT_TOKENS] = { "implicit_tokens",
+				    { implicit_req, login_rep } },
 };
 
 static const char *status_names[PROTO_STATUS__MAX] = {
@@ -69,6 +102,7 @@ static const char *status_names[PROTO_STATUS__MAX] = {
 	[PROTO_ERR_SCOPE] =	"invalid scope",
 	[PROTO_ERR_AUDIENCE] =	"invalid audience",
 	[PROTO_ERR_INTERNAL] =	"internal error",
+	[PROTO_ERR_REQUEST] =	"refused field",
 };
 
 const char *

@@ -32,13 +32,21 @@
 #define PROTO_SECRET_MAX	256
 #define PROTO_AUDIENCE_MAX	512
 #define PROTO_SCOPE_MAX		1024
-#define PROTO_TOKEN_MAX		8192
+#define PROTO_TOKEN_MAX		8192	/* an access token */
+#define PROTO_ID_TOKEN_MAX	32768	/* profile claims make it larger */
 #define PROTO_JWKS_MAX		60000
+#define PROTO_USER_ID_MAX	256
+#define PROTO_EMAIL_MAX		320
+#define PROTO_NONCE_MAX		512
+#define PROTO_PROFILE_MAX	16384	/* the profile claims, JSON */
+#define PROTO_JTI_MAX		64
 
 enum proto_type {
 	PROTO_HELLO = 1,	/* -> the public JWKS */
 	PROTO_CLIENT_TOKEN,	/* client credentials -> an access token */
 	PROTO_TEST_SYSCALL,	/* served only by the test build's signer */
+	PROTO_CODE_TOKENS,	/* code exchange -> id_token + access token */
+	PROTO_IMPLICIT_TOKENS,	/* link redemption -> the same, no secret */
 	PROTO_TYPE__MAX
 };
 
@@ -49,6 +57,7 @@ enum proto_status {
 	PROTO_ERR_SCOPE,	/* scope empty or beyond the client's */
 	PROTO_ERR_AUDIENCE,	/* not an audience this issuer serves */
 	PROTO_ERR_INTERNAL,	/* the signer failed; nothing was issued */
+	PROTO_ERR_REQUEST,	/* a field the signer will not sign */
 	PROTO_STATUS__MAX
 };
 
@@ -85,6 +94,28 @@ struct proto_msg {
 		struct {
 			uint32_t		 which;
 		} test_req;
+		/*
+		 * An impersonated login.  The signer sets iss, aud, iat, exp,
+		 * jti, at_hash and the impersonation claims itself; profile is
+		 * a JSON object of the other claims, which may not name those.
+		 */
+		struct {
+			struct proto_str	 client_id;
+			struct proto_str	 secret;	/* code only */
+			struct proto_str	 user_id;
+			struct proto_str	 impersonator_id;
+			struct proto_str	 impersonator_email;
+			struct proto_str	 scope;
+			struct proto_str	 nonce;		/* may be empty */
+			struct proto_str	 profile;
+			uint32_t		 auth_time;
+		} login_req;
+		struct {
+			struct proto_str	 id_token;
+			struct proto_str	 access_token;
+			struct proto_str	 access_jti;
+			uint32_t		 expires_in;
+		} login_rep;
 	} u;
 };
 

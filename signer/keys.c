@@ -13,6 +13,7 @@
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/pem.h>
 
 #include "b64url.h"
@@ -281,4 +282,42 @@ keys_sign_jws(const struct signing_key *k, const char *typ,
 	out[len++] = '.';
 	len += b64url_encode(out + len, sig, (size_t)siglen);
 	return (long)len;
+}
+
+long
+keys_sign_hs256(const char *secret, const char *payload, size_t payloadlen,
+    char *out, size_t outlen)
+{
+	static const char	 header[] = "{\"alg\":\"HS256\",\"typ\":\"JWT\"}";
+	unsigned char		 mac[EVP_MAX_MD_SIZE];
+	unsigned int		 maclen = 0;
+	size_t			 len;
+
+	if (B64URL_ENCODED_LEN(sizeof(header) - 1) + 1 +
+	    B64URL_ENCODED_LEN(payloadlen) + 1 + B64URL_ENCODED_LEN(32) + 1 >
+	    outlen)
+		return -1;
+	len = b64url_encode(out, header, sizeof(header) - 1);
+	out[len++] = '.';
+	len += b64url_encode(out + len, payload, payloadlen);
+	if (HMAC(EVP_sha256(), secret, (int)strlen(secret),
+	    (const unsigned char *)out, len, mac, &maclen) == NULL ||
+	    maclen != 32)
+		return -1;
+	out[len++] = '.';
+	len += b64url_encode(out + len, mac, maclen);
+	return (long)len;
+}
+
+int
+keys_at_hash(const char *token, size_t len, char *out, size_t outlen)
+{
+	unsigned char	 md[32];
+	unsigned int	 n = sizeof(md);
+
+	if (outlen < B64URL_ENCODED_LEN(16) + 1 ||
+	    EVP_Digest(token, len, md, &n, EVP_sha256(), NULL) != 1)
+		return -1;
+	b64url_encode(out, md, 16);
+	return 0;
 }

@@ -27,4 +27,14 @@ const char *key_kid(const struct signing_key *);
 long	keys_sign_jws(const struct signing_key *, const char *typ,
 	    const char *payload, size_t payloadlen, char *out, size_t outlen);
 
+/*
+ * The same with HS256 keyed by the UTF-8 octets of a client secret (OpenID
+ * Connect Core 10.1): only for the id_tokens of a client that asks for it.
+ */
+long	keys_sign_hs256(const char *secret, const char *payload,
+	    size_t payloadlen, char *out, size_t outlen);
+
+/* at_hash of an access token: the left half of its SHA-256, base64url. */
+int	keys_at_hash(const char *token, size_t len, char *out, size_t outlen);
+
 #endif

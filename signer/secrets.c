@@ -1,6 +1,7 @@
 /*
- * The signer keeps a SHA-256 digest of each client secret, not the secret,
- * and compares digests with CRYPTO_memcmp.  Digests have one length whatever
+ * The signer keeps a SHA-256 digest of each client secret, not the secret
+ * (except for a client whose id_tokens are HS256, keyed with the secret
+ * itself), and compares digests with CRYPTO_memcmp.  Digests have one length whatever
  * the secret's, so the comparison time says nothing about the secret, and a
  * client that does not exist is compared against a random digest that no
  * secret matches.
@@ -28,6 +29,7 @@
 struct client_secret {
 	char		 client_id[CONFIG_ID_MAX + 1];
 	unsigned char	 digest[DIGEST_LEN];
+	char		*hs256_key;	/* NULL unless id_token_alg is HS256 */
 };
 
 static struct client_secret	*secrets;
@@ -92,6 +94,9 @@ load_secrets_file(const struct config *conf)
 		    sizeof(secrets[i].client_id) - 1);
 		if (digest(s, strlen(s), secrets[i].digest) == -1)
 			goto fail;
+		if (conf->clients[i].id_token_alg == ALG_HS256 &&
+		    (secrets[i].hs256_key = strdup(s)) == NULL)
+			goto fail;
 		nsecrets++;
 	}
 	/*
@@ -155,4 +160,15 @@ secrets_check(const char *client_id, const char *secret, size_t len)
 	if (digest(secret, len, got) == -1)
 		return 0;
 	return CRYPTO_memcmp(got, want, DIGEST_LEN) == 0;
+}
+
+const char *
+secrets_hs256_key(const char *client_id)
+{
+	size_t	 i;
+
+	for (i = 0; i < nsecrets; i++)
+		if (strcmp(secrets[i].client_id, client_id) == 0)
+			return secrets[i].hs256_key;
+	return NULL;
 }

@@ -18,4 +18,7 @@ int	secrets_load(const struct config *);
  */
 int	secrets_check(const char *client_id, const char *secret, size_t len);
 
+/* The secret that keys client_id's HS256 id_tokens, or NULL. */
+const char *secrets_hs256_key(const char *client_id);
+
 #endif

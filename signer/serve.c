@@ -33,6 +33,7 @@ static uint8_t			 outbuf[OUTBUF_LEN];
 static size_t			 outlen;
 static char			 token[PROTO_TOKEN_MAX + 1];
 static char			 granted[PROTO_SCOPE_MAX + 1];
+static struct login_tokens	 login_tokens;
 
 static uint32_t
 answer_hello(const struct proto_msg *req, struct proto_msg *rep)
@@ -82,6 +83,79 @@ answer_client_token(const struct proto_msg *req, struct proto_msg *rep)
 	return PROTO_OK;
 }
 
+/*
+ * An impersonated login for the application client_id: after the code
+ * exchange (the application authenticates with its secret) or straight
+ * from the link (implicit: a single-page application has no secret).
+ */
+static uint32_t
+answer_login(const struct proto_msg *req, struct proto_msg *rep, int code)
+{
+	const struct client_config	*client;
+	struct login			 l;
+	char				 id[PROTO_CLIENT_ID_MAX + 1];
+	char				 secret[PROTO_SECRET_MAX + 1];
+	char				 user[PROTO_USER_ID_MAX + 1];
+	char				 imp[PROTO_USER_ID_MAX + 1];
+	char				 imp_email[PROTO_EMAIL_MAX + 1];
+	char				 scope[PROTO_SCOPE_MAX + 1];
+	char				 nonce[PROTO_NONCE_MAX + 1];
+	char				 profile[PROTO_PROFILE_MAX + 1];
+	int				 good = 1, rc;
+
+	proto_strcpy(id, sizeof(id), req->u.login_req.client_id);
+	if (code) {
+		proto_strcpy(secret, sizeof(secret), req->u.login_req.secret);
+		good = secrets_check(id, secret, strlen(secret));
+		OPENSSL_cleanse(secret, sizeof(secret));
+	}
+	if ((client = config_client(conf, id)) == NULL || !good)
+		return PROTO_ERR_CLIENT;
+	if (!(client->grant_types & (code ? GRANT_AUTHORIZATION_CODE :
+	    GRANT_IMPLICIT)) || !client->allow_impersonation)
+		return PROTO_ERR_GRANT;
+
+	proto_strcpy(user, sizeof(user), req->u.login_req.user_id);
+	proto_strcpy(imp, sizeof(imp), req->u.login_req.impersonator_id);
+	proto_strcpy(imp_email, sizeof(imp_email),
+	    req->u.login_req.impersonator_email);
+	proto_strcpy(scope, sizeof(scope), req->u.login_req.scope);
+	proto_strcpy(nonce, sizeof(nonce), req->u.login_req.nonce);
+	proto_strcpy(profile, sizeof(profile), req->u.login_req.profile);
+	if (user[0] == '\0' || imp[0] == '\0' || strcmp(user, imp) == 0)
+		return PROTO_ERR_REQUEST;
+
+	l.client = client;
+	l.user_id = user;
+	l.impersonator_id = imp;
+	l.impersonator_email = imp_email;
+	l.scope = scope;
+	l.nonce = nonce;
+	l.profile = profile;
+	l.auth_time = req->u.login_req.auth_time;
+	if ((rc = token_login(&l, &login_tokens)) != PROTO_OK)
+		return (uint32_t)rc;
+	rep->u.login_rep.id_token.p = login_tokens.id_token;
+	rep->u.login_rep.id_token.len = (uint16_t)login_tokens.id_len;
+	rep->u.login_rep.access_token.p = login_tokens.access_token;
+	rep->u.login_rep.access_token.len = (uint16_t)login_tokens.access_len;
+	rep->u.login_rep.access_jti = proto_str(login_tokens.jti);
+	rep->u.login_rep.expires_in = (uint32_t)login_tokens.expires_in;
+	return PROTO_OK;
+}
+
+static uint32_t
+answer_code_tokens(const struct proto_msg *req, struct proto_msg *rep)
+{
+	return answer_login(req, rep, 1);
+}
+
+static uint32_t
+answer_implicit_tokens(const struct proto_msg *req, struct proto_msg *rep)
+{
+	return answer_login(req, rep, 0);
+}
+
 #ifdef GUISE_TEST_HOOKS
 #include <fcntl.h>
 #include <sys/socket.h>
@@ -113,6 +187,8 @@ static const struct handler {
 } handlers[] = {
 	{ PROTO_HELLO,		answer_hello },
 	{ PROTO_CLIENT_TOKEN,	answer_client_token },
+	{ PROTO_CODE_TOKENS,	answer_code_tokens },
+	{ PROTO_IMPLICIT_TOKENS, answer_implicit_tokens },
 #ifdef GUISE_TEST_HOOKS
 	{ PROTO_TEST_SYSCALL,	answer_test_syscall },
 #endif

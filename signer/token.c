@@ -14,18 +14,31 @@
 
 #include "b64url.h"
 #include "keys.h"
+#include "proto.h"
+#include "secrets.h"
 #include "token.h"
 
 #define JTI_BYTES	16
 
 static const struct config	*conf;
 static char			 api_audience[1024];
+static char			 userinfo_audience[1024];
+
+/* Claims that only the signer sets: a profile may not name them. */
+static const char *const reserved[] = {
+	"iss", "sub", "aud", "exp", "iat", "nbf", "jti", "auth_time",
+	"nonce", "at_hash", "c_hash", "azp", "act", "impersonated",
+	"impersonator", "amr", "acr", "sid", "cnf", "scope", "client_id",
+	"typ", "gty", NULL
+};
 
 void
 token_init(const struct config *c)
 {
 	conf = c;
 	snprintf(api_audience, sizeof(api_audience), "%sapi/v2/", c->issuer);
+	snprintf(userinfo_audience, sizeof(userinfo_audience), "%suserinfo",
+	    c->issuer);
 }
 
 const char *
@@ -87,4 +100,135 @@ token_client_credentials(const struct client_config *client,
 	n = sign_claims(claims, "at+jwt", out, outlen);
 	json_decref(claims);
 	return n;
+}
+
+static json_t *
+impersonation_claims(const struct login *l, json_t *claims)
+{
+	json_t	*who;
+
+	who = json_pack("{s:s}", "user_id", l->impersonator_id);
+	if (who != NULL && l->impersonator_email[0] != '\0')
+		json_object_set_new(who, "email",
+		    json_string(l->impersonator_email));
+	if (who == NULL ||
+	    json_object_set_new(claims, "impersonated", json_true()) == -1 ||
+	    json_object_set_new(claims, "impersonator", who) == -1 ||
+	    json_object_set_new(claims, "act", json_pack("{s:s}", "sub",
+	    l->impersonator_id)) == -1) {
+		json_decref(claims);
+		return NULL;
+	}
+	return claims;
+}
+
+static int
+login_access_token(const struct login *l, long long now,
+    struct login_tokens *t)
+{
+	json_t	*claims;
+
+	if (new_jti(t->jti) == -1)
+		return PROTO_ERR_INTERNAL;
+	claims = json_pack("{s:s, s:s, s:s, s:I, s:I, s:s, s:s, s:s,"
+	    " s:{s:s}}",
+	    "iss", conf->issuer,
+	    "sub", l->user_id,
+	    "aud", userinfo_audience,
+	    "iat", (json_int_t)now,
+	    "exp", (json_int_t)now + conf->token_ttl,
+	    "jti", t->jti,
+	    "client_id", l->client->client_id,
+	    "scope", l->scope,
+	    "act", "sub", l->impersonator_id);
+	if (claims == NULL)
+		return PROTO_ERR_INTERNAL;
+	t->access_len = sign_claims(claims, "at+jwt", t->access_token,
+	    sizeof(t->access_token));
+	json_decref(claims);
+	t->expires_in = conf->token_ttl;
+	return t->access_len == -1 ? PROTO_ERR_INTERNAL : PROTO_OK;
+}
+
+/* The front end's profile claims: an object that names no reserved claim. */
+static json_t *
+profile_claims(const char *profile)
+{
+	json_t	*claims;
+	size_t	 i;
+
+	if ((claims = json_loads(profile, JSON_REJECT_DUPLICATES, NULL)) ==
+	    NULL)
+		return NULL;
+	if (!json_is_object(claims)) {
+		json_decref(claims);
+		return NULL;
+	}
+	for (i = 0; reserved[i] != NULL; i++)
+		if (json_object_get(claims, reserved[i]) != NULL) {
+			json_decref(claims);
+			return NULL;
+		}
+	return claims;
+}
+
+static long
+sign_id_token(const struct login *l, const char *payload, char *out,
+    size_t outlen)
+{
+	const char	*key;
+
+	if (l->client->id_token_alg != ALG_HS256)
+		return keys_sign_jws(keys_active(), "JWT", payload,
+		    strlen(payload), out, outlen);
+	if ((key = secrets_hs256_key(l->client->client_id)) == NULL)
+		return -1;
+	return keys_sign_hs256(key, payload, strlen(payload), out, outlen);
+}
+
+static int
+login_id_token(const struct login *l, long long now, struct login_tokens *t)
+{
+	char	 at_hash[32];
+	json_t	*claims;
+	char	*payload;
+
+	if ((claims = profile_claims(l->profile)) == NULL)
+		return PROTO_ERR_REQUEST;
+	if (keys_at_hash(t->access_token, (size_t)t->access_len, at_hash,
+	    sizeof(at_hash)) == -1 ||
+	    json_object_update_new(claims, json_pack("{s:s, s:s, s:s, s:I,"
+	    " s:I, s:I, s:s}",
+	    "iss", conf->issuer,
+	    "sub", l->user_id,
+	    "aud", l->client->client_id,
+	    "iat", (json_int_t)now,
+	    "exp", (json_int_t)now + conf->token_ttl,
+	    "auth_time", (json_int_t)l->auth_time,
+	    "at_hash", at_hash)) == -1 ||
+	    (l->nonce[0] != '\0' &&
+	    json_object_set_new(claims, "nonce", json_string(l->nonce)) == -1)) {
+		json_decref(claims);
+		return PROTO_ERR_INTERNAL;
+	}
+	if ((claims = impersonation_claims(l, claims)) == NULL)
+		return PROTO_ERR_INTERNAL;
+	payload = json_dumps(claims, JSON_COMPACT);
+	json_decref(claims);
+	if (payload == NULL)
+		return PROTO_ERR_INTERNAL;
+	t->id_len = sign_id_token(l, payload, t->id_token, sizeof(t->id_token));
+	free(payload);
+	return t->id_len == -1 ? PROTO_ERR_INTERNAL : PROTO_OK;
+}
+
+int
+token_login(const struct login *l, struct login_tokens *t)
+{
+	long long	 now = time(NULL);
+	int		 rc;
+
+	if ((rc = login_access_token(l, now, t)) != PROTO_OK)
+		return rc;
+	return login_id_token(l, now, t);
 }

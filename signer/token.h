@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "config.h"
+#include "proto.h"
 
 #define CLIENT_TOKEN_TTL	3600	/* client_credentials, seconds */
 
@@ -19,5 +20,34 @@ long	token_client_credentials(const struct client_config *client,
 
 /* The audience of the Management API, {issuer}api/v2/. */
 const char *token_api_audience(void);
+
+/* An impersonated login, as the front end describes it. */
+struct login {
+	const struct client_config	*client;	/* the application */
+	const char			*user_id;
+	const char			*impersonator_id;
+	const char			*impersonator_email;	/* or "" */
+	const char			*scope;
+	const char			*nonce;			/* or "" */
+	const char			*profile;	/* a JSON object */
+	long long			 auth_time;
+};
+
+struct login_tokens {
+	char		 id_token[PROTO_ID_TOKEN_MAX + 1];
+	char		 access_token[PROTO_TOKEN_MAX + 1];
+	char		 jti[PROTO_JTI_MAX + 1];	/* the access token's */
+	long		 id_len;
+	long		 access_len;
+	int		 expires_in;
+};
+
+/*
+ * The access token (for {issuer}userinfo, token_ttl seconds) and the
+ * id_token of an impersonated login.  Returns a proto_status: PROTO_OK,
+ * PROTO_ERR_REQUEST when the profile is not an object of claims that the
+ * signer leaves to the front end, or PROTO_ERR_INTERNAL.
+ */
+int	token_login(const struct login *, struct login_tokens *);
 
 #endif

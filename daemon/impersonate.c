@@ -1,0 +1,431 @@
+/*
+ * The Impersonation API: POST /users/{user_id}/impersonate makes a link
+ * that works once, GET on that link (/users/{impersonator_id}/impersonate
+ * ?&bewit={ticket}) logs in to the application as the user.  The link's
+ * ticket and the code it turns into are 256-bit values from the CSPRNG; the
+ * store keeps only their digests.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/http.h>
+#include <openssl/rand.h>
+
+#include "b64url.h"
+#include "bearer.h"
+#include "form.h"
+#include "frontend.h"
+#include "http.h"
+#include "log.h"
+#include "login.h"
+#include "params.h"
+#include "path.h"
+#include "policy.h"
+#include "redirect.h"
+#include "reply.h"
+#include "scope.h"
+#include "signer_client.h"
+#include "store.h"
+
+#define SECRET_BYTES	32
+#define SECRET_LEN	B64URL_ENCODED_LEN(SECRET_BYTES)
+#define STATE_MAX	2048
+#define REASON_MAX	1024
+#define CALLBACK_MAX	2048
+
+/* A random value for a ticket or a code. */
+static int
+new_secret(char out[SECRET_LEN + 1])
+{
+	unsigned char	 raw[SECRET_BYTES];
+
+	if (RAND_bytes(raw, sizeof(raw)) != 1)
+		return -1;
+	b64url_encode(out, raw, sizeof(raw));
+	return 0;
+}
+
+/* Printable text without control characters: nothing to forge a log line. */
+static int
+is_text(const char *s, size_t max)
+{
+	size_t	 len = strlen(s), i;
+
+	if (len > max)
+		return 0;
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return 0;
+	return 1;
+}
+
+struct link_request {
+	const char	*protocol;
+	const char	*impersonator_id;
+	const char	*client_id;
+	const char	*reason;
+	const char	*response_type;
+	const char	*state;
+	const char	*callback_url;
+	const char	*scope;
+	const char	*nonce;
+};
+
+/* Read the body's fields; NULL or a message for a 400. */
+static const char *
+read_request(const struct params *p, struct link_request *r)
+{
+	int	 bad = 0;
+
+	r->protocol = params_get(p, "protocol", &bad);
+	r->impersonator_id = params_get(p, "impersonator_id", &bad);
+	r->client_id = params_get(p, "client_id", &bad);
+	r->reason = params_get(p, "reason", &bad);
+	r->response_type = params_get_in(p, "additionalParameters",
+	    "response_type", &bad);
+	r->state = params_get_in(p, "additionalParameters", "state", &bad);
+	r->callback_url = params_get_in(p, "additionalParameters",
+	    "callback_url", &bad);
+	r->scope = params_get_in(p, "additionalParameters", "scope", &bad);
+	r->nonce = params_get_in(p, "additionalParameters", "nonce", &bad);
+	if (bad)
+		return "fields must be strings, additionalParameters an object";
+	if (r->protocol == NULL)
+		return "protocol is required";
+	if (strcmp(r->protocol, "oauth2") != 0)
+		return "only the oauth2 protocol is served";
+	if (r->impersonator_id == NULL || *r->impersonator_id == '\0' ||
+	    !is_text(r->impersonator_id, PROTO_USER_ID_MAX))
+		return "impersonator_id is required";
+	if (r->client_id == NULL || *r->client_id == '\0')
+		return "client_id is required";
+	if (r->response_type == NULL)
+		r->response_type = "code";
+	if (strcmp(r->response_type, "code") != 0 &&
+	    strcmp(r->response_type, "token") != 0)
+		return "response_type must be code or token";
+	if (r->scope == NULL)
+		r->scope = "openid";
+	if (!is_text(r->scope, PROTO_SCOPE_MAX) ||
+	    strspn(r->scope, " ") == strlen(r->scope))
+		return "scope is empty or too long";
+	if (r->nonce != NULL && !is_text(r->nonce, PROTO_NONCE_MAX))
+		return "nonce is too long or has control characters";
+	if (r->state != NULL && strlen(r->state) > STATE_MAX)
+		return "state is too long";
+	if (r->reason != NULL && (*r->reason == '\0' ||
+	    !is_text(r->reason, REASON_MAX)))
+		return "reason is empty, too long or has control characters";
+	if (r->reason == NULL && fe->conf->require_reason)
+		return "a reason is required";
+	return NULL;
+}
+
+/* The application's registered callback the link goes to, or NULL. */
+static const char *
+callback_of(const struct client_config *app, const char *asked)
+{
+	if (app->callbacks.n == 0)
+		return NULL;
+	if (asked == NULL)
+		return app->callbacks.v[0];
+	/* Byte for byte: no prefix, case or normalisation games. */
+	return strlist_has(&app->callbacks, asked) ? asked : NULL;
+}
+
+static void
+send_link(struct evhttp_request *req, const struct link_request *r,
+    const char *user_id, const char *callback, const struct access *a)
+{
+	struct impersonation	 imp, *copy;
+	char			 ticket[SECRET_LEN + 1], *id, *link;
+	size_t			 len;
+
+	memset(&imp, 0, sizeof(imp));
+	imp.impersonator_id = r->impersonator_id;
+	imp.user_id = user_id;
+	imp.client_id = r->client_id;
+	imp.caller = a->client_id;
+	imp.callback_url = callback;
+	imp.state = r->state;
+	imp.scope = r->scope;
+	imp.nonce = r->nonce;
+	imp.reason = r->reason;
+	imp.response_type = strcmp(r->response_type, "token") == 0 ?
+	    RESPONSE_TOKEN : RESPONSE_CODE;
+
+	if (new_secret(ticket) == -1 ||
+	    (copy = impersonation_dup(&imp)) == NULL) {
+		reply_unavailable(req);
+		return;
+	}
+	if (store_link_put(ticket, copy, fe->conf->link_ttl) == -1) {
+		impersonation_free(copy);
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Retry-After", "1");
+		reply_oauth_error(req, 503, "temporarily_unavailable",
+		    "too many impersonation links are live; try again");
+		return;
+	}
+	if ((id = redirect_encode(r->impersonator_id)) == NULL) {
+		reply_unavailable(req);
+		return;
+	}
+	len = strlen(fe->conf->issuer) + strlen(id) + strlen(ticket) + 64;
+	if ((link = malloc(len)) != NULL) {
+		snprintf(link, len, "%susers/%s/impersonate?&bewit=%s",
+		    fe->conf->issuer, id, ticket);
+		log_info("impersonation.requested impersonator=%s user=%s "
+		    "client=%s caller=%s outcome=allowed", r->impersonator_id,
+		    user_id, r->client_id, a->client_id);
+		reply_text(req, link);
+	} else
+		reply_unavailable(req);
+	free(link);
+	free(id);
+}
+
+static void
+refused(struct evhttp_request *req, const struct link_request *r,
+    const char *user_id, const struct access *a,
+    const struct policy_verdict *v)
+{
+	log_info("impersonation.requested impersonator=%s user=%s client=%s "
+	    "caller=%s outcome=denied rule=%s", r->impersonator_id, user_id,
+	    r->client_id, a->client_id, v->rule);
+	reply_oauth_error(req, v->status, v->status == 404 ? "not_found" :
+	    "access_denied", v->message);
+}
+
+static void
+ask_for_link(struct evhttp_request *req, const char *user_id)
+{
+	const struct client_config	*app;
+	struct access			 a;
+	struct link_request		 r;
+	struct policy_verdict		 v;
+	struct params			 p;
+	const char			*why, *callback;
+
+	if (bearer_check(req, fe->api_audience, &a) == -1)
+		return;
+	if (!scope_has(a.scope, "impersonate:users")) {
+		reply_oauth_error(req, 403, "insufficient_scope",
+		    "the token lacks the impersonate:users scope");
+		return;
+	}
+	if (params_read(req, &p, &why) == -1 ||
+	    (why = read_request(&p, &r)) != NULL) {
+		reply_oauth_error(req, 400, "invalid_request", why);
+		goto done;
+	}
+	if ((app = config_client(fe->conf, r.client_id)) == NULL) {
+		reply_oauth_error(req, 400, "invalid_request",
+		    "client_id is not a known application");
+		goto done;
+	}
+	if (!(app->grant_types & (strcmp(r.response_type, "code") == 0 ?
+	    GRANT_AUTHORIZATION_CODE : GRANT_IMPLICIT))) {
+		reply_oauth_error(req, 400, "unauthorized_client",
+		    "the application may not use this response_type");
+		goto done;
+	}
+	if ((callback = callback_of(app, r.callback_url)) == NULL) {
+		reply_oauth_error(req, 400, "invalid_request",
+		    "callback_url is not registered for this application");
+		goto done;
+	}
+	if (policy_check(fe->conf, app, r.impersonator_id, user_id, &v) != 0) {
+		refused(req, &r, user_id, &a, &v);
+		goto done;
+	}
+	send_link(req, &r, user_id, callback, &a);
+ done:
+	params_free(&p);
+}
+
+struct implicit_call {
+	struct evhttp_request	*req;
+	struct impersonation	*imp;
+	struct login_request	 lr;
+};
+
+static void
+link_refused(struct evhttp_request *req, int status, const char *why)
+{
+	reply_oauth_error(req, status, "access_denied", why);
+}
+
+/* The tokens of a single-page login came back: to the fragment only. */
+static void
+implicit_done(const struct proto_msg *rep, void *arg)
+{
+	struct implicit_call	*call = arg;
+	char			 id_token[PROTO_ID_TOKEN_MAX + 1];
+	char			 access[PROTO_TOKEN_MAX + 1], expires[16];
+	char			*location = NULL;
+
+	if (rep == NULL || rep->status != PROTO_OK) {
+		if (rep != NULL)
+			log_warnx("signer refused implicit tokens: %s",
+			    proto_status_name(rep->status));
+		reply_unavailable(call->req);
+		goto done;
+	}
+	proto_strcpy(id_token, sizeof(id_token), rep->u.login_rep.id_token);
+	proto_strcpy(access, sizeof(access), rep->u.login_rep.access_token);
+	snprintf(expires, sizeof(expires), "%u", rep->u.login_rep.expires_in);
+	{
+		const char *const params[] = {
+			"access_token", access,
+			"id_token", id_token,
+			"token_type", "Bearer",
+			"expires_in", expires,
+			"state", call->imp->state,
+			NULL
+		};
+
+		location = redirect_location(call->imp->callback_url, '#',
+		    params);
+	}
+	if (location == NULL)
+		reply_unavailable(call->req);
+	else
+		reply_redirect(call->req, location);
+	free(location);
+ done:
+	login_request_clear(&call->lr);
+	impersonation_free(call->imp);
+	free(call);
+}
+
+static void
+redeem_implicit(struct evhttp_request *req, struct impersonation *imp)
+{
+	struct implicit_call	*call;
+
+	if ((call = calloc(1, sizeof(*call))) == NULL) {
+		impersonation_free(imp);
+		reply_unavailable(req);
+		return;
+	}
+	call->req = req;
+	call->imp = imp;
+	if (login_request(imp, PROTO_IMPLICIT_TOKENS, &call->lr) == -1) {
+		impersonation_free(imp);
+		free(call);
+		link_refused(req, 400, "the profile of this user is too large");
+		return;
+	}
+	if (signer_request(&call->lr.msg, implicit_done, call) == -1)
+		implicit_done(NULL, call);
+}
+
+static void
+redeem_code(struct evhttp_request *req, struct impersonation *imp)
+{
+	char	 code[SECRET_LEN + 1], *location;
+
+	if (new_secret(code) == -1) {
+		impersonation_free(imp);
+		reply_unavailable(req);
+		return;
+	}
+	{
+		const char *const params[] = {
+			"code", code,
+			"state", imp->state,
+			NULL
+		};
+
+		location = redirect_location(imp->callback_url, '?', params);
+	}
+	if (location == NULL || store_code_put(code, imp, fe->conf->code_ttl) ==
+	    -1) {
+		impersonation_free(imp);
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Retry-After", "1");
+		reply_oauth_error(req, 503, "temporarily_unavailable",
+		    "too many codes are live; try again");
+	} else
+		reply_redirect(req, location);
+	free(location);
+}
+
+/* GET on the link: it works once, while it lives, for its impersonator. */
+static void
+follow_link(struct evhttp_request *req, const char *impersonator_id)
+{
+	const struct evhttp_uri		*uri = evhttp_request_get_evhttp_uri(req);
+	const struct client_config	*app;
+	const char			*query, *ticket, *why;
+	struct impersonation		*imp;
+	struct policy_verdict		 v;
+	struct form			 f;
+	char				 buf[512];
+
+	query = evhttp_uri_get_query(uri);
+	if (query == NULL || strlen(query) >= sizeof(buf)) {
+		link_refused(req, 400, "the link is malformed");
+		return;
+	}
+	memcpy(buf, query, strlen(query) + 1);
+	if (form_parse(buf, strlen(buf), &f, &why) == -1 ||
+	    (ticket = form_get(&f, "bewit")) == NULL) {
+		link_refused(req, 400, "the link is malformed");
+		return;
+	}
+	/* Taken out of the store now: whatever follows, it is spent. */
+	if ((imp = store_link_take(ticket)) == NULL) {
+		log_info("impersonation.link_refused impersonator=%s "
+		    "reason=unknown, used or expired", impersonator_id);
+		link_refused(req, 400,
+		    "the link is invalid, expired or already used");
+		return;
+	}
+	if (strcmp(imp->impersonator_id, impersonator_id) != 0) {
+		log_info("impersonation.link_refused impersonator=%s "
+		    "reason=tampered", impersonator_id);
+		impersonation_free(imp);
+		link_refused(req, 400,
+		    "the link is invalid, expired or already used");
+		return;
+	}
+	/* The directory may have changed since the link was made. */
+	if ((app = config_client(fe->conf, imp->client_id)) == NULL ||
+	    policy_check(fe->conf, app, imp->impersonator_id, imp->user_id,
+	    &v) != 0) {
+		log_info("impersonation.link_refused impersonator=%s user=%s "
+		    "reason=%s", imp->impersonator_id, imp->user_id,
+		    app ? v.rule : "application_gone");
+		impersonation_free(imp);
+		link_refused(req, 403, "the impersonation is no longer allowed");
+		return;
+	}
+	imp->auth_time = time(NULL);
+	log_info("impersonation.link_redeemed impersonator=%s user=%s "
+	    "client=%s", imp->impersonator_id, imp->user_id, imp->client_id);
+	if (imp->response_type == RESPONSE_TOKEN)
+		redeem_implicit(req, imp);
+	else
+		redeem_code(req, imp);
+}
+
+void
+users_impersonate(struct evhttp_request *req)
+{
+	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
+	char			 id[PROTO_USER_ID_MAX + 1];
+
+	if (path_segment(evhttp_uri_get_path(uri), "/users/", "/impersonate",
+	    id, sizeof(id)) == -1) {
+		reply_oauth_error(req, 404, "not_found", "no such endpoint");
+		return;
+	}
+	if (evhttp_request_get_command(req) == EVHTTP_REQ_POST)
+		ask_for_link(req, id);
+	else
+		follow_link(req, id);
+}

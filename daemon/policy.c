@@ -1,0 +1,63 @@
+#include <string.h>
+
+#include "policy.h"
+#include "users.h"
+
+/* A user matches when listed by id or when it has one of the roles. */
+static int
+matches(const struct match_config *m, const struct user *u)
+{
+	size_t	 i;
+
+	if (strlist_has(&m->users, u->user_id))
+		return 1;
+	for (i = 0; i < m->roles.n; i++)
+		if (user_has_role(u, m->roles.v[i]))
+			return 1;
+	return 0;
+}
+
+static int
+refuse(struct policy_verdict *v, int status, const char *rule,
+    const char *message)
+{
+	v->status = status;
+	v->rule = rule;
+	v->message = message;
+	return status;
+}
+
+int
+policy_check(const struct config *conf, const struct client_config *app,
+    const char *impersonator_id, const char *user_id,
+    struct policy_verdict *v)
+{
+	const struct user	*imp, *target;
+
+	if (!app->allow_impersonation)
+		return refuse(v, 403, "application_opt_in",
+		    "this application does not allow impersonation");
+	if ((target = users_by_id(user_id)) == NULL)
+		return refuse(v, 404, "target_exists",
+		    "the user does not exist");
+	if ((imp = users_by_id(impersonator_id)) == NULL)
+		return refuse(v, 403, "impersonator_exists",
+		    "the impersonator is not a known user");
+	if (imp->blocked)
+		return refuse(v, 403, "impersonator_blocked",
+		    "the impersonator is blocked");
+	if (!matches(&conf->impersonators, imp))
+		return refuse(v, 403, "impersonator_allowed",
+		    "the impersonator may not impersonate");
+	if (strcmp(imp->user_id, target->user_id) == 0)
+		return refuse(v, 403, "target_not_self",
+		    "an impersonator cannot impersonate themselves");
+	if (target->blocked)
+		return refuse(v, 403, "target_blocked", "the user is blocked");
+	/* Whoever may impersonate is protected too, whatever the list says. */
+	if (matches(&conf->protected, target) ||
+	    matches(&conf->impersonators, target))
+		return refuse(v, 403, "target_protected",
+		    "the user is protected from impersonation");
+	return refuse(v, 0, NULL, NULL);
+}

@@ -1,0 +1,268 @@
+/*
+ * The in-memory store: three bounded tables in the front end, swept every
+ * second.  Single-use is simple here: the front end is one event loop, so
+ * a take or a redeem is never interleaved with another.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "log.h"
+#include "store.h"
+#include "table.h"
+
+struct code {
+	struct impersonation	*imp;
+	int			 used;
+	int			 replayed;
+	size_t			 nissued;
+	struct {
+		char		*jti;
+		time_t		 exp;
+	} issued[STORE_ISSUED_MAX];
+};
+
+static struct table	*links, *codes, *revoked;
+static struct event	*sweeper;
+
+static const char *
+dup_or_null(const char *s)
+{
+	return s == NULL ? NULL : strdup(s);
+}
+
+/* The one place the copies lose their const: they are ours to free. */
+static void
+free_str(const char *s)
+{
+	free((void *)(uintptr_t)s);
+}
+
+struct impersonation *
+impersonation_dup(const struct impersonation *src)
+{
+	struct impersonation	*imp;
+
+	if ((imp = calloc(1, sizeof(*imp))) == NULL)
+		return NULL;
+	*imp = *src;
+	imp->impersonator_id = dup_or_null(src->impersonator_id);
+	imp->user_id = dup_or_null(src->user_id);
+	imp->client_id = dup_or_null(src->client_id);
+	imp->caller = dup_or_null(src->caller);
+	imp->callback_url = dup_or_null(src->callback_url);
+	imp->state = dup_or_null(src->state);
+	imp->scope = dup_or_null(src->scope);
+	imp->nonce = dup_or_null(src->nonce);
+	imp->reason = dup_or_null(src->reason);
+	if (imp->impersonator_id == NULL || imp->user_id == NULL ||
+	    imp->client_id == NULL || imp->caller == NULL ||
+	    imp->callback_url == NULL || imp->scope == NULL ||
+	    (src->state && !imp->state) || (src->nonce && !imp->nonce) ||
+	    (src->reason && !imp->reason)) {
+		impersonation_free(imp);
+		return NULL;
+	}
+	return imp;
+}
+
+void
+impersonation_free(struct impersonation *imp)
+{
+	if (imp == NULL)
+		return;
+	free_str(imp->impersonator_id);
+	free_str(imp->user_id);
+	free_str(imp->client_id);
+	free_str(imp->caller);
+	free_str(imp->callback_url);
+	free_str(imp->state);
+	free_str(imp->scope);
+	free_str(imp->nonce);
+	free_str(imp->reason);
+	free(imp);
+}
+
+static void
+free_link(void *v)
+{
+	impersonation_free(v);
+}
+
+static void
+free_code(void *v)
+{
+	struct code	*c = v;
+	size_t		 i;
+
+	for (i = 0; i < c->nissued; i++)
+		free(c->issued[i].jti);
+	impersonation_free(c->imp);
+	free(c);
+}
+
+static void
+free_revoked(void *v)
+{
+	(void)v;	/* the value is a marker, not an allocation */
+}
+
+static void
+sweep(evutil_socket_t fd, short what, void *arg)
+{
+	time_t	 now = time(NULL);
+
+	(void)fd;
+	(void)what;
+	(void)arg;
+	table_expire(links, now);
+	table_expire(codes, now);
+	table_expire(revoked, now);
+}
+
+int
+store_init(struct event_base *base)
+{
+	struct timeval	 second = { 1, 0 };
+
+	links = table_new(STORE_LINKS_MAX, free_link);
+	codes = table_new(STORE_CODES_MAX, free_code);
+	revoked = table_new(STORE_REVOKED_MAX, free_revoked);
+	if (links == NULL || codes == NULL || revoked == NULL)
+		return -1;
+	if ((sweeper = event_new(base, -1, EV_PERSIST, sweep, NULL)) == NULL ||
+	    event_add(sweeper, &second) == -1)
+		return -1;
+	return 0;
+}
+
+int
+store_link_put(const char *ticket, struct impersonation *imp, int ttl)
+{
+	uint8_t	 key[TABLE_KEY_LEN];
+
+	table_key(ticket, key);
+	if (table_put(links, key, imp, time(NULL) + ttl) == -1) {
+		log_warnx("store: %zu links live, refusing more",
+		    table_count(links));
+		return -1;
+	}
+	return 0;
+}
+
+struct impersonation *
+store_link_take(const char *ticket)
+{
+	uint8_t	 key[TABLE_KEY_LEN];
+
+	table_key(ticket, key);
+	return table_take(links, key, time(NULL));
+}
+
+int
+store_code_put(const char *code, struct impersonation *imp, int ttl)
+{
+	uint8_t		 key[TABLE_KEY_LEN];
+	struct code	*c;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return -1;
+	table_key(code, key);
+	if (table_put(codes, key, c, time(NULL) + ttl) == -1) {
+		log_warnx("store: %zu codes live, refusing more",
+		    table_count(codes));
+		free(c);
+		return -1;
+	}
+	c->imp = imp;
+	return 0;
+}
+
+static void
+revoke_issued(struct code *c)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->nissued; i++)
+		if (store_revoke(c->issued[i].jti, c->issued[i].exp) == -1)
+			log_warnx("store: cannot revoke a token of a "
+			    "replayed code: the revocation list is full");
+}
+
+enum code_state
+store_code_redeem(const char *code, const struct impersonation **imp)
+{
+	uint8_t		 key[TABLE_KEY_LEN];
+	struct code	*c;
+
+	table_key(code, key);
+	if ((c = table_get(codes, key, time(NULL))) == NULL)
+		return CODE_UNKNOWN;
+	if (c->used) {
+		c->replayed = 1;
+		revoke_issued(c);
+		return CODE_REPLAYED;
+	}
+	c->used = 1;
+	*imp = c->imp;
+	return CODE_FRESH;
+}
+
+void
+store_code_release(const char *code)
+{
+	uint8_t		 key[TABLE_KEY_LEN];
+	struct code	*c;
+
+	table_key(code, key);
+	if ((c = table_get(codes, key, time(NULL))) != NULL && !c->replayed)
+		c->used = 0;
+}
+
+void
+store_code_issued(const char *code, const char *jti, time_t exp)
+{
+	uint8_t		 key[TABLE_KEY_LEN];
+	struct code	*c;
+	char		*copy;
+
+	table_key(code, key);
+	if ((c = table_get(codes, key, time(NULL))) == NULL ||
+	    c->nissued == STORE_ISSUED_MAX)
+		return;
+	if (c->replayed) {
+		/* Replayed while this redemption was at the signer. */
+		(void)store_revoke(jti, exp);
+		return;
+	}
+	if ((copy = strdup(jti)) == NULL) {
+		(void)store_revoke(jti, exp);	/* fail closed */
+		return;
+	}
+	c->issued[c->nissued].jti = copy;
+	c->issued[c->nissued].exp = exp;
+	c->nissued++;
+}
+
+int
+store_revoke(const char *jti, time_t exp)
+{
+	uint8_t		 key[TABLE_KEY_LEN];
+	static char	 marker;
+
+	table_key(jti, key);
+	if (table_get(revoked, key, time(NULL)) != NULL)
+		return 0;
+	return table_put(revoked, key, &marker, exp + 1);
+}
+
+int
+store_is_revoked(const char *jti)
+{
+	uint8_t	 key[TABLE_KEY_LEN];
+
+	table_key(jti, key);
+	return table_get(revoked, key, time(NULL)) != NULL;
+}

@@ -1,0 +1,35 @@
+/*
+ * A hash table of fixed capacity, keyed by the SHA-256 of a secret (a link
+ * ticket, a code, a token id): the front end never keeps the secret itself,
+ * and a lookup's timing depends on a digest, not on the secret.  Entries
+ * expire; past its bound, a put fails instead of growing.
+ */
+#ifndef GUISE_TABLE_H
+#define GUISE_TABLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#define TABLE_KEY_LEN	32
+
+struct table;
+
+struct table	*table_new(size_t max_entries, void (*free_value)(void *));
+void		 table_free(struct table *);
+
+/* The key of a secret string. */
+void		 table_key(const char *secret, uint8_t key[TABLE_KEY_LEN]);
+
+/* Add; -1 when the key is there already or the table is full. */
+int		 table_put(struct table *, const uint8_t *key, void *value,
+		    time_t expires);
+/* The live value of key, or NULL (an expired entry is removed). */
+void		*table_get(struct table *, const uint8_t *key, time_t now);
+/* Remove and return the live value (the caller frees it), or NULL. */
+void		*table_take(struct table *, const uint8_t *key, time_t now);
+/* Free every entry expired at now. */
+void		 table_expire(struct table *, time_t now);
+size_t		 table_count(const struct table *);
+
+#endif

@@ -1,0 +1,72 @@
+/*
+ * The users directory: the users_file (a JSON array or NDJSON of Auth0 user
+ * objects, as Auth0's user export writes them), validated at load, indexed
+ * by user_id and by email, and replaced as a whole on reload.  The front end
+ * owns it; it only ever reads the file.
+ */
+#ifndef GUISE_USERS_H
+#define GUISE_USERS_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+struct user {
+	json_t		*obj;		/* the user object as loaded */
+	const char	*user_id;	/* views into obj */
+	const char	*email;		/* NULL when the user has none */
+	int		 blocked;
+	int		 email_verified;
+};
+
+struct directory;
+
+#define USERS_FILE_MAX		(512 * 1024 * 1024)	/* bytes */
+#define USERS_MAX		1000000
+#define USER_ID_MAX		256	/* bytes */
+#define USER_EMAIL_MAX		512	/* bytes */
+
+/*
+ * Load file into a new directory.  On error return NULL and write one line
+ * naming the file, the line and the problem into err.
+ */
+struct directory	*directory_load(const char *file, char *err,
+			    size_t errlen);
+/* The same from the len bytes at buf; name is used in messages. */
+struct directory	*directory_parse(const char *buf, size_t len,
+			    const char *name, char *err, size_t errlen);
+void			 directory_free(struct directory *);
+size_t			 directory_count(const struct directory *);
+const struct user	*directory_user(const struct directory *, size_t i);
+
+/*
+ * Lookups in one directory (NULL is an empty one): the user with this
+ * user_id (byte for byte), and the users with this email (ASCII
+ * case-insensitive), in file order.  directory_by_email writes at most max
+ * of them into out and returns how many there are in all.
+ */
+const struct user	*directory_by_id(const struct directory *,
+			    const char *user_id);
+size_t			 directory_by_email(const struct directory *,
+			    const char *email, const struct user **out,
+			    size_t max);
+
+/* The current directory of the front end, and its lookups. */
+int			 users_init(const char *file);	/* -1 on error */
+int			 users_reload(void);	/* keeps the old one on error */
+const struct directory	*users_current(void);
+const struct user	*users_by_id(const char *user_id);
+/* Every user with this email (case-insensitive); returns how many. */
+size_t			 users_by_email(const char *email,
+			    const struct user **out, size_t max);
+
+/* Free the current directory (at exit, and for leak checks). */
+void			 users_close(void);
+
+/* Copy len bytes of src to dst with A-Z lowered, and a NUL after them. */
+void			 users_fold(char *dst, const char *src, size_t len);
+
+/* Whether the user has role in app_metadata.roles. */
+int			 user_has_role(const struct user *, const char *role);
+
+#endif
