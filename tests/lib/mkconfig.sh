@@ -6,7 +6,10 @@
 #
 #   mkconfig.sh DIR [PORT]
 #   environment: GUISECTL (build/guisectl), GUISE_ACTIVE (es256 | rs256),
-#                GUISE_TLS (1, or 0 for plain http on loopback)
+#                GUISE_TLS (1, or 0 for plain http on loopback),
+#                GUISE_TLS_CERT and GUISE_TLS_KEY (a certificate to use
+#                instead of a new one: tests/run makes one per run, so
+#                that Node clients trust it through NODE_EXTRA_CA_CERTS)
 set -eu
 
 dir=$1
@@ -37,10 +40,16 @@ EOS
 
 if [ "$tls" = 1 ]; then
 	scheme=https
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
-	    -nodes -keyout "$dir/tls/key.pem" -out "$dir/tls/cert.pem" \
-	    -days 30 -subj /CN=127.0.0.1 \
-	    -addext subjectAltName=IP:127.0.0.1 2>/dev/null
+	if [ -n "${GUISE_TLS_CERT:-}" ]; then
+		cp "$GUISE_TLS_CERT" "$dir/tls/cert.pem"
+		cp "$GUISE_TLS_KEY" "$dir/tls/key.pem"
+	else
+		openssl req -x509 -newkey ec \
+		    -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+		    -keyout "$dir/tls/key.pem" -out "$dir/tls/cert.pem" \
+		    -days 30 -subj /CN=127.0.0.1 \
+		    -addext subjectAltName=IP:127.0.0.1 2>/dev/null
+	fi
 	listen_tls=', "tls": {"cert": "tls/cert.pem", "key": "tls/key.pem"}'
 else
 	scheme=http
@@ -51,6 +60,8 @@ fi
 user_line=
 [ "$(id -u)" = 0 ] && user_line='"user": "nobody",'
 
+# The front end reloads the users file after it has dropped privileges.
+chmod 755 "$dir"
 cat > "$dir/users.json" <<'EOS'
 [
   {"user_id": "auth0|support-1", "email": "sam@example.com",
@@ -64,6 +75,7 @@ cat > "$dir/users.json" <<'EOS'
    "app_metadata": {"roles": ["admin"]}}
 ]
 EOS
+chmod 644 "$dir/users.json"
 
 cat > "$dir/guise.json" <<EOS
 {

@@ -1,7 +1,7 @@
 // Start a real guised on loopback with a throwaway configuration, and talk
 // to it over real HTTPS.  Every integration test goes through here.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { request as httpsRequest } from 'node:https';
 import { request as httpRequest } from 'node:http';
@@ -23,7 +23,10 @@ export async function freePort() {
 }
 
 // Write a configuration with tests/lib/mkconfig.sh; returns its folder.
-export async function makeConfig({ active = 'es256', tls = true, port } = {}) {
+// users: an array to write as users.json instead of the three samples;
+// mutate: a function given the parsed guise.json to change before it is
+// written back (short lifetimes, another policy...).
+export async function makeConfig({ active = 'es256', tls = true, port, users, mutate } = {}) {
   port ??= await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'guise-test-'));
   const r = spawnSync('sh', [join(top, 'tests/lib/mkconfig.sh'), dir, String(port)], {
@@ -32,6 +35,13 @@ export async function makeConfig({ active = 'es256', tls = true, port } = {}) {
     encoding: 'utf8',
   });
   if (r.status !== 0) throw new Error(`mkconfig.sh failed: ${r.stderr}`);
+  if (users) writeFileSync(join(dir, 'users.json'), JSON.stringify(users, null, 1), { mode: 0o644 });
+  if (mutate) {
+    const file = join(dir, 'guise.json');
+    const conf = JSON.parse(readFileSync(file, 'utf8'));
+    mutate(conf);
+    writeFileSync(file, JSON.stringify(conf, null, 1));
+  }
   return { dir, port, scheme: tls ? 'https' : 'http' };
 }
 
