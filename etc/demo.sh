@@ -28,6 +28,9 @@ Starting guised on $url/ -- try, in another terminal:
   curl --cacert $dir/tls/cert.pem -H "Authorization: Bearer \$TOKEN" \\
       $url/api/v2/users
 
+The README's walk-through goes on from there, step by step through the
+impersonation flow, after:  G=$dir URL=$url
+
 Stop it with Ctrl-C.
 EOT
 exec "$B/guised" -f "$dir/guise.json"
