@@ -5,13 +5,14 @@
  * ticket and the code it turns into are 256-bit values from the CSPRNG; the
  * store keeps only their digests.
  */
+#include <sys/random.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include <event2/http.h>
-#include <openssl/rand.h>
 
 #include "b64url.h"
 #include "bearer.h"
@@ -35,13 +36,13 @@
 #define REASON_MAX	1024
 #define CALLBACK_MAX	2048
 
-/* A random value for a ticket or a code. */
+/* A ticket or a code: 256 bits straight from the kernel's CSPRNG. */
 static int
 new_secret(char out[SECRET_LEN + 1])
 {
 	unsigned char	 raw[SECRET_BYTES];
 
-	if (RAND_bytes(raw, sizeof(raw)) != 1)
+	if (getrandom(raw, sizeof(raw), 0) != (ssize_t)sizeof(raw))
 		return -1;
 	b64url_encode(out, raw, sizeof(raw));
 	return 0;
@@ -424,8 +425,19 @@ users_impersonate(struct evhttp_request *req)
 		reply_oauth_error(req, 404, "not_found", "no such endpoint");
 		return;
 	}
-	if (evhttp_request_get_command(req) == EVHTTP_REQ_POST)
+	switch (evhttp_request_get_command(req)) {
+	case EVHTTP_REQ_POST:
 		ask_for_link(req, id);
-	else
+		break;
+	case EVHTTP_REQ_GET:
 		follow_link(req, id);
+		break;
+	default:
+		/* A HEAD (a link checker's, say) must not spend the link. */
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Allow", "GET, POST");
+		reply_oauth_error(req, 405, "invalid_request",
+		    "method not allowed");
+		break;
+	}
 }
