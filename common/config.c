@@ -356,6 +356,17 @@ parse_client_id(struct jsonread *jr, json_t *obj, struct config *c, size_t n)
 }
 
 static int
+has_key_alg(const struct config *c, enum sig_alg alg)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->nkeys; i++)
+		if (c->keys[i].alg == alg)
+			return 1;
+	return 0;
+}
+
+static int
 parse_client(struct jsonread *jr, json_t *obj, void *arg, size_t n)
 {
 	struct config		*c = arg;
@@ -384,10 +395,14 @@ parse_client(struct jsonread *jr, json_t *obj, void *arg, size_t n)
 	    &cl->allow_impersonation) == -1 ||
 	    jr_get_str(jr, obj, "id_token_alg", 0, &s) == -1)
 		return -1;
-	cl->id_token_alg = ALG_RS256;
+	cl->id_token_alg = ALG_NONE;	/* the active key's */
 	if (s != NULL &&
 	    parse_alg(jr, "id_token_alg", s, 1, &cl->id_token_alg) == -1)
 		return -1;
+	if (cl->id_token_alg != ALG_NONE && cl->id_token_alg != ALG_HS256 &&
+	    !has_key_alg(c, cl->id_token_alg))
+		return jr_error(jr, "id_token_alg", "no key in signer.keys "
+		    "is %s", alg_name(cl->id_token_alg));
 	if ((cl->grant_types & (GRANT_AUTHORIZATION_CODE | GRANT_IMPLICIT)) &&
 	    cl->callbacks.n == 0)
 		return jr_error(jr, "callbacks", "missing: at least one "

@@ -52,7 +52,7 @@ struct client_config {
 	unsigned int	 grant_types;	/* GRANT_* */
 	struct strlist	 scopes;
 	int		 allow_impersonation;
-	enum sig_alg	 id_token_alg;	/* default ALG_RS256 */
+	enum sig_alg	 id_token_alg;	/* ALG_NONE: the active key's */
 };
 
 struct match_config {

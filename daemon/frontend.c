@@ -37,9 +37,7 @@ reload(evutil_socket_t sig, short what, void *arg)
 	(void)sig;
 	(void)what;
 	(void)arg;
-	if (users_reload() == 0)
-		log_info("users directory reloaded: %zu users",
-		    directory_count(users_current()));
+	(void)users_reload();	/* it says what happened */
 }
 
 void

@@ -35,6 +35,8 @@ static const struct route routes[] = {
 	{ "/oauth/token",			0, POST, token_endpoint },
 	{ "/userinfo",				0, GET | POST, userinfo },
 	{ "/api/v2/users",			0, GET,	users_list },
+	{ "/api/v2/users/",			1, GET,	users_get },
+	{ "/api/v2/users-by-email",		0, GET,	users_get_by_email },
 	{ "/users/",				1, GET | POST, users_impersonate },
 };
 

@@ -18,6 +18,8 @@ void	wellknown_discovery(struct evhttp_request *);
 void	wellknown_jwks(struct evhttp_request *);
 void	token_endpoint(struct evhttp_request *);
 void	users_list(struct evhttp_request *);
+void	users_get(struct evhttp_request *);
+void	users_get_by_email(struct evhttp_request *);
 void	users_impersonate(struct evhttp_request *);	/* /users/{id}/impersonate */
 void	userinfo(struct evhttp_request *);
 

@@ -12,8 +12,7 @@
 
 #define STORE_LINKS_MAX		65536
 #define STORE_CODES_MAX		65536
-#define STORE_REVOKED_MAX	65536
-#define STORE_ISSUED_MAX	2	/* tokens issued per code */
+#define STORE_REVOKED_MAX	262144	/* small entries, live token_ttl */
 
 struct event_base;
 
@@ -41,9 +40,9 @@ struct impersonation {
 };
 
 enum code_state {
-	CODE_UNKNOWN,		/* never issued, expired, or forgotten */
+	CODE_UNKNOWN,		/* never issued, or expired */
 	CODE_FRESH,		/* now marked used: this redemption is the one */
-	CODE_REPLAYED		/* used before: its tokens are now revoked */
+	CODE_SPENT		/* redeemed before */
 };
 
 int	store_init(struct event_base *);
@@ -60,16 +59,15 @@ struct impersonation *store_link_take(const char *ticket);
 /* Keep imp under code for ttl seconds; takes imp.  -1 when full. */
 int	store_code_put(const char *code, struct impersonation *imp, int ttl);
 /*
- * Redeem code: the first redemption gets CODE_FRESH and *imp (owned by the
- * store, valid until the next store call); any later one gets CODE_REPLAYED
- * and revokes what was issued from the code, now and from then on.
+ * Redeem code: the first redemption gets CODE_FRESH, and any later one
+ * CODE_SPENT, both with *imp (owned by the store, valid until the next
+ * store call).  What a replay revokes is the caller's business: the tokens
+ * of a code are named by jti_for_code.
  */
 enum code_state store_code_redeem(const char *code,
 	    const struct impersonation **imp);
 /* The redemption failed before anything was issued: let it be tried again. */
 void	store_code_release(const char *code);
-/* Record a token issued from code, to revoke it if the code is replayed. */
-void	store_code_issued(const char *code, const char *jti, time_t exp);
 
 /* Revoke the access token jti until it expires anyway; -1 when full. */
 int	store_revoke(const char *jti, time_t exp);

@@ -16,12 +16,6 @@
 struct code {
 	struct impersonation	*imp;
 	int			 used;
-	int			 replayed;
-	size_t			 nissued;
-	struct {
-		char		*jti;
-		time_t		 exp;
-	} issued[STORE_ISSUED_MAX];
 };
 
 static struct table	*links, *codes, *revoked;
@@ -95,10 +89,7 @@ static void
 free_code(void *v)
 {
 	struct code	*c = v;
-	size_t		 i;
 
-	for (i = 0; i < c->nissued; i++)
-		free(c->issued[i].jti);
 	impersonation_free(c->imp);
 	free(c);
 }
@@ -180,17 +171,6 @@ store_code_put(const char *code, struct impersonation *imp, int ttl)
 	return 0;
 }
 
-static void
-revoke_issued(struct code *c)
-{
-	size_t	 i;
-
-	for (i = 0; i < c->nissued; i++)
-		if (store_revoke(c->issued[i].jti, c->issued[i].exp) == -1)
-			log_warnx("store: cannot revoke a token of a "
-			    "replayed code: the revocation list is full");
-}
-
 enum code_state
 store_code_redeem(const char *code, const struct impersonation **imp)
 {
@@ -200,13 +180,10 @@ store_code_redeem(const char *code, const struct impersonation **imp)
 	table_key(code, key);
 	if ((c = table_get(codes, key, time(NULL))) == NULL)
 		return CODE_UNKNOWN;
-	if (c->used) {
-		c->replayed = 1;
-		revoke_issued(c);
-		return CODE_REPLAYED;
-	}
-	c->used = 1;
 	*imp = c->imp;
+	if (c->used)
+		return CODE_SPENT;
+	c->used = 1;
 	return CODE_FRESH;
 }
 
@@ -217,33 +194,8 @@ store_code_release(const char *code)
 	struct code	*c;
 
 	table_key(code, key);
-	if ((c = table_get(codes, key, time(NULL))) != NULL && !c->replayed)
+	if ((c = table_get(codes, key, time(NULL))) != NULL)
 		c->used = 0;
-}
-
-void
-store_code_issued(const char *code, const char *jti, time_t exp)
-{
-	uint8_t		 key[TABLE_KEY_LEN];
-	struct code	*c;
-	char		*copy;
-
-	table_key(code, key);
-	if ((c = table_get(codes, key, time(NULL))) == NULL ||
-	    c->nissued == STORE_ISSUED_MAX)
-		return;
-	if (c->replayed) {
-		/* Replayed while this redemption was at the signer. */
-		(void)store_revoke(jti, exp);
-		return;
-	}
-	if ((copy = strdup(jti)) == NULL) {
-		(void)store_revoke(jti, exp);	/* fail closed */
-		return;
-	}
-	c->issued[c->nissued].jti = copy;
-	c->issued[c->nissued].exp = exp;
-	c->nissued++;
 }
 
 int
@@ -255,7 +207,7 @@ store_revoke(const char *jti, time_t exp)
 	table_key(jti, key);
 	if (table_get(revoked, key, time(NULL)) != NULL)
 		return 0;
-	return table_put(revoked, key, &marker, exp + 1);
+	return table_put(revoked, key, &marker, exp);
 }
 
 int

@@ -131,7 +131,7 @@ table_get(struct table *t, const uint8_t *key, time_t now)
 
 	if (s == NULL)
 		return NULL;
-	if (s->expires <= now) {
+	if (s->expires < now) {
 		t->free_value(s->value);
 		remove_slot(t, s);
 		return NULL;
@@ -157,7 +157,7 @@ table_expire(struct table *t, time_t now)
 
 	for (i = 0; i <= t->mask; i++) {
 		/* A shift may bring another expired entry into slot i. */
-		while (t->slots[i].value != NULL && t->slots[i].expires <= now) {
+		while (t->slots[i].value != NULL && t->slots[i].expires < now) {
 			t->free_value(t->slots[i].value);
 			remove_slot(t, &t->slots[i]);
 		}

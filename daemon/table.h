@@ -21,7 +21,11 @@ void		 table_free(struct table *);
 /* The key of a secret string. */
 void		 table_key(const char *secret, uint8_t key[TABLE_KEY_LEN]);
 
-/* Add; -1 when the key is there already or the table is full. */
+/*
+ * Add; -1 when the key is there already or the table is full.  The entry
+ * lives through the second expires: with whole seconds, an entry put with
+ * now + ttl lives at least ttl seconds, never less.
+ */
 int		 table_put(struct table *, const uint8_t *key, void *value,
 		    time_t expires);
 /* The live value of key, or NULL (an expired entry is removed). */

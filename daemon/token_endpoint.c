@@ -15,6 +15,7 @@
 #include "client_auth.h"
 #include "frontend.h"
 #include "http.h"
+#include "jti.h"
 #include "log.h"
 #include "login.h"
 #include "params.h"
@@ -28,6 +29,7 @@ struct token_call {
 	int			 basic;
 	char			 client_id[PROTO_CLIENT_ID_MAX + 1];
 	char			*code;		/* authorization_code only */
+	int			 revoke;	/* a replay: revoke if it is the client */
 };
 
 static struct token_call *
@@ -166,7 +168,6 @@ static void
 code_tokens_done(const struct proto_msg *rep, void *arg)
 {
 	struct token_call	*call = arg;
-	char			 jti[PROTO_JTI_MAX + 1];
 
 	if (rep == NULL || rep->status != PROTO_OK) {
 		/* Nothing was issued: the code may be tried again. */
@@ -175,21 +176,68 @@ code_tokens_done(const struct proto_msg *rep, void *arg)
 			reply_unavailable(call->req);
 		else
 			signer_refused(call, rep->status, "authorization_code");
-		free_call(call);
+	} else
+		reply_json(call->req, 200, json_pack("{s:s%, s:s%, s:s, s:i}",
+		    "access_token", rep->u.login_rep.access_token.p,
+		    (size_t)rep->u.login_rep.access_token.len,
+		    "id_token", rep->u.login_rep.id_token.p,
+		    (size_t)rep->u.login_rep.id_token.len,
+		    "token_type", "Bearer",
+		    "expires_in", (int)rep->u.login_rep.expires_in), 1);
+	free_call(call);
+}
+
+/*
+ * A code that is spent, expired or unknown, from a client that has now
+ * proved who it is.  A replay revokes what the code gave (RFC 6749 4.1.2):
+ * its access token's jti follows from the code, so this works long after
+ * the code itself is forgotten.  An unauthenticated caller revokes nothing.
+ */
+static void
+replay_checked(const struct proto_msg *rep, void *arg)
+{
+	struct token_call	*call = arg;
+	char			 jti[JTI_LEN + 1];
+
+	if (rep == NULL)
+		reply_unavailable(call->req);
+	else if (rep->status != PROTO_OK)
+		signer_refused(call, rep->status, "authorization_code");
+	else {
+		if (call->revoke && jti_for_code(call->code, jti) == 0) {
+			if (store_revoke(jti, time(NULL) + fe->conf->token_ttl) ==
+			    -1)
+				log_warnx("store: the revocation list is full: "
+				    "a replayed code's token stays good");
+			log_info("impersonation.code_replayed client=%s: its "
+			    "tokens are revoked", call->client_id);
+		}
+		reply_oauth_error(call->req, 400, "invalid_grant",
+		    "the code is invalid, expired or used already");
+	}
+	free_call(call);
+}
+
+static void
+check_replay(struct evhttp_request *req, const struct client_creds *creds,
+    const char *code, int revoke)
+{
+	struct proto_msg	 m;
+	struct token_call	*call;
+
+	memset(&m, 0, sizeof(m));
+	m.type = PROTO_CLIENT_AUTH;
+	m.u.auth_req.client_id = proto_str(creds->client_id);
+	m.u.auth_req.secret = proto_str(creds->secret);
+	if ((call = new_call(req, creds, code)) == NULL) {
+		reply_unavailable(req);
 		return;
 	}
-	/* Remembered, to be revoked if the code is ever presented again. */
-	proto_strcpy(jti, sizeof(jti), rep->u.login_rep.access_jti);
-	store_code_issued(call->code, jti,
-	    time(NULL) + rep->u.login_rep.expires_in);
-	reply_json(call->req, 200, json_pack("{s:s%, s:s%, s:s, s:i}",
-	    "access_token", rep->u.login_rep.access_token.p,
-	    (size_t)rep->u.login_rep.access_token.len,
-	    "id_token", rep->u.login_rep.id_token.p,
-	    (size_t)rep->u.login_rep.id_token.len,
-	    "token_type", "Bearer",
-	    "expires_in", (int)rep->u.login_rep.expires_in), 1);
-	free_call(call);
+	call->revoke = revoke;
+	if (signer_request(&m, replay_checked, call) == -1) {
+		free_call(call);
+		reply_unavailable(req);
+	}
 }
 
 /*
@@ -208,22 +256,20 @@ authorization_code(struct evhttp_request *req, const struct params *p,
 
 	code = params_get(p, "code", &bad);
 	redirect_uri = params_get(p, "redirect_uri", &bad);
-	if (bad || code == NULL || redirect_uri == NULL) {
+	if (bad || code == NULL || redirect_uri == NULL ||
+	    strlen(code) > PROTO_CODE_MAX) {
 		reply_oauth_error(req, 400, "invalid_request",
 		    "code and redirect_uri are required strings");
 		return;
 	}
 	switch (store_code_redeem(code, &imp)) {
 	case CODE_UNKNOWN:
-		reply_oauth_error(req, 400, "invalid_grant",
-		    "the code is invalid or expired");
+		/* Expired and spent, perhaps: a replay all the same. */
+		check_replay(req, creds, code, 1);
 		return;
-	case CODE_REPLAYED:
-		log_info("impersonation.code_replayed client=%s: the tokens "
-		    "issued from it are revoked", creds->client_id);
-		reply_oauth_error(req, 400, "invalid_grant",
-		    "the code was used already; the tokens issued from it "
-		    "are revoked");
+	case CODE_SPENT:
+		check_replay(req, creds, code,
+		    strcmp(imp->client_id, creds->client_id) == 0);
 		return;
 	case CODE_FRESH:
 		break;
@@ -245,6 +291,7 @@ authorization_code(struct evhttp_request *req, const struct params *p,
 		return;
 	}
 	lr.msg.u.login_req.secret = proto_str(creds->secret);
+	lr.msg.u.login_req.code = proto_str(code);
 	if ((call = new_call(req, creds, code)) == NULL ||
 	    signer_request(&lr.msg, code_tokens_done, call) == -1) {
 		if (call != NULL)

@@ -60,6 +60,53 @@ const struct user	*users_by_id(const char *user_id);
 size_t			 users_by_email(const char *email,
 			    const struct user **out, size_t max);
 
+/*
+ * What searches read, copied at load into one block of memory in file
+ * order, so that a scan of every user reads memory in sequence instead of
+ * chasing the pointers of each JSON object.  user_attr() returns the
+ * attribute (NUL-terminated, its length in *len), or NULL when the user
+ * has none.  UA_CONNECTIONS is every identity's connection, each
+ * NUL-terminated, *len the total; UA_LOGINS_COUNT is its decimal text.
+ * The user must come from a directory.
+ */
+enum user_attr {
+	UA_USER_ID,
+	UA_EMAIL,
+	UA_NAME,
+	UA_NICKNAME,
+	UA_GIVEN_NAME,
+	UA_FAMILY_NAME,
+	UA_CREATED_AT,
+	UA_UPDATED_AT,
+	UA_LAST_LOGIN,
+	UA_LOGINS_COUNT,
+	UA_CONNECTIONS,
+	UA_APP_METADATA,	/* for user_meta_any() only */
+	UA_USER_METADATA,
+	UA__MAX
+};
+
+const char		*user_attr(const struct user *, enum user_attr,
+			    size_t *len);
+
+/* The kinds of scalar user_meta_any() passes on; "text" is JSON's. */
+#define USER_META_STRING	's'
+#define USER_META_INTEGER	'i'
+#define USER_META_REAL		'r'	/* printed with %.17g */
+#define USER_META_TRUE		't'	/* text "true" */
+#define USER_META_FALSE		'f'	/* text "false" */
+
+/*
+ * Call fn on each scalar found at the dotted path (pathlen bytes) of the
+ * user's UA_APP_METADATA or UA_USER_METADATA, where an array anywhere on
+ * the way stands for each of its elements, until fn returns non-zero:
+ * return that, or 0.
+ */
+int			 user_meta_any(const struct user *, enum user_attr,
+			    const char *path, size_t pathlen,
+			    int (*fn)(void *arg, int kind, const char *text,
+			    size_t len), void *arg);
+
 /* Free the current directory (at exit, and for leak checks). */
 void			 users_close(void);
 

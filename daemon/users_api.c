@@ -1,30 +1,277 @@
 /*
- * The Management API's users endpoints.  For now the directory is empty:
- * the endpoint exists to be protected by the bearer check.
+ * The Management API's users endpoints, read-only, in Auth0's v2 shapes:
+ *
+ *	GET /api/v2/users		search (users_search.c)
+ *	GET /api/v2/users/{id}		one user; the id raw or %-encoded
+ *	GET /api/v2/users-by-email	every user with this email
+ *
+ * Each needs a bearer token for {issuer}api/v2/ with read:users, checked
+ * before anything in the request is looked at.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <event2/http.h>
 #include <jansson.h>
 
 #include "bearer.h"
+#include "form.h"
 #include "frontend.h"
 #include "http.h"
 #include "reply.h"
 #include "scope.h"
+#include "users.h"
+#include "users_search.h"
 
-void
-users_list(struct evhttp_request *req)
+#define USERS_PREFIX	"/api/v2/users/"
+#define MESSAGE_MAX	256
+
+static int
+authorized(struct evhttp_request *req)
 {
 	struct access	 a;
 
 	if (bearer_check(req, fe->api_audience, &a) == -1)
-		return;
+		return 0;
 	if (!scope_has(a.scope, "read:users")) {
 		reply_api_error(req, 403,
 		    "Insufficient scope, expected any of: read:users",
 		    "insufficient_scope");
+		return 0;
+	}
+	return 1;
+}
+
+static void
+bad_query(struct evhttp_request *req, const char *message)
+{
+	reply_api_error(req, 400, message, "invalid_query_string");
+}
+
+static void
+no_memory(struct evhttp_request *req)
+{
+	reply_api_error(req, 503, "Out of memory; try again", NULL);
+}
+
+/*
+ * Decode the request's query string into f, over a copy in *buf that the
+ * caller frees.  Returns -1 when the request has been answered.
+ */
+static int
+read_query(struct evhttp_request *req, struct form *f, char **buf)
+{
+	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
+	const char		*q = uri ? evhttp_uri_get_query(uri) : NULL;
+	const char		*why;
+	char			 msg[MESSAGE_MAX];
+	size_t			 len;
+
+	*buf = NULL;
+	f->n = 0;
+	if (q == NULL)
+		return 0;
+	len = strlen(q);	/* bounded by the header limit */
+	if ((*buf = malloc(len + 1)) == NULL) {
+		no_memory(req);
+		return -1;
+	}
+	memcpy(*buf, q, len);
+	if (form_parse(*buf, len, f, &why) == -1) {
+		snprintf(msg, sizeof(msg), "Query validation error: %s", why);
+		bad_query(req, msg);
+		free(*buf);
+		*buf = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+void
+users_list(struct evhttp_request *req)
+{
+	struct users_search	 s;
+	struct form		 f;
+	char			*buf, err[MESSAGE_MAX];
+	json_t			*out;
+
+	if (!authorized(req) || read_query(req, &f, &buf) == -1)
+		return;
+	if (users_search_parse(&s, &f, err, sizeof(err)) == -1) {
+		bad_query(req, err);
+		free(buf);
 		return;
 	}
-	reply_json(req, 200, json_array(), 0);
+	free(buf);
+	if ((out = users_search_run(users_current(), &s)) == NULL) {
+		no_memory(req);
+		return;
+	}
+	reply_json(req, 200, out, 0);
+}
+
+static int
+hexval(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * Percent-decode one path segment into out (outlen bytes, its NUL
+ * included).  Not form_unescape: in a path '+' is a '+' (RFC 3986), and
+ * user ids have them.  Returns 0, or -1 with *why ("the user id ...").
+ */
+static int
+segment_decode(const char *s, char *out, size_t outlen, const char **why)
+{
+	size_t		 i, o = 0;
+	int		 hi, lo;
+	unsigned char	 c;
+
+	for (i = 0; s[i] != '\0'; i++) {
+		c = (unsigned char)s[i];
+		if (c == '%') {
+			if ((hi = hexval((unsigned char)s[i + 1])) == -1 ||
+			    (lo = hexval((unsigned char)s[i + 2])) == -1) {
+				*why = "holds malformed percent-encoding";
+				return -1;
+			}
+			c = (unsigned char)(hi << 4 | lo);
+			i += 2;
+		}
+		if (c < 0x20 || c == 0x7f || c == '/') {
+			*why = "holds a '/' or a control character";
+			return -1;
+		}
+		if (o + 1 >= outlen) {
+			*why = "is too long";
+			return -1;
+		}
+		out[o++] = (char)c;
+	}
+	if (o == 0) {
+		*why = "is empty";
+		return -1;
+	}
+	out[o] = '\0';
+	return 0;
+}
+
+void
+users_get(struct evhttp_request *req)
+{
+	static const char *const allowed[] = {
+		"fields", "include_fields", NULL
+	};
+	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
+	const char		*path = uri ? evhttp_uri_get_path(uri) : NULL;
+	const char		*why;
+	const struct user	*u;
+	struct users_fields	 fields;
+	struct form		 f;
+	char			 id[USER_ID_MAX + 1], *buf, msg[MESSAGE_MAX];
+	json_t			*out;
+
+	if (!authorized(req))
+		return;
+	if (path == NULL || strncmp(path, USERS_PREFIX,
+	    strlen(USERS_PREFIX)) != 0 ||
+	    strchr(path + strlen(USERS_PREFIX), '/') != NULL) {
+		/* /api/v2/users/{id}/roles and the like are not served. */
+		reply_api_error(req, 404, "Not Found", NULL);
+		return;
+	}
+	if (segment_decode(path + strlen(USERS_PREFIX), id, sizeof(id),
+	    &why) == -1) {
+		snprintf(msg, sizeof(msg), "Path validation error: the user "
+		    "id %s", why);
+		reply_api_error(req, 400, msg, "invalid_uri");
+		return;
+	}
+	if (read_query(req, &f, &buf) == -1)
+		return;
+	if (users_params_check(&f, allowed, msg, sizeof(msg)) == -1 ||
+	    users_fields_parse(&fields, form_get(&f, "fields"),
+	    form_get(&f, "include_fields"), msg, sizeof(msg)) == -1) {
+		free(buf);
+		bad_query(req, msg);
+		return;
+	}
+	free(buf);
+	if ((u = users_by_id(id)) == NULL) {
+		reply_api_error(req, 404, "The user does not exist.",
+		    "inexistent_user");
+		return;
+	}
+	if ((out = users_fields_apply(&fields, u)) == NULL) {
+		no_memory(req);
+		return;
+	}
+	reply_json(req, 200, out, 0);
+}
+
+/* The users with this email, shaped by fields; NULL when out of memory. */
+static json_t *
+email_matches(const char *email, const struct users_fields *fields)
+{
+	const struct user	**v;
+	size_t			  i, n;
+	json_t			 *out;
+
+	n = users_by_email(email, NULL, 0);
+	if ((v = calloc(n ? n : 1, sizeof(*v))) == NULL)
+		return NULL;
+	n = users_by_email(email, v, n);
+	if ((out = json_array()) != NULL)
+		for (i = 0; i < n; i++)
+			if (json_array_append_new(out,
+			    users_fields_apply(fields, v[i])) == -1) {
+				json_decref(out);
+				out = NULL;
+				break;
+			}
+	free(v);
+	return out;
+}
+
+void
+users_get_by_email(struct evhttp_request *req)
+{
+	static const char *const allowed[] = {
+		"email", "fields", "include_fields", NULL
+	};
+	struct users_fields	 fields;
+	struct form		 f;
+	const char		*email;
+	char			*buf, msg[MESSAGE_MAX];
+	json_t			*out;
+
+	if (!authorized(req) || read_query(req, &f, &buf) == -1)
+		return;
+	if (users_params_check(&f, allowed, msg, sizeof(msg)) == -1 ||
+	    users_fields_parse(&fields, form_get(&f, "fields"),
+	    form_get(&f, "include_fields"), msg, sizeof(msg)) == -1) {
+		free(buf);
+		bad_query(req, msg);
+		return;
+	}
+	if ((email = form_get(&f, "email")) == NULL || *email == '\0') {
+		free(buf);
+		bad_query(req, "Query validation error: email is required");
+		return;
+	}
+	out = email_matches(email, &fields);
+	free(buf);
+	if (out == NULL) {
+		no_memory(req);
+		return;
+	}
+	reply_json(req, 200, out, 0);
 }

@@ -43,6 +43,18 @@ wellknown_jwks(struct evhttp_request *req)
 	serve_text(req, fe->jwks);
 }
 
+static int
+json_array_contains_alg(json_t *a, enum sig_alg alg)
+{
+	size_t	 i;
+
+	for (i = 0; i < json_array_size(a); i++)
+		if (strcmp(json_string_value(json_array_get(a, i)),
+		    alg_name(alg)) == 0)
+			return 1;
+	return 0;
+}
+
 static json_t *
 url(const char *path)
 {
@@ -52,26 +64,23 @@ url(const char *path)
 	return json_string(buf);
 }
 
-/* The id_token algorithms: every published key's, and HS256 if a client
+/* The id_token algorithms: the published keys', and HS256 if a client
  * asks for it. */
 static json_t *
 id_token_algs(void)
 {
-	json_t	*a = json_array();
-	size_t	 i;
-	int	 hs256 = 0;
+	const struct config	*c = fe->conf;
+	json_t			*a = json_array();
+	size_t			 i;
 
-	json_array_append_new(a, json_string("RS256"));
-	for (i = 0; i < fe->conf->nkeys; i++)
-		if (fe->conf->keys[i].alg == ALG_ES256) {
-			json_array_append_new(a, json_string("ES256"));
-			break;
-		}
-	for (i = 0; i < fe->conf->nclients; i++)
-		if (fe->conf->clients[i].id_token_alg == ALG_HS256)
-			hs256 = 1;
-	if (hs256)
-		json_array_append_new(a, json_string("HS256"));
+	for (i = 0; i < c->nkeys; i++)
+		if (!json_array_contains_alg(a, c->keys[i].alg))
+			json_array_append_new(a,
+			    json_string(alg_name(c->keys[i].alg)));
+	for (i = 0; i < c->nclients; i++)
+		if (c->clients[i].id_token_alg == ALG_HS256 &&
+		    !json_array_contains_alg(a, ALG_HS256))
+			json_array_append_new(a, json_string("HS256"));
 	return a;
 }
 

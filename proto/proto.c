@@ -65,6 +65,7 @@ static const struct field test_req[] = {
 static const struct field code_req[] = {
 	STR(u.login_req.client_id, PROTO_CLIENT_ID_MAX),
 	STR(u.login_req.secret, PROTO_SECRET_MAX),
+	STR(u.login_req.code, PROTO_CODE_MAX),
 	LOGIN_FIELDS,
 	END
 };
@@ -72,6 +73,12 @@ static const struct field code_req[] = {
 static const struct field implicit_req[] = {
 	STR(u.login_req.client_id, PROTO_CLIENT_ID_MAX),
 	LOGIN_FIELDS,
+	END
+};
+
+static const struct field auth_req[] = {
+	STR(u.auth_req.client_id, PROTO_CLIENT_ID_MAX),
+	STR(u.auth_req.secret, PROTO_SECRET_MAX),
 	END
 };
 
@@ -93,6 +100,7 @@ static const struct {
 	[PROTO_CODE_TOKENS] =	{ "code_tokens", { code_req, login_rep } },
 	[PROTO_IMPLICIT_TOKENS] = { "implicit_tokens",
 				    { implicit_req, login_rep } },
+	[PROTO_CLIENT_AUTH] =	{ "client_auth", { auth_req, no_fields } },
 };
 
 static const char *status_names[PROTO_STATUS__MAX] = {

@@ -40,6 +40,7 @@
 #define PROTO_NONCE_MAX		512
 #define PROTO_PROFILE_MAX	16384	/* the profile claims, JSON */
 #define PROTO_JTI_MAX		64
+#define PROTO_CODE_MAX		64	/* an authorization code */
 
 enum proto_type {
 	PROTO_HELLO = 1,	/* -> the public JWKS */
@@ -47,6 +48,7 @@ enum proto_type {
 	PROTO_TEST_SYSCALL,	/* served only by the test build's signer */
 	PROTO_CODE_TOKENS,	/* code exchange -> id_token + access token */
 	PROTO_IMPLICIT_TOKENS,	/* link redemption -> the same, no secret */
+	PROTO_CLIENT_AUTH,	/* client credentials -> yes or no */
 	PROTO_TYPE__MAX
 };
 
@@ -83,6 +85,10 @@ struct proto_msg {
 		struct {
 			struct proto_str	 client_id;
 			struct proto_str	 secret;
+		} auth_req;
+		struct {
+			struct proto_str	 client_id;
+			struct proto_str	 secret;
 			struct proto_str	 audience;
 			struct proto_str	 scope;
 		} token_req;
@@ -102,6 +108,7 @@ struct proto_msg {
 		struct {
 			struct proto_str	 client_id;
 			struct proto_str	 secret;	/* code only */
+			struct proto_str	 code;		/* code only */
 			struct proto_str	 user_id;
 			struct proto_str	 impersonator_id;
 			struct proto_str	 impersonator_email;

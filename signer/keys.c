@@ -48,6 +48,19 @@ keys_active(void)
 	return active;
 }
 
+const struct signing_key *
+keys_for_alg(enum sig_alg alg)
+{
+	size_t	 i;
+
+	if (active->alg == alg)
+		return active;
+	for (i = 0; i < nkeys; i++)
+		if (keys[i].alg == alg)
+			return &keys[i];
+	return NULL;
+}
+
 const char *
 keys_jwks(void)
 {

@@ -14,6 +14,9 @@ int	keys_load(const struct config *);
 /* The key that signs new tokens. */
 const struct signing_key *keys_active(void);
 
+/* The active key if it is of alg, else the first key of alg, or NULL. */
+const struct signing_key *keys_for_alg(enum sig_alg);
+
 /* The public JWKS, as a JSON string, built once by keys_load. */
 const char *keys_jwks(void);
 

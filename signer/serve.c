@@ -101,9 +101,13 @@ answer_login(const struct proto_msg *req, struct proto_msg *rep, int code)
 	char				 scope[PROTO_SCOPE_MAX + 1];
 	char				 nonce[PROTO_NONCE_MAX + 1];
 	char				 profile[PROTO_PROFILE_MAX + 1];
+	char				 the_code[PROTO_CODE_MAX + 1];
 	int				 good = 1, rc;
 
 	proto_strcpy(id, sizeof(id), req->u.login_req.client_id);
+	proto_strcpy(the_code, sizeof(the_code), req->u.login_req.code);
+	if (code && the_code[0] == '\0')
+		return PROTO_ERR_REQUEST;
 	if (code) {
 		proto_strcpy(secret, sizeof(secret), req->u.login_req.secret);
 		good = secrets_check(id, secret, strlen(secret));
@@ -132,6 +136,7 @@ answer_login(const struct proto_msg *req, struct proto_msg *rep, int code)
 	l.scope = scope;
 	l.nonce = nonce;
 	l.profile = profile;
+	l.code = code ? the_code : NULL;
 	l.auth_time = req->u.login_req.auth_time;
 	if ((rc = token_login(&l, &login_tokens)) != PROTO_OK)
 		return (uint32_t)rc;
@@ -142,6 +147,23 @@ answer_login(const struct proto_msg *req, struct proto_msg *rep, int code)
 	rep->u.login_rep.access_jti = proto_str(login_tokens.jti);
 	rep->u.login_rep.expires_in = (uint32_t)login_tokens.expires_in;
 	return PROTO_OK;
+}
+
+/* Is this the client's secret?  Asked before a replayed code revokes. */
+static uint32_t
+answer_client_auth(const struct proto_msg *req, struct proto_msg *rep)
+{
+	char	 id[PROTO_CLIENT_ID_MAX + 1];
+	char	 secret[PROTO_SECRET_MAX + 1];
+	int	 good;
+
+	(void)rep;
+	proto_strcpy(id, sizeof(id), req->u.auth_req.client_id);
+	proto_strcpy(secret, sizeof(secret), req->u.auth_req.secret);
+	good = secrets_check(id, secret, strlen(secret));
+	OPENSSL_cleanse(secret, sizeof(secret));
+	return good && config_client(conf, id) != NULL ? PROTO_OK :
+	    PROTO_ERR_CLIENT;
 }
 
 static uint32_t
@@ -189,6 +211,7 @@ static const struct handler {
 	{ PROTO_CLIENT_TOKEN,	answer_client_token },
 	{ PROTO_CODE_TOKENS,	answer_code_tokens },
 	{ PROTO_IMPLICIT_TOKENS, answer_implicit_tokens },
+	{ PROTO_CLIENT_AUTH,	answer_client_auth },
 #ifdef GUISE_TEST_HOOKS
 	{ PROTO_TEST_SYSCALL,	answer_test_syscall },
 #endif

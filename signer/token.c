@@ -13,12 +13,12 @@
 #include <openssl/rand.h>
 
 #include "b64url.h"
+#include "jti.h"
 #include "keys.h"
 #include "proto.h"
 #include "secrets.h"
 #include "token.h"
 
-#define JTI_BYTES	16
 
 static const struct config	*conf;
 static char			 api_audience[1024];
@@ -76,7 +76,7 @@ long
 token_client_credentials(const struct client_config *client,
     const char *audience, const char *scope, char *out, size_t outlen)
 {
-	char	 jti[B64URL_ENCODED_LEN(JTI_BYTES) + 1];
+	char	 jti[JTI_LEN + 1];
 	char	 sub[CONFIG_ID_MAX + sizeof("@clients")];
 	json_t	*claims;
 	time_t	 now = time(NULL);
@@ -128,7 +128,9 @@ login_access_token(const struct login *l, long long now,
 {
 	json_t	*claims;
 
-	if (new_jti(t->jti) == -1)
+	/* From a code, the jti is the code's: a replay can revoke it. */
+	if ((l->code != NULL ? jti_for_code(l->code, t->jti) :
+	    new_jti(t->jti)) == -1)
 		return PROTO_ERR_INTERNAL;
 	claims = json_pack("{s:s, s:s, s:s, s:I, s:I, s:s, s:s, s:s,"
 	    " s:{s:s}}",
@@ -176,14 +178,25 @@ static long
 sign_id_token(const struct login *l, const char *payload, char *out,
     size_t outlen)
 {
-	const char	*key;
+	const struct signing_key	*k;
+	const char			*secret;
 
-	if (l->client->id_token_alg != ALG_HS256)
-		return keys_sign_jws(keys_active(), "JWT", payload,
-		    strlen(payload), out, outlen);
-	if ((key = secrets_hs256_key(l->client->client_id)) == NULL)
-		return -1;
-	return keys_sign_hs256(key, payload, strlen(payload), out, outlen);
+	switch (l->client->id_token_alg) {
+	case ALG_HS256:
+		if ((secret = secrets_hs256_key(l->client->client_id)) == NULL)
+			return -1;
+		return keys_sign_hs256(secret, payload, strlen(payload), out,
+		    outlen);
+	case ALG_NONE:
+		k = keys_active();
+		break;
+	default:
+		/* What the application registered; the parser saw a key. */
+		if ((k = keys_for_alg(l->client->id_token_alg)) == NULL)
+			return -1;
+		break;
+	}
+	return keys_sign_jws(k, "JWT", payload, strlen(payload), out, outlen);
 }
 
 static int

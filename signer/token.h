@@ -30,6 +30,7 @@ struct login {
 	const char			*scope;
 	const char			*nonce;			/* or "" */
 	const char			*profile;	/* a JSON object */
+	const char			*code;		/* NULL: implicit */
 	long long			 auth_time;
 };
 

@@ -222,6 +222,11 @@ test_bad(void)
 	    "\"grant_types\": [\"client_credentials\"], "
 	    "\"id_token_alg\": \"none\"}"), NULL),
 	    "clients[0].id_token_alg", "alg");
+	/* The base configuration has one ES256 key only. */
+	expect_error(cfg(F_CLIENTS, CLIENTS("{\"client_id\": \"a\", "
+	    "\"grant_types\": [\"client_credentials\"], "
+	    "\"id_token_alg\": \"RS256\"}"), NULL),
+	    "clients[0].id_token_alg", "no key");
 	expect_error(cfg(F_CLIENTS, CLIENTS("{\"client_id\": \"a\", "
 	    "\"grant_types\": [\"client_credentials\"], "
 	    "\"allow_impersonation\": \"yes\"}"), NULL),
@@ -281,7 +286,7 @@ test_defaults(void)
 	    "strlist_has on an empty list");
 	cl = config_client(c, "c1");
 	CHECK(cl != NULL && strcmp(cl->app_type, "regular_web") == 0 &&
-	    cl->id_token_alg == ALG_RS256 && cl->allow_impersonation == 0 &&
+	    cl->id_token_alg == ALG_NONE && cl->allow_impersonation == 0 &&
 	    cl->name == NULL && cl->callbacks.n == 0 && cl->scopes.n == 0 &&
 	    cl->grant_types == GRANT_CLIENT_CREDENTIALS, "client defaults");
 	CHECK(strcmp(c->users_file, CFGDIR "/users.json") == 0,
@@ -351,7 +356,7 @@ test_example_clients(const struct config *c)
 	    strcmp(cl->app_type, "non_interactive") == 0 &&
 	    cl->grant_types == GRANT_CLIENT_CREDENTIALS &&
 	    cl->callbacks.n == 0 && cl->allow_impersonation == 0 &&
-	    cl->id_token_alg == ALG_RS256, "backoffice");
+	    cl->id_token_alg == ALG_NONE, "backoffice");
 	CHECK(cl != NULL && cl->scopes.n == 2 &&
 	    strlist_has(&cl->scopes, "impersonate:users") &&
 	    strlist_has(&cl->scopes, "read:users") &&
