@@ -4,20 +4,14 @@
  * after one value and says how many bytes it used: that is how an error
  * can name its line in a file of a hundred thousand users, and how the
  * array form and NDJSON share one parser.  Users are read-only once
- * loaded; the indexes are sorted arrays searched by bisection.
- *
- * Each user's record also holds what searches read (user_attr), copied
- * into one arena in file order, and its metadata encoded as a compact tree
- * in that arena.  A scan then reads memory in sequence: through jansson's
- * hash tables, the same scan of 100,000 users costs a few cache misses per
- * user, which is several times slower.
+ * loaded; the indexes are sorted arrays searched by bisection.  What
+ * searches read of each user is copied into its record by users_attr.c.
  */
 #include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,38 +21,23 @@
 
 #include "log.h"
 #include "users.h"
+#include "users_attr.h"
 
 #define USERS_ERR_MAX	1024
-#define ABSENT		UINT32_MAX	/* an attribute the user does not have */
-
-/* The tags of the metadata tree; scalars use the USER_META_* kinds. */
-#define TAG_NULL	'n'
-#define TAG_OBJECT	'o'	/* u32 size, u32 count, (u32 len, key, node)* */
-#define TAG_ARRAY	'a'	/* u32 size, u32 count, node* */
-/* A scalar with text: u32 len, the text, a NUL. */
 
 struct email_entry {
 	const char		*email;		/* lower-cased, in emails */
 	const struct user	*user;
 };
 
-struct record {
-	struct user		 u;	/* first: a user leads to its record */
-	const char		*arena;	/* the directory's, once loaded */
-	uint32_t		 off[UA__MAX];	/* in arena, or ABSENT */
-	uint32_t		 len[UA__MAX];
-};
-
 struct directory {
-	struct record		*recs;		/* in file order */
+	struct users_record	*recs;		/* in file order */
 	size_t			 n;
 	const struct user	**by_id;	/* by user_id */
 	struct email_entry	*by_email;	/* by email, then file order */
 	size_t			 nemail;
 	char			*emails;
-	char			*arena;
-	size_t			 arenalen;
-	size_t			 arenacap;
+	struct users_arena	 arena;
 };
 
 struct loader {
@@ -95,19 +74,6 @@ static const struct {
 	{ "identities",		JSON_ARRAY },
 	{ "app_metadata",	JSON_OBJECT },
 	{ "user_metadata",	JSON_OBJECT },
-};
-
-/* The string attributes, copied as they are. */
-static const char *const attr_keys[] = {
-	[UA_USER_ID] = "user_id",
-	[UA_EMAIL] = "email",
-	[UA_NAME] = "name",
-	[UA_NICKNAME] = "nickname",
-	[UA_GIVEN_NAME] = "given_name",
-	[UA_FAMILY_NAME] = "family_name",
-	[UA_CREATED_AT] = "created_at",
-	[UA_UPDATED_AT] = "updated_at",
-	[UA_LAST_LOGIN] = "last_login",
 };
 
 static int
@@ -285,8 +251,8 @@ check_user(struct loader *ld, json_t *obj, size_t line)
 static int
 grow(struct loader *ld)
 {
-	struct record	*r;
-	size_t		*l, cap;
+	struct users_record	*r;
+	size_t			*l, cap;
 
 	if (ld->d->n < ld->cap)
 		return 0;
@@ -301,186 +267,12 @@ grow(struct loader *ld)
 	return 0;
 }
 
-/* Append n bytes to the arena, whose offsets must stay below ABSENT. */
-static int
-arena_put(struct loader *ld, const void *p, size_t n)
-{
-	struct directory	*d = ld->d;
-	size_t			 cap;
-	char			*a;
-
-	if (n >= ABSENT - d->arenalen)
-		return -1;
-	if (n > d->arenacap - d->arenalen) {
-		cap = d->arenacap ? d->arenacap : 1024 * 1024;
-		while (cap - d->arenalen < n)
-			cap *= 2;
-		if ((a = realloc(d->arena, cap)) == NULL)
-			return -1;
-		d->arena = a;
-		d->arenacap = cap;
-	}
-	memcpy(d->arena + d->arenalen, p, n);
-	d->arenalen += n;
-	return 0;
-}
-
-static int
-arena_u32(struct loader *ld, size_t v)
-{
-	uint32_t	 u = (uint32_t)v;
-
-	return arena_put(ld, &u, sizeof(u));
-}
-
-static int
-put_scalar(struct loader *ld, char kind, const char *text, size_t len)
-{
-	if (arena_put(ld, &kind, 1) == -1 || arena_u32(ld, len) == -1 ||
-	    arena_put(ld, text, len) == -1 || arena_put(ld, "", 1) == -1)
-		return -1;
-	return 0;
-}
-
-static int	encode(struct loader *, json_t *);
-
-/* An object or an array: its size is known only once it is written. */
-static int
-encode_container(struct loader *ld, json_t *v)
-{
-	const char	*key;
-	json_t		*child;
-	char		 tag = json_is_object(v) ? TAG_OBJECT : TAG_ARRAY;
-	size_t		 i, at, start;
-	uint32_t	 size;
-
-	if (arena_put(ld, &tag, 1) == -1)
-		return -1;
-	at = ld->d->arenalen;
-	if (arena_u32(ld, 0) == -1 || arena_u32(ld, tag == TAG_OBJECT ?
-	    json_object_size(v) : json_array_size(v)) == -1)
-		return -1;
-	start = ld->d->arenalen;
-	if (tag == TAG_OBJECT) {
-		json_object_foreach(v, key, child)
-			if (arena_u32(ld, strlen(key)) == -1 ||
-			    arena_put(ld, key, strlen(key)) == -1 ||
-			    encode(ld, child) == -1)
-				return -1;
-	} else {
-		json_array_foreach(v, i, child)
-			if (encode(ld, child) == -1)
-				return -1;
-	}
-	size = (uint32_t)(ld->d->arenalen - start);
-	memcpy(ld->d->arena + at, &size, sizeof(size));
-	return 0;
-}
-
-/* Recursion is bounded by jansson's own nesting limit. */
-static int
-encode(struct loader *ld, json_t *v)
-{
-	char	 buf[32], tag;
-	int	 n;
-
-	switch (json_typeof(v)) {
-	case JSON_STRING:
-		return put_scalar(ld, USER_META_STRING, json_string_value(v),
-		    json_string_length(v));
-	case JSON_INTEGER:
-		n = snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT,
-		    json_integer_value(v));
-		return put_scalar(ld, USER_META_INTEGER, buf, (size_t)n);
-	case JSON_REAL:
-		n = snprintf(buf, sizeof(buf), "%.17g", json_real_value(v));
-		return put_scalar(ld, USER_META_REAL, buf, (size_t)n);
-	case JSON_OBJECT:
-	case JSON_ARRAY:
-		return encode_container(ld, v);
-	default:
-		tag = json_is_true(v) ? USER_META_TRUE : json_is_false(v) ?
-		    USER_META_FALSE : TAG_NULL;
-		return arena_put(ld, &tag, 1);
-	}
-}
-
-static int
-put_attr(struct loader *ld, struct record *r, enum user_attr a,
-    const char *s, size_t len)
-{
-	r->off[a] = (uint32_t)ld->d->arenalen;
-	r->len[a] = (uint32_t)len;
-	if (arena_put(ld, s, len) == -1 || arena_put(ld, "", 1) == -1)
-		return -1;
-	return 0;
-}
-
-static int
-put_connections(struct loader *ld, struct record *r)
-{
-	json_t		*ident, *c;
-	size_t		 i, start = ld->d->arenalen;
-
-	json_array_foreach(json_object_get(r->u.obj, "identities"), i, ident) {
-		if ((c = json_object_get(ident, "connection")) == NULL)
-			continue;
-		if (arena_put(ld, json_string_value(c),
-		    json_string_length(c) + 1) == -1)
-			return -1;
-	}
-	if (ld->d->arenalen > start) {
-		r->off[UA_CONNECTIONS] = (uint32_t)start;
-		r->len[UA_CONNECTIONS] = (uint32_t)(ld->d->arenalen - start);
-	}
-	return 0;
-}
-
-/* Copy what searches read into the arena. */
-static int
-put_attrs(struct loader *ld, struct record *r)
-{
-	json_t		*v;
-	char		 buf[32];
-	size_t		 a;
-	int		 n;
-
-	for (a = 0; a < UA__MAX; a++) {
-		r->off[a] = ABSENT;
-		r->len[a] = 0;
-	}
-	for (a = 0; a < sizeof(attr_keys) / sizeof(attr_keys[0]); a++)
-		if ((v = json_object_get(r->u.obj, attr_keys[a])) != NULL &&
-		    put_attr(ld, r, a, json_string_value(v),
-		    json_string_length(v)) == -1)
-			return -1;
-	if ((v = json_object_get(r->u.obj, "logins_count")) != NULL) {
-		n = snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT,
-		    json_integer_value(v));
-		if (put_attr(ld, r, UA_LOGINS_COUNT, buf, (size_t)n) == -1)
-			return -1;
-	}
-	if (put_connections(ld, r) == -1)
-		return -1;
-	for (a = UA_APP_METADATA; a <= UA_USER_METADATA; a++) {
-		v = json_object_get(r->u.obj, a == UA_APP_METADATA ?
-		    "app_metadata" : "user_metadata");
-		if (v == NULL)
-			continue;
-		r->off[a] = (uint32_t)ld->d->arenalen;
-		if (encode(ld, v) == -1)
-			return -1;
-		r->len[a] = (uint32_t)(ld->d->arenalen - r->off[a]);
-	}
-	return 0;
-}
-
 /* Take obj (its reference) into the directory, or free it. */
 static int
 add_user(struct loader *ld, json_t *obj, size_t line)
 {
-	struct record	*r;
-	struct user	*u;
+	struct users_record	*r;
+	struct user		*u;
 
 	if (check_user(ld, obj, line) == -1)
 		goto fail;
@@ -501,7 +293,7 @@ add_user(struct loader *ld, json_t *obj, size_t line)
 	u->blocked = json_is_true(json_object_get(obj, "blocked"));
 	u->email_verified = json_is_true(json_object_get(obj,
 	    "email_verified"));
-	if (put_attrs(ld, r) == -1)
+	if (users_attr_put(&ld->d->arena, r) == -1)
 		return load_error(ld, line, u->user_id, "out of memory, or "
 		    "more than 4 GiB to index");
 	return 0;
@@ -619,8 +411,10 @@ index_ids(struct loader *ld)
 	for (i = 1; i < d->n; i++) {
 		if (strcmp(d->by_id[i - 1]->user_id, d->by_id[i]->user_id))
 			continue;
-		a = (size_t)((const struct record *)d->by_id[i - 1] - d->recs);
-		b = (size_t)((const struct record *)d->by_id[i] - d->recs);
+		a = (size_t)((const struct users_record *)d->by_id[i - 1] -
+		    d->recs);
+		b = (size_t)((const struct users_record *)d->by_id[i] -
+		    d->recs);
 		if (worst == 0 || b < worst) {
 			worst = b;
 			first = a;
@@ -700,7 +494,7 @@ directory_parse(const char *buf, size_t len, const char *name, char *err,
 	free(ld.lines);
 	/* The arena has stopped moving: the records may point at it. */
 	for (i = 0; r == 0 && i < ld.d->n; i++)
-		ld.d->recs[i].arena = ld.d->arena;
+		ld.d->recs[i].arena = ld.d->arena.base;
 	if (r == -1) {
 		directory_free(ld.d);
 		return NULL;
@@ -785,7 +579,7 @@ directory_free(struct directory *d)
 	for (i = 0; i < d->n; i++)
 		json_decref(d->recs[i].u.obj);
 	free(d->recs);
-	free(d->arena);
+	free(d->arena.base);
 	free(d->by_id);
 	free(d->by_email);
 	free(d->emails);
@@ -848,99 +642,6 @@ directory_by_email(const struct directory *d, const char *email,
 		if (n < max)
 			out[n] = d->by_email[lo + n].user;
 	return n;
-}
-
-const char *
-user_attr(const struct user *u, enum user_attr a, size_t *len)
-{
-	const struct record	*r = (const struct record *)u;
-
-	*len = 0;
-	if ((size_t)a >= UA__MAX || r->off[a] == ABSENT)
-		return NULL;
-	*len = r->len[a];
-	return r->arena + r->off[a];
-}
-
-static size_t
-get_u32(const char *p)
-{
-	uint32_t	 v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-/* The size of the encoded node at p. */
-static size_t
-node_size(const char *p)
-{
-	switch (*p) {
-	case TAG_OBJECT:
-	case TAG_ARRAY:
-		return 1 + 8 + get_u32(p + 1);
-	case USER_META_STRING:
-	case USER_META_INTEGER:
-	case USER_META_REAL:
-		return 1 + 4 + get_u32(p + 1) + 1;
-	default:
-		return 1;
-	}
-}
-
-static int
-meta_walk(const char *p, const char *path, size_t len,
-    int (*fn)(void *, int, const char *, size_t), void *arg)
-{
-	const char	*dot;
-	size_t		 i, count, seg, klen;
-	int		 r;
-
-	if (*p == TAG_ARRAY) {
-		count = get_u32(p + 5);
-		for (p += 9, i = 0; i < count; i++, p += node_size(p))
-			if ((r = meta_walk(p, path, len, fn, arg)) != 0)
-				return r;
-		return 0;
-	}
-	if (len == 0) {
-		if (*p == USER_META_TRUE || *p == USER_META_FALSE)
-			return fn(arg, *p, *p == USER_META_TRUE ? "true" :
-			    "false", *p == USER_META_TRUE ? 4 : 5);
-		if (*p == TAG_NULL || *p == TAG_OBJECT)
-			return 0;
-		return fn(arg, *p, p + 5, get_u32(p + 1));
-	}
-	if (*p != TAG_OBJECT)
-		return 0;
-	dot = memchr(path, '.', len);
-	seg = dot ? (size_t)(dot - path) : len;
-	count = get_u32(p + 5);
-	for (p += 9, i = 0; i < count; i++) {
-		klen = get_u32(p);
-		p += 4;
-		/* Keys are unique (JSON_REJECT_DUPLICATES): one can match. */
-		if (klen == seg && memcmp(p, path, seg) == 0)
-			return meta_walk(p + klen, dot ? dot + 1 : path + len,
-			    dot ? len - seg - 1 : 0, fn, arg);
-		p += klen;
-		p += node_size(p);
-	}
-	return 0;
-}
-
-int
-user_meta_any(const struct user *u, enum user_attr which, const char *path,
-    size_t pathlen, int (*fn)(void *, int, const char *, size_t), void *arg)
-{
-	const char	*tree;
-	size_t		 len;
-
-	if (which != UA_APP_METADATA && which != UA_USER_METADATA)
-		return 0;
-	if ((tree = user_attr(u, which, &len)) == NULL)
-		return 0;
-	return meta_walk(tree, path, pathlen, fn, arg);
 }
 
 void

@@ -6,6 +6,7 @@
  * exactly the length given, so an over-read or an over-write shows up
  * under valgrind and ASan.
  */
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1083,6 +1084,609 @@ test_truncation(void)
 	sweep(&m, PROTO_REPLY, "hello reply");
 }
 
+/*
+ * The login messages (code_tokens, implicit_tokens) and client_auth.  Their
+ * string fields are listed here once more, in wire order, independently of
+ * proto.c's tables, so that every field can be tested at its maximum and
+ * one byte over it.
+ */
+struct sfield {
+	const char	*name;
+	uint16_t	 max;
+	size_t		 off;		/* of its struct proto_str */
+};
+
+#define SFIELD(name, member, max)					\
+	{ name, max, offsetof(struct proto_msg, member) }
+
+/* What both login requests carry after their own fields. */
+#define LOGIN_SFIELDS							\
+	SFIELD("user_id", u.login_req.user_id, PROTO_USER_ID_MAX),	\
+	SFIELD("impersonator_id", u.login_req.impersonator_id,		\
+	    PROTO_USER_ID_MAX),						\
+	SFIELD("impersonator_email", u.login_req.impersonator_email,	\
+	    PROTO_EMAIL_MAX),						\
+	SFIELD("scope", u.login_req.scope, PROTO_SCOPE_MAX),		\
+	SFIELD("nonce", u.login_req.nonce, PROTO_NONCE_MAX),		\
+	SFIELD("profile", u.login_req.profile, PROTO_PROFILE_MAX)
+
+static const struct sfield code_req_f[] = {
+	SFIELD("client_id", u.login_req.client_id, PROTO_CLIENT_ID_MAX),
+	SFIELD("secret", u.login_req.secret, PROTO_SECRET_MAX),
+	SFIELD("code", u.login_req.code, PROTO_CODE_MAX),
+	LOGIN_SFIELDS
+};
+
+static const struct sfield implicit_req_f[] = {
+	SFIELD("client_id", u.login_req.client_id, PROTO_CLIENT_ID_MAX),
+	LOGIN_SFIELDS
+};
+
+static const struct sfield login_rep_f[] = {
+	SFIELD("id_token", u.login_rep.id_token, PROTO_ID_TOKEN_MAX),
+	SFIELD("access_token", u.login_rep.access_token, PROTO_TOKEN_MAX),
+	SFIELD("access_jti", u.login_rep.access_jti, PROTO_JTI_MAX)
+};
+
+static const struct sfield auth_req_f[] = {
+	SFIELD("client_id", u.auth_req.client_id, PROTO_CLIENT_ID_MAX),
+	SFIELD("secret", u.auth_req.secret, PROTO_SECRET_MAX)
+};
+
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+#define FORM_ID		0x5eed0001
+#define FORM_U32	0xa1b2c3d4
+#define NO_FIELD	SIZE_MAX
+
+enum {
+	FORM_CODE_REQ,
+	FORM_IMPLICIT_REQ,
+	FORM_CODE_REP,
+	FORM_IMPLICIT_REP,
+	FORM_AUTH_REQ,
+	FORM__MAX
+};
+
+/* A message in one direction: its strings, then at most one integer. */
+static const struct msgform {
+	const char		*what;
+	uint16_t		 type;
+	enum proto_dir		 dir;
+	const struct sfield	*f;
+	size_t			 nf;
+	size_t			 u32;	/* the integer's offset; 0: none */
+} forms[FORM__MAX] = {
+	[FORM_CODE_REQ] = { "code_tokens request", PROTO_CODE_TOKENS,
+	    PROTO_REQUEST, code_req_f, NELEM(code_req_f),
+	    offsetof(struct proto_msg, u.login_req.auth_time) },
+	[FORM_IMPLICIT_REQ] = { "implicit_tokens request",
+	    PROTO_IMPLICIT_TOKENS, PROTO_REQUEST, implicit_req_f,
+	    NELEM(implicit_req_f),
+	    offsetof(struct proto_msg, u.login_req.auth_time) },
+	[FORM_CODE_REP] = { "code_tokens reply", PROTO_CODE_TOKENS,
+	    PROTO_REPLY, login_rep_f, NELEM(login_rep_f),
+	    offsetof(struct proto_msg, u.login_rep.expires_in) },
+	[FORM_IMPLICIT_REP] = { "implicit_tokens reply",
+	    PROTO_IMPLICIT_TOKENS, PROTO_REPLY, login_rep_f,
+	    NELEM(login_rep_f),
+	    offsetof(struct proto_msg, u.login_rep.expires_in) },
+	[FORM_AUTH_REQ] = { "client_auth request", PROTO_CLIENT_AUTH,
+	    PROTO_REQUEST, auth_req_f, NELEM(auth_req_f), 0 },
+};
+
+/* Slices of one buffer, so that each field has bytes of its own. */
+static char		 pool[PROTO_FRAME_MAX];
+static size_t		 pool_used;
+
+static struct proto_str
+pool_fill(int c, size_t n)
+{
+	if (n > sizeof(pool) - pool_used)
+		abort();
+	memset(pool + pool_used, c, n);
+	pool_used += n;
+	return str_of(pool + pool_used - n, n);
+}
+
+static struct proto_str *
+str_at(struct proto_msg *m, size_t off)
+{
+	return (struct proto_str *)((char *)m + off);
+}
+
+static uint32_t *
+u32_at(struct proto_msg *m, size_t off)
+{
+	return (uint32_t *)((char *)m + off);
+}
+
+/* Field i's length in the tests: its maximum, or len for field which. */
+static size_t
+form_len(const struct msgform *fm, size_t i, size_t which, size_t len)
+{
+	return i == which ? len : fm->f[i].max;
+}
+
+/* The length of m's frame, counted from the form. */
+static long
+form_frame_len(const struct msgform *fm, struct proto_msg *m)
+{
+	size_t	 i;
+	long	 n = PROTO_HEADER_LEN;
+
+	for (i = 0; i < fm->nf; i++)
+		n += 2 + (long)str_at(m, fm->f[i].off)->len;
+	return fm->u32 ? n + 4 : n;
+}
+
+/* Every field at its maximum but field which, of len; field i is 'A' + i. */
+static void
+form_msg(struct proto_msg *m, const struct msgform *fm, size_t which,
+    size_t len)
+{
+	size_t	 i;
+
+	memset(m, 0, sizeof(*m));
+	m->type = fm->type;
+	m->id = FORM_ID;
+	pool_used = 0;
+	for (i = 0; i < fm->nf; i++)
+		*str_at(m, fm->f[i].off) = pool_fill('A' + (int)i,
+		    form_len(fm, i, which, len));
+	if (fm->u32)
+		*u32_at(m, fm->u32) = FORM_U32;
+}
+
+/* The frame of form_msg, built by hand (not sealed). */
+static void
+fr_form(const struct msgform *fm, size_t which, size_t len)
+{
+	size_t	 i;
+
+	fr_start(PROTO_VERSION, fm->type, FORM_ID, 0);
+	for (i = 0; i < fm->nf; i++)
+		fr_str_fill('A' + (int)i, (uint16_t)form_len(fm, i, which,
+		    len));
+	if (fm->u32)
+		fr_u32(FORM_U32);
+}
+
+/* Whether m holds form_msg's message with every field at its maximum. */
+static int
+form_is_max(struct proto_msg *m, const struct msgform *fm)
+{
+	size_t	 i;
+
+	for (i = 0; i < fm->nf; i++)
+		if (!str_all(*str_at(m, fm->f[i].off), 'A' + (int)i,
+		    fm->f[i].max))
+			return 0;
+	return fm->u32 == 0 || *u32_at(m, fm->u32) == FORM_U32;
+}
+
+static int
+same(struct proto_str a, struct proto_str b)
+{
+	return str_is(a, b.p, b.len);
+}
+
+/* A login request as the front end sends one, of type code or implicit. */
+static void
+login_req(struct proto_msg *m, uint16_t type)
+{
+	memset(m, 0, sizeof(*m));
+	m->type = type;
+	m->id = 0x00c0ffee;
+	m->u.login_req.client_id = proto_str("web-app");
+	m->u.login_req.secret = proto_str("s3cr:et");
+	m->u.login_req.code = proto_str("SplxlOBeZQQYbYS6WxSbIA");
+	m->u.login_req.user_id = proto_str("auth0|5f1a2b3c");
+	m->u.login_req.impersonator_id = proto_str("auth0|admin");
+	m->u.login_req.impersonator_email = proto_str("admin@example.com");
+	m->u.login_req.scope = proto_str("openid profile email");
+	m->u.login_req.nonce = proto_str("n-0S6_WzA2Mj");
+	m->u.login_req.profile = proto_str("{\"name\":\"Jane Doe\","
+	    "\"email_verified\":true}");
+	m->u.login_req.auth_time = 1700000000;
+}
+
+static void
+login_rep(struct proto_msg *m, uint16_t type)
+{
+	memset(m, 0, sizeof(*m));
+	m->type = type;
+	m->id = 77;
+	m->u.login_rep.id_token = proto_str("eyJhbGciOiJFUzI1NiJ9."
+	    "eyJzdWIiOiJhdXRoMHw1ZjFhMmIzYyJ9.c2ln");
+	m->u.login_rep.access_token = proto_str("eyJhbGciOiJFUzI1NiJ9."
+	    "eyJzY29wZSI6Im9wZW5pZCJ9.c2ln");
+	m->u.login_rep.access_jti = proto_str("3f2a9c1e7b8d4f60a1b2c3d4e5f6"
+	    "0718");
+	m->u.login_rep.expires_in = 86400;
+}
+
+static void
+auth_req(struct proto_msg *m, const char *id, const char *secret)
+{
+	memset(m, 0, sizeof(*m));
+	m->type = PROTO_CLIENT_AUTH;
+	m->id = 5;
+	m->u.auth_req.client_id = proto_str(id);
+	m->u.auth_req.secret = proto_str(secret);
+}
+
+/* The fields both login requests carry. */
+static int
+login_shared_same(const struct proto_msg *a, const struct proto_msg *b)
+{
+	return same(a->u.login_req.client_id, b->u.login_req.client_id) &&
+	    same(a->u.login_req.user_id, b->u.login_req.user_id) &&
+	    same(a->u.login_req.impersonator_id,
+	    b->u.login_req.impersonator_id) &&
+	    same(a->u.login_req.impersonator_email,
+	    b->u.login_req.impersonator_email) &&
+	    same(a->u.login_req.scope, b->u.login_req.scope) &&
+	    same(a->u.login_req.nonce, b->u.login_req.nonce) &&
+	    same(a->u.login_req.profile, b->u.login_req.profile) &&
+	    a->u.login_req.auth_time == b->u.login_req.auth_time;
+}
+
+static void
+test_roundtrip_login_req(void)
+{
+	struct proto_msg	 in, out;
+	uint8_t			*copy;
+	long			 n;
+
+	login_req(&in, PROTO_CODE_TOKENS);
+	n = roundtrip(&in, PROTO_REQUEST, &out, &copy);
+	CHECK(n == form_frame_len(&forms[FORM_CODE_REQ], &in) &&
+	    login_shared_same(&out, &in) &&
+	    same(out.u.login_req.secret, in.u.login_req.secret) &&
+	    same(out.u.login_req.code, in.u.login_req.code),
+	    "code_tokens request: nine strings and auth_time round trip "
+	    "(%ld bytes)", n);
+	free(copy);
+
+	in.u.login_req.nonce = str_of("", 0);
+	in.u.login_req.auth_time = UINT32_MAX;
+	n = roundtrip(&in, PROTO_REQUEST, &out, &copy);
+	CHECK(n == form_frame_len(&forms[FORM_CODE_REQ], &in) &&
+	    out.u.login_req.nonce.len == 0 && login_shared_same(&out, &in) &&
+	    same(out.u.login_req.code, in.u.login_req.code),
+	    "code_tokens request: empty nonce, auth_time UINT32_MAX");
+	free(copy);
+
+	/* secret and code set, but not in the implicit table: not sent. */
+	login_req(&in, PROTO_IMPLICIT_TOKENS);
+	n = roundtrip(&in, PROTO_REQUEST, &out, &copy);
+	CHECK(n == form_frame_len(&forms[FORM_IMPLICIT_REQ], &in) &&
+	    login_shared_same(&out, &in) &&
+	    out.u.login_req.secret.p == NULL &&
+	    out.u.login_req.secret.len == 0 &&
+	    out.u.login_req.code.p == NULL && out.u.login_req.code.len == 0,
+	    "implicit_tokens request: client_id and the shared fields round "
+	    "trip, secret and code are not sent (%ld bytes)", n);
+	free(copy);
+
+	in.u.login_req.nonce = str_of("", 0);
+	in.u.login_req.auth_time = 0;
+	n = roundtrip(&in, PROTO_REQUEST, &out, &copy);
+	CHECK(n == form_frame_len(&forms[FORM_IMPLICIT_REQ], &in) &&
+	    out.u.login_req.nonce.len == 0 && login_shared_same(&out, &in),
+	    "implicit_tokens request: empty nonce, auth_time 0");
+	free(copy);
+}
+
+static void
+test_roundtrip_login_rep(void)
+{
+	static const uint16_t	 type[2] = { PROTO_CODE_TOKENS,
+	    PROTO_IMPLICIT_TOKENS };
+	struct proto_msg	 in, out;
+	uint8_t			*copy;
+	uint32_t		 st;
+	size_t			 i;
+	long			 n;
+	int			 all;
+
+	for (i = 0; i < 2; i++) {
+		login_rep(&in, type[i]);
+		n = roundtrip(&in, PROTO_REPLY, &out, &copy);
+		CHECK(n == form_frame_len(&forms[FORM_CODE_REP], &in) &&
+		    same(out.u.login_rep.id_token, in.u.login_rep.id_token) &&
+		    same(out.u.login_rep.access_token,
+		    in.u.login_rep.access_token) &&
+		    same(out.u.login_rep.access_jti,
+		    in.u.login_rep.access_jti) &&
+		    out.u.login_rep.expires_in == 86400,
+		    "%s reply: id_token, access_token, access_jti, expires_in "
+		    "round trip", proto_type_name(type[i]));
+		free(copy);
+
+		in.u.login_rep.id_token = str_of("", 0);
+		in.u.login_rep.access_token = str_of("", 0);
+		in.u.login_rep.access_jti = str_of("", 0);
+		in.u.login_rep.expires_in = 0;
+		n = roundtrip(&in, PROTO_REPLY, &out, &copy);
+		CHECK(n == PROTO_HEADER_LEN + 3 * 2 + 4 &&
+		    out.u.login_rep.id_token.len == 0 &&
+		    out.u.login_rep.access_token.len == 0 &&
+		    out.u.login_rep.access_jti.len == 0 &&
+		    out.u.login_rep.expires_in == 0,
+		    "%s reply: empty strings, expires_in 0",
+		    proto_type_name(type[i]));
+		free(copy);
+
+		/* Whatever the message holds, an error has no fields. */
+		all = 1;
+		for (st = 1; st < PROTO_STATUS__MAX; st++) {
+			login_rep(&in, type[i]);
+			in.status = st;
+			n = roundtrip(&in, PROTO_REPLY, &out, &copy);
+			if (n != PROTO_HEADER_LEN || out.status != st ||
+			    out.u.login_rep.id_token.p != NULL ||
+			    out.u.login_rep.access_token.len != 0 ||
+			    out.u.login_rep.access_jti.len != 0 ||
+			    out.u.login_rep.expires_in != 0) {
+				printf("# status %u: %ld bytes\n",
+				    (unsigned int)st, n);
+				all = 0;
+			}
+			free(copy);
+		}
+		CHECK(all, "%s reply with each error status: header only",
+		    proto_type_name(type[i]));
+	}
+}
+
+static void
+test_roundtrip_client_auth(void)
+{
+	static const uint8_t	 want[] = {
+		0x00, 0x00, 0x00, 0x17,		/* 16 + 3 + 4 */
+		0x00, 0x01,
+		0x00, 0x06,			/* client_auth */
+		0x00, 0x00, 0x00, 0x05,
+		0x00, 0x00, 0x00, 0x00,
+		0x00, 0x01, 'c',		/* client_id */
+		0x00, 0x02, 's', 'k',		/* secret */
+	};
+	struct proto_msg	 in, out;
+	uint8_t			*copy, buf[64];
+	uint32_t		 st;
+	long			 n;
+	int			 all;
+
+	auth_req(&in, "web-app", "s3cr:et");
+	n = roundtrip(&in, PROTO_REQUEST, &out, &copy);
+	CHECK(n == PROTO_HEADER_LEN + 2 + 7 + 2 + 7 &&
+	    str_is(out.u.auth_req.client_id, "web-app", 7) &&
+	    str_is(out.u.auth_req.secret, "s3cr:et", 7),
+	    "client_auth request: client_id and secret round trip");
+	free(copy);
+
+	auth_req(&in, "", "");
+	n = roundtrip(&in, PROTO_REQUEST, &out, &copy);
+	CHECK(n == PROTO_HEADER_LEN + 4 &&
+	    out.u.auth_req.client_id.len == 0 &&
+	    out.u.auth_req.secret.len == 0,
+	    "client_auth request: empty strings round trip");
+	free(copy);
+
+	auth_req(&in, "c", "sk");
+	n = proto_encode(&in, PROTO_REQUEST, buf, sizeof(buf));
+	CHECK(n == (long)sizeof(want) && memcmp(buf, want, sizeof(want)) == 0,
+	    "client_auth request: client_id, then secret, big-endian");
+
+	memset(&in, 0, sizeof(in));
+	in.type = PROTO_CLIENT_AUTH;
+	in.id = 6;
+	n = roundtrip(&in, PROTO_REPLY, &out, &copy);
+	CHECK(n == PROTO_HEADER_LEN && out.status == PROTO_OK,
+	    "client_auth reply: yes is a header with status ok");
+	free(copy);
+
+	all = 1;
+	for (st = 1; st < PROTO_STATUS__MAX; st++) {
+		in.status = st;
+		n = roundtrip(&in, PROTO_REPLY, &out, &copy);
+		if (n != PROTO_HEADER_LEN || out.status != st)
+			all = 0;
+		free(copy);
+	}
+	CHECK(all, "client_auth reply: each error status, header only");
+
+	CHECK(PROTO_CODE_TOKENS == 4 && PROTO_IMPLICIT_TOKENS == 5 &&
+	    PROTO_CLIENT_AUTH == 6 && PROTO_TYPE__MAX == 7 &&
+	    PROTO_ERR_GRANT == 2 && PROTO_ERR_REQUEST == 6 &&
+	    PROTO_STATUS__MAX == 7 &&
+	    strcmp(proto_type_name(PROTO_CODE_TOKENS), "code_tokens") == 0 &&
+	    strcmp(proto_type_name(PROTO_IMPLICIT_TOKENS),
+	    "implicit_tokens") == 0 &&
+	    strcmp(proto_type_name(PROTO_CLIENT_AUTH), "client_auth") == 0,
+	    "wire constants and names of the login and client_auth types");
+}
+
+/*
+ * Each form with every field at its maximum: its round trip, its size
+ * (the largest is a login reply of 41,050 bytes: no frame of these types
+ * can come near PROTO_FRAME_MAX), and the encoder's bytes against a frame
+ * built by hand; then each field one byte over, refused by both sides.
+ */
+static void
+test_form_maxima(void)
+{
+	static uint8_t		 enc[PROTO_FRAME_MAX];
+	const struct msgform	*fm;
+	struct proto_msg	 in, out;
+	const char		*why;
+	uint8_t			*copy;
+	size_t			 k, i, max;
+	long			 n, want;
+	int			 rc;
+
+	for (k = 0; k < FORM__MAX; k++) {
+		fm = &forms[k];
+		form_msg(&in, fm, NO_FIELD, 0);
+		want = form_frame_len(fm, &in);
+		n = roundtrip(&in, fm->dir, &out, &copy);
+		CHECK(n == want && n <= PROTO_FRAME_MAX &&
+		    form_is_max(&out, fm), "%s: every field at its maximum "
+		    "round trips (%ld bytes)", fm->what, n);
+		free(copy);
+
+		CHECK(encode_exact(&in, fm->dir, enc, (size_t)want) == want &&
+		    encode_exact(&in, fm->dir, enc, (size_t)want - 1) == -1,
+		    "%s: that fits %ld bytes of output, not one fewer",
+		    fm->what, want);
+
+		fr_form(fm, NO_FIELD, 0);
+		fr_seal();
+		rc = decode_copy(fr.b, fr.len, fm->dir, &out, &why, &copy);
+		CHECK(rc == 0 && form_is_max(&out, fm) &&
+		    fr.len == (size_t)want && memcmp(fr.b, enc, fr.len) == 0,
+		    "%s: the frame built by hand decodes and is the "
+		    "encoder's, byte for byte", fm->what);
+		free(copy);
+
+		for (i = 0; i < fm->nf; i++) {
+			max = fm->f[i].max;
+			fr_form(fm, i, max + 1);
+			CHECK(fr_refused(fm->dir, "maximum"), "%s: decode "
+			    "refuses %s of %zu bytes, one over", fm->what,
+			    fm->f[i].name, max + 1);
+			form_msg(&in, fm, i, max + 1);
+			CHECK(proto_encode(&in, fm->dir, enc, sizeof(enc)) ==
+			    -1, "%s: encode refuses %s of %zu bytes",
+			    fm->what, fm->f[i].name, max + 1);
+		}
+	}
+}
+
+static void
+test_decode_login(void)
+{
+	static const uint32_t	 st[] = { PROTO_OK, PROTO_ERR_CLIENT,
+	    PROTO_ERR_INTERNAL };
+	size_t			 i;
+
+	fr_start(PROTO_VERSION, PROTO_CLIENT_AUTH, 1, 0);
+	fr_str("web-app");
+	fr_str("s3cret");
+	fr_fill(0, 1);
+	CHECK(fr_refused(PROTO_REQUEST, "trailing"),
+	    "client_auth request with 1 trailing byte");
+	fr_start(PROTO_VERSION, PROTO_CLIENT_AUTH, 1, 0);
+	fr_str("web-app");
+	fr_str("s3cret");
+	fr_u32(1);
+	CHECK(fr_refused(PROTO_REQUEST, "trailing"),
+	    "client_auth request with an integer after the secret");
+	fr_start(PROTO_VERSION, PROTO_CLIENT_AUTH, 1, 0);
+	fr_str("web-app");
+	fr_str("s3cret");
+	fr_str("audience");
+	CHECK(fr_refused(PROTO_REQUEST, "trailing"),
+	    "client_auth request with a third string");
+	fr_start(PROTO_VERSION, PROTO_CLIENT_AUTH, 1, 0);
+	fr_str("web-app");
+	CHECK(fr_refused(PROTO_REQUEST, "truncated string length"),
+	    "client_auth request without a secret");
+
+	/* The reply is its status: any body is refused. */
+	for (i = 0; i < sizeof(st) / sizeof(st[0]); i++) {
+		fr_start(PROTO_VERSION, PROTO_CLIENT_AUTH, 1, st[i]);
+		fr_str("web-app");
+		CHECK(fr_refused(PROTO_REPLY, "trailing"),
+		    "client_auth reply with status %u (%s) and a string",
+		    (unsigned int)st[i], proto_status_name(st[i]));
+		fr_start(PROTO_VERSION, PROTO_CLIENT_AUTH, 1, st[i]);
+		fr_fill(0, 1);
+		CHECK(fr_refused(PROTO_REPLY, "trailing"),
+		    "client_auth reply with status %u and 1 byte of body",
+		    (unsigned int)st[i]);
+	}
+
+	fr_start(PROTO_VERSION, PROTO_CODE_TOKENS, 1, PROTO_ERR_GRANT);
+	fr_str("eyJ.eyJ.sig");
+	fr_str("eyJ.eyJ.sig");
+	fr_str("jti");
+	fr_u32(3600);
+	CHECK(fr_refused(PROTO_REPLY, "trailing"),
+	    "an error code_tokens reply with a login body");
+	fr_form(&forms[FORM_IMPLICIT_REP], NO_FIELD, 0);
+	put_u32(fr.b + 12, PROTO_ERR_SCOPE);
+	CHECK(fr_refused(PROTO_REPLY, "trailing"),
+	    "an error implicit_tokens reply with a full login body");
+
+	fr_form(&forms[FORM_CODE_REQ], NO_FIELD, 0);
+	fr.len -= 4;
+	CHECK(fr_refused(PROTO_REQUEST, "truncated integer"),
+	    "code_tokens request without auth_time");
+	fr_form(&forms[FORM_CODE_REP], NO_FIELD, 0);
+	fr.len -= 1;
+	CHECK(fr_refused(PROTO_REPLY, "truncated integer"),
+	    "code_tokens reply with 3 of 4 bytes of expires_in");
+	/* A code request's body, labelled implicit: fields misalign. */
+	fr_form(&forms[FORM_CODE_REQ], NO_FIELD, 0);
+	put_u16(fr.b + 6, PROTO_IMPLICIT_TOKENS);
+	CHECK(fr_refused(PROTO_REQUEST, NULL),
+	    "a code_tokens body sent as an implicit_tokens request");
+	fr_form(&forms[FORM_AUTH_REQ], NO_FIELD, 0);
+	CHECK(fr_refused(PROTO_REPLY, "trailing"),
+	    "a client_auth request read as a reply");
+}
+
+/* A reply's status must be one the protocol knows, for every type. */
+static void
+test_encode_status(void)
+{
+	static const uint32_t	 bad[] = { PROTO_STATUS__MAX,
+	    PROTO_STATUS__MAX + 1, 0x80000000, UINT32_MAX };
+	struct proto_msg	 m;
+	uint8_t			 out[PROTO_FRAME_MAX];
+	uint16_t		 t;
+	size_t			 i;
+	int			 all;
+
+	for (t = 1; t < PROTO_TYPE__MAX; t++) {
+		all = 1;
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			memset(&m, 0, sizeof(m));
+			m.type = t;
+			m.status = bad[i];
+			if (proto_encode(&m, PROTO_REPLY, out,
+			    sizeof(out)) != -1) {
+				printf("# encoded status %#x\n",
+				    (unsigned int)bad[i]);
+				all = 0;
+			}
+		}
+		m.status = PROTO_STATUS__MAX - 1;
+		CHECK(all && proto_encode(&m, PROTO_REPLY, out, sizeof(out)) ==
+		    PROTO_HEADER_LEN, "encode refuses a reply of type %s "
+		    "with a status >= PROTO_STATUS__MAX, not the last one",
+		    proto_type_name(t));
+	}
+}
+
+static void
+test_truncation_login(void)
+{
+	struct proto_msg	 m;
+
+	login_req(&m, PROTO_CODE_TOKENS);
+	sweep(&m, PROTO_REQUEST, "code_tokens request");
+	login_req(&m, PROTO_IMPLICIT_TOKENS);
+	m.u.login_req.nonce = str_of("", 0);
+	sweep(&m, PROTO_REQUEST, "implicit_tokens request, empty nonce");
+	login_rep(&m, PROTO_CODE_TOKENS);
+	sweep(&m, PROTO_REPLY, "code_tokens reply");
+	auth_req(&m, "web-app", "s3cr:et");
+	sweep(&m, PROTO_REQUEST, "client_auth request");
+}
+
 static void
 test_helpers(void)
 {
@@ -1124,6 +1728,13 @@ main(void)
 	test_decode_fields();
 	test_encode_refusals();
 	test_truncation();
+	test_roundtrip_login_req();
+	test_roundtrip_login_rep();
+	test_roundtrip_client_auth();
+	test_form_maxima();
+	test_decode_login();
+	test_encode_status();
+	test_truncation_login();
 	test_helpers();
 	return check_done();
 }
