@@ -82,6 +82,24 @@ static const struct field auth_req[] = {
 	END
 };
 
+static const struct field audit_req[] = {
+	STR(u.audit_req.event, PROTO_EVENT_MAX),
+	STR(u.audit_req.outcome, PROTO_EVENT_MAX),
+	STR(u.audit_req.rule, PROTO_EVENT_MAX),
+	STR(u.audit_req.impersonator_id, PROTO_USER_ID_MAX),
+	STR(u.audit_req.user_id, PROTO_USER_ID_MAX),
+	STR(u.audit_req.client_id, PROTO_CLIENT_ID_MAX),
+	STR(u.audit_req.caller, PROTO_CLIENT_ID_MAX),
+	STR(u.audit_req.reason, PROTO_REASON_MAX),
+	STR(u.audit_req.ip, PROTO_IP_MAX),
+	STR(u.audit_req.user_agent, PROTO_AGENT_MAX),
+	STR(u.audit_req.link_hash, PROTO_HASH_MAX),
+	STR(u.audit_req.code_hash, PROTO_HASH_MAX),
+	STR(u.audit_req.revoked, PROTO_JTI_MAX),
+	STR(u.audit_req.detail, PROTO_DETAIL_MAX),
+	END
+};
+
 static const struct field login_rep[] = {
 	STR(u.login_rep.id_token, PROTO_ID_TOKEN_MAX),
 	STR(u.login_rep.access_token, PROTO_TOKEN_MAX),
@@ -101,6 +119,7 @@ static const struct {
 	[PROTO_IMPLICIT_TOKENS] = { "implicit_tokens",
 				    { implicit_req, login_rep } },
 	[PROTO_CLIENT_AUTH] =	{ "client_auth", { auth_req, no_fields } },
+	[PROTO_AUDIT] =		{ "audit", { audit_req, no_fields } },
 };
 
 static const char *status_names[PROTO_STATUS__MAX] = {
@@ -111,6 +130,7 @@ static const char *status_names[PROTO_STATUS__MAX] = {
 	[PROTO_ERR_AUDIENCE] =	"invalid audience",
 	[PROTO_ERR_INTERNAL] =	"internal error",
 	[PROTO_ERR_REQUEST] =	"refused field",
+	[PROTO_ERR_AUDIT] =	"audit log not writable",
 };
 
 const char *

@@ -41,6 +41,12 @@
 #define PROTO_PROFILE_MAX	16384	/* the profile claims, JSON */
 #define PROTO_JTI_MAX		64
 #define PROTO_CODE_MAX		64	/* an authorization code */
+#define PROTO_EVENT_MAX		64	/* audit: event, outcome, rule names */
+#define PROTO_REASON_MAX	1024
+#define PROTO_IP_MAX		64
+#define PROTO_AGENT_MAX		512
+#define PROTO_HASH_MAX		64	/* hex SHA-256 */
+#define PROTO_DETAIL_MAX	512
 
 enum proto_type {
 	PROTO_HELLO = 1,	/* -> the public JWKS */
@@ -49,6 +55,7 @@ enum proto_type {
 	PROTO_CODE_TOKENS,	/* code exchange -> id_token + access token */
 	PROTO_IMPLICIT_TOKENS,	/* link redemption -> the same, no secret */
 	PROTO_CLIENT_AUTH,	/* client credentials -> yes or no */
+	PROTO_AUDIT,		/* a front end's event -> on disk */
 	PROTO_TYPE__MAX
 };
 
@@ -60,6 +67,7 @@ enum proto_status {
 	PROTO_ERR_AUDIENCE,	/* not an audience this issuer serves */
 	PROTO_ERR_INTERNAL,	/* the signer failed; nothing was issued */
 	PROTO_ERR_REQUEST,	/* a field the signer will not sign */
+	PROTO_ERR_AUDIT,	/* the audit log cannot be written: nothing done */
 	PROTO_STATUS__MAX
 };
 
@@ -86,6 +94,27 @@ struct proto_msg {
 			struct proto_str	 client_id;
 			struct proto_str	 secret;
 		} auth_req;
+		/*
+		 * An event the front end decided, for the audit log: the
+		 * signer accepts only the events that are the front end's
+		 * (never token.issued), and answers once it is on disk.
+		 */
+		struct {
+			struct proto_str	 event;
+			struct proto_str	 outcome;
+			struct proto_str	 rule;
+			struct proto_str	 impersonator_id;
+			struct proto_str	 user_id;
+			struct proto_str	 client_id;
+			struct proto_str	 caller;
+			struct proto_str	 reason;
+			struct proto_str	 ip;
+			struct proto_str	 user_agent;
+			struct proto_str	 link_hash;
+			struct proto_str	 code_hash;
+			struct proto_str	 revoked;	/* a jti */
+			struct proto_str	 detail;
+		} audit_req;
 		struct {
 			struct proto_str	 client_id;
 			struct proto_str	 secret;

@@ -15,6 +15,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/pem.h>
+#include <openssl/x509.h>
 
 #include "b64url.h"
 #include "keys.h"
@@ -333,4 +334,42 @@ keys_at_hash(const char *token, size_t len, char *out, size_t outlen)
 		return -1;
 	b64url_encode(out, md, 16);
 	return 0;
+}
+
+/* The SHA-256 of the key's SubjectPublicKeyInfo, as "sha256:<hex>". */
+static json_t *
+fingerprint(const struct signing_key *k)
+{
+	static const char	 digits[] = "0123456789abcdef";
+	unsigned char		*der = NULL, md[32];
+	unsigned int		 mdlen = sizeof(md), i;
+	char			 text[8 + 2 * sizeof(md) + 1] = "sha256:";
+	int			 n;
+
+	if ((n = i2d_PUBKEY(k->pkey, &der)) <= 0)
+		return NULL;
+	if (EVP_Digest(der, (size_t)n, md, &mdlen, EVP_sha256(), NULL) != 1) {
+		OPENSSL_free(der);
+		return NULL;
+	}
+	OPENSSL_free(der);
+	for (i = 0; i < mdlen; i++) {
+		text[7 + 2 * i] = digits[md[i] >> 4];
+		text[8 + 2 * i] = digits[md[i] & 15];
+	}
+	text[7 + 2 * mdlen] = '\0';
+	return json_string(text);
+}
+
+json_t *
+keys_describe(void)
+{
+	json_t	*a = json_array();
+	size_t	 i;
+
+	for (i = 0; i < nkeys; i++)
+		json_array_append_new(a, json_pack("{s:s, s:s, s:o*}",
+		    "kid", keys[i].kid, "alg", alg_name(keys[i].alg),
+		    "fingerprint", fingerprint(&keys[i])));
+	return a;
 }

@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 
+#include <jansson.h>
+
 #include "config.h"
 
 struct signing_key;
@@ -21,6 +23,9 @@ const struct signing_key *keys_for_alg(enum sig_alg);
 const char *keys_jwks(void);
 
 const char *key_kid(const struct signing_key *);
+
+/* [{kid, alg, fingerprint}] of every key, for the audit log. */
+json_t	*keys_describe(void);
 
 /*
  * Sign header.payload as a compact JWS with the given typ ("at+jwt" or

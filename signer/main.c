@@ -17,6 +17,7 @@
 
 #include <openssl/rand.h>
 
+#include "audit.h"
 #include "cmdline.h"
 #include "config.h"
 #include "keys.h"
@@ -40,11 +41,12 @@ warm_up(void)
 	const struct client_config	 probe = { .client_id = id };
 	unsigned char			 b[16];
 	char				 tok[PROTO_TOKEN_MAX];
+	char				 jti[PROTO_JTI_MAX + 1];
 
 	if (RAND_bytes(b, sizeof(b)) != 1)
 		fatalx("the random generator does not work");
 	if (token_client_credentials(&probe, "warm-up", "warm-up", tok,
-	    sizeof(tok)) == -1)
+	    sizeof(tok), jti) == -1)
 		fatalx("cannot sign with the active key");
 	(void)secrets_check("warm-up", "warm-up", 7);
 }
@@ -55,6 +57,7 @@ main(int argc, char *argv[])
 	struct cmdline	 cl;
 	struct config	*conf;
 	char		 err[1024];
+	size_t		 keylen;
 
 	cmdline_parse(argc, argv, "guise-signer", &cl);
 	log_init("signer", cl.debug);
@@ -66,11 +69,18 @@ main(int argc, char *argv[])
 		fatalx("cannot load the signing material");
 	if (cl.check)
 		exit(0);
+	if (audit_open(conf, secrets_audit_key(&keylen), keylen,
+	    keys_describe()) == -1)
+		fatalx("cannot open the audit log");
+	if (audit_commit() == -1)
+		log_warnx("the audit log is not writable: every request will "
+		    "be refused until it is");
 
 	if (fcntl(PROTO_SIGNER_FD, F_GETFD) == -1)
 		fatalx("no socket on fd %d: guise-signer is started by guised",
 		    PROTO_SIGNER_FD);
 	signal(SIGPIPE, SIG_IGN);
+	serve_signals();
 	warm_up();
 
 	if (privdrop(conf->user) == -1)

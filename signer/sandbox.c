@@ -22,7 +22,8 @@
 
 static const int allowed[] = {
 	SCMP_SYS(read),			/* requests from the socketpair */
-	SCMP_SYS(write),		/* replies, and log lines on stderr */
+	SCMP_SYS(write),		/* replies, audit records, log lines */
+	SCMP_SYS(fdatasync),		/* audit records on disk before replies */
 	SCMP_SYS(close),
 	SCMP_SYS(exit),
 	SCMP_SYS(exit_group),

@@ -172,3 +172,10 @@ secrets_hs256_key(const char *client_id)
 			return secrets[i].hs256_key;
 	return NULL;
 }
+
+const unsigned char *
+secrets_audit_key(size_t *len)
+{
+	*len = audit_key_len;
+	return audit_key;
+}

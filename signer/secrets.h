@@ -18,6 +18,9 @@ int	secrets_load(const struct config *);
  */
 int	secrets_check(const char *client_id, const char *secret, size_t len);
 
+/* The audit key, as the file holds it. */
+const unsigned char *secrets_audit_key(size_t *len);
+
 /* The secret that keys client_id's HS256 id_tokens, or NULL. */
 const char *secrets_hs256_key(const char *client_id);
 

@@ -15,7 +15,9 @@
 #include <unistd.h>
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 
+#include "audit.h"
 #include "keys.h"
 #include "log.h"
 #include "proto.h"
@@ -51,6 +53,7 @@ answer_client_token(const struct proto_msg *req, struct proto_msg *rep)
 	char				 secret[PROTO_SECRET_MAX + 1];
 	char				 audience[PROTO_AUDIENCE_MAX + 1];
 	char				 scope[PROTO_SCOPE_MAX + 1];
+	char				 jti[PROTO_JTI_MAX + 1];
 	int				 good;
 	long				 n;
 
@@ -74,12 +77,90 @@ answer_client_token(const struct proto_msg *req, struct proto_msg *rep)
 	    sizeof(granted)) == -1)
 		return PROTO_ERR_SCOPE;
 	if ((n = token_client_credentials(client, audience, granted, token,
-	    sizeof(token))) == -1)
+	    sizeof(token), jti)) == -1)
 		return PROTO_ERR_INTERNAL;
+	{
+		struct audit_record	 r = { .event = "token.issued",
+					    .outcome = "ok",
+					    .grant = "client_credentials",
+					    .client_id = client->client_id,
+					    .jti = jti };
+
+		audit_queue(&r);
+	}
 	rep->u.token_rep.token.p = token;
 	rep->u.token_rep.token.len = (uint16_t)n;
 	rep->u.token_rep.scope = proto_str(granted);
 	rep->u.token_rep.expires_in = CLIENT_TOKEN_TTL;
+	return PROTO_OK;
+}
+
+/* The hex SHA-256 of a secret: how the audit log names a code or a link. */
+static int
+sha256_hex(const char *secret, char out[2 * 32 + 1])
+{
+	static const char	 digits[] = "0123456789abcdef";
+	unsigned char		 md[32];
+	unsigned int		 n = sizeof(md), i;
+
+	if (EVP_Digest(secret, strlen(secret), md, &n, EVP_sha256(), NULL) !=
+	    1)
+		return -1;
+	for (i = 0; i < n; i++) {
+		out[2 * i] = digits[md[i] >> 4];
+		out[2 * i + 1] = digits[md[i] & 15];
+	}
+	out[2 * n] = '\0';
+	return 0;
+}
+
+/*
+ * An event the front end decided.  Only the front end's events are taken:
+ * it cannot write token.issued, signer.started or the like into the chain.
+ */
+static uint32_t
+answer_audit(const struct proto_msg *req, struct proto_msg *rep)
+{
+	static const char *const events[] = { "impersonation.requested",
+	    "impersonation.link_redeemed", "impersonation.link_refused",
+	    "impersonation.code_replayed", "service.reloaded", NULL };
+	char	 f[14][PROTO_REASON_MAX + 1];
+	const struct proto_str *in[14] = {
+		&req->u.audit_req.event, &req->u.audit_req.outcome,
+		&req->u.audit_req.rule, &req->u.audit_req.impersonator_id,
+		&req->u.audit_req.user_id, &req->u.audit_req.client_id,
+		&req->u.audit_req.caller, &req->u.audit_req.reason,
+		&req->u.audit_req.ip, &req->u.audit_req.user_agent,
+		&req->u.audit_req.link_hash, &req->u.audit_req.code_hash,
+		&req->u.audit_req.revoked, &req->u.audit_req.detail
+	};
+	struct audit_record	 r;
+	size_t			 i;
+
+	(void)rep;
+	for (i = 0; i < 14; i++)
+		proto_strcpy(f[i], sizeof(f[i]), *in[i]);
+	for (i = 0; events[i] != NULL; i++)
+		if (strcmp(f[0], events[i]) == 0)
+			break;
+	if (events[i] == NULL)
+		return PROTO_ERR_REQUEST;
+	memset(&r, 0, sizeof(r));
+	r.event = f[0];
+	r.outcome = f[1];
+	r.rule = f[2];
+	r.impersonator_id = f[3];
+	r.user_id = f[4];
+	r.client_id = f[5];
+	r.caller = f[6];
+	r.reason = f[7];
+	r.ip = f[8];
+	r.user_agent = f[9];
+	r.link_hash = f[10];
+	r.code_hash = f[11];
+	r.revoked = f[12];
+	r.detail = f[13];
+	audit_queue(&r);
 	return PROTO_OK;
 }
 
@@ -140,6 +221,21 @@ answer_login(const struct proto_msg *req, struct proto_msg *rep, int code)
 	l.auth_time = req->u.login_req.auth_time;
 	if ((rc = token_login(&l, &login_tokens)) != PROTO_OK)
 		return (uint32_t)rc;
+	{
+		struct audit_record	 r = { .event = "token.issued",
+					    .outcome = "ok",
+					    .grant = code ? "authorization_code" :
+					    "implicit",
+					    .client_id = client->client_id,
+					    .impersonator_id = imp,
+					    .user_id = user,
+					    .jti = login_tokens.jti };
+		char			 code_hash[2 * 32 + 1];
+
+		if (code && sha256_hex(the_code, code_hash) == 0)
+			r.code_hash = code_hash;
+		audit_queue(&r);
+	}
 	rep->u.login_rep.id_token.p = login_tokens.id_token;
 	rep->u.login_rep.id_token.len = (uint16_t)login_tokens.id_len;
 	rep->u.login_rep.access_token.p = login_tokens.access_token;
@@ -212,17 +308,62 @@ static const struct handler {
 	{ PROTO_CODE_TOKENS,	answer_code_tokens },
 	{ PROTO_IMPLICIT_TOKENS, answer_implicit_tokens },
 	{ PROTO_CLIENT_AUTH,	answer_client_auth },
+	{ PROTO_AUDIT,		answer_audit },
 #ifdef GUISE_TEST_HOOKS
 	{ PROTO_TEST_SYSCALL,	answer_test_syscall },
 #endif
 };
 
+/* The replies in outbuf, and whether each covers audit records. */
+static struct sent {
+	uint16_t	 type;
+	uint32_t	 id;
+	size_t		 off;
+	size_t		 len;
+	int		 audited;
+} sent[OUTBUF_LEN / PROTO_HEADER_LEN];
+static size_t		 nsent;
+
+/*
+ * The audit log could not be written: every reply that covers a record
+ * becomes PROTO_ERR_AUDIT, so that nothing it would have let out leaves.
+ */
 static void
-flush(int fd)
+withhold(void)
+{
+	static uint8_t		 rebuilt[OUTBUF_LEN];
+	struct proto_msg	 err;
+	size_t			 len = 0, i;
+	long			 n;
+
+	for (i = 0; i < nsent; i++) {
+		if (!sent[i].audited) {
+			memcpy(rebuilt + len, outbuf + sent[i].off, sent[i].len);
+			len += sent[i].len;
+			continue;
+		}
+		memset(&err, 0, sizeof(err));
+		err.type = sent[i].type;
+		err.id = sent[i].id;
+		err.status = PROTO_ERR_AUDIT;
+		if ((n = proto_encode(&err, PROTO_REPLY, rebuilt + len,
+		    sizeof(rebuilt) - len)) == -1)
+			fatalx("cannot encode an audit failure");
+		len += (size_t)n;
+	}
+	memcpy(outbuf, rebuilt, len);
+	outlen = len;
+}
+
+/* Commit the audit records of the batch, then send its replies. */
+static void
+settle(int fd)
 {
 	size_t	 off = 0;
 	ssize_t	 n;
 
+	if (audit_commit() == -1)
+		withhold();
 	while (off < outlen) {
 		if ((n = write(fd, outbuf + off, outlen - off)) == -1) {
 			if (errno == EINTR)
@@ -232,6 +373,7 @@ flush(int fd)
 		off += (size_t)n;
 	}
 	outlen = 0;
+	nsent = 0;
 }
 
 static void
@@ -240,7 +382,7 @@ answer(int fd, const uint8_t *frame, size_t len)
 	const struct handler	*h = NULL;
 	struct proto_msg	 req, rep;
 	const char		*why;
-	size_t			 i;
+	size_t			 i, queued;
 	long			 n;
 
 	if (proto_decode(frame, len, PROTO_REQUEST, &req, &why) == -1)
@@ -252,22 +394,64 @@ answer(int fd, const uint8_t *frame, size_t len)
 		fatalx("protocol violation: request %s is not served",
 		    proto_type_name(req.type));
 
+	if (OUTBUF_LEN - outlen < PROTO_FRAME_MAX)
+		settle(fd);
 	memset(&rep, 0, sizeof(rep));
 	rep.type = req.type;
 	rep.id = req.id;
+	queued = audit_queued();
 	rep.status = h->answer(&req, &rep);
 	if (rep.status != PROTO_OK)
 		memset(&rep.u, 0, sizeof(rep.u));
 	log_debug("%s #%u: %s", proto_type_name(req.type), req.id,
 	    proto_status_name(rep.status));
 
-	if (OUTBUF_LEN - outlen < PROTO_FRAME_MAX)
-		flush(fd);
 	if ((n = proto_encode(&rep, PROTO_REPLY, outbuf + outlen,
 	    OUTBUF_LEN - outlen)) == -1)
 		fatalx("cannot encode the reply to %s",
 		    proto_type_name(req.type));
+	sent[nsent].type = rep.type;
+	sent[nsent].id = rep.id;
+	sent[nsent].off = outlen;
+	sent[nsent].len = (size_t)n;
+	sent[nsent].audited = audit_queued() != queued;
+	nsent++;
 	outlen += (size_t)n;
+}
+
+static volatile sig_atomic_t	 stopping;
+
+static void
+on_term(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+/* The last record of a signer that is told to stop. */
+static void __attribute__((noreturn))
+stop(void)
+{
+	struct audit_record	 r = { .event = "service.stopped",
+				    .outcome = "ok" };
+
+	audit_queue(&r);
+	(void)audit_commit();
+	log_info("stopped");
+	exit(0);
+}
+
+void
+serve_signals(void)
+{
+	struct sigaction	 sa;
+
+	/* No SA_RESTART: the blocking read must return to look. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_term;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGTERM, &sa, NULL) == -1)
+		fatal("sigaction");
 }
 
 void
@@ -280,6 +464,8 @@ serve(const struct config *c, int fd)
 	conf = c;
 	for (;;) {
 		n = read(fd, inbuf + inlen, sizeof(inbuf) - inlen);
+		if (stopping)
+			stop();
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
@@ -290,7 +476,7 @@ serve(const struct config *c, int fd)
 			if (inlen != 0)
 				fatalx("protocol violation: truncated frame");
 			log_debug("front end closed the connection");
-			exit(0);
+			stop();
 		}
 		inlen += (size_t)n;
 
@@ -305,6 +491,6 @@ serve(const struct config *c, int fd)
 		}
 		memmove(inbuf, inbuf + off, inlen - off);
 		inlen -= off;
-		flush(fd);
+		settle(fd);
 	}
 }

@@ -3,6 +3,9 @@
 
 #include "config.h"
 
+/* Catch SIGTERM to stop with a last audit record; before the sandbox. */
+void	serve_signals(void);
+
 /* Answer requests on fd until the front end closes it; never returns. */
 void	serve(const struct config *, int fd) __attribute__((noreturn));
 

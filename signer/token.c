@@ -74,9 +74,9 @@ sign_claims(json_t *claims, const char *typ, char *out, size_t outlen)
 
 long
 token_client_credentials(const struct client_config *client,
-    const char *audience, const char *scope, char *out, size_t outlen)
+    const char *audience, const char *scope, char *out, size_t outlen,
+    char jti[PROTO_JTI_MAX + 1])
 {
-	char	 jti[JTI_LEN + 1];
 	char	 sub[CONFIG_ID_MAX + sizeof("@clients")];
 	json_t	*claims;
 	time_t	 now = time(NULL);

@@ -16,7 +16,8 @@ void	token_init(const struct config *);
  * audience and already granted scope.  Returns the token's length, or -1.
  */
 long	token_client_credentials(const struct client_config *client,
-	    const char *audience, const char *scope, char *out, size_t outlen);
+	    const char *audience, const char *scope, char *out, size_t outlen,
+	    char jti[PROTO_JTI_MAX + 1]);
 
 /* The audience of the Management API, {issuer}api/v2/. */
 const char *token_api_audience(void);

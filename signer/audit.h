@@ -1,0 +1,59 @@
+/*
+ * The audit log (doc/audit.md): the signer's alone, one JSON record a line,
+ * each chained to the one before by an HMAC keyed with the audit key.
+ * Records are queued while a batch of requests is answered and committed
+ * together, with one fdatasync, before any reply of the batch is sent.
+ */
+#ifndef GUISE_AUDIT_H
+#define GUISE_AUDIT_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "config.h"
+
+/* The members of a record; NULL (or 0) leaves one out. */
+struct audit_record {
+	const char	*event;
+	const char	*outcome;
+	const char	*grant;
+	const char	*rule;
+	const char	*impersonator_id;
+	const char	*user_id;
+	const char	*client_id;
+	const char	*caller;
+	const char	*reason;
+	const char	*ip;
+	const char	*user_agent;
+	const char	*jti;
+	const char	*link_hash;
+	const char	*code_hash;
+	const char	*revoked;	/* one jti, written as an array */
+	const char	*kid;
+	json_t		*keys;		/* borrowed */
+	const char	*detail;
+};
+
+/*
+ * Open the log for appending and find where its chain ends, before the
+ * sandbox; queue the records of a start.  -1 with a message on error.
+ */
+int	audit_open(const struct config *, const unsigned char *key,
+	    size_t keylen, json_t *keys);
+
+/* Queue a record for the next commit. */
+void	audit_queue(const struct audit_record *);
+
+/* How many records are queued, to tell which replies cover records. */
+size_t	audit_queued(void);
+
+/*
+ * Write every queued record and fdatasync once.  Returns 0 when they are
+ * on disk (or none was queued), -1 when they could not be made durable:
+ * then nothing they cover may be let out, and the next commit starts with
+ * an audit.resumed record that says so.
+ */
+int	audit_commit(void);
+
+#endif
