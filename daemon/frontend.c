@@ -10,6 +10,7 @@
 
 #include <event2/event.h>
 
+#include "audit_client.h"
 #include "frontend.h"
 #include "http.h"
 #include "jwks.h"
@@ -30,6 +31,13 @@ stop(evutil_socket_t sig, short what, void *arg)
 	event_base_loopbreak(arg);
 }
 
+static void
+reload_audited(const struct proto_msg *rep, void *arg)
+{
+	(void)rep;
+	(void)arg;
+}
+
 /* SIGHUP, passed on by the parent: a new users directory, or the old one. */
 static void
 reload(evutil_socket_t sig, short what, void *arg)
@@ -37,7 +45,16 @@ reload(evutil_socket_t sig, short what, void *arg)
 	(void)sig;
 	(void)what;
 	(void)arg;
-	(void)users_reload();	/* it says what happened */
+	struct audit_event	 ev;
+	int			 ok;
+
+	ok = users_reload() == 0;	/* it logs what happened */
+	memset(&ev, 0, sizeof(ev));
+	ev.event = "service.reloaded";
+	ev.outcome = ok ? "ok" : "failed";
+	ev.detail = ok ? "users directory reloaded" :
+	    "the users file did not load: the old directory stays";
+	(void)audit_send(&ev, reload_audited, NULL);
 }
 
 void

@@ -14,6 +14,7 @@
 
 #include <event2/http.h>
 
+#include "audit_client.h"
 #include "b64url.h"
 #include "bearer.h"
 #include "form.h"
@@ -137,12 +138,86 @@ callback_of(const struct client_config *app, const char *asked)
 }
 
 static void
-send_link(struct evhttp_request *req, const struct link_request *r,
-    const char *user_id, const char *callback, const struct access *a)
+link_refused(struct evhttp_request *req, int status, const char *why)
 {
-	struct impersonation	 imp, *copy;
-	char			 ticket[SECRET_LEN + 1], *id, *link;
-	size_t			 len;
+	reply_oauth_error(req, status, "access_denied", why);
+}
+
+/* A request for a link, waiting for its audit record to be on disk. */
+struct link_call {
+	struct evhttp_request	*req;
+	struct impersonation	*imp;		/* NULL: refused */
+	char			 ticket[SECRET_LEN + 1];
+	int			 status;	/* of a refusal */
+	const char		*message;
+};
+
+static void
+audit_unavailable(struct evhttp_request *req)
+{
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Retry-After", "1");
+	reply_oauth_error(req, 503, "temporarily_unavailable",
+	    "the audit log cannot be written: nothing was issued");
+}
+
+static void
+reply_link(struct evhttp_request *req, const struct impersonation *imp,
+    const char *ticket)
+{
+	char	*id, *link = NULL;
+	size_t	 len;
+
+	if ((id = redirect_encode(imp->impersonator_id)) != NULL) {
+		len = strlen(fe->conf->issuer) + strlen(id) + strlen(ticket) +
+		    64;
+		if ((link = malloc(len)) != NULL)
+			snprintf(link, len, "%susers/%s/impersonate?&bewit=%s",
+			    fe->conf->issuer, id, ticket);
+	}
+	if (link != NULL)
+		reply_text(req, link);
+	else
+		reply_unavailable(req);
+	free(link);
+	free(id);
+}
+
+/* The record of the decision is on disk (or not): now answer. */
+static void
+link_audited(const struct proto_msg *rep, void *arg)
+{
+	struct link_call	*call = arg;
+
+	if (call->imp == NULL)
+		/* A refusal lets nothing out: it is answered either way. */
+		reply_oauth_error(call->req, call->status, call->status ==
+		    404 ? "not_found" : "access_denied", call->message);
+	else if (rep == NULL || rep->status != PROTO_OK) {
+		impersonation_free(call->imp);
+		audit_unavailable(call->req);
+	} else if (store_link_put(call->ticket, call->imp,
+	    fe->conf->link_ttl) == -1) {
+		impersonation_free(call->imp);
+		evhttp_add_header(evhttp_request_get_output_headers(call->req),
+		    "Retry-After", "1");
+		reply_oauth_error(call->req, 503, "temporarily_unavailable",
+		    "too many impersonation links are live; try again");
+	} else
+		reply_link(call->req, call->imp, call->ticket);
+	free(call);
+}
+
+/* Record the decision on r, then answer it (link_audited). */
+static void
+decide(struct evhttp_request *req, const struct link_request *r,
+    const char *user_id, const char *callback, const struct access *a,
+    const struct policy_verdict *v)
+{
+	struct impersonation	 imp;
+	struct audit_event	 ev;
+	struct link_call	*call;
+	char			 link_hash[AUDIT_HASH_LEN + 1];
 
 	memset(&imp, 0, sizeof(imp));
 	imp.impersonator_id = r->impersonator_id;
@@ -157,47 +232,35 @@ send_link(struct evhttp_request *req, const struct link_request *r,
 	imp.response_type = strcmp(r->response_type, "token") == 0 ?
 	    RESPONSE_TOKEN : RESPONSE_CODE;
 
-	if (new_secret(ticket) == -1 ||
-	    (copy = impersonation_dup(&imp)) == NULL) {
+	if ((call = calloc(1, sizeof(*call))) == NULL) {
 		reply_unavailable(req);
 		return;
 	}
-	if (store_link_put(ticket, copy, fe->conf->link_ttl) == -1) {
-		impersonation_free(copy);
-		evhttp_add_header(evhttp_request_get_output_headers(req),
-		    "Retry-After", "1");
-		reply_oauth_error(req, 503, "temporarily_unavailable",
-		    "too many impersonation links are live; try again");
-		return;
+	call->req = req;
+	call->status = v->status;
+	call->message = v->message;
+	memset(&ev, 0, sizeof(ev));
+	if (v->status == 0) {
+		if (new_secret(call->ticket) == -1 ||
+		    (call->imp = impersonation_dup(&imp)) == NULL) {
+			free(call);
+			reply_unavailable(req);
+			return;
+		}
+		audit_hash(call->ticket, link_hash);
+		ev.link_hash = link_hash;
 	}
-	if ((id = redirect_encode(r->impersonator_id)) == NULL) {
-		reply_unavailable(req);
-		return;
-	}
-	len = strlen(fe->conf->issuer) + strlen(id) + strlen(ticket) + 64;
-	if ((link = malloc(len)) != NULL) {
-		snprintf(link, len, "%susers/%s/impersonate?&bewit=%s",
-		    fe->conf->issuer, id, ticket);
-		log_info("impersonation.requested impersonator=%s user=%s "
-		    "client=%s caller=%s outcome=allowed", r->impersonator_id,
-		    user_id, r->client_id, a->client_id);
-		reply_text(req, link);
-	} else
-		reply_unavailable(req);
-	free(link);
-	free(id);
-}
-
-static void
-refused(struct evhttp_request *req, const struct link_request *r,
-    const char *user_id, const struct access *a,
-    const struct policy_verdict *v)
-{
-	log_info("impersonation.requested impersonator=%s user=%s client=%s "
-	    "caller=%s outcome=denied rule=%s", r->impersonator_id, user_id,
-	    r->client_id, a->client_id, v->rule);
-	reply_oauth_error(req, v->status, v->status == 404 ? "not_found" :
-	    "access_denied", v->message);
+	ev.event = "impersonation.requested";
+	ev.outcome = v->status == 0 ? "allowed" : "denied";
+	ev.rule = v->rule;
+	ev.impersonator_id = r->impersonator_id;
+	ev.user_id = user_id;
+	ev.client_id = r->client_id;
+	ev.caller = a->client_id;
+	ev.reason = r->reason;
+	ev.from = req;
+	if (audit_send(&ev, link_audited, call) == -1)
+		link_audited(NULL, call);
 }
 
 static void
@@ -238,42 +301,46 @@ ask_for_link(struct evhttp_request *req, const char *user_id)
 		    "callback_url is not registered for this application");
 		goto done;
 	}
-	if (policy_check(fe->conf, app, r.impersonator_id, user_id, &v) != 0) {
-		refused(req, &r, user_id, &a, &v);
-		goto done;
-	}
-	send_link(req, &r, user_id, callback, &a);
+	(void)policy_check(fe->conf, app, r.impersonator_id, user_id, &v);
+	decide(req, &r, user_id, callback, &a, &v);
  done:
 	params_free(&p);
 }
 
-struct implicit_call {
+/* A followed link, waiting for its record; then the code or the tokens. */
+struct follow_call {
 	struct evhttp_request	*req;
-	struct impersonation	*imp;
+	struct impersonation	*imp;		/* NULL: refused */
+	int			 status;	/* of a refusal */
+	const char		*message;
+	char			 code[SECRET_LEN + 1];
 	struct login_request	 lr;
 };
 
 static void
-link_refused(struct evhttp_request *req, int status, const char *why)
+follow_free(struct follow_call *call)
 {
-	reply_oauth_error(req, status, "access_denied", why);
+	login_request_clear(&call->lr);
+	impersonation_free(call->imp);
+	free(call);
 }
 
 /* The tokens of a single-page login came back: to the fragment only. */
 static void
 implicit_done(const struct proto_msg *rep, void *arg)
 {
-	struct implicit_call	*call = arg;
+	struct follow_call	*call = arg;
 	char			 id_token[PROTO_ID_TOKEN_MAX + 1];
 	char			 access[PROTO_TOKEN_MAX + 1], expires[16];
-	char			*location = NULL;
+	char			*location;
 
 	if (rep == NULL || rep->status != PROTO_OK) {
-		if (rep != NULL)
-			log_warnx("signer refused implicit tokens: %s",
-			    proto_status_name(rep->status));
-		reply_unavailable(call->req);
-		goto done;
+		if (rep != NULL && rep->status == PROTO_ERR_AUDIT)
+			audit_unavailable(call->req);
+		else
+			reply_unavailable(call->req);
+		follow_free(call);
+		return;
 	}
 	proto_strcpy(id_token, sizeof(id_token), rep->u.login_rep.id_token);
 	proto_strcpy(access, sizeof(access), rep->u.login_rep.access_token);
@@ -296,16 +363,76 @@ implicit_done(const struct proto_msg *rep, void *arg)
 	else
 		reply_redirect(call->req, location);
 	free(location);
- done:
-	login_request_clear(&call->lr);
-	impersonation_free(call->imp);
-	free(call);
+	follow_free(call);
 }
 
 static void
-redeem_implicit(struct evhttp_request *req, struct impersonation *imp)
+redeem_code(struct follow_call *call)
 {
-	struct implicit_call	*call;
+	char	*location;
+
+	{
+		const char *const params[] = {
+			"code", call->code,
+			"state", call->imp->state,
+			NULL
+		};
+
+		location = redirect_location(call->imp->callback_url, '?',
+		    params);
+	}
+	if (location != NULL && store_code_put(call->code, call->imp,
+	    fe->conf->code_ttl) == 0) {
+		call->imp = NULL;	/* the store has it now */
+		reply_redirect(call->req, location);
+	} else {
+		evhttp_add_header(evhttp_request_get_output_headers(call->req),
+		    "Retry-After", "1");
+		reply_oauth_error(call->req, 503, "temporarily_unavailable",
+		    "too many codes are live; try again");
+	}
+	free(location);
+	follow_free(call);
+}
+
+/* The record of the link's fate is on disk (or not): now act on it. */
+static void
+follow_audited(const struct proto_msg *rep, void *arg)
+{
+	struct follow_call	*call = arg;
+
+	if (call->imp == NULL) {
+		reply_oauth_error(call->req, call->status, "access_denied",
+		    call->message);
+		follow_free(call);
+	} else if (rep == NULL || rep->status != PROTO_OK) {
+		audit_unavailable(call->req);
+		follow_free(call);
+	} else if (call->imp->response_type == RESPONSE_CODE)
+		redeem_code(call);
+	else if (login_request(call->imp, PROTO_IMPLICIT_TOKENS,
+	    &call->lr) == -1) {
+		reply_oauth_error(call->req, 400, "access_denied",
+		    "the profile of this user is too large");
+		follow_free(call);
+	} else if (signer_request(&call->lr.msg, implicit_done, call) == -1)
+		implicit_done(NULL, call);
+}
+
+/*
+ * Record what became of a link, then act (follow_audited).  imp NULL: the
+ * link is refused with status for rule; a refusal is answered whatever
+ * becomes of its record, since it lets nothing out.
+ */
+static void
+follow_decided(struct evhttp_request *req, const char *ticket,
+    const char *impersonator_id, struct impersonation *imp, int status,
+    const char *rule, const char *message)
+{
+	struct audit_event	 ev;
+	struct follow_call	*call;
+	char			 link_hash[AUDIT_HASH_LEN + 1];
+	char			 code_hash[AUDIT_HASH_LEN + 1];
 
 	if ((call = calloc(1, sizeof(*call))) == NULL) {
 		impersonation_free(imp);
@@ -314,45 +441,34 @@ redeem_implicit(struct evhttp_request *req, struct impersonation *imp)
 	}
 	call->req = req;
 	call->imp = imp;
-	if (login_request(imp, PROTO_IMPLICIT_TOKENS, &call->lr) == -1) {
-		impersonation_free(imp);
-		free(call);
-		link_refused(req, 400, "the profile of this user is too large");
-		return;
+	call->status = status;
+	call->message = message;
+	memset(&ev, 0, sizeof(ev));
+	audit_hash(ticket, link_hash);
+	ev.link_hash = link_hash;
+	ev.event = imp ? "impersonation.link_redeemed" :
+	    "impersonation.link_refused";
+	ev.outcome = imp ? "ok" : "denied";
+	ev.rule = rule;
+	ev.impersonator_id = imp ? imp->impersonator_id : impersonator_id;
+	ev.from = req;
+	if (imp != NULL) {
+		ev.user_id = imp->user_id;
+		ev.client_id = imp->client_id;
+		ev.caller = imp->caller;
+		ev.reason = imp->reason;
+		if (imp->response_type == RESPONSE_CODE) {
+			if (new_secret(call->code) == -1) {
+				follow_free(call);
+				reply_unavailable(req);
+				return;
+			}
+			audit_hash(call->code, code_hash);
+			ev.code_hash = code_hash;
+		}
 	}
-	if (signer_request(&call->lr.msg, implicit_done, call) == -1)
-		implicit_done(NULL, call);
-}
-
-static void
-redeem_code(struct evhttp_request *req, struct impersonation *imp)
-{
-	char	 code[SECRET_LEN + 1], *location;
-
-	if (new_secret(code) == -1) {
-		impersonation_free(imp);
-		reply_unavailable(req);
-		return;
-	}
-	{
-		const char *const params[] = {
-			"code", code,
-			"state", imp->state,
-			NULL
-		};
-
-		location = redirect_location(imp->callback_url, '?', params);
-	}
-	if (location == NULL || store_code_put(code, imp, fe->conf->code_ttl) ==
-	    -1) {
-		impersonation_free(imp);
-		evhttp_add_header(evhttp_request_get_output_headers(req),
-		    "Retry-After", "1");
-		reply_oauth_error(req, 503, "temporarily_unavailable",
-		    "too many codes are live; try again");
-	} else
-		reply_redirect(req, location);
-	free(location);
+	if (audit_send(&ev, follow_audited, call) == -1)
+		follow_audited(NULL, call);
 }
 
 /* GET on the link: it works once, while it lives, for its impersonator. */
@@ -380,17 +496,15 @@ follow_link(struct evhttp_request *req, const char *impersonator_id)
 	}
 	/* Taken out of the store now: whatever follows, it is spent. */
 	if ((imp = store_link_take(ticket)) == NULL) {
-		log_info("impersonation.link_refused impersonator=%s "
-		    "reason=unknown, used or expired", impersonator_id);
-		link_refused(req, 400,
+		follow_decided(req, ticket, impersonator_id, NULL, 400,
+		    "link_unknown_used_or_expired",
 		    "the link is invalid, expired or already used");
 		return;
 	}
 	if (strcmp(imp->impersonator_id, impersonator_id) != 0) {
-		log_info("impersonation.link_refused impersonator=%s "
-		    "reason=tampered", impersonator_id);
 		impersonation_free(imp);
-		link_refused(req, 400,
+		follow_decided(req, ticket, impersonator_id, NULL, 400,
+		    "link_tampered",
 		    "the link is invalid, expired or already used");
 		return;
 	}
@@ -398,20 +512,14 @@ follow_link(struct evhttp_request *req, const char *impersonator_id)
 	if ((app = config_client(fe->conf, imp->client_id)) == NULL ||
 	    policy_check(fe->conf, app, imp->impersonator_id, imp->user_id,
 	    &v) != 0) {
-		log_info("impersonation.link_refused impersonator=%s user=%s "
-		    "reason=%s", imp->impersonator_id, imp->user_id,
-		    app ? v.rule : "application_gone");
 		impersonation_free(imp);
-		link_refused(req, 403, "the impersonation is no longer allowed");
+		follow_decided(req, ticket, impersonator_id, NULL, 403,
+		    app ? v.rule : "application_gone",
+		    "the impersonation is no longer allowed");
 		return;
 	}
 	imp->auth_time = time(NULL);
-	log_info("impersonation.link_redeemed impersonator=%s user=%s "
-	    "client=%s", imp->impersonator_id, imp->user_id, imp->client_id);
-	if (imp->response_type == RESPONSE_TOKEN)
-		redeem_implicit(req, imp);
-	else
-		redeem_code(req, imp);
+	follow_decided(req, ticket, impersonator_id, imp, 0, NULL, NULL);
 }
 
 void

@@ -12,6 +12,7 @@
 #include <event2/http.h>
 #include <jansson.h>
 
+#include "audit_client.h"
 #include "client_auth.h"
 #include "frontend.h"
 #include "http.h"
@@ -194,28 +195,48 @@ code_tokens_done(const struct proto_msg *rep, void *arg)
  * the code itself is forgotten.  An unauthenticated caller revokes nothing.
  */
 static void
+replay_answered(const struct proto_msg *rep, void *arg)
+{
+	struct token_call	*call = arg;
+
+	(void)rep;	/* revoked already: the answer is the same */
+	reply_oauth_error(call->req, 400, "invalid_grant",
+	    "the code is invalid, expired or used already");
+	free_call(call);
+}
+
+static void
 replay_checked(const struct proto_msg *rep, void *arg)
 {
 	struct token_call	*call = arg;
-	char			 jti[JTI_LEN + 1];
+	struct audit_event	 ev;
+	char			 jti[JTI_LEN + 1], hash[AUDIT_HASH_LEN + 1];
 
-	if (rep == NULL)
-		reply_unavailable(call->req);
-	else if (rep->status != PROTO_OK)
-		signer_refused(call, rep->status, "authorization_code");
-	else {
-		if (call->revoke && jti_for_code(call->code, jti) == 0) {
-			if (store_revoke(jti, time(NULL) + fe->conf->token_ttl) ==
-			    -1)
-				log_warnx("store: the revocation list is full: "
-				    "a replayed code's token stays good");
-			log_info("impersonation.code_replayed client=%s: its "
-			    "tokens are revoked", call->client_id);
-		}
-		reply_oauth_error(call->req, 400, "invalid_grant",
-		    "the code is invalid, expired or used already");
+	if (rep == NULL || rep->status != PROTO_OK) {
+		if (rep == NULL)
+			reply_unavailable(call->req);
+		else
+			signer_refused(call, rep->status, "authorization_code");
+		free_call(call);
+		return;
 	}
-	free_call(call);
+	if (!call->revoke || jti_for_code(call->code, jti) == -1) {
+		replay_answered(NULL, call);
+		return;
+	}
+	if (store_revoke(jti, time(NULL) + fe->conf->token_ttl) == -1)
+		log_warnx("store: the revocation list is full: a replayed "
+		    "code's token stays good");
+	memset(&ev, 0, sizeof(ev));
+	audit_hash(call->code, hash);
+	ev.event = "impersonation.code_replayed";
+	ev.outcome = "denied";
+	ev.client_id = call->client_id;
+	ev.code_hash = hash;
+	ev.revoked = jti;
+	ev.from = call->req;
+	if (audit_send(&ev, replay_answered, call) == -1)
+		replay_answered(NULL, call);
 }
 
 static void

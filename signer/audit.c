@@ -198,6 +198,31 @@ write_all(const char *buf, size_t len, int *err)
 	return off;
 }
 
+/* The record as one line on stderr, for journald: names, never secrets
+ * (the records hold none). */
+static void
+journal(json_t *f)
+{
+	static const char *const names[] = { "event", "outcome", "grant",
+	    "rule", "impersonator_id", "user_id", "client_id", "caller",
+	    "jti", NULL };
+	char		 line[768];
+	const char	*v;
+	size_t		 i, len = 0;
+	int		 n;
+
+	for (i = 0; names[i] != NULL && len < sizeof(line); i++) {
+		if ((v = json_string_value(json_object_get(f, names[i]))) ==
+		    NULL)
+			continue;
+		n = snprintf(line + len, sizeof(line) - len, "%s%s=%s",
+		    len ? " " : "", names[i], v);
+		if (n > 0)
+			len += (size_t)n;
+	}
+	log_info("audit: %s", line);
+}
+
 struct sealed {
 	char		*line;
 	size_t		 end;		/* offset of its end in the batch */
@@ -289,8 +314,11 @@ audit_commit(void)
 		resume_detail = "the audit log could not be written: what the "
 		    "records after last_seq covered was withheld";
 		rc = -1;
-	} else
+	} else {
 		resume = 0;
+		for (i = 0; i < n; i++)
+			journal(queue[i].fields);
+	}
 
 	for (i = 0; i < n; i++)
 		free(sealed[i].line);

@@ -56,6 +56,7 @@ main(int argc, char *argv[])
 {
 	struct cmdline	 cl;
 	struct config	*conf;
+	const unsigned char	*key;
 	char		 err[1024];
 	size_t		 keylen;
 
@@ -69,8 +70,8 @@ main(int argc, char *argv[])
 		fatalx("cannot load the signing material");
 	if (cl.check)
 		exit(0);
-	if (audit_open(conf, secrets_audit_key(&keylen), keylen,
-	    keys_describe()) == -1)
+	key = secrets_audit_key(&keylen);
+	if (audit_open(conf, key, keylen, keys_describe()) == -1)
 		fatalx("cannot open the audit log");
 	if (audit_commit() == -1)
 		log_warnx("the audit log is not writable: every request will "

@@ -45,9 +45,16 @@ export async function makeConfig({ active = 'es256', tls = true, port, users, mu
   return { dir, port, scheme: tls ? 'https' : 'http' };
 }
 
+// The configuration already in dir, to start a daemon on it again.
+function existingConfig(dir) {
+  const conf = JSON.parse(readFileSync(join(dir, 'guise.json'), 'utf8'));
+  return { dir, port: conf.listen[0].port, scheme: conf.listen[0].tls ? 'https' : 'http' };
+}
+
 // Start guised; resolves once the front end says it is ready.
+// reuse: the folder of an earlier daemon, to start again on its files.
 export async function startDaemon(opts = {}) {
-  const cfg = await makeConfig(opts);
+  const cfg = opts.reuse ? existingConfig(opts.reuse) : await makeConfig(opts);
   const file = join(cfg.dir, 'guise.json');
   const proc = spawn(join(build, 'guised'), ['-f', file], { stdio: ['ignore', 'ignore', 'pipe'] });
   const d = {

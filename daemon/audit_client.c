@@ -1,0 +1,70 @@
+#include <stdio.h>
+#include <string.h>
+
+#include <event2/http.h>
+#include <openssl/evp.h>
+
+#include "audit_client.h"
+
+/* A string field, cut to its maximum: the log keeps what it can. */
+static struct proto_str
+field(const char *s, size_t max)
+{
+	struct proto_str	 v = proto_str(s ? s : "");
+
+	if (v.len > max)
+		v.len = (uint16_t)max;
+	return v;
+}
+
+int
+audit_send(const struct audit_event *ev, signer_cb cb, void *arg)
+{
+	struct evhttp_connection	*conn;
+	struct proto_msg		 m;
+	const char			*agent = NULL;
+	char				*addr = NULL;
+	ev_uint16_t			 port;
+
+	if (ev->from != NULL) {
+		if ((conn = evhttp_request_get_connection(ev->from)) != NULL)
+			evhttp_connection_get_peer(conn, &addr, &port);
+		agent = evhttp_find_header(
+		    evhttp_request_get_input_headers(ev->from), "User-Agent");
+	}
+	memset(&m, 0, sizeof(m));
+	m.type = PROTO_AUDIT;
+	m.u.audit_req.event = field(ev->event, PROTO_EVENT_MAX);
+	m.u.audit_req.outcome = field(ev->outcome, PROTO_EVENT_MAX);
+	m.u.audit_req.rule = field(ev->rule, PROTO_EVENT_MAX);
+	m.u.audit_req.impersonator_id = field(ev->impersonator_id,
+	    PROTO_USER_ID_MAX);
+	m.u.audit_req.user_id = field(ev->user_id, PROTO_USER_ID_MAX);
+	m.u.audit_req.client_id = field(ev->client_id, PROTO_CLIENT_ID_MAX);
+	m.u.audit_req.caller = field(ev->caller, PROTO_CLIENT_ID_MAX);
+	m.u.audit_req.reason = field(ev->reason, PROTO_REASON_MAX);
+	m.u.audit_req.ip = field(addr, PROTO_IP_MAX);
+	m.u.audit_req.user_agent = field(agent, PROTO_AGENT_MAX);
+	m.u.audit_req.link_hash = field(ev->link_hash, PROTO_HASH_MAX);
+	m.u.audit_req.code_hash = field(ev->code_hash, PROTO_HASH_MAX);
+	m.u.audit_req.revoked = field(ev->revoked, PROTO_JTI_MAX);
+	m.u.audit_req.detail = field(ev->detail, PROTO_DETAIL_MAX);
+	return signer_request(&m, cb, arg);
+}
+
+void
+audit_hash(const char *secret, char out[AUDIT_HASH_LEN + 1])
+{
+	static const char	 digits[] = "0123456789abcdef";
+	unsigned char		 md[32];
+	unsigned int		 n = sizeof(md), i;
+
+	if (EVP_Digest(secret, strlen(secret), md, &n, EVP_sha256(), NULL) !=
+	    1)
+		memset(md, 0, sizeof(md));
+	for (i = 0; i < sizeof(md); i++) {
+		out[2 * i] = digits[md[i] >> 4];
+		out[2 * i + 1] = digits[md[i] & 15];
+	}
+	out[AUDIT_HASH_LEN] = '\0';
+}

@@ -1,0 +1,42 @@
+/*
+ * The front end's side of the audit log: the events it decides
+ * (impersonation requests, links followed or refused, replayed codes,
+ * reloads) go to the signer, which writes them; what an event covers is
+ * let out only once the signer says the record is on disk.
+ */
+#ifndef GUISE_AUDIT_CLIENT_H
+#define GUISE_AUDIT_CLIENT_H
+
+#include "signer_client.h"
+
+#define AUDIT_HASH_LEN	64
+
+struct evhttp_request;
+
+/* The members of an event; NULL leaves one out. */
+struct audit_event {
+	const char		*event;
+	const char		*outcome;
+	const char		*rule;
+	const char		*impersonator_id;
+	const char		*user_id;
+	const char		*client_id;
+	const char		*caller;
+	const char		*reason;
+	const char		*link_hash;
+	const char		*code_hash;
+	const char		*revoked;
+	const char		*detail;
+	struct evhttp_request	*from;	/* its ip and User-Agent, or NULL */
+};
+
+/*
+ * Send ev to the signer; cb gets the reply (PROTO_OK: on disk) or NULL.
+ * Returns -1, without calling cb, when it cannot be sent.
+ */
+int	audit_send(const struct audit_event *, signer_cb cb, void *arg);
+
+/* The hex SHA-256 by which the log names a link or a code. */
+void	audit_hash(const char *secret, char out[AUDIT_HASH_LEN + 1]);
+
+#endif

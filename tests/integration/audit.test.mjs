@@ -1,0 +1,185 @@
+// The audit log as the flow writes it: the expected records for each step
+// and each refusal, on disk before the response leaves, chained by HMAC,
+// with no secret in it; a restart resumes the chain; a full disk refuses
+// links with 503 and recovers by itself.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { decodeJwt } from 'jose';
+import { startDaemon, clientToken } from './lib/daemon.mjs';
+import { auditText, records, verifyChain, auditKey } from './lib/audit.mjs';
+import { askLink, follow, newLink, redeem, CUSTOMER, SUPPORT } from './lib/flow.mjs';
+
+const sha256 = (s) => createHash('sha256').update(s).digest('hex');
+const since = (d, n) => records(d).slice(n);
+
+test('every step of the flow and every refusal has its record, in a whole chain, with no secret', async () => {
+  const d = await startDaemon();
+  const secrets = [];
+  try {
+    const start = records(d);
+    assert.deepEqual(start.map((r) => r.event), ['service.started', 'signer.started']);
+    assert.deepEqual(start[1].keys.map((k) => k.kid).sort(), ['test-es256', 'test-rs256']);
+    for (const k of start[1].keys) assert.match(k.fingerprint, /^sha256:[0-9a-f]{64}$/);
+
+    const cc = await clientToken(d);
+    secrets.push(cc.access_token, ...Object.values(d.secrets));
+    let n = records(d).length;
+    let r = since(d, n - 1)[0];
+    assert.equal(r.event, 'token.issued');
+    assert.equal(r.grant, 'client_credentials');
+    assert.equal(r.client_id, 'backoffice');
+    assert.equal(r.jti, decodeJwt(cc.access_token).jti);
+
+    // A link: its record is in the file when the link arrives.
+    n = records(d).length;
+    const ask = await askLink(d, cc.access_token, { body: { reason: 'ticket 4711' }, additional: { state: 's-1' } });
+    assert.equal(ask.status, 200);
+    const link = ask.text.trim();
+    const ticket = new URL(link).searchParams.get('bewit');
+    secrets.push(link, ticket);
+    r = since(d, n);
+    assert.equal(r.length, 1, 'the record is on disk before the link leaves');
+    assert.deepEqual(
+      { event: r[0].event, outcome: r[0].outcome, impersonator_id: r[0].impersonator_id, user_id: r[0].user_id, client_id: r[0].client_id, caller: r[0].caller, reason: r[0].reason, link_hash: r[0].link_hash },
+      { event: 'impersonation.requested', outcome: 'allowed', impersonator_id: SUPPORT, user_id: CUSTOMER, client_id: 'storefront', caller: 'backoffice', reason: 'ticket 4711', link_hash: sha256(ticket) },
+    );
+    assert.equal(r[0].ip, '127.0.0.1');
+
+    // Following it: redeemed, with the code named by its hash.
+    n = records(d).length;
+    const f = await follow(d, link);
+    assert.equal(f.status, 302);
+    const code = new URL(f.headers.location).searchParams.get('code');
+    secrets.push(code, f.headers.location);
+    r = since(d, n);
+    assert.equal(r.length, 1);
+    assert.equal(r[0].event, 'impersonation.link_redeemed');
+    assert.equal(r[0].link_hash, sha256(ticket));
+    assert.equal(r[0].code_hash, sha256(code));
+    assert.equal(r[0].reason, 'ticket 4711');
+
+    // The code exchange: token.issued for the login.
+    n = records(d).length;
+    const t = await redeem(d, code);
+    assert.equal(t.status, 200, t.text);
+    secrets.push(t.json.access_token, t.json.id_token);
+    r = since(d, n);
+    assert.equal(r.length, 1);
+    assert.equal(r[0].event, 'token.issued');
+    assert.equal(r[0].grant, 'authorization_code');
+    assert.equal(r[0].impersonator_id, SUPPORT);
+    assert.equal(r[0].user_id, CUSTOMER);
+    assert.equal(r[0].client_id, 'storefront');
+    assert.equal(r[0].code_hash, sha256(code));
+    assert.equal(r[0].jti, decodeJwt(t.json.access_token).jti);
+
+    // The replay: code_replayed, naming the token it revoked.
+    n = records(d).length;
+    assert.equal((await redeem(d, code)).status, 400);
+    r = since(d, n);
+    assert.equal(r.length, 1);
+    assert.equal(r[0].event, 'impersonation.code_replayed');
+    assert.deepEqual(r[0].revoked, [decodeJwt(t.json.access_token).jti]);
+
+    // The link again: refused.
+    n = records(d).length;
+    assert.equal((await follow(d, link)).status, 400);
+    r = since(d, n);
+    assert.equal(r.length, 1);
+    assert.equal(r[0].event, 'impersonation.link_refused');
+    assert.equal(r[0].outcome, 'denied');
+    assert.equal(r[0].link_hash, sha256(ticket));
+
+    // A refusal by policy: requested, denied, with the rule.
+    n = records(d).length;
+    const denied = await askLink(d, cc.access_token, { body: { impersonator_id: CUSTOMER }, userId: SUPPORT });
+    assert.equal(denied.status, 403);
+    r = since(d, n);
+    assert.equal(r.length, 1);
+    assert.equal(r[0].event, 'impersonation.requested');
+    assert.equal(r[0].outcome, 'denied');
+    assert.equal(r[0].rule, 'impersonator_allowed');
+    assert.equal(r[0].link_hash, undefined);
+
+    const text = auditText(d);
+    const last = verifyChain(text, auditKey(d));
+    assert.equal(last, records(d).length);
+    for (const s of secrets) assert.ok(!text.includes(s), `a secret is in the audit log: ${s.slice(0, 12)}...`);
+    assert.ok(!text.includes(auditKey(d).toString('hex')));
+  } finally {
+    await d.stop();
+  }
+});
+
+test('a restart and a killed signer resume the chain with audit.resumed', async () => {
+  const d = await startDaemon();
+  try {
+    await clientToken(d);
+    const signer = d.children().find((c) => c.name === 'guise-signer');
+    process.kill(signer.pid, 'SIGKILL');
+    const until = Date.now() + 5000;
+    while (!d.exited && Date.now() < until) await new Promise((res) => setTimeout(res, 20));
+    const before = records(d);
+    // The same configuration again: the chain goes on.
+    const d2 = await startDaemon({ reuse: d.dir });
+    try {
+      const after = records(d2);
+      const resumed = after[before.length];
+      assert.equal(resumed.event, 'audit.resumed');
+      assert.equal(resumed.last_seq, before[before.length - 1].seq);
+      assert.equal(resumed.torn, false);
+      assert.equal(verifyChain(auditText(d2), auditKey(d2)), after.length);
+    } finally {
+      await d2.stop();
+    }
+  } finally {
+    await d.stop();
+  }
+});
+
+test('a full disk refuses links and tokens with 503, then recovers by itself', async (t) => {
+  const mnt = join('/tmp', `guise-full-${process.pid}`);
+  spawnSync('mkdir', ['-p', mnt]);
+  const m = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=128k,mode=755', 'tmpfs', mnt], { encoding: 'utf8' });
+  if (process.getuid() !== 0 || m.status !== 0) {
+    t.skip(`cannot mount a small tmpfs here: ${m.stderr}`);
+    return;
+  }
+  const log = join(mnt, 'audit.log');
+  let d;
+  try {
+    d = await startDaemon({ mutate: (c) => { c.audit.path = log; } });
+    const cc = await clientToken(d);
+    // Fill the file system to the last byte.
+    spawnSync('sh', ['-c', `dd if=/dev/zero of=${mnt}/fill bs=1k 2>/dev/null; true`]);
+    // The log's last page may still have room: ask until it has none.
+    let refused;
+    for (let i = 0; i < 100; i++) {
+      refused = await askLink(d, cc.access_token);
+      if (refused.status !== 200) break;
+    }
+    assert.equal(refused.status, 503, refused.text);
+    assert.equal(refused.json.error, 'temporarily_unavailable');
+    assert.doesNotMatch(refused.text, /bewit/);
+    const tok = await d.request('oauth/token', { method: 'POST', body: { grant_type: 'client_credentials', client_id: 'reader', client_secret: d.secrets.reader } });
+    assert.equal(tok.status, 503, tok.text);
+    assert.equal(tok.json.access_token, undefined);
+    // Room again: service resumes, and the chain says what happened.
+    spawnSync('rm', ['-f', `${mnt}/fill`]);
+    const again = await askLink(d, cc.access_token);
+    assert.equal(again.status, 200, again.text);
+    const text = auditText(d, log);
+    const recs = text.split('\n').filter(Boolean).flatMap((l) => { try { return [JSON.parse(l)]; } catch { return []; } });
+    const resumed = recs.find((r) => r.event === 'audit.resumed');
+    assert.ok(resumed, 'an audit.resumed record after the failure');
+    assert.equal(verifyChain(text, auditKey(d)), recs[recs.length - 1].seq);
+  } finally {
+    await d?.stop();
+    spawnSync('umount', [mnt]);
+    spawnSync('rmdir', [mnt]);
+  }
+});
