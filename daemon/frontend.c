@@ -74,6 +74,7 @@ frontend_main(const struct config *conf, int signer_fd)
 	if ((fe->userinfo_audience = strdup(aud)) == NULL)
 		fatal("strdup");
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGUSR1, SIG_IGN);	/* the parent's: it rotates the audit log */
 
 	if ((fe->base = event_base_new()) == NULL)
 		fatalx("event_base_new");

@@ -23,6 +23,7 @@
 #include "frontend.h"
 #include "log.h"
 #include "proto.h"
+#include "rotate.h"
 
 #ifndef LIBEXECDIR
 #define LIBEXECDIR	"/usr/local/libexec/guise"
@@ -72,7 +73,7 @@ unblock_signals(void)
 }
 
 static pid_t
-start_signer(const char *file, int fd, int check)
+start_signer(const char *file, int fd, int ctl, int check)
 {
 	static char	 name[] = "guise-signer", dflag[] = "-d";
 	static char	 nflag[] = "-n", fflag[] = "-f";
@@ -86,9 +87,10 @@ start_signer(const char *file, int fd, int check)
 		return pid;
 
 	unblock_signals();
-	if (fd != -1 && dup2(fd, PROTO_SIGNER_FD) == -1)
+	if (fd != -1 && (dup2(fd, PROTO_SIGNER_FD) == -1 ||
+	    dup2(ctl, PROTO_CONTROL_FD) == -1))
 		fatal("dup2");
-	closefrom(fd != -1 ? PROTO_SIGNER_FD + 1 : STDERR_FILENO + 1);
+	closefrom(fd != -1 ? PROTO_CONTROL_FD + 1 : STDERR_FILENO + 1);
 	argv[argc++] = name;
 	if (debug)
 		argv[argc++] = dflag;
@@ -103,13 +105,15 @@ start_signer(const char *file, int fd, int check)
 }
 
 static pid_t
-start_frontend(const struct config *conf, int fd)
+start_frontend(const struct config *conf, int fd, int ctl)
 {
 	pid_t	 pid;
 
 	if ((pid = fork()) == -1)
 		fatal("fork");
 	if (pid == 0) {
+		/* The control socket is the parent's and the signer's. */
+		close(ctl);
 		unblock_signals();
 		frontend_main(conf, fd);
 	}
@@ -138,7 +142,7 @@ check_only(const char *file)
 	int	 status;
 	pid_t	 pid;
 
-	pid = start_signer(file, -1, 1);
+	pid = start_signer(file, -1, -1, 1);
 	if (waitpid(pid, &status, 0) == -1)
 		fatal("waitpid");
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
@@ -180,7 +184,7 @@ stop_children(pid_t signer, pid_t frontend)
 }
 
 static int __attribute__((noreturn))
-supervise(pid_t signer, pid_t frontend)
+supervise(const struct config *conf, int ctl, pid_t signer, pid_t frontend)
 {
 	sigset_t	 set;
 	char		 why[64];
@@ -192,6 +196,7 @@ supervise(pid_t signer, pid_t frontend)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR1);
 	for (;;) {
 		if ((sig = sigwaitinfo(&set, NULL)) == -1) {
 			if (errno == EINTR)
@@ -203,6 +208,10 @@ supervise(pid_t signer, pid_t frontend)
 			stop_children(signer, frontend);
 			log_info("stopped");
 			exit(0);
+		}
+		if (sig == SIGUSR1) {
+			(void)rotate_audit(conf, ctl);
+			continue;
 		}
 		if (sig == SIGHUP) {
 			/* The front end reloads the users directory. */
@@ -234,7 +243,7 @@ main(int argc, char *argv[])
 	char		 err[1024];
 	sigset_t	 set;
 	pid_t		 signer, frontend;
-	int		 sv[2];
+	int		 sv[2], ctl[2];
 
 	cmdline_parse(argc, argv, "guised", &cl);
 	debug = cl.debug;
@@ -254,15 +263,18 @@ main(int argc, char *argv[])
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1)
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1 ||
+	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ctl) == -1)
 		fatal("socketpair");
-	signer = start_signer(cl.file, sv[1], 0);
+	signer = start_signer(cl.file, sv[1], ctl[1], 0);
 	close(sv[1]);
-	frontend = start_frontend(conf, sv[0]);
+	close(ctl[1]);
+	frontend = start_frontend(conf, sv[0], ctl[0]);
 	close(sv[0]);
 	log_info("started signer %ld and front end %ld", (long)signer,
 	    (long)frontend);
-	supervise(signer, frontend);
+	supervise(conf, ctl[0], signer, frontend);
 }

@@ -20,6 +20,7 @@ static const struct ctl_command commands[] = {
 	    "[--alg ES256|RS256] [--kid KID] [--bits N] -o FILE" },
 	{ "secret",	secret_main,	"[--audit-key -o FILE]" },
 	{ "token",	token_main,	"decode TOKEN|-" },
+	{ "audit",	audit_main,	"verify|show|rotate -f FILE [...]" },
 };
 
 #define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))

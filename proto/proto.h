@@ -26,6 +26,13 @@
 
 /* The signer finds its end of the socketpair here after exec. */
 #define PROTO_SIGNER_FD		3
+/*
+ * And its end of the parent's control socket here: the parent sends the
+ * descriptor of a new audit file on it (SCM_RIGHTS), with the name of the
+ * file it rotated as the message, when the log is rotated.
+ */
+#define PROTO_CONTROL_FD	4
+#define PROTO_CONTROL_MAX	256
 
 /* Per-field maxima, in bytes. */
 #define PROTO_CLIENT_ID_MAX	128

@@ -72,6 +72,23 @@ set(json_t *o, const char *name, const char *value)
 		json_object_set_new(o, name, json_string(value));
 }
 
+void
+audit_rotate(int newfd, const char *prev_file)
+{
+	struct audit_record	 r = { .event = "audit.rotated",
+				    .outcome = "ok" };
+
+	/* What waits belongs to the old file's end. */
+	(void)audit_commit();
+	close(fd);
+	fd = newfd;
+	audit_queue(&r);
+	json_object_set_new(queue[nqueued - 1].fields, "prev_file",
+	    json_string(prev_file));
+	if (audit_commit() == -1)
+		log_warnx("audit: the new file cannot be written");
+}
+
 size_t
 audit_queued(void)
 {

@@ -42,6 +42,13 @@ struct audit_record {
 int	audit_open(const struct config *, const unsigned char *key,
 	    size_t keylen, json_t *keys);
 
+/*
+ * Go on in the file newfd (the parent opened it, and renamed the old one
+ * prev_file): its first record, audit.rotated, chains from the last one of
+ * the old file.
+ */
+void	audit_rotate(int newfd, const char *prev_file);
+
 /* Queue a record for the next commit. */
 void	audit_queue(const struct audit_record *);
 

@@ -59,6 +59,7 @@ main(int argc, char *argv[])
 	const unsigned char	*key;
 	char		 err[1024];
 	size_t		 keylen;
+	int		 cfd;
 
 	cmdline_parse(argc, argv, "guise-signer", &cl);
 	log_init("signer", cl.debug);
@@ -80,6 +81,8 @@ main(int argc, char *argv[])
 	if (fcntl(PROTO_SIGNER_FD, F_GETFD) == -1)
 		fatalx("no socket on fd %d: guise-signer is started by guised",
 		    PROTO_SIGNER_FD);
+	/* The hostile-peer tests start the signer without a parent. */
+	cfd = fcntl(PROTO_CONTROL_FD, F_GETFD) == -1 ? -1 : PROTO_CONTROL_FD;
 	signal(SIGPIPE, SIG_IGN);
 	serve_signals();
 	warm_up();
@@ -93,5 +96,5 @@ main(int argc, char *argv[])
 		fatalx("cannot enter the sandbox");
 	log_info("ready, active key %s", key_kid(keys_active()));
 
-	serve(conf, PROTO_SIGNER_FD);
+	serve(conf, PROTO_SIGNER_FD, cfd);
 }

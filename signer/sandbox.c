@@ -22,6 +22,9 @@
 
 static const int allowed[] = {
 	SCMP_SYS(read),			/* requests from the socketpair */
+	SCMP_SYS(poll),			/* the socketpair and the parent's */
+	SCMP_SYS(ppoll),
+	SCMP_SYS(recvmsg),		/* a new audit file from the parent */
 	SCMP_SYS(write),		/* replies, audit records, log lines */
 	SCMP_SYS(fdatasync),		/* audit records on disk before replies */
 	SCMP_SYS(close),
@@ -38,6 +41,7 @@ static const int allowed[] = {
 	SCMP_SYS(gettimeofday),
 	SCMP_SYS(getpid),		/* OpenSSL's fork detection */
 	SCMP_SYS(rt_sigreturn),
+	SCMP_SYS(restart_syscall),	/* poll resumed after SIGSTOP/SIGCONT */
 	SCMP_SYS(rt_sigprocmask),	/* abort() */
 	SCMP_SYS(gettid),		/* abort() */
 	SCMP_SYS(tgkill),		/* abort() */

@@ -8,7 +8,10 @@
  * notices).  Replies to valid requests before it in the same read are
  * dropped too, unless a quarter megabyte of them had to be flushed early.
  */
+#include <sys/socket.h>
+
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -454,20 +457,77 @@ serve_signals(void)
 		fatal("sigaction");
 }
 
-void
-serve(const struct config *c, int fd)
+/*
+ * A message from the parent on the control socket: a new audit file, as a
+ * descriptor, named by the file it replaces.  Returns -1 when the parent
+ * has gone.
+ */
+static int
+control(int cfd)
 {
-	ssize_t	 n;
-	size_t	 off;
-	long	 flen;
+	char		 name[PROTO_CONTROL_MAX + 1];
+	char		 cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec	 iov = { name, PROTO_CONTROL_MAX };
+	struct msghdr	 msg;
+	struct cmsghdr	*cm;
+	ssize_t		 n;
+	int		 newfd = -1;
+
+	memset(&msg, 0, sizeof(msg));
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = cbuf;
+	msg.msg_controllen = sizeof(cbuf);
+	if ((n = recvmsg(cfd, &msg, MSG_CMSG_CLOEXEC)) <= 0)
+		return n == -1 && errno == EINTR ? 0 : -1;
+	name[n] = '\0';
+	for (cm = CMSG_FIRSTHDR(&msg); cm != NULL; cm = CMSG_NXTHDR(&msg, cm))
+		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS &&
+		    cm->cmsg_len == CMSG_LEN(sizeof(int)))
+			memcpy(&newfd, CMSG_DATA(cm), sizeof(int));
+	if (newfd == -1 || memchr(name, '\0', (size_t)n) != NULL) {
+		log_warnx("control: a message without a file: ignored");
+		if (newfd != -1)
+			close(newfd);
+		return 0;
+	}
+	audit_rotate(newfd, name);
+	log_info("audit log rotated: the previous file is %s", name);
+	return 0;
+}
+
+void
+serve(const struct config *c, int fd, int cfd)
+{
+	struct pollfd	 pfd[2];
+	nfds_t		 nfds;
+	ssize_t		 n;
+	size_t		 off;
+	long		 flen;
 
 	conf = c;
+	pfd[0].fd = fd;
+	pfd[0].events = POLLIN;
+	pfd[1].fd = cfd;
+	pfd[1].events = POLLIN;
+	nfds = cfd == -1 ? 1 : 2;
 	for (;;) {
-		n = read(fd, inbuf + inlen, sizeof(inbuf) - inlen);
+		if (poll(pfd, nfds, -1) == -1) {
+			if (stopping)
+				stop();
+			if (errno == EINTR)
+				continue;
+			fatal("poll");
+		}
 		if (stopping)
 			stop();
+		if (nfds == 2 && pfd[1].revents != 0 && control(cfd) == -1)
+			nfds = 1;
+		if (pfd[0].revents == 0)
+			continue;
+		n = read(fd, inbuf + inlen, sizeof(inbuf) - inlen);
 		if (n == -1) {
-			if (errno == EINTR)
+			if (errno == EINTR || errno == EAGAIN)
 				continue;
 			fatal("read from the front end");
 		}

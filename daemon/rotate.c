@@ -1,0 +1,85 @@
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "proto.h"
+#include "rotate.h"
+
+/* The first N for which path.N does not exist. */
+static int
+next_number(const char *path)
+{
+	char		 name[PATH_MAX];
+	struct stat	 st;
+	int		 n;
+
+	for (n = 1; n < 1000000; n++) {
+		snprintf(name, sizeof(name), "%s.%d", path, n);
+		if (stat(name, &st) == -1)
+			return n;
+	}
+	return -1;
+}
+
+static int
+send_fd(int ctl, int fd, const char *name)
+{
+	char		 cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec	 iov = { (void *)(uintptr_t)name, strlen(name) };
+	struct msghdr	 msg;
+	struct cmsghdr	*cm;
+
+	memset(&msg, 0, sizeof(msg));
+	memset(cbuf, 0, sizeof(cbuf));
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = cbuf;
+	msg.msg_controllen = sizeof(cbuf);
+	cm = CMSG_FIRSTHDR(&msg);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	return sendmsg(ctl, &msg, MSG_NOSIGNAL) == -1 ? -1 : 0;
+}
+
+int
+rotate_audit(const struct config *conf, int ctl)
+{
+	char	 old[PATH_MAX], base[PATH_MAX];
+	int	 n, fd;
+
+	if ((n = next_number(conf->audit_path)) == -1 ||
+	    (size_t)snprintf(old, sizeof(old), "%s.%d", conf->audit_path, n) >=
+	    sizeof(old)) {
+		log_warnx("audit: no name to rotate %s to", conf->audit_path);
+		return -1;
+	}
+	if (rename(conf->audit_path, old) == -1) {
+		log_warn("audit: rename %s to %s", conf->audit_path, old);
+		return -1;
+	}
+	if ((fd = open(conf->audit_path, O_WRONLY | O_APPEND | O_CREAT |
+	    O_EXCL | O_CLOEXEC, 0600)) == -1) {
+		log_warn("audit: %s", conf->audit_path);
+		return -1;
+	}
+	snprintf(base, sizeof(base), "%s", old);
+	if (strlen(basename(base)) > PROTO_CONTROL_MAX ||
+	    send_fd(ctl, fd, basename(base)) == -1) {
+		log_warn("audit: cannot hand the new file to the signer");
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	log_info("audit: %s rotated to %s", conf->audit_path, old);
+	return 0;
+}

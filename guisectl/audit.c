@@ -1,0 +1,77 @@
+/*
+ * guisectl audit: verify, show or rotate the signer's audit log
+ * (doc/audit.md).  This file only dispatches; each subcommand has its own.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "config.h"
+#include "guisectl.h"
+#include "log.h"
+
+static const struct {
+	const char	*name;
+	int		(*run)(int, char *[]);
+	const char	*args;
+} audit_commands[] = {
+	{ "verify",	audit_verify_main,	"-f FILE" },
+	{ "show",	audit_show_main,
+	    "-f FILE [--impersonator ID] [--user ID] [--client ID]\n"
+	    "                [--event NAME] [--since TIME] [--until TIME] "
+	    "[--json]" },
+	{ "rotate",	audit_rotate_main,	"-f FILE" },
+};
+
+#define AUDIT_NCOMMANDS	(sizeof(audit_commands) / sizeof(audit_commands[0]))
+
+void
+audit_usage(const char *name)
+{
+	const char	*lead = "usage:";
+	size_t		 i;
+
+	for (i = 0; i < AUDIT_NCOMMANDS; i++) {
+		if (name != NULL && strcmp(name, audit_commands[i].name) != 0)
+			continue;
+		fprintf(stderr, "%-6s guisectl audit %s %s\n", lead,
+		    audit_commands[i].name, audit_commands[i].args);
+		lead = "";
+	}
+	exit(2);
+}
+
+struct config *
+audit_config(const char *file)
+{
+	struct config	*conf;
+	char		 err[512];
+
+	if ((conf = config_load(file, err, sizeof(err))) == NULL)
+		log_warnx("%s", err);
+	return conf;
+}
+
+int
+audit_main(int argc, char *argv[])
+{
+	static char	 progname[64];
+	size_t		 i;
+
+	if (argc < 2)
+		audit_usage(NULL);
+	for (i = 0; i < AUDIT_NCOMMANDS; i++)
+		if (strcmp(argv[1], audit_commands[i].name) == 0)
+			break;
+	if (i == AUDIT_NCOMMANDS) {
+		if (argv[1][0] != '-')
+			log_warnx("unknown audit command \"%s\"", argv[1]);
+		audit_usage(NULL);
+	}
+	/* "guisectl audit show" in getopt's messages. */
+	snprintf(progname, sizeof(progname), "guisectl audit %s",
+	    audit_commands[i].name);
+	argv[1] = progname;
+	return audit_commands[i].run(argc - 1, argv + 1);
+}

@@ -1,0 +1,578 @@
+/*
+ * guisectl audit verify: prove the chain of doc/audit.md whole across every
+ * file of the log, or name the first record that breaks it.
+ *
+ * Each record is checked in this order, so that the message says what most
+ * likely happened: its form (a JSON object ending in the mac), its seq (a
+ * gap is a deletion, a repeat an insertion; either may be a move), its mac
+ * (an edit, or another key), its time, then what its event promises
+ * (audit.rotated opens a file, audit.resumed names the last good record).
+ *
+ * A torn line (not JSON, or a file's last line with no newline) is the
+ * trace of a crash.  It is explained only by the audit.resumed record that
+ * the next start writes right after it, chained from the last good record;
+ * anything else after it, or nothing, and the torn line is the first bad
+ * record.  A torn line that happens to be a whole record (the crash came
+ * just before the newline) is recognised when the audit.resumed after it
+ * names the record before it.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+
+#include "audit.h"
+#include "config.h"
+#include "guisectl.h"
+#include "log.h"
+
+#define VERIFY_KEY_MIN		32	/* as the signer: 32 to 256 bytes */
+#define VERIFY_KEY_MAX		256
+#define VERIFY_MAC_LEN		32
+#define VERIFY_TORN_SHOWN	3	/* torn lines named in the summary */
+
+struct verify_key {
+	unsigned char	 bytes[VERIFY_KEY_MAX];
+	size_t		 len;
+	EVP_MAC		*mac;
+	EVP_MAC_CTX	*ctx;		/* keyed once, re-initialised per record */
+};
+
+/* Where a line is. */
+struct verify_loc {
+	size_t		 file;		/* index in the file list */
+	unsigned long	 line;
+};
+
+/* The chain as the last good record left it. */
+struct verify_tip {
+	json_int_t	 seq;		/* 0: no record yet */
+	char		 mac[AUDIT_MAC_HEX + 1];
+	char		 time[AUDIT_TIME_LEN + 1];
+	struct verify_loc loc;
+};
+
+struct verify {
+	const struct audit_files *files;
+	struct verify_key	*key;
+	struct verify_tip	 tip;
+	struct verify_tip	 before;	/* the tip before the last record */
+	unsigned long		 records;
+
+	/* Torn lines not explained yet, in a row: the first of them. */
+	int			 torn;
+	struct verify_loc	 torn_loc;
+	const char		*torn_why;
+	unsigned long		 torn_n;
+	struct verify_loc	 torn_locs[VERIFY_TORN_SHOWN];
+
+	unsigned long		 explained;
+	struct verify_loc	 explained_loc[VERIFY_TORN_SHOWN];
+};
+
+/* One line, parsed far enough to be checked. */
+struct verify_rec {
+	json_t		*o;
+	json_int_t	 seq;
+	const char	*time;
+	const char	*event;
+	const char	*mac;		/* in the line; not NUL-terminated */
+	size_t		 body;		/* bytes the mac covers */
+};
+
+static const char *
+verify_base(const char *path)
+{
+	const char	*p = strrchr(path, '/');
+
+	return p != NULL ? p + 1 : path;
+}
+
+/* The verdict: FILE:LINE: seq N: problem, on stdout; always -1. */
+static int __attribute__((format(printf, 4, 5)))
+verify_bad(const struct verify *v, const struct verify_loc *loc,
+    json_int_t seq, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	printf("%s:%lu: seq %" JSON_INTEGER_FORMAT ": ",
+	    v->files->path[loc->file], loc->line, seq);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	return -1;
+}
+
+static int
+verify_key_init(struct verify_key *k)
+{
+	char		 sha256[] = "SHA256";
+	OSSL_PARAM	 params[2];
+
+	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+	    sha256, 0);
+	params[1] = OSSL_PARAM_construct_end();
+	if ((k->mac = EVP_MAC_fetch(NULL, OSSL_MAC_NAME_HMAC, NULL)) == NULL ||
+	    (k->ctx = EVP_MAC_CTX_new(k->mac)) == NULL ||
+	    EVP_MAC_init(k->ctx, k->bytes, k->len, params) != 1) {
+		log_warnx("HMAC-SHA256: %s",
+		    ERR_reason_error_string(ERR_get_error()));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+verify_key_load(const char *path, struct verify_key *k)
+{
+	struct stat	 st;
+	ssize_t		 n;
+	size_t		 len = 0;
+	unsigned char	 extra;
+	int		 fd, rc;
+
+	memset(k, 0, sizeof(*k));
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
+		log_warn("audit key %s", path);
+		return -1;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		log_warnx("audit key %s: not a regular file", path);
+		(void)close(fd);
+		return -1;
+	}
+	for (;;) {
+		if (len < sizeof(k->bytes))
+			n = read(fd, k->bytes + len, sizeof(k->bytes) - len);
+		else
+			n = read(fd, &extra, 1);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (len == sizeof(k->bytes)) {
+			len++;
+			break;
+		}
+		len += (size_t)n;
+	}
+	if (n == -1)
+		log_warn("audit key %s", path);
+	(void)close(fd);
+	if (n == -1)
+		return -1;
+	if (len < VERIFY_KEY_MIN || len > VERIFY_KEY_MAX) {
+		log_warnx("audit key %s: must hold %d to %d bytes", path,
+		    VERIFY_KEY_MIN, VERIFY_KEY_MAX);
+		OPENSSL_cleanse(k->bytes, sizeof(k->bytes));
+		return -1;
+	}
+	k->len = len;
+	rc = verify_key_init(k);
+	OPENSSL_cleanse(k->bytes, sizeof(k->bytes));	/* the ctx has it */
+	return rc;
+}
+
+static void
+verify_key_free(struct verify_key *k)
+{
+	EVP_MAC_CTX_free(k->ctx);
+	EVP_MAC_free(k->mac);
+	OPENSSL_cleanse(k->bytes, sizeof(k->bytes));
+}
+
+/* HMAC-SHA256(key, prev || body) as lower-case hex; 0 or -1 (logged). */
+static int
+verify_hmac(const struct verify_key *k, const char *prev, const char *body,
+    size_t len, char hex[AUDIT_MAC_HEX + 1])
+{
+	static const char	 digits[] = "0123456789abcdef";
+	unsigned char		 out[VERIFY_MAC_LEN];
+	size_t			 outlen = 0, i;
+
+	/* A NULL key starts over with the key already set. */
+	if (EVP_MAC_init(k->ctx, NULL, 0, NULL) != 1 ||
+	    EVP_MAC_update(k->ctx, (const unsigned char *)prev,
+	    AUDIT_MAC_HEX) != 1 ||
+	    EVP_MAC_update(k->ctx, (const unsigned char *)body, len) != 1 ||
+	    EVP_MAC_final(k->ctx, out, &outlen, sizeof(out)) != 1 ||
+	    outlen != sizeof(out)) {
+		log_warnx("HMAC-SHA256: %s",
+		    ERR_reason_error_string(ERR_get_error()));
+		return -1;
+	}
+	for (i = 0; i < sizeof(out); i++) {
+		hex[2 * i] = digits[out[i] >> 4];
+		hex[2 * i + 1] = digits[out[i] & 0xf];
+	}
+	hex[AUDIT_MAC_HEX] = '\0';
+	return 0;
+}
+
+/* Does the record's mac chain from prev?  1, 0, or -1 (logged). */
+static int
+verify_chains(const struct verify *v, const struct verify_rec *rec,
+    const char *prev, const char *line)
+{
+	char	 want[AUDIT_MAC_HEX + 1];
+
+	if (verify_hmac(v->key, prev, line, rec->body, want) == -1)
+		return -1;
+	return CRYPTO_memcmp(want, rec->mac, AUDIT_MAC_HEX) == 0;
+}
+
+/*
+ * The form of a record: a JSON object whose line ends with ,"mac":"<64
+ * lower-case hex>"}, with an integer seq, a time and an event.  Returns
+ * NULL when fine, else the problem; rec->o is set when the line is JSON.
+ */
+static const char *
+verify_form(const char *line, size_t len, struct verify_rec *rec, int *torn)
+{
+	static const char	 tail[] = AUDIT_MAC_TAIL;
+	const size_t		 taillen = sizeof(tail) - 1;
+	const json_t		*seq;
+	const char		*mac;
+	size_t			 i;
+	int			 dup;
+
+	memset(rec, 0, sizeof(*rec));
+	*torn = 0;
+	if ((rec->o = audit_json(line, len, &dup)) == NULL) {
+		if (dup)
+			return "not a record: a member appears twice";
+		*torn = 1;
+		return "not JSON";
+	}
+	if (!json_is_object(rec->o))
+		return "not a record: not a JSON object";
+	seq = json_object_get(rec->o, "seq");
+	if (json_is_integer(seq))
+		rec->seq = json_integer_value(seq);
+	if (rec->seq < 1)
+		return "not a record: no positive integer seq";
+	if (len < taillen + AUDIT_MAC_HEX + 2 ||
+	    memcmp(line + len - 2, "\"}", 2) != 0 ||
+	    memcmp(line + len - 2 - AUDIT_MAC_HEX - taillen, tail,
+	    taillen) != 0)
+		return "not a record: it does not end with the mac";
+	rec->mac = line + len - 2 - AUDIT_MAC_HEX;
+	rec->body = len - 2 - AUDIT_MAC_HEX - taillen;
+	for (i = 0; i < AUDIT_MAC_HEX; i++)
+		if (strchr("0123456789abcdef", rec->mac[i]) == NULL ||
+		    rec->mac[i] == '\0')
+			return "not a record: the mac is not 64 lower-case "
+			    "hex digits";
+	/* The tail is the last member, so the parsed mac must be the same. */
+	mac = audit_str(rec->o, "mac");
+	if (mac == NULL || strlen(mac) != AUDIT_MAC_HEX ||
+	    memcmp(mac, rec->mac, AUDIT_MAC_HEX) != 0)
+		return "not a record: the mac member is not the last";
+	rec->time = audit_str(rec->o, "time");
+	if (rec->time == NULL || audit_time_check(rec->time) == -1)
+		return "not a record: time is not YYYY-MM-DDTHH:MM:SS.mmmZ";
+	rec->event = audit_str(rec->o, "event");
+	if (rec->event == NULL || rec->event[0] == '\0')
+		return "not a record: no event";
+	return NULL;
+}
+
+static int
+verify_is_resumed(const struct verify_rec *rec, json_int_t last_seq)
+{
+	const json_t	*ls = json_object_get(rec->o, "last_seq");
+
+	return strcmp(rec->event, "audit.resumed") == 0 &&
+	    json_is_true(json_object_get(rec->o, "torn")) &&
+	    json_is_integer(ls) && json_integer_value(ls) == last_seq;
+}
+
+static void
+verify_explain(struct verify *v, const struct verify_loc *loc)
+{
+	if (v->explained < VERIFY_TORN_SHOWN)
+		v->explained_loc[v->explained] = *loc;
+	v->explained++;
+}
+
+/*
+ * The line before this audit.resumed was a whole record, but the resumed
+ * record says it was torn: it chains from, and names, the one before.
+ * Then take that line back.  1 when done, 0 when not the case, -1.
+ */
+static int
+verify_untear(struct verify *v, const struct verify_rec *rec,
+    const char *line, const struct verify_loc *loc)
+{
+	int	 c;
+
+	if (v->torn || v->tip.seq == 0 || v->tip.loc.file != loc->file ||
+	    v->tip.loc.line + 1 != loc->line ||
+	    rec->seq != v->tip.seq || !verify_is_resumed(rec, v->before.seq))
+		return 0;
+	if ((c = verify_chains(v, rec, v->before.mac, line)) != 1)
+		return c;
+	verify_explain(v, &v->tip.loc);
+	v->tip = v->before;
+	v->records--;
+	return 1;
+}
+
+/* The torn line is the first bad record: nothing after it explains it. */
+static int
+verify_torn_bad(const struct verify *v, int at_end)
+{
+	return verify_bad(v, &v->torn_loc, v->tip.seq + 1, "torn record "
+	    "(%s), %s an audit.resumed with torn true and last_seq %"
+	    JSON_INTEGER_FORMAT, v->torn_why, at_end ?
+	    "and the log ends without" : "and the next line is not",
+	    v->tip.seq);
+}
+
+/* What the event promises: 0, or -1 with the verdict printed. */
+static int
+verify_event(const struct verify *v, const struct verify_rec *rec,
+    const struct verify_loc *loc)
+{
+	const json_t	*ls;
+	const char	*prev, *want;
+
+	if (strcmp(rec->event, "audit.rotated") == 0) {
+		if (loc->file == 0 || loc->line != 1)
+			return verify_bad(v, loc, rec->seq, "audit.rotated is "
+			    "not the first record of a rotated file");
+		prev = audit_str(rec->o, "prev_file");
+		want = verify_base(v->files->path[loc->file - 1]);
+		if (prev == NULL || strcmp(prev, want) != 0)
+			return verify_bad(v, loc, rec->seq, "audit.rotated "
+			    "does not name the previous file, %s, in "
+			    "prev_file", want);
+	} else if (strcmp(rec->event, "audit.resumed") == 0) {
+		ls = json_object_get(rec->o, "last_seq");
+		if (!json_is_integer(ls) ||
+		    json_integer_value(ls) != v->tip.seq)
+			return verify_bad(v, loc, rec->seq, "audit.resumed "
+			    "does not name the last good record, seq %"
+			    JSON_INTEGER_FORMAT ", in last_seq", v->tip.seq);
+	}
+	return 0;
+}
+
+/* The chain through one good record: 0, or -1 with the verdict printed. */
+static int
+verify_record(struct verify *v, const struct verify_rec *rec,
+    const char *line, const struct verify_loc *loc)
+{
+	json_int_t	 want;
+	unsigned long	 i;
+	int		 c;
+
+	if ((c = verify_untear(v, rec, line, loc)) == -1)
+		return -1;
+	if (v->torn && !verify_is_resumed(rec, v->tip.seq))
+		return verify_torn_bad(v, 0);
+	want = v->tip.seq + 1;
+	if (rec->seq != want && v->tip.seq == 0)
+		return verify_bad(v, loc, rec->seq, "the first record is "
+		    "not seq 1: the start of the log is missing");
+	if (rec->seq > want)
+		return verify_bad(v, loc, rec->seq, "seq gap: seq %"
+		    JSON_INTEGER_FORMAT " expected (a record was deleted, "
+		    "or moved)", want);
+	if (rec->seq < want)
+		return verify_bad(v, loc, rec->seq, "seq repeats or goes "
+		    "back: seq %" JSON_INTEGER_FORMAT " expected (a record "
+		    "was inserted, or moved)", want);
+	if ((c = verify_chains(v, rec, v->tip.mac, line)) == -1)
+		return -1;
+	if (c == 0)
+		return verify_bad(v, loc, rec->seq, "the mac does not match: "
+		    "the record was edited%s", v->tip.seq == 0 ?
+		    ", or the audit key is not the one that wrote it" : "");
+	if (strcmp(rec->time, v->tip.time) < 0)
+		return verify_bad(v, loc, rec->seq, "time goes backwards: "
+		    "%s after %s", rec->time, v->tip.time);
+	if (verify_event(v, rec, loc) == -1)
+		return -1;
+
+	for (i = 0; i < v->torn_n; i++)
+		verify_explain(v, i < VERIFY_TORN_SHOWN ? &v->torn_locs[i] :
+		    &v->torn_loc);
+	v->torn = 0;
+	v->torn_n = 0;
+	v->before = v->tip;
+	v->tip.seq = rec->seq;
+	memcpy(v->tip.mac, rec->mac, AUDIT_MAC_HEX);
+	v->tip.mac[AUDIT_MAC_HEX] = '\0';
+	memcpy(v->tip.time, rec->time, AUDIT_TIME_LEN + 1);
+	v->tip.loc = *loc;
+	v->records++;
+	return 0;
+}
+
+static void
+verify_tear(struct verify *v, const struct verify_loc *loc, const char *why)
+{
+	/* Two in a row (a crash while ending the first): one audit.resumed. */
+	if (v->torn_n < VERIFY_TORN_SHOWN)
+		v->torn_locs[v->torn_n] = *loc;
+	v->torn_n++;
+	if (v->torn)
+		return;
+	v->torn = 1;
+	v->torn_loc = *loc;
+	v->torn_why = why;
+}
+
+/* One line: 0, or -1 with the verdict (or an error) printed. */
+static int
+verify_line(struct verify *v, enum audit_line st, const char *line,
+    size_t len, const struct verify_loc *loc)
+{
+	struct verify_rec	 rec;
+	const char		*why;
+	int			 torn, rc;
+
+	if (st == AUDIT_LINE_LONG)
+		return v->torn ? verify_torn_bad(v, 0) :
+		    verify_bad(v, loc, v->tip.seq + 1, "not a record: "
+		    "longer than %d bytes", AUDIT_LINE_MAX);
+	why = verify_form(line, len, &rec, &torn);
+	if (st == AUDIT_LINE_PARTIAL) {
+		verify_tear(v, loc, "the file's last line has no newline: "
+		    "a crash, or a write in progress");
+		rc = 0;
+	} else if (torn) {
+		verify_tear(v, loc, "not JSON");
+		rc = 0;
+	} else if (why != NULL && v->torn)
+		rc = verify_torn_bad(v, 0);
+	else if (why != NULL)
+		rc = verify_bad(v, loc, rec.seq > 0 ? rec.seq :
+		    v->tip.seq + 1, "%s", why);
+	else
+		rc = verify_record(v, &rec, line, loc);
+	json_decref(rec.o);
+	return rc;
+}
+
+static int
+verify_file(struct verify *v, size_t i)
+{
+	struct audit_reader	 r;
+	struct verify_loc	 loc;
+	enum audit_line		 st;
+	int			 rc = 0;
+
+	if (audit_reader_open(&r, v->files->path[i]) == -1)
+		return -1;
+	while ((st = audit_reader_next(&r)) > AUDIT_LINE_EOF) {
+		loc.file = i;
+		loc.line = r.lineno;
+		if ((rc = verify_line(v, st, r.line, r.len, &loc)) == -1)
+			break;
+	}
+	if (st == AUDIT_LINE_ERROR)
+		rc = -1;
+	audit_reader_close(&r);
+	return rc;
+}
+
+static void
+verify_summary(const struct verify *v)
+{
+	unsigned long	 i;
+
+	printf("audit: %lu record%s in %zu file%s, chain whole", v->records,
+	    v->records == 1 ? "" : "s", v->files->n,
+	    v->files->n == 1 ? "" : "s");
+	if (v->explained > 0) {
+		printf(" (%lu torn line%s explained at ", v->explained,
+		    v->explained == 1 ? "" : "s");
+		for (i = 0; i < v->explained && i < VERIFY_TORN_SHOWN; i++)
+			printf("%s%s:%lu", i > 0 ? ", " : "",
+			    v->files->path[v->explained_loc[i].file],
+			    v->explained_loc[i].line);
+		printf("%s)", v->explained > VERIFY_TORN_SHOWN ? ", ..." : "");
+	}
+	putchar('\n');
+}
+
+static int
+verify_run(const struct config *conf)
+{
+	struct audit_files	 files;
+	struct verify_key	 key;
+	struct verify		 v;
+	size_t			 i;
+	int			 rc = -1;
+
+	if (verify_key_load(conf->audit_key_file, &key) == -1) {
+		verify_key_free(&key);
+		return -1;
+	}
+	if (audit_files_find(conf->audit_path, &files) == -1)
+		goto done;
+	if (files.n == 0) {
+		log_warnx("%s: no audit log (no such file, nor %s.1)",
+		    conf->audit_path, conf->audit_path);
+		goto done;
+	}
+	memset(&v, 0, sizeof(v));
+	v.files = &files;
+	v.key = &key;
+	memset(v.tip.mac, '0', AUDIT_MAC_HEX);
+	for (i = 0; i < files.n; i++)
+		if (verify_file(&v, i) == -1)
+			goto done;
+	if (v.torn) {
+		verify_torn_bad(&v, 1);
+		goto done;
+	}
+	verify_summary(&v);
+	rc = 0;
+ done:
+	audit_files_free(&files);
+	verify_key_free(&key);
+	return rc;
+}
+
+int
+audit_verify_main(int argc, char *argv[])
+{
+	struct config	*conf;
+	const char	*file = NULL;
+	int		 ch, rc;
+
+	while ((ch = getopt(argc, argv, "+f:h")) != -1) {
+		switch (ch) {
+		case 'f':
+			file = optarg;
+			break;
+		default:
+			audit_usage("verify");
+		}
+	}
+	if (optind != argc || file == NULL)
+		audit_usage("verify");
+	if ((conf = audit_config(file)) == NULL)
+		return -1;
+	rc = verify_run(conf);
+	config_free(conf);
+	return rc;
+}
