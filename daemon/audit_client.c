@@ -2,7 +2,6 @@
 #include <string.h>
 
 #include <event2/http.h>
-#include <openssl/evp.h>
 
 #include "audit_client.h"
 
@@ -17,21 +16,30 @@ field(const char *s, size_t max)
 	return v;
 }
 
-int
-audit_send(const struct audit_event *ev, signer_cb cb, void *arg)
+void
+audit_origin(struct evhttp_request *req, struct proto_str *ip,
+    struct proto_str *user_agent)
 {
 	struct evhttp_connection	*conn;
-	struct proto_msg		 m;
 	const char			*agent = NULL;
 	char				*addr = NULL;
 	ev_uint16_t			 port;
 
-	if (ev->from != NULL) {
-		if ((conn = evhttp_request_get_connection(ev->from)) != NULL)
+	if (req != NULL) {
+		if ((conn = evhttp_request_get_connection(req)) != NULL)
 			evhttp_connection_get_peer(conn, &addr, &port);
-		agent = evhttp_find_header(
-		    evhttp_request_get_input_headers(ev->from), "User-Agent");
+		agent = evhttp_find_header(evhttp_request_get_input_headers(req),
+		    "User-Agent");
 	}
+	*ip = field(addr, PROTO_IP_MAX);
+	*user_agent = field(agent, PROTO_AGENT_MAX);
+}
+
+int
+audit_send(const struct audit_event *ev, signer_cb cb, void *arg)
+{
+	struct proto_msg	 m;
+
 	memset(&m, 0, sizeof(m));
 	m.type = PROTO_AUDIT;
 	m.u.audit_req.event = field(ev->event, PROTO_EVENT_MAX);
@@ -43,28 +51,10 @@ audit_send(const struct audit_event *ev, signer_cb cb, void *arg)
 	m.u.audit_req.client_id = field(ev->client_id, PROTO_CLIENT_ID_MAX);
 	m.u.audit_req.caller = field(ev->caller, PROTO_CLIENT_ID_MAX);
 	m.u.audit_req.reason = field(ev->reason, PROTO_REASON_MAX);
-	m.u.audit_req.ip = field(addr, PROTO_IP_MAX);
-	m.u.audit_req.user_agent = field(agent, PROTO_AGENT_MAX);
+	audit_origin(ev->from, &m.u.audit_req.ip, &m.u.audit_req.user_agent);
 	m.u.audit_req.link_hash = field(ev->link_hash, PROTO_HASH_MAX);
 	m.u.audit_req.code_hash = field(ev->code_hash, PROTO_HASH_MAX);
 	m.u.audit_req.revoked = field(ev->revoked, PROTO_JTI_MAX);
 	m.u.audit_req.detail = field(ev->detail, PROTO_DETAIL_MAX);
 	return signer_request(&m, cb, arg);
-}
-
-void
-audit_hash(const char *secret, char out[AUDIT_HASH_LEN + 1])
-{
-	static const char	 digits[] = "0123456789abcdef";
-	unsigned char		 md[32];
-	unsigned int		 n = sizeof(md), i;
-
-	if (EVP_Digest(secret, strlen(secret), md, &n, EVP_sha256(), NULL) !=
-	    1)
-		memset(md, 0, sizeof(md));
-	for (i = 0; i < sizeof(md); i++) {
-		out[2 * i] = digits[md[i] >> 4];
-		out[2 * i + 1] = digits[md[i] & 15];
-	}
-	out[AUDIT_HASH_LEN] = '\0';
 }

@@ -7,9 +7,9 @@
 #ifndef GUISE_AUDIT_CLIENT_H
 #define GUISE_AUDIT_CLIENT_H
 
+#include "hex.h"
 #include "signer_client.h"
 
-#define AUDIT_HASH_LEN	64
 
 struct evhttp_request;
 
@@ -36,7 +36,13 @@ struct audit_event {
  */
 int	audit_send(const struct audit_event *, signer_cb cb, void *arg);
 
-/* The hex SHA-256 by which the log names a link or a code. */
-void	audit_hash(const char *secret, char out[AUDIT_HASH_LEN + 1]);
+/*
+ * Where a request came from, as the audit log records it: the peer's
+ * address and its User-Agent, cut to their maxima.  The views point into
+ * req, valid while it is.
+ */
+void	audit_origin(struct evhttp_request *, struct proto_str *ip,
+	    struct proto_str *user_agent);
+
 
 #endif

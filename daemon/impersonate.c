@@ -217,7 +217,7 @@ decide(struct evhttp_request *req, const struct link_request *r,
 	struct impersonation	 imp;
 	struct audit_event	 ev;
 	struct link_call	*call;
-	char			 link_hash[AUDIT_HASH_LEN + 1];
+	char			 link_hash[SHA256_HEX_LEN + 1];
 
 	memset(&imp, 0, sizeof(imp));
 	imp.impersonator_id = r->impersonator_id;
@@ -247,7 +247,7 @@ decide(struct evhttp_request *req, const struct link_request *r,
 			reply_unavailable(req);
 			return;
 		}
-		audit_hash(call->ticket, link_hash);
+		(void)sha256_hex(call->ticket, link_hash);
 		ev.link_hash = link_hash;
 	}
 	ev.event = "impersonation.requested";
@@ -415,8 +415,12 @@ follow_audited(const struct proto_msg *rep, void *arg)
 		reply_oauth_error(call->req, 400, "access_denied",
 		    "the profile of this user is too large");
 		follow_free(call);
-	} else if (signer_request(&call->lr.msg, implicit_done, call) == -1)
-		implicit_done(NULL, call);
+	} else {
+		audit_origin(call->req, &call->lr.msg.u.login_req.ip,
+		    &call->lr.msg.u.login_req.user_agent);
+		if (signer_request(&call->lr.msg, implicit_done, call) == -1)
+			implicit_done(NULL, call);
+	}
 }
 
 /*
@@ -431,8 +435,8 @@ follow_decided(struct evhttp_request *req, const char *ticket,
 {
 	struct audit_event	 ev;
 	struct follow_call	*call;
-	char			 link_hash[AUDIT_HASH_LEN + 1];
-	char			 code_hash[AUDIT_HASH_LEN + 1];
+	char			 link_hash[SHA256_HEX_LEN + 1];
+	char			 code_hash[SHA256_HEX_LEN + 1];
 
 	if ((call = calloc(1, sizeof(*call))) == NULL) {
 		impersonation_free(imp);
@@ -444,7 +448,7 @@ follow_decided(struct evhttp_request *req, const char *ticket,
 	call->status = status;
 	call->message = message;
 	memset(&ev, 0, sizeof(ev));
-	audit_hash(ticket, link_hash);
+	(void)sha256_hex(ticket, link_hash);
 	ev.link_hash = link_hash;
 	ev.event = imp ? "impersonation.link_redeemed" :
 	    "impersonation.link_refused";
@@ -463,7 +467,7 @@ follow_decided(struct evhttp_request *req, const char *ticket,
 				reply_unavailable(req);
 				return;
 			}
-			audit_hash(call->code, code_hash);
+			(void)sha256_hex(call->code, code_hash);
 			ev.code_hash = code_hash;
 		}
 	}

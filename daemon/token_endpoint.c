@@ -155,6 +155,7 @@ client_credentials(struct evhttp_request *req, const struct params *p,
 	m.u.token_req.secret = proto_str(creds->secret);
 	m.u.token_req.audience = proto_str(audience);
 	m.u.token_req.scope = proto_str(scope ? scope : "");
+	audit_origin(req, &m.u.token_req.ip, &m.u.token_req.user_agent);
 	if ((call = new_call(req, creds, NULL)) == NULL) {
 		reply_unavailable(req);
 		return;
@@ -210,7 +211,7 @@ replay_checked(const struct proto_msg *rep, void *arg)
 {
 	struct token_call	*call = arg;
 	struct audit_event	 ev;
-	char			 jti[JTI_LEN + 1], hash[AUDIT_HASH_LEN + 1];
+	char			 jti[JTI_LEN + 1], hash[SHA256_HEX_LEN + 1];
 
 	if (rep == NULL || rep->status != PROTO_OK) {
 		if (rep == NULL)
@@ -228,7 +229,7 @@ replay_checked(const struct proto_msg *rep, void *arg)
 		log_warnx("store: the revocation list is full: a replayed "
 		    "code's token stays good");
 	memset(&ev, 0, sizeof(ev));
-	audit_hash(call->code, hash);
+	(void)sha256_hex(call->code, hash);
 	ev.event = "impersonation.code_replayed";
 	ev.outcome = "denied";
 	ev.client_id = call->client_id;
@@ -313,6 +314,7 @@ authorization_code(struct evhttp_request *req, const struct params *p,
 	}
 	lr.msg.u.login_req.secret = proto_str(creds->secret);
 	lr.msg.u.login_req.code = proto_str(code);
+	audit_origin(req, &lr.msg.u.login_req.ip, &lr.msg.u.login_req.user_agent);
 	if ((call = new_call(req, creds, code)) == NULL ||
 	    signer_request(&lr.msg, code_tokens_done, call) == -1) {
 		if (call != NULL)

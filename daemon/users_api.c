@@ -19,6 +19,7 @@
 #include "form.h"
 #include "frontend.h"
 #include "http.h"
+#include "path.h"
 #include "reply.h"
 #include "scope.h"
 #include "users.h"
@@ -111,59 +112,6 @@ users_list(struct evhttp_request *req)
 	reply_json(req, 200, out, 0);
 }
 
-static int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/*
- * Percent-decode one path segment into out (outlen bytes, its NUL
- * included).  Not form_unescape: in a path '+' is a '+' (RFC 3986), and
- * user ids have them.  Returns 0, or -1 with *why ("the user id ...").
- */
-static int
-segment_decode(const char *s, char *out, size_t outlen, const char **why)
-{
-	size_t		 i, o = 0;
-	int		 hi, lo;
-	unsigned char	 c;
-
-	for (i = 0; s[i] != '\0'; i++) {
-		c = (unsigned char)s[i];
-		if (c == '%') {
-			if ((hi = hexval((unsigned char)s[i + 1])) == -1 ||
-			    (lo = hexval((unsigned char)s[i + 2])) == -1) {
-				*why = "holds malformed percent-encoding";
-				return -1;
-			}
-			c = (unsigned char)(hi << 4 | lo);
-			i += 2;
-		}
-		if (c < 0x20 || c == 0x7f || c == '/') {
-			*why = "holds a '/' or a control character";
-			return -1;
-		}
-		if (o + 1 >= outlen) {
-			*why = "is too long";
-			return -1;
-		}
-		out[o++] = (char)c;
-	}
-	if (o == 0) {
-		*why = "is empty";
-		return -1;
-	}
-	out[o] = '\0';
-	return 0;
-}
-
 void
 users_get(struct evhttp_request *req)
 {
@@ -172,7 +120,6 @@ users_get(struct evhttp_request *req)
 	};
 	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
 	const char		*path = uri ? evhttp_uri_get_path(uri) : NULL;
-	const char		*why;
 	const struct user	*u;
 	struct users_fields	 fields;
 	struct form		 f;
@@ -188,11 +135,10 @@ users_get(struct evhttp_request *req)
 		reply_api_error(req, 404, "Not Found", NULL);
 		return;
 	}
-	if (segment_decode(path + strlen(USERS_PREFIX), id, sizeof(id),
-	    &why) == -1) {
-		snprintf(msg, sizeof(msg), "Path validation error: the user "
-		    "id %s", why);
-		reply_api_error(req, 400, msg, "invalid_uri");
+	if (path_segment(path, USERS_PREFIX, "", id, sizeof(id)) == -1) {
+		reply_api_error(req, 400, "Path validation error: the user id "
+		    "is empty, too long, malformed, or holds a control "
+		    "character", "invalid_uri");
 		return;
 	}
 	if (read_query(req, &f, &buf) == -1)

@@ -38,6 +38,8 @@ static const struct field token_req[] = {
 	STR(u.token_req.secret, PROTO_SECRET_MAX),
 	STR(u.token_req.audience, PROTO_AUDIENCE_MAX),
 	STR(u.token_req.scope, PROTO_SCOPE_MAX),
+	STR(u.token_req.ip, PROTO_IP_MAX),
+	STR(u.token_req.user_agent, PROTO_AGENT_MAX),
 	END
 };
 
@@ -60,7 +62,9 @@ static const struct field test_req[] = {
 	STR(u.login_req.scope, PROTO_SCOPE_MAX),			\
 	STR(u.login_req.nonce, PROTO_NONCE_MAX),			\
 	STR(u.login_req.profile, PROTO_PROFILE_MAX),			\
-	U32(u.login_req.auth_time)
+	U32(u.login_req.auth_time),					\
+	STR(u.login_req.ip, PROTO_IP_MAX),				\
+	STR(u.login_req.user_agent, PROTO_AGENT_MAX)
 
 static const struct field code_req[] = {
 	STR(u.login_req.client_id, PROTO_CLIENT_ID_MAX),

@@ -127,6 +127,8 @@ struct proto_msg {
 			struct proto_str	 secret;
 			struct proto_str	 audience;
 			struct proto_str	 scope;
+			struct proto_str	 ip;		/* for the audit log */
+			struct proto_str	 user_agent;
 		} token_req;
 		struct {
 			struct proto_str	 token;
@@ -152,6 +154,8 @@ struct proto_msg {
 			struct proto_str	 nonce;		/* may be empty */
 			struct proto_str	 profile;
 			uint32_t		 auth_time;
+			struct proto_str	 ip;		/* for the audit log */
+			struct proto_str	 user_agent;
 		} login_req;
 		struct {
 			struct proto_str	 id_token;

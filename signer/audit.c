@@ -23,6 +23,7 @@
 #include <openssl/params.h>
 
 #include "audit.h"
+#include "hex.h"
 #include "log.h"
 
 #define MAC_HEX		64
@@ -132,19 +133,6 @@ audit_queue(const struct audit_record *r)
 	nqueued++;
 }
 
-static void
-hex(const unsigned char *in, size_t len, char *out)
-{
-	static const char	 digits[] = "0123456789abcdef";
-	size_t			 i;
-
-	for (i = 0; i < len; i++) {
-		out[2 * i] = digits[in[i] >> 4];
-		out[2 * i + 1] = digits[in[i] & 15];
-	}
-	out[2 * len] = '\0';
-}
-
 /* HMAC-SHA256(key, prev || text[0..len)) as hex into mac. */
 static int
 chain_mac(const char *prev, const char *text, size_t len,
@@ -163,7 +151,7 @@ chain_mac(const char *prev, const char *text, size_t len,
 	EVP_MAC_CTX_free(ctx);
 	if (!ok)
 		return -1;
-	hex(md, sizeof(md), mac);
+	hex_encode(md, sizeof(md), mac);
 	return 0;
 }
 

@@ -18,6 +18,7 @@
 #include <openssl/x509.h>
 
 #include "b64url.h"
+#include "hex.h"
 #include "keys.h"
 #include "log.h"
 
@@ -340,24 +341,18 @@ keys_at_hash(const char *token, size_t len, char *out, size_t outlen)
 static json_t *
 fingerprint(const struct signing_key *k)
 {
-	static const char	 digits[] = "0123456789abcdef";
-	unsigned char		*der = NULL, md[32];
-	unsigned int		 mdlen = sizeof(md), i;
-	char			 text[8 + 2 * sizeof(md) + 1] = "sha256:";
-	int			 n;
+	unsigned char	*der = NULL, md[32];
+	unsigned int	 mdlen = sizeof(md);
+	char		 text[sizeof("sha256:") + 2 * sizeof(md)] = "sha256:";
+	int		 n, ok;
 
 	if ((n = i2d_PUBKEY(k->pkey, &der)) <= 0)
 		return NULL;
-	if (EVP_Digest(der, (size_t)n, md, &mdlen, EVP_sha256(), NULL) != 1) {
-		OPENSSL_free(der);
-		return NULL;
-	}
+	ok = EVP_Digest(der, (size_t)n, md, &mdlen, EVP_sha256(), NULL) == 1;
 	OPENSSL_free(der);
-	for (i = 0; i < mdlen; i++) {
-		text[7 + 2 * i] = digits[md[i] >> 4];
-		text[8 + 2 * i] = digits[md[i] & 15];
-	}
-	text[7 + 2 * mdlen] = '\0';
+	if (!ok)
+		return NULL;
+	hex_encode(md, sizeof(md), text + strlen("sha256:"));
 	return json_string(text);
 }
 

@@ -21,6 +21,7 @@
 #include <openssl/evp.h>
 
 #include "audit.h"
+#include "hex.h"
 #include "keys.h"
 #include "log.h"
 #include "proto.h"
@@ -88,7 +89,13 @@ answer_client_token(const struct proto_msg *req, struct proto_msg *rep)
 					    .grant = "client_credentials",
 					    .client_id = client->client_id,
 					    .jti = jti };
+		char			 ip[PROTO_IP_MAX + 1];
+		char			 agent[PROTO_AGENT_MAX + 1];
 
+		proto_strcpy(ip, sizeof(ip), req->u.token_req.ip);
+		proto_strcpy(agent, sizeof(agent), req->u.token_req.user_agent);
+		r.ip = ip;
+		r.user_agent = agent;
 		audit_queue(&r);
 	}
 	rep->u.token_rep.token.p = token;
@@ -96,25 +103,6 @@ answer_client_token(const struct proto_msg *req, struct proto_msg *rep)
 	rep->u.token_rep.scope = proto_str(granted);
 	rep->u.token_rep.expires_in = CLIENT_TOKEN_TTL;
 	return PROTO_OK;
-}
-
-/* The hex SHA-256 of a secret: how the audit log names a code or a link. */
-static int
-sha256_hex(const char *secret, char out[2 * 32 + 1])
-{
-	static const char	 digits[] = "0123456789abcdef";
-	unsigned char		 md[32];
-	unsigned int		 n = sizeof(md), i;
-
-	if (EVP_Digest(secret, strlen(secret), md, &n, EVP_sha256(), NULL) !=
-	    1)
-		return -1;
-	for (i = 0; i < n; i++) {
-		out[2 * i] = digits[md[i] >> 4];
-		out[2 * i + 1] = digits[md[i] & 15];
-	}
-	out[2 * n] = '\0';
-	return 0;
 }
 
 /*
@@ -233,10 +221,16 @@ answer_login(const struct proto_msg *req, struct proto_msg *rep, int code)
 					    .impersonator_id = imp,
 					    .user_id = user,
 					    .jti = login_tokens.jti };
-		char			 code_hash[2 * 32 + 1];
+		char			 code_hash[SHA256_HEX_LEN + 1];
+		char			 ip[PROTO_IP_MAX + 1];
+		char			 agent[PROTO_AGENT_MAX + 1];
 
 		if (code && sha256_hex(the_code, code_hash) == 0)
 			r.code_hash = code_hash;
+		proto_strcpy(ip, sizeof(ip), req->u.login_req.ip);
+		proto_strcpy(agent, sizeof(agent), req->u.login_req.user_agent);
+		r.ip = ip;
+		r.user_agent = agent;
 		audit_queue(&r);
 	}
 	rep->u.login_rep.id_token.p = login_tokens.id_token;

@@ -5,9 +5,13 @@
  *	signer_peer SIGNER TEST_SIGNER CONFIG_DIR
  *
  * A: the good path on the release signer: hello, client_token answers and
- *    refusals, 50 pipelined requests, a clean exit when we close.
+ *    refusals, ip and user_agent (real, at their maxima, empty) in the
+ *    audit log, code and implicit logins, 50 pipelined requests, a clean
+ *    exit when we close.
  * B: hostile frames, one fresh release signer each: the signer must close
- *    without writing a byte (never a signature) and exit non-zero.
+ *    without writing a byte (never a signature) and exit non-zero; each
+ *    frame is first shown to fail proto_decode for the reason it is meant
+ *    to, the same function the signer runs.
  * C: the sandbox of the test signer (built with GUISE_TEST_HOOKS): seccomp
  *    and no_new_privs in /proc, dropped ids when we are root, a refused
  *    open() answered, a socket() punished with SIGSYS.
@@ -16,6 +20,7 @@
  * never hangs the test.  TAP on stdout; the signers' stderr is ours.
  */
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
@@ -45,6 +50,10 @@
 #define PIPELINE	50
 #define FIRST_ID	1000	/* ids of the pipelined requests */
 
+/* Where a request came from, for the audit log, as guised sends it. */
+#define PEER_IP		"127.0.0.1"
+#define PEER_AGENT	"curl/7.88.1"
+
 struct signer {
 	pid_t	 pid;
 	int	 fd;		/* our end of the socketpair, -1 once closed */
@@ -54,12 +63,14 @@ struct signer {
 
 /* A frame made by hand, to be able to make it wrong. */
 struct frame {
-	uint8_t	 b[1024];
+	uint8_t	 b[2048];
 	size_t	 len;
 };
 
 static const char	*release_signer, *test_signer;
 static char		 config_file[1024];
+static char		 audit_file[1024];
+static off_t		 audit_from;	/* where this run's records start */
 static char		 issuer[256];
 static char		 audience[PROTO_AUDIENCE_MAX + 1];
 static char		 backoffice_secret[PROTO_SECRET_MAX + 1];
@@ -373,7 +384,8 @@ hello_msg(struct proto_msg *m, uint32_t id)
 
 static void
 token_msg(struct proto_msg *m, uint32_t id, const char *client,
-    const char *secret, const char *aud, const char *scope)
+    const char *secret, const char *aud, const char *scope, const char *ip,
+    const char *agent)
 {
 	memset(m, 0, sizeof(*m));
 	m->type = PROTO_CLIENT_TOKEN;
@@ -382,6 +394,45 @@ token_msg(struct proto_msg *m, uint32_t id, const char *client,
 	m->u.token_req.secret = proto_str(secret);
 	m->u.token_req.audience = proto_str(aud);
 	m->u.token_req.scope = proto_str(scope);
+	m->u.token_req.ip = proto_str(ip);
+	m->u.token_req.user_agent = proto_str(agent);
+}
+
+/* The login both kinds of request share. */
+#define LOGIN_USER	"auth0|customer-1"
+#define LOGIN_IMP	"auth0|support-1"
+#define LOGIN_EMAIL	"sam@example.com"
+#define LOGIN_SCOPE	"openid profile"
+#define LOGIN_NONCE	"n-0S6_WzA2Mj"
+#define LOGIN_PROFILE	"{\"name\":\"Alice Customer\"}"
+#define LOGIN_CODE	"SplxlOBeZQQYbYS6WxSbIA"
+#define LOGIN_TIME	1700000000
+
+/*
+ * An impersonated login for storefront: a code_tokens request when type
+ * says so (with its secret and a code), else implicit_tokens.
+ */
+static void
+login_msg(struct proto_msg *m, uint16_t type, uint32_t id, const char *ip,
+    const char *agent)
+{
+	memset(m, 0, sizeof(*m));
+	m->type = type;
+	m->id = id;
+	m->u.login_req.client_id = proto_str("storefront");
+	if (type == PROTO_CODE_TOKENS) {
+		m->u.login_req.secret = proto_str(storefront_secret);
+		m->u.login_req.code = proto_str(LOGIN_CODE);
+	}
+	m->u.login_req.user_id = proto_str(LOGIN_USER);
+	m->u.login_req.impersonator_id = proto_str(LOGIN_IMP);
+	m->u.login_req.impersonator_email = proto_str(LOGIN_EMAIL);
+	m->u.login_req.scope = proto_str(LOGIN_SCOPE);
+	m->u.login_req.nonce = proto_str(LOGIN_NONCE);
+	m->u.login_req.profile = proto_str(LOGIN_PROFILE);
+	m->u.login_req.auth_time = LOGIN_TIME;
+	m->u.login_req.ip = proto_str(ip);
+	m->u.login_req.user_agent = proto_str(agent);
 }
 
 /*
@@ -429,8 +480,9 @@ fr_str(struct frame *f, const void *p, size_t len)
 	fr_bytes(f, p, len);
 }
 
+/* A client_token request up to its scope: the layout before ip. */
 static void
-token_frame(struct frame *f, uint32_t id, const char *client,
+token_frame_old(struct frame *f, uint32_t id, const char *client,
     const char *secret, const char *aud, const char *scope)
 {
 	fr_header(f, PROTO_VERSION, PROTO_CLIENT_TOKEN, id, 0);
@@ -438,6 +490,48 @@ token_frame(struct frame *f, uint32_t id, const char *client,
 	fr_str(f, secret, strlen(secret));
 	fr_str(f, aud, strlen(aud));
 	fr_str(f, scope, strlen(scope));
+}
+
+/* A whole client_token request: ip and user_agent come after scope. */
+static void
+token_frame(struct frame *f, uint32_t id, const char *client,
+    const char *secret, const char *aud, const char *scope, const char *ip,
+    const char *agent)
+{
+	token_frame_old(f, id, client, secret, aud, scope);
+	fr_str(f, ip, strlen(ip));
+	fr_str(f, agent, strlen(agent));
+}
+
+/*
+ * login_msg's request by hand, up to auth_time: the layout before ip.
+ * The caller appends ip and user_agent.
+ */
+static void
+login_frame_old(struct frame *f, uint16_t type, uint32_t id)
+{
+	fr_header(f, PROTO_VERSION, type, id, 0);
+	fr_str(f, "storefront", strlen("storefront"));
+	if (type == PROTO_CODE_TOKENS) {
+		fr_str(f, storefront_secret, strlen(storefront_secret));
+		fr_str(f, LOGIN_CODE, strlen(LOGIN_CODE));
+	}
+	fr_str(f, LOGIN_USER, strlen(LOGIN_USER));
+	fr_str(f, LOGIN_IMP, strlen(LOGIN_IMP));
+	fr_str(f, LOGIN_EMAIL, strlen(LOGIN_EMAIL));
+	fr_str(f, LOGIN_SCOPE, strlen(LOGIN_SCOPE));
+	fr_str(f, LOGIN_NONCE, strlen(LOGIN_NONCE));
+	fr_str(f, LOGIN_PROFILE, strlen(LOGIN_PROFILE));
+	fr_u32(f, LOGIN_TIME);
+}
+
+static void
+login_frame(struct frame *f, uint16_t type, uint32_t id, const char *ip,
+    const char *agent)
+{
+	login_frame_old(f, type, id);
+	fr_str(f, ip, strlen(ip));
+	fr_str(f, agent, strlen(agent));
 }
 
 /* The JWKS parses, has a non-empty "keys" array, and nothing private. */
@@ -542,21 +636,153 @@ claims_check(struct proto_str tok, uint32_t expires_in)
 	return ok;
 }
 
-/* One client_token request on the good-path signer, one status expected. */
+/* The jti claim of an access token, into out; -1 when it has none. */
+static int
+token_jti(struct proto_str tok, char *out, size_t outlen)
+{
+	struct proto_str	 part[3];
+	json_t			*cl;
+	const char		*v;
+	int			 rc = -1;
+
+	if (jws_split(tok, part) == -1 || (cl = jws_json(part[1])) == NULL)
+		return -1;
+	if ((v = json_string_value(json_object_get(cl, "jti"))) != NULL &&
+	    strlen(v) < outlen) {
+		snprintf(out, outlen, "%s", v);
+		rc = 0;
+	}
+	json_decref(cl);
+	return rc;
+}
+
+/* A member of an audit record is want, or absent when want is empty. */
+static int
+audit_member_is(const json_t *rec, const char *name, const char *want)
+{
+	if (*want == '\0')
+		return json_object_get(rec, name) == NULL;
+	return json_str_is(rec, name, want);
+}
+
+/*
+ * Of this run's records, the audit log holds exactly one token.issued for
+ * this jti, and it names the request's ip and user_agent.  The signer
+ * commits its records before it replies, so the record is there once the
+ * reply is.  (A code's jti is the code's: earlier runs on the same
+ * configuration have records with the same one.)
+ */
+static int
+audit_origin_is(const char *jti, const char *ip, const char *agent)
+{
+	FILE		*fp;
+	char		*line = NULL;
+	size_t		 cap = 0;
+	json_error_t	 jerr;
+	json_t		*rec;
+	int		 found = 0, ok = 0;
+
+	if ((fp = fopen(audit_file, "r")) == NULL) {
+		diag("%s: %s", audit_file, strerror(errno));
+		return 0;
+	}
+	if (fseeko(fp, audit_from, SEEK_SET) == -1) {
+		diag("%s: %s", audit_file, strerror(errno));
+		fclose(fp);
+		return 0;
+	}
+	while (getline(&line, &cap, fp) != -1) {
+		if ((rec = json_loads(line, 0, &jerr)) == NULL) {
+			diag("%s: %s", audit_file, jerr.text);
+			continue;
+		}
+		if (json_str_is(rec, "event", "token.issued") &&
+		    json_str_is(rec, "jti", jti)) {
+			found++;
+			ok = audit_member_is(rec, "ip", ip) &&
+			    audit_member_is(rec, "user_agent", agent);
+		}
+		json_decref(rec);
+	}
+	free(line);
+	fclose(fp);
+	if (found != 1 || !ok)
+		diag("jti %s: %d records, ip and user_agent %s", jti, found,
+		    ok ? "as sent" : "not as sent");
+	return found == 1 && ok;
+}
+
+/* One request on the good-path signer, one status expected. */
 static void
-expect_status(struct signer *s, uint32_t id, const char *client,
-    const char *secret, const char *aud, const char *scope, uint32_t want,
+expect_status(struct signer *s, const struct proto_msg *req, uint32_t want,
     const char *what)
 {
-	struct proto_msg	 req, rep;
+	struct proto_msg	 rep;
 	int			 ok;
 
-	token_msg(&req, id, client, secret, aud, scope);
-	ok = request(s, &req, &rep) == 0;
+	ok = request(s, req, &rep) == 0;
 	if (ok && rep.status != want)
 		diag("%s: got %s", what, proto_status_name(rep.status));
-	CHECK(ok && rep.type == PROTO_CLIENT_TOKEN && rep.id == id &&
+	CHECK(ok && rep.type == req->type && rep.id == req->id &&
 	    rep.status == want, "A: %s: %s", what, proto_status_name(want));
+}
+
+/*
+ * A client_token request with this ip and user_agent gets a token, and
+ * the audit log records them with it.
+ */
+static void
+expect_origin(struct signer *s, uint32_t id, const char *ip,
+    const char *agent, const char *what)
+{
+	struct proto_msg	 req, rep;
+	char			 jti[128];
+	int			 ok;
+
+	token_msg(&req, id, "backoffice", backoffice_secret, audience,
+	    "read:users", ip, agent);
+	ok = request(s, &req, &rep) == 0 && rep.type == PROTO_CLIENT_TOKEN &&
+	    rep.id == id;
+	if (ok && rep.status != PROTO_OK)
+		diag("%s: got %s", what, proto_status_name(rep.status));
+	ok = ok && rep.status == PROTO_OK;
+	CHECK(ok && claims_check(rep.u.token_rep.token,
+	    rep.u.token_rep.expires_in),
+	    "A: %s (%zu and %zu bytes): a token", what, strlen(ip),
+	    strlen(agent));
+	CHECK(ok && token_jti(rep.u.token_rep.token, jti, sizeof(jti)) == 0 &&
+	    audit_origin_is(jti, ip, agent),
+	    "A: %s: the audit log records them with the token's jti", what);
+}
+
+/*
+ * A login request (code or implicit) with this ip and user_agent gets an
+ * id_token and an access token, and the audit log records them.
+ */
+static void
+expect_login(struct signer *s, uint16_t type, uint32_t id, const char *ip,
+    const char *agent)
+{
+	struct proto_msg	 req, rep;
+	char			 jti[PROTO_JTI_MAX + 1];
+	int			 ok;
+
+	login_msg(&req, type, id, ip, agent);
+	ok = request(s, &req, &rep) == 0 && rep.type == type && rep.id == id;
+	if (ok && rep.status != PROTO_OK)
+		diag("%s: got %s", proto_type_name(type),
+		    proto_status_name(rep.status));
+	ok = ok && rep.status == PROTO_OK;
+	CHECK(ok && rep.u.login_rep.id_token.len > 0 &&
+	    rep.u.login_rep.access_token.len > 0 &&
+	    rep.u.login_rep.access_jti.len > 0,
+	    "A: %s with ip %s and a user_agent of %zu bytes: tokens",
+	    proto_type_name(type), ip, strlen(agent));
+	CHECK(ok && proto_strcpy(jti, sizeof(jti),
+	    rep.u.login_rep.access_jti) == 0 &&
+	    audit_origin_is(jti, ip, agent),
+	    "A: %s: the audit log records ip and user_agent with its jti",
+	    proto_type_name(type));
 }
 
 static void
@@ -573,7 +799,7 @@ pipelined(struct signer *s)
 	memset(seen, 0, sizeof(seen));
 	for (i = 0; i < PIPELINE; i++) {
 		token_msg(&req, FIRST_ID + i, "backoffice", backoffice_secret,
-		    audience, "read:users");
+		    audience, "read:users", PEER_IP, PEER_AGENT);
 		if ((n = proto_encode(&req, PROTO_REQUEST, out + outlen,
 		    sizeof(out) - outlen)) == -1)
 			break;
@@ -608,15 +834,33 @@ pipelined(struct signer *s)
 	    "A: nothing more after the %d replies", PIPELINE);
 }
 
+/* prefix, then c up to size - 1 bytes, NUL-terminated. */
+static void
+fill_str(char *buf, size_t size, const char *prefix, int c)
+{
+	size_t	 n = strlen(prefix);
+
+	if (n >= size)
+		abort();
+	memcpy(buf, prefix, n);
+	memset(buf + n, c, size - 1 - n);
+	buf[size - 1] = '\0';
+}
+
 static void
 good_path(void)
 {
 	struct signer		 s;
 	struct proto_msg	 req, rep;
 	char			 longid[PROTO_CLIENT_ID_MAX + 1];
+	char			 ipmax[PROTO_IP_MAX + 1];
+	char			 agentmax[PROTO_AGENT_MAX + 1];
+	char			 jti[128];
 	int			 ok, tok, private = 0;
 	struct proto_str	 part[3];
+	struct stat		 st;
 
+	audit_from = stat(audit_file, &st) == 0 ? st.st_size : 0;
 	if (signer_start(&s, release_signer) == -1) {
 		CHECK(0, "A: start %s", release_signer);
 		return;
@@ -631,7 +875,7 @@ good_path(void)
 	CHECK(ok && !private, "A: the JWKS holds no private key member");
 
 	token_msg(&req, 2, "backoffice", backoffice_secret, audience,
-	    "read:users impersonate:users");
+	    "read:users impersonate:users", PEER_IP, PEER_AGENT);
 	ok = request(&s, &req, &rep) == 0 && rep.type == PROTO_CLIENT_TOKEN &&
 	    rep.id == 2;
 	if (ok && rep.status != PROTO_OK)
@@ -646,23 +890,45 @@ good_path(void)
 	CHECK(tok && claims_check(rep.u.token_rep.token,
 	    rep.u.token_rep.expires_in),
 	    "A: the token's claims are iss, aud, client and lifetime as set");
+	CHECK(tok && token_jti(rep.u.token_rep.token, jti, sizeof(jti)) == 0 &&
+	    audit_origin_is(jti, PEER_IP, PEER_AGENT),
+	    "A: the audit log records ip " PEER_IP " and user_agent "
+	    PEER_AGENT " with the token's jti");
 
-	expect_status(&s, 3, "backoffice", "wrong-secret-0123456789",
-	    audience, "read:users", PROTO_ERR_CLIENT, "a wrong secret");
-	expect_status(&s, 4, "nosuchclient", backoffice_secret, audience,
-	    "read:users", PROTO_ERR_CLIENT, "an unknown client");
+	token_msg(&req, 3, "backoffice", "wrong-secret-0123456789", audience,
+	    "read:users", PEER_IP, PEER_AGENT);
+	expect_status(&s, &req, PROTO_ERR_CLIENT, "a wrong secret");
+	token_msg(&req, 4, "nosuchclient", backoffice_secret, audience,
+	    "read:users", PEER_IP, PEER_AGENT);
+	expect_status(&s, &req, PROTO_ERR_CLIENT, "an unknown client");
 	memset(longid, 'a', sizeof(longid) - 1);
 	longid[sizeof(longid) - 1] = '\0';
-	expect_status(&s, 5, longid, backoffice_secret, audience,
-	    "read:users", PROTO_ERR_CLIENT,
+	token_msg(&req, 5, longid, backoffice_secret, audience, "read:users",
+	    PEER_IP, PEER_AGENT);
+	expect_status(&s, &req, PROTO_ERR_CLIENT,
 	    "a client_id of PROTO_CLIENT_ID_MAX bytes is served");
-	expect_status(&s, 6, "storefront", storefront_secret, audience,
-	    "read:users", PROTO_ERR_GRANT, "storefront (no client_credentials)");
-	expect_status(&s, 7, "backoffice", backoffice_secret,
-	    "https://elsewhere.example/api/v2/", "read:users",
-	    PROTO_ERR_AUDIENCE, "a wrong audience");
-	expect_status(&s, 8, "backoffice", backoffice_secret, audience,
-	    "delete:everything", PROTO_ERR_SCOPE, "scope delete:everything");
+	token_msg(&req, 6, "storefront", storefront_secret, audience,
+	    "read:users", PEER_IP, PEER_AGENT);
+	expect_status(&s, &req, PROTO_ERR_GRANT,
+	    "storefront (no client_credentials)");
+	token_msg(&req, 7, "backoffice", backoffice_secret,
+	    "https://elsewhere.example/api/v2/", "read:users", PEER_IP,
+	    PEER_AGENT);
+	expect_status(&s, &req, PROTO_ERR_AUDIENCE, "a wrong audience");
+	token_msg(&req, 8, "backoffice", backoffice_secret, audience,
+	    "delete:everything", PEER_IP, PEER_AGENT);
+	expect_status(&s, &req, PROTO_ERR_SCOPE, "scope delete:everything");
+
+	/* A link-local address with a long zone, a long browser string. */
+	fill_str(ipmax, sizeof(ipmax), "fe80::1%", 'z');
+	fill_str(agentmax, sizeof(agentmax), "Mozilla/5.0 ", 'x');
+	expect_origin(&s, 9, ipmax, agentmax,
+	    "ip of PROTO_IP_MAX and user_agent of PROTO_AGENT_MAX");
+	expect_origin(&s, 10, "", "", "empty ip and user_agent");
+	expect_origin(&s, 11, "2001:db8::1", "", "an IPv6 ip, no user_agent");
+
+	expect_login(&s, PROTO_IMPLICIT_TOKENS, 12, PEER_IP, PEER_AGENT);
+	expect_login(&s, PROTO_CODE_TOKENS, 13, "2001:db8::1", agentmax);
 
 	pipelined(&s);
 
@@ -676,19 +942,50 @@ good_path(void)
 }
 
 /*
+ * Whether proto_decode, which the signer runs on every frame, refuses the
+ * first frame in buf (as long as its length word says, at most len) for
+ * a reason that contains want.
+ */
+static int
+decode_refuses(const uint8_t *buf, size_t len, const char *want)
+{
+	struct proto_msg	 m;
+	const char		*why = NULL;
+	size_t			 flen;
+
+	if (len < 4)
+		return 0;
+	if ((flen = get_u32(buf)) > len)
+		flen = len;
+	if (proto_decode(buf, flen, PROTO_REQUEST, &m, &why) == 0) {
+		diag("the frame decodes");
+		return 0;
+	}
+	if (why == NULL || strstr(why, want) == NULL) {
+		diag("refused for another reason: %s", why ? why : "none");
+		return 0;
+	}
+	return 1;
+}
+
+/*
  * One bad frame to a fresh release signer, after a good hello if asked,
  * then our write side shut if asked.  The signer must write nothing more
- * and exit non-zero.
+ * and exit non-zero.  When why is not NULL, the frame is first checked to
+ * fail proto_decode for that reason, and not for another.
  */
 static void
 hostile(const char *what, int hello_first, const uint8_t *bad, size_t len,
-    int shut_wr)
+    int shut_wr, const char *why)
 {
 	struct signer		 s;
 	struct proto_msg	 req, rep;
 	long			 n = -1;
 	int			 ready, reset = 0, exited;
 
+	if (why != NULL)
+		CHECK(decode_refuses(bad, len, why),
+		    "B: %s: proto_decode refuses it: %s", what, why);
 	ready = signer_start(&s, release_signer) == 0;
 	if (ready && hello_first) {
 		hello_msg(&req, 1);
@@ -713,6 +1010,127 @@ hostile(const char *what, int hello_first, const uint8_t *bad, size_t len,
 	signer_stop(&s);
 }
 
+/* A frame built by hand is byte for byte what the encoder makes of m. */
+static int
+frame_is(const struct frame *f, const struct proto_msg *m)
+{
+	uint8_t	 enc[sizeof(f->b)];
+	long	 n;
+
+	n = proto_encode(m, PROTO_REQUEST, enc, sizeof(enc));
+	return n == (long)f->len && memcmp(enc, f->b, f->len) == 0;
+}
+
+/* A frame decodes as a request, to the end. */
+static int
+frame_decodes(const struct frame *f)
+{
+	struct proto_msg	 m;
+	const char		*why;
+
+	if (proto_decode(f->b, f->len, PROTO_REQUEST, &m, &why) == -1) {
+		diag("hand-made frame: %s", why);
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * Frames in the layout before ip and user_agent, as an old front end would
+ * send them, and frames whose ip or user_agent is wrong.
+ */
+static void
+hostile_origin(void)
+{
+	static const char	 nul_agent[] = "curl/7.88.1\0evil";
+	struct frame		 f, login[2];
+	struct proto_msg	 m;
+	char			 ipover[PROTO_IP_MAX + 2];
+	char			 agentover[PROTO_AGENT_MAX + 2];
+	uint8_t			 enc[sizeof(f.b)];
+	char			 what[128];
+	uint16_t		 type;
+	int			 i;
+
+	for (i = 0; i < 2; i++) {
+		type = i == 0 ? PROTO_CODE_TOKENS : PROTO_IMPLICIT_TOKENS;
+		login_frame(&login[i], type, 20 + i, PEER_IP, PEER_AGENT);
+		login_msg(&m, type, 20 + i, PEER_IP, PEER_AGENT);
+		CHECK(frame_is(&login[i], &m) && frame_decodes(&login[i]),
+		    "B: a hand-made %s request (%zu bytes) is what "
+		    "proto_encode makes, and decodes", proto_type_name(type),
+		    login[i].len);
+	}
+
+	token_frame_old(&f, 3, "backoffice", backoffice_secret, audience,
+	    "read:users");
+	hostile("a client_token in the old layout (no ip, no user_agent)", 1,
+	    f.b, f.len, 0, "truncated string length");
+	fr_str(&f, PEER_IP, strlen(PEER_IP));
+	hostile("a client_token with an ip but no user_agent", 1, f.b, f.len,
+	    0, "truncated string length");
+	for (i = 0; i < 2; i++) {
+		type = i == 0 ? PROTO_CODE_TOKENS : PROTO_IMPLICIT_TOKENS;
+		login_frame_old(&f, type, 20 + i);
+		snprintf(what, sizeof(what), "a%s %s request in the old layout "
+		    "(auth_time last)", i == 0 ? "" : "n",
+		    proto_type_name(type));
+		hostile(what, 1, f.b, f.len, 0, "truncated string length");
+	}
+
+	memset(ipover, '1', sizeof(ipover) - 1);
+	ipover[sizeof(ipover) - 1] = '\0';
+	token_msg(&m, 3, "backoffice", backoffice_secret, audience,
+	    "read:users", ipover, PEER_AGENT);
+	CHECK(proto_encode(&m, PROTO_REQUEST, enc, sizeof(enc)) == -1,
+	    "B: proto_encode refuses an ip of PROTO_IP_MAX + 1 (%d)",
+	    PROTO_IP_MAX + 1);
+	token_frame(&f, 3, "backoffice", backoffice_secret, audience,
+	    "read:users", ipover, PEER_AGENT);
+	hostile("a client_token with an ip of PROTO_IP_MAX + 1 bytes", 1, f.b,
+	    f.len, 0, "maximum");
+
+	memset(agentover, 'u', sizeof(agentover) - 1);
+	agentover[sizeof(agentover) - 1] = '\0';
+	token_msg(&m, 3, "backoffice", backoffice_secret, audience,
+	    "read:users", PEER_IP, agentover);
+	CHECK(proto_encode(&m, PROTO_REQUEST, enc, sizeof(enc)) == -1,
+	    "B: proto_encode refuses a user_agent of PROTO_AGENT_MAX + 1 (%d)",
+	    PROTO_AGENT_MAX + 1);
+	token_frame(&f, 3, "backoffice", backoffice_secret, audience,
+	    "read:users", PEER_IP, agentover);
+	hostile("a client_token with a user_agent of PROTO_AGENT_MAX + 1 "
+	    "bytes", 1, f.b, f.len, 0, "maximum");
+
+	login_msg(&m, PROTO_IMPLICIT_TOKENS, 21, PEER_IP, agentover);
+	CHECK(proto_encode(&m, PROTO_REQUEST, enc, sizeof(enc)) == -1,
+	    "B: proto_encode refuses an implicit_tokens user_agent of "
+	    "PROTO_AGENT_MAX + 1");
+	login_frame(&f, PROTO_IMPLICIT_TOKENS, 21, PEER_IP, agentover);
+	hostile("an implicit_tokens with a user_agent of PROTO_AGENT_MAX + 1 "
+	    "bytes", 1, f.b, f.len, 0, "maximum");
+	login_frame(&f, PROTO_CODE_TOKENS, 20, ipover, PEER_AGENT);
+	hostile("a code_tokens with an ip of PROTO_IP_MAX + 1 bytes", 1, f.b,
+	    f.len, 0, "maximum");
+
+	token_frame_old(&f, 3, "backoffice", backoffice_secret, audience,
+	    "read:users");
+	fr_str(&f, PEER_IP, strlen(PEER_IP));
+	fr_str(&f, nul_agent, sizeof(nul_agent) - 1);
+	hostile("a NUL in user_agent", 1, f.b, f.len, 0, "NUL");
+
+	f = login[0];
+	fr_bytes(&f, "x", 1);
+	hostile("a byte after a code_tokens user_agent", 1, f.b, f.len, 0,
+	    "trailing");
+	/* The user_agent, last, says one byte more than the frame holds. */
+	f = login[1];
+	put_u16(f.b + f.len - strlen(PEER_AGENT) - 2,
+	    (uint16_t)(strlen(PEER_AGENT) + 1));
+	hostile("an implicit_tokens user_agent running past the frame's end",
+	    0, f.b, f.len, 0, "truncated string field");
+}
+
 static void
 hostile_frames(void)
 {
@@ -721,75 +1139,85 @@ hostile_frames(void)
 	struct proto_msg	 m;
 	uint8_t			 enc[sizeof(f.b)];
 	char			 longid[PROTO_CLIENT_ID_MAX + 2];
-	size_t			 scope_len = strlen("read:users");
+	size_t			 agent_len = strlen(PEER_AGENT);
 	long			 n;
 
 	/* The valid frame the broken ones start from, as the encoder makes it. */
 	token_frame(&tok, 7, "backoffice", backoffice_secret, audience,
-	    "read:users");
+	    "read:users", PEER_IP, PEER_AGENT);
 	token_msg(&m, 7, "backoffice", backoffice_secret, audience,
-	    "read:users");
+	    "read:users", PEER_IP, PEER_AGENT);
 	n = proto_encode(&m, PROTO_REQUEST, enc, sizeof(enc));
 	CHECK(n == (long)tok.len && memcmp(enc, tok.b, tok.len) == 0,
 	    "B: hand-made frames are what proto_encode makes");
+	CHECK(frame_decodes(&tok) && frame_is(&tok, &m),
+	    "B: the hand-made client_token (%zu bytes, ip and user_agent "
+	    "last) decodes", tok.len);
 
 	hostile("half a client_token, then end of input", 0, tok.b,
-	    tok.len / 2, 1);
+	    tok.len / 2, 1, NULL);
 
 	fr_header(&f, PROTO_VERSION, PROTO_HELLO, 1, 0);
 	put_u32(f.b, PROTO_HEADER_LEN - 1);
-	hostile("frame length 15", 0, f.b, f.len, 0);
+	hostile("frame length 15", 0, f.b, f.len, 0, NULL);
 	put_u32(f.b, 0);
-	hostile("frame length 0", 1, f.b, f.len, 0);
+	hostile("frame length 0", 1, f.b, f.len, 0, NULL);
 
 	fr_header(&f, PROTO_VERSION, PROTO_HELLO, 2, 0);
 	put_u32(f.b, PROTO_FRAME_MAX + 1);
-	hostile("frame length PROTO_FRAME_MAX + 1", 1, f.b, f.len, 0);
+	hostile("frame length PROTO_FRAME_MAX + 1", 1, f.b, f.len, 0, NULL);
 
 	fr_header(&f, PROTO_VERSION + 1, PROTO_HELLO, 2, 0);
-	hostile("wrong version", 1, f.b, f.len, 0);
+	hostile("wrong version", 1, f.b, f.len, 0, "version");
 
 	fr_header(&f, PROTO_VERSION, 0, 2, 0);
-	hostile("type 0", 0, f.b, f.len, 0);
+	hostile("type 0", 0, f.b, f.len, 0, "type");
 	fr_header(&f, PROTO_VERSION, 99, 2, 0);
-	hostile("type 99", 1, f.b, f.len, 0);
+	hostile("type 99", 1, f.b, f.len, 0, "type");
 	fr_header(&f, PROTO_VERSION, PROTO_TYPE__MAX, 2, 0);
-	hostile("type PROTO_TYPE__MAX", 0, f.b, f.len, 0);
+	hostile("type PROTO_TYPE__MAX", 0, f.b, f.len, 0, "type");
 
 	fr_header(&f, PROTO_VERSION, PROTO_HELLO, 2, PROTO_ERR_CLIENT);
-	hostile("a request with a non-zero status", 1, f.b, f.len, 0);
+	hostile("a request with a non-zero status", 1, f.b, f.len, 0,
+	    "status");
 
 	f = tok;
 	fr_bytes(&f, "x", 1);
-	hostile("a byte after the last field", 1, f.b, f.len, 0);
+	hostile("a byte after the last field", 1, f.b, f.len, 0, "trailing");
 	fr_header(&f, PROTO_VERSION, PROTO_HELLO, 2, 0);
 	fr_u32(&f, 0);
-	hostile("a hello with a field it does not have", 0, f.b, f.len, 0);
+	hostile("a hello with a field it does not have", 0, f.b, f.len, 0,
+	    "trailing");
 
 	memset(longid, 'a', sizeof(longid) - 1);
 	longid[sizeof(longid) - 1] = '\0';
-	token_msg(&m, 3, longid, backoffice_secret, audience, "read:users");
+	token_msg(&m, 3, longid, backoffice_secret, audience, "read:users",
+	    PEER_IP, PEER_AGENT);
 	CHECK(proto_encode(&m, PROTO_REQUEST, enc, sizeof(enc)) == -1,
 	    "B: proto_encode refuses a client_id of PROTO_CLIENT_ID_MAX + 1");
-	token_frame(&f, 3, longid, backoffice_secret, audience, "read:users");
+	token_frame(&f, 3, longid, backoffice_secret, audience, "read:users",
+	    PEER_IP, PEER_AGENT);
 	hostile("a client_id of PROTO_CLIENT_ID_MAX + 1 bytes", 1, f.b, f.len,
-	    0);
+	    0, "maximum");
 
 	fr_header(&f, PROTO_VERSION, PROTO_CLIENT_TOKEN, 3, 0);
 	fr_str(&f, nul_id, sizeof(nul_id) - 1);
 	fr_str(&f, backoffice_secret, strlen(backoffice_secret));
 	fr_str(&f, audience, strlen(audience));
-	fr_str(&f, "read:users", scope_len);
-	hostile("a NUL in client_id", 1, f.b, f.len, 0);
+	fr_str(&f, "read:users", strlen("read:users"));
+	fr_str(&f, PEER_IP, strlen(PEER_IP));
+	fr_str(&f, PEER_AGENT, agent_len);
+	hostile("a NUL in client_id", 1, f.b, f.len, 0, "NUL");
 
-	/* The last string says one byte more than the frame holds. */
+	/* The last string, the user_agent, says one byte more than is there. */
 	f = tok;
-	put_u16(f.b + f.len - scope_len - 2, (uint16_t)(scope_len + 1));
-	hostile("a string running past the frame's end", 0, f.b, f.len, 0);
+	put_u16(f.b + f.len - agent_len - 2, (uint16_t)(agent_len + 1));
+	hostile("a string running past the frame's end", 0, f.b, f.len, 0,
+	    "truncated string field");
 
 	fr_header(&f, PROTO_VERSION, PROTO_TEST_SYSCALL, 4, 0);
 	fr_u32(&f, 1);
-	hostile("test_syscall to the release signer", 1, f.b, f.len, 0);
+	hostile("test_syscall to the release signer", 1, f.b, f.len, 0, NULL);
 
 	/*
 	 * The token is signed, but replies go out only after the whole read
@@ -800,8 +1228,14 @@ hostile_frames(void)
 	f = tok;
 	fr_bytes(&f, bad.b, bad.len);
 	put_u32(f.b, (uint32_t)tok.len);
+	CHECK(frame_decodes(&tok) &&
+	    decode_refuses(f.b + tok.len, f.len - tok.len, "type"),
+	    "B: of a good client_token then type 99, the first decodes, the "
+	    "second does not");
 	hostile("a good client_token, then type 99 in the same write", 1,
-	    f.b, f.len, 0);
+	    f.b, f.len, 0, NULL);
+
+	hostile_origin();
 }
 
 /* The text of /proc/PID/status, NUL-terminated, or NULL. */
@@ -906,7 +1340,7 @@ load_config(const char *dir)
 	char		 path[1024];
 	json_error_t	 jerr;
 	json_t		*root;
-	const char	*v, *b, *sf;
+	const char	*v, *a, *b, *sf;
 	int		 rc = -1;
 
 	snprintf(config_file, sizeof(config_file), "%s/guise.json", dir);
@@ -914,8 +1348,14 @@ load_config(const char *dir)
 		diag("%s: %s", config_file, jerr.text);
 		return -1;
 	}
+	/* The signer resolves a relative audit path against the config's. */
+	a = json_string_value(json_object_get(json_object_get(root, "audit"),
+	    "path"));
 	if ((v = json_string_value(json_object_get(root, "issuer"))) != NULL &&
-	    strlen(v) < sizeof(issuer)) {
+	    strlen(v) < sizeof(issuer) && a != NULL &&
+	    snprintf(audit_file, sizeof(audit_file), "%s%s%s",
+	    a[0] == '/' ? "" : dir, a[0] == '/' ? "" : "/", a) <
+	    (int)sizeof(audit_file)) {
 		snprintf(issuer, sizeof(issuer), "%s", v);
 		rc = 0;
 	}

@@ -25,7 +25,12 @@ test('every step of the flow and every refusal has its record, in a whole chain,
     assert.deepEqual(start[1].keys.map((k) => k.kid).sort(), ['test-es256', 'test-rs256']);
     for (const k of start[1].keys) assert.match(k.fingerprint, /^sha256:[0-9a-f]{64}$/);
 
-    const cc = await clientToken(d);
+    const got = await d.request('oauth/token', {
+      method: 'POST',
+      headers: { 'user-agent': 'guise-audit-test/1.0' },
+      body: { grant_type: 'client_credentials', client_id: 'backoffice', client_secret: d.secrets.backoffice },
+    });
+    const cc = got.json;
     secrets.push(cc.access_token, ...Object.values(d.secrets));
     let n = records(d).length;
     let r = since(d, n - 1)[0];
@@ -33,6 +38,8 @@ test('every step of the flow and every refusal has its record, in a whole chain,
     assert.equal(r.grant, 'client_credentials');
     assert.equal(r.client_id, 'backoffice');
     assert.equal(r.jti, decodeJwt(cc.access_token).jti);
+    assert.equal(r.ip, '127.0.0.1');
+    assert.equal(r.user_agent, 'guise-audit-test/1.0');
 
     // A link: its record is in the file when the link arrives.
     n = records(d).length;
@@ -76,6 +83,7 @@ test('every step of the flow and every refusal has its record, in a whole chain,
     assert.equal(r[0].client_id, 'storefront');
     assert.equal(r[0].code_hash, sha256(code));
     assert.equal(r[0].jti, decodeJwt(t.json.access_token).jti);
+    assert.equal(r[0].ip, '127.0.0.1');
 
     // The replay: code_replayed, naming the token it revoked.
     n = records(d).length;

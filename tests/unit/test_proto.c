@@ -253,9 +253,10 @@ roundtrip(const struct proto_msg *in, enum proto_dir dir,
 	return n;
 }
 
+/* A client_token request; ip and user_agent are for the audit log. */
 static void
 token_req(struct proto_msg *m, const char *id, const char *secret,
-    const char *aud, const char *scope)
+    const char *aud, const char *scope, const char *ip, const char *agent)
 {
 	memset(m, 0, sizeof(*m));
 	m->type = PROTO_CLIENT_TOKEN;
@@ -264,6 +265,8 @@ token_req(struct proto_msg *m, const char *id, const char *secret,
 	m->u.token_req.secret = proto_str(secret);
 	m->u.token_req.audience = proto_str(aud);
 	m->u.token_req.scope = proto_str(scope);
+	m->u.token_req.ip = proto_str(ip);
+	m->u.token_req.user_agent = proto_str(agent);
 }
 
 static void
@@ -308,24 +311,46 @@ test_roundtrip_hello(void)
 static void
 test_roundtrip_token_req(void)
 {
+	static const uint8_t	 want[] = {
+		0x00, 0x00, 0x00, 0x25,		/* 16 + 6 * 2 + 4 + 3 + 2 */
+		0x00, 0x01,
+		0x00, 0x02,			/* client_token */
+		0x00, 0x00, 0x00, 0x07,
+		0x00, 0x00, 0x00, 0x00,
+		0x00, 0x01, 'c',		/* client_id */
+		0x00, 0x01, 's',		/* secret */
+		0x00, 0x01, 'a',		/* audience */
+		0x00, 0x01, 'r',		/* scope */
+		0x00, 0x03, ':', ':', '1',	/* ip */
+		0x00, 0x02, 'u', 'a',		/* user_agent */
+	};
 	struct proto_msg	 in, out;
-	uint8_t			*copy;
+	uint8_t			*copy, buf[sizeof(want)];
 	char			 id[PROTO_CLIENT_ID_MAX + 1];
 	char			 sec[PROTO_SECRET_MAX + 1];
 	char			 aud[PROTO_AUDIENCE_MAX + 1];
 	char			 scope[PROTO_SCOPE_MAX + 1];
+	char			 ip[PROTO_IP_MAX + 1];
+	char			 agent[PROTO_AGENT_MAX + 1];
 	long			 n;
 
 	token_req(&in, "client-1", "s3cr:et", "https://id.example/api",
-	    "read write");
+	    "read write", "127.0.0.1", "curl/7.88.1");
 	in.id = 0xfeedf00d;
 	n = roundtrip(&in, PROTO_REQUEST, &out, &copy);
-	CHECK(n == PROTO_HEADER_LEN + 8 + 8 + 7 + 22 + 10 &&
+	CHECK(n == PROTO_HEADER_LEN + 12 + 8 + 7 + 22 + 10 + 9 + 11 &&
 	    str_is(out.u.token_req.client_id, "client-1", 8) &&
 	    str_is(out.u.token_req.secret, "s3cr:et", 7) &&
 	    str_is(out.u.token_req.audience, "https://id.example/api", 22) &&
-	    str_is(out.u.token_req.scope, "read write", 10),
-	    "client_token request: four strings round trip");
+	    str_is(out.u.token_req.scope, "read write", 10) &&
+	    str_is(out.u.token_req.ip, "127.0.0.1", 9) &&
+	    str_is(out.u.token_req.user_agent, "curl/7.88.1", 11),
+	    "client_token request: six strings round trip, ip 127.0.0.1, "
+	    "user_agent curl/7.88.1 (%ld bytes)", n);
+	CHECK(copy != NULL && n > 0 &&
+	    out.u.token_req.ip.p == (const char *)copy + n - 11 - 2 - 9 &&
+	    out.u.token_req.user_agent.p == (const char *)copy + n - 11,
+	    "client_token request: ip and user_agent come last, after scope");
 	free(copy);
 
 	memset(id, 'i', sizeof(id) - 1);
@@ -336,35 +361,88 @@ test_roundtrip_token_req(void)
 	aud[sizeof(aud) - 1] = '\0';
 	memset(scope, 'c', sizeof(scope) - 1);
 	scope[sizeof(scope) - 1] = '\0';
-	token_req(&in, id, sec, aud, scope);
+	memset(ip, 'p', sizeof(ip) - 1);
+	ip[sizeof(ip) - 1] = '\0';
+	memset(agent, 'u', sizeof(agent) - 1);
+	agent[sizeof(agent) - 1] = '\0';
+	token_req(&in, id, sec, aud, scope, ip, agent);
 	n = roundtrip(&in, PROTO_REQUEST, &out, &copy);
-	CHECK(n == PROTO_HEADER_LEN + 8 + PROTO_CLIENT_ID_MAX +
-	    PROTO_SECRET_MAX + PROTO_AUDIENCE_MAX + PROTO_SCOPE_MAX &&
+	CHECK(n == PROTO_HEADER_LEN + 12 + PROTO_CLIENT_ID_MAX +
+	    PROTO_SECRET_MAX + PROTO_AUDIENCE_MAX + PROTO_SCOPE_MAX +
+	    PROTO_IP_MAX + PROTO_AGENT_MAX &&
 	    str_all(out.u.token_req.client_id, 'i', PROTO_CLIENT_ID_MAX) &&
 	    str_all(out.u.token_req.secret, 's', PROTO_SECRET_MAX) &&
 	    str_all(out.u.token_req.audience, 'a', PROTO_AUDIENCE_MAX) &&
-	    str_all(out.u.token_req.scope, 'c', PROTO_SCOPE_MAX),
-	    "client_token request: every string at its maximum round trips");
+	    str_all(out.u.token_req.scope, 'c', PROTO_SCOPE_MAX) &&
+	    str_all(out.u.token_req.ip, 'p', PROTO_IP_MAX) &&
+	    str_all(out.u.token_req.user_agent, 'u', PROTO_AGENT_MAX),
+	    "client_token request: every string at its maximum round trips "
+	    "(%ld bytes)", n);
 	free(copy);
 
-	token_req(&in, "", "", "", "");
+	token_req(&in, "client-1", "s3cr:et", "https://id.example/api",
+	    "read write", ip, agent);
 	n = roundtrip(&in, PROTO_REQUEST, &out, &copy);
-	CHECK(n == PROTO_HEADER_LEN + 8 &&
+	CHECK(n == PROTO_HEADER_LEN + 12 + 8 + 7 + 22 + 10 + PROTO_IP_MAX +
+	    PROTO_AGENT_MAX &&
+	    str_is(out.u.token_req.scope, "read write", 10) &&
+	    str_all(out.u.token_req.ip, 'p', PROTO_IP_MAX) &&
+	    str_all(out.u.token_req.user_agent, 'u', PROTO_AGENT_MAX),
+	    "client_token request: ip of PROTO_IP_MAX (%d) and user_agent of "
+	    "PROTO_AGENT_MAX (%d) round trip (%ld bytes)", PROTO_IP_MAX,
+	    PROTO_AGENT_MAX, n);
+	free(copy);
+
+	token_req(&in, "", "", "", "", "", "");
+	n = roundtrip(&in, PROTO_REQUEST, &out, &copy);
+	CHECK(n == PROTO_HEADER_LEN + 12 &&
 	    out.u.token_req.client_id.len == 0 &&
 	    out.u.token_req.secret.len == 0 &&
 	    out.u.token_req.audience.len == 0 &&
-	    out.u.token_req.scope.len == 0,
-	    "client_token request: four empty strings round trip");
+	    out.u.token_req.scope.len == 0 &&
+	    out.u.token_req.ip.len == 0 &&
+	    out.u.token_req.user_agent.len == 0,
+	    "client_token request: six empty strings round trip");
 	free(copy);
 
-	token_req(&in, "c", "", "aud", "");
+	token_req(&in, "client-1", "s3cr:et", "https://id.example/api",
+	    "read write", "", "");
 	n = roundtrip(&in, PROTO_REQUEST, &out, &copy);
-	CHECK(n > 0 && str_is(out.u.token_req.client_id, "c", 1) &&
+	CHECK(n == PROTO_HEADER_LEN + 12 + 8 + 7 + 22 + 10 &&
+	    str_is(out.u.token_req.scope, "read write", 10) &&
+	    out.u.token_req.ip.len == 0 &&
+	    out.u.token_req.user_agent.len == 0,
+	    "client_token request: empty ip and user_agent round trip (%ld "
+	    "bytes)", n);
+	free(copy);
+
+	token_req(&in, "c", "", "aud", "", "2001:db8::1", "");
+	n = roundtrip(&in, PROTO_REQUEST, &out, &copy);
+	CHECK(n == PROTO_HEADER_LEN + 12 + 1 + 3 + 11 &&
+	    str_is(out.u.token_req.client_id, "c", 1) &&
 	    out.u.token_req.secret.len == 0 &&
 	    str_is(out.u.token_req.audience, "aud", 3) &&
-	    out.u.token_req.scope.len == 0,
-	    "client_token request: empty and non-empty strings mixed");
+	    out.u.token_req.scope.len == 0 &&
+	    str_is(out.u.token_req.ip, "2001:db8::1", 11) &&
+	    out.u.token_req.user_agent.len == 0,
+	    "client_token request: empty and non-empty strings mixed, "
+	    "an IPv6 ip, empty user_agent");
 	free(copy);
+
+	token_req(&in, "c", "s", "", "r", "", "curl/7.88.1");
+	n = roundtrip(&in, PROTO_REQUEST, &out, &copy);
+	CHECK(n == PROTO_HEADER_LEN + 12 + 1 + 1 + 1 + 11 &&
+	    str_is(out.u.token_req.scope, "r", 1) &&
+	    out.u.token_req.ip.len == 0 &&
+	    str_is(out.u.token_req.user_agent, "curl/7.88.1", 11),
+	    "client_token request: empty ip, then a user_agent");
+	free(copy);
+
+	token_req(&in, "c", "s", "a", "r", "::1", "ua");
+	n = encode_exact(&in, PROTO_REQUEST, buf, sizeof(want));
+	CHECK(n == (long)sizeof(want) && memcmp(buf, want, sizeof(want)) == 0,
+	    "client_token request: every byte as specified, ip and "
+	    "user_agent after scope");
 }
 
 static void
@@ -607,21 +685,37 @@ test_frame_len(void)
 	    "proto_frame_len: UINT32_MAX is -1");
 }
 
-/* A valid client_token request with one string field changed. */
+/* The client_token request's strings, in wire order. */
+#define TOKEN_REQ_NF	6
+static const char *const token_req_names[TOKEN_REQ_NF] = { "client_id",
+    "secret", "audience", "scope", "ip", "user_agent" };
+static const uint16_t	 token_req_max[TOKEN_REQ_NF] = { PROTO_CLIENT_ID_MAX,
+    PROTO_SECRET_MAX, PROTO_AUDIENCE_MAX, PROTO_SCOPE_MAX, PROTO_IP_MAX,
+    PROTO_AGENT_MAX };
+
+/*
+ * A valid client_token request with one string field changed, every other
+ * at its maximum; only its first nf strings (TOKEN_REQ_NF: all of them).
+ */
 static void
-fr_token_req(int which, uint16_t len, int c)
+fr_token_req_n(int which, uint16_t len, int c, int nf)
 {
-	static const uint16_t	 max[4] = { PROTO_CLIENT_ID_MAX,
-	    PROTO_SECRET_MAX, PROTO_AUDIENCE_MAX, PROTO_SCOPE_MAX };
-	int			 i;
+	const uint16_t	*max = token_req_max;
+	int		 i;
 
 	fr_start(PROTO_VERSION, PROTO_CLIENT_TOKEN, 1, 0);
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < nf; i++) {
 		if (i == which)
 			fr_str_fill(c, len);
 		else
 			fr_str_fill('x', max[i]);
 	}
+}
+
+static void
+fr_token_req(int which, uint16_t len, int c)
+{
+	fr_token_req_n(which, len, c, TOKEN_REQ_NF);
 }
 
 static void
@@ -734,15 +828,20 @@ test_decode_header(void)
 static void
 test_decode_fields(void)
 {
-	static const char *const names[4] = { "client_id", "secret",
-	    "audience", "scope" };
-	static const uint16_t	 max[4] = { PROTO_CLIENT_ID_MAX,
-	    PROTO_SECRET_MAX, PROTO_AUDIENCE_MAX, PROTO_SCOPE_MAX };
+	static const size_t	 off[TOKEN_REQ_NF] = {
+	    offsetof(struct proto_msg, u.token_req.client_id),
+	    offsetof(struct proto_msg, u.token_req.secret),
+	    offsetof(struct proto_msg, u.token_req.audience),
+	    offsetof(struct proto_msg, u.token_req.scope),
+	    offsetof(struct proto_msg, u.token_req.ip),
+	    offsetof(struct proto_msg, u.token_req.user_agent) };
+	const char *const	*names = token_req_names;
+	const uint16_t		*max = token_req_max;
 	static const char	 nul[3][4] = { "\0ab", "a\0b", "ab\0" };
 	struct proto_msg	 m;
 	const char		*why;
 	uint8_t			*copy;
-	int			 i, k;
+	int			 i, k, rc;
 
 	for (k = 0; k < 4; k++) {
 		fr_start(PROTO_VERSION, PROTO_TEST_SYSCALL, 1, 0);
@@ -775,7 +874,51 @@ test_decode_fields(void)
 	fr_str("aud");
 	fr_fill(0, 1);
 	CHECK(fr_refused(PROTO_REQUEST, "truncated string length"),
-	    "client_token request: 1 byte of the last string length");
+	    "client_token request: 1 byte of the scope length");
+	fr_start(PROTO_VERSION, PROTO_CLIENT_TOKEN, 1, 0);
+	fr_str("id");
+	fr_str("secret");
+	fr_str("aud");
+	fr_str("read");
+	fr_fill(0, 1);
+	CHECK(fr_refused(PROTO_REQUEST, "truncated string length"),
+	    "client_token request: 1 byte of the ip length");
+	fr_start(PROTO_VERSION, PROTO_CLIENT_TOKEN, 1, 0);
+	fr_str("id");
+	fr_str("secret");
+	fr_str("aud");
+	fr_str("read");
+	fr_str("127.0.0.1");
+	fr_fill(0, 1);
+	CHECK(fr_refused(PROTO_REQUEST, "truncated string length"),
+	    "client_token request: 1 byte of the user_agent length, the last "
+	    "string");
+
+	/* The layout before ip and user_agent: a request one short. */
+	fr_start(PROTO_VERSION, PROTO_CLIENT_TOKEN, 1, 0);
+	fr_str("client-1");
+	fr_str("s3cr:et");
+	fr_str("https://id.example/api");
+	fr_str("read write");
+	CHECK(fr_refused(PROTO_REQUEST, "truncated string length"),
+	    "client_token request in the old layout (scope last, no ip, no "
+	    "user_agent)");
+	fr_token_req_n(-1, 0, 0, 4);
+	CHECK(fr_refused(PROTO_REQUEST, "truncated string length"),
+	    "client_token request, four strings at their maxima, no ip, no "
+	    "user_agent");
+	fr_token_req_n(-1, 0, 0, 5);
+	CHECK(fr_refused(PROTO_REQUEST, "truncated string length"),
+	    "client_token request with an ip but no user_agent");
+	fr_start(PROTO_VERSION, PROTO_CLIENT_TOKEN, 1, 0);
+	fr_str("client-1");
+	fr_str("s3cr:et");
+	fr_str("https://id.example/api");
+	fr_str("read write");
+	fr_str("curl/7.88.1");
+	CHECK(fr_refused(PROTO_REQUEST, "truncated string length"),
+	    "client_token request with a user_agent where the ip goes and "
+	    "nothing after it");
 	fr_start(PROTO_VERSION, PROTO_HELLO, 1, 0);
 	fr_fill(0, 1);
 	CHECK(fr_refused(PROTO_REPLY, "truncated string length"),
@@ -799,14 +942,39 @@ test_decode_fields(void)
 	CHECK(fr_refused(PROTO_REQUEST, "truncated string field"),
 	    "client_token request: scope of PROTO_SCOPE_MAX with 0 bytes "
 	    "left");
+	fr_start(PROTO_VERSION, PROTO_CLIENT_TOKEN, 1, 0);
+	fr_str("id");
+	fr_str("secret");
+	fr_str("aud");
+	fr_str("read");
+	fr_u16(10);
+	fr_bytes("127.0.0.1", 9);
+	CHECK(fr_refused(PROTO_REQUEST, "truncated string field"),
+	    "client_token request: ip of 10 with 9 bytes left");
+	fr_start(PROTO_VERSION, PROTO_CLIENT_TOKEN, 1, 0);
+	fr_str("id");
+	fr_str("secret");
+	fr_str("aud");
+	fr_str("read");
+	fr_str("127.0.0.1");
+	fr_u16(12);
+	fr_bytes("curl/7.88.1", 11);
+	CHECK(fr_refused(PROTO_REQUEST, "truncated string field"),
+	    "client_token request: user_agent of 12 with 11 bytes left");
+	fr_token_req_n(-1, 0, 0, 5);
+	fr_u16(PROTO_AGENT_MAX);
+	CHECK(fr_refused(PROTO_REQUEST, "truncated string field"),
+	    "client_token request: user_agent of PROTO_AGENT_MAX with 0 "
+	    "bytes left");
 
 	/* Each field at its maximum is fine; one more byte is not. */
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < TOKEN_REQ_NF; i++) {
 		fr_token_req(i, max[i], 'y');
 		fr_seal();
-		CHECK(decode_copy(fr.b, fr.len, PROTO_REQUEST, &m, &why,
-		    &copy) == 0, "client_token request: %s of %d bytes, its "
-		    "maximum", names[i], max[i]);
+		rc = decode_copy(fr.b, fr.len, PROTO_REQUEST, &m, &why, &copy);
+		CHECK(rc == 0 && str_all(*(struct proto_str *)((char *)&m +
+		    off[i]), 'y', max[i]), "client_token request: %s of %d "
+		    "bytes, its maximum", names[i], max[i]);
 		free(copy);
 		fr_token_req(i, (uint16_t)(max[i] + 1), 'y');
 		CHECK(fr_refused(PROTO_REQUEST, "maximum"),
@@ -835,9 +1003,9 @@ test_decode_fields(void)
 	    "hello reply: jwks length 0xffff with nothing after it");
 
 	/* A NUL byte at the start, in the middle or at the end. */
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < TOKEN_REQ_NF; i++) {
 		fr_start(PROTO_VERSION, PROTO_CLIENT_TOKEN, 1, 0);
-		for (k = 0; k < 4; k++) {
+		for (k = 0; k < TOKEN_REQ_NF; k++) {
 			if (k == i) {
 				fr_u16(3);
 				fr_bytes(nul[i % 3], 3);
@@ -904,23 +1072,44 @@ test_encode_refusals(void)
 	struct proto_msg	 m;
 	uint8_t			 out[PROTO_FRAME_MAX];
 
-	/* Strings one over their maxima. */
-	token_req(&m, "c", "s", "a", "x");
+	/* Strings one over their maxima, in a request that encodes. */
+	token_req(&m, "c", "s", "a", "x", "127.0.0.1", "curl/7.88.1");
+	CHECK(proto_encode(&m, PROTO_REQUEST, out, sizeof(out)) ==
+	    PROTO_HEADER_LEN + 12 + 4 + 9 + 11,
+	    "the client_token request the refusals start from encodes");
+	token_req(&m, "c", "s", "a", "x", "127.0.0.1", "curl/7.88.1");
 	m.u.token_req.client_id = fill('i', PROTO_CLIENT_ID_MAX + 1);
 	CHECK(proto_encode(&m, PROTO_REQUEST, out, sizeof(out)) == -1,
 	    "encode refuses a client_id one over");
-	token_req(&m, "c", "s", "a", "x");
+	token_req(&m, "c", "s", "a", "x", "127.0.0.1", "curl/7.88.1");
 	m.u.token_req.secret = fill('s', PROTO_SECRET_MAX + 1);
 	CHECK(proto_encode(&m, PROTO_REQUEST, out, sizeof(out)) == -1,
 	    "encode refuses a secret one over");
-	token_req(&m, "c", "s", "a", "x");
+	token_req(&m, "c", "s", "a", "x", "127.0.0.1", "curl/7.88.1");
 	m.u.token_req.audience = fill('a', PROTO_AUDIENCE_MAX + 1);
 	CHECK(proto_encode(&m, PROTO_REQUEST, out, sizeof(out)) == -1,
 	    "encode refuses an audience one over");
-	token_req(&m, "c", "s", "a", "x");
+	token_req(&m, "c", "s", "a", "x", "127.0.0.1", "curl/7.88.1");
 	m.u.token_req.scope = fill('c', PROTO_SCOPE_MAX + 1);
 	CHECK(proto_encode(&m, PROTO_REQUEST, out, sizeof(out)) == -1,
 	    "encode refuses a scope one over");
+	token_req(&m, "c", "s", "a", "x", "127.0.0.1", "curl/7.88.1");
+	m.u.token_req.ip = fill('p', PROTO_IP_MAX);
+	CHECK(proto_encode(&m, PROTO_REQUEST, out, sizeof(out)) ==
+	    PROTO_HEADER_LEN + 12 + 4 + PROTO_IP_MAX + 11,
+	    "encode takes an ip of PROTO_IP_MAX (%d)", PROTO_IP_MAX);
+	m.u.token_req.ip = fill('p', PROTO_IP_MAX + 1);
+	CHECK(proto_encode(&m, PROTO_REQUEST, out, sizeof(out)) == -1,
+	    "encode refuses an ip one over (%d)", PROTO_IP_MAX + 1);
+	token_req(&m, "c", "s", "a", "x", "127.0.0.1", "curl/7.88.1");
+	m.u.token_req.user_agent = fill('u', PROTO_AGENT_MAX);
+	CHECK(proto_encode(&m, PROTO_REQUEST, out, sizeof(out)) ==
+	    PROTO_HEADER_LEN + 12 + 4 + 9 + PROTO_AGENT_MAX,
+	    "encode takes a user_agent of PROTO_AGENT_MAX (%d)",
+	    PROTO_AGENT_MAX);
+	m.u.token_req.user_agent = fill('u', PROTO_AGENT_MAX + 1);
+	CHECK(proto_encode(&m, PROTO_REQUEST, out, sizeof(out)) == -1,
+	    "encode refuses a user_agent one over (%d)", PROTO_AGENT_MAX + 1);
 	memset(&m, 0, sizeof(m));
 	m.type = PROTO_CLIENT_TOKEN;
 	m.u.token_rep.token = fill('t', PROTO_TOKEN_MAX + 1);
@@ -944,12 +1133,20 @@ test_encode_refusals(void)
 	    proto_encode(&m, PROTO_REPLY, out, sizeof(out)) == -1,
 	    "proto_str keeps the length, encode refuses it");
 
-	token_req(&m, "c", "s", "a", "x");
+	token_req(&m, "c", "s", "a", "x", "127.0.0.1", "curl/7.88.1");
 	m.u.token_req.secret = str_of("a\0b", 3);
 	CHECK(proto_encode(&m, PROTO_REQUEST, out, sizeof(out)) == -1,
 	    "encode refuses a NUL byte in a string");
+	token_req(&m, "c", "s", "a", "x", "127.0.0.1", "curl/7.88.1");
+	m.u.token_req.ip = str_of("127.0.0.1\0", 10);
+	CHECK(proto_encode(&m, PROTO_REQUEST, out, sizeof(out)) == -1,
+	    "encode refuses a NUL byte in the ip");
+	token_req(&m, "c", "s", "a", "x", "127.0.0.1", "curl/7.88.1");
+	m.u.token_req.user_agent = str_of("curl\0/7.88.1", 12);
+	CHECK(proto_encode(&m, PROTO_REQUEST, out, sizeof(out)) == -1,
+	    "encode refuses a NUL byte in the user_agent");
 
-	token_req(&m, "c", "s", "a", "x");
+	token_req(&m, "c", "s", "a", "x", "127.0.0.1", "curl/7.88.1");
 	m.status = PROTO_ERR_CLIENT;
 	CHECK(proto_encode(&m, PROTO_REQUEST, out, sizeof(out)) == -1,
 	    "encode refuses a request with a status");
@@ -1058,13 +1255,24 @@ sweep(const struct proto_msg *m, enum proto_dir dir, const char *what)
 static void
 test_truncation(void)
 {
+	static char		 agent[PROTO_AGENT_MAX];
 	struct proto_msg	 m;
 
 	token_req(&m, "client-1", "s3cret", "https://id.example/api",
-	    "read write");
+	    "read write", "127.0.0.1", "curl/7.88.1");
 	sweep(&m, PROTO_REQUEST, "client_token request");
-	token_req(&m, "c", "", "a", "");
+	token_req(&m, "c", "", "a", "", "", "");
 	sweep(&m, PROTO_REQUEST, "client_token request with empty strings");
+	token_req(&m, "c", "", "a", "", "::1", "");
+	sweep(&m, PROTO_REQUEST, "client_token request, empty user_agent "
+	    "last");
+	token_req(&m, "client-1", "s3cret", "https://id.example/api",
+	    "read write", "", "");
+	m.u.token_req.ip = fill('p', PROTO_IP_MAX);
+	memset(agent, 'u', sizeof(agent));
+	m.u.token_req.user_agent = str_of(agent, sizeof(agent));
+	sweep(&m, PROTO_REQUEST, "client_token request, ip and user_agent at "
+	    "their maxima");
 
 	memset(&m, 0, sizeof(m));
 	m.type = PROTO_CLIENT_TOKEN;
@@ -1085,19 +1293,23 @@ test_truncation(void)
 }
 
 /*
- * The login messages (code_tokens, implicit_tokens) and client_auth.  Their
- * string fields are listed here once more, in wire order, independently of
- * proto.c's tables, so that every field can be tested at its maximum and
- * one byte over it.
+ * The login messages (code_tokens, implicit_tokens), client_auth and the
+ * client_token request.  Their fields are listed here once more, in wire
+ * order, independently of proto.c's tables, so that every field can be
+ * tested at its maximum and one byte over it, and every frame built by
+ * hand.
  */
 struct sfield {
 	const char	*name;
-	uint16_t	 max;
-	size_t		 off;		/* of its struct proto_str */
+	int		 u32;		/* a u32, not a string */
+	uint16_t	 max;		/* strings: longest allowed */
+	size_t		 off;		/* of its struct proto_str or uint32_t */
 };
 
 #define SFIELD(name, member, max)					\
-	{ name, max, offsetof(struct proto_msg, member) }
+	{ name, 0, max, offsetof(struct proto_msg, member) }
+#define UFIELD(name, member)						\
+	{ name, 1, 0, offsetof(struct proto_msg, member) }
 
 /* What both login requests carry after their own fields. */
 #define LOGIN_SFIELDS							\
@@ -1108,7 +1320,10 @@ struct sfield {
 	    PROTO_EMAIL_MAX),						\
 	SFIELD("scope", u.login_req.scope, PROTO_SCOPE_MAX),		\
 	SFIELD("nonce", u.login_req.nonce, PROTO_NONCE_MAX),		\
-	SFIELD("profile", u.login_req.profile, PROTO_PROFILE_MAX)
+	SFIELD("profile", u.login_req.profile, PROTO_PROFILE_MAX),	\
+	UFIELD("auth_time", u.login_req.auth_time),			\
+	SFIELD("ip", u.login_req.ip, PROTO_IP_MAX),			\
+	SFIELD("user_agent", u.login_req.user_agent, PROTO_AGENT_MAX)
 
 static const struct sfield code_req_f[] = {
 	SFIELD("client_id", u.login_req.client_id, PROTO_CLIENT_ID_MAX),
@@ -1125,12 +1340,22 @@ static const struct sfield implicit_req_f[] = {
 static const struct sfield login_rep_f[] = {
 	SFIELD("id_token", u.login_rep.id_token, PROTO_ID_TOKEN_MAX),
 	SFIELD("access_token", u.login_rep.access_token, PROTO_TOKEN_MAX),
-	SFIELD("access_jti", u.login_rep.access_jti, PROTO_JTI_MAX)
+	SFIELD("access_jti", u.login_rep.access_jti, PROTO_JTI_MAX),
+	UFIELD("expires_in", u.login_rep.expires_in)
 };
 
 static const struct sfield auth_req_f[] = {
 	SFIELD("client_id", u.auth_req.client_id, PROTO_CLIENT_ID_MAX),
 	SFIELD("secret", u.auth_req.secret, PROTO_SECRET_MAX)
+};
+
+static const struct sfield token_req_f[] = {
+	SFIELD("client_id", u.token_req.client_id, PROTO_CLIENT_ID_MAX),
+	SFIELD("secret", u.token_req.secret, PROTO_SECRET_MAX),
+	SFIELD("audience", u.token_req.audience, PROTO_AUDIENCE_MAX),
+	SFIELD("scope", u.token_req.scope, PROTO_SCOPE_MAX),
+	SFIELD("ip", u.token_req.ip, PROTO_IP_MAX),
+	SFIELD("user_agent", u.token_req.user_agent, PROTO_AGENT_MAX)
 };
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
@@ -1144,34 +1369,32 @@ enum {
 	FORM_CODE_REP,
 	FORM_IMPLICIT_REP,
 	FORM_AUTH_REQ,
+	FORM_TOKEN_REQ,
 	FORM__MAX
 };
 
-/* A message in one direction: its strings, then at most one integer. */
+/* A message in one direction: its fields, strings and integers. */
 static const struct msgform {
 	const char		*what;
 	uint16_t		 type;
 	enum proto_dir		 dir;
 	const struct sfield	*f;
 	size_t			 nf;
-	size_t			 u32;	/* the integer's offset; 0: none */
 } forms[FORM__MAX] = {
 	[FORM_CODE_REQ] = { "code_tokens request", PROTO_CODE_TOKENS,
-	    PROTO_REQUEST, code_req_f, NELEM(code_req_f),
-	    offsetof(struct proto_msg, u.login_req.auth_time) },
+	    PROTO_REQUEST, code_req_f, NELEM(code_req_f) },
 	[FORM_IMPLICIT_REQ] = { "implicit_tokens request",
 	    PROTO_IMPLICIT_TOKENS, PROTO_REQUEST, implicit_req_f,
-	    NELEM(implicit_req_f),
-	    offsetof(struct proto_msg, u.login_req.auth_time) },
+	    NELEM(implicit_req_f) },
 	[FORM_CODE_REP] = { "code_tokens reply", PROTO_CODE_TOKENS,
-	    PROTO_REPLY, login_rep_f, NELEM(login_rep_f),
-	    offsetof(struct proto_msg, u.login_rep.expires_in) },
+	    PROTO_REPLY, login_rep_f, NELEM(login_rep_f) },
 	[FORM_IMPLICIT_REP] = { "implicit_tokens reply",
 	    PROTO_IMPLICIT_TOKENS, PROTO_REPLY, login_rep_f,
-	    NELEM(login_rep_f),
-	    offsetof(struct proto_msg, u.login_rep.expires_in) },
+	    NELEM(login_rep_f) },
 	[FORM_AUTH_REQ] = { "client_auth request", PROTO_CLIENT_AUTH,
-	    PROTO_REQUEST, auth_req_f, NELEM(auth_req_f), 0 },
+	    PROTO_REQUEST, auth_req_f, NELEM(auth_req_f) },
+	[FORM_TOKEN_REQ] = { "client_token request", PROTO_CLIENT_TOKEN,
+	    PROTO_REQUEST, token_req_f, NELEM(token_req_f) },
 };
 
 /* Slices of one buffer, so that each field has bytes of its own. */
@@ -1200,6 +1423,18 @@ u32_at(struct proto_msg *m, size_t off)
 	return (uint32_t *)((char *)m + off);
 }
 
+/* The index of the form's field of this name; abort when there is none. */
+static size_t
+form_field(const struct msgform *fm, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < fm->nf; i++)
+		if (strcmp(fm->f[i].name, name) == 0)
+			return i;
+	abort();
+}
+
 /* Field i's length in the tests: its maximum, or len for field which. */
 static size_t
 form_len(const struct msgform *fm, size_t i, size_t which, size_t len)
@@ -1215,11 +1450,15 @@ form_frame_len(const struct msgform *fm, struct proto_msg *m)
 	long	 n = PROTO_HEADER_LEN;
 
 	for (i = 0; i < fm->nf; i++)
-		n += 2 + (long)str_at(m, fm->f[i].off)->len;
-	return fm->u32 ? n + 4 : n;
+		n += fm->f[i].u32 ? 4 :
+		    2 + (long)str_at(m, fm->f[i].off)->len;
+	return n;
 }
 
-/* Every field at its maximum but field which, of len; field i is 'A' + i. */
+/*
+ * Every string at its maximum but field which, of len; string i is all
+ * 'A' + i, every integer FORM_U32.
+ */
 static void
 form_msg(struct proto_msg *m, const struct msgform *fm, size_t which,
     size_t len)
@@ -1230,25 +1469,36 @@ form_msg(struct proto_msg *m, const struct msgform *fm, size_t which,
 	m->type = fm->type;
 	m->id = FORM_ID;
 	pool_used = 0;
-	for (i = 0; i < fm->nf; i++)
-		*str_at(m, fm->f[i].off) = pool_fill('A' + (int)i,
-		    form_len(fm, i, which, len));
-	if (fm->u32)
-		*u32_at(m, fm->u32) = FORM_U32;
+	for (i = 0; i < fm->nf; i++) {
+		if (fm->f[i].u32)
+			*u32_at(m, fm->f[i].off) = FORM_U32;
+		else
+			*str_at(m, fm->f[i].off) = pool_fill('A' + (int)i,
+			    form_len(fm, i, which, len));
+	}
+}
+
+/* The first nf fields of form_msg's frame, built by hand (not sealed). */
+static void
+fr_form_n(const struct msgform *fm, size_t which, size_t len, size_t nf)
+{
+	size_t	 i;
+
+	fr_start(PROTO_VERSION, fm->type, FORM_ID, 0);
+	for (i = 0; i < nf && i < fm->nf; i++) {
+		if (fm->f[i].u32)
+			fr_u32(FORM_U32);
+		else
+			fr_str_fill('A' + (int)i, (uint16_t)form_len(fm, i,
+			    which, len));
+	}
 }
 
 /* The frame of form_msg, built by hand (not sealed). */
 static void
 fr_form(const struct msgform *fm, size_t which, size_t len)
 {
-	size_t	 i;
-
-	fr_start(PROTO_VERSION, fm->type, FORM_ID, 0);
-	for (i = 0; i < fm->nf; i++)
-		fr_str_fill('A' + (int)i, (uint16_t)form_len(fm, i, which,
-		    len));
-	if (fm->u32)
-		fr_u32(FORM_U32);
+	fr_form_n(fm, which, len, fm->nf);
 }
 
 /* Whether m holds form_msg's message with every field at its maximum. */
@@ -1257,11 +1507,15 @@ form_is_max(struct proto_msg *m, const struct msgform *fm)
 {
 	size_t	 i;
 
-	for (i = 0; i < fm->nf; i++)
-		if (!str_all(*str_at(m, fm->f[i].off), 'A' + (int)i,
+	for (i = 0; i < fm->nf; i++) {
+		if (fm->f[i].u32) {
+			if (*u32_at(m, fm->f[i].off) != FORM_U32)
+				return 0;
+		} else if (!str_all(*str_at(m, fm->f[i].off), 'A' + (int)i,
 		    fm->f[i].max))
 			return 0;
-	return fm->u32 == 0 || *u32_at(m, fm->u32) == FORM_U32;
+	}
+	return 1;
 }
 
 static int
@@ -1288,6 +1542,8 @@ login_req(struct proto_msg *m, uint16_t type)
 	m->u.login_req.profile = proto_str("{\"name\":\"Jane Doe\","
 	    "\"email_verified\":true}");
 	m->u.login_req.auth_time = 1700000000;
+	m->u.login_req.ip = proto_str("127.0.0.1");
+	m->u.login_req.user_agent = proto_str("curl/7.88.1");
 }
 
 static void
@@ -1328,24 +1584,61 @@ login_shared_same(const struct proto_msg *a, const struct proto_msg *b)
 	    same(a->u.login_req.scope, b->u.login_req.scope) &&
 	    same(a->u.login_req.nonce, b->u.login_req.nonce) &&
 	    same(a->u.login_req.profile, b->u.login_req.profile) &&
-	    a->u.login_req.auth_time == b->u.login_req.auth_time;
+	    a->u.login_req.auth_time == b->u.login_req.auth_time &&
+	    same(a->u.login_req.ip, b->u.login_req.ip) &&
+	    same(a->u.login_req.user_agent, b->u.login_req.user_agent);
 }
 
+/*
+ * Whether, in m decoded from the n bytes at copy, auth_time is followed by
+ * ip, then user_agent, which ends the frame.
+ */
+static int
+login_tail_ok(const struct proto_msg *m, const uint8_t *copy, long n)
+{
+	size_t		 ip = m->u.login_req.ip.len;
+	size_t		 ua = m->u.login_req.user_agent.len;
+	const uint8_t	*end;
+
+	if (copy == NULL || n < 0 ||
+	    (size_t)n < PROTO_HEADER_LEN + 4 + 2 + ip + 2 + ua)
+		return 0;
+	end = copy + n;
+	return m->u.login_req.user_agent.p == (const char *)end - ua &&
+	    get_u16(end - ua - 2) == ua &&
+	    m->u.login_req.ip.p == (const char *)end - ua - 2 - ip &&
+	    get_u16(end - ua - 2 - ip - 2) == ip &&
+	    get_u32(end - ua - 2 - ip - 2 - 4) == m->u.login_req.auth_time;
+}
+
+/*
+ * Sizes, counted by hand: the code_tokens request of login_req() is 16 +
+ * 11 * 2 + 4 bytes of framing and 151 + 9 + 11 of strings (213); the
+ * implicit one lacks secret and code, 2 * 2 + 7 + 22 fewer (180).
+ */
 static void
 test_roundtrip_login_req(void)
 {
+	static const uint16_t	 type[2] = { PROTO_CODE_TOKENS,
+	    PROTO_IMPLICIT_TOKENS };
+	static const long	 real_len[2] = { 213, 180 };
+	static char		 ip[PROTO_IP_MAX], agent[PROTO_AGENT_MAX];
 	struct proto_msg	 in, out;
+	const char		*name;
 	uint8_t			*copy;
+	size_t			 i, form;
 	long			 n;
 
 	login_req(&in, PROTO_CODE_TOKENS);
 	n = roundtrip(&in, PROTO_REQUEST, &out, &copy);
 	CHECK(n == form_frame_len(&forms[FORM_CODE_REQ], &in) &&
-	    login_shared_same(&out, &in) &&
+	    n == real_len[0] && login_shared_same(&out, &in) &&
 	    same(out.u.login_req.secret, in.u.login_req.secret) &&
-	    same(out.u.login_req.code, in.u.login_req.code),
-	    "code_tokens request: nine strings and auth_time round trip "
-	    "(%ld bytes)", n);
+	    same(out.u.login_req.code, in.u.login_req.code) &&
+	    str_is(out.u.login_req.ip, "127.0.0.1", 9) &&
+	    str_is(out.u.login_req.user_agent, "curl/7.88.1", 11),
+	    "code_tokens request: eleven strings and auth_time round trip, "
+	    "ip 127.0.0.1, user_agent curl/7.88.1 (%ld bytes)", n);
 	free(copy);
 
 	in.u.login_req.nonce = str_of("", 0);
@@ -1353,7 +1646,8 @@ test_roundtrip_login_req(void)
 	n = roundtrip(&in, PROTO_REQUEST, &out, &copy);
 	CHECK(n == form_frame_len(&forms[FORM_CODE_REQ], &in) &&
 	    out.u.login_req.nonce.len == 0 && login_shared_same(&out, &in) &&
-	    same(out.u.login_req.code, in.u.login_req.code),
+	    same(out.u.login_req.code, in.u.login_req.code) &&
+	    login_tail_ok(&out, copy, n),
 	    "code_tokens request: empty nonce, auth_time UINT32_MAX");
 	free(copy);
 
@@ -1361,21 +1655,81 @@ test_roundtrip_login_req(void)
 	login_req(&in, PROTO_IMPLICIT_TOKENS);
 	n = roundtrip(&in, PROTO_REQUEST, &out, &copy);
 	CHECK(n == form_frame_len(&forms[FORM_IMPLICIT_REQ], &in) &&
-	    login_shared_same(&out, &in) &&
+	    n == real_len[1] && login_shared_same(&out, &in) &&
+	    str_is(out.u.login_req.ip, "127.0.0.1", 9) &&
+	    str_is(out.u.login_req.user_agent, "curl/7.88.1", 11) &&
 	    out.u.login_req.secret.p == NULL &&
 	    out.u.login_req.secret.len == 0 &&
 	    out.u.login_req.code.p == NULL && out.u.login_req.code.len == 0,
 	    "implicit_tokens request: client_id and the shared fields round "
-	    "trip, secret and code are not sent (%ld bytes)", n);
+	    "trip, ip and user_agent too, secret and code are not sent "
+	    "(%ld bytes)", n);
 	free(copy);
 
 	in.u.login_req.nonce = str_of("", 0);
 	in.u.login_req.auth_time = 0;
 	n = roundtrip(&in, PROTO_REQUEST, &out, &copy);
 	CHECK(n == form_frame_len(&forms[FORM_IMPLICIT_REQ], &in) &&
-	    out.u.login_req.nonce.len == 0 && login_shared_same(&out, &in),
+	    out.u.login_req.nonce.len == 0 && login_shared_same(&out, &in) &&
+	    login_tail_ok(&out, copy, n),
 	    "implicit_tokens request: empty nonce, auth_time 0");
 	free(copy);
+
+	memset(ip, 'p', sizeof(ip));
+	memset(agent, 'u', sizeof(agent));
+	for (i = 0; i < 2; i++) {
+		name = proto_type_name(type[i]);
+		form = i == 0 ? FORM_CODE_REQ : FORM_IMPLICIT_REQ;
+
+		login_req(&in, type[i]);
+		n = roundtrip(&in, PROTO_REQUEST, &out, &copy);
+		CHECK(login_tail_ok(&out, copy, n) &&
+		    str_is(out.u.login_req.ip, "127.0.0.1", 9) &&
+		    str_is(out.u.login_req.user_agent, "curl/7.88.1", 11),
+		    "%s request: auth_time, then ip, then user_agent, which "
+		    "ends the frame", name);
+		free(copy);
+
+		login_req(&in, type[i]);
+		in.u.login_req.ip = str_of("", 0);
+		in.u.login_req.user_agent = str_of("", 0);
+		n = roundtrip(&in, PROTO_REQUEST, &out, &copy);
+		CHECK(n == real_len[i] - 9 - 11 &&
+		    n == form_frame_len(&forms[form], &in) &&
+		    login_shared_same(&out, &in) &&
+		    out.u.login_req.ip.len == 0 &&
+		    out.u.login_req.user_agent.len == 0 &&
+		    login_tail_ok(&out, copy, n),
+		    "%s request: empty ip and user_agent round trip (%ld "
+		    "bytes)", name, n);
+		free(copy);
+
+		login_req(&in, type[i]);
+		in.u.login_req.ip = str_of("2001:db8::1", 11);
+		in.u.login_req.user_agent = str_of("", 0);
+		n = roundtrip(&in, PROTO_REQUEST, &out, &copy);
+		CHECK(n == real_len[i] - 11 + 2 &&
+		    login_shared_same(&out, &in) &&
+		    str_is(out.u.login_req.ip, "2001:db8::1", 11) &&
+		    out.u.login_req.user_agent.len == 0 &&
+		    login_tail_ok(&out, copy, n),
+		    "%s request: an IPv6 ip, empty user_agent", name);
+		free(copy);
+
+		login_req(&in, type[i]);
+		in.u.login_req.ip = str_of(ip, sizeof(ip));
+		in.u.login_req.user_agent = str_of(agent, sizeof(agent));
+		n = roundtrip(&in, PROTO_REQUEST, &out, &copy);
+		CHECK(n == real_len[i] - 9 - 11 + PROTO_IP_MAX +
+		    PROTO_AGENT_MAX && login_shared_same(&out, &in) &&
+		    str_all(out.u.login_req.ip, 'p', PROTO_IP_MAX) &&
+		    str_all(out.u.login_req.user_agent, 'u',
+		    PROTO_AGENT_MAX) && login_tail_ok(&out, copy, n),
+		    "%s request: ip of PROTO_IP_MAX (%d) and user_agent of "
+		    "PROTO_AGENT_MAX (%d) round trip (%ld bytes)", name,
+		    PROTO_IP_MAX, PROTO_AGENT_MAX, n);
+		free(copy);
+	}
 }
 
 static void
@@ -1514,7 +1868,7 @@ test_roundtrip_client_auth(void)
  * Each form with every field at its maximum: its round trip, its size
  * (the largest is a login reply of 41,050 bytes: no frame of these types
  * can come near PROTO_FRAME_MAX), and the encoder's bytes against a frame
- * built by hand; then each field one byte over, refused by both sides.
+ * built by hand; then each string one byte over, refused by both sides.
  */
 static void
 test_form_maxima(void)
@@ -1553,6 +1907,8 @@ test_form_maxima(void)
 		free(copy);
 
 		for (i = 0; i < fm->nf; i++) {
+			if (fm->f[i].u32)
+				continue;
 			max = fm->f[i].max;
 			fr_form(fm, i, max + 1);
 			CHECK(fr_refused(fm->dir, "maximum"), "%s: decode "
@@ -1564,6 +1920,67 @@ test_form_maxima(void)
 			    fm->what, fm->f[i].name, max + 1);
 		}
 	}
+}
+
+/*
+ * A login request cut at auth_time, at ip and at user_agent; the layout
+ * before ip and user_agent; a user_agent running past the end.
+ */
+static void
+decode_login_tail(const struct msgform *fm)
+{
+	static uint8_t		 enc[PROTO_FRAME_MAX];
+	struct proto_msg	 m;
+	size_t			 at = form_field(fm, "auth_time");
+	long			 n;
+
+	if (form_field(fm, "ip") != at + 1 ||
+	    form_field(fm, "user_agent") != at + 2 || fm->nf != at + 3)
+		abort();
+	fr_form_n(fm, NO_FIELD, 0, at);
+	CHECK(fr_refused(fm->dir, "truncated integer"),
+	    "%s without auth_time", fm->what);
+	fr_form_n(fm, NO_FIELD, 0, at);
+	fr_fill(0xab, 3);
+	CHECK(fr_refused(fm->dir, "truncated integer"),
+	    "%s with 3 of 4 bytes of auth_time", fm->what);
+	fr_form_n(fm, NO_FIELD, 0, at + 1);
+	CHECK(fr_refused(fm->dir, "truncated string length"),
+	    "%s in the old layout (auth_time last, no ip, no user_agent), "
+	    "every string at its maximum", fm->what);
+	fr_form_n(fm, NO_FIELD, 0, at + 1);
+	fr_fill(0, 1);
+	CHECK(fr_refused(fm->dir, "truncated string length"),
+	    "%s with 1 byte of the ip length", fm->what);
+	fr_form_n(fm, NO_FIELD, 0, at + 2);
+	CHECK(fr_refused(fm->dir, "truncated string length"),
+	    "%s with an ip but no user_agent", fm->what);
+	fr_form_n(fm, NO_FIELD, 0, at + 2);
+	fr_fill(0, 1);
+	CHECK(fr_refused(fm->dir, "truncated string length"),
+	    "%s with 1 byte of the user_agent length", fm->what);
+	fr_form_n(fm, NO_FIELD, 0, at + 2);
+	fr_u16(PROTO_AGENT_MAX);
+	fr_fill('u', PROTO_AGENT_MAX - 1);
+	CHECK(fr_refused(fm->dir, "truncated string field"),
+	    "%s: user_agent of PROTO_AGENT_MAX with 1 byte missing",
+	    fm->what);
+	fr_form(fm, NO_FIELD, 0);
+	fr_fill(0, 1);
+	CHECK(fr_refused(fm->dir, "trailing"),
+	    "%s with 1 byte after the user_agent", fm->what);
+
+	/* What a front end of the old layout sends: no ip, no user_agent. */
+	login_req(&m, fm->type);
+	m.u.login_req.ip = str_of("", 0);
+	m.u.login_req.user_agent = str_of("", 0);
+	n = proto_encode(&m, fm->dir, enc, sizeof(enc));
+	if (n > PROTO_HEADER_LEN + 4)
+		put_u32(enc, (uint32_t)(n - 4));
+	CHECK(n > PROTO_HEADER_LEN + 4 && get_u32(enc + n - 8) ==
+	    m.u.login_req.auth_time && refused(enc, (size_t)(n - 4), fm->dir,
+	    "truncated string length"), "%s of login_req() in the old layout "
+	    "(%ld bytes, auth_time last)", fm->what, n - 4);
 }
 
 static void
@@ -1622,10 +2039,9 @@ test_decode_login(void)
 	CHECK(fr_refused(PROTO_REPLY, "trailing"),
 	    "an error implicit_tokens reply with a full login body");
 
-	fr_form(&forms[FORM_CODE_REQ], NO_FIELD, 0);
-	fr.len -= 4;
-	CHECK(fr_refused(PROTO_REQUEST, "truncated integer"),
-	    "code_tokens request without auth_time");
+	for (i = 0; i < 2; i++)
+		decode_login_tail(&forms[i == 0 ? FORM_CODE_REQ :
+		    FORM_IMPLICIT_REQ]);
 	fr_form(&forms[FORM_CODE_REP], NO_FIELD, 0);
 	fr.len -= 1;
 	CHECK(fr_refused(PROTO_REPLY, "truncated integer"),
@@ -1676,13 +2092,26 @@ test_encode_status(void)
 static void
 test_truncation_login(void)
 {
+	static char		 ip[PROTO_IP_MAX], agent[PROTO_AGENT_MAX];
 	struct proto_msg	 m;
 
 	login_req(&m, PROTO_CODE_TOKENS);
 	sweep(&m, PROTO_REQUEST, "code_tokens request");
+	login_req(&m, PROTO_CODE_TOKENS);
+	m.u.login_req.ip = str_of("", 0);
+	m.u.login_req.user_agent = str_of("", 0);
+	sweep(&m, PROTO_REQUEST, "code_tokens request, empty ip and "
+	    "user_agent");
 	login_req(&m, PROTO_IMPLICIT_TOKENS);
 	m.u.login_req.nonce = str_of("", 0);
 	sweep(&m, PROTO_REQUEST, "implicit_tokens request, empty nonce");
+	memset(ip, 'p', sizeof(ip));
+	memset(agent, 'u', sizeof(agent));
+	login_req(&m, PROTO_IMPLICIT_TOKENS);
+	m.u.login_req.ip = str_of(ip, sizeof(ip));
+	m.u.login_req.user_agent = str_of(agent, sizeof(agent));
+	sweep(&m, PROTO_REQUEST, "implicit_tokens request, ip and user_agent "
+	    "at their maxima");
 	login_rep(&m, PROTO_CODE_TOKENS);
 	sweep(&m, PROTO_REPLY, "code_tokens reply");
 	auth_req(&m, "web-app", "s3cr:et");
