@@ -11,6 +11,7 @@
 #include <event2/event.h>
 
 #include "audit_client.h"
+#include "fdpass.h"
 #include "frontend.h"
 #include "http.h"
 #include "jwks.h"
@@ -57,11 +58,30 @@ reload(evutil_socket_t sig, short what, void *arg)
 	(void)audit_send(&ev, reload_audited, NULL);
 }
 
+/* The parent restarted the signer: here is its socket. */
+static void
+new_signer(evutil_socket_t ctl, short what, void *arg)
+{
+	char	 name[32];
+	int	 fd;
+
+	(void)what;
+	(void)arg;
+	if ((fd = fd_recv(ctl, name, sizeof(name))) == -2)
+		fatalx("the parent is gone");
+	if (fd == -1) {
+		log_warnx("a message from the parent without a socket");
+		return;
+	}
+	log_info("a new signer is here");
+	signer_client_attach(fd);
+}
+
 void
-frontend_main(const struct config *conf, int signer_fd)
+frontend_main(const struct config *conf, int signer_fd, int ctl)
 {
 	static struct frontend	 state;
-	struct event		*ev_term, *ev_int, *ev_hup;
+	struct event		*ev_term, *ev_int, *ev_hup, *ev_ctl;
 	char			 aud[1024];
 
 	log_procname("frontend");
@@ -97,9 +117,12 @@ frontend_main(const struct config *conf, int signer_fd)
 	ev_term = evsignal_new(fe->base, SIGTERM, stop, fe->base);
 	ev_int = evsignal_new(fe->base, SIGINT, stop, fe->base);
 	ev_hup = evsignal_new(fe->base, SIGHUP, reload, NULL);
+	ev_ctl = event_new(fe->base, ctl, EV_READ | EV_PERSIST, new_signer,
+	    NULL);
 	if (ev_term == NULL || ev_int == NULL || ev_hup == NULL ||
-	    evsignal_add(ev_term, NULL) || evsignal_add(ev_int, NULL) ||
-	    evsignal_add(ev_hup, NULL))
+	    ev_ctl == NULL || evsignal_add(ev_term, NULL) ||
+	    evsignal_add(ev_int, NULL) || evsignal_add(ev_hup, NULL) ||
+	    event_add(ev_ctl, NULL))
 		fatalx("cannot handle signals");
 	log_info("ready");
 	event_base_dispatch(fe->base);

@@ -17,8 +17,11 @@ struct frontend {
 
 extern struct frontend	*fe;
 
-/* Run the front end until it is told to stop; never returns. */
-void	frontend_main(const struct config *, int signer_fd)
+/*
+ * Run the front end until it is told to stop; never returns.  ctl is its
+ * socket to the parent, which sends a new signer's socket on it.
+ */
+void	frontend_main(const struct config *, int signer_fd, int ctl)
 	    __attribute__((noreturn));
 
 #endif

@@ -20,6 +20,7 @@
 
 #include "cmdline.h"
 #include "config.h"
+#include "fdpass.h"
 #include "frontend.h"
 #include "log.h"
 #include "proto.h"
@@ -29,7 +30,9 @@
 #define LIBEXECDIR	"/usr/local/libexec/guise"
 #endif
 
-#define STOP_GRACE_SECS	5
+#define STOP_GRACE_SECS		5
+#define RESTART_QUICK_SECS	2	/* a signer dying sooner died at start */
+#define RESTART_QUICK_MAX	5	/* ... and this often in a row, give up */
 
 static char	 signer_path[PATH_MAX];
 static int	 debug;
@@ -104,18 +107,24 @@ start_signer(const char *file, int fd, int ctl, int check)
 	fatal("%s", signer_path);
 }
 
+/*
+ * The front end: a fork that keeps its end of the signer's socket and of
+ * its own control socket to the parent, and closes the parent's others.
+ */
 static pid_t
-start_frontend(const struct config *conf, int fd, int ctl)
+start_frontend(const struct config *conf, int fd, int ctl,
+    const int *others, size_t nothers)
 {
+	size_t	 i;
 	pid_t	 pid;
 
 	if ((pid = fork()) == -1)
 		fatal("fork");
 	if (pid == 0) {
-		/* The control socket is the parent's and the signer's. */
-		close(ctl);
+		for (i = 0; i < nothers; i++)
+			close(others[i]);
 		unblock_signals();
-		frontend_main(conf, fd);
+		frontend_main(conf, fd, ctl);
 	}
 	return pid;
 }
@@ -183,13 +192,95 @@ stop_children(pid_t signer, pid_t frontend)
 		;
 }
 
+/* The children, and the sockets the parent keeps to them. */
+struct children {
+	const char		*file;
+	const struct config	*conf;
+	pid_t			 signer;
+	int			 signer_ctl;	/* new audit files go here */
+	time_t			 signer_started;
+	int			 quick_deaths;
+	pid_t			 frontend;
+	int			 frontend_ctl;	/* new signers' sockets go here */
+};
+
+/* A new signer; the front end's end of its socket goes to *fe_end. */
+static void
+spawn_signer(struct children *c, int *fe_end)
+{
+	int	 sv[2], ctl[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1 ||
+	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ctl) == -1)
+		fatal("socketpair");
+	c->signer = start_signer(c->file, sv[1], ctl[1], 0);
+	close(sv[1]);
+	close(ctl[1]);
+	c->signer_ctl = ctl[0];
+	c->signer_started = time(NULL);
+	*fe_end = sv[0];
+}
+
+static void __attribute__((noreturn))
+give_up(struct children *c, const char *why)
+{
+	log_warnx("%s: stopping the service", why);
+	stop_children(c->signer, c->frontend);
+	exit(1);
+}
+
+/*
+ * The signer died (a crash, a kill, the sandbox, a protocol violation):
+ * start another at once and hand its socket to the front end, which has
+ * answered what was in flight with 503.  One that keeps dying at start
+ * (a broken key, say) is not restarted for ever.
+ */
+static void
+restart_signer(struct children *c)
+{
+	int	 fe_end;
+
+	close(c->signer_ctl);
+	if (time(NULL) - c->signer_started < RESTART_QUICK_SECS) {
+		if (++c->quick_deaths > RESTART_QUICK_MAX)
+			give_up(c, "the signer keeps dying as it starts");
+	} else
+		c->quick_deaths = 0;
+	spawn_signer(c, &fe_end);
+	if (fd_send(c->frontend_ctl, fe_end, "signer") == -1)
+		give_up(c, "cannot hand the new signer to the front end");
+	close(fe_end);
+	log_info("signer restarted as %ld", (long)c->signer);
+}
+
+static void
+reap(struct children *c)
+{
+	char	 why[64];
+	int	 status;
+	pid_t	 pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (pid == c->frontend) {
+			c->frontend = 0;
+			log_warnx("front end %s",
+			    describe(status, why, sizeof(why)));
+			give_up(c, "the front end is gone");
+		}
+		if (pid == c->signer) {
+			c->signer = 0;
+			log_warnx("signer %s",
+			    describe(status, why, sizeof(why)));
+			restart_signer(c);
+		}
+	}
+}
+
 static int __attribute__((noreturn))
-supervise(const struct config *conf, int ctl, pid_t signer, pid_t frontend)
+supervise(struct children *c)
 {
 	sigset_t	 set;
-	char		 why[64];
-	int		 sig, status;
-	pid_t		 pid;
+	int		 sig;
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
@@ -203,34 +294,24 @@ supervise(const struct config *conf, int ctl, pid_t signer, pid_t frontend)
 				continue;
 			fatal("sigwaitinfo");
 		}
-		if (sig == SIGTERM || sig == SIGINT) {
+		switch (sig) {
+		case SIGTERM:
+		case SIGINT:
 			log_info("stopping");
-			stop_children(signer, frontend);
+			stop_children(c->signer, c->frontend);
 			log_info("stopped");
 			exit(0);
-		}
-		if (sig == SIGUSR1) {
-			(void)rotate_audit(conf, ctl);
-			continue;
-		}
-		if (sig == SIGHUP) {
+		case SIGUSR1:
+			(void)rotate_audit(c->conf, c->signer_ctl);
+			break;
+		case SIGHUP:
 			/* The front end reloads the users directory. */
 			log_info("reloading the users directory");
-			kill(frontend, SIGHUP);
-			continue;
-		}
-		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-			if (pid != signer && pid != frontend)
-				continue;
-			log_warnx("%s %s: stopping the service",
-			    pid == signer ? "signer" : "front end",
-			    describe(status, why, sizeof(why)));
-			if (pid == signer)
-				signer = 0;
-			else
-				frontend = 0;
-			stop_children(signer, frontend);
-			exit(1);
+			kill(c->frontend, SIGHUP);
+			break;
+		default:
+			reap(c);
+			break;
 		}
 	}
 }
@@ -238,12 +319,12 @@ supervise(const struct config *conf, int ctl, pid_t signer, pid_t frontend)
 int
 main(int argc, char *argv[])
 {
+	struct children	 c;
 	struct cmdline	 cl;
 	struct config	*conf;
 	char		 err[1024];
 	sigset_t	 set;
-	pid_t		 signer, frontend;
-	int		 sv[2], ctl[2];
+	int		 fe_end, fctl[2], others[2];
 
 	cmdline_parse(argc, argv, "guised", &cl);
 	debug = cl.debug;
@@ -266,15 +347,19 @@ main(int argc, char *argv[])
 	sigaddset(&set, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1 ||
-	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ctl) == -1)
+	memset(&c, 0, sizeof(c));
+	c.file = cl.file;
+	c.conf = conf;
+	spawn_signer(&c, &fe_end);
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fctl) == -1)
 		fatal("socketpair");
-	signer = start_signer(cl.file, sv[1], ctl[1], 0);
-	close(sv[1]);
-	close(ctl[1]);
-	frontend = start_frontend(conf, sv[0], ctl[0]);
-	close(sv[0]);
-	log_info("started signer %ld and front end %ld", (long)signer,
-	    (long)frontend);
-	supervise(conf, ctl[0], signer, frontend);
+	others[0] = c.signer_ctl;
+	others[1] = fctl[0];
+	c.frontend = start_frontend(conf, fe_end, fctl[1], others, 2);
+	close(fe_end);
+	close(fctl[1]);
+	c.frontend_ctl = fctl[0];
+	log_info("started signer %ld and front end %ld", (long)c.signer,
+	    (long)c.frontend);
+	supervise(&c);
 }

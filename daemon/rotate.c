@@ -1,14 +1,13 @@
-#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "fdpass.h"
 #include "log.h"
 #include "proto.h"
 #include "rotate.h"
@@ -27,28 +26,6 @@ next_number(const char *path)
 			return n;
 	}
 	return -1;
-}
-
-static int
-send_fd(int ctl, int fd, const char *name)
-{
-	char		 cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec	 iov = { (void *)(uintptr_t)name, strlen(name) };
-	struct msghdr	 msg;
-	struct cmsghdr	*cm;
-
-	memset(&msg, 0, sizeof(msg));
-	memset(cbuf, 0, sizeof(cbuf));
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = cbuf;
-	msg.msg_controllen = sizeof(cbuf);
-	cm = CMSG_FIRSTHDR(&msg);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	return sendmsg(ctl, &msg, MSG_NOSIGNAL) == -1 ? -1 : 0;
 }
 
 int
@@ -74,7 +51,7 @@ rotate_audit(const struct config *conf, int ctl)
 	}
 	snprintf(base, sizeof(base), "%s", old);
 	if (strlen(basename(base)) > PROTO_CONTROL_MAX ||
-	    send_fd(ctl, fd, basename(base)) == -1) {
+	    fd_send(ctl, fd, basename(base)) == -1) {
 		log_warn("audit: cannot hand the new file to the signer");
 		close(fd);
 		return -1;

@@ -22,7 +22,8 @@ struct pending {
 };
 
 static struct pending		 pending[SIGNER_INFLIGHT_MAX];
-static struct bufferevent	*bev;
+static struct event_base	*base;
+static struct bufferevent	*bev;	/* NULL while there is no signer */
 static uint32_t			 next_id = 1;
 /* Apart: a reply's callback may send a request while it reads the reply. */
 static uint8_t			 inframe[PROTO_FRAME_MAX];
@@ -120,16 +121,27 @@ event(struct bufferevent *b, short what, void *arg)
 }
 
 void
-signer_client_init(struct event_base *base, int fd)
+signer_client_init(struct event_base *b, int fd)
 {
 	size_t	 i;
 
+	base = b;
 	for (i = 0; i < SIGNER_INFLIGHT_MAX; i++)
 		if ((pending[i].timer = evtimer_new(base, timed_out,
 		    &pending[i])) == NULL)
 			fatalx("evtimer_new");
+	signer_client_attach(fd);
+}
+
+void
+signer_client_attach(int fd)
+{
+	/* What the old signer had in flight will never be answered. */
+	if (bev != NULL)
+		signer_lost("replaced by a new signer");
 	if (evutil_make_socket_nonblocking(fd) == -1 ||
-	    (bev = bufferevent_socket_new(base, fd, 0)) == NULL)
+	    (bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE)) ==
+	    NULL)
 		fatalx("cannot set up the signer connection");
 	bufferevent_setcb(bev, readable, NULL, event, NULL);
 	bufferevent_enable(bev, EV_READ | EV_WRITE);

@@ -25,6 +25,9 @@ char	*signer_hello(int fd);
 
 void	 signer_client_init(struct event_base *, int fd);
 
+/* A new signer (the parent restarted it): fd is its socket. */
+void	 signer_client_attach(int fd);
+
 /*
  * Send req (its id is set here).  Returns 0, and cb will be called exactly
  * once; or -1 when the queue is full or the signer is gone, and cb will

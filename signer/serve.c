@@ -8,8 +8,6 @@
  * notices).  Replies to valid requests before it in the same read are
  * dropped too, unless a quarter megabyte of them had to be flushed early.
  */
-#include <sys/socket.h>
-
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -21,6 +19,7 @@
 #include <openssl/evp.h>
 
 #include "audit.h"
+#include "fdpass.h"
 #include "hex.h"
 #include "keys.h"
 #include "log.h"
@@ -272,8 +271,9 @@ answer_implicit_tokens(const struct proto_msg *req, struct proto_msg *rep)
 }
 
 #ifdef GUISE_TEST_HOOKS
-#include <fcntl.h>
 #include <sys/socket.h>
+
+#include <fcntl.h>
 
 /*
  * Test build only: make a system call the sandbox must stop.  which 1 opens
@@ -459,30 +459,13 @@ serve_signals(void)
 static int
 control(int cfd)
 {
-	char		 name[PROTO_CONTROL_MAX + 1];
-	char		 cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec	 iov = { name, PROTO_CONTROL_MAX };
-	struct msghdr	 msg;
-	struct cmsghdr	*cm;
-	ssize_t		 n;
-	int		 newfd = -1;
+	char	 name[PROTO_CONTROL_MAX + 1];
+	int	 newfd;
 
-	memset(&msg, 0, sizeof(msg));
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = cbuf;
-	msg.msg_controllen = sizeof(cbuf);
-	if ((n = recvmsg(cfd, &msg, MSG_CMSG_CLOEXEC)) <= 0)
-		return n == -1 && errno == EINTR ? 0 : -1;
-	name[n] = '\0';
-	for (cm = CMSG_FIRSTHDR(&msg); cm != NULL; cm = CMSG_NXTHDR(&msg, cm))
-		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS &&
-		    cm->cmsg_len == CMSG_LEN(sizeof(int)))
-			memcpy(&newfd, CMSG_DATA(cm), sizeof(int));
-	if (newfd == -1 || memchr(name, '\0', (size_t)n) != NULL) {
+	if ((newfd = fd_recv(cfd, name, sizeof(name))) == -2)
+		return -1;
+	if (newfd == -1) {
 		log_warnx("control: a message without a file: ignored");
-		if (newfd != -1)
-			close(newfd);
 		return 0;
 	}
 	audit_rotate(newfd, name);

@@ -95,16 +95,50 @@ test('guised -n refuses a key file that is not what its alg says', async () => {
   assert.match(r.stderr, /ES256/);
 });
 
-test('when the signer dies the service stops with a non-zero status (systemd restarts it)', async () => {
+test('kill -9 of the signer under load: a new one within a second, only 503s meanwhile, sandboxed again', async () => {
   const x = await startDaemon();
-  const signer = x.children().find((c) => c.name === 'guise-signer');
-  process.kill(signer.pid, 'SIGKILL');
+  try {
+    const old = x.children().find((c) => c.name === 'guise-signer');
+    const ask = () => x.request('oauth/token', {
+      method: 'POST',
+      body: { grant_type: 'client_credentials', client_id: 'reader', client_secret: x.secrets.reader },
+    });
+    const load = Array.from({ length: 100 }, (_, i) => new Promise((res) => setTimeout(res, i)).then(ask));
+    await new Promise((res) => setTimeout(res, 20));
+    const killed = Date.now();
+    process.kill(old.pid, 'SIGKILL');
+    const answers = await Promise.all(load);
+    for (const a of answers) {
+      assert.ok(a.status === 200 || a.status === 503, `${a.status} ${a.text}`);
+      if (a.status === 503) assert.equal(a.headers['retry-after'], '1');
+    }
+    // Back within a second of the kill.
+    let back = null;
+    while (Date.now() - killed < 3000) {
+      if ((await ask()).status === 200) { back = Date.now() - killed; break; }
+      await new Promise((res) => setTimeout(res, 20));
+    }
+    assert.ok(back !== null && back < 1000, `service back after ${back} ms`);
+    assert.equal(x.exited, null, 'the service did not stop');
+    const signer = x.children().find((c) => c.name === 'guise-signer');
+    assert.notEqual(signer.pid, old.pid);
+    assert.equal(signer.seccomp, 2);
+    assert.equal(signer.noNewPrivs, 1);
+    assert.match(x.log, /signer was killed by signal 9/);
+  } finally {
+    await x.stop();
+  }
+});
+
+test('when the front end dies the whole service exits non-zero (systemd restarts it)', async () => {
+  const x = await startDaemon();
+  const fe = x.children().find((c) => c.name === 'guised');
+  process.kill(fe.pid, 'SIGKILL');
   const until = Date.now() + 10000;
   while (!x.exited && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
   const exited = await x.stop();
   assert.ok(exited, 'guised exited');
   assert.notEqual(exited.code, 0);
-  assert.match(x.log, /signer was killed by signal 9/);
 });
 
 test('SIGTERM stops all three processes with status 0', async () => {

@@ -1,0 +1,21 @@
+/*
+ * Passing a descriptor over a Unix socket (SCM_RIGHTS) with a short name:
+ * the parent hands the signer a new audit file, and the front end a new
+ * signer's socket.
+ */
+#ifndef GUISE_FDPASS_H
+#define GUISE_FDPASS_H
+
+#include <stddef.h>
+
+/* Send fd with the text name.  Returns 0 or -1. */
+int	fd_send(int sock, int fd, const char *name);
+
+/*
+ * Receive a descriptor and its name (namelen bytes with the NUL).  Returns
+ * the descriptor (close-on-exec), -1 for a message without one or an
+ * error, -2 when the other end has closed.
+ */
+int	fd_recv(int sock, char *name, size_t namelen);
+
+#endif
