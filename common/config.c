@@ -111,6 +111,49 @@ check_scope(const char *s)
 	return NULL;
 }
 
+/*
+ * A file that holds a secret: a path, or "credential:NAME" for a systemd
+ * credential (LoadCredential=), found in $CREDENTIALS_DIRECTORY when read.
+ */
+static int
+get_secret_path(struct jsonread *jr, json_t *obj, const char *key, char **out)
+{
+	const char	*s, *name;
+
+	if (jr_get_str(jr, obj, key, 1, &s) == -1 || s == NULL)
+		return -1;
+	if (strncmp(s, CONFIG_CREDENTIAL, strlen(CONFIG_CREDENTIAL)) != 0)
+		return jr_get_path(jr, obj, key, out);
+	name = s + strlen(CONFIG_CREDENTIAL);
+	if (*name == '\0' || strlen(name) > 255 ||
+	    strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789._-") != strlen(name) || name[0] == '.')
+		return jr_error(jr, key, "\"%s\" is not a credential name "
+		    "(letters, digits, '.', '_' and '-')", name);
+	return jr_dup_str(jr, key, s, out);
+}
+
+int
+config_path(const char *path, char *out, size_t outlen)
+{
+	const char	*dir;
+	int		 n;
+
+	if (strncmp(path, CONFIG_CREDENTIAL, strlen(CONFIG_CREDENTIAL)) != 0)
+		n = snprintf(out, outlen, "%s", path);
+	else if ((dir = getenv("CREDENTIALS_DIRECTORY")) == NULL) {
+		errno = ENOENT;
+		return -1;
+	} else
+		n = snprintf(out, outlen, "%s/%s", dir,
+		    path + strlen(CONFIG_CREDENTIAL));
+	if (n < 0 || (size_t)n >= outlen) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
 static int
 parse_issuer(struct jsonread *jr, json_t *top, struct config *c)
 {
@@ -155,7 +198,7 @@ parse_tls(struct jsonread *jr, json_t *obj, struct listen_config *l)
 	saved = jr_key(jr, "tls");
 	if (jr_check_keys(jr, tls, tls_keys) == -1 ||
 	    jr_get_path(jr, tls, "cert", &l->tls_cert) == -1 ||
-	    jr_get_path(jr, tls, "key", &l->tls_key) == -1)
+	    get_secret_path(jr, tls, "key", &l->tls_key) == -1)
 		return -1;
 	jr_pop(jr, saved);
 	return 0;
@@ -259,7 +302,7 @@ parse_key(struct jsonread *jr, json_t *obj, void *arg, size_t n)
 	if (jr_dup_str(jr, "kid", kid, &k->kid) == -1 ||
 	    jr_get_str(jr, obj, "alg", 1, &alg) == -1 ||
 	    parse_alg(jr, "alg", alg, 0, &k->alg) == -1 ||
-	    jr_get_path(jr, obj, "file", &k->file) == -1)
+	    get_secret_path(jr, obj, "file", &k->file) == -1)
 		return -1;
 	return 0;
 }
@@ -297,8 +340,8 @@ parse_signer(struct jsonread *jr, json_t *top, struct config *c)
 		return jr_error(jr, "active_kid",
 		    "\"%s\" is not the kid of any key", kid);
 	if (jr_dup_str(jr, "active_kid", kid, &c->active_kid) == -1 ||
-	    jr_get_path(jr, o, "secrets_file", &c->secrets_file) == -1 ||
-	    jr_get_path(jr, o, "audit_key_file", &c->audit_key_file) == -1)
+	    get_secret_path(jr, o, "secrets_file", &c->secrets_file) == -1 ||
+	    get_secret_path(jr, o, "audit_key_file", &c->audit_key_file) == -1)
 		return -1;
 	jr_pop(jr, saved);
 	return 0;

@@ -101,6 +101,15 @@ struct config	*config_parse(const char *buf, size_t len, const char *name,
 
 void		 config_free(struct config *);
 
+/*
+ * The file a path of the configuration names, into out: the path itself,
+ * or for "credential:NAME" (the TLS key, the signing keys, the secrets and
+ * the audit key may be systemd credentials) $CREDENTIALS_DIRECTORY/NAME.
+ * Returns 0, or -1 with errno set.
+ */
+#define CONFIG_CREDENTIAL	"credential:"
+int		 config_path(const char *path, char *out, size_t outlen);
+
 const struct client_config	*config_client(const struct config *,
 				    const char *client_id);
 const struct key_config		*config_key(const struct config *,

@@ -16,6 +16,7 @@
 #include "http.h"
 #include "jwks.h"
 #include "log.h"
+#include "notify.h"
 #include "privdrop.h"
 #include "ratelimit.h"
 #include "signer_client.h"
@@ -50,6 +51,9 @@ reload(evutil_socket_t sig, short what, void *arg)
 	int			 ok;
 
 	ok = users_reload() == 0;	/* it logs what happened */
+	notify(ok ? "READY=1\nSTATUS=users directory reloaded" :
+	    "READY=1\nSTATUS=the users file did not load: serving the old "
+	    "directory");
 	memset(&ev, 0, sizeof(ev));
 	ev.event = "service.reloaded";
 	ev.outcome = ok ? "ok" : "failed";
@@ -125,6 +129,7 @@ frontend_main(const struct config *conf, int signer_fd, int ctl)
 	    event_add(ev_ctl, NULL))
 		fatalx("cannot handle signals");
 	log_info("ready");
+	notify("READY=1\nSTATUS=serving");
 	event_base_dispatch(fe->base);
 	exit(0);
 }

@@ -5,6 +5,7 @@
  */
 #include <arpa/inet.h>
 
+#include <limits.h>
 #include <string.h>
 
 #include <event2/bufferevent.h>
@@ -89,6 +90,7 @@ tls_bufferevent(struct event_base *base, void *arg)
 static SSL_CTX *
 tls_context(const struct listen_config *l)
 {
+	char	 key[PATH_MAX];
 	SSL_CTX	*ctx;
 
 	if ((ctx = SSL_CTX_new(TLS_server_method())) == NULL)
@@ -100,8 +102,9 @@ tls_context(const struct listen_config *l)
 		log_warnx("%s: cannot use this certificate", l->tls_cert);
 		goto fail;
 	}
-	if (SSL_CTX_use_PrivateKey_file(ctx, l->tls_key,
-	    SSL_FILETYPE_PEM) != 1 || SSL_CTX_check_private_key(ctx) != 1) {
+	if (config_path(l->tls_key, key, sizeof(key)) == -1 ||
+	    SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1 ||
+	    SSL_CTX_check_private_key(ctx) != 1) {
 		log_warnx("%s: cannot use this key with %s", l->tls_key,
 		    l->tls_cert);
 		goto fail;

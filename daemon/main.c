@@ -23,6 +23,7 @@
 #include "fdpass.h"
 #include "frontend.h"
 #include "log.h"
+#include "notify.h"
 #include "proto.h"
 #include "rotate.h"
 
@@ -251,6 +252,7 @@ restart_signer(struct children *c)
 		give_up(c, "cannot hand the new signer to the front end");
 	close(fe_end);
 	log_info("signer restarted as %ld", (long)c->signer);
+	notify("STATUS=serving; the signer was restarted");
 }
 
 static void
@@ -297,6 +299,7 @@ supervise(struct children *c)
 		switch (sig) {
 		case SIGTERM:
 		case SIGINT:
+			notify("STOPPING=1");
 			log_info("stopping");
 			stop_children(c->signer, c->frontend);
 			log_info("stopped");
@@ -305,7 +308,8 @@ supervise(struct children *c)
 			(void)rotate_audit(c->conf, c->signer_ctl);
 			break;
 		case SIGHUP:
-			/* The front end reloads the users directory. */
+			/* The front end reloads, and says READY=1 again. */
+			notify("RELOADING=1");
 			log_info("reloading the users directory");
 			kill(c->frontend, SIGHUP);
 			break;

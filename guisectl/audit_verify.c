@@ -138,8 +138,9 @@ verify_key_init(struct verify_key *k)
 }
 
 static int
-verify_key_load(const char *path, struct verify_key *k)
+verify_key_load(const char *name, struct verify_key *k)
 {
+	char		 path[PATH_MAX];
 	struct stat	 st;
 	ssize_t		 n;
 	size_t		 len = 0;
@@ -147,8 +148,10 @@ verify_key_load(const char *path, struct verify_key *k)
 	int		 fd, rc;
 
 	memset(k, 0, sizeof(*k));
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
-		log_warn("audit key %s", path);
+	/* A systemd credential is read where systemd put it for us. */
+	if (config_path(name, path, sizeof(path)) == -1 ||
+	    (fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
+		log_warn("audit key %s", name);
 		return -1;
 	}
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {

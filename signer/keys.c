@@ -4,6 +4,7 @@
  * token copies that context instead of setting up a new one.  libjwt is
  * not used here: it re-parses the PEM key on every token.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,10 +73,12 @@ keys_jwks(void)
 static EVP_PKEY *
 read_key(const char *file)
 {
+	char		 path[PATH_MAX];
 	FILE		*f;
 	EVP_PKEY	*pkey;
 
-	if ((f = fopen(file, "r")) == NULL) {
+	if (config_path(file, path, sizeof(path)) == -1 ||
+	    (f = fopen(path, "r")) == NULL) {
 		log_warn("%s", file);
 		return NULL;
 	}

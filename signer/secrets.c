@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,10 +52,15 @@ load_secrets_file(const struct config *conf)
 {
 	json_t		*root, *v;
 	json_error_t	 jerr;
+	char		 path[PATH_MAX];
 	const char	*id, *s;
 	size_t		 i;
 
-	if ((root = json_load_file(conf->secrets_file, JSON_REJECT_DUPLICATES,
+	if (config_path(conf->secrets_file, path, sizeof(path)) == -1) {
+		log_warn("%s", conf->secrets_file);
+		return -1;
+	}
+	if ((root = json_load_file(path, JSON_REJECT_DUPLICATES,
 	    &jerr)) == NULL) {
 		log_warnx("%s: line %d: %s", conf->secrets_file, jerr.line,
 		    jerr.text);
@@ -116,11 +122,12 @@ load_secrets_file(const struct config *conf)
 static int
 load_audit_key(const char *file)
 {
+	char	 path[PATH_MAX], extra;
 	ssize_t	 n;
 	int	 fd;
-	char	 extra;
 
-	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1) {
+	if (config_path(file, path, sizeof(path)) == -1 ||
+	    (fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
 		log_warn("%s", file);
 		return -1;
 	}

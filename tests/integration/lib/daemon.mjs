@@ -52,11 +52,15 @@ function existingConfig(dir) {
 }
 
 // Start guised; resolves once the front end says it is ready.
-// reuse: the folder of an earlier daemon, to start again on its files.
+// reuse: the folder of an earlier daemon, to start again on its files;
+// env: more environment for guised (NOTIFY_SOCKET, CREDENTIALS_DIRECTORY).
 export async function startDaemon(opts = {}) {
   const cfg = opts.reuse ? existingConfig(opts.reuse) : await makeConfig(opts);
   const file = join(cfg.dir, 'guise.json');
-  const proc = spawn(join(build, 'guised'), ['-f', file], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const proc = spawn(join(build, 'guised'), ['-f', file], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, ...(opts.env ?? {}) },
+  });
   const d = {
     ...cfg,
     file,
