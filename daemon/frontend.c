@@ -25,12 +25,39 @@
 
 struct frontend	*fe;
 
+#define DRAIN_MS	3000	/* at most, for the requests in flight */
+#define DRAIN_STEP_MS	20
+
+/* Stopping: look again until nothing waits for the signer, or time is up. */
+static void
+drain(evutil_socket_t fd, short what, void *arg)
+{
+	static int	 waited;
+	struct timeval	 step = { 0, DRAIN_STEP_MS * 1000 };
+
+	(void)fd;
+	(void)what;
+	if (signer_inflight() == 0 || (waited += DRAIN_STEP_MS) >= DRAIN_MS) {
+		/* One more turn lets the last answers be written. */
+		event_base_loopexit(fe->base, &step);
+		return;
+	}
+	event_base_once(fe->base, -1, EV_TIMEOUT, drain, arg, &step);
+}
+
+/*
+ * SIGTERM: take no new connection, finish what is in flight for up to
+ * DRAIN_MS, then exit; the parent stops the signer after this.
+ */
 static void
 stop(evutil_socket_t sig, short what, void *arg)
 {
 	(void)what;
-	log_info("stopping on signal %d", (int)sig);
-	event_base_loopbreak(arg);
+	(void)arg;
+	log_info("stopping on signal %d: %zu requests in flight", (int)sig,
+	    signer_inflight());
+	http_stop_listening();
+	drain(-1, 0, NULL);
 }
 
 static void

@@ -12,6 +12,7 @@
 #include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
 #include <event2/http.h>
+#include <event2/listener.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
@@ -29,6 +30,11 @@ struct route {
 
 #define GET	(EVHTTP_REQ_GET | EVHTTP_REQ_HEAD)
 #define POST	EVHTTP_REQ_POST
+
+#define LISTEN_MAX	64
+
+static struct evhttp_bound_socket	*bound[LISTEN_MAX];
+static size_t				 nbound;
 
 static const struct route routes[] = {
 	{ "/.well-known/openid-configuration",	0, GET,	wellknown_discovery },
@@ -137,10 +143,12 @@ listen_one(struct event_base *base, const struct listen_config *l)
 	evhttp_set_gencb(http, route, NULL);
 	if (ctx != NULL)
 		evhttp_set_bevcb(http, tls_bufferevent, ctx);
-	if (evhttp_bind_socket(http, l->address, (uint16_t)l->port) != 0) {
+	if ((bound[nbound] = evhttp_bind_socket_with_handle(http, l->address,
+	    (uint16_t)l->port)) == NULL) {
 		log_warn("cannot listen on %s port %d", l->address, l->port);
 		return -1;
 	}
+	nbound++;
 	log_info("listening on %s://%s%s%s:%d/", ctx ? "https" : "http",
 	    strchr(l->address, ':') ? "[" : "", l->address,
 	    strchr(l->address, ':') ? "]" : "", l->port);
@@ -152,8 +160,22 @@ http_listen(struct event_base *base, const struct config *conf)
 {
 	size_t	 i;
 
+	if (conf->nlisten > LISTEN_MAX) {
+		log_warnx("more than %d listeners", LISTEN_MAX);
+		return -1;
+	}
 	for (i = 0; i < conf->nlisten; i++)
 		if (listen_one(base, &conf->listen[i]) == -1)
 			return -1;
 	return 0;
+}
+
+void
+http_stop_listening(void)
+{
+	size_t	 i;
+
+	for (i = 0; i < nbound; i++)
+		evconnlistener_disable(evhttp_bound_socket_get_listener(
+		    bound[i]));
 }

@@ -13,6 +13,9 @@ struct evhttp_request;
 /* Bind every listener of the configuration; -1 with a message on error. */
 int	http_listen(struct event_base *, const struct config *);
 
+/* Accept no more connections (a stop); those open are served on. */
+void	http_stop_listening(void);
+
 /* The endpoints, one file per family. */
 void	wellknown_discovery(struct evhttp_request *);
 void	wellknown_jwks(struct evhttp_request *);

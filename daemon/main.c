@@ -164,32 +164,37 @@ check_only(const char *file)
 	return 0;
 }
 
+/* Wait up to STOP_GRACE_SECS for pid to exit, then kill it. */
 static void
-stop_children(pid_t signer, pid_t frontend)
+stop_child(pid_t pid)
 {
 	time_t	 deadline = time(NULL) + STOP_GRACE_SECS;
 	int	 status;
-	pid_t	 pid;
 
-	if (frontend > 0)
-		kill(frontend, SIGTERM);
-	if (signer > 0)
-		kill(signer, SIGTERM);
-	while ((frontend > 0 || signer > 0) && time(NULL) < deadline) {
-		if ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-			if (pid == frontend)
-				frontend = 0;
-			if (pid == signer)
-				signer = 0;
-			continue;
-		}
+	if (pid <= 0)
+		return;
+	kill(pid, SIGTERM);
+	while (time(NULL) < deadline) {
+		if (waitpid(pid, &status, WNOHANG) != 0)
+			return;
 		usleep(20000);
 	}
-	if (frontend > 0)
-		kill(frontend, SIGKILL);
-	if (signer > 0)
-		kill(signer, SIGKILL);
-	while (waitpid(-1, &status, 0) > 0)
+	kill(pid, SIGKILL);
+	(void)waitpid(pid, &status, 0);
+}
+
+/*
+ * The front end first, so that it finishes what is in flight with the
+ * signer still there; then the signer, which writes its last record.
+ */
+static void
+stop_children(pid_t signer, pid_t frontend)
+{
+	int	 status;
+
+	stop_child(frontend);
+	stop_child(signer);
+	while (waitpid(-1, &status, WNOHANG) > 0)
 		;
 }
 

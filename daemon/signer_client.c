@@ -147,6 +147,16 @@ signer_client_attach(int fd)
 	bufferevent_enable(bev, EV_READ | EV_WRITE);
 }
 
+size_t
+signer_inflight(void)
+{
+	size_t	 i, n = 0;
+
+	for (i = 0; i < SIGNER_INFLIGHT_MAX; i++)
+		n += pending[i].busy ? 1 : 0;
+	return n;
+}
+
 int
 signer_request(struct proto_msg *req, signer_cb cb, void *arg)
 {

@@ -25,6 +25,9 @@ char	*signer_hello(int fd);
 
 void	 signer_client_init(struct event_base *, int fd);
 
+/* How many requests wait for the signer. */
+size_t	 signer_inflight(void);
+
 /* A new signer (the parent restarted it): fd is its socket. */
 void	 signer_client_attach(int fd);
 

@@ -178,3 +178,24 @@ test('a hung signer gets 503 with Retry-After in bounded time, and service resum
     await x.stop();
   }
 });
+
+test('SIGTERM under load: what is in flight is answered, nothing after, exit 0', async () => {
+  const x = await startDaemon();
+  const ask = () => x.request('oauth/token', {
+    method: 'POST',
+    body: { grant_type: 'client_credentials', client_id: 'reader', client_secret: x.secrets.reader },
+  }).then((r) => r.status, (e) => e.code);
+  const load = Array.from({ length: 60 }, ask);
+  await new Promise((r) => setTimeout(r, 5));
+  x.proc.kill('SIGTERM');
+  const statuses = await Promise.all(load);
+  const until = Date.now() + 10000;
+  while (!x.exited && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(x.exited?.code, 0, x.log);
+  for (const s of statuses) assert.ok(s === 200 || s === 'ECONNREFUSED' || s === 'ECONNRESET', `got ${s}`);
+  assert.ok(statuses.filter((s) => s === 200).length > 0, 'requests in flight were answered');
+  assert.ok(!statuses.includes(503), 'no request in flight was dropped to 503');
+  assert.match(x.log, /stopping on signal 15/);
+  assert.equal(await ask(), 'ECONNREFUSED');
+  await x.stop();
+});
