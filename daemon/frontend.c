@@ -18,12 +18,15 @@
 #include "log.h"
 #include "notify.h"
 #include "privdrop.h"
+#include "proto.h"
 #include "ratelimit.h"
 #include "signer_client.h"
 #include "store.h"
 #include "users.h"
 
 struct frontend	*fe;
+
+static int	configure(const struct config *);
 
 #define DRAIN_MS	3000	/* at most, for the requests in flight */
 #define DRAIN_STEP_MS	20
@@ -67,34 +70,102 @@ reload_audited(const struct proto_msg *rep, void *arg)
 	(void)arg;
 }
 
-/* SIGHUP, passed on by the parent: a new users directory, or the old one. */
+/*
+ * SIGHUP, passed on by the parent: the configuration (clients, policy,
+ * issuer) and the users directory again; what does not load leaves the old
+ * in place.  Listeners stay as they are: a change of them needs a restart.
+ */
 static void
 reload(evutil_socket_t sig, short what, void *arg)
 {
+	struct audit_event	 ev;
+	struct config		*conf;
+	char			 err[1024];
+	int			 ok;
+
 	(void)sig;
 	(void)what;
 	(void)arg;
-	struct audit_event	 ev;
-	int			 ok;
-
-	ok = users_reload() == 0;	/* it logs what happened */
-	notify(ok ? "READY=1\nSTATUS=users directory reloaded" :
-	    "READY=1\nSTATUS=the users file did not load: serving the old "
-	    "directory");
+	/* The parent has checked the file already; a race is still refused. */
+	if ((conf = config_load(fe->conf->path, err, sizeof(err))) == NULL ||
+	    configure(conf) == -1) {
+		log_warnx("reload: %s: keeping the configuration", conf ? "out "
+		    "of memory" : err);
+		config_free(conf);
+		ok = 0;
+	} else
+		ok = users_init(conf->users_file) == 0;	/* it says why not */
+	notify(ok ? "READY=1\nSTATUS=configuration and users reloaded" :
+	    "READY=1\nSTATUS=the reload failed: serving the previous "
+	    "configuration or users (see the log)");
 	memset(&ev, 0, sizeof(ev));
 	ev.event = "service.reloaded";
 	ev.outcome = ok ? "ok" : "failed";
-	ev.detail = ok ? "users directory reloaded" :
-	    "the users file did not load: the old directory stays";
+	ev.detail = ok ? "configuration and users directory reloaded" :
+	    "the configuration or the users file did not load: the old stays";
 	(void)audit_send(&ev, reload_audited, NULL);
+}
+
+/*
+ * Take conf as the configuration: the audiences, the rate limits and the
+ * discovery document follow it.  The configuration it replaces is not
+ * freed: requests in flight may still point into it, and reloads are rare.
+ */
+static int
+configure(const struct config *conf)
+{
+	char	 aud[1024];
+	char	*api, *userinfo_aud, *discovery;
+
+	snprintf(aud, sizeof(aud), "%sapi/v2/", conf->issuer);
+	api = strdup(aud);
+	snprintf(aud, sizeof(aud), "%suserinfo", conf->issuer);
+	userinfo_aud = strdup(aud);
+	if (api == NULL || userinfo_aud == NULL || ratelimit_init(conf) == -1) {
+		free(api);
+		free(userinfo_aud);
+		return -1;
+	}
+	fe->conf = conf;
+	fe->api_audience = api;
+	fe->userinfo_audience = userinfo_aud;
+	if ((discovery = wellknown_build_discovery()) == NULL)
+		return -1;
+	free(fe->discovery);
+	fe->discovery = discovery;
+	return 0;
+}
+
+/* A new signer's keys: published and verified with from now on. */
+static void
+new_jwks(const struct proto_msg *rep, void *arg)
+{
+	char	*jwks;
+
+	(void)arg;
+	if (rep == NULL || rep->status != PROTO_OK) {
+		log_warnx("the new signer did not say hello: keeping the keys");
+		return;
+	}
+	if ((jwks = malloc(rep->u.hello_rep.jwks.len + 1)) == NULL)
+		return;
+	proto_strcpy(jwks, rep->u.hello_rep.jwks.len + 1, rep->u.hello_rep.jwks);
+	if (strcmp(jwks, fe->jwks) == 0 || jwks_load(jwks) == -1) {
+		free(jwks);
+		return;
+	}
+	free(fe->jwks);
+	fe->jwks = jwks;
+	log_info("the signer's keys changed: the JWKS is new");
 }
 
 /* The parent restarted the signer: here is its socket. */
 static void
 new_signer(evutil_socket_t ctl, short what, void *arg)
 {
-	char	 name[32];
-	int	 fd;
+	struct proto_msg	 hello;
+	char			 name[32];
+	int			 fd;
 
 	(void)what;
 	(void)arg;
@@ -106,6 +177,11 @@ new_signer(evutil_socket_t ctl, short what, void *arg)
 	}
 	log_info("a new signer is here");
 	signer_client_attach(fd);
+	/* Its keys may be new (a reload): ask. */
+	memset(&hello, 0, sizeof(hello));
+	hello.type = PROTO_HELLO;
+	if (signer_request(&hello, new_jwks, NULL) == -1)
+		log_warnx("cannot ask the new signer for its keys");
 }
 
 void
@@ -113,17 +189,9 @@ frontend_main(const struct config *conf, int signer_fd, int ctl)
 {
 	static struct frontend	 state;
 	struct event		*ev_term, *ev_int, *ev_hup, *ev_ctl;
-	char			 aud[1024];
 
 	log_procname("frontend");
 	fe = &state;
-	fe->conf = conf;
-	snprintf(aud, sizeof(aud), "%sapi/v2/", conf->issuer);
-	if ((fe->api_audience = strdup(aud)) == NULL)
-		fatal("strdup");
-	snprintf(aud, sizeof(aud), "%suserinfo", conf->issuer);
-	if ((fe->userinfo_audience = strdup(aud)) == NULL)
-		fatal("strdup");
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGUSR1, SIG_IGN);	/* the parent's: it rotates the audit log */
 
@@ -135,14 +203,12 @@ frontend_main(const struct config *conf, int signer_fd, int ctl)
 		fatalx("cannot start the listeners");
 	if (privdrop(conf->user) == -1)
 		fatalx("cannot drop privileges");
-	if (store_init(fe->base) == -1 || ratelimit_init(conf) == -1)
+	if (store_init(fe->base) == -1 || configure(conf) == -1)
 		fatalx("out of memory");
 
 	if ((fe->jwks = signer_hello(signer_fd)) == NULL ||
 	    jwks_load(fe->jwks) == -1)
 		fatalx("no usable keys from the signer");
-	if ((fe->discovery = wellknown_build_discovery()) == NULL)
-		fatalx("cannot build the discovery document");
 	signer_client_init(fe->base, signer_fd);
 
 	ev_term = evsignal_new(fe->base, SIGTERM, stop, fe->base);

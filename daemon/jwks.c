@@ -96,9 +96,8 @@ rsa_key(json_t *jwk)
 }
 
 static int
-add_key(json_t *jwk)
+add_key(json_t *jwk, struct verify_key *k)
 {
-	struct verify_key	*k = &keys[nkeys];
 	const char		*kid, *alg;
 
 	kid = json_string_value(json_object_get(jwk, "kid"));
@@ -115,18 +114,23 @@ add_key(json_t *jwk)
 	if (k->pkey == NULL)
 		return -1;
 	strncpy(k->kid, kid, sizeof(k->kid) - 1);
-	nkeys++;
 	return 0;
 }
 
+/*
+ * Parse the JWKS into a new set of keys and put it in place of the old one
+ * only when all of it is good: a reload never leaves half a set.
+ */
 int
 jwks_load(const char *text)
 {
-	json_t		*root, *arr;
-	json_error_t	 jerr;
-	size_t		 i;
-	int		 rc = 0;
+	struct verify_key	 fresh[JWKS_KEYS_MAX];
+	json_t			*root, *arr;
+	json_error_t		 jerr;
+	size_t			 i, n = 0;
+	int			 rc = 0;
 
+	memset(fresh, 0, sizeof(fresh));
 	if ((root = json_loads(text, 0, &jerr)) == NULL ||
 	    !json_is_array(arr = json_object_get(root, "keys")) ||
 	    json_array_size(arr) == 0 ||
@@ -136,11 +140,20 @@ jwks_load(const char *text)
 		return -1;
 	}
 	for (i = 0; i < json_array_size(arr) && rc == 0; i++)
-		rc = add_key(json_array_get(arr, i));
-	if (rc == -1)
-		log_warnx("the signer's JWKS has a key that cannot be used");
+		if ((rc = add_key(json_array_get(arr, i), &fresh[n])) == 0)
+			n++;
 	json_decref(root);
-	return rc;
+	if (rc == -1) {
+		log_warnx("the signer's JWKS has a key that cannot be used");
+		for (i = 0; i < n; i++)
+			EVP_PKEY_free(fresh[i].pkey);
+		return -1;
+	}
+	for (i = 0; i < nkeys; i++)
+		EVP_PKEY_free(keys[i].pkey);
+	memcpy(keys, fresh, sizeof(keys));
+	nkeys = n;
+	return 0;
 }
 
 const struct verify_key *

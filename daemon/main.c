@@ -144,9 +144,12 @@ describe(int status, char *buf, size_t len)
 	return buf;
 }
 
-/* Validate: the parent checks the file, the signer loads the secrets. */
+/*
+ * Does the signer accept its material (keys, secrets, audit key)?  It says
+ * why not on stderr.  Returns 0 when it does.
+ */
 static int
-check_only(const char *file)
+signer_accepts(const char *file)
 {
 	char	 why[64];
 	int	 status;
@@ -155,11 +158,19 @@ check_only(const char *file)
 	pid = start_signer(file, -1, -1, 1);
 	if (waitpid(pid, &status, 0) == -1)
 		fatal("waitpid");
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		log_warnx("%s: the signer refused its material: it %s", file,
-		    describe(status, why, sizeof(why)));
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	log_warnx("%s: the signer refused its material: it %s", file,
+	    describe(status, why, sizeof(why)));
+	return -1;
+}
+
+/* Validate: the parent checks the file, the signer loads the secrets. */
+static int
+check_only(const char *file)
+{
+	if (signer_accepts(file) == -1)
 		return 1;
-	}
 	printf("%s: configuration OK\n", file);
 	return 0;
 }
@@ -201,7 +212,7 @@ stop_children(pid_t signer, pid_t frontend)
 /* The children, and the sockets the parent keeps to them. */
 struct children {
 	const char		*file;
-	const struct config	*conf;
+	struct config		*conf;
 	pid_t			 signer;
 	int			 signer_ctl;	/* new audit files go here */
 	time_t			 signer_started;
@@ -260,6 +271,49 @@ restart_signer(struct children *c)
 	notify("STATUS=serving; the signer was restarted");
 }
 
+/*
+ * SIGHUP: a configuration that checks out (the file, and the signer's
+ * material) gets a new signer and is re-read by the front end; one that
+ * does not is refused, and the old one serves on.  The old signer stops
+ * before the new one starts, so that only one writes the audit log.  Links
+ * and codes in flight live in the front end and survive.
+ */
+static void
+reload(struct children *c)
+{
+	struct config	*conf;
+	char		 err[1024], status[1200];
+	int		 fe_end;
+	pid_t		 old;
+
+	notify("RELOADING=1");
+	log_info("reloading %s", c->file);
+	if ((conf = config_load(c->file, err, sizeof(err))) == NULL ||
+	    signer_accepts(c->file) == -1) {
+		if (conf == NULL)
+			log_warnx("%s", err);
+		log_warnx("reload refused: the running configuration stays");
+		snprintf(status, sizeof(status), "READY=1\nSTATUS=reload "
+		    "refused, still serving the previous configuration: %s",
+		    conf == NULL ? err : "the signer refused its material");
+		notify(status);
+		config_free(conf);
+		return;
+	}
+	config_free(c->conf);
+	c->conf = conf;
+	old = c->signer;
+	c->signer = 0;		/* reap() must not restart it */
+	stop_child(old);
+	close(c->signer_ctl);
+	spawn_signer(c, &fe_end);
+	if (fd_send(c->frontend_ctl, fe_end, "signer") == -1)
+		give_up(c, "cannot hand the new signer to the front end");
+	close(fe_end);
+	/* The front end reads the configuration again and says READY=1. */
+	kill(c->frontend, SIGHUP);
+}
+
 static void
 reap(struct children *c)
 {
@@ -313,10 +367,7 @@ supervise(struct children *c)
 			(void)rotate_audit(c->conf, c->signer_ctl);
 			break;
 		case SIGHUP:
-			/* The front end reloads, and says READY=1 again. */
-			notify("RELOADING=1");
-			log_info("reloading the users directory");
-			kill(c->frontend, SIGHUP);
+			reload(c);
 			break;
 		default:
 			reap(c);

@@ -26,7 +26,8 @@ serve_text(struct evhttp_request *req, const char *text)
 		evhttp_send_error(req, 503, NULL);
 		return;
 	}
-	evbuffer_add_reference(buf, text, strlen(text), NULL, NULL);
+	/* A copy: a reload may replace text while this is being sent. */
+	evbuffer_add(buf, text, strlen(text));
 	evhttp_send_reply(req, 200, "OK", buf);
 	evbuffer_free(buf);
 }

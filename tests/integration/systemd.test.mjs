@@ -104,7 +104,7 @@ test('Type=notify: READY=1 when serving, RELOADING=1 then READY=1 on SIGHUP, STO
       await waitFor(n.got, /READY=1\|STATUS=serving/);
       d.proc.kill('SIGHUP');
       await waitFor(n.got, /^RELOADING=1$/);
-      await waitFor(n.got, /READY=1\|STATUS=users directory reloaded/);
+      await waitFor(n.got, /READY=1\|STATUS=configuration and users reloaded/);
       assert.ok(n.got.indexOf('RELOADING=1') < n.got.findIndex((l) => /reloaded/.test(l)));
     } finally {
       await d.stop();

@@ -109,3 +109,6 @@ cat > "$dir/guise.json" <<EOS
   }
 }
 EOS
+# The front end re-reads it on SIGHUP as the unprivileged user: no secret
+# is in it.
+chmod 644 "$dir/guise.json"

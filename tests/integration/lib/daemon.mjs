@@ -40,7 +40,7 @@ export async function makeConfig({ active = 'es256', tls = true, port, users, mu
     const file = join(dir, 'guise.json');
     const conf = JSON.parse(readFileSync(file, 'utf8'));
     mutate(conf);
-    writeFileSync(file, JSON.stringify(conf, null, 1));
+    writeFileSync(file, JSON.stringify(conf, null, 1), { mode: 0o644 });
   }
   return { dir, port, scheme: tls ? 'https' : 'http' };
 }
