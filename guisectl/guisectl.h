@@ -9,6 +9,7 @@ int	keygen_main(int, char *[]);
 int	secret_main(int, char *[]);
 int	token_main(int, char *[]);
 int	audit_main(int, char *[]);
+int	check_main(int, char *[]);
 
 /* Print the usage of one subcommand (or of all with NULL), exit 2. */
 void	ctl_usage(const char *) __attribute__((noreturn));

@@ -21,6 +21,7 @@ static const struct ctl_command commands[] = {
 	{ "secret",	secret_main,	"[--audit-key -o FILE]" },
 	{ "token",	token_main,	"decode TOKEN|-" },
 	{ "audit",	audit_main,	"verify|show|rotate -f FILE [...]" },
+	{ "check",	check_main,	"-f FILE" },
 };
 
 #define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))

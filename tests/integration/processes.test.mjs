@@ -41,6 +41,17 @@ test('the parent opens no network socket: only the front end listens', () => {
   assert.ok(!inodes(d.proc.pid).some((i) => listening.has(i)), 'the parent holds no listener');
 });
 
+test('guisectl check is guised -n', () => {
+  const ok = spawnSync(join(build, 'guisectl'), ['check', '-f', d.file], { encoding: 'utf8' });
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.match(ok.stdout, /configuration OK/);
+  const file = join(d.dir, 'empty.json');
+  writeFileSync(file, '{}');
+  const bad = spawnSync(join(build, 'guisectl'), ['check', '-f', file], { encoding: 'utf8' });
+  assert.notEqual(bad.status, 0);
+  assert.match(bad.stderr, /empty\.json: issuer: missing/);
+});
+
 test('guised -n accepts a good configuration', () => {
   const r = spawnSync(join(build, 'guised'), ['-n', '-f', d.file], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
