@@ -56,9 +56,17 @@ fd_recv(int sock, char *name, size_t namelen)
 		    cm->cmsg_len == CMSG_LEN(sizeof(int)))
 			memcpy(&fd, CMSG_DATA(cm), sizeof(int));
 	/* The name must be one NUL-terminated string filling the message. */
-	if (fd != -1 && (name[n - 1] != '\0' || strlen(name) != (size_t)n - 1)) {
-		close(fd);
+	if (name[n - 1] != '\0' || strlen(name) != (size_t)n - 1) {
+		if (fd != -1)
+			close(fd);
+		name[0] = '\0';
 		return -1;
 	}
 	return fd;
+}
+
+int
+msg_send(int sock, const char *name)
+{
+	return send(sock, name, strlen(name) + 1, MSG_NOSIGNAL) == -1 ? -1 : 0;
 }

@@ -11,10 +11,14 @@
 /* Send fd with the text name.  Returns 0 or -1. */
 int	fd_send(int sock, int fd, const char *name);
 
+/* Send a message of one word without a descriptor ("pause", "paused"). */
+int	msg_send(int sock, const char *name);
+
 /*
  * Receive a descriptor and its name (namelen bytes with the NUL).  Returns
- * the descriptor (close-on-exec), -1 for a message without one or an
- * error, -2 when the other end has closed.
+ * the descriptor (close-on-exec); -1 for a message without one (its name
+ * is then in name, or "" if it was malformed) or an error; -2 when the
+ * other end has closed.
  */
 int	fd_recv(int sock, char *name, size_t namelen);
 

@@ -159,6 +159,16 @@ new_jwks(const struct proto_msg *rep, void *arg)
 	log_info("the signer's keys changed: the JWKS is new");
 }
 
+static int	 parent_ctl = -1;
+
+/* Nothing is in flight with the old signer: the parent may switch. */
+static void
+paused(void)
+{
+	if (msg_send(parent_ctl, "paused") == -1)
+		log_warn("cannot tell the parent");
+}
+
 /* The parent restarted the signer: here is its socket. */
 static void
 new_signer(evutil_socket_t ctl, short what, void *arg)
@@ -171,6 +181,12 @@ new_signer(evutil_socket_t ctl, short what, void *arg)
 	(void)arg;
 	if ((fd = fd_recv(ctl, name, sizeof(name))) == -2)
 		fatalx("the parent is gone");
+	if (fd == -1 && strcmp(name, "pause") == 0) {
+		/* A reload: hold requests until the next signer is here. */
+		parent_ctl = ctl;
+		signer_client_pause(paused);
+		return;
+	}
 	if (fd == -1) {
 		log_warnx("a message from the parent without a socket");
 		return;

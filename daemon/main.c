@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <libgen.h>
+#include <poll.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -34,6 +35,7 @@
 #define STOP_GRACE_SECS		5
 #define RESTART_QUICK_SECS	2	/* a signer dying sooner died at start */
 #define RESTART_QUICK_MAX	5	/* ... and this often in a row, give up */
+#define QUIESCE_MS		3000	/* for the front end to pause, a reload */
 
 static char	 signer_path[PATH_MAX];
 static int	 debug;
@@ -272,6 +274,28 @@ restart_signer(struct children *c)
 }
 
 /*
+ * Before a planned switch of signers: the front end stops sending to the
+ * old one and holds new requests; once what it sent is answered, it says
+ * so.  If it does not within QUIESCE_MS, the switch goes on, and what is
+ * still in flight gets 503.
+ */
+static void
+quiesce(struct children *c)
+{
+	struct pollfd	 pfd = { c->frontend_ctl, POLLIN, 0 };
+	char		 reply[16];
+	ssize_t		 n;
+
+	if (msg_send(c->frontend_ctl, "pause") == -1)
+		return;
+	if (poll(&pfd, 1, QUIESCE_MS) == 1 &&
+	    (n = recv(c->frontend_ctl, reply, sizeof(reply), 0)) > 0 &&
+	    strncmp(reply, "paused", (size_t)n) == 0)
+		return;
+	log_warnx("the front end did not pause: requests in flight may fail");
+}
+
+/*
  * SIGHUP: a configuration that checks out (the file, and the signer's
  * material) gets a new signer and is re-read by the front end; one that
  * does not is refused, and the old one serves on.  The old signer stops
@@ -302,6 +326,7 @@ reload(struct children *c)
 	}
 	config_free(c->conf);
 	c->conf = conf;
+	quiesce(c);
 	old = c->signer;
 	c->signer = 0;		/* reap() must not restart it */
 	stop_child(old);

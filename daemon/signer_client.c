@@ -16,6 +16,7 @@
 struct pending {
 	uint32_t	 id;
 	int		 busy;
+	int		 held;		/* queued while paused, not sent yet */
 	signer_cb	 cb;
 	void		*arg;
 	struct event	*timer;
@@ -24,10 +25,31 @@ struct pending {
 static struct pending		 pending[SIGNER_INFLIGHT_MAX];
 static struct event_base	*base;
 static struct bufferevent	*bev;	/* NULL while there is no signer */
+
+/* Paused for a switch of signers: requests wait in held, not sent. */
+static int			 paused;
+static struct evbuffer		*held;
+static void			(*when_quiet)(void);
 static uint32_t			 next_id = 1;
 /* Apart: a reply's callback may send a request while it reads the reply. */
 static uint8_t			 inframe[PROTO_FRAME_MAX];
 static uint8_t			 outframe[PROTO_FRAME_MAX];
+
+/* Paused, and nothing sent is unanswered: tell whoever asked. */
+static void
+check_quiet(void)
+{
+	void	(*quiet)(void) = when_quiet;
+	size_t	 i;
+
+	if (!paused || quiet == NULL)
+		return;
+	for (i = 0; i < SIGNER_INFLIGHT_MAX; i++)
+		if (pending[i].busy && !pending[i].held)
+			return;
+	when_quiet = NULL;
+	quiet();
+}
 
 static void
 finish(struct pending *p, const struct proto_msg *reply)
@@ -37,9 +59,11 @@ finish(struct pending *p, const struct proto_msg *reply)
 
 	evtimer_del(p->timer);
 	p->busy = 0;
+	p->held = 0;
 	p->cb = NULL;
 	p->arg = NULL;
 	cb(reply, arg);
+	check_quiet();
 }
 
 static void
@@ -64,8 +88,9 @@ signer_lost(const char *why)
 		bufferevent_free(bev);
 		bev = NULL;
 	}
+	/* What waits to be sent goes to the next signer. */
 	for (i = 0; i < SIGNER_INFLIGHT_MAX; i++)
-		if (pending[i].busy)
+		if (pending[i].busy && !pending[i].held)
 			finish(&pending[i], NULL);
 }
 
@@ -145,6 +170,24 @@ signer_client_attach(int fd)
 		fatalx("cannot set up the signer connection");
 	bufferevent_setcb(bev, readable, NULL, event, NULL);
 	bufferevent_enable(bev, EV_READ | EV_WRITE);
+	if (paused) {
+		size_t	 i;
+
+		paused = 0;
+		when_quiet = NULL;
+		for (i = 0; i < SIGNER_INFLIGHT_MAX; i++)
+			pending[i].held = 0;
+		if (held != NULL && bufferevent_write_buffer(bev, held) == -1)
+			signer_lost("cannot send what waited");
+	}
+}
+
+void
+signer_client_pause(void (*quiet)(void))
+{
+	paused = 1;
+	when_quiet = quiet;
+	check_quiet();
 }
 
 size_t
@@ -166,7 +209,7 @@ signer_request(struct proto_msg *req, signer_cb cb, void *arg)
 	long		 len;
 	int		 tries;
 
-	if (bev == NULL)
+	if (bev == NULL && !paused)
 		return -1;
 	for (tries = 0; tries < SIGNER_INFLIGHT_MAX; tries++) {
 		req->id = next_id++;
@@ -181,9 +224,16 @@ signer_request(struct proto_msg *req, signer_cb cb, void *arg)
 	}
 	req->status = 0;
 	if ((len = proto_encode(req, PROTO_REQUEST, outframe,
-	    sizeof(outframe))) == -1 ||
-	    bufferevent_write(bev, outframe, (size_t)len) == -1)
+	    sizeof(outframe))) == -1)
 		return -1;
+	if (paused) {
+		if (held == NULL && (held = evbuffer_new()) == NULL)
+			return -1;
+		if (evbuffer_add(held, outframe, (size_t)len) == -1)
+			return -1;
+	} else if (bufferevent_write(bev, outframe, (size_t)len) == -1)
+		return -1;
+	p->held = paused;
 	p->id = req->id;
 	p->busy = 1;
 	p->cb = cb;

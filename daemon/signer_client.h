@@ -28,8 +28,18 @@ void	 signer_client_init(struct event_base *, int fd);
 /* How many requests wait for the signer. */
 size_t	 signer_inflight(void);
 
-/* A new signer (the parent restarted it): fd is its socket. */
+/*
+ * A new signer (the parent restarted it): fd is its socket.  What waited
+ * while paused is sent to it.
+ */
 void	 signer_client_attach(int fd);
+
+/*
+ * Before a planned switch of signers (a reload): send nothing more to this
+ * one, keep new requests (their timeouts run), and call quiet once all that
+ * was sent has its answer.
+ */
+void	 signer_client_pause(void (*quiet)(void));
 
 /*
  * Send req (its id is set here).  Returns 0, and cb will be called exactly

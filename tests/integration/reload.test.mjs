@@ -101,3 +101,34 @@ test('key rotation: a new active_kid signs; old tokens verify until their key is
     await d.stop();
   }
 });
+
+test('a reload under load loses nothing: every request in flight or arriving meanwhile gets its token', async () => {
+  const d = await startDaemon();
+  try {
+    const ask = () => d.request('oauth/token', {
+      method: 'POST',
+      body: { grant_type: 'client_credentials', client_id: 'reader', client_secret: d.secrets.reader },
+    }).then((r) => r.status);
+    const statuses = [];
+    let go = true;
+    const workers = Array.from({ length: 8 }, async () => {
+      while (go) statuses.push(await ask());
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    const mark = d.log.length;
+    d.proc.kill('SIGHUP');
+    const until = Date.now() + 10000;
+    while (!reloaded(d.log.slice(mark))) {
+      assert.ok(Date.now() < until, 'reloaded');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await new Promise((r) => setTimeout(r, 100));
+    go = false;
+    await Promise.all(workers);
+    assert.ok(statuses.length > 50, `${statuses.length} requests`);
+    assert.deepEqual([...new Set(statuses)], [200], 'only 200s');
+    assert.doesNotMatch(d.log.slice(mark), /did not pause/);
+  } finally {
+    await d.stop();
+  }
+});
