@@ -27,31 +27,36 @@ reason_phrase(int code)
 }
 
 void
-reply_json(struct evhttp_request *req, int code, json_t *body, int no_store)
+reply_body(struct evhttp_request *req, int code, const char *type,
+    const char *text)
 {
 	struct evkeyvalq	*h = evhttp_request_get_output_headers(req);
 	struct evbuffer		*buf;
-	char			*text;
 
-	text = json_dumps(body, JSON_COMPACT);
-	json_decref(body);
-	evhttp_add_header(h, "Content-Type", "application/json");
-	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
-	if (no_store)
-		reply_no_store(req);
-	buf = evbuffer_new();
-	if (text == NULL || buf == NULL) {
+	if (text == NULL || (buf = evbuffer_new()) == NULL) {
 		log_warnx("out of memory answering a request");
-		if (buf != NULL)
-			evbuffer_free(buf);
-		free(text);
 		evhttp_send_error(req, 503, NULL);
 		return;
 	}
+	evhttp_add_header(h, "Content-Type", type);
+	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
+	/* A copy: text may be replaced (a reload) while this is sent. */
 	evbuffer_add(buf, text, strlen(text));
-	free(text);
 	evhttp_send_reply(req, code, reason_phrase(code), buf);
 	evbuffer_free(buf);
+}
+
+void
+reply_json(struct evhttp_request *req, int code, json_t *body, int no_store)
+{
+	char	*text;
+
+	text = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	if (no_store)
+		reply_no_store(req);
+	reply_body(req, code, "application/json", text);
+	free(text);
 }
 
 void
@@ -67,19 +72,8 @@ reply_no_store(struct evhttp_request *req)
 void
 reply_text(struct evhttp_request *req, const char *text)
 {
-	struct evkeyvalq	*h = evhttp_request_get_output_headers(req);
-	struct evbuffer		*buf;
-
-	evhttp_add_header(h, "Content-Type", "text/plain; charset=utf-8");
-	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
 	reply_no_store(req);
-	if ((buf = evbuffer_new()) == NULL) {
-		evhttp_send_error(req, 503, NULL);
-		return;
-	}
-	evbuffer_add(buf, text, strlen(text));
-	evhttp_send_reply(req, 200, "OK", buf);
-	evbuffer_free(buf);
+	reply_body(req, 200, "text/plain; charset=utf-8", text);
 }
 
 void

@@ -9,6 +9,10 @@
 
 struct evhttp_request;
 
+/* A body of type, copied from text (NULL: answered 503, out of memory). */
+void	reply_body(struct evhttp_request *, int code, const char *type,
+	    const char *text);
+
 /* A JSON body; the reference to body is stolen.  Token-bearing answers
  * pass no_store so that no cache keeps them. */
 void	reply_json(struct evhttp_request *, int code, json_t *body,

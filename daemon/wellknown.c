@@ -12,24 +12,15 @@
 
 #include "frontend.h"
 #include "http.h"
+#include "reply.h"
 
+/* The documents change only with a reload: caches may keep them a while. */
 static void
 serve_text(struct evhttp_request *req, const char *text)
 {
-	struct evkeyvalq	*h = evhttp_request_get_output_headers(req);
-	struct evbuffer		*buf;
-
-	evhttp_add_header(h, "Content-Type", "application/json");
-	evhttp_add_header(h, "Cache-Control", "public, max-age=300");
-	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
-	if ((buf = evbuffer_new()) == NULL) {
-		evhttp_send_error(req, 503, NULL);
-		return;
-	}
-	/* A copy: a reload may replace text while this is being sent. */
-	evbuffer_add(buf, text, strlen(text));
-	evhttp_send_reply(req, 200, "OK", buf);
-	evbuffer_free(buf);
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Cache-Control", "public, max-age=300");
+	reply_body(req, 200, "application/json", text);
 }
 
 void

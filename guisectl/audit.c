@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "audit.h"
 #include "config.h"
@@ -51,6 +52,24 @@ audit_config(const char *file)
 	if ((conf = config_load(file, err, sizeof(err))) == NULL)
 		log_warnx("%s", err);
 	return conf;
+}
+
+/* The arguments of a subcommand that takes -f FILE alone, and the file. */
+struct config *
+audit_config_args(int argc, char *argv[], const char *name,
+    const char **file)
+{
+	int	 ch;
+
+	*file = NULL;
+	while ((ch = getopt(argc, argv, "+f:h")) != -1) {
+		if (ch != 'f')
+			audit_usage(name);
+		*file = optarg;
+	}
+	if (optind != argc || *file == NULL)
+		audit_usage(name);
+	return audit_config(*file);
 }
 
 int

@@ -25,6 +25,9 @@ void	audit_usage(const char *) __attribute__((noreturn));
 
 /* -f FILE: config_load, its problem logged; NULL on error. */
 struct config	*audit_config(const char *file);
+/* For a subcommand of -f FILE alone: parse argv, load FILE (NULL: error). */
+struct config	*audit_config_args(int argc, char *argv[], const char *name,
+		    const char **file);
 
 /*
  * The files of one log, oldest first: <path>.1, <path>.2, ... as long as

@@ -255,21 +255,10 @@ int
 audit_rotate_main(int argc, char *argv[])
 {
 	struct config	*conf;
-	const char	*file = NULL;
-	int		 ch, rc;
+	const char	*file;
+	int		 rc;
 
-	while ((ch = getopt(argc, argv, "+f:h")) != -1) {
-		switch (ch) {
-		case 'f':
-			file = optarg;
-			break;
-		default:
-			audit_usage("rotate");
-		}
-	}
-	if (optind != argc || file == NULL)
-		audit_usage("rotate");
-	if ((conf = audit_config(file)) == NULL)
+	if ((conf = audit_config_args(argc, argv, "rotate", &file)) == NULL)
 		return -1;
 	rc = rotate_run(file, conf);
 	config_free(conf);

@@ -559,21 +559,10 @@ int
 audit_verify_main(int argc, char *argv[])
 {
 	struct config	*conf;
-	const char	*file = NULL;
-	int		 ch, rc;
+	const char	*file;
+	int		 rc;
 
-	while ((ch = getopt(argc, argv, "+f:h")) != -1) {
-		switch (ch) {
-		case 'f':
-			file = optarg;
-			break;
-		default:
-			audit_usage("verify");
-		}
-	}
-	if (optind != argc || file == NULL)
-		audit_usage("verify");
-	if ((conf = audit_config(file)) == NULL)
+	if ((conf = audit_config_args(argc, argv, "verify", &file)) == NULL)
 		return -1;
 	rc = verify_run(conf);
 	config_free(conf);
