@@ -1,0 +1,134 @@
+// Hostile clients: slowloris, oversized bodies and headers, bytes that are
+// not text, CR/LF and NUL where values go, path tricks in user ids.  Each
+// gets a 4xx or a closed connection, never a 5xx or a crash, and the daemon
+// keeps serving everyone else.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { connect } from 'node:tls';
+import { startDaemon, clientToken } from './lib/daemon.mjs';
+import { askLink, follow, newLink } from './lib/flow.mjs';
+
+let d;
+before(async () => { d = await startDaemon(); });
+after(async () => { await d?.stop(); });
+
+// One raw exchange over TLS: send bytes, read until the server closes or
+// timeoutMs passes; the status line's code, or null for a closed connection.
+function raw(bytes, timeoutMs = 5000) {
+  return new Promise((resolve) => {
+    const s = connect({ host: '127.0.0.1', port: d.port, ca: d.ca });
+    let got = Buffer.alloc(0);
+    const done = () => {
+      s.destroy();
+      const m = got.toString('latin1').match(/^HTTP\/1\.[01] (\d{3})/);
+      resolve(m ? Number(m[1]) : null);
+    };
+    s.setTimeout(timeoutMs, done);
+    s.on('data', (b) => { got = Buffer.concat([got, b]); });
+    s.on('end', done);
+    s.on('error', done);
+    s.on('secureConnect', () => s.write(bytes));
+  });
+}
+
+const alive = async () => {
+  const r = await d.request('.well-known/jwks.json');
+  assert.equal(r.status, 200);
+};
+
+test('slowloris: 300 connections sending a byte at a time; others are still answered', async () => {
+  const socks = [];
+  for (let i = 0; i < 300; i++) {
+    const s = connect({ host: '127.0.0.1', port: d.port, ca: d.ca });
+    s.on('error', () => {});
+    socks.push(s);
+  }
+  const drip = setInterval(() => { for (const s of socks) if (s.writable) s.write('G'); }, 200);
+  try {
+    await new Promise((r) => setTimeout(r, 1000));
+    const t0 = Date.now();
+    const tok = await clientToken(d);
+    assert.ok(tok.access_token);
+    await alive();
+    assert.ok(Date.now() - t0 < 3000, `answered in ${Date.now() - t0} ms beside the slow ones`);
+  } finally {
+    clearInterval(drip);
+    for (const s of socks) s.destroy();
+  }
+});
+
+test('a body of megabytes is refused with 413 or a closed connection', async () => {
+  const body = 'a='.padEnd(4 * 1024 * 1024, 'x');
+  const code = await raw(`POST /oauth/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+  assert.ok(code === 413 || code === null, `got ${code}`);
+  await alive();
+});
+
+test('headers of hundreds of kilobytes are refused with a 4xx or a closed connection', async () => {
+  const big = 'X-Big: '.padEnd(300 * 1024, 'y');
+  const code = await raw(`GET /.well-known/jwks.json HTTP/1.1\r\nHost: x\r\n${big}\r\n\r\n`);
+  assert.ok(code === null || (code >= 400 && code < 500), `got ${code}`);
+  await alive();
+});
+
+test('invalid UTF-8, NUL bytes and CR/LF in parameters: 4xx, never 5xx', async () => {
+  const cases = [
+    ['form with invalid UTF-8', 'grant_type=client_credentials&client_id=%C3%28&client_secret=%FF%FE', 'application/x-www-form-urlencoded'],
+    ['form with a NUL', 'grant_type=client_credentials&client_id=a%00b&client_secret=x', 'application/x-www-form-urlencoded'],
+    ['form with CR/LF', 'grant_type=client_credentials&client_id=a%0D%0AX-Evil:%201&client_secret=x', 'application/x-www-form-urlencoded'],
+    ['JSON with invalid UTF-8', Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d]), 'application/json'],
+    ['JSON with a NUL', '{"grant_type":"client_credentials","client_id":"a\\u0000b","client_secret":"x"}', 'application/json'],
+    ['a raw NUL in the body', Buffer.from('grant_type=client_credentials\u0000&client_id=a'), 'application/x-www-form-urlencoded'],
+  ];
+  for (const [name, body, type] of cases) {
+    const r = await d.request('oauth/token', { method: 'POST', headers: { 'content-type': type }, raw: body });
+    assert.ok(r.status >= 400 && r.status < 500, `${name}: ${r.status} ${r.text}`);
+    assert.equal(r.headers['x-evil'], undefined);
+  }
+  await alive();
+});
+
+test('CR/LF, NUL and unicode in every impersonation parameter: a 4xx or a clean 200, never a header or a 5xx', async () => {
+  const cc = await clientToken(d);
+  const evil = ['a\r\nSet-Cookie: x=1', 'a\u0000b', '\u00e9\u4e2d\ud83d\ude00', '%0d%0a', 'x'.repeat(5000)];
+  for (const v of evil) {
+    for (const field of ['reason', 'impersonator_id', 'client_id', 'protocol']) {
+      const r = await askLink(d, cc.access_token, { body: { [field]: v } });
+      assert.ok(r.status < 500, `${field}=${JSON.stringify(v).slice(0, 20)}: ${r.status}`);
+      assert.equal(r.headers['set-cookie'], undefined);
+    }
+    for (const field of ['state', 'nonce', 'scope', 'callback_url', 'response_type']) {
+      const r = await askLink(d, cc.access_token, { additional: { [field]: v } });
+      assert.ok(r.status < 500, `${field}: ${r.status}`);
+      if (r.status === 200 && field === 'state') {
+        const f = await follow(d, r.text.trim());
+        assert.equal(f.status, 302);
+        assert.equal(f.headers['set-cookie'], undefined);
+        const loc = new URL(f.headers.location);
+        assert.equal(loc.searchParams.get('state'), v);
+        assert.equal(loc.hash, '');
+      }
+    }
+  }
+  await alive();
+});
+
+test('..%2F, NUL and control characters in user ids: 4xx, never 5xx', async () => {
+  const t = (await clientToken(d)).access_token;
+  for (const id of ['..%2F..%2Fetc%2Fpasswd', 'a%00b', '%0D%0A', '..', '%2e%2e%2f', 'a%2Fb', '%', '%zz']) {
+    const u = await d.request(`api/v2/users/${id}`, { headers: { authorization: `Bearer ${t}` } });
+    assert.ok(u.status >= 400 && u.status < 500, `users/${id}: ${u.status}`);
+    const i = await d.request(`users/${id}/impersonate`, { method: 'POST', headers: { authorization: `Bearer ${t}`, 'content-type': 'application/json' }, body: '{}' });
+    assert.ok(i.status >= 400 && i.status < 500, `impersonate ${id}: ${i.status}`);
+  }
+  await alive();
+});
+
+test('raw garbage instead of HTTP: the connection is closed or refused with a 4xx', async () => {
+  for (const junk of ['\u0000\u0001\u0002\r\n\r\n', 'GET / HTTP/9.9\r\n\r\n', 'GET /' + 'a'.repeat(70000) + ' HTTP/1.1\r\nHost: x\r\n\r\n', 'POST /oauth/token HTTP/1.1\r\nContent-Length: -5\r\n\r\n', 'POST /oauth/token HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n']) {
+    const code = await raw(junk, 3000);
+    assert.ok(code === null || (code >= 400 && code < 500), `${JSON.stringify(junk).slice(0, 30)}: ${code}`);
+  }
+  await alive();
+  assert.equal(d.exited, null);
+});
