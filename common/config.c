@@ -34,7 +34,8 @@
 #define CLIENT_ID_CHARS	KID_CHARS "~"
 
 static const char *const top_keys[] = { "issuer", "listen", "user",
-    "users_file", "audit", "signer", "clients", "impersonation", NULL };
+    "users_file", "audit", "signer", "clients", "impersonation",
+    "max_connections", NULL };
 static const char *const listen_keys[] = { "address", "port", "tls", NULL };
 static const char *const tls_keys[] = { "cert", "key", NULL };
 static const char *const audit_keys[] = { "path", NULL };
@@ -530,6 +531,9 @@ parse_top(struct jsonread *jr, json_t *top, struct config *c)
 	    parse_issuer(jr, top, c) == -1 ||
 	    parse_listen(jr, top, c) == -1 ||
 	    jr_get_strdup(jr, top, "user", 0, &c->user) == -1 ||
+	    jr_get_int(jr, top, "max_connections", 0, CONFIG_CONNECTIONS_MIN,
+	    CONFIG_CONNECTIONS_MAX, CONFIG_CONNECTIONS_DEFAULT,
+	    &c->max_connections) == -1 ||
 	    jr_get_path(jr, top, "users_file", &c->users_file) == -1 ||
 	    parse_audit(jr, top, c) == -1 ||
 	    parse_signer(jr, top, c) == -1 ||

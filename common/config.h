@@ -13,6 +13,9 @@
 #define CONFIG_TTL_MAX		600	/* link_ttl and code_ttl cap, seconds */
 #define CONFIG_TOKEN_TTL_MAX	86400	/* token_ttl cap, seconds */
 #define CONFIG_ID_MAX		128	/* client_id, kid */
+#define CONFIG_CONNECTIONS_MIN	16	/* max_connections */
+#define CONFIG_CONNECTIONS_MAX	65536
+#define CONFIG_CONNECTIONS_DEFAULT 1000
 
 enum sig_alg {
 	ALG_NONE = 0,
@@ -68,6 +71,7 @@ struct config {
 	struct listen_config	*listen;
 	size_t			 nlisten;
 	char			*user;		/* NULL when not set */
+	int			 max_connections;	/* open at once */
 	char			*users_file;
 	char			*audit_path;
 

@@ -3,6 +3,8 @@
  * order: bind the listeners (and read the TLS certificates), drop
  * privileges, learn the public keys from the signer, then serve.
  */
+#include <sys/resource.h>
+
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +29,30 @@
 struct frontend	*fe;
 
 static int	configure(const struct config *);
+
+#define FD_RESERVE	64	/* listeners, the signer, files of a reload */
+
+/*
+ * The cap on connections open at once is the descriptor limit: past it
+ * accept(2) fails and the listeners pause (http.c).
+ */
+static void
+limit_connections(int max)
+{
+	struct rlimit	 rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		fatal("getrlimit");
+	rl.rlim_cur = (rlim_t)max + FD_RESERVE;
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_cur > rl.rlim_max) {
+		log_warnx("max_connections %d is over the descriptor limit: "
+		    "%llu connections at most", max,
+		    (unsigned long long)rl.rlim_max - FD_RESERVE);
+		rl.rlim_cur = rl.rlim_max;
+	}
+	if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+		fatal("setrlimit");
+}
 
 #define DRAIN_MS	3000	/* at most, for the requests in flight */
 #define DRAIN_STEP_MS	20
@@ -215,6 +241,7 @@ frontend_main(const struct config *conf, int signer_fd, int ctl)
 		fatalx("event_base_new");
 	if (users_init(conf->users_file) == -1)
 		fatalx("cannot load the users directory");
+	limit_connections(conf->max_connections);
 	if (http_listen(fe->base, conf) == -1)
 		fatalx("cannot start the listeners");
 	if (privdrop(conf->user) == -1)

@@ -7,6 +7,7 @@
 
 #include <limits.h>
 #include <string.h>
+#include <time.h>
 
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
@@ -33,8 +34,11 @@ struct route {
 
 #define LISTEN_MAX	64
 
+#define ACCEPT_PAUSE_MS	100	/* out of descriptors: wait, then accept */
+
 static struct evhttp_bound_socket	*bound[LISTEN_MAX];
 static size_t				 nbound;
+static int				 stopped;
 
 static const struct route routes[] = {
 	{ "/.well-known/openid-configuration",	0, GET,	wellknown_discovery },
@@ -93,6 +97,40 @@ tls_bufferevent(struct event_base *base, void *arg)
 	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
 }
 
+static void
+accept_again(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	if (!stopped)
+		evconnlistener_enable(arg);
+}
+
+/*
+ * accept(2) failed.  Out of descriptors (the max_connections cap is the
+ * descriptor limit) libevent would try again at once, for ever, filling
+ * the log: pause this listener a moment instead, and say so once a second
+ * at most.  What waits meanwhile stays in the kernel's backlog, or is
+ * refused by it.
+ */
+static void
+accept_failed(struct evconnlistener *l, void *arg)
+{
+	static time_t	 said;
+	struct timeval	 pause = { 0, ACCEPT_PAUSE_MS * 1000 };
+	int		 err = EVUTIL_SOCKET_ERROR();
+
+	(void)arg;
+	if (time(NULL) != said) {
+		said = time(NULL);
+		log_warnx("accept: %s: pausing new connections for %d ms",
+		    strerror(err), ACCEPT_PAUSE_MS);
+	}
+	evconnlistener_disable(l);
+	event_base_once(evconnlistener_get_base(l), -1, EV_TIMEOUT,
+	    accept_again, l, &pause);
+}
+
 static SSL_CTX *
 tls_context(const struct listen_config *l)
 {
@@ -148,6 +186,8 @@ listen_one(struct event_base *base, const struct listen_config *l)
 		log_warn("cannot listen on %s port %d", l->address, l->port);
 		return -1;
 	}
+	evconnlistener_set_error_cb(evhttp_bound_socket_get_listener(
+	    bound[nbound]), accept_failed);
 	nbound++;
 	log_info("listening on %s://%s%s%s:%d/", ctx ? "https" : "http",
 	    strchr(l->address, ':') ? "[" : "", l->address,
@@ -175,6 +215,7 @@ http_stop_listening(void)
 {
 	size_t	 i;
 
+	stopped = 1;
 	for (i = 0; i < nbound; i++)
 		evconnlistener_disable(evhttp_bound_socket_get_listener(
 		    bound[i]));

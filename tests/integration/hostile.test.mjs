@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:tls';
+import { readFileSync } from 'node:fs';
 import { startDaemon, clientToken } from './lib/daemon.mjs';
 import { askLink, follow, newLink } from './lib/flow.mjs';
 
@@ -131,4 +132,33 @@ test('raw garbage instead of HTTP: the connection is closed or refused with a 4x
   }
   await alive();
   assert.equal(d.exited, null);
+});
+
+test('thousands of connections at once against a cap of 100: refused or answered cleanly, no spin, still serving', async () => {
+  const x = await startDaemon({ mutate: (c) => { c.max_connections = 100; } });
+  const socks = [];
+  try {
+    for (let i = 0; i < 2000; i++) {
+      const s = connect({ host: '127.0.0.1', port: x.port, ca: x.ca });
+      s.on('error', () => {});
+      socks.push(s);
+    }
+    await new Promise((r) => setTimeout(r, 2000));
+    const fe = x.children().find((c) => c.name === 'guised');
+    const stat = () => readFileSync(`/proc/${fe.pid}/stat`, 'utf8').split(' ');
+    const ticks = () => { const f = stat(); return Number(f[13]) + Number(f[14]); };
+    const t0 = ticks();
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.ok(ticks() - t0 < 50, `the front end spins at the cap: ${ticks() - t0} ticks a second`);
+    for (const s of socks) s.destroy();
+    await new Promise((r) => setTimeout(r, 500));
+    const tok = await clientToken(x);
+    assert.ok(tok.access_token, 'serving again once they are gone');
+    const lines = x.log.split('\n').filter((l) => /accept/.test(l)).length;
+    assert.ok(lines < 20, `${lines} accept lines in the log`);
+    assert.equal(x.exited, null);
+  } finally {
+    for (const s of socks) s.destroy();
+    await x.stop();
+  }
 });
