@@ -47,10 +47,9 @@ fd_recv(int sock, char *name, size_t namelen)
 	do
 		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
 	while (n == -1 && errno == EINTR);
-	if (n == 0)
+	/* Closed, or not a socket we can read: nothing more will come. */
+	if (n <= 0)
 		return -2;
-	if (n == -1)
-		return -1;
 	for (cm = CMSG_FIRSTHDR(&msg); cm != NULL; cm = CMSG_NXTHDR(&msg, cm))
 		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS &&
 		    cm->cmsg_len == CMSG_LEN(sizeof(int)))

@@ -17,8 +17,8 @@ int	msg_send(int sock, const char *name);
 /*
  * Receive a descriptor and its name (namelen bytes with the NUL).  Returns
  * the descriptor (close-on-exec); -1 for a message without one (its name
- * is then in name, or "" if it was malformed) or an error; -2 when the
- * other end has closed.
+ * is then in name, or "" if it was malformed); -2 when the other end has
+ * closed or the socket cannot be read.
  */
 int	fd_recv(int sock, char *name, size_t namelen);
 

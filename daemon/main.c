@@ -420,8 +420,10 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	find_signer();
-	if (cl.check)
+	if (cl.check) {
+		config_free(conf);
 		return check_only(cl.file);
+	}
 
 	/* Block the signals the parent waits for before any child exists. */
 	sigemptyset(&set);

@@ -170,7 +170,8 @@ proto_strcpy(char *dst, size_t dstlen, struct proto_str s)
 {
 	if (dstlen == 0 || s.len >= dstlen)
 		return -1;
-	memcpy(dst, s.p, s.len);
+	if (s.len > 0)		/* an absent field's view has no bytes at all */
+		memcpy(dst, s.p, s.len);
 	dst[s.len] = '\0';
 	return 0;
 }

@@ -45,6 +45,12 @@ static const int allowed[] = {
 	SCMP_SYS(rt_sigprocmask),	/* abort() */
 	SCMP_SYS(gettid),		/* abort() */
 	SCMP_SYS(tgkill),		/* abort() */
+#ifdef GUISE_SANITIZE
+	/* The sanitizers' runtime, in its build only: its stacks, and the
+	 * isatty() that starts a report. */
+	SCMP_SYS(sigaltstack),
+	SCMP_SYS(ioctl),
+#endif
 };
 
 /* File opens: refused with an error, not a kill. */
