@@ -171,12 +171,18 @@ signer_client_attach(int fd)
 	bufferevent_setcb(bev, readable, NULL, event, NULL);
 	bufferevent_enable(bev, EV_READ | EV_WRITE);
 	if (paused) {
-		size_t	 i;
+		struct timeval	 tv = { SIGNER_TIMEOUT_MS / 1000,
+				    (SIGNER_TIMEOUT_MS % 1000) * 1000 };
+		size_t		 i;
 
 		paused = 0;
 		when_quiet = NULL;
+		/* Their time with the new signer starts now. */
 		for (i = 0; i < SIGNER_INFLIGHT_MAX; i++)
-			pending[i].held = 0;
+			if (pending[i].held) {
+				pending[i].held = 0;
+				evtimer_add(pending[i].timer, &tv);
+			}
 		if (held != NULL && bufferevent_write_buffer(bev, held) == -1)
 			signer_lost("cannot send what waited");
 	}
@@ -238,6 +244,8 @@ signer_request(struct proto_msg *req, signer_cb cb, void *arg)
 	p->busy = 1;
 	p->cb = cb;
 	p->arg = arg;
+	if (paused)
+		tv.tv_sec = SIGNER_HOLD_MS / 1000;	/* a switch takes a while */
 	evtimer_add(p->timer, &tv);
 	return 0;
 }

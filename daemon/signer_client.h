@@ -11,6 +11,7 @@
 
 #define SIGNER_INFLIGHT_MAX	1024	/* a power of two */
 #define SIGNER_TIMEOUT_MS	2000
+#define SIGNER_HOLD_MS		10000	/* held across a switch of signers */
 
 struct event_base;
 
