@@ -55,7 +55,10 @@ tokens=$(c -u "storefront:$(secret storefront)" -d grant_type=authorization_code
     -d "code=$code" -d redirect_uri=http://127.0.0.1:3000/callback "$url/oauth/token")
 access=$(echo "$tokens" | sed 's/.*"access_token":"\([^"]*\)".*/\1/')
 c -H "Authorization: Bearer $access" "$url/userinfo" >"$tmp/userinfo"
-x
+grep -q '"impersonated":true' "$tmp/userinfo"
+rc=$?
+cp "$tmp/daemon.log" "$tmp/err"
+check $rc "the impersonation flow works under valgrind"
 kill -TERM $pid
 wait $pid
 cat "$tmp"/vg.* >"$tmp/err" 2>/dev/null
