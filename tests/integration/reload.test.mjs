@@ -132,3 +132,17 @@ test('a reload under load loses nothing: every request in flight or arriving mea
     await d.stop();
   }
 });
+
+test('the users file replaced by garbage, then SIGHUP: the old directory serves on, and the log says so', async () => {
+  const d = await startDaemon();
+  try {
+    writeFileSync(join(d.dir, 'users.json'), '{"user_id": "auth0|x"\u0000 garbage');
+    await hup(d, (log) => /audit: event=service\.reloaded outcome=failed/.test(log));
+    assert.match(d.log, /users\.json: line 1/);
+    const t = (await clientToken(d, 'reader')).access_token;
+    const u = await d.request('api/v2/users/auth0|customer-1', { headers: { authorization: `Bearer ${t}` } });
+    assert.equal(u.status, 200, 'the old directory still answers');
+  } finally {
+    await d.stop();
+  }
+});
