@@ -57,7 +57,8 @@ test(`soak: ${seconds} s of the whole flow, flat descriptors and memory, no erro
     for (const [pid, before] of Object.entries(warm)) {
       const now = usage(pid);
       assert.ok(now.fds <= before.fds + 2, `pid ${pid}: descriptors ${before.fds} -> ${now.fds}`);
-      assert.ok(now.rss <= before.rss * 1.2 + (4 << 20), `pid ${pid}: resident ${before.rss} -> ${now.rss}`);
+      // AddressSanitizer keeps freed memory in quarantine on purpose.
+      if (!process.env.GUISE_SANITIZED) assert.ok(now.rss <= before.rss * 1.2 + (4 << 20), `pid ${pid}: resident ${before.rss} -> ${now.rss}`);
     }
     assert.equal(d.exited, null);
   } finally {
