@@ -32,7 +32,7 @@ done
 
 # The daemon: a client_credentials token, an impersonation flow, SIGTERM.
 port=18470
-sh tests/lib/mkconfig.sh "$tmp/d" $port >/dev/null
+GUISECTL=$B/guisectl sh tests/lib/mkconfig.sh "$tmp/d" $port >/dev/null
 valgrind -q --leak-check=full --errors-for-leak-kinds=definite \
     --log-file="$tmp/vg.%p" "$B/guised" -f "$tmp/d/guise.json" \
     2>"$tmp/daemon.log" &
