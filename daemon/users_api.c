@@ -112,6 +112,29 @@ users_list(struct evhttp_request *req)
 	reply_json(req, 200, out, 0);
 }
 
+/*
+ * The query string of a lookup: only the allowed parameters, and the
+ * fields to show.  Returns 0, or -1 with the request answered.
+ */
+static int
+read_fields(struct evhttp_request *req, const char *const *allowed,
+    struct form *f, char **buf, struct users_fields *fields)
+{
+	char	 msg[MESSAGE_MAX];
+
+	if (read_query(req, f, buf) == -1)
+		return -1;
+	if (users_params_check(f, allowed, msg, sizeof(msg)) == -1 ||
+	    users_fields_parse(fields, form_get(f, "fields"),
+	    form_get(f, "include_fields"), msg, sizeof(msg)) == -1) {
+		free(*buf);
+		*buf = NULL;
+		bad_query(req, msg);
+		return -1;
+	}
+	return 0;
+}
+
 void
 users_get(struct evhttp_request *req)
 {
@@ -123,7 +146,7 @@ users_get(struct evhttp_request *req)
 	const struct user	*u;
 	struct users_fields	 fields;
 	struct form		 f;
-	char			 id[USER_ID_MAX + 1], *buf, msg[MESSAGE_MAX];
+	char			 id[USER_ID_MAX + 1], *buf;
 	json_t			*out;
 
 	if (!authorized(req))
@@ -141,15 +164,8 @@ users_get(struct evhttp_request *req)
 		    "character", "invalid_uri");
 		return;
 	}
-	if (read_query(req, &f, &buf) == -1)
+	if (read_fields(req, allowed, &f, &buf, &fields) == -1)
 		return;
-	if (users_params_check(&f, allowed, msg, sizeof(msg)) == -1 ||
-	    users_fields_parse(&fields, form_get(&f, "fields"),
-	    form_get(&f, "include_fields"), msg, sizeof(msg)) == -1) {
-		free(buf);
-		bad_query(req, msg);
-		return;
-	}
 	free(buf);
 	if ((u = users_by_id(id)) == NULL) {
 		reply_api_error(req, 404, "The user does not exist.",
@@ -196,18 +212,12 @@ users_get_by_email(struct evhttp_request *req)
 	struct users_fields	 fields;
 	struct form		 f;
 	const char		*email;
-	char			*buf, msg[MESSAGE_MAX];
+	char			*buf;
 	json_t			*out;
 
-	if (!authorized(req) || read_query(req, &f, &buf) == -1)
+	if (!authorized(req) ||
+	    read_fields(req, allowed, &f, &buf, &fields) == -1)
 		return;
-	if (users_params_check(&f, allowed, msg, sizeof(msg)) == -1 ||
-	    users_fields_parse(&fields, form_get(&f, "fields"),
-	    form_get(&f, "include_fields"), msg, sizeof(msg)) == -1) {
-		free(buf);
-		bad_query(req, msg);
-		return;
-	}
 	if ((email = form_get(&f, "email")) == NULL || *email == '\0') {
 		free(buf);
 		bad_query(req, "Query validation error: email is required");
