@@ -48,30 +48,40 @@ answer_hello(const struct proto_msg *req, struct proto_msg *rep)
 	return PROTO_OK;
 }
 
+/*
+ * The client whose id and secret these fields are, or NULL.  The secret is
+ * checked even for an unknown client (same work, same time: one answer
+ * for both), and the copy of it wiped.
+ */
+static const struct client_config *
+authenticate(struct proto_str id_field, struct proto_str secret_field)
+{
+	char	 id[PROTO_CLIENT_ID_MAX + 1];
+	char	 secret[PROTO_SECRET_MAX + 1];
+	int	 good;
+
+	/* Field maxima were checked by the decoder: these copies fit. */
+	proto_strcpy(id, sizeof(id), id_field);
+	proto_strcpy(secret, sizeof(secret), secret_field);
+	good = secrets_check(id, secret, strlen(secret));
+	OPENSSL_cleanse(secret, sizeof(secret));
+	return good ? config_client(conf, id) : NULL;
+}
+
 static uint32_t
 answer_client_token(const struct proto_msg *req, struct proto_msg *rep)
 {
 	const struct client_config	*client;
-	char				 id[PROTO_CLIENT_ID_MAX + 1];
-	char				 secret[PROTO_SECRET_MAX + 1];
 	char				 audience[PROTO_AUDIENCE_MAX + 1];
 	char				 scope[PROTO_SCOPE_MAX + 1];
 	char				 jti[PROTO_JTI_MAX + 1];
-	int				 good;
 	long				 n;
 
-	/* Field maxima were checked by the decoder: these copies fit. */
-	proto_strcpy(id, sizeof(id), req->u.token_req.client_id);
-	proto_strcpy(secret, sizeof(secret), req->u.token_req.secret);
+	if ((client = authenticate(req->u.token_req.client_id,
+	    req->u.token_req.secret)) == NULL)
+		return PROTO_ERR_CLIENT;
 	proto_strcpy(audience, sizeof(audience), req->u.token_req.audience);
 	proto_strcpy(scope, sizeof(scope), req->u.token_req.scope);
-
-	/* Check the secret even for an unknown client: same work, same time. */
-	good = secrets_check(id, secret, strlen(secret));
-	OPENSSL_cleanse(secret, sizeof(secret));
-	client = config_client(conf, id);
-	if (!good || client == NULL)
-		return PROTO_ERR_CLIENT;
 	if (!(client->grant_types & GRANT_CLIENT_CREDENTIALS))
 		return PROTO_ERR_GRANT;
 	if (strcmp(audience, token_api_audience()) != 0)
@@ -165,7 +175,6 @@ answer_login(const struct proto_msg *req, struct proto_msg *rep, int code)
 	const struct client_config	*client;
 	struct login			 l;
 	char				 id[PROTO_CLIENT_ID_MAX + 1];
-	char				 secret[PROTO_SECRET_MAX + 1];
 	char				 user[PROTO_USER_ID_MAX + 1];
 	char				 imp[PROTO_USER_ID_MAX + 1];
 	char				 imp_email[PROTO_EMAIL_MAX + 1];
@@ -173,18 +182,16 @@ answer_login(const struct proto_msg *req, struct proto_msg *rep, int code)
 	char				 nonce[PROTO_NONCE_MAX + 1];
 	char				 profile[PROTO_PROFILE_MAX + 1];
 	char				 the_code[PROTO_CODE_MAX + 1];
-	int				 good = 1, rc;
+	int				 rc;
 
 	proto_strcpy(id, sizeof(id), req->u.login_req.client_id);
 	proto_strcpy(the_code, sizeof(the_code), req->u.login_req.code);
 	if (code && the_code[0] == '\0')
 		return PROTO_ERR_REQUEST;
-	if (code) {
-		proto_strcpy(secret, sizeof(secret), req->u.login_req.secret);
-		good = secrets_check(id, secret, strlen(secret));
-		OPENSSL_cleanse(secret, sizeof(secret));
-	}
-	if ((client = config_client(conf, id)) == NULL || !good)
+	/* A code exchange authenticates; a single-page login has no secret. */
+	client = code ? authenticate(req->u.login_req.client_id,
+	    req->u.login_req.secret) : config_client(conf, id);
+	if (client == NULL)
 		return PROTO_ERR_CLIENT;
 	if (!(client->grant_types & (code ? GRANT_AUTHORIZATION_CODE :
 	    GRANT_IMPLICIT)) || !client->allow_impersonation)
@@ -245,17 +252,9 @@ answer_login(const struct proto_msg *req, struct proto_msg *rep, int code)
 static uint32_t
 answer_client_auth(const struct proto_msg *req, struct proto_msg *rep)
 {
-	char	 id[PROTO_CLIENT_ID_MAX + 1];
-	char	 secret[PROTO_SECRET_MAX + 1];
-	int	 good;
-
 	(void)rep;
-	proto_strcpy(id, sizeof(id), req->u.auth_req.client_id);
-	proto_strcpy(secret, sizeof(secret), req->u.auth_req.secret);
-	good = secrets_check(id, secret, strlen(secret));
-	OPENSSL_cleanse(secret, sizeof(secret));
-	return good && config_client(conf, id) != NULL ? PROTO_OK :
-	    PROTO_ERR_CLIENT;
+	return authenticate(req->u.auth_req.client_id,
+	    req->u.auth_req.secret) != NULL ? PROTO_OK : PROTO_ERR_CLIENT;
 }
 
 static uint32_t
