@@ -14,6 +14,7 @@
 #include "b64url.h"
 #include "jwks.h"
 #include "log.h"
+#include "verified.h"
 
 #define JWKS_KEYS_MAX	16
 #define JWK_PART_MAX	1024	/* RSA-8192 modulus */
@@ -153,6 +154,7 @@ jwks_load(const char *text)
 		EVP_PKEY_free(keys[i].pkey);
 	memcpy(keys, fresh, sizeof(keys));
 	nkeys = n;
+	verified_forget();
 	return 0;
 }
 

@@ -24,6 +24,7 @@
 #include "reply.h"
 #include "signer_client.h"
 #include "store.h"
+#include "verified.h"
 
 struct token_call {
 	struct evhttp_request	*req;
@@ -110,6 +111,9 @@ client_token_done(const struct proto_msg *rep, void *arg)
 		signer_refused(call, rep->status, "client_credentials");
 	else {
 		proto_strcpy(scope, sizeof(scope), rep->u.token_rep.scope);
+		/* Straight from the signer: good, no need to check it later. */
+		verified_add(rep->u.token_rep.token.p,
+		    rep->u.token_rep.token.len);
 		reply_json(call->req, 200, json_pack("{s:s%, s:s, s:i, s:s}",
 		    "access_token", rep->u.token_rep.token.p,
 		    (size_t)rep->u.token_rep.token.len,
@@ -178,7 +182,9 @@ code_tokens_done(const struct proto_msg *rep, void *arg)
 			reply_unavailable(call->req);
 		else
 			signer_refused(call, rep->status, "authorization_code");
-	} else
+	} else {
+		verified_add(rep->u.login_rep.access_token.p,
+		    rep->u.login_rep.access_token.len);
 		reply_json(call->req, 200, json_pack("{s:s%, s:s%, s:s, s:i}",
 		    "access_token", rep->u.login_rep.access_token.p,
 		    (size_t)rep->u.login_rep.access_token.len,
@@ -186,6 +192,7 @@ code_tokens_done(const struct proto_msg *rep, void *arg)
 		    (size_t)rep->u.login_rep.id_token.len,
 		    "token_type", "Bearer",
 		    "expires_in", (int)rep->u.login_rep.expires_in), 1);
+	}
 	free_call(call);
 }
 
