@@ -28,34 +28,79 @@ log_procname(const char *procname)
 	log_name = procname;
 }
 
-static void __attribute__((format(printf, 3, 0)))
-vlog(const char *level, int with_errno, const char *fmt, va_list ap)
+#define LINE_MAX_LEN	1024
+
+/* The line without its newline, cut to leave room for ": error\n". */
+static int __attribute__((format(printf, 4, 0)))
+format_line(char *line, const char *level, int with_errno, const char *fmt,
+    va_list ap)
 {
-	char	 line[1024];
 	int	 saved = errno, n, m;
 
-	n = snprintf(line, sizeof(line), "%s: %s", log_name, level);
-	if (n < 0 || (size_t)n >= sizeof(line))
+	n = snprintf(line, LINE_MAX_LEN, "%s: %s", log_name, level);
+	if (n < 0 || n >= LINE_MAX_LEN)
 		n = 0;
-	m = vsnprintf(line + n, sizeof(line) - n, fmt, ap);
+	m = vsnprintf(line + n, LINE_MAX_LEN - n, fmt, ap);
 	if (m < 0)
 		m = 0;
 	n += m;
-	if ((size_t)n >= sizeof(line) - 2)
-		n = sizeof(line) - 2;
+	if (n >= LINE_MAX_LEN - 2)
+		n = LINE_MAX_LEN - 2;
 	if (with_errno) {
-		m = snprintf(line + n, sizeof(line) - n, ": %s",
+		m = snprintf(line + n, LINE_MAX_LEN - n, ": %s",
 		    strerror(saved));
 		if (m > 0)
 			n += m;
-		if ((size_t)n >= sizeof(line) - 2)
-			n = sizeof(line) - 2;
+		if (n >= LINE_MAX_LEN - 2)
+			n = LINE_MAX_LEN - 2;
 	}
-	line[n++] = '\n';
-	/* Nowhere to report a failed log write. */
-	if (write(STDERR_FILENO, line, n) == -1)
+	errno = saved;
+	return n;
+}
+
+/* Nowhere to report a failed log write. */
+static void
+write_stderr(const char *buf, size_t len)
+{
+	int	 saved = errno;
+
+	if (write(STDERR_FILENO, buf, len) == -1)
 		errno = saved;
 	errno = saved;
+}
+
+static void __attribute__((format(printf, 3, 0)))
+vlog(const char *level, int with_errno, const char *fmt, va_list ap)
+{
+	char	 line[LINE_MAX_LEN];
+	int	 n;
+
+	n = format_line(line, level, with_errno, fmt, ap);
+	line[n++] = '\n';
+	write_stderr(line, n);
+}
+
+void
+logbatch_add(struct logbatch *lb, const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 n;
+
+	if (sizeof(lb->buf) - lb->len < LINE_MAX_LEN)
+		logbatch_flush(lb);
+	va_start(ap, fmt);
+	n = format_line(lb->buf + lb->len, "", 0, fmt, ap);
+	va_end(ap);
+	lb->buf[lb->len + n] = '\n';
+	lb->len += n + 1;
+}
+
+void
+logbatch_flush(struct logbatch *lb)
+{
+	if (lb->len > 0)
+		write_stderr(lb->buf, lb->len);
+	lb->len = 0;
 }
 
 #define LOG_FN(name, level, with_errno)				\

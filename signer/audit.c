@@ -206,7 +206,7 @@ write_all(const char *buf, size_t len, int *err)
 /* The record as one line on stderr, for journald: names, never secrets
  * (the records hold none). */
 static void
-journal(json_t *f)
+journal(struct logbatch *lb, json_t *f)
 {
 	static const char *const names[] = { "event", "outcome", "grant",
 	    "rule", "impersonator_id", "user_id", "client_id", "caller",
@@ -225,7 +225,7 @@ journal(json_t *f)
 		if (n > 0)
 			len += (size_t)n;
 	}
-	log_info("audit: %s", line);
+	logbatch_add(lb, "audit: %s", line);
 }
 
 struct sealed {
@@ -262,6 +262,7 @@ int
 audit_commit(void)
 {
 	static struct sealed	 sealed[QUEUE_MAX + 1];
+	static struct logbatch	 journal_lines;
 	char			*batch, prev[MAC_HEX + 1];
 	size_t			 len = 0, n, i, written, good, off0;
 	size_t			 boundary;
@@ -322,7 +323,8 @@ audit_commit(void)
 	} else {
 		resume = 0;
 		for (i = 0; i < n; i++)
-			journal(queue[i].fields);
+			journal(&journal_lines, queue[i].fields);
+		logbatch_flush(&journal_lines);
 	}
 
 	for (i = 0; i < n; i++)
