@@ -226,6 +226,26 @@ new_signer(evutil_socket_t ctl, short what, void *arg)
 		log_warnx("cannot ask the new signer for its keys");
 }
 
+/*
+ * The event loop.  With epoll's change list, libevent hands the kernel
+ * only the net change of an iteration: evhttp turns a connection's read
+ * and write interest off and on again for every request, which otherwise
+ * costs three or four epoll_ctl calls a request (measured with strace -c).
+ */
+static struct event_base *
+event_loop_new(void)
+{
+	struct event_config	*cfg;
+	struct event_base	*b;
+
+	if ((cfg = event_config_new()) == NULL)
+		return NULL;
+	(void)event_config_set_flag(cfg, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
+	b = event_base_new_with_config(cfg);
+	event_config_free(cfg);
+	return b;
+}
+
 void
 frontend_main(const struct config *conf, int signer_fd, int ctl)
 {
@@ -237,7 +257,7 @@ frontend_main(const struct config *conf, int signer_fd, int ctl)
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGUSR1, SIG_IGN);	/* the parent's: it rotates the audit log */
 
-	if ((fe->base = event_base_new()) == NULL)
+	if ((fe->base = event_loop_new()) == NULL)
 		fatalx("event_base_new");
 	if (users_init(conf->users_file) == -1)
 		fatalx("cannot load the users directory");
