@@ -18,12 +18,24 @@ hex_encode(const unsigned char *in, size_t len, char *out)
 }
 
 int
+sha256(const void *in, size_t len, unsigned char out[SHA256_LEN])
+{
+	static EVP_MD	*md;
+	unsigned int	 n = 0;
+
+	if (md == NULL && (md = EVP_MD_fetch(NULL, "SHA256", NULL)) == NULL)
+		return -1;
+	if (EVP_Digest(in, len, out, &n, md, NULL) != 1 || n != SHA256_LEN)
+		return -1;
+	return 0;
+}
+
+int
 sha256_hex(const char *s, char out[SHA256_HEX_LEN + 1])
 {
-	unsigned char	 md[32];
-	unsigned int	 n = sizeof(md);
+	unsigned char	 md[SHA256_LEN];
 
-	if (EVP_Digest(s, strlen(s), md, &n, EVP_sha256(), NULL) != 1) {
+	if (sha256(s, strlen(s), md) == -1) {
 		/* Never a half-written name: zeros, which name nothing. */
 		memset(out, '0', SHA256_HEX_LEN);
 		out[SHA256_HEX_LEN] = '\0';

@@ -8,6 +8,7 @@
 
 #include <openssl/evp.h>
 
+#include "hex.h"
 #include "table.h"
 
 struct slot {
@@ -60,10 +61,7 @@ table_free(struct table *t)
 void
 table_key(const char *secret, uint8_t key[TABLE_KEY_LEN])
 {
-	unsigned int	 n = TABLE_KEY_LEN;
-
-	if (EVP_Digest(secret, strlen(secret), key, &n, EVP_sha256(),
-	    NULL) != 1)
+	if (sha256(secret, strlen(secret), key) == -1)
 		memset(key, 0, TABLE_KEY_LEN);	/* never matches a live key */
 }
 

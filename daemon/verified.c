@@ -17,33 +17,17 @@
 #include <string.h>
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 
+#include "hex.h"
 #include "verified.h"
 
 #define SLOTS		4096		/* a power of two */
-#define DIGEST_LEN	32
 
-static unsigned char	 slots[SLOTS][DIGEST_LEN];
+static unsigned char	 slots[SLOTS][SHA256_LEN];
 static unsigned char	 used[SLOTS];
-static EVP_MD		*sha256;	/* fetched once, not per token */
-
-static int
-digest(const char *token, size_t len, unsigned char md[DIGEST_LEN])
-{
-	unsigned int	 n = 0;
-
-	if (sha256 == NULL && (sha256 = EVP_MD_fetch(NULL, "SHA256", NULL)) ==
-	    NULL)
-		return -1;
-	if (EVP_Digest(token, len, md, &n, sha256, NULL) != 1 ||
-	    n != DIGEST_LEN)
-		return -1;
-	return 0;
-}
 
 static size_t
-slot_of(const unsigned char md[DIGEST_LEN])
+slot_of(const unsigned char md[SHA256_LEN])
 {
 	return ((size_t)md[0] << 8 | md[1]) & (SLOTS - 1);
 }
@@ -51,26 +35,26 @@ slot_of(const unsigned char md[DIGEST_LEN])
 void
 verified_add(const char *token, size_t len)
 {
-	unsigned char	 md[DIGEST_LEN];
+	unsigned char	 md[SHA256_LEN];
 	size_t		 i;
 
-	if (digest(token, len, md) == -1)
+	if (sha256(token, len, md) == -1)
 		return;
 	i = slot_of(md);
-	memcpy(slots[i], md, DIGEST_LEN);
+	memcpy(slots[i], md, SHA256_LEN);
 	used[i] = 1;
 }
 
 int
 verified_known(const char *token, size_t len)
 {
-	unsigned char	 md[DIGEST_LEN];
+	unsigned char	 md[SHA256_LEN];
 	size_t		 i;
 
-	if (digest(token, len, md) == -1)
+	if (sha256(token, len, md) == -1)
 		return 0;
 	i = slot_of(md);
-	return used[i] && CRYPTO_memcmp(slots[i], md, DIGEST_LEN) == 0;
+	return used[i] && CRYPTO_memcmp(slots[i], md, SHA256_LEN) == 0;
 }
 
 void

@@ -24,15 +24,23 @@
 
 #include "audit.h"
 #include "hex.h"
+#include "jsonw.h"
 #include "log.h"
+#include "proto.h"
 
 #define MAC_HEX		64
 #define QUEUE_MAX	20000		/* two records a request, at most */
 #define TAIL_MAX	(64 * 1024)	/* where the last record is looked for */
 
+/*
+ * A record waiting for the next commit: its members, already JSON in the
+ * order of doc/audit.md, and its journald line, both in the arena (one
+ * buffer for the batch, grown as needed and emptied by each commit).
+ */
 struct queued {
 	char		 time[32];
-	json_t		*fields;	/* in the order of doc/audit.md */
+	size_t		 body, bodylen;
+	size_t		 line, linelen;
 };
 
 static int		 fd = -1;
@@ -50,6 +58,8 @@ static const char	*resume_detail;
 
 static struct queued	 queue[QUEUE_MAX];
 static size_t		 nqueued;
+static char		*arena;
+static size_t		 arena_len, arena_size;
 static EVP_MAC_CTX	*hmac_template;	/* keyed once, copied per record */
 
 static void
@@ -66,13 +76,6 @@ now_rfc3339(char out[32])
 	    (unsigned int)(ts.tv_nsec / 1000000) % 1000);
 }
 
-static void
-set(json_t *o, const char *name, const char *value)
-{
-	if (value != NULL && *value != '\0')
-		json_object_set_new(o, name, json_string(value));
-}
-
 void
 audit_rotate(int newfd, const char *prev_file)
 {
@@ -83,9 +86,8 @@ audit_rotate(int newfd, const char *prev_file)
 	(void)audit_commit();
 	close(fd);
 	fd = newfd;
+	r.prev_file = prev_file;
 	audit_queue(&r);
-	json_object_set_new(queue[nqueued - 1].fields, "prev_file",
-	    json_string(prev_file));
 	if (audit_commit() == -1)
 		log_warnx("audit: the new file cannot be written");
 }
@@ -96,40 +98,140 @@ audit_queued(void)
 	return nqueued;
 }
 
+/* Room for n more bytes in the arena. */
+static char *
+arena_room(size_t n)
+{
+	size_t	 size;
+	char	*p;
+
+	if (arena_size - arena_len >= n)
+		return arena + arena_len;
+	size = arena_size ? arena_size : 65536;
+	while (size - arena_len < n)
+		size *= 2;
+	if ((p = realloc(arena, size)) == NULL)
+		fatalx("audit: out of memory");
+	arena = p;
+	arena_size = size;
+	return arena + arena_len;
+}
+
+static size_t
+len_of(const char *s)
+{
+	return s != NULL ? strlen(s) : 0;
+}
+
+static void
+member(struct jsonw *w, const char *name, const char *value)
+{
+	if (value != NULL && *value != '\0')
+		jw_string(w, name, value);
+}
+
+/* The members of r as JSON, in the order of doc/audit.md. */
+static size_t
+write_members(const struct audit_record *r, char *out, size_t room)
+{
+	struct jsonw	 w;
+	char		*keys = NULL, revoked[PROTO_JTI_MAX * 6 + 8];
+	long		 n;
+
+	jw_begin(&w, out, room, 0);
+	member(&w, "event", r->event);
+	member(&w, "outcome", r->outcome);
+	member(&w, "grant", r->grant);
+	member(&w, "rule", r->rule);
+	member(&w, "impersonator_id", r->impersonator_id);
+	member(&w, "user_id", r->user_id);
+	member(&w, "client_id", r->client_id);
+	member(&w, "caller", r->caller);
+	member(&w, "reason", r->reason);
+	member(&w, "ip", r->ip);
+	member(&w, "user_agent", r->user_agent);
+	member(&w, "jti", r->jti);
+	member(&w, "link_hash", r->link_hash);
+	member(&w, "code_hash", r->code_hash);
+	if (r->revoked != NULL && *r->revoked != '\0') {
+		if (jw_array1(revoked, sizeof(revoked), r->revoked) == -1)
+			fatalx("audit: a revoked jti is too long");
+		jw_json(&w, "revoked", revoked);
+	}
+	member(&w, "kid", r->kid);
+	if (r->keys != NULL) {
+		if ((keys = json_dumps(r->keys, JSON_COMPACT)) == NULL)
+			fatalx("audit: out of memory");
+		jw_json(&w, "keys", keys);
+		free(keys);
+	}
+	member(&w, "detail", r->detail);
+	member(&w, "prev_file", r->prev_file);
+	if (r->resumed) {
+		jw_integer(&w, "last_seq", r->last_seq);
+		jw_json(&w, "torn", r->torn ? "true" : "false");
+	}
+	if ((n = jw_end(&w, 0)) == -1)
+		fatalx("audit: a record does not fit");
+	return (size_t)n;
+}
+
+/* The record as one line for journald: names, never secrets (the
+ * records hold none). */
+static size_t
+write_journal_line(const struct audit_record *r, char *out, size_t room)
+{
+	const struct {
+		const char	*name;
+		const char	*value;
+	} f[] = {
+		{ "event", r->event }, { "outcome", r->outcome },
+		{ "grant", r->grant }, { "rule", r->rule },
+		{ "impersonator_id", r->impersonator_id },
+		{ "user_id", r->user_id }, { "client_id", r->client_id },
+		{ "caller", r->caller }, { "jti", r->jti },
+	};
+	size_t	 i, len = 0;
+	int	 n;
+
+	for (i = 0; i < sizeof(f) / sizeof(f[0]) && len < room; i++) {
+		if (f[i].value == NULL || *f[i].value == '\0')
+			continue;
+		n = snprintf(out + len, room - len, "%s%s=%s",
+		    len ? " " : "", f[i].name, f[i].value);
+		if (n > 0)
+			len += (size_t)n;
+	}
+	return len < room ? len : room - 1;
+}
+
+#define JOURNAL_LINE_MAX	768
+
 void
 audit_queue(const struct audit_record *r)
 {
 	struct queued	*q;
-	json_t		*f;
+	size_t		 room;
 
 	if (nqueued == QUEUE_MAX)
 		fatalx("audit: more than %d records in one batch", QUEUE_MAX);
 	q = &queue[nqueued];
 	now_rfc3339(q->time);
-	if ((f = json_object()) == NULL)
-		fatalx("audit: out of memory");
-	set(f, "event", r->event);
-	set(f, "outcome", r->outcome);
-	set(f, "grant", r->grant);
-	set(f, "rule", r->rule);
-	set(f, "impersonator_id", r->impersonator_id);
-	set(f, "user_id", r->user_id);
-	set(f, "client_id", r->client_id);
-	set(f, "caller", r->caller);
-	set(f, "reason", r->reason);
-	set(f, "ip", r->ip);
-	set(f, "user_agent", r->user_agent);
-	set(f, "jti", r->jti);
-	set(f, "link_hash", r->link_hash);
-	set(f, "code_hash", r->code_hash);
-	if (r->revoked != NULL && *r->revoked != '\0')
-		json_object_set_new(f, "revoked",
-		    json_pack("[s]", r->revoked));
-	set(f, "kid", r->kid);
-	if (r->keys != NULL)
-		json_object_set(f, "keys", r->keys);
-	set(f, "detail", r->detail);
-	q->fields = f;
+	/* Escaped, a byte takes at most 6 ("\u00XX"); names and commas. */
+	room = 6 * (len_of(r->event) + len_of(r->outcome) + len_of(r->grant) +
+	    len_of(r->rule) + len_of(r->impersonator_id) + len_of(r->user_id) +
+	    len_of(r->client_id) + len_of(r->caller) + len_of(r->reason) +
+	    len_of(r->ip) + len_of(r->user_agent) + len_of(r->jti) +
+	    len_of(r->link_hash) + len_of(r->code_hash) + len_of(r->revoked) +
+	    len_of(r->kid) + len_of(r->detail) + len_of(r->prev_file)) + 512 +
+	    (r->keys != NULL ? PROTO_JWKS_MAX : 0);
+	q->body = arena_len;
+	q->bodylen = write_members(r, arena_room(room), room);
+	arena_len += q->bodylen;
+	q->line = arena_len;
+	q->linelen = write_journal_line(r, arena_room(JOURNAL_LINE_MAX),
+	    JOURNAL_LINE_MAX);
+	arena_len += q->linelen;
 	nqueued++;
 }
 
@@ -156,31 +258,31 @@ chain_mac(const char *prev, const char *text, size_t len,
 }
 
 /*
- * The line of record seq, chained from prev: the record's text without its
- * closing brace, then ,"mac":"..."} and a newline.  Its mac goes to mac.
+ * Record q as line seq at out, chained from prev: {"seq":..,"time":..,
+ * its members, then ,"mac":"..."} and a newline; the mac covers all before
+ * it.  out has room for q's members and SEAL_EXTRA.  Returns the length.
  */
-static char *
-seal(long long seq, const char *time, json_t *fields, const char *prev,
+#define SEAL_EXTRA	(64 + 32 + MAC_HEX + 16)
+
+static size_t
+seal(long long seq, const struct queued *q, const char *prev, char *out,
     char mac[MAC_HEX + 1])
 {
-	json_t	*rec;
-	char	*text, *line;
+	int	 n;
 	size_t	 len;
 
-	rec = json_pack("{s:I, s:s}", "seq", (json_int_t)seq, "time", time);
-	if (rec == NULL || json_object_update(rec, fields) == -1 ||
-	    (text = json_dumps(rec, JSON_COMPACT)) == NULL)
-		fatalx("audit: out of memory");
-	json_decref(rec);
-	len = strlen(text) - 1;
-	if (chain_mac(prev, text, len, mac) == -1)
+	n = snprintf(out, SEAL_EXTRA, "{\"seq\":%lld,\"time\":\"%s\"", seq,
+	    q->time);
+	len = (size_t)n;
+	if (q->bodylen > 0) {
+		out[len++] = ',';
+		memcpy(out + len, arena + q->body, q->bodylen);
+		len += q->bodylen;
+	}
+	if (chain_mac(prev, out, len, mac) == -1)
 		fatalx("audit: HMAC failed");
-	if ((line = malloc(len + sizeof(",\"mac\":\"\"}\n") + MAC_HEX)) == NULL)
-		fatalx("audit: out of memory");
-	memcpy(line, text, len);
-	sprintf(line + len, ",\"mac\":\"%s\"}\n", mac);
-	free(text);
-	return line;
+	n = snprintf(out + len, MAC_HEX + 16, ",\"mac\":\"%s\"}\n", mac);
+	return len + (size_t)n;
 }
 
 /* Write all of buf; returns how much was written before an error. */
@@ -203,33 +305,7 @@ write_all(const char *buf, size_t len, int *err)
 	return off;
 }
 
-/* The record as one line on stderr, for journald: names, never secrets
- * (the records hold none). */
-static void
-journal(struct logbatch *lb, json_t *f)
-{
-	static const char *const names[] = { "event", "outcome", "grant",
-	    "rule", "impersonator_id", "user_id", "client_id", "caller",
-	    "jti", NULL };
-	char		 line[768];
-	const char	*v;
-	size_t		 i, len = 0;
-	int		 n;
-
-	for (i = 0; names[i] != NULL && len < sizeof(line); i++) {
-		if ((v = json_string_value(json_object_get(f, names[i]))) ==
-		    NULL)
-			continue;
-		n = snprintf(line + len, sizeof(line) - len, "%s%s=%s",
-		    len ? " " : "", names[i], v);
-		if (n > 0)
-			len += (size_t)n;
-	}
-	logbatch_add(lb, "audit: %s", line);
-}
-
 struct sealed {
-	char		*line;
 	size_t		 end;		/* offset of its end in the batch */
 	long long	 seq;
 	char		 mac[MAC_HEX + 1];
@@ -239,7 +315,9 @@ static void
 queue_resumed(void)
 {
 	struct audit_record	 r = { .event = "audit.resumed",
-				    .outcome = "ok", .detail = resume_detail };
+				    .outcome = "ok", .detail = resume_detail,
+				    .resumed = 1, .last_seq = last_seq,
+				    .torn = resume_torn };
 	struct queued		 tmp;
 
 	/* It goes first: shift the queue by one. */
@@ -252,59 +330,81 @@ queue_resumed(void)
 	/* Its time is the first waiting record's, so time never goes back. */
 	if (nqueued > 1)
 		memcpy(queue[0].time, queue[1].time, sizeof(queue[0].time));
-	json_object_set_new(queue[0].fields, "last_seq",
-	    json_integer(last_seq));
-	json_object_set_new(queue[0].fields, "torn",
-	    json_boolean(resume_torn));
 }
 
+/*
+ * The commit written and waiting for its fdatasync: what audit_synced needs
+ * to settle it.  One at a time: the next is written only once this one is
+ * settled, so that it chains from what is really on disk.
+ */
+static struct {
+	struct sealed	 sealed[QUEUE_MAX + 1];
+	size_t		 n;
+	size_t		 written;
+	size_t		 off0;		/* 1 when a torn line was ended first */
+	int		 err;		/* of the write */
+	struct logbatch	 journal;	/* its journald lines, sent if durable */
+} pending;
+
 int
-audit_commit(void)
+audit_write(void)
 {
-	static struct sealed	 sealed[QUEUE_MAX + 1];
-	static struct logbatch	 journal_lines;
-	char			*batch, prev[MAC_HEX + 1];
-	size_t			 len = 0, n, i, written, good, off0;
-	size_t			 boundary;
-	long long		 seq = last_seq;
-	int			 err = 0, rc = 0;
+	struct sealed	*sealed = pending.sealed;
+	char		*batch, prev[MAC_HEX + 1];
+	size_t		 len = 0, i;
+	long long	 seq = last_seq;
 
 	if (nqueued == 0)
 		return 0;
 	if (resume)
 		queue_resumed();
+	for (i = 0; i < nqueued; i++)
+		len += queue[i].bodylen + SEAL_EXTRA;
+	if ((batch = malloc(len + 1)) == NULL)
+		fatalx("audit: out of memory");
+	/* A torn line is ended first, so that the next record is whole. */
+	len = 0;
+	pending.off0 = resume && resume_torn ? 1 : 0;
+	if (pending.off0)
+		batch[len++] = '\n';
 	memcpy(prev, last_mac, sizeof(prev));
 	for (i = 0; i < nqueued; i++) {
 		sealed[i].seq = ++seq;
-		sealed[i].line = seal(seq, queue[i].time, queue[i].fields, prev,
-		    sealed[i].mac);
+		len += seal(seq, &queue[i], prev, batch + len, sealed[i].mac);
 		memcpy(prev, sealed[i].mac, sizeof(prev));
-		len += strlen(sealed[i].line);
-		sealed[i].end = len;
+		sealed[i].end = len - pending.off0;
 	}
-	n = nqueued;
-	/* A torn line is ended first, so that the next record is whole. */
-	if ((batch = malloc(len + 2)) == NULL)
-		fatalx("audit: out of memory");
-	len = 0;
-	if (resume && resume_torn)
-		batch[len++] = '\n';
-	for (i = 0; i < n; i++) {
-		memcpy(batch + len, sealed[i].line, strlen(sealed[i].line));
-		len += strlen(sealed[i].line);
-	}
+	pending.n = nqueued;
+	pending.written = write_all(batch, len, &pending.err);
+	free(batch);
 
-	written = write_all(batch, len, &err);
-	if (err == 0 && fdatasync(fd) == -1)
-		err = errno;
+	/* The queue is free for the next batch from here on. */
+	pending.journal.len = 0;
+	for (i = 0; i < nqueued; i++)
+		logbatch_add(&pending.journal, "audit: %.*s",
+		    (int)queue[i].linelen, arena + queue[i].line);
+	nqueued = 0;
+	arena_len = 0;
+	if (pending.err != 0)
+		return audit_synced(pending.err);
+	return 1;
+}
+
+int
+audit_synced(int err)
+{
+	struct sealed	*sealed = pending.sealed;
+	size_t		 i, good = 0, boundary;
+	int		 rc = 0;
+
+	if (err == 0)
+		err = pending.err;
 	/*
 	 * Whatever was written whole is in the file, durable or not: the
 	 * chain goes on from its last record.
 	 */
-	off0 = resume && resume_torn ? 1 : 0;
-	good = 0;
-	for (i = 0; i < n; i++)
-		if (sealed[i].end + off0 <= written)
+	for (i = 0; i < pending.n; i++)
+		if (sealed[i].end + pending.off0 <= pending.written)
 			good = i + 1;
 	if (good > 0) {
 		last_seq = sealed[good - 1].seq;
@@ -313,27 +413,37 @@ audit_commit(void)
 	if (err != 0) {
 		log_warnx("audit: cannot write the log: %s: refusing what "
 		    "it would cover", strerror(err));
-		boundary = (good > 0 ? sealed[good - 1].end : 0) + off0;
-		if (written > 0)
-			resume_torn = written > boundary;
+		boundary = (good > 0 ? sealed[good - 1].end : 0) +
+		    pending.off0;
+		if (pending.written > 0)
+			resume_torn = pending.written > boundary;
 		resume = 1;
 		resume_detail = "the audit log could not be written: what the "
 		    "records after last_seq covered was withheld";
+		pending.journal.len = 0;
 		rc = -1;
 	} else {
 		resume = 0;
-		for (i = 0; i < n; i++)
-			journal(&journal_lines, queue[i].fields);
-		logbatch_flush(&journal_lines);
+		logbatch_flush(&pending.journal);
 	}
-
-	for (i = 0; i < n; i++)
-		free(sealed[i].line);
-	for (i = 0; i < nqueued; i++)
-		json_decref(queue[i].fields);
-	nqueued = 0;
-	free(batch);
+	pending.n = 0;
 	return rc;
+}
+
+int
+audit_commit(void)
+{
+	int	 rc;
+
+	if ((rc = audit_write()) != 1)
+		return rc;
+	return audit_synced(fdatasync(fd) == -1 ? errno : 0);
+}
+
+int
+audit_fd(void)
+{
+	return fd;
 }
 
 static int

@@ -33,6 +33,10 @@ struct audit_record {
 	const char	*kid;
 	json_t		*keys;		/* borrowed */
 	const char	*detail;
+	const char	*prev_file;	/* audit.rotated */
+	int		 resumed;	/* audit.resumed: with these two */
+	long long	 last_seq;
+	int		 torn;
 };
 
 /*
@@ -62,5 +66,18 @@ size_t	audit_queued(void);
  * an audit.resumed record that says so.
  */
 int	audit_commit(void);
+
+/*
+ * audit_commit in two halves, for a commit whose fdatasync runs while the
+ * next batch is answered.  audit_write writes what is queued and frees the
+ * queue: 0 when nothing was queued, 1 when the file descriptor audit_fd()
+ * now needs its fdatasync, -1 when the write failed (settled already, as
+ * audit_commit's -1).  audit_synced settles it with the fdatasync's errno
+ * (0: durable) and returns audit_commit's 0 or -1.  Nothing may be written
+ * between the two.
+ */
+int	audit_write(void);
+int	audit_synced(int err);
+int	audit_fd(void);
 
 #endif

@@ -330,11 +330,9 @@ keys_sign_hs256(const char *secret, const char *payload, size_t payloadlen,
 int
 keys_at_hash(const char *token, size_t len, char *out, size_t outlen)
 {
-	unsigned char	 md[32];
-	unsigned int	 n = sizeof(md);
+	unsigned char	 md[SHA256_LEN];
 
-	if (outlen < B64URL_ENCODED_LEN(16) + 1 ||
-	    EVP_Digest(token, len, md, &n, EVP_sha256(), NULL) != 1)
+	if (outlen < B64URL_ENCODED_LEN(16) + 1 || sha256(token, len, md) == -1)
 		return -1;
 	b64url_encode(out, md, 16);
 	return 0;

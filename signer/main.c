@@ -20,6 +20,7 @@
 #include "audit.h"
 #include "cmdline.h"
 #include "config.h"
+#include "fsync_async.h"
 #include "keys.h"
 #include "log.h"
 #include "privdrop.h"
@@ -103,6 +104,7 @@ main(int argc, char *argv[])
 	signal(SIGPIPE, SIG_IGN);
 	serve_signals();
 	warm_up();
+	(void)fsync_async_init();	/* or commits are synchronous */
 
 	if (privdrop(conf->user) == -1)
 		fatalx("cannot drop privileges");

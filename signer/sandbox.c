@@ -27,6 +27,8 @@ static const int allowed[] = {
 	SCMP_SYS(recvmsg),		/* a new audit file from the parent */
 	SCMP_SYS(write),		/* replies, audit records, log lines */
 	SCMP_SYS(fdatasync),		/* audit records on disk before replies */
+	SCMP_SYS(io_submit),		/* ... the same, while signing goes on */
+	SCMP_SYS(io_getevents),		/* (fsync_async.c) */
 	SCMP_SYS(close),
 	SCMP_SYS(exit),
 	SCMP_SYS(exit_group),

@@ -21,31 +21,23 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include "hex.h"
 #include "log.h"
 #include "secrets.h"
 
-#define DIGEST_LEN	32
 #define SECRETS_FILE_MAX	(1024 * 1024)
 
 struct client_secret {
 	char		 client_id[CONFIG_ID_MAX + 1];
-	unsigned char	 digest[DIGEST_LEN];
+	unsigned char	 digest[SHA256_LEN];
 	char		*hs256_key;	/* NULL unless id_token_alg is HS256 */
 };
 
 static struct client_secret	*secrets;
 static size_t			 nsecrets;
-static unsigned char		 nobody_digest[DIGEST_LEN];
+static unsigned char		 nobody_digest[SHA256_LEN];
 static unsigned char		 audit_key[256];
 static size_t			 audit_key_len;
-
-static int
-digest(const void *in, size_t len, unsigned char *out)
-{
-	unsigned int	 n = DIGEST_LEN;
-
-	return EVP_Digest(in, len, out, &n, EVP_sha256(), NULL) == 1 ? 0 : -1;
-}
 
 static int
 load_secrets_file(const struct config *conf)
@@ -98,7 +90,7 @@ load_secrets_file(const struct config *conf)
 		s = json_string_value(v);
 		strncpy(secrets[i].client_id, id,
 		    sizeof(secrets[i].client_id) - 1);
-		if (digest(s, strlen(s), secrets[i].digest) == -1)
+		if (sha256(s, strlen(s), secrets[i].digest) == -1)
 			goto fail;
 		if (conf->clients[i].id_token_alg == ALG_HS256 &&
 		    (secrets[i].hs256_key = strdup(s)) == NULL)
@@ -158,15 +150,15 @@ int
 secrets_check(const char *client_id, const char *secret, size_t len)
 {
 	const unsigned char	*want = nobody_digest;
-	unsigned char		 got[DIGEST_LEN];
+	unsigned char		 got[SHA256_LEN];
 	size_t			 i;
 
 	for (i = 0; i < nsecrets; i++)
 		if (strcmp(secrets[i].client_id, client_id) == 0)
 			want = secrets[i].digest;
-	if (digest(secret, len, got) == -1)
+	if (sha256(secret, len, got) == -1)
 		return 0;
-	return CRYPTO_memcmp(got, want, DIGEST_LEN) == 0;
+	return CRYPTO_memcmp(got, want, SHA256_LEN) == 0;
 }
 
 const char *

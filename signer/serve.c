@@ -20,6 +20,7 @@
 
 #include "audit.h"
 #include "fdpass.h"
+#include "fsync_async.h"
 #include "hex.h"
 #include "keys.h"
 #include "log.h"
@@ -30,12 +31,11 @@
 #include "token.h"
 
 #define OUTBUF_LEN	(4 * PROTO_FRAME_MAX)
+#define MIDREAD_COMMIT_MIN	8
 
 static const struct config	*conf;
 static uint8_t			 inbuf[2 * PROTO_FRAME_MAX];
 static size_t			 inlen;
-static uint8_t			 outbuf[OUTBUF_LEN];
-static size_t			 outlen;
 static char			 token[PROTO_TOKEN_MAX + 1];
 static char			 granted[PROTO_SCOPE_MAX + 1];
 static struct login_tokens	 login_tokens;
@@ -310,66 +310,138 @@ static const struct handler {
 #endif
 };
 
-/* The replies in outbuf, and whether each covers audit records. */
-static struct sent {
-	uint16_t	 type;
-	uint32_t	 id;
-	size_t		 off;
+/*
+ * The replies of a batch, and whether each covers audit records.  Two
+ * batches: the one being answered, and the one whose audit records are
+ * waiting for their fdatasync (fsync_async.c), sent when it is done.
+ */
+struct batch {
+	uint8_t		 out[OUTBUF_LEN];
 	size_t		 len;
-	int		 audited;
-} sent[OUTBUF_LEN / PROTO_HEADER_LEN];
-static size_t		 nsent;
+	struct sent {
+		uint16_t	 type;
+		uint32_t	 id;
+		size_t		 off;
+		size_t		 len;
+		int		 audited;
+	}		 sent[OUTBUF_LEN / PROTO_HEADER_LEN];
+	size_t		 nsent;
+};
+static struct batch	 batches[2];
+static struct batch	*cur = &batches[0];
+static struct batch	*syncing;	/* NULL: no commit in flight */
 
 /*
  * The audit log could not be written: every reply that covers a record
  * becomes PROTO_ERR_AUDIT, so that nothing it would have let out leaves.
  */
 static void
-withhold(void)
+withhold(struct batch *b)
 {
 	static uint8_t		 rebuilt[OUTBUF_LEN];
 	struct proto_msg	 err;
 	size_t			 len = 0, i;
 	long			 n;
 
-	for (i = 0; i < nsent; i++) {
-		if (!sent[i].audited) {
-			memcpy(rebuilt + len, outbuf + sent[i].off, sent[i].len);
-			len += sent[i].len;
+	for (i = 0; i < b->nsent; i++) {
+		if (!b->sent[i].audited) {
+			memcpy(rebuilt + len, b->out + b->sent[i].off,
+			    b->sent[i].len);
+			len += b->sent[i].len;
 			continue;
 		}
 		memset(&err, 0, sizeof(err));
-		err.type = sent[i].type;
-		err.id = sent[i].id;
+		err.type = b->sent[i].type;
+		err.id = b->sent[i].id;
 		err.status = PROTO_ERR_AUDIT;
 		if ((n = proto_encode(&err, PROTO_REPLY, rebuilt + len,
 		    sizeof(rebuilt) - len)) == -1)
 			fatalx("cannot encode an audit failure");
 		len += (size_t)n;
 	}
-	memcpy(outbuf, rebuilt, len);
-	outlen = len;
+	memcpy(b->out, rebuilt, len);
+	b->len = len;
 }
 
-/* Commit the audit records of the batch, then send its replies. */
+/* Send the replies of b, withheld when its records were not committed. */
 static void
-settle(int fd)
+send_batch(int fd, struct batch *b, int committed)
 {
 	size_t	 off = 0;
 	ssize_t	 n;
 
-	if (audit_commit() == -1)
-		withhold();
-	while (off < outlen) {
-		if ((n = write(fd, outbuf + off, outlen - off)) == -1) {
+	if (committed == -1)
+		withhold(b);
+	while (off < b->len) {
+		if ((n = write(fd, b->out + off, b->len - off)) == -1) {
 			if (errno == EINTR)
 				continue;
 			fatal("write to the front end");
 		}
 		off += (size_t)n;
 	}
-	outlen = 0;
-	nsent = 0;
+	b->len = 0;
+	b->nsent = 0;
+}
+
+/* The commit in flight is done (waiting for it if need be): send it. */
+static void
+finish_sync(int fd)
+{
+	struct batch	*b = syncing;
+
+	if (b == NULL)
+		return;
+	syncing = NULL;
+	send_batch(fd, b, audit_synced(fsync_async_finish()));
+}
+
+/*
+ * Commit the audit records of the current batch, then send its replies:
+ * now when it has no records or they cannot be written, later when the
+ * fdatasync is submitted (finish_sync).  wait: do not leave it in flight.
+ */
+static void
+settle(int fd, int wait)
+{
+	struct batch	*b = cur;
+	int		 rc;
+
+	finish_sync(fd);
+	if (b->len == 0)
+		return;
+	if ((rc = audit_write()) == 1) {
+		if (!wait && fsync_async_start(audit_fd()) == 0) {
+			syncing = b;
+			cur = b == &batches[0] ? &batches[1] : &batches[0];
+			return;
+		}
+		rc = audit_synced(fdatasync(audit_fd()) == -1 ? errno : 0);
+	}
+	send_batch(fd, b, rc);
+}
+
+/*
+ * Between two requests of a long read: once the disk is free again, start
+ * the commit of what is answered so far.  Commits then size themselves to
+ * the disk, and signing overlaps every fdatasync.  Only with AIO: a
+ * synchronous commit per request would be the opposite of a group commit.
+ */
+static void
+keep_disk_busy(int fd)
+{
+	struct batch	*b = syncing;
+	int		 err;
+
+	if (fsync_async_fd() == -1 || cur->nsent < MIDREAD_COMMIT_MIN)
+		return;
+	if (b != NULL) {
+		if (!fsync_async_done(&err))
+			return;
+		syncing = NULL;
+		send_batch(fd, b, audit_synced(err));
+	}
+	settle(fd, 0);
 }
 
 static void
@@ -377,6 +449,7 @@ answer(int fd, const uint8_t *frame, size_t len)
 {
 	const struct handler	*h = NULL;
 	struct proto_msg	 req, rep;
+	struct sent		*s;
 	const char		*why;
 	size_t			 i, queued;
 	long			 n;
@@ -390,8 +463,8 @@ answer(int fd, const uint8_t *frame, size_t len)
 		fatalx("protocol violation: request %s is not served",
 		    proto_type_name(req.type));
 
-	if (OUTBUF_LEN - outlen < PROTO_FRAME_MAX)
-		settle(fd);
+	if (OUTBUF_LEN - cur->len < PROTO_FRAME_MAX)
+		settle(fd, 1);
 	memset(&rep, 0, sizeof(rep));
 	rep.type = req.type;
 	rep.id = req.id;
@@ -402,17 +475,17 @@ answer(int fd, const uint8_t *frame, size_t len)
 	log_debug("%s #%u: %s", proto_type_name(req.type), req.id,
 	    proto_status_name(rep.status));
 
-	if ((n = proto_encode(&rep, PROTO_REPLY, outbuf + outlen,
-	    OUTBUF_LEN - outlen)) == -1)
+	if ((n = proto_encode(&rep, PROTO_REPLY, cur->out + cur->len,
+	    OUTBUF_LEN - cur->len)) == -1)
 		fatalx("cannot encode the reply to %s",
 		    proto_type_name(req.type));
-	sent[nsent].type = rep.type;
-	sent[nsent].id = rep.id;
-	sent[nsent].off = outlen;
-	sent[nsent].len = (size_t)n;
-	sent[nsent].audited = audit_queued() != queued;
-	nsent++;
-	outlen += (size_t)n;
+	s = &cur->sent[cur->nsent++];
+	s->type = rep.type;
+	s->id = rep.id;
+	s->off = cur->len;
+	s->len = (size_t)n;
+	s->audited = audit_queued() != queued;
+	cur->len += (size_t)n;
 }
 
 static volatile sig_atomic_t	 stopping;
@@ -426,11 +499,12 @@ on_term(int sig)
 
 /* The last record of a signer that is told to stop. */
 static void __attribute__((noreturn))
-stop(void)
+stop(int fd)
 {
 	struct audit_record	 r = { .event = "service.stopped",
 				    .outcome = "ok" };
 
+	finish_sync(fd);
 	audit_queue(&r);
 	(void)audit_commit();
 	log_info("stopped");
@@ -456,7 +530,7 @@ serve_signals(void)
  * has gone.
  */
 static int
-control(int cfd)
+control(int fd, int cfd)
 {
 	char	 name[PROTO_CONTROL_MAX + 1];
 	int	 newfd;
@@ -467,6 +541,7 @@ control(int cfd)
 		log_warnx("control: a message without a file: ignored");
 		return 0;
 	}
+	finish_sync(fd);	/* the old file's last commit first */
 	audit_rotate(newfd, name);
 	log_info("audit log rotated: the previous file is %s", name);
 	return 0;
@@ -475,8 +550,7 @@ control(int cfd)
 void
 serve(const struct config *c, int fd, int cfd)
 {
-	struct pollfd	 pfd[2];
-	nfds_t		 nfds;
+	struct pollfd	 pfd[3];
 	ssize_t		 n;
 	size_t		 off;
 	long		 flen;
@@ -486,47 +560,56 @@ serve(const struct config *c, int fd, int cfd)
 	pfd[0].events = POLLIN;
 	pfd[1].fd = cfd;
 	pfd[1].events = POLLIN;
-	nfds = cfd == -1 ? 1 : 2;
+	pfd[2].events = POLLIN;
 	for (;;) {
-		if (poll(pfd, nfds, -1) == -1) {
+		/* A negative fd is not polled: the sync only while in flight. */
+		pfd[2].fd = syncing != NULL ? fsync_async_fd() : -1;
+		if (poll(pfd, 3, -1) == -1) {
 			if (stopping)
-				stop();
+				stop(fd);
 			if (errno == EINTR)
 				continue;
 			fatal("poll");
 		}
 		if (stopping)
-			stop();
-		if (nfds == 2 && pfd[1].revents != 0 && control(cfd) == -1)
-			nfds = 1;
-		if (pfd[0].revents == 0)
-			continue;
-		n = read(fd, inbuf + inlen, sizeof(inbuf) - inlen);
-		if (n == -1) {
-			if (errno == EINTR || errno == EAGAIN)
-				continue;
-			fatal("read from the front end");
+			stop(fd);
+		if (pfd[2].revents != 0)
+			finish_sync(fd);
+		if (pfd[1].revents != 0 && control(fd, cfd) == -1)
+			pfd[1].fd = -1;
+		if (pfd[0].revents != 0) {
+			n = read(fd, inbuf + inlen, sizeof(inbuf) - inlen);
+			if (n == -1) {
+				if (errno == EINTR || errno == EAGAIN)
+					continue;
+				fatal("read from the front end");
+			}
+			if (n == 0) {
+				/* A clean end only at a frame boundary. */
+				if (inlen != 0)
+					fatalx("protocol violation: "
+					    "truncated frame");
+				log_debug("front end closed the connection");
+				stop(fd);
+			}
+			inlen += (size_t)n;
+			off = 0;
+			while ((flen = proto_frame_len(inbuf + off,
+			    inlen - off)) != 0) {
+				if (flen == -1)
+					fatalx("protocol violation: "
+					    "bad frame length");
+				if ((size_t)flen > inlen - off)
+					break;
+				answer(fd, inbuf + off, (size_t)flen);
+				off += (size_t)flen;
+				keep_disk_busy(fd);
+			}
+			memmove(inbuf, inbuf + off, inlen - off);
+			inlen -= off;
 		}
-		if (n == 0) {
-			/* A clean end only at a frame boundary. */
-			if (inlen != 0)
-				fatalx("protocol violation: truncated frame");
-			log_debug("front end closed the connection");
-			stop();
-		}
-		inlen += (size_t)n;
-
-		off = 0;
-		while ((flen = proto_frame_len(inbuf + off, inlen - off)) != 0) {
-			if (flen == -1)
-				fatalx("protocol violation: bad frame length");
-			if ((size_t)flen > inlen - off)
-				break;
-			answer(fd, inbuf + off, (size_t)flen);
-			off += (size_t)flen;
-		}
-		memmove(inbuf, inbuf + off, inlen - off);
-		inlen -= off;
-		settle(fd);
+		/* One commit in flight: the next waits for it, and grows. */
+		if (syncing == NULL)
+			settle(fd, 0);
 	}
 }

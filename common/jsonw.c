@@ -1,0 +1,163 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "jsonw.h"
+
+static void
+put(struct jsonw *w, const char *s, size_t n)
+{
+	/* Room for the closing brace and NUL is kept by jw_end's check. */
+	if (w->overflow || n > w->size - w->len) {
+		w->overflow = 1;
+		return;
+	}
+	memcpy(w->buf + w->len, s, n);
+	w->len += n;
+}
+
+/* The length of the UTF-8 sequence at s (n bytes left), 0 if invalid. */
+static size_t
+utf8_len(const unsigned char *s, size_t n)
+{
+	size_t		 need, i;
+	unsigned int	 c;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		need = 2, c = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		need = 3, c = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		need = 4, c = s[0] & 0x07;
+	else
+		return 0;
+	if (n < need)
+		return 0;
+	for (i = 1; i < need; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	/* Overlong forms, surrogates, beyond U+10FFFF. */
+	if ((need == 3 && c < 0x800) || (need == 4 && c < 0x10000) ||
+	    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
+		return 0;
+	return need;
+}
+
+static void
+put_escaped(struct jsonw *w, const char *value)
+{
+	const unsigned char	*s = (const unsigned char *)value;
+	size_t			 n = strlen(value), run, k;
+	char			 esc[8];
+
+	put(w, "\"", 1);
+	while (n > 0) {
+		/* Copy the longest run that needs nothing. */
+		for (run = 0; run < n && s[run] >= 0x20 && s[run] < 0x80 &&
+		    s[run] != '"' && s[run] != '\\'; run++)
+			;
+		put(w, (const char *)s, run);
+		s += run;
+		n -= run;
+		if (n == 0)
+			break;
+		switch (*s) {
+		case '"':	put(w, "\\\"", 2); break;
+		case '\\':	put(w, "\\\\", 2); break;
+		case '\b':	put(w, "\\b", 2); break;
+		case '\f':	put(w, "\\f", 2); break;
+		case '\n':	put(w, "\\n", 2); break;
+		case '\r':	put(w, "\\r", 2); break;
+		case '\t':	put(w, "\\t", 2); break;
+		default:
+			if (*s < 0x20) {
+				snprintf(esc, sizeof(esc), "\\u%04X", *s);
+				put(w, esc, 6);
+				break;
+			}
+			if ((k = utf8_len(s, n)) == 0) {
+				put(w, "\xef\xbf\xbd", 3);	/* U+FFFD */
+				k = 1;
+			} else
+				put(w, (const char *)s, k);
+			s += k - 1;
+			n -= k - 1;
+			break;
+		}
+		s++;
+		n--;
+	}
+	put(w, "\"", 1);
+}
+
+static void
+member(struct jsonw *w, const char *name)
+{
+	if (w->members++ > 0)
+		put(w, ",", 1);
+	put_escaped(w, name);
+	put(w, ":", 1);
+}
+
+void
+jw_begin(struct jsonw *w, char *buf, size_t size, int open)
+{
+	w->buf = buf;
+	w->size = size < 2 ? 0 : size - 2;	/* room for "}" and NUL */
+	w->len = 0;
+	w->overflow = size < 2;
+	w->members = 0;
+	if (open)
+		put(w, "{", 1);
+}
+
+void
+jw_string(struct jsonw *w, const char *name, const char *value)
+{
+	member(w, name);
+	put_escaped(w, value);
+}
+
+void
+jw_integer(struct jsonw *w, const char *name, long long value)
+{
+	char	 num[24];
+	int	 n;
+
+	member(w, name);
+	n = snprintf(num, sizeof(num), "%lld", value);
+	put(w, num, (size_t)n);
+}
+
+void
+jw_json(struct jsonw *w, const char *name, const char *json)
+{
+	member(w, name);
+	put(w, json, strlen(json));
+}
+
+long
+jw_end(struct jsonw *w, int close)
+{
+	if (w->overflow)
+		return -1;
+	if (close)
+		w->buf[w->len++] = '}';
+	w->buf[w->len] = '\0';
+	return (long)w->len;
+}
+
+long
+jw_array1(char *out, size_t size, const char *value)
+{
+	struct jsonw	 w;
+
+	jw_begin(&w, out, size, 0);
+	put(&w, "[", 1);
+	put_escaped(&w, value);
+	put(&w, "]", 1);
+	return jw_end(&w, 0);
+}
