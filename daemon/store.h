@@ -11,7 +11,8 @@
 #include <time.h>
 
 #define STORE_LINKS_MAX		65536
-#define STORE_CODES_MAX		65536
+#define STORE_CODES_MAX		65536	/* issued, not yet redeemed */
+#define STORE_SPENT_MAX		524288	/* small entries, live code_ttl */
 #define STORE_REVOKED_MAX	262144	/* small entries, live token_ttl */
 
 struct event_base;
@@ -68,6 +69,11 @@ enum code_state store_code_redeem(const char *code,
 	    const struct impersonation **imp);
 /* The redemption failed before anything was issued: let it be tried again. */
 void	store_code_release(const char *code);
+/*
+ * Its tokens were issued: keep only what tells a replay (the client) for
+ * ttl seconds more, and free the code's place among the live ones.
+ */
+void	store_code_spend(const char *code, int ttl);
 
 /* Revoke the access token jti until it expires anyway; -1 when full. */
 int	store_revoke(const char *jti, time_t exp);

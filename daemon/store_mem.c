@@ -1,15 +1,17 @@
 /*
- * The in-memory store: three bounded tables in the front end, swept every
+ * The in-memory store: four bounded tables in the front end, swept every
  * second.  Single-use is simple here: the front end is one event loop, so
  * a take or a redeem is never interleaved with another.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <event2/event.h>
 
 #include "log.h"
+#include "proto.h"
 #include "store.h"
 #include "table.h"
 
@@ -18,7 +20,19 @@ struct code {
 	int			 used;
 };
 
-static struct table	*links, *codes, *revoked;
+/*
+ * A code whose tokens were issued, kept until it would have expired so
+ * that a replay is known as one, and by whom: the client it was issued to,
+ * nothing else.  Apart from the live codes, so that a redeemed code frees
+ * its place there at once: 65,536 live codes for 60 s would otherwise cap
+ * the flow at about 1,100 logins a second.
+ */
+struct spent {
+	struct impersonation	 imp;		/* client_id only */
+	char			 client_id[PROTO_CLIENT_ID_MAX + 1];
+};
+
+static struct table	*links, *codes, *spent, *revoked;
 static struct event	*sweeper;
 
 static const char *
@@ -95,6 +109,12 @@ free_code(void *v)
 }
 
 static void
+free_spent(void *v)
+{
+	free(v);
+}
+
+static void
 free_revoked(void *v)
 {
 	(void)v;	/* the value is a marker, not an allocation */
@@ -110,6 +130,7 @@ sweep(evutil_socket_t fd, short what, void *arg)
 	(void)arg;
 	table_expire(links, now);
 	table_expire(codes, now);
+	table_expire(spent, now);
 	table_expire(revoked, now);
 }
 
@@ -120,8 +141,9 @@ store_init(struct event_base *base)
 
 	links = table_new(STORE_LINKS_MAX, free_link);
 	codes = table_new(STORE_CODES_MAX, free_code);
+	spent = table_new(STORE_SPENT_MAX, free_spent);
 	revoked = table_new(STORE_REVOKED_MAX, free_revoked);
-	if (links == NULL || codes == NULL || revoked == NULL)
+	if (links == NULL || codes == NULL || spent == NULL || revoked == NULL)
 		return -1;
 	if ((sweeper = event_new(base, -1, EV_PERSIST, sweep, NULL)) == NULL ||
 	    event_add(sweeper, &second) == -1)
@@ -176,15 +198,44 @@ store_code_redeem(const char *code, const struct impersonation **imp)
 {
 	uint8_t		 key[TABLE_KEY_LEN];
 	struct code	*c;
+	struct spent	*sp;
+	time_t		 now = time(NULL);
 
 	table_key(code, key);
-	if ((c = table_get(codes, key, time(NULL))) == NULL)
-		return CODE_UNKNOWN;
+	if ((c = table_get(codes, key, now)) == NULL) {
+		if ((sp = table_get(spent, key, now)) == NULL)
+			return CODE_UNKNOWN;
+		*imp = &sp->imp;
+		return CODE_SPENT;
+	}
 	*imp = c->imp;
 	if (c->used)
 		return CODE_SPENT;
 	c->used = 1;
 	return CODE_FRESH;
+}
+
+void
+store_code_spend(const char *code, int ttl)
+{
+	uint8_t		 key[TABLE_KEY_LEN];
+	struct code	*c;
+	struct spent	*sp;
+	time_t		 now = time(NULL);
+
+	table_key(code, key);
+	if ((c = table_take(codes, key, now)) == NULL)
+		return;
+	/* Without room, a replay is taken for an unknown code: it still
+	 * revokes what the code gave (token_endpoint.c). */
+	if ((sp = calloc(1, sizeof(*sp))) != NULL) {
+		snprintf(sp->client_id, sizeof(sp->client_id), "%s",
+		    c->imp->client_id);
+		sp->imp.client_id = sp->client_id;
+		if (table_put(spent, key, sp, now + ttl) == -1)
+			free(sp);
+	}
+	free_code(c);
 }
 
 void

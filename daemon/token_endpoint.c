@@ -183,6 +183,7 @@ code_tokens_done(const struct proto_msg *rep, void *arg)
 		else
 			signer_refused(call, rep->status, "authorization_code");
 	} else {
+		store_code_spend(call->code, fe->conf->code_ttl);
 		verified_add(rep->u.login_rep.access_token.p,
 		    rep->u.login_rep.access_token.len);
 		reply_json(call->req, 200, json_pack("{s:s%, s:s%, s:s, s:i}",
