@@ -6,6 +6,8 @@
  * finds the wrong number of users).
  *
  *	make bench-users
+ *	users_bench -o FILE	only write the 100,000 users to FILE (for
+ *				make bench, which searches them over HTTP)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -165,8 +167,28 @@ time_search(const struct directory *d, const char *what, const char *qs,
 	free(t);
 }
 
+/* Write the users alone to path (make bench serves them). */
+static int
+write_users(const char *path)
+{
+	FILE	*f;
+	int	 i;
+
+	if ((f = fopen(path, "w")) == NULL) {
+		perror(path);
+		return 1;
+	}
+	for (i = 0; i < NUSERS; i++)
+		write_user(f, i);
+	if (fclose(f) == EOF) {
+		perror(path);
+		return 1;
+	}
+	return 0;
+}
+
 int
-main(void)
+main(int argc, char **argv)
 {
 	struct directory	*d;
 	char			 file[128], err[1024];
@@ -175,6 +197,12 @@ main(void)
 	double			 t0, before;
 	long			 size;
 
+	if (argc == 3 && strcmp(argv[1], "-o") == 0)
+		return write_users(argv[2]);
+	if (argc != 1) {
+		fprintf(stderr, "usage: users_bench [-o FILE]\n");
+		return 2;
+	}
 	snprintf(file, sizeof(file), "%s/guise-users-bench.XXXXXX",
 	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	if ((fd = mkstemp(file)) == -1 || (f = fdopen(fd, "w")) == NULL) {
