@@ -47,10 +47,10 @@ utf8_len(const unsigned char *s, size_t n)
 }
 
 static void
-put_escaped(struct jsonw *w, const char *value)
+put_escaped(struct jsonw *w, const char *value, size_t n)
 {
 	const unsigned char	*s = (const unsigned char *)value;
-	size_t			 n = strlen(value), run, k;
+	size_t			 run, k;
 	char			 esc[8];
 
 	put(w, "\"", 1);
@@ -98,7 +98,7 @@ member(struct jsonw *w, const char *name)
 {
 	if (w->members++ > 0)
 		put(w, ",", 1);
-	put_escaped(w, name);
+	put_escaped(w, name, strlen(name));
 	put(w, ":", 1);
 }
 
@@ -118,7 +118,15 @@ void
 jw_string(struct jsonw *w, const char *name, const char *value)
 {
 	member(w, name);
-	put_escaped(w, value);
+	put_escaped(w, value, strlen(value));
+}
+
+void
+jw_string_len(struct jsonw *w, const char *name, const char *value,
+    size_t len)
+{
+	member(w, name);
+	put_escaped(w, value, len);
 }
 
 void
@@ -157,7 +165,7 @@ jw_array1(char *out, size_t size, const char *value)
 
 	jw_begin(&w, out, size, 0);
 	put(&w, "[", 1);
-	put_escaped(&w, value);
+	put_escaped(&w, value, strlen(value));
 	put(&w, "]", 1);
 	return jw_end(&w, 0);
 }

@@ -21,6 +21,9 @@ struct jsonw {
 /* Start an object in buf (size bytes); "{" unless open is 0. */
 void	jw_begin(struct jsonw *, char *buf, size_t size, int open);
 void	jw_string(struct jsonw *, const char *name, const char *value);
+/* The same for len bytes at value, which need not end in a NUL. */
+void	jw_string_len(struct jsonw *, const char *name, const char *value,
+	    size_t len);
 void	jw_integer(struct jsonw *, const char *name, long long value);
 /* A value already in JSON (an array, an object), copied as it is. */
 void	jw_json(struct jsonw *, const char *name, const char *json);

@@ -31,19 +31,17 @@ reply_body(struct evhttp_request *req, int code, const char *type,
     const char *text)
 {
 	struct evkeyvalq	*h = evhttp_request_get_output_headers(req);
-	struct evbuffer		*buf;
 
-	if (text == NULL || (buf = evbuffer_new()) == NULL) {
+	/* A copy: text may be replaced (a reload) while this is sent. */
+	if (text == NULL || evbuffer_add(evhttp_request_get_output_buffer(req),
+	    text, strlen(text)) == -1) {
 		log_warnx("out of memory answering a request");
 		evhttp_send_error(req, 503, NULL);
 		return;
 	}
 	evhttp_add_header(h, "Content-Type", type);
 	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
-	/* A copy: text may be replaced (a reload) while this is sent. */
-	evbuffer_add(buf, text, strlen(text));
-	evhttp_send_reply(req, code, reason_phrase(code), buf);
-	evbuffer_free(buf);
+	evhttp_send_reply(req, code, reason_phrase(code), NULL);
 }
 
 void

@@ -16,6 +16,7 @@
 #include "client_auth.h"
 #include "frontend.h"
 #include "http.h"
+#include "jsonw.h"
 #include "jti.h"
 #include "log.h"
 #include "login.h"
@@ -99,6 +100,35 @@ signer_refused(struct token_call *call, uint32_t status, const char *grant)
 	}
 }
 
+/*
+ * The token endpoint's answer, written straight into a buffer (jsonw.h):
+ * jansson's dump of a token, a character at a time, was an eighth of the
+ * front end's time on client_credentials (perf).
+ */
+static void
+reply_tokens(struct evhttp_request *req, struct proto_str access,
+    const struct proto_str *id_token, uint32_t expires_in, const char *scope)
+{
+	static char	 buf[PROTO_TOKEN_MAX + PROTO_ID_TOKEN_MAX +
+			    PROTO_SCOPE_MAX + 256];
+	struct jsonw	 w;
+
+	jw_begin(&w, buf, sizeof(buf), 1);
+	jw_string_len(&w, "access_token", access.p, access.len);
+	if (id_token != NULL)
+		jw_string_len(&w, "id_token", id_token->p, id_token->len);
+	jw_string(&w, "token_type", "Bearer");
+	jw_integer(&w, "expires_in", expires_in);
+	if (scope != NULL)
+		jw_string(&w, "scope", scope);
+	if (jw_end(&w, 1) == -1) {
+		reply_unavailable(req);
+		return;
+	}
+	reply_no_store(req);
+	reply_body(req, 200, "application/json", buf);
+}
+
 static void
 client_token_done(const struct proto_msg *rep, void *arg)
 {
@@ -114,12 +144,8 @@ client_token_done(const struct proto_msg *rep, void *arg)
 		/* Straight from the signer: good, no need to check it later. */
 		verified_add(rep->u.token_rep.token.p,
 		    rep->u.token_rep.token.len);
-		reply_json(call->req, 200, json_pack("{s:s%, s:s, s:i, s:s}",
-		    "access_token", rep->u.token_rep.token.p,
-		    (size_t)rep->u.token_rep.token.len,
-		    "token_type", "Bearer",
-		    "expires_in", (int)rep->u.token_rep.expires_in,
-		    "scope", scope), 1);
+		reply_tokens(call->req, rep->u.token_rep.token, NULL,
+		    rep->u.token_rep.expires_in, scope);
 	}
 	free_call(call);
 }
@@ -186,13 +212,9 @@ code_tokens_done(const struct proto_msg *rep, void *arg)
 		store_code_spend(call->code, fe->conf->code_ttl);
 		verified_add(rep->u.login_rep.access_token.p,
 		    rep->u.login_rep.access_token.len);
-		reply_json(call->req, 200, json_pack("{s:s%, s:s%, s:s, s:i}",
-		    "access_token", rep->u.login_rep.access_token.p,
-		    (size_t)rep->u.login_rep.access_token.len,
-		    "id_token", rep->u.login_rep.id_token.p,
-		    (size_t)rep->u.login_rep.id_token.len,
-		    "token_type", "Bearer",
-		    "expires_in", (int)rep->u.login_rep.expires_in), 1);
+		reply_tokens(call->req, rep->u.login_rep.access_token,
+		    &rep->u.login_rep.id_token, rep->u.login_rep.expires_in,
+		    NULL);
 	}
 	free_call(call);
 }
