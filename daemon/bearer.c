@@ -206,14 +206,41 @@ check_claims(json_t *c, const char *issuer, const char *audience,
 	return 0;
 }
 
+/* check_claims for claims read before (verified.c), in the same order. */
+static int
+claims_hold(const struct verified_claims *c, const char *issuer,
+    const char *audience, time_t now, struct access *out, const char **why)
+{
+	if (strcmp(c->iss, issuer) != 0) {
+		*why = "the token is from another issuer";
+		return -1;
+	}
+	if (strcmp(c->aud, audience) != 0) {
+		*why = "the token is for another audience";
+		return -1;
+	}
+	if (c->access.exp <= now) {
+		*why = "the token has expired";
+		return -1;
+	}
+	if (c->nbf > now) {
+		*why = "the token is not valid yet";
+		return -1;
+	}
+	*out = c->access;
+	return 0;
+}
+
 int
 bearer_verify(const char *token, size_t len, const char *issuer,
     const char *audience, time_t now, struct access *out, const char **why)
 {
-	const struct verify_key	*k;
-	const char		*dot1, *dot2;
-	json_t			*header = NULL, *claims = NULL;
-	int			 rc = -1;
+	const struct verify_key		*k;
+	const struct verified_claims	*known;
+	struct verified			*v = NULL;
+	const char			*dot1, *dot2;
+	json_t				*header = NULL, *claims = NULL, *aud;
+	int				 rc = -1;
 
 	*why = "the token is malformed";
 	if (len == 0 || len > BEARER_TOKEN_MAX ||
@@ -222,24 +249,32 @@ bearer_verify(const char *token, size_t len, const char *issuer,
 	    NULL ||
 	    memchr(dot2 + 1, '.', len - (size_t)(dot2 + 1 - token)) != NULL)
 		return -1;
+	if ((v = verified_find(token, len)) != NULL &&
+	    (known = verified_claims(v)) != NULL)
+		return claims_hold(known, issuer, audience, now, out, why);
 	if ((header = decode_json(token, (size_t)(dot1 - token),
 	    HEADER_JSON_MAX)) == NULL || !json_is_object(header))
 		goto done;
 	if ((k = check_header(header, why)) == NULL)
 		goto done;
-	if (!verified_known(token, len)) {
+	if (v == NULL) {
 		if (check_signature(k, token, (size_t)(dot2 - token),
 		    dot2 + 1, len - (size_t)(dot2 + 1 - token)) == -1) {
 			*why = "the token's signature is not valid";
 			goto done;
 		}
-		verified_add(token, len);
+		v = verified_add(token, len);
 	}
 	*why = "the token is malformed";
 	if ((claims = decode_json(dot1 + 1, (size_t)(dot2 - dot1 - 1),
 	    PAYLOAD_JSON_MAX)) == NULL || !json_is_object(claims))
 		goto done;
 	rc = check_claims(claims, issuer, audience, now, out, why);
+	/* Kept for next time: a token for one audience, as ours are. */
+	aud = json_object_get(claims, "aud");
+	if (rc == 0 && v != NULL && json_is_string(aud))
+		verified_keep_claims(v, out, issuer, json_string_value(aud),
+		    json_integer_value(json_object_get(claims, "nbf")));
  done:
 	json_decref(header);
 	json_decref(claims);

@@ -345,7 +345,7 @@ implicit_done(const struct proto_msg *rep, void *arg)
 	}
 	proto_strcpy(id_token, sizeof(id_token), rep->u.login_rep.id_token);
 	proto_strcpy(access, sizeof(access), rep->u.login_rep.access_token);
-	verified_add(access, strlen(access));
+	(void)verified_add(access, strlen(access));
 	snprintf(expires, sizeof(expires), "%u", rep->u.login_rep.expires_in);
 	{
 		const char *const params[] = {

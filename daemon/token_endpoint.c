@@ -142,7 +142,7 @@ client_token_done(const struct proto_msg *rep, void *arg)
 	else {
 		proto_strcpy(scope, sizeof(scope), rep->u.token_rep.scope);
 		/* Straight from the signer: good, no need to check it later. */
-		verified_add(rep->u.token_rep.token.p,
+		(void)verified_add(rep->u.token_rep.token.p,
 		    rep->u.token_rep.token.len);
 		reply_tokens(call->req, rep->u.token_rep.token, NULL,
 		    rep->u.token_rep.expires_in, scope);
@@ -210,7 +210,7 @@ code_tokens_done(const struct proto_msg *rep, void *arg)
 			signer_refused(call, rep->status, "authorization_code");
 	} else {
 		store_code_spend(call->code, fe->conf->code_ttl);
-		verified_add(rep->u.login_rep.access_token.p,
+		(void)verified_add(rep->u.login_rep.access_token.p,
 		    rep->u.login_rep.access_token.len);
 		reply_tokens(call->req, rep->u.login_rep.access_token,
 		    &rep->u.login_rep.id_token, rep->u.login_rep.expires_in,

@@ -1,17 +1,36 @@
 /*
  * Tokens whose signature the front end knows to be good, so that it checks
- * each signature at most once (verified.c says why and what is kept).
+ * each signature at most once and reads each token's claims at most once
+ * (verified.c says why and what is kept).
  */
 #ifndef GUISE_VERIFIED_H
 #define GUISE_VERIFIED_H
 
 #include <stddef.h>
 
-/* Remember that token (len bytes, all of it) has a good signature. */
-void	verified_add(const char *token, size_t len);
-/* Whether these exact bytes were remembered since the keys last changed. */
-int	verified_known(const char *token, size_t len);
+#include "bearer.h"
+
+/* What a good token said, as bearer.c checks it on every use. */
+struct verified_claims {
+	struct access	 access;
+	char		*iss;
+	char		*aud;		/* a token with one audience only */
+	long long	 nbf;		/* 0: none */
+};
+
+struct verified;
+
+/* The entry of token (len bytes, all of it), or NULL if not known good. */
+struct verified	*verified_find(const char *token, size_t len);
+/* Remember that token has a good signature; its entry, or NULL. */
+struct verified	*verified_add(const char *token, size_t len);
+/* Its claims once kept, or NULL. */
+const struct verified_claims *verified_claims(const struct verified *);
+/* Keep a copy of the claims read from its token. */
+void		 verified_keep_claims(struct verified *,
+		    const struct access *, const char *iss, const char *aud,
+		    long long nbf);
 /* Forget everything: the keys changed. */
-void	verified_forget(void);
+void		 verified_forget(void);
 
 #endif
