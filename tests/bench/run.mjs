@@ -37,10 +37,15 @@ function say(s) {
   process.stdout.write(`${s}\n`);
 }
 
-// Run a command to its end; its stdout, or throw with its stderr.
+// Run a command to its end; its stdout, or throw.  A signer's or a
+// daemon's log lines (one an audit record) go to the bench's log file, not
+// into this process.
 function run(cmd, args, env = {}) {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 26 });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: exit ${r.status}\n${r.stderr}`);
+  const log = openSync(join(build, 'bench-run.log'), 'a');
+  const r = spawnSync(cmd, args, { encoding: 'utf8', env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', log], maxBuffer: 1 << 26 });
+  closeSync(log);
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: exit ${r.status} (see ${build}/bench-run.log)`);
   return r.stdout;
 }
 
@@ -187,14 +192,22 @@ async function guiseHttp() {
   }
 }
 
+// The signer on core 0 fed by signer_bench on core 1, IN_FLIGHT requests
+// always outstanding (the front end keeps up to 1,024): 256 for the target,
+// 32 to show what a shallower pipeline gets.
 async function signerAlone() {
   say('the signer alone, pipelined over the socketpair ...');
   const cfg = await makeConfig({ active: 'es256', tls: false });
   try {
-    const out = run('taskset', ['-c', LOAD_CPU, bench('signer_bench'), join(build, 'guise-signer'),
-      join(cfg.dir, 'guise.json'), '32', String(SECONDS)], { SIGNER_CPU: SERVER_CPU });
-    figures.signer_alone = JSON.parse(out);
-    if (figures.signer_alone.errors > 0) throw new Error(`signer_bench: ${out}`);
+    const once = (inFlight) => {
+      const out = run('taskset', ['-c', LOAD_CPU, bench('signer_bench'), join(build, 'guise-signer'),
+        join(cfg.dir, 'guise.json'), String(inFlight), String(SECONDS)], { SIGNER_CPU: SERVER_CPU });
+      const r = JSON.parse(out);
+      if (r.errors > 0) throw new Error(`signer_bench: ${out}`);
+      return r;
+    };
+    figures.signer_alone = once(256);
+    figures.signer_alone_32 = once(32);
   } finally {
     rmSync(cfg.dir, { recursive: true, force: true });
   }
@@ -259,8 +272,10 @@ function table() {
     `${ccRatio.toFixed(1)}x`, '>= 5x, p99 <= 1 ms', ccRatio >= 5 && cc.p99_us <= 1000);
 
   const sg = f.signer_alone.tokens_per_s / f.openssl.es256_sign_per_s;
-  row('signer alone, 32 in flight', `${n(f.signer_alone.tokens_per_s)} tokens/s`,
+  row('signer alone, 256 in flight', `${n(f.signer_alone.tokens_per_s)} tokens/s`,
     `openssl ES256 ${n(f.openssl.es256_sign_per_s)} sign/s`, `${(sg * 100).toFixed(0)}%`, '>= 80%', sg >= 0.8);
+  const sg32 = f.signer_alone_32.tokens_per_s / f.openssl.es256_sign_per_s;
+  row('  signer alone, 32 in flight', `${n(f.signer_alone_32.tokens_per_s)} tokens/s`, '', `${(sg32 * 100).toFixed(0)}%`, '', null);
 
   const jw = f.jwks.per_s / f.hello.per_s;
   row('GET /.well-known/jwks.json, c=10', `${n(f.jwks.per_s)}/s`, `hello ${n(f.hello.per_s)}/s`,
@@ -293,6 +308,7 @@ function table() {
   figures.targets = rows.filter((r) => r.holds !== null).map(({ what, ratio, target, holds }) => ({ what, ratio, target, holds }));
 }
 
+writeFileSync(join(build, 'bench-run.log'), '');
 await references();
 await guiseHttp();
 await signerAlone();
