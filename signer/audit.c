@@ -165,12 +165,12 @@ write_members(const struct audit_record *r, char *out, size_t room)
 		jw_json(&w, "keys", keys);
 		free(keys);
 	}
-	member(&w, "detail", r->detail);
-	member(&w, "prev_file", r->prev_file);
 	if (r->resumed) {
 		jw_integer(&w, "last_seq", r->last_seq);
 		jw_json(&w, "torn", r->torn ? "true" : "false");
 	}
+	member(&w, "prev_file", r->prev_file);
+	member(&w, "detail", r->detail);
 	if ((n = jw_end(&w, 0)) == -1)
 		fatalx("audit: a record does not fit");
 	return (size_t)n;
