@@ -5,7 +5,9 @@
  * ES256 signatures' worth, and a synchronous one leaves the signer idle
  * with every request of the batch waiting; submitted, it lets the signer
  * sign the next batch meanwhile (serve.c keeps at most one in flight, so
- * the order of commits is the order of the chain).
+ * the order of commits is the order of the chain).  serve.c uses it only
+ * when there is something to overlap: the kernel worker's hand-over costs
+ * more than a synchronous fdatasync when nothing else waits.
  *
  * No thread, and only io_submit and io_getevents added to the sandbox: the
  * context and the eventfd are made before it.  Where AIO is missing

@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/crypto.h>
@@ -31,7 +32,9 @@
 #include "token.h"
 
 #define OUTBUF_LEN	(4 * PROTO_FRAME_MAX)
-#define MIDREAD_COMMIT_MIN	8
+/* A batch answered for this long is committed without waiting for the
+ * end of the read: an RS256 batch, or a deep pipeline of ES256 ones. */
+#define MIDREAD_COMMIT_US	1000
 
 static const struct config	*conf;
 static uint8_t			 inbuf[2 * PROTO_FRAME_MAX];
@@ -326,10 +329,20 @@ struct batch {
 		int		 audited;
 	}		 sent[OUTBUF_LEN / PROTO_HEADER_LEN];
 	size_t		 nsent;
+	long long	 started;	/* when its first reply was made, us */
 };
 static struct batch	 batches[2];
 static struct batch	*cur = &batches[0];
 static struct batch	*syncing;	/* NULL: no commit in flight */
+
+static long long
+now_us(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
 
 /*
  * The audit log could not be written: every reply that covers a record
@@ -422,10 +435,10 @@ settle(int fd, int wait)
 }
 
 /*
- * Between two requests of a long read: once the disk is free again, start
- * the commit of what is answered so far.  Commits then size themselves to
- * the disk, and signing overlaps every fdatasync.  Only with AIO: a
- * synchronous commit per request would be the opposite of a group commit.
+ * Between two requests of a long read (a batch answered for a millisecond
+ * already): once the disk is free again, start the commit of what is
+ * answered so far, so that signing overlaps the fdatasync.  Only with AIO:
+ * a synchronous commit here would stop the signing it is meant to overlap.
  */
 static void
 keep_disk_busy(int fd)
@@ -433,7 +446,8 @@ keep_disk_busy(int fd)
 	struct batch	*b = syncing;
 	int		 err;
 
-	if (fsync_async_fd() == -1 || cur->nsent < MIDREAD_COMMIT_MIN)
+	if (fsync_async_fd() == -1 || cur->nsent == 0 ||
+	    now_us() - cur->started < MIDREAD_COMMIT_US)
 		return;
 	if (b != NULL) {
 		if (!fsync_async_done(&err))
@@ -479,6 +493,8 @@ answer(int fd, const uint8_t *frame, size_t len)
 	    OUTBUF_LEN - cur->len)) == -1)
 		fatalx("cannot encode the reply to %s",
 		    proto_type_name(req.type));
+	if (cur->nsent == 0)
+		cur->started = now_us();
 	s = &cur->sent[cur->nsent++];
 	s->type = rep.type;
 	s->id = rep.id;
@@ -547,6 +563,15 @@ control(int fd, int cfd)
 	return 0;
 }
 
+/* Whether the front end has sent more than was read. */
+static int
+more_to_read(int fd)
+{
+	struct pollfd	 pfd = { .fd = fd, .events = POLLIN };
+
+	return poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLIN);
+}
+
 void
 serve(const struct config *c, int fd, int cfd)
 {
@@ -608,8 +633,14 @@ serve(const struct config *c, int fd, int cfd)
 			memmove(inbuf, inbuf + off, inlen - off);
 			inlen -= off;
 		}
-		/* One commit in flight: the next waits for it, and grows. */
+		/*
+		 * One commit in flight: the next waits for it, and grows.  With
+		 * nothing more to read, nothing would overlap the fdatasync:
+		 * made here it costs less than through the kernel's worker
+		 * (client_credentials at 10 connections on one core: 11,600
+		 * against 10,500 a second).
+		 */
 		if (syncing == NULL)
-			settle(fd, 0);
+			settle(fd, !more_to_read(fd));
 	}
 }
