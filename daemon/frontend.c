@@ -14,6 +14,7 @@
 
 #include "audit_client.h"
 #include "fdpass.h"
+#include "event_loop.h"
 #include "frontend.h"
 #include "http.h"
 #include "jwks.h"
@@ -224,26 +225,6 @@ new_signer(evutil_socket_t ctl, short what, void *arg)
 	hello.type = PROTO_HELLO;
 	if (signer_request(&hello, new_jwks, NULL) == -1)
 		log_warnx("cannot ask the new signer for its keys");
-}
-
-/*
- * The event loop.  With epoll's change list, libevent hands the kernel
- * only the net change of an iteration: evhttp turns a connection's read
- * and write interest off and on again for every request, which otherwise
- * costs three or four epoll_ctl calls a request (measured with strace -c).
- */
-static struct event_base *
-event_loop_new(void)
-{
-	struct event_config	*cfg;
-	struct event_base	*b;
-
-	if ((cfg = event_config_new()) == NULL)
-		return NULL;
-	(void)event_config_set_flag(cfg, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
-	b = event_base_new_with_config(cfg);
-	event_config_free(cfg);
-	return b;
 }
 
 void

@@ -12,7 +12,7 @@
 
 #define STORE_LINKS_MAX		65536
 #define STORE_CODES_MAX		65536	/* issued, not yet redeemed */
-#define STORE_SPENT_MAX		524288	/* small entries, live code_ttl */
+#define STORE_SPENT_MAX		65536	/* small entries, live code_ttl */
 #define STORE_REVOKED_MAX	262144	/* small entries, live token_ttl */
 
 struct event_base;

@@ -16,7 +16,6 @@
  * takes its tokens with it.  Bounded: a direct-mapped table where a new
  * token takes the slot of an old one.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -24,31 +23,31 @@
 #include "hex.h"
 #include "verified.h"
 
-#define SLOTS		4096		/* a power of two */
+#define SLOTS		1024		/* a power of two; 2.6 KB each */
 
+/* In place, no allocation: a token a request would otherwise churn the
+ * heap (the soak test saw it grow). */
 struct verified {
 	unsigned char		 digest[SHA256_LEN];
 	int			 used;
-	struct verified_claims	*claims;	/* NULL until kept */
+	int			 has_claims;
+	struct verified_claims	 claims;
 };
 
 static struct verified	 slots[SLOTS];
 
-static void
-drop_claims(struct verified *v)
-{
-	if (v->claims == NULL)
-		return;
-	free(v->claims->iss);
-	free(v->claims->aud);
-	free(v->claims);
-	v->claims = NULL;
-}
-
+/* The slot of token (its digest into md), and whether it holds it. */
 static struct verified *
-slot_of(const unsigned char md[SHA256_LEN])
+lookup(const char *token, size_t len, unsigned char md[SHA256_LEN], int *hit)
 {
-	return &slots[((size_t)md[0] << 8 | md[1]) & (SLOTS - 1)];
+	struct verified	*v;
+
+	*hit = 0;
+	if (sha256(token, len, md) == -1)
+		return NULL;
+	v = &slots[((size_t)md[0] << 8 | md[1]) & (SLOTS - 1)];
+	*hit = v->used && CRYPTO_memcmp(v->digest, md, SHA256_LEN) == 0;
+	return v;
 }
 
 struct verified *
@@ -56,13 +55,11 @@ verified_add(const char *token, size_t len)
 {
 	unsigned char	 md[SHA256_LEN];
 	struct verified	*v;
+	int		 hit;
 
-	if (sha256(token, len, md) == -1)
-		return NULL;
-	v = slot_of(md);
-	if (v->used && CRYPTO_memcmp(v->digest, md, SHA256_LEN) == 0)
+	if ((v = lookup(token, len, md, &hit)) == NULL || hit)
 		return v;
-	drop_claims(v);
+	v->has_claims = 0;
 	memcpy(v->digest, md, SHA256_LEN);
 	v->used = 1;
 	return v;
@@ -73,38 +70,32 @@ verified_find(const char *token, size_t len)
 {
 	unsigned char	 md[SHA256_LEN];
 	struct verified	*v;
+	int		 hit;
 
-	if (sha256(token, len, md) == -1)
-		return NULL;
-	v = slot_of(md);
-	if (!v->used || CRYPTO_memcmp(v->digest, md, SHA256_LEN) != 0)
-		return NULL;
-	return v;
+	v = lookup(token, len, md, &hit);
+	return hit ? v : NULL;
 }
 
 const struct verified_claims *
 verified_claims(const struct verified *v)
 {
-	return v->claims;
+	return v->has_claims ? &v->claims : NULL;
 }
 
 void
 verified_keep_claims(struct verified *v, const struct access *a,
     const char *iss, const char *aud, long long nbf)
 {
-	struct verified_claims	*c;
+	struct verified_claims	*c = &v->claims;
 
-	drop_claims(v);
-	if ((c = calloc(1, sizeof(*c))) == NULL)
+	v->has_claims = 0;
+	if (strlen(iss) >= sizeof(c->iss) || strlen(aud) >= sizeof(c->aud))
 		return;
 	c->access = *a;
 	c->nbf = nbf;
-	if ((c->iss = strdup(iss)) == NULL || (c->aud = strdup(aud)) == NULL) {
-		free(c->iss);
-		free(c);
-		return;
-	}
-	v->claims = c;
+	memcpy(c->iss, iss, strlen(iss) + 1);
+	memcpy(c->aud, aud, strlen(aud) + 1);
+	v->has_claims = 1;
 }
 
 void
@@ -112,8 +103,6 @@ verified_forget(void)
 {
 	size_t	 i;
 
-	for (i = 0; i < SLOTS; i++) {
-		drop_claims(&slots[i]);
-		slots[i].used = 0;
-	}
+	for (i = 0; i < SLOTS; i++)
+		slots[i].used = slots[i].has_claims = 0;
 }

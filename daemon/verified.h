@@ -9,12 +9,15 @@
 #include <stddef.h>
 
 #include "bearer.h"
+#include "proto.h"
+
+#define VERIFIED_ISS_MAX	256
 
 /* What a good token said, as bearer.c checks it on every use. */
 struct verified_claims {
 	struct access	 access;
-	char		*iss;
-	char		*aud;		/* a token with one audience only */
+	char		 iss[VERIFIED_ISS_MAX + 1];
+	char		 aud[PROTO_AUDIENCE_MAX + 1];	/* one audience */
 	long long	 nbf;		/* 0: none */
 };
 
@@ -26,7 +29,8 @@ struct verified	*verified_find(const char *token, size_t len);
 struct verified	*verified_add(const char *token, size_t len);
 /* Its claims once kept, or NULL. */
 const struct verified_claims *verified_claims(const struct verified *);
-/* Keep a copy of the claims read from its token. */
+/* Keep a copy of the claims read from its token (not when iss or aud is
+ * longer than the room kept for them). */
 void		 verified_keep_claims(struct verified *,
 		    const struct access *, const char *iss, const char *aud,
 		    long long nbf);

@@ -32,6 +32,8 @@
 
 #include <jansson.h>
 
+#include "event_loop.h"
+
 #define FL_IN_FLIGHT_MAX	1024
 #define FL_IN_FLIGHT_DEFAULT	32
 #define FL_SECONDS_MAX		3000	/* the bearer token lives 3600 s */
@@ -663,26 +665,6 @@ raise_nofile(long n)
 	(void)setrlimit(RLIMIT_NOFILE, &rl);
 }
 
-/*
- * evhttp turns a connection's read and write interest off and on for
- * every request; with epoll's change list the kernel sees only the net
- * change of a loop iteration, and the load generator takes less of the
- * CPU it shares with the daemon.
- */
-static struct event_base *
-loop_new(void)
-{
-	struct event_config	*cfg;
-	struct event_base	*b;
-
-	if ((cfg = event_config_new()) == NULL)
-		return NULL;
-	(void)event_config_set_flag(cfg, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
-	b = event_base_new_with_config(cfg);
-	event_config_free(cfg);
-	return b;
-}
-
 static void
 phase_end(evutil_socket_t fd, short what, void *arg)
 {
@@ -808,7 +790,7 @@ main(int argc, char *argv[])
 	if (bench_config(argv[2]) == -1)
 		return 1;
 	raise_nofile(n);
-	if ((bench.base = loop_new()) == NULL) {
+	if ((bench.base = event_loop_new()) == NULL) {
 		fprintf(stderr, "flowload: cannot set up libevent\n");
 		return 1;
 	}

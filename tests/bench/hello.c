@@ -14,6 +14,8 @@
 #include <event2/event.h>
 #include <event2/http.h>
 
+#include "event_loop.h"
+
 /*
  * The same limits as daemon/http.c (HTTP_HEADERS_MAX, BODY_MAX,
  * HTTP_TIMEOUT_SECS), so the two servers do the same checks per request.
@@ -62,7 +64,6 @@ hello_port(const char *s)
 int
 main(int argc, char *argv[])
 {
-	struct event_config	*cfg;
 	struct event_base	*base;
 	struct evhttp		*http;
 	struct event		*ev_term, *ev_int;
@@ -74,11 +75,9 @@ main(int argc, char *argv[])
 	}
 	/* A client that goes away mid-reply must not kill the server. */
 	signal(SIGPIPE, SIG_IGN);
-	/* The event loop guised uses (daemon/frontend.c): the same epoll
-	 * change list, so that the ceiling is libevent's, not a setting. */
-	if ((cfg = event_config_new()) == NULL ||
-	    event_config_set_flag(cfg, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST) ==
-	    -1 || (base = event_base_new_with_config(cfg)) == NULL ||
+	/* The event loop guised uses, so that the ceiling is libevent's, not
+	 * a setting's. */
+	if ((base = event_loop_new()) == NULL ||
 	    (http = evhttp_new(base)) == NULL) {
 		fprintf(stderr, "bench_hello: cannot set up libevent\n");
 		return 1;
@@ -114,6 +113,5 @@ main(int argc, char *argv[])
 	event_free(ev_int);
 	evhttp_free(http);
 	event_base_free(base);
-	event_config_free(cfg);
 	return 0;
 }
