@@ -1,12 +1,13 @@
 /*
  * The signer's request loop.  Requests are read in as large chunks as the
  * socket has, every complete frame is answered in order, and the replies
- * go back in one write: the front end keeps several requests in flight, so
- * one wake-up serves many.  The dispatch table lists the few requests the
- * signer answers; anything else, and any malformed frame, is a protocol
- * violation and the signer exits without answering it (the parent
- * notices).  Replies to valid requests before it in the same read are
- * dropped too, unless a quarter megabyte of them had to be flushed early.
+ * of a batch go back in one write once its audit records are durable (group
+ * commit): the front end keeps several requests in flight, so one wake-up
+ * serves many.  While one batch's fdatasync runs (fsync_async.c), the next
+ * is answered.  The dispatch table lists the few requests the signer
+ * answers; anything else, and any malformed frame, is a protocol violation
+ * and the signer exits without answering it (the parent notices).  Replies
+ * to valid requests before it that were not yet sent are dropped too.
  */
 #include <errno.h>
 #include <poll.h>
