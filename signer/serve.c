@@ -398,16 +398,22 @@ send_batch(int fd, struct batch *b, int committed)
 	b->nsent = 0;
 }
 
-/* The commit in flight is done (waiting for it if need be): send it. */
+/* The commit in flight is done, err its fdatasync's: send its replies. */
 static void
-finish_sync(int fd)
+synced(int fd, int err)
 {
 	struct batch	*b = syncing;
 
-	if (b == NULL)
-		return;
 	syncing = NULL;
-	send_batch(fd, b, audit_synced(fsync_async_finish()));
+	send_batch(fd, b, audit_synced(err));
+}
+
+/* Settle the commit in flight, if any, waiting for it if need be. */
+static void
+finish_sync(int fd)
+{
+	if (syncing != NULL)
+		synced(fd, fsync_async_finish());
 }
 
 /*
@@ -444,17 +450,15 @@ settle(int fd, int wait)
 static void
 keep_disk_busy(int fd)
 {
-	struct batch	*b = syncing;
-	int		 err;
+	int	 err;
 
 	if (fsync_async_fd() == -1 || cur->nsent == 0 ||
 	    now_us() - cur->started < MIDREAD_COMMIT_US)
 		return;
-	if (b != NULL) {
+	if (syncing != NULL) {
 		if (!fsync_async_done(&err))
 			return;
-		syncing = NULL;
-		send_batch(fd, b, audit_synced(err));
+		synced(fd, err);
 	}
 	settle(fd, 0);
 }
