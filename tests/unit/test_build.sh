@@ -22,7 +22,7 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 
 if command -v clang >/dev/null 2>&1; then
 	make --no-print-directory -s B="$tmp/clang" CC=clang all \
-	    >"$tmp/clang.log" 2>&1
+	    bench-programs >"$tmp/clang.log" 2>&1
 	check $? "clang builds everything with -Werror"
 	grep -E 'warning:|error:' "$tmp/clang.log" | head -20 | sed 's/^/# /'
 else
