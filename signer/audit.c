@@ -60,20 +60,33 @@ static struct queued	 queue[QUEUE_MAX];
 static size_t		 nqueued;
 static char		*arena;
 static size_t		 arena_len, arena_size;
-static EVP_MAC_CTX	*hmac_template;	/* keyed once, copied per record */
+static EVP_MAC_CTX	*hmac;		/* keyed once */
 
+/* The time of a record; the date and second are formatted once a second. */
 static void
 now_rfc3339(char out[32])
 {
+	static time_t	 second = -1;
+	static char	 prefix[24];
+	static size_t	 n;
 	struct timespec	 ts;
 	struct tm	 tm;
-	size_t		 n;
+	unsigned int	 ms;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	n = strftime(out, 24, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(out + n, 32 - n, ".%03uZ",
-	    (unsigned int)(ts.tv_nsec / 1000000) % 1000);
+	if (ts.tv_sec != second) {
+		gmtime_r(&ts.tv_sec, &tm);
+		n = strftime(prefix, sizeof(prefix), "%Y-%m-%dT%H:%M:%S", &tm);
+		second = ts.tv_sec;
+	}
+	ms = (unsigned int)(ts.tv_nsec / 1000000) % 1000;
+	memcpy(out, prefix, n);
+	out[n] = '.';
+	out[n + 1] = (char)('0' + ms / 100);
+	out[n + 2] = (char)('0' + ms / 10 % 10);
+	out[n + 3] = (char)('0' + ms % 10);
+	out[n + 4] = 'Z';
+	out[n + 5] = '\0';
 }
 
 void
@@ -242,16 +255,12 @@ chain_mac(const char *prev, const char *text, size_t len,
 {
 	unsigned char	 md[32];
 	size_t		 mdlen = 0;
-	EVP_MAC_CTX	*ctx;
-	int		 ok;
 
-	if ((ctx = EVP_MAC_CTX_dup(hmac_template)) == NULL)
-		return -1;
-	ok = EVP_MAC_update(ctx, (const unsigned char *)prev, MAC_HEX) == 1 &&
-	    EVP_MAC_update(ctx, (const unsigned char *)text, len) == 1 &&
-	    EVP_MAC_final(ctx, md, &mdlen, sizeof(md)) == 1 && mdlen == 32;
-	EVP_MAC_CTX_free(ctx);
-	if (!ok)
+	/* A NULL key starts again with the key given once (OpenSSL 3). */
+	if (EVP_MAC_init(hmac, NULL, 0, NULL) != 1 ||
+	    EVP_MAC_update(hmac, (const unsigned char *)prev, MAC_HEX) != 1 ||
+	    EVP_MAC_update(hmac, (const unsigned char *)text, len) != 1 ||
+	    EVP_MAC_final(hmac, md, &mdlen, sizeof(md)) != 1 || mdlen != 32)
 		return -1;
 	hex_encode(md, sizeof(md), mac);
 	return 0;
@@ -263,6 +272,8 @@ chain_mac(const char *prev, const char *text, size_t len,
  * it.  out has room for q's members and SEAL_EXTRA.  Returns the length.
  */
 #define SEAL_EXTRA	(64 + 32 + MAC_HEX + 16)
+#define MAC_OPEN	",\"mac\":\""
+#define MAC_CLOSE	"\"}\n"
 
 static size_t
 seal(long long seq, const struct queued *q, const char *prev, char *out,
@@ -271,9 +282,11 @@ seal(long long seq, const struct queued *q, const char *prev, char *out,
 	int	 n;
 	size_t	 len;
 
-	n = snprintf(out, SEAL_EXTRA, "{\"seq\":%lld,\"time\":\"%s\"", seq,
-	    q->time);
+	n = snprintf(out, SEAL_EXTRA, "{\"seq\":%lld,\"time\":\"", seq);
 	len = (size_t)n;
+	memcpy(out + len, q->time, strlen(q->time));
+	len += strlen(q->time);
+	out[len++] = '"';
 	if (q->bodylen > 0) {
 		out[len++] = ',';
 		memcpy(out + len, arena + q->body, q->bodylen);
@@ -281,8 +294,12 @@ seal(long long seq, const struct queued *q, const char *prev, char *out,
 	}
 	if (chain_mac(prev, out, len, mac) == -1)
 		fatalx("audit: HMAC failed");
-	n = snprintf(out + len, MAC_HEX + 16, ",\"mac\":\"%s\"}\n", mac);
-	return len + (size_t)n;
+	memcpy(out + len, MAC_OPEN, sizeof(MAC_OPEN) - 1);
+	len += sizeof(MAC_OPEN) - 1;
+	memcpy(out + len, mac, MAC_HEX);
+	len += MAC_HEX;
+	memcpy(out + len, MAC_CLOSE, sizeof(MAC_CLOSE) - 1);
+	return len + sizeof(MAC_CLOSE) - 1;
 }
 
 /* Write all of buf; returns how much was written before an error. */
@@ -457,10 +474,9 @@ prepare_hmac(void)
 	params[1] = OSSL_PARAM_construct_end();
 	if ((mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL)
 		return -1;
-	hmac_template = EVP_MAC_CTX_new(mac);
+	hmac = EVP_MAC_CTX_new(mac);
 	EVP_MAC_free(mac);
-	if (hmac_template == NULL ||
-	    EVP_MAC_init(hmac_template, key, keylen, params) != 1)
+	if (hmac == NULL || EVP_MAC_init(hmac, key, keylen, params) != 1)
 		return -1;
 	return 0;
 }

@@ -25,6 +25,12 @@
 
 #define JWS_SIG_MAX	512	/* RSA-4096 */
 
+#define HEADER_MAX	256
+
+/* The typs of the tokens the signer makes: their headers are made once. */
+static const char *const header_typs[] = { "at+jwt", "JWT" };
+#define HEADER_TYPS	(sizeof(header_typs) / sizeof(header_typs[0]))
+
 struct signing_key {
 	char		 kid[CONFIG_ID_MAX + 1];
 	enum sig_alg	 alg;
@@ -32,6 +38,10 @@ struct signing_key {
 	EVP_MD_CTX	*prepared;	/* DigestSignInit done, copied per use */
 	EVP_MD_CTX	*scratch;
 	size_t		 siglen;	/* of the JWS signature, raw */
+	struct {			/* the JWS header, base64url, per typ */
+		char		 b64[B64URL_ENCODED_LEN(HEADER_MAX) + 1];
+		size_t		 len;
+	}		 header[HEADER_TYPS];
 };
 
 static struct signing_key	*keys;
@@ -187,15 +197,36 @@ build_jwks(void)
 	return jwks == NULL ? -1 : 0;
 }
 
+/* The key's JWS header for typ, base64url, into out; its length, or 0. */
+static size_t
+encode_header(const struct signing_key *k, const char *typ, char *out)
+{
+	char	 header[HEADER_MAX];
+	int	 n;
+
+	n = snprintf(header, sizeof(header),
+	    "{\"alg\":\"%s\",\"typ\":\"%s\",\"kid\":\"%s\"}",
+	    alg_name(k->alg), typ, k->kid);
+	if (n < 0 || (size_t)n >= sizeof(header))
+		return 0;
+	return b64url_encode(out, header, (size_t)n);
+}
+
 static int
 prepare(struct signing_key *k)
 {
+	size_t	 i;
+
 	if ((k->prepared = EVP_MD_CTX_new()) == NULL ||
 	    (k->scratch = EVP_MD_CTX_new()) == NULL ||
 	    EVP_DigestSignInit(k->prepared, NULL, EVP_sha256(), NULL,
 	    k->pkey) != 1)
 		return -1;
 	k->siglen = k->alg == ALG_ES256 ? 64 : (size_t)EVP_PKEY_get_size(k->pkey);
+	for (i = 0; i < HEADER_TYPS; i++)
+		if ((k->header[i].len = encode_header(k, header_typs[i],
+		    k->header[i].b64)) == 0)
+			return -1;
 	return k->siglen > JWS_SIG_MAX ? -1 : 0;
 }
 
@@ -276,23 +307,28 @@ long
 keys_sign_jws(const struct signing_key *k, const char *typ,
     const char *payload, size_t payloadlen, char *out, size_t outlen)
 {
-	char		 header[256];
+	char		 made[B64URL_ENCODED_LEN(HEADER_MAX) + 1];
+	const char	*header = NULL;
 	unsigned char	 sig[JWS_SIG_MAX];
-	size_t		 hlen, need, len;
+	size_t		 hlen = 0, need, len, i;
 	long		 siglen;
-	int		 n;
 
-	n = snprintf(header, sizeof(header),
-	    "{\"alg\":\"%s\",\"typ\":\"%s\",\"kid\":\"%s\"}",
-	    alg_name(k->alg), typ, k->kid);
-	if (n < 0 || (size_t)n >= sizeof(header))
+	/* The header of every token of a key and typ is the same. */
+	for (i = 0; i < HEADER_TYPS && header == NULL; i++)
+		if (strcmp(header_typs[i], typ) == 0) {
+			header = k->header[i].b64;
+			hlen = k->header[i].len;
+		}
+	if (header == NULL && (hlen = encode_header(k, typ, made)) != 0)
+		header = made;
+	if (header == NULL)
 		return -1;
-	hlen = (size_t)n;
-	need = B64URL_ENCODED_LEN(hlen) + 1 + B64URL_ENCODED_LEN(payloadlen) +
+	need = hlen + 1 + B64URL_ENCODED_LEN(payloadlen) +
 	    1 + B64URL_ENCODED_LEN(k->siglen) + 1;
 	if (need > outlen)
 		return -1;
-	len = b64url_encode(out, header, hlen);
+	memcpy(out, header, hlen);
+	len = hlen;
 	out[len++] = '.';
 	len += b64url_encode(out + len, payload, payloadlen);
 	if ((siglen = sign_input(k, out, len, sig)) == -1)
