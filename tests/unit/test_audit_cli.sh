@@ -39,41 +39,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' HUP INT TERM
 
-n=0
-failed=0
-
-ok() {
-	n=$((n + 1))
-	printf 'ok %d - %s\n' "$n" "$1"
-}
-
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	printf 'not ok %d - %s\n' "$n" "$1"
-	# What the last command said, as TAP diagnostics.
-	[ -s "$T/out" ] && head -n 5 "$T/out" | sed 's/^/#   stdout: /'
-	[ -s "$T/err" ] && head -n 5 "$T/err" | sed 's/^/#   stderr: /'
-	return 0
-}
-
-# check WHAT COMMAND...: ok when COMMAND succeeds.
-check() {
-	what=$1
-	shift
-	if "$@"; then ok "$what"; else not_ok "$what"; fi
-}
-
-# run ARGS...: guisectl with stdout in $T/out, stderr in $T/err, rc in $rc.
-run() {
-	"$G" "$@" >"$T/out" 2>"$T/err"
-	rc=$?
-}
-
-rc_is() { [ "$rc" -eq "$1" ]; }
-out_is() { [ "$(cat "$T/out")" = "$1" ]; }
-out_has() { grep -q -F -e "$1" "$T/out"; }
-err_has() { grep -q -F -e "$1" "$T/err"; }
+. "$(dirname "$0")/../lib/tap.sh"
 out_lines() { [ "$(wc -l <"$T/out" | tr -d ' ')" = "$1" ]; }
 
 # --- a configuration and its logs -------------------------------------
@@ -427,5 +393,4 @@ else
 	printf 'ok %d - # SKIP valgrind is not installed\n' $((n += 1))
 fi
 
-printf '1..%d\n' "$n"
-[ "$failed" -eq 0 ]
+tap_done

@@ -29,40 +29,7 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/test_guisectl.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT
 trap 'exit 1' HUP INT TERM
 
-n=0
-failed=0
-
-ok() {
-	n=$((n + 1))
-	printf 'ok %d - %s\n' "$n" "$1"
-}
-
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	printf 'not ok %d - %s\n' "$n" "$1"
-	# What the last command said, as TAP diagnostics.
-	[ -s "$T/err" ] && sed 's/^/#   stderr: /' "$T/err"
-	return 0
-}
-
-# check WHAT COMMAND...: ok when COMMAND succeeds.
-check() {
-	what=$1
-	shift
-	if "$@"; then ok "$what"; else not_ok "$what"; fi
-}
-
-# run ARGS...: guisectl with stdout in $T/out, stderr in $T/err, rc in $rc.
-run() {
-	"$G" "$@" >"$T/out" 2>"$T/err"
-	rc=$?
-}
-
-rc_is() { [ "$rc" -eq "$1" ]; }
-out_is() { [ "$(cat "$T/out")" = "$1" ]; }
-out_has() { grep -q -F -e "$1" "$T/out"; }
-err_has() { grep -q -F -e "$1" "$T/err"; }
+. "$(dirname "$0")/../lib/tap.sh"
 out_empty() { [ ! -s "$T/out" ]; }
 not_same() { ! cmp -s "$1" "$2"; }
 absent() { [ ! -e "$1" ] && [ ! -L "$1" ]; }
@@ -266,5 +233,4 @@ refused 2 "-h: usage" -h
 refused 2 "unknown command: usage" frobnicate
 check "unknown command: named" err_has "frobnicate"
 
-printf '1..%d\n' "$n"
-[ "$failed" -eq 0 ]
+tap_done
