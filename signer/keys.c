@@ -307,7 +307,6 @@ long
 keys_sign_jws(const struct signing_key *k, const char *typ,
     const char *payload, size_t payloadlen, char *out, size_t outlen)
 {
-	char		 made[B64URL_ENCODED_LEN(HEADER_MAX) + 1];
 	const char	*header = NULL;
 	unsigned char	 sig[JWS_SIG_MAX];
 	size_t		 hlen = 0, need, len, i;
@@ -319,8 +318,6 @@ keys_sign_jws(const struct signing_key *k, const char *typ,
 			header = k->header[i].b64;
 			hlen = k->header[i].len;
 		}
-	if (header == NULL && (hlen = encode_header(k, typ, made)) != 0)
-		header = made;
 	if (header == NULL)
 		return -1;
 	need = hlen + 1 + B64URL_ENCODED_LEN(payloadlen) +

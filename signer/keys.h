@@ -30,7 +30,8 @@ json_t	*keys_describe(void);
 /*
  * Sign header.payload as a compact JWS with the given typ ("at+jwt" or
  * "JWT") and write it to out.  payload is the JSON text of the claims.
- * Returns the token's length, or -1 when out is too small or signing fails.
+ * Returns the token's length, or -1 when out is too small, typ is another,
+ * or signing fails.
  */
 long	keys_sign_jws(const struct signing_key *, const char *typ,
 	    const char *payload, size_t payloadlen, char *out, size_t outlen);
