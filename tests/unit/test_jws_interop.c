@@ -42,6 +42,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
+#include "b64url.h"
 #include "check.h"
 #include "config.h"
 #include "keys.h"
@@ -53,6 +54,12 @@
 #define TOKEN_MAX	2048	/* bytes; an RS256 token here is under 700 */
 #define PAYLOAD_MAX	512
 #define NTOKENS		2	/* per key: the claims, and other claims */
+/*
+ * ES256 tokens signed after those, all to verify: in one of 128 an r or s
+ * is under 32 bytes and its DER INTEGER shorter, which the conversion to
+ * r||s must pad (P(none in 2,000) is about 1e-7).
+ */
+#define NBULK		2000
 
 #define ISS		"https://127.0.0.1:8443/"
 #define SUB		"interop"
@@ -88,6 +95,9 @@ struct keyrun {
 	char		*stranger;	/* a fresh key of the same algorithm */
 	int		 strangerlen;
 	size_t		 siglen;	/* of the raw JWS signature */
+	int		 nbulk;		/* tokens after the NTOKENS */
+	int		 bulk_good;	/* of those, verified */
+	int		 bulk_short;	/* of those, with a short r or s */
 };
 
 static int
@@ -113,10 +123,10 @@ write_all(int fd, const char *buf, size_t len)
  */
 static int
 child_sign(struct config *conf, char *kid, char payloads[][PAYLOAD_MAX],
-    int fd)
+    int nbulk, int fd)
 {
 	const struct signing_key	*k;
-	char				*saved, tok[TOKEN_MAX];
+	char				*saved, *p, tok[TOKEN_MAX];
 	long				 n;
 	int				 i, rc;
 
@@ -127,9 +137,9 @@ child_sign(struct config *conf, char *kid, char payloads[][PAYLOAD_MAX],
 	config_free(conf);
 	if (rc == -1 || (k = keys_active()) == NULL)
 		return -1;
-	for (i = 0; i < NTOKENS; i++) {
-		n = keys_sign_jws(k, "JWT", payloads[i], strlen(payloads[i]),
-		    tok, sizeof(tok) - 1);
+	for (i = 0; i < NTOKENS + nbulk; i++) {
+		p = payloads[i < NTOKENS ? i : 0];
+		n = keys_sign_jws(k, "JWT", p, strlen(p), tok, sizeof(tok) - 1);
 		if (n <= 0)
 			return -1;
 		tok[n++] = '\n';
@@ -139,32 +149,78 @@ child_sign(struct config *conf, char *kid, char payloads[][PAYLOAD_MAX],
 	return 0;
 }
 
-/* Sign the payloads with kr's key in a child; keep the tokens in kr. */
+/* libjwt's verdict: 0 when token verifies with pem; *jwt set then. */
+static int
+verify(const char *token, const char *pem, int pemlen, jwt_t **jwt)
+{
+	jwt_t	*j = NULL;
+	int	 rc;
+
+	rc = jwt_decode(&j, token, (const unsigned char *)pem, pemlen);
+	if (rc != 0 || jwt == NULL) {
+		jwt_free(j);
+		return rc;
+	}
+	*jwt = j;
+	return 0;
+}
+
+/* Whether token verifies with pem, without keeping the result. */
+static int
+verifies(const char *token, const char *pem, int pemlen)
+{
+	return verify(token, pem, pemlen, NULL) == 0;
+}
+
+/* A bulk token: verified with kr's public key, its r and s looked at. */
+static void
+check_bulk(struct keyrun *kr, const char *tok)
+{
+	const char	*sig;
+	unsigned char	 raw[64];
+
+	kr->nbulk++;
+	if (!verifies(tok, kr->pem, kr->pemlen))
+		return;
+	kr->bulk_good++;
+	if ((sig = strrchr(tok, '.')) != NULL &&
+	    b64url_decode(raw, sizeof(raw), sig + 1, strlen(sig + 1)) == 64 &&
+	    (raw[0] == 0 || raw[32] == 0))
+		kr->bulk_short++;
+}
+
+/*
+ * Sign the payloads with kr's key in a child, and nbulk more tokens; keep
+ * the first NTOKENS in kr and check the others as they come.
+ */
 static int
 sign_with(struct config *conf, struct keyrun *kr,
-    char payloads[][PAYLOAD_MAX])
+    char payloads[][PAYLOAD_MAX], int nbulk)
 {
-	char	 buf[NTOKENS * TOKEN_MAX + 1], *line, *nl;
-	size_t	 len = 0;
+	size_t	 size = (size_t)(NTOKENS + nbulk) * TOKEN_MAX + 1, len = 0;
+	char	*buf, *line, *nl;
 	ssize_t	 n;
 	pid_t	 pid;
-	int	 p[2], status;
+	int	 p[2], status, rc = -1;
 
-	if (pipe(p) == -1)
+	if ((buf = malloc(size)) == NULL || pipe(p) == -1) {
+		free(buf);
 		return -1;
+	}
 	if ((pid = fork()) == -1) {
 		close(p[0]);
 		close(p[1]);
+		free(buf);
 		return -1;
 	}
 	if (pid == 0) {
 		close(p[0]);
-		_exit(child_sign(conf, kr->kid, payloads, p[1]) == 0 ?
+		_exit(child_sign(conf, kr->kid, payloads, nbulk, p[1]) == 0 ?
 		    0 : 1);
 	}
 	close(p[1]);
-	while (len < sizeof(buf) - 1) {
-		n = read(p[0], buf + len, sizeof(buf) - 1 - len);
+	while (len < size - 1) {
+		n = read(p[0], buf + len, size - 1 - len);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -175,17 +231,23 @@ sign_with(struct config *conf, struct keyrun *kr,
 	buf[len] = '\0';
 	while (waitpid(pid, &status, 0) == -1)
 		if (errno != EINTR)
-			return -1;
+			goto out;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		return -1;
-	for (line = buf; kr->ntok < NTOKENS &&
-	    (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
+		goto out;
+	for (line = buf; (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
 		if ((size_t)(nl - line) >= TOKEN_MAX)
-			return -1;
-		memcpy(kr->tok[kr->ntok], line, (size_t)(nl - line));
-		kr->tok[kr->ntok++][nl - line] = '\0';
+			goto out;
+		*nl = '\0';
+		if (kr->ntok < NTOKENS)
+			strcpy(kr->tok[kr->ntok++], line);
+		else
+			check_bulk(kr, line);
 	}
-	return kr->ntok == NTOKENS && *line == '\0' ? 0 : -1;
+	if (kr->ntok == NTOKENS && kr->nbulk == nbulk && *line == '\0')
+		rc = 0;
+out:
+	free(buf);
+	return rc;
 }
 
 /* pkey's public half as a PEM "PUBLIC KEY", NUL-terminated. */
@@ -238,29 +300,6 @@ prepare_keys(struct keyrun *kr)
 	EVP_PKEY_free(pkey);
 	EVP_PKEY_free(other);
 	return kr->pem != NULL && kr->stranger != NULL ? 0 : -1;
-}
-
-/* libjwt's verdict: 0 when token verifies with pem; *jwt set then. */
-static int
-verify(const char *token, const char *pem, int pemlen, jwt_t **jwt)
-{
-	jwt_t	*j = NULL;
-	int	 rc;
-
-	rc = jwt_decode(&j, token, (const unsigned char *)pem, pemlen);
-	if (rc != 0 || jwt == NULL) {
-		jwt_free(j);
-		return rc;
-	}
-	*jwt = j;
-	return 0;
-}
-
-/* Whether token verifies with pem, without keeping the result. */
-static int
-verifies(const char *token, const char *pem, int pemlen)
-{
-	return verify(token, pem, pemlen, NULL) == 0;
 }
 
 /*
@@ -376,6 +415,13 @@ check_key(const struct keyrun *kr, const struct keyrun *other, long long now)
 	    "%s: the %s public key refuses the token", kr->name, other->name);
 	CHECK(!verifies(kr->tok[0], kr->stranger, kr->strangerlen),
 	    "%s: an unrelated %s key refuses the token", kr->name, kr->name);
+	if (kr->jwtalg != JWT_ALG_ES256)
+		return;
+	CHECK(kr->nbulk == NBULK && kr->bulk_good == NBULK,
+	    "%s: %d more tokens all verify (%d of %d)", kr->name, NBULK,
+	    kr->bulk_good, kr->nbulk);
+	CHECK(kr->bulk_short > 0, "%s: %d of them have an r or s under 32 "
+	    "bytes, padded", kr->name, kr->bulk_short);
 }
 
 static int
@@ -489,11 +535,12 @@ run(const char *dir)
 	    "\"exp\":%lld,\"n\":\"" N_OTHER "\"}", now, now + 60);
 
 	for (w = 0; w < W__MAX; w++) {
-		if (sign_with(conf, &kr[w], payloads) == -1)
-			log_warnx("%s: the signing child failed", kr[w].name);
 		if (prepare_keys(&kr[w]) == -1)
 			log_warnx("%s: cannot prepare the public keys",
 			    kr[w].name);
+		else if (sign_with(conf, &kr[w], payloads,
+		    kr[w].jwtalg == JWT_ALG_ES256 ? NBULK : 0) == -1)
+			log_warnx("%s: the signing child failed", kr[w].name);
 	}
 	for (w = 0; w < W__MAX; w++)
 		check_key(&kr[w], &kr[(w + 1) % W__MAX], now);
