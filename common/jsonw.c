@@ -132,12 +132,20 @@ jw_string_len(struct jsonw *w, const char *name, const char *value,
 void
 jw_integer(struct jsonw *w, const char *name, long long value)
 {
-	char	 num[24];
-	int	 n;
+	char			 num[24];
+	char			*p = num + sizeof(num);
+	unsigned long long	 u;
 
+	/* Digits from the right, without printf: two a token. */
+	u = value < 0 ? 0ULL - (unsigned long long)value :
+	    (unsigned long long)value;
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) > 0);
+	if (value < 0)
+		*--p = '-';
 	member(w, name);
-	n = snprintf(num, sizeof(num), "%lld", value);
-	put(w, num, (size_t)n);
+	put(w, p, (size_t)(num + sizeof(num) - p));
 }
 
 void

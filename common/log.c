@@ -81,18 +81,20 @@ vlog(const char *level, int with_errno, const char *fmt, va_list ap)
 }
 
 void
-logbatch_add(struct logbatch *lb, const char *fmt, ...)
+logbatch_add(struct logbatch *lb, const char *msg, size_t len)
 {
-	va_list	 ap;
-	int	 n;
+	size_t	 name = strlen(log_name);
 
+	/* Cut as a formatted line would be, room kept for ": " and "\n". */
+	if (len > LINE_MAX_LEN - 2 - name - 2)
+		len = LINE_MAX_LEN - 2 - name - 2;
 	if (sizeof(lb->buf) - lb->len < LINE_MAX_LEN)
 		logbatch_flush(lb);
-	va_start(ap, fmt);
-	n = format_line(lb->buf + lb->len, "", 0, fmt, ap);
-	va_end(ap);
-	lb->buf[lb->len + n] = '\n';
-	lb->len += n + 1;
+	memcpy(lb->buf + lb->len, log_name, name);
+	memcpy(lb->buf + lb->len + name, ": ", 2);
+	memcpy(lb->buf + lb->len + name + 2, msg, len);
+	lb->len += name + 2 + len;
+	lb->buf[lb->len++] = '\n';
 }
 
 void

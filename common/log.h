@@ -14,14 +14,14 @@ void	log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
 /*
  * Info lines gathered to be written with one write(2) (the journald lines
  * of a batch of audit records): a system call a batch, not a line.  Whole
- * lines only; flushed when the next would not fit.
+ * lines only; flushed when the next would not fit.  A line is added
+ * already made (no printf: a line a token).
  */
 struct logbatch {
 	char	 buf[16384];
 	size_t	 len;
 };
-void	logbatch_add(struct logbatch *, const char *, ...)
-	    __attribute__((format(printf, 2, 3)));
+void	logbatch_add(struct logbatch *, const char *, size_t);
 void	logbatch_flush(struct logbatch *);
 
 void	fatal(const char *, ...) __attribute__((format(printf, 1, 2), noreturn));

@@ -189,8 +189,20 @@ write_members(const struct audit_record *r, char *out, size_t room)
 	return (size_t)n;
 }
 
-/* The record as one line for journald: names, never secrets (the
- * records hold none). */
+/* Append s at *len in out of room bytes, cut to fit. */
+static void
+put_text(char *out, size_t room, size_t *len, const char *s)
+{
+	size_t	 n = strlen(s);
+
+	if (n > room - *len)
+		n = room - *len;
+	memcpy(out + *len, s, n);
+	*len += n;
+}
+
+/* The record as one line for journald, "audit: event=...": names, never
+ * secrets (the records hold none).  Cut at room. */
 static size_t
 write_journal_line(const struct audit_record *r, char *out, size_t room)
 {
@@ -205,17 +217,17 @@ write_journal_line(const struct audit_record *r, char *out, size_t room)
 		{ "caller", r->caller }, { "jti", r->jti },
 	};
 	size_t	 i, len = 0;
-	int	 n;
 
-	for (i = 0; i < sizeof(f) / sizeof(f[0]) && len < room; i++) {
+	put_text(out, room, &len, "audit:");
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
 		if (f[i].value == NULL || *f[i].value == '\0')
 			continue;
-		n = snprintf(out + len, room - len, "%s%s=%s",
-		    len ? " " : "", f[i].name, f[i].value);
-		if (n > 0)
-			len += (size_t)n;
+		put_text(out, room, &len, " ");
+		put_text(out, room, &len, f[i].name);
+		put_text(out, room, &len, "=");
+		put_text(out, room, &len, f[i].value);
 	}
-	return len < room ? len : room - 1;
+	return len;
 }
 
 #define JOURNAL_LINE_MAX	768
@@ -279,14 +291,16 @@ static size_t
 seal(long long seq, const struct queued *q, const char *prev, char *out,
     char mac[MAC_HEX + 1])
 {
-	int	 n;
-	size_t	 len;
+	struct jsonw	 w;
+	long		 n;
+	size_t		 len;
 
-	n = snprintf(out, SEAL_EXTRA, "{\"seq\":%lld,\"time\":\"", seq);
+	jw_begin(&w, out, SEAL_EXTRA, 1);
+	jw_integer(&w, "seq", seq);
+	jw_string(&w, "time", q->time);
+	if ((n = jw_end(&w, 0)) == -1)
+		fatalx("audit: a record's seal does not fit");
 	len = (size_t)n;
-	memcpy(out + len, q->time, strlen(q->time));
-	len += strlen(q->time);
-	out[len++] = '"';
 	if (q->bodylen > 0) {
 		out[len++] = ',';
 		memcpy(out + len, arena + q->body, q->bodylen);
@@ -398,8 +412,8 @@ audit_write(void)
 	/* The queue is free for the next batch from here on. */
 	pending.journal.len = 0;
 	for (i = 0; i < nqueued; i++)
-		logbatch_add(&pending.journal, "audit: %.*s",
-		    (int)queue[i].linelen, arena + queue[i].line);
+		logbatch_add(&pending.journal, arena + queue[i].line,
+		    queue[i].linelen);
 	nqueued = 0;
 	arena_len = 0;
 	if (pending.err != 0)

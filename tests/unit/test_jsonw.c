@@ -4,6 +4,7 @@
  * and a clean refusal when the buffer is too small.  Random strings
  * stand in for a fuzzer: every one must come back through json_loads.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,34 @@ same_as_jansson(const char *value)
 	return same;
 }
 
+/* Integers as jansson writes them, the extremes too. */
+static int
+integers_as_jansson(void)
+{
+	static const long long	 values[] = { 0, 7, -1, 10, 1764000000,
+				    LLONG_MAX, LLONG_MIN };
+	char			 buf[64], *want;
+	struct jsonw		 w;
+	json_t			*o;
+	size_t			 i;
+	int			 same = 1;
+
+	for (i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+		jw_begin(&w, buf, sizeof(buf), 1);
+		jw_integer(&w, "n", values[i]);
+		o = json_pack("{s:I}", "n", (json_int_t)values[i]);
+		want = json_dumps(o, JSON_COMPACT);
+		if (jw_end(&w, 1) == -1 || want == NULL ||
+		    strcmp(buf, want) != 0) {
+			printf("# jsonw %s\n# jansson %s\n", buf, want);
+			same = 0;
+		}
+		free(want);
+		json_decref(o);
+	}
+	return same;
+}
+
 /* What jsonw wrote parses, and the string in it is what it should be. */
 static const char *
 parsed_value(const char *value, char *buf, size_t size, json_t **root)
@@ -68,6 +97,8 @@ main(void)
 
 	for (i = 0; samples[i] != NULL; i++)
 		CHECK(same_as_jansson(samples[i]), "sample %zu as jansson writes it", i);
+
+	CHECK(integers_as_jansson(), "integers as jansson writes them");
 
 	v = parsed_value("a\xff" "b\xc3", buf, sizeof(buf), &root);
 	CHECK(v != NULL && strcmp(v, "a\xef\xbf\xbd" "b\xef\xbf\xbd") == 0,
