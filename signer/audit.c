@@ -254,8 +254,8 @@ audit_queue(const struct audit_record *r)
 	q->bodylen = write_members(r, arena_room(room), room);
 	arena_len += q->bodylen;
 	q->line = arena_len;
-	q->linelen = write_journal_line(r, arena_room(JOURNAL_LINE_MAX),
-	    JOURNAL_LINE_MAX);
+	q->linelen = r->no_journal ? 0 : write_journal_line(r,
+	    arena_room(JOURNAL_LINE_MAX), JOURNAL_LINE_MAX);
 	arena_len += q->linelen;
 	nqueued++;
 }
@@ -412,8 +412,9 @@ audit_write(void)
 	/* The queue is free for the next batch from here on. */
 	pending.journal.len = 0;
 	for (i = 0; i < nqueued; i++)
-		logbatch_add(&pending.journal, arena + queue[i].line,
-		    queue[i].linelen);
+		if (queue[i].linelen > 0)
+			logbatch_add(&pending.journal, arena + queue[i].line,
+			    queue[i].linelen);
 	nqueued = 0;
 	arena_len = 0;
 	if (pending.err != 0)

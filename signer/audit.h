@@ -34,6 +34,12 @@ struct audit_record {
 	json_t		*keys;		/* borrowed */
 	const char	*detail;
 	const char	*prev_file;	/* audit.rotated */
+	/*
+	 * Not echoed to journald: client_credentials tokens, thousands a
+	 * second, would pass journald's rate limit (10,000 lines in 30 s by
+	 * default) and have the lines that matter dropped with them.
+	 */
+	int		 no_journal;
 	int		 resumed;	/* audit.resumed: with these two */
 	long long	 last_seq;
 	int		 torn;

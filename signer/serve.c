@@ -103,7 +103,7 @@ answer_client_token(const struct proto_msg *req, struct proto_msg *rep)
 					    .outcome = "ok",
 					    .grant = "client_credentials",
 					    .client_id = client->client_id,
-					    .jti = jti };
+					    .jti = jti, .no_journal = 1 };
 		char			 ip[PROTO_IP_MAX + 1];
 		char			 agent[PROTO_AGENT_MAX + 1];
 

@@ -118,6 +118,19 @@ test('every step of the flow and every refusal has its record, in a whole chain,
     assert.equal(last, records(d).length);
     for (const s of secrets) assert.ok(!text.includes(s), `a secret is in the audit log: ${s.slice(0, 12)}...`);
     assert.ok(!text.includes(auditKey(d).toString('hex')));
+
+    // journald (stderr) tells the impersonation's story too, but not each
+    // client_credentials token: those are in the audit log only.
+    for (const line of [
+      `event=impersonation.requested outcome=allowed impersonator_id=${SUPPORT} user_id=${CUSTOMER} client_id=storefront caller=backoffice`,
+      'event=impersonation.link_redeemed outcome=ok',
+      `event=token.issued outcome=ok grant=authorization_code impersonator_id=${SUPPORT} user_id=${CUSTOMER} client_id=storefront`,
+      'event=impersonation.code_replayed outcome=denied',
+      'event=impersonation.requested outcome=denied rule=impersonator_allowed',
+    ]) assert.ok(d.log.includes(`signer: audit: ${line}`), `journald has: ${line}\n${d.log}`);
+    assert.ok(!d.log.includes('grant=client_credentials'), d.log);
+    assert.ok(text.includes('"grant":"client_credentials"'));
+    for (const s of secrets) assert.ok(!d.log.includes(s), `a secret is in the log: ${s.slice(0, 12)}...`);
   } finally {
     await d.stop();
   }
