@@ -45,9 +45,10 @@ test(`soak: ${seconds} s of the whole flow, flat descriptors and memory, no erro
       flows++;
     };
     const pids = () => [d.proc.pid, ...d.children().map((c) => c.pid)];
-    // Half the run, at most a minute: the heap grows for the first minute
-    // of a busy front end, ever more slowly (measured: 19, 24, 26, 27 MB
-    // after 10, 20, 30, 40 s), and is flat after.
+    // Half the run, at most a minute: the front end's bookkeeping tables
+    // are allocated whole at start and their pages become resident as
+    // random slots are first used, ever more slowly (measured: 19, 24, 26,
+    // 27 MB after 10, 20, 30, 40 s), up to their size; flat after.
     const warmUntil = Date.now() + Math.min(60000, seconds * 500);
     const end = Date.now() + seconds * 1000;
     let warm = null;
