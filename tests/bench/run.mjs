@@ -1,7 +1,8 @@
 // make bench: guise beside its references, every figure measured in this
 // run (issue 7).  This machine is shared and noisy, so the targets are
 // ratios to a reference measured on the same cores right before (and for
-// the hardware references, right after, the higher counting) the figure:
+// the hardware references, right after, the higher counting) the figure,
+// and each figure and the peer's are the better of two runs:
 //
 //   openssl speed (ES256, RS256) ... one core, the hardware limit
 //   bench_hello (tests/bench/hello.c) the HTTP ceiling of evhttp
@@ -139,6 +140,18 @@ async function post(url, body, headers = {}) {
 // figure it is compared with, and the higher of the two is the reference:
 // a slow minute never makes a target look met.
 
+// The load drifts under a figure too: each figure of guise's, and
+// oidc-provider's, is the better of RUNS runs, all of them kept in
+// bench.json, so that both sides of a ratio get the same chance.
+const RUNS = 2;
+const perS = (r) => r.per_s;
+
+function bestOf(name, measure, rate) {
+  const runs = Array.from({ length: RUNS }, () => measure());
+  figures[`${name}_runs`] = runs;
+  return runs.reduce((a, b) => (rate(b) > rate(a) ? b : a));
+}
+
 function bracket(name, reference, measure) {
   const before = reference();
   const result = measure();
@@ -172,7 +185,8 @@ async function oidcProvider() {
     }
     // Its first seconds are slower (the JIT): warm up, then measure.
     wrk(url, { method: 'POST', body, contentType: 'application/x-www-form-urlencoded', seconds: 3 });
-    figures.oidc_provider = wrk(url, { method: 'POST', body, contentType: 'application/x-www-form-urlencoded' });
+    figures.oidc_provider = bestOf('oidc_provider',
+      () => wrk(url, { method: 'POST', body, contentType: 'application/x-www-form-urlencoded' }), perS);
   } finally {
     await oidc.stop();
   }
@@ -185,8 +199,9 @@ async function guiseHttp() {
   try {
     const tokenUrl = `${g.url}oauth/token`;
     await post(tokenUrl, g.ccBody);
-    figures.client_credentials_es256 = wrk(tokenUrl, { method: 'POST', body: g.ccBody, contentType: 'application/x-www-form-urlencoded' });
-    figures.jwks = wrk(`${g.url}.well-known/jwks.json`);
+    figures.client_credentials_es256 = bestOf('client_credentials_es256',
+      () => wrk(tokenUrl, { method: 'POST', body: g.ccBody, contentType: 'application/x-www-form-urlencoded' }), perS);
+    figures.jwks = bestOf('jwks', () => wrk(`${g.url}.well-known/jwks.json`), perS);
   } finally {
     await g.stop();
   }
@@ -200,7 +215,8 @@ async function guiseHttp() {
     const tokenUrl = `${g.url}oauth/token`;
     await post(tokenUrl, g.ccBody);
     const b = bracket('openssl_rs256', () => ({ per_s: opensslSpeed('rsa2048') }),
-      () => wrk(tokenUrl, { method: 'POST', body: g.ccBody, contentType: 'application/x-www-form-urlencoded' }));
+      () => bestOf('client_credentials_rs256',
+        () => wrk(tokenUrl, { method: 'POST', body: g.ccBody, contentType: 'application/x-www-form-urlencoded' }), perS));
     figures.client_credentials_rs256 = b.result;
     figures.openssl.rs256_sign_per_s = b.reference.per_s;
   } finally {
@@ -222,7 +238,8 @@ async function signerAlone() {
       if (r.errors > 0) throw new Error(`signer_bench: ${out}`);
       return r;
     };
-    const b = bracket('openssl_es256', () => ({ per_s: opensslSpeed('ecdsap256') }), () => once(256));
+    const b = bracket('openssl_es256', () => ({ per_s: opensslSpeed('ecdsap256') }),
+      () => bestOf('signer_alone', () => once(256), (r) => r.tokens_per_s));
     figures.signer_alone = b.result;
     figures.openssl.es256_sign_per_s = b.reference.per_s;
     figures.signer_alone_32 = once(32);
@@ -235,9 +252,12 @@ async function wholeFlow() {
   say('the whole impersonation flow, both cores, durable audit ...');
   const g = await startGuise('guised-flow', { cpu: '0,1' });
   try {
-    const out = run('taskset', ['-c', '0,1', bench('flowload'), g.url, g.dir, '64', String(SECONDS)]);
-    figures.flow = JSON.parse(out);
-    if (figures.flow.errors > 0) throw new Error(`flowload: ${out}`);
+    figures.flow = bestOf('flow', () => {
+      const out = run('taskset', ['-c', '0,1', bench('flowload'), g.url, g.dir, '64', String(SECONDS)]);
+      const r = JSON.parse(out);
+      if (r.errors > 0) throw new Error(`flowload: ${out}`);
+      return r;
+    }, (r) => r.flows_per_s);
     figures.flow.audit_bytes = readFileSync(join(g.dir, 'audit.log')).length;
   } finally {
     await g.stop();
@@ -318,7 +338,7 @@ function table() {
   const cells = (r) => [r.what, r.value, r.reference, r.ratio, r.target];
   for (const r of rows) cells(r).forEach((c, i) => { w[i] = Math.max(w[i], c.length); });
   say('');
-  say(`guise benchmark, ${f.machine.cpus} cores (${f.machine.model}), ${SECONDS} s a run`);
+  say(`guise benchmark, ${f.machine.cpus} cores (${f.machine.model}), ${SECONDS} s a run, the better of ${RUNS}`);
   for (const r of rows) {
     const mark = r.holds === null ? '' : r.holds ? '  holds' : '  MISSED';
     say(cells(r).map((c, i) => c.padEnd(w[i])).join('  ') + mark);
