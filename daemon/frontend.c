@@ -228,7 +228,8 @@ new_signer(evutil_socket_t ctl, short what, void *arg)
 }
 
 void
-frontend_main(const struct config *conf, int signer_fd, int ctl)
+frontend_main(const struct config *conf, int signer_fd, int ctl,
+    int passed)
 {
 	static struct frontend	 state;
 	struct event		*ev_term, *ev_int, *ev_hup, *ev_ctl;
@@ -243,7 +244,7 @@ frontend_main(const struct config *conf, int signer_fd, int ctl)
 	if (users_init(conf->users_file) == -1)
 		fatalx("cannot load the users directory");
 	limit_connections(conf->max_connections);
-	if (http_listen(fe->base, conf) == -1)
+	if (http_listen(fe->base, conf, passed) == -1)
 		fatalx("cannot start the listeners");
 	if (privdrop(conf->user) == -1)
 		fatalx("cannot drop privileges");

@@ -19,9 +19,10 @@ extern struct frontend	*fe;
 
 /*
  * Run the front end until it is told to stop; never returns.  ctl is its
- * socket to the parent, which sends a new signer's socket on it.
+ * socket to the parent, which sends a new signer's socket on it; passed,
+ * how many listening sockets systemd passed (listenfds.h).
  */
-void	frontend_main(const struct config *, int signer_fd, int ctl)
-	    __attribute__((noreturn));
+void	frontend_main(const struct config *, int signer_fd, int ctl,
+	    int passed) __attribute__((noreturn));
 
 #endif

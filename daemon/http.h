@@ -10,8 +10,12 @@ struct evhttp_request;
 #define HTTP_HEADERS_MAX	(16 * 1024)	/* all header lines */
 #define HTTP_TIMEOUT_SECS	10		/* read, write and idle */
 
-/* Bind every listener of the configuration; -1 with a message on error. */
-int	http_listen(struct event_base *, const struct config *);
+/*
+ * Bind every listener of the configuration, or take the socket systemd
+ * passed for it (passed: how many, from LISTENFDS_START); -1 with a
+ * message on error, a passed socket that no listener names too.
+ */
+int	http_listen(struct event_base *, const struct config *, int passed);
 
 /* Accept no more connections (a stop); those open are served on. */
 void	http_stop_listening(void);

@@ -23,6 +23,7 @@
 #include "config.h"
 #include "fdpass.h"
 #include "frontend.h"
+#include "listenfds.h"
 #include "log.h"
 #include "notify.h"
 #include "proto.h"
@@ -116,10 +117,11 @@ start_signer(const char *file, int fd, int ctl, int check)
  */
 static pid_t
 start_frontend(const struct config *conf, int fd, int ctl,
-    const int *others, size_t nothers)
+    const int *others, size_t nothers, int passed)
 {
 	size_t	 i;
 	pid_t	 pid;
+	int	 j;
 
 	if ((pid = fork()) == -1)
 		fatal("fork");
@@ -127,8 +129,11 @@ start_frontend(const struct config *conf, int fd, int ctl,
 		for (i = 0; i < nothers; i++)
 			close(others[i]);
 		unblock_signals();
-		frontend_main(conf, fd, ctl);
+		frontend_main(conf, fd, ctl, passed);
 	}
+	/* The parent opens no network socket, and keeps none. */
+	for (j = 0; j < passed; j++)
+		close(LISTENFDS_START + j);
 	return pid;
 }
 
@@ -409,7 +414,7 @@ main(int argc, char *argv[])
 	struct config	*conf;
 	char		 err[1024];
 	sigset_t	 set;
-	int		 fe_end, fctl[2], others[2];
+	int		 fe_end, fctl[2], others[2], passed;
 
 	cmdline_parse(argc, argv, "guised", &cl);
 	debug = cl.debug;
@@ -424,6 +429,10 @@ main(int argc, char *argv[])
 		config_free(conf);
 		return check_only(cl.file);
 	}
+
+	/* systemd's sockets, if it listens for us: the front end's. */
+	if ((passed = listenfds_take()) == -1)
+		return 1;
 
 	/* Block the signals the parent waits for before any child exists. */
 	sigemptyset(&set);
@@ -442,7 +451,7 @@ main(int argc, char *argv[])
 		fatal("socketpair");
 	others[0] = c.signer_ctl;
 	others[1] = fctl[0];
-	c.frontend = start_frontend(conf, fe_end, fctl[1], others, 2);
+	c.frontend = start_frontend(conf, fe_end, fctl[1], others, 2, passed);
 	close(fe_end);
 	close(fctl[1]);
 	c.frontend_ctl = fctl[0];

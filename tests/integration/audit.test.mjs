@@ -127,7 +127,12 @@ test('every step of the flow and every refusal has its record, in a whole chain,
       `event=token.issued outcome=ok grant=authorization_code impersonator_id=${SUPPORT} user_id=${CUSTOMER} client_id=storefront`,
       'event=impersonation.code_replayed outcome=denied',
       'event=impersonation.requested outcome=denied rule=impersonator_allowed',
-    ]) assert.ok(d.log.includes(`signer: audit: ${line}`), `journald has: ${line}\n${d.log}`);
+    ]) {
+      // stderr is a pipe read on its own: the line may come after the answer.
+      const until = Date.now() + 5000;
+      while (!d.log.includes(`signer: audit: ${line}`) && Date.now() < until) await new Promise((res) => setTimeout(res, 20));
+      assert.ok(d.log.includes(`signer: audit: ${line}`), `journald has: ${line}\n${d.log}`);
+    }
     assert.ok(!d.log.includes('grant=client_credentials'), d.log);
     assert.ok(text.includes('"grant":"client_credentials"'));
     for (const s of secrets) assert.ok(!d.log.includes(s), `a secret is in the log: ${s.slice(0, 12)}...`);

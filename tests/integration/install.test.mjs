@@ -18,6 +18,7 @@ test('make install lays out every file, and the installed daemon finds its signe
       'opt/guise/bin/guisectl': 0o755,
       'opt/guise/libexec/guise/guise-signer': 0o755,
       'opt/guise/lib/systemd/system/guised.service': 0o644,
+      'opt/guise/lib/systemd/system/guised.socket': 0o644,
       'etc/guise/guise.json.example': 0o644,
       'opt/guise/share/man/man8/guised.8': 0o644,
       'opt/guise/share/man/man8/guisectl.8': 0o644,
@@ -30,6 +31,11 @@ test('make install lays out every file, and the installed daemon finds its signe
     const unit = readFileSync(join(dest, 'opt/guise/lib/systemd/system/guised.service'), 'utf8');
     assert.match(unit, /^ExecStart=\/opt\/guise\/sbin\/guised -f \/etc\/guise\/guise\.json$/m);
     assert.doesNotMatch(unit, /@[A-Z]+@/);
+    // The socket unit listens where the example configuration does.
+    const socket = readFileSync(join(dest, 'opt/guise/lib/systemd/system/guised.socket'), 'utf8');
+    const example = JSON.parse(readFileSync(join(dest, 'etc/guise/guise.json.example'), 'utf8'));
+    assert.deepEqual([...socket.matchAll(/^ListenStream=(.*)$/gm)].map((m) => m[1]),
+      example.listen.map((l) => `${l.address}:${l.port}`));
 
     const cfg = await makeConfig();
     const n = spawnSync(join(dest, 'opt/guise/sbin/guised'), ['-n', '-f', join(cfg.dir, 'guise.json')], { encoding: 'utf8' });

@@ -4,9 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startDaemon, clientToken, makeConfig, top } from './lib/daemon.mjs';
+import { startDaemon, children, clientToken, freePort, makeConfig, top } from './lib/daemon.mjs';
 
 test('the unit scores 1.5 or less in systemd-analyze security', (t) => {
   const unit = readFileSync(join(top, 'systemd/guised.service.in'), 'utf8')
@@ -112,5 +112,128 @@ test('Type=notify: READY=1 when serving, RELOADING=1 then READY=1 on SIGHUP, STO
     await waitFor(n.got, /^STOPPING=1$/);
   } finally {
     n.stop();
+  }
+});
+
+// Socket activation, with systemd-socket-activate standing in for systemd:
+// it listens, starts guised at the first connection, and passes the socket
+// as descriptor 3 with LISTEN_PID and LISTEN_FDS.
+function activated(port, cfgFile) {
+  const proc = spawn('systemd-socket-activate', ['-l', `127.0.0.1:${port}`, join(top, 'build/guised'), '-f', cfgFile],
+    { stdio: ['ignore', 'ignore', 'pipe'] });
+  const a = { proc, log: '', exited: null };
+  proc.stderr.setEncoding('utf8');
+  proc.stderr.on('data', (s) => { a.log += s; });
+  proc.on('exit', (code, signal) => { a.exited = { code, signal }; });
+  return a;
+}
+
+async function until(cond, what, ms = 10000) {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    assert.ok(Date.now() < end, what);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+// The inode of the socket listening on 127.0.0.1:port (/proc/net/tcp).
+function listeningInode(port) {
+  const hex = port.toString(16).toUpperCase().padStart(4, '0');
+  const line = readFileSync('/proc/net/tcp', 'utf8').split('\n')
+    .find((l) => l.trim().split(/\s+/)[1] === `0100007F:${hex}` && l.trim().split(/\s+/)[3] === '0A');
+  return line ? line.trim().split(/\s+/)[9] : null;
+}
+
+function holdsSocket(pid, inode) {
+  return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+    try { return readlinkSync(`/proc/${pid}/fd/${fd}`) === `socket:[${inode}]`; } catch { return false; }
+  });
+}
+
+test('socket activation: the front end serves the socket systemd passes, and only it holds the socket', async (t) => {
+  if (spawnSync('systemd-socket-activate', ['--help']).error) {
+    t.skip('systemd-socket-activate is not installed');
+    return;
+  }
+  const cfg = await makeConfig({ tls: false });
+  const a = activated(cfg.port, join(cfg.dir, 'guise.json'));
+  try {
+    await until(() => listeningInode(cfg.port) !== null || a.exited, 'systemd-socket-activate listens');
+    const inode = listeningInode(cfg.port);
+    // The first connection starts guised; it is answered once guised serves.
+    const r = await fetch(`http://127.0.0.1:${cfg.port}/.well-known/jwks.json`);
+    assert.equal(r.status, 200);
+    assert.ok((await r.json()).keys.length >= 1);
+    await until(() => a.log.includes('frontend: ready'), 'guised says ready');
+    assert.match(a.log, new RegExp(`listening on http://127\\.0\\.0\\.1:${cfg.port}/ \\(a socket from systemd\\)`));
+    // The same socket, not one guised bound: the inode systemd-socket-activate made.
+    assert.equal(listeningInode(cfg.port), inode);
+    const kids = children(a.proc.pid);
+    const signer = kids.find((c) => c.name === 'guise-signer');
+    const front = kids.find((c) => c.name !== 'guise-signer');
+    assert.ok(signer && front, JSON.stringify(kids));
+    assert.ok(holdsSocket(front.pid, inode), 'the front end holds the socket');
+    assert.ok(!holdsSocket(signer.pid, inode), 'the signer does not');
+    assert.ok(!holdsSocket(a.proc.pid, inode), 'the parent does not');
+    // And it serves tokens.
+    const tok = await fetch(`http://127.0.0.1:${cfg.port}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'backoffice',
+        client_secret: JSON.parse(readFileSync(join(cfg.dir, 'secrets.json'), 'utf8')).backoffice }),
+    });
+    assert.equal(tok.status, 200);
+  } finally {
+    a.proc.kill('SIGTERM');
+    await until(() => a.exited, 'guised stops');
+    rmSync(cfg.dir, { recursive: true, force: true });
+  }
+  assert.equal(a.exited.code, 0, a.log);
+});
+
+test('socket activation: a socket that no listener names is refused, and guised says which', async (t) => {
+  if (spawnSync('systemd-socket-activate', ['--help']).error) {
+    t.skip('systemd-socket-activate is not installed');
+    return;
+  }
+  const cfg = await makeConfig({ tls: false });
+  const other = await freePort();
+  const a = activated(other, join(cfg.dir, 'guise.json'));
+  try {
+    await until(() => listeningInode(other) !== null || a.exited, 'systemd-socket-activate listens');
+    await fetch(`http://127.0.0.1:${other}/`).catch(() => null);
+    await until(() => a.exited, 'guised exits');
+    assert.equal(a.exited.code, 1, a.log);
+    assert.match(a.log, new RegExp(`systemd passed a socket on 127\\.0\\.0\\.1:${other}, which no listener of the configuration names`));
+  } finally {
+    if (!a.exited) a.proc.kill('SIGKILL');
+    rmSync(cfg.dir, { recursive: true, force: true });
+  }
+});
+
+test('socket activation variables: malformed ones and a descriptor that is not a listening socket are refused; another process\'s are ignored', async () => {
+  const cfg = await makeConfig({ tls: false });
+  const file = join(cfg.dir, 'guise.json');
+  try {
+    for (const [pid, fds] of [['abc', '1'], ['', '1'], ['$$', '0'], ['$$', '17'], ['$$', '1x']]) {
+      const r = spawnSync('sh', ['-c', `LISTEN_PID=${pid} LISTEN_FDS=${fds} exec "$0" -f "$1"`, join(top, 'build/guised'), file],
+        { encoding: 'utf8', timeout: 10000 });
+      assert.equal(r.status, 1, `LISTEN_PID=${pid} LISTEN_FDS=${fds}: ${r.stderr}`);
+      assert.match(r.stderr, /socket activation: LISTEN_PID=.* not a process id and a count of 1 to 16/);
+    }
+    const notSocket = spawnSync('sh', ['-c', 'LISTEN_PID=$$ LISTEN_FDS=1 exec "$0" -f "$1" 3</dev/null', join(top, 'build/guised'), file],
+      { encoding: 'utf8', timeout: 10000 });
+    assert.equal(notSocket.status, 1, notSocket.stderr);
+    assert.match(notSocket.stderr, /socket activation: descriptor 3 is not a listening TCP socket/);
+    // LISTEN_PID of another process: not for guised, which binds its own.
+    const d = await startDaemon({ reuse: cfg.dir, env: { LISTEN_PID: '1', LISTEN_FDS: '1' } });
+    try {
+      assert.match(d.log, new RegExp(`listening on http://127\\.0\\.0\\.1:${cfg.port}/\\n`));
+      assert.equal((await d.request('.well-known/jwks.json')).status, 200);
+    } finally {
+      await d.stop();
+    }
+  } finally {
+    rmSync(cfg.dir, { recursive: true, force: true });
   }
 });
