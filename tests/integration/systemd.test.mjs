@@ -26,6 +26,24 @@ test('the unit scores 1.5 or less in systemd-analyze security', (t) => {
   assert.match(unit, /^LoadCredential=secrets\.json:/m);
 });
 
+test('guised.socket and the service it starts pass systemd-analyze verify', (t) => {
+  const dir = spawnSync('mktemp', ['-d'], { encoding: 'utf8' }).stdout.trim();
+  try {
+    writeFileSync(join(dir, 'guised.service'), readFileSync(join(top, 'systemd/guised.service.in'), 'utf8')
+      .replaceAll('@SBINDIR@', join(top, 'build')).replaceAll('@SYSCONFDIR@', '/etc/guise'));
+    copyFileSync(join(top, 'systemd/guised.socket'), join(dir, 'guised.socket'));
+    const r = spawnSync('systemd-analyze', ['verify', '--man=no', join(dir, 'guised.socket')], { encoding: 'utf8' });
+    if (r.error) {
+      t.skip('systemd-analyze is not installed');
+      return;
+    }
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.equal(r.stdout + r.stderr, '');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('keys, secrets and the audit key read as systemd credentials', async () => {
   const cfg = await makeConfig({
     mutate: (c) => {
