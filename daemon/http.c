@@ -3,12 +3,9 @@
  * one routing table.  evhttp's defaults are unlimited sizes, no timeouts
  * and every method: every limit is set here, before anything is served.
  */
-#include <sys/socket.h>
 #include <arpa/inet.h>
-#include <netinet/in.h>
 
 #include <limits.h>
-#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -164,99 +161,6 @@ tls_context(const struct listen_config *l)
 	return NULL;
 }
 
-/*
- * Socket activation: the descriptors systemd passed, each a listening
- * stream socket to be claimed by the listener of its address and port.
- */
-static int	passed_used[LISTENFDS_MAX];
-static int	npassed;
-
-/* A passed socket's address as "ADDR:PORT", for messages. */
-static const char *
-passed_name(int fd, char *buf, size_t len)
-{
-	struct sockaddr_storage	 ss;
-	socklen_t		 sl = sizeof(ss);
-	const void		*addr = NULL;
-	char			 a[INET6_ADDRSTRLEN] = "?";
-	int			 port = 0;
-
-	if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0) {
-		if (ss.ss_family == AF_INET) {
-			addr = &((struct sockaddr_in *)&ss)->sin_addr;
-			port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
-		} else if (ss.ss_family == AF_INET6) {
-			addr = &((struct sockaddr_in6 *)&ss)->sin6_addr;
-			port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
-		}
-	}
-	if (addr != NULL)
-		inet_ntop(ss.ss_family, addr, a, sizeof(a));
-	snprintf(buf, len, "%s%s%s:%d", strchr(a, ':') ? "[" : "", a,
-	    strchr(a, ':') ? "]" : "", port);
-	return buf;
-}
-
-/* The passed socket bound to l's address and port, claimed; or -1. */
-static int
-passed_socket(const struct listen_config *l)
-{
-	struct sockaddr_storage	 ss;
-	struct sockaddr_in	*sin = (struct sockaddr_in *)&ss;
-	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)&ss;
-	struct in6_addr		 want6;
-	struct in_addr		 want4;
-	socklen_t		 sl;
-	int			 i, fd, v4;
-
-	v4 = inet_pton(AF_INET, l->address, &want4) == 1;
-	if (!v4 && inet_pton(AF_INET6, l->address, &want6) != 1)
-		return -1;
-	for (i = 0; i < npassed; i++) {
-		fd = LISTENFDS_START + i;
-		sl = sizeof(ss);
-		if (passed_used[i] ||
-		    getsockname(fd, (struct sockaddr *)&ss, &sl) == -1)
-			continue;
-		if ((v4 && ss.ss_family == AF_INET &&
-		    sin->sin_addr.s_addr == want4.s_addr &&
-		    ntohs(sin->sin_port) == l->port) ||
-		    (!v4 && ss.ss_family == AF_INET6 &&
-		    memcmp(&sin6->sin6_addr, &want6, sizeof(want6)) == 0 &&
-		    ntohs(sin6->sin6_port) == l->port)) {
-			passed_used[i] = 1;
-			return fd;
-		}
-	}
-	return -1;
-}
-
-/* Every passed descriptor is a listening TCP socket; -1 with a message. */
-static int
-check_passed(void)
-{
-	struct sockaddr_storage	 ss;
-	socklen_t		 sl, ol;
-	int			 i, fd, type, listening;
-
-	for (i = 0; i < npassed; i++) {
-		fd = LISTENFDS_START + i;
-		sl = sizeof(ss);
-		ol = sizeof(type);
-		if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &ol) == -1 ||
-		    (ol = sizeof(listening), getsockopt(fd, SOL_SOCKET,
-		    SO_ACCEPTCONN, &listening, &ol)) == -1 ||
-		    getsockname(fd, (struct sockaddr *)&ss, &sl) == -1 ||
-		    type != SOCK_STREAM || !listening ||
-		    (ss.ss_family != AF_INET && ss.ss_family != AF_INET6)) {
-			log_warnx("socket activation: descriptor %d is not a "
-			    "listening TCP socket", fd);
-			return -1;
-		}
-	}
-	return 0;
-}
-
 static int
 listen_one(struct event_base *base, const struct listen_config *l)
 {
@@ -279,7 +183,7 @@ listen_one(struct event_base *base, const struct listen_config *l)
 	evhttp_set_gencb(http, route, NULL);
 	if (ctx != NULL)
 		evhttp_set_bevcb(http, tls_bufferevent, ctx);
-	if ((fd = passed_socket(l)) != -1) {
+	if ((fd = listenfds_claim(l->address, l->port)) != -1) {
 		if (evutil_make_socket_nonblocking(fd) == -1 ||
 		    (bound[nbound] = evhttp_accept_socket_with_handle(http,
 		    fd)) == NULL) {
@@ -306,29 +210,24 @@ int
 http_listen(struct event_base *base, const struct config *conf,
     int passed)
 {
-	char	 name[INET6_ADDRSTRLEN + 16];
+	char	 name[LISTENFDS_NAME_MAX];
 	size_t	 i;
-	int	 j;
 
 	if (conf->nlisten > LISTEN_MAX) {
 		log_warnx("more than %d listeners", LISTEN_MAX);
 		return -1;
 	}
-	npassed = passed;
-	if (check_passed() == -1)
+	if (listenfds_check(passed) == -1)
 		return -1;
 	for (i = 0; i < conf->nlisten; i++)
 		if (listen_one(base, &conf->listen[i]) == -1)
 			return -1;
 	/* A socket nobody serves would take connections and never answer. */
-	for (j = 0; j < npassed; j++)
-		if (!passed_used[j]) {
-			log_warnx("socket activation: systemd passed a socket "
-			    "on %s, which no listener of the configuration "
-			    "names", passed_name(LISTENFDS_START + j, name,
-			    sizeof(name)));
-			return -1;
-		}
+	if (listenfds_unclaimed(name, sizeof(name)) != -1) {
+		log_warnx("socket activation: systemd passed a socket on %s, "
+		    "which no listener of the configuration names", name);
+		return -1;
+	}
 	return 0;
 }
 

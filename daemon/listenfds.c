@@ -1,7 +1,13 @@
+#include <sys/socket.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "listenfds.h"
@@ -55,4 +61,101 @@ listenfds_take(void)
 			return -1;
 		}
 	return (int)n;
+}
+
+/* The passed descriptors (listenfds_check), and which a listener claimed. */
+static int	npassed;
+static int	claimed[LISTENFDS_MAX];
+
+int
+listenfds_check(int n)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 sl, ol;
+	int			 i, fd, type, listening;
+
+	npassed = n;
+	for (i = 0; i < n; i++) {
+		fd = LISTENFDS_START + i;
+		sl = sizeof(ss);
+		ol = sizeof(type);
+		if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &ol) == -1 ||
+		    (ol = sizeof(listening), getsockopt(fd, SOL_SOCKET,
+		    SO_ACCEPTCONN, &listening, &ol)) == -1 ||
+		    getsockname(fd, (struct sockaddr *)&ss, &sl) == -1 ||
+		    type != SOCK_STREAM || !listening ||
+		    (ss.ss_family != AF_INET && ss.ss_family != AF_INET6)) {
+			log_warnx("socket activation: descriptor %d is not a "
+			    "listening TCP socket", fd);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+listenfds_claim(const char *address, int port)
+{
+	struct sockaddr_storage	 ss;
+	struct sockaddr_in	*sin = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)&ss;
+	struct in6_addr		 want6;
+	struct in_addr		 want4;
+	socklen_t		 sl;
+	int			 i, fd, v4;
+
+	v4 = inet_pton(AF_INET, address, &want4) == 1;
+	if (!v4 && inet_pton(AF_INET6, address, &want6) != 1)
+		return -1;
+	for (i = 0; i < npassed; i++) {
+		fd = LISTENFDS_START + i;
+		sl = sizeof(ss);
+		if (claimed[i] ||
+		    getsockname(fd, (struct sockaddr *)&ss, &sl) == -1)
+			continue;
+		if ((v4 && ss.ss_family == AF_INET &&
+		    sin->sin_addr.s_addr == want4.s_addr &&
+		    ntohs(sin->sin_port) == port) ||
+		    (!v4 && ss.ss_family == AF_INET6 &&
+		    memcmp(&sin6->sin6_addr, &want6, sizeof(want6)) == 0 &&
+		    ntohs(sin6->sin6_port) == port)) {
+			claimed[i] = 1;
+			return fd;
+		}
+	}
+	return -1;
+}
+
+int
+listenfds_unclaimed(char *name, size_t len)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 sl;
+	const void		*addr;
+	char			 a[INET6_ADDRSTRLEN];
+	int			 i, fd, port, v6;
+
+	for (i = 0; i < npassed; i++) {
+		if (claimed[i])
+			continue;
+		fd = LISTENFDS_START + i;
+		sl = sizeof(ss);
+		if (getsockname(fd, (struct sockaddr *)&ss, &sl) == -1) {
+			snprintf(name, len, "descriptor %d", fd);
+			return fd;
+		}
+		/* listenfds_check let only AF_INET and AF_INET6 through. */
+		v6 = ss.ss_family == AF_INET6;
+		addr = v6 ? (const void *)&((struct sockaddr_in6 *)&ss)->
+		    sin6_addr : (const void *)&((struct sockaddr_in *)&ss)->
+		    sin_addr;
+		port = ntohs(v6 ? ((struct sockaddr_in6 *)&ss)->sin6_port :
+		    ((struct sockaddr_in *)&ss)->sin_port);
+		if (inet_ntop(ss.ss_family, addr, a, sizeof(a)) == NULL)
+			strcpy(a, "?");
+		snprintf(name, len, "%s%s%s:%d", v6 ? "[" : "", a,
+		    v6 ? "]" : "", port);
+		return fd;
+	}
+	return -1;
 }
