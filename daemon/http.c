@@ -18,6 +18,7 @@
 #include <openssl/ssl.h>
 
 #include "http.h"
+#include "http_settings.h"
 #include "listenfds.h"
 #include "log.h"
 #include "params.h"
@@ -170,17 +171,8 @@ listen_one(struct event_base *base, const struct listen_config *l)
 
 	if (l->tls_cert != NULL && (ctx = tls_context(l)) == NULL)
 		return -1;
-	if ((http = evhttp_new(base)) == NULL)
+	if ((http = http_settings_new(base, route)) == NULL)
 		return -1;
-	evhttp_set_max_headers_size(http, HTTP_HEADERS_MAX);
-	evhttp_set_max_body_size(http, BODY_MAX);
-	evhttp_set_timeout(http, HTTP_TIMEOUT_SECS);
-	/* The rest get a JSON 405 from the router, not evhttp's page. */
-	evhttp_set_allowed_methods(http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD |
-	    EVHTTP_REQ_POST | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
-	    EVHTTP_REQ_PATCH | EVHTTP_REQ_OPTIONS);
-	evhttp_set_default_content_type(http, "application/json");
-	evhttp_set_gencb(http, route, NULL);
 	if (ctx != NULL)
 		evhttp_set_bevcb(http, tls_bufferevent, ctx);
 	if ((fd = listenfds_claim(l->address, l->port)) != -1) {

@@ -14,15 +14,10 @@
 #include <event2/event.h>
 #include <event2/http.h>
 
+/* The same event loop and evhttp settings as guised's front end, so the
+ * two servers do the same checks per request. */
 #include "event_loop.h"
-
-/*
- * The same limits as daemon/http.c (HTTP_HEADERS_MAX, BODY_MAX,
- * HTTP_TIMEOUT_SECS), so the two servers do the same checks per request.
- */
-#define HELLO_HEADERS_MAX	(16 * 1024)
-#define HELLO_BODY_MAX		(64 * 1024)
-#define HELLO_TIMEOUT_SECS	10
+#include "http_settings.h"
 
 static const char	 hello_body[] = "{\"hello\":1}\n";
 
@@ -78,18 +73,10 @@ main(int argc, char *argv[])
 	/* The event loop guised uses, so that the ceiling is libevent's, not
 	 * a setting's. */
 	if ((base = event_loop_new()) == NULL ||
-	    (http = evhttp_new(base)) == NULL) {
+	    (http = http_settings_new(base, hello)) == NULL) {
 		fprintf(stderr, "bench_hello: cannot set up libevent\n");
 		return 1;
 	}
-	evhttp_set_max_headers_size(http, HELLO_HEADERS_MAX);
-	evhttp_set_max_body_size(http, HELLO_BODY_MAX);
-	evhttp_set_timeout(http, HELLO_TIMEOUT_SECS);
-	evhttp_set_allowed_methods(http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD |
-	    EVHTTP_REQ_POST | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
-	    EVHTTP_REQ_PATCH | EVHTTP_REQ_OPTIONS);
-	evhttp_set_default_content_type(http, "application/json");
-	evhttp_set_gencb(http, hello, NULL);
 	if (evhttp_bind_socket(http, "127.0.0.1", (ev_uint16_t)port) == -1) {
 		fprintf(stderr, "bench_hello: cannot listen on 127.0.0.1:%d\n",
 		    port);
