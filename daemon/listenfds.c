@@ -41,16 +41,17 @@ listenfds_take(void)
 		return 0;
 	pid = number(pid_s, LONG_MAX);
 	n = number(fds_s, LISTENFDS_MAX);
-	unsetenv("LISTEN_PID");
-	unsetenv("LISTEN_FDS");
-	unsetenv("LISTEN_FDNAMES");
-	if (pid == -1 || n == -1) {
+	if (pid == -1 || n == -1)
 		log_warnx("socket activation: LISTEN_PID=%s LISTEN_FDS=%s: "
 		    "not a process id and a count of 1 to %d",
 		    pid_s ? pid_s : "(none)", fds_s ? fds_s : "(none)",
 		    LISTENFDS_MAX);
+	/* Said first: the values belong to the environment. */
+	unsetenv("LISTEN_PID");
+	unsetenv("LISTEN_FDS");
+	unsetenv("LISTEN_FDNAMES");
+	if (pid == -1 || n == -1)
 		return -1;
-	}
 	/* Meant for another process, which passed its environment on. */
 	if (pid != (long)getpid())
 		return 0;
@@ -67,29 +68,38 @@ listenfds_take(void)
 static int	npassed;
 static int	claimed[LISTENFDS_MAX];
 
+/* Whether fd is a listening TCP socket (IPv4 or IPv6). */
+static int
+listening_tcp(int fd)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 sl = sizeof(ss), ol;
+	int			 type, listening;
+
+	ol = sizeof(type);
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &ol) == -1 ||
+	    type != SOCK_STREAM)
+		return 0;
+	ol = sizeof(listening);
+	if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &ol) == -1 ||
+	    !listening)
+		return 0;
+	return getsockname(fd, (struct sockaddr *)&ss, &sl) == 0 &&
+	    (ss.ss_family == AF_INET || ss.ss_family == AF_INET6);
+}
+
 int
 listenfds_check(int n)
 {
-	struct sockaddr_storage	 ss;
-	socklen_t		 sl, ol;
-	int			 i, fd, type, listening;
+	int	 i;
 
 	npassed = n;
-	for (i = 0; i < n; i++) {
-		fd = LISTENFDS_START + i;
-		sl = sizeof(ss);
-		ol = sizeof(type);
-		if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &ol) == -1 ||
-		    (ol = sizeof(listening), getsockopt(fd, SOL_SOCKET,
-		    SO_ACCEPTCONN, &listening, &ol)) == -1 ||
-		    getsockname(fd, (struct sockaddr *)&ss, &sl) == -1 ||
-		    type != SOCK_STREAM || !listening ||
-		    (ss.ss_family != AF_INET && ss.ss_family != AF_INET6)) {
+	for (i = 0; i < n; i++)
+		if (!listening_tcp(LISTENFDS_START + i)) {
 			log_warnx("socket activation: descriptor %d is not a "
-			    "listening TCP socket", fd);
+			    "listening TCP socket", LISTENFDS_START + i);
 			return -1;
 		}
-	}
 	return 0;
 }
 
