@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "jsonw.h"
+#include "utf8.h"
 
 static void
 put(struct jsonw *w, const char *s, size_t n)
@@ -13,37 +14,6 @@ put(struct jsonw *w, const char *s, size_t n)
 	}
 	memcpy(w->buf + w->len, s, n);
 	w->len += n;
-}
-
-/* The length of the UTF-8 sequence at s (n bytes left), 0 if invalid. */
-static size_t
-utf8_len(const unsigned char *s, size_t n)
-{
-	size_t		 need, i;
-	unsigned int	 c;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		need = 2, c = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		need = 3, c = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		need = 4, c = s[0] & 0x07;
-	else
-		return 0;
-	if (n < need)
-		return 0;
-	for (i = 1; i < need; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	/* Overlong forms, surrogates, beyond U+10FFFF. */
-	if ((need == 3 && c < 0x800) || (need == 4 && c < 0x10000) ||
-	    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
-		return 0;
-	return need;
 }
 
 static void
@@ -78,7 +48,7 @@ put_escaped(struct jsonw *w, const char *value, size_t n)
 				put(w, esc, 6);
 				break;
 			}
-			if ((k = utf8_len(s, n)) == 0) {
+			if ((k = utf8_char((const char *)s, n, NULL)) == 0) {
 				put(w, "\xef\xbf\xbd", 3);	/* U+FFFD */
 				k = 1;
 			} else

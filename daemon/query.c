@@ -10,6 +10,7 @@
 
 #include "query.h"
 #include "users.h"
+#include "utf8.h"
 
 struct parser {
 	struct query	*q;
@@ -56,45 +57,6 @@ fold_eq(const char *a, const char *b, size_t n)
 		if (lower((unsigned char)a[i]) != lower((unsigned char)b[i]))
 			return 0;
 	return 1;
-}
-
-/* The offset of the first byte that is not well-formed UTF-8, or len. */
-static size_t
-utf8_check(const char *s, size_t len)
-{
-	size_t		 i, k, n;
-	unsigned long	 cp;
-	unsigned char	 c, b;
-
-	for (i = 0; i < len; i += n + 1) {
-		c = (unsigned char)s[i];
-		if (c < 0x80) {
-			n = 0;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf)
-			n = 1;
-		else if (c >= 0xe0 && c <= 0xef)
-			n = 2;
-		else if (c >= 0xf0 && c <= 0xf4)
-			n = 3;
-		else
-			return i;
-		if (len - i <= n)
-			return i;
-		cp = c & (0x3f >> n);
-		for (k = 1; k <= n; k++) {
-			b = (unsigned char)s[i + k];
-			if ((b & 0xc0) != 0x80)
-				return i;
-			cp = cp << 6 | (b & 0x3f);
-		}
-		/* Overlong forms, surrogates, past U+10FFFF. */
-		if ((n == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-		    (n == 3 && (cp < 0x10000 || cp > 0x10ffff)))
-			return i;
-	}
-	return len;
 }
 
 /* The character (from 1) at byte offset off: UTF-8 lead bytes counted. */
@@ -533,7 +495,7 @@ query_parse(struct query *q, const char *s, size_t len, char *err,
     size_t errlen)
 {
 	struct parser	 p;
-	size_t		 i;
+	size_t		 i, n;
 
 	memset(&p, 0, sizeof(p));
 	p.q = q;
@@ -554,8 +516,9 @@ query_parse(struct query *q, const char *s, size_t len, char *err,
 		if (((unsigned char)s[i] < 0x20 && !is_space(s[i])) ||
 		    s[i] == 0x7f)
 			return fail_at(&p, i, "a control character");
-	if ((i = utf8_check(s, len)) != len)
-		return fail_at(&p, i, "not valid UTF-8");
+	for (i = 0; i < len; i += n)
+		if ((n = utf8_char(s + i, len - i, NULL)) == 0)
+			return fail_at(&p, i, "not valid UTF-8");
 	skip_space(&p);
 	if (at_end(&p))
 		return fail_at(&p, p.pos, "the query is empty");

@@ -21,6 +21,7 @@
 #include "config.h"
 #include "guisectl.h"
 #include "log.h"
+#include "utf8.h"
 
 #define SHOW_REASON_COLS	40
 #define SHOW_CELL_COLS		128	/* any other cell; ids are shorter */
@@ -182,40 +183,6 @@ show_escaped(uint32_t c)
 	    (c >= 0xe0000 && c <= 0xe007f);
 }
 
-/* One UTF-8 character at s (n bytes left): its code point and length. */
-static size_t
-show_utf8(const unsigned char *s, size_t n, uint32_t *c)
-{
-	size_t	 len, i;
-
-	if (s[0] < 0x80) {
-		*c = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		*c = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		*c = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		*c = s[0] & 0x07;
-	} else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		*c = (*c << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && (*c < 0x800 || (*c >= 0xd800 && *c <= 0xdfff))) ||
-	    (len == 4 && (*c < 0x10000 || *c > 0x10ffff)))
-		return 0;
-	return len;
-}
-
 /*
  * The printable form of one character of s into out (at least 11 bytes):
  * itself, or an escape.  Returns the bytes of s consumed; *cols the width.
@@ -226,7 +193,7 @@ show_unit(const char *s, size_t n, char *out, size_t *outlen, size_t *cols)
 	uint32_t	 c;
 	size_t		 len;
 
-	len = show_utf8((const unsigned char *)s, n, &c);
+	len = utf8_char(s, n, &c);
 	if (len == 0) {		/* not UTF-8: jansson forbids it, still */
 		*outlen = (size_t)snprintf(out, 11, "\\x%02x",
 		    (unsigned char)s[0]);
