@@ -1,6 +1,7 @@
 #include <string.h>
 
 #include "form.h"
+#include "utf8.h"
 
 static int
 hexval(unsigned char c)
@@ -97,6 +98,14 @@ form_parse(char *buf, size_t len, struct form *f, const char **why)
 		if (form_unescape(name, nlen, &nlen) == -1 ||
 		    form_unescape(value, vlen, &vlen) == -1) {
 			*why = "malformed percent-encoding or a NUL byte";
+			return -1;
+		}
+		/*
+		 * Values end up in JSON (tokens, the audit log), which holds
+		 * only text: refused here with a 400, not later with a 5xx.
+		 */
+		if (!utf8_valid(name, nlen) || !utf8_valid(value, vlen)) {
+			*why = "a parameter is not valid UTF-8";
 			return -1;
 		}
 		if (nlen == 0) {

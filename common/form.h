@@ -1,7 +1,8 @@
 /*
  * application/x-www-form-urlencoded bodies and query strings, decoded in
- * place.  Strict: a bad %-escape, a NUL byte, an empty name or a repeated
- * name (RFC 6749 section 3.1) refuses the whole input.
+ * place.  Strict: a bad %-escape, a NUL byte, a name or value that is not
+ * UTF-8 once decoded, an empty name or a repeated name (RFC 6749 section
+ * 3.1) refuses the whole input.
  */
 #ifndef GUISE_FORM_H
 #define GUISE_FORM_H

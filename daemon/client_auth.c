@@ -7,6 +7,7 @@
 #include "b64url.h"
 #include "client_auth.h"
 #include "form.h"
+#include "utf8.h"
 
 #define BASIC_MAX	(PROTO_CLIENT_ID_MAX * 3 + PROTO_SECRET_MAX * 3 + 1)
 
@@ -23,7 +24,8 @@ copy_str(char *dst, size_t dstlen, const char *src)
 
 /*
  * RFC 6749 section 2.3.1: the client_id and the secret are each
- * form-urlencoded before they are joined with ':' and base64-encoded.
+ * form-urlencoded (as UTF-8) before they are joined with ':' and
+ * base64-encoded.
  */
 int
 client_auth_basic(const char *value, struct client_creds *c)
@@ -47,6 +49,7 @@ client_auth_basic(const char *value, struct client_creds *c)
 	*colon = '\0';
 	if (form_unescape(raw, (size_t)(colon - raw), &idlen) == -1 ||
 	    form_unescape(colon + 1, strlen(colon + 1), &seclen) == -1 ||
+	    !utf8_valid(raw, idlen) || !utf8_valid(colon + 1, seclen) ||
 	    copy_str(c->client_id, sizeof(c->client_id), raw) == -1 ||
 	    copy_str(c->secret, sizeof(c->secret), colon + 1) == -1) {
 		OPENSSL_cleanse(raw, sizeof(raw));

@@ -2,6 +2,7 @@
 
 #include "form.h"
 #include "path.h"
+#include "utf8.h"
 
 int
 path_segment(const char *path, const char *prefix, const char *suffix,
@@ -19,7 +20,8 @@ path_segment(const char *path, const char *prefix, const char *suffix,
 	if (len == 0 || len >= outlen || memchr(path, '/', len) != NULL)
 		return -1;
 	memcpy(out, path, len);
-	if (path_unescape(out, len, &len) == -1 || len == 0)
+	if (path_unescape(out, len, &len) == -1 || len == 0 ||
+	    !utf8_valid(out, len))
 		return -1;
 	for (i = 0; i < len; i++)
 		if ((unsigned char)out[i] < 0x20 || out[i] == 0x7f ||

@@ -8,7 +8,8 @@
  * "/impersonate"), percent-decoded ('+' stays '+'; "auth0|x" and
  * "auth0%7Cx" are the same id) into out.  Returns 0, or -1 when path does
  * not have that shape, or the segment is empty, too long, malformed, or
- * decodes to a '/', a NUL or another control character.
+ * decodes to a '/', a NUL, another control character or bytes that are
+ * not UTF-8.
  */
 int	path_segment(const char *path, const char *prefix, const char *suffix,
 	    char *out, size_t outlen);

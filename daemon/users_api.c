@@ -160,8 +160,8 @@ users_get(struct evhttp_request *req)
 	}
 	if (path_segment(path, USERS_PREFIX, "", id, sizeof(id)) == -1) {
 		reply_api_error(req, 400, "Path validation error: the user id "
-		    "is empty, too long, malformed, or holds a control "
-		    "character", "invalid_uri");
+		    "is empty, too long, malformed, not UTF-8, or holds a "
+		    "control character", "invalid_uri");
 		return;
 	}
 	if (read_fields(req, allowed, &f, &buf, &fields) == -1)

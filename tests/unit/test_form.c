@@ -97,8 +97,8 @@ test_parse(void)
 	    has(&f, "a", "+") && has(&f, "b", "%") && has(&f, "c", "%41") &&
 	    has(&f, "d", "&") && has(&f, "e", "="),
 	    "%%2B is '+', %%25 decoded once, %%26 and %%3D are data");
-	CHECK(parse("a=%c3%A9%ff", &f, &why) == 0 &&
-	    has(&f, "a", "\xc3\xa9\xff"), "escapes of high bytes");
+	CHECK(parse("a=%c3%A9", &f, &why) == 0 && has(&f, "a", "\xc3\xa9"),
+	    "escapes of high bytes, upper and lower hex");
 
 	CHECK(parse("a=", &f, &why) == 0 && f.n == 1 && has(&f, "a", ""),
 	    "\"a=\": an empty value");
@@ -168,6 +168,74 @@ test_refusals(void)
 	CHECK(refused("a&a"), "\"a&a\": a repeated name alone refused");
 	CHECK(refused("a=1&%61=2"), "\"a=1&%%61=2\": repeated once decoded");
 	CHECK(refused("a+b=1&a%20b=2"), "\"a+b\" and \"a%%20b\" are the same");
+}
+
+/* Parsing in must fail, and for not being UTF-8. */
+static int
+refused_utf8(const char *in)
+{
+	struct form	 f;
+	const char	*why;
+
+	return parse(in, &f, &why) == -1 && why != NULL &&
+	    strcmp(why, "a parameter is not valid UTF-8") == 0;
+}
+
+/*
+ * Decoded names and values must be UTF-8: text of every length of sequence
+ * passes, escaped or raw, and each class of ill-formed bytes is refused,
+ * in a value, in a name and in a name alone.
+ */
+static void
+test_utf8(void)
+{
+	static const struct {
+		const char	*escaped;
+		const char	*what;
+	} bad[] = {
+		{ "%80",		"a stray continuation byte" },
+		{ "%C3%A9%A9",		"one continuation byte too many" },
+		{ "%C3",		"a two-byte lead alone" },
+		{ "%C3%28",		"a two-byte lead, then ASCII" },
+		{ "%C3+",		"a two-byte lead, then '+'" },
+		{ "%E4%B8",		"a three-byte sequence cut short" },
+		{ "%F0%9F%98",		"a four-byte sequence cut short" },
+		{ "%C0%AF",		"C0 AF, the overlong '/'" },
+		{ "%C1%BF",		"C1 BF, overlong U+007F" },
+		{ "%E0%80%AF",		"E0 80 AF, overlong '/'" },
+		{ "%F0%80%80%AF",	"F0 80 80 AF, overlong '/'" },
+		{ "%ED%A0%80",		"ED A0 80, the surrogate U+D800" },
+		{ "%ED%BF%BF",		"ED BF BF, the surrogate U+DFFF" },
+		{ "%F4%90%80%80",	"F4 90 80 80, past U+10FFFF" },
+		{ "%F5%80%80%80",	"an F5 lead byte" },
+		{ "%FE",		"an FE byte" },
+		{ "%FF%FE",		"FF FE" },
+	};
+	struct form	 f;
+	const char	*why;
+	char		 in[64];
+	size_t		 i;
+
+	CHECK(parse("n=%C3%A9&z=%E4%B8%AD&e=%F0%9F%98%80", &f, &why) == 0 &&
+	    has(&f, "n", "\xc3\xa9") && has(&f, "z", "\xe4\xb8\xad") &&
+	    has(&f, "e", "\xf0\x9f\x98\x80"),
+	    "\xc3\xa9, \xe4\xb8\xad and \xf0\x9f\x98\x80 as %%-escapes");
+	CHECK(parse("%C3%A9=%ef%bf%bd%f4%8f%bf%bf", &f, &why) == 0 &&
+	    has(&f, "\xc3\xa9", "\xef\xbf\xbd\xf4\x8f\xbf\xbf"),
+	    "a name of UTF-8; U+FFFD and U+10FFFF in a value");
+	CHECK(parse("r=\xc3\xa9+\xe4\xb8\xad", &f, &why) == 0 &&
+	    has(&f, "r", "\xc3\xa9 \xe4\xb8\xad"), "raw UTF-8 bytes pass");
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		(void)snprintf(in, sizeof(in), "a=1&b=x%s", bad[i].escaped);
+		CHECK(refused_utf8(in), "a value: %s", bad[i].what);
+		(void)snprintf(in, sizeof(in), "a=1&%s=1", bad[i].escaped);
+		CHECK(refused_utf8(in), "a name: %s", bad[i].what);
+		(void)snprintf(in, sizeof(in), "flag%s", bad[i].escaped);
+		CHECK(refused_utf8(in), "a name alone: %s", bad[i].what);
+	}
+	CHECK(refused_utf8("r=\xc3\x28"), "raw bytes that are not UTF-8");
+	CHECK(refused_utf8("a=\xff"), "a raw FF byte");
 }
 
 /* "p0=v0&p1=v1&..." with n parameters. */
@@ -298,6 +366,7 @@ main(void)
 {
 	test_parse();
 	test_refusals();
+	test_utf8();
 	test_limit();
 	test_unescape();
 	free(last);

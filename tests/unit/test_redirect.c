@@ -73,6 +73,26 @@ test_path(void)
 	segment("/users/abc", NULL);
 	segment("/users/0123456789012345678901234567890123456789012345678901234"
 	    "567890123/impersonate", NULL);
+
+	/* The id must be UTF-8 once decoded. */
+	segment("/users/%C3%A9%E4%B8%AD%F0%9F%98%80/impersonate",
+	    "\xc3\xa9\xe4\xb8\xad\xf0\x9f\x98\x80");
+	segment("/users/auth0|\xc3\xa9/impersonate", "auth0|\xc3\xa9");
+	segment("/users/%F4%8F%BF%BF/impersonate", "\xf4\x8f\xbf\xbf");
+	segment("/users/a%80/impersonate", NULL);		/* continuation */
+	segment("/users/a%C3/impersonate", NULL);		/* cut short */
+	segment("/users/a%C3%28/impersonate", NULL);		/* then ASCII */
+	segment("/users/a%E4%B8/impersonate", NULL);		/* cut short */
+	segment("/users/a%F0%9F%98/impersonate", NULL);	/* cut short */
+	segment("/users/a%C0%AF/impersonate", NULL);		/* overlong */
+	segment("/users/a%E0%80%AF/impersonate", NULL);	/* overlong */
+	segment("/users/a%F0%80%80%AF/impersonate", NULL);	/* overlong */
+	segment("/users/a%ED%A0%80/impersonate", NULL);	/* U+D800 */
+	segment("/users/a%ED%BF%BF/impersonate", NULL);	/* U+DFFF */
+	segment("/users/a%F4%90%80%80/impersonate", NULL);	/* U+110000 */
+	segment("/users/a%F5%80%80%80/impersonate", NULL);	/* F5 */
+	segment("/users/a%FF/impersonate", NULL);
+	segment("/users/a\xff/impersonate", NULL);		/* raw */
 }
 
 int

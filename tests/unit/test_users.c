@@ -485,7 +485,8 @@ test_search_refused(void)
 	    search_refused("fields=a%20b", "fields"), "fields");
 	CHECK(search_refused("search_engine=v2",
 	    "search_engine \"v2\" is not supported") &&
-	    search_refused("search_engine=%FF", "only search_engine v3"),
+	    search_refused("search_engine=%C3%A9", "only search_engine v3") &&
+	    search_refused("search_engine=v%07", "only search_engine v3"),
 	    "search_engine, named only when safe to repeat");
 	CHECK(search_refused("q=name:a+AND", "query error at character 11: "),
 	    "a query error says where");
