@@ -23,10 +23,12 @@ check(const char *value)
 
 	memset(&c, 0xa5, sizeof(c));
 	if (client_auth_basic(value, &c) == 0) {
-		/* Both present, NUL-terminated within their fields. */
+		/* Both present, NUL-terminated within their fields, text. */
 		FUZZ_ASSERT(memchr(c.client_id, '\0', sizeof(c.client_id)));
 		FUZZ_ASSERT(memchr(c.secret, '\0', sizeof(c.secret)));
 		FUZZ_ASSERT(c.client_id[0] != '\0' && c.secret[0] != '\0');
+		FUZZ_ASSERT(fuzz_utf8(c.client_id, strlen(c.client_id)));
+		FUZZ_ASSERT(fuzz_utf8(c.secret, strlen(c.secret)));
 		FUZZ_ASSERT(c.basic == 1);
 	}
 	client_auth_clear(&c);

@@ -1,10 +1,12 @@
 /*
  * Form bodies and query strings (form_parse), and the two percent-decoders
- * under it (form_unescape, path_unescape), each on its own copy of the
- * input with the one spare byte form_parse needs.
+ * and the UTF-8 check under it (form_unescape, path_unescape, utf8_valid),
+ * each on its own copy of the input with the one spare byte form_parse
+ * needs.
  */
 #include "form.h"
 #include "fuzz.h"
+#include "utf8.h"
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -36,6 +38,9 @@ check_form(const uint8_t *data, size_t size)
 		FUZZ_ASSERT(f.p[i].name + strlen(f.p[i].name) <= buf + size);
 		FUZZ_ASSERT(f.p[i].value + strlen(f.p[i].value) <= buf + size);
 		FUZZ_ASSERT(form_get(&f, f.p[i].name) == f.p[i].value);
+		/* Text, whatever the escapes decoded to. */
+		FUZZ_ASSERT(fuzz_utf8(f.p[i].name, strlen(f.p[i].name)));
+		FUZZ_ASSERT(fuzz_utf8(f.p[i].value, strlen(f.p[i].value)));
 	}
 	free(buf);
 }
@@ -62,9 +67,25 @@ check_unescape(const uint8_t *data, size_t size, int form)
 	free(s);
 }
 
+/* utf8_valid and utf8_char agree with table 3-7 (fuzz.h). */
+static void
+check_utf8(const uint8_t *data, size_t size)
+{
+	const char	*s = (const char *)data;
+	size_t		 i, n;
+
+	FUZZ_ASSERT(utf8_valid(s, size) == fuzz_utf8(s, size));
+	for (i = 0; i < size; i += n) {
+		if ((n = utf8_char(s + i, size - i, NULL)) == 0)
+			break;
+		FUZZ_ASSERT(n <= 4 && n <= size - i && fuzz_utf8(s + i, n));
+	}
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	check_utf8(data, size);
 	check_form(data, size);
 	check_unescape(data, size, 1);
 	check_unescape(data, size, 0);

@@ -25,13 +25,17 @@ check(const char *path, const char *prefix, const char *suffix)
 	if ((out = malloc(outlen)) == NULL)
 		abort();
 	if (path_segment(path, prefix, suffix, out, outlen) == 0) {
-		/* A non-empty C string of no '/' and no control character. */
+		/*
+		 * A non-empty C string of UTF-8 with no '/' and no control
+		 * character.
+		 */
 		FUZZ_ASSERT(memchr(out, '\0', outlen) != NULL);
 		len = strlen(out);
 		FUZZ_ASSERT(len > 0 && len < outlen);
 		for (i = 0; i < len; i++)
 			FUZZ_ASSERT((unsigned char)out[i] >= 0x20 &&
 			    out[i] != 0x7f && out[i] != '/');
+		FUZZ_ASSERT(fuzz_utf8(out, len));
 		FUZZ_ASSERT(strncmp(path, prefix, strlen(prefix)) == 0);
 	}
 	free(out);
