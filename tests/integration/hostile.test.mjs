@@ -13,23 +13,46 @@ let d;
 before(async () => { d = await startDaemon(); });
 after(async () => { await d?.stop(); });
 
-// One raw exchange over TLS: send bytes, read until the server closes or
-// timeoutMs passes; the status line's code, or null for a closed connection.
-function raw(bytes, timeoutMs = 5000) {
+// One raw exchange over TLS: send bytes and wait for the answer.  It is
+// the status line's code as soon as one arrives, null when the server
+// closes (or resets) the connection without one, or 'timeout' when
+// timeoutMs passes with neither: a hang, which no case accepts.  The clock
+// is the wall's, not the socket's idle timer, so a server that trickles
+// bytes cannot keep it from firing.
+function raw(bytes, timeoutMs) {
   return new Promise((resolve) => {
     const s = connect({ host: '127.0.0.1', port: d.port, ca: d.ca });
     let got = Buffer.alloc(0);
-    const done = () => {
-      s.destroy();
-      const m = got.toString('latin1').match(/^HTTP\/1\.[01] (\d{3})/);
-      resolve(m ? Number(m[1]) : null);
+    const status = () => {
+      const m = got.toString('latin1').match(/^HTTP\/1\.[01] (\d{3}) /);
+      return m ? Number(m[1]) : null;
     };
-    s.setTimeout(timeoutMs, done);
-    s.on('data', (b) => { got = Buffer.concat([got, b]); });
-    s.on('end', done);
-    s.on('error', done);
+    const done = (outcome) => {
+      clearTimeout(timer);
+      s.destroy();
+      resolve(outcome);
+    };
+    const timer = setTimeout(() => done(status() ?? 'timeout'), timeoutMs);
+    s.on('data', (b) => {
+      got = Buffer.concat([got, b]);
+      if (status() !== null) done(status());
+    });
+    s.on('end', () => done(status()));
+    s.on('close', () => done(status()));
+    s.on('error', () => done(status()));
     s.on('secureConnect', () => s.write(bytes));
   });
+}
+
+// The daemon refuses each malformed request below as soon as it has read
+// it, in milliseconds.  Waiting 5 s for that, half its 10-second read
+// timeout, means a daemon that waited for more input instead (and only
+// closed at the timeout) shows as 'timeout', not as a closed connection.
+const PROMPT_MS = 5000;
+
+// code is a status or a closed connection, not a hang.
+function assertAnswered(code, what) {
+  assert.notEqual(code, 'timeout', `${what}: no answer and no close within the time allowed`);
 }
 
 const alive = async () => {
@@ -60,14 +83,16 @@ test('slowloris: 300 connections sending a byte at a time; others are still answ
 
 test('a body of megabytes is refused with 413 or a closed connection', async () => {
   const body = 'a='.padEnd(4 * 1024 * 1024, 'x');
-  const code = await raw(`POST /oauth/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+  const code = await raw(`POST /oauth/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body}`, PROMPT_MS);
+  assertAnswered(code, 'a body of 4 MiB');
   assert.ok(code === 413 || code === null, `got ${code}`);
   await alive();
 });
 
 test('headers of hundreds of kilobytes are refused with a 4xx or a closed connection', async () => {
   const big = 'X-Big: '.padEnd(300 * 1024, 'y');
-  const code = await raw(`GET /.well-known/jwks.json HTTP/1.1\r\nHost: x\r\n${big}\r\n\r\n`);
+  const code = await raw(`GET /.well-known/jwks.json HTTP/1.1\r\nHost: x\r\n${big}\r\n\r\n`, PROMPT_MS);
+  assertAnswered(code, 'headers of 300 KiB');
   assert.ok(code === null || (code >= 400 && code < 500), `got ${code}`);
   await alive();
 });
@@ -127,11 +152,22 @@ test('..%2F, NUL and control characters in user ids: 4xx, never 5xx', async () =
 
 test('raw garbage instead of HTTP: the connection is closed or refused with a 4xx', async () => {
   for (const junk of ['\u0000\u0001\u0002\r\n\r\n', 'GET / HTTP/9.9\r\n\r\n', 'GET /' + 'a'.repeat(70000) + ' HTTP/1.1\r\nHost: x\r\n\r\n', 'POST /oauth/token HTTP/1.1\r\nContent-Length: -5\r\n\r\n', 'POST /oauth/token HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n']) {
-    const code = await raw(junk, 3000);
+    const code = await raw(junk, PROMPT_MS);
+    assertAnswered(code, JSON.stringify(junk).slice(0, 30));
     assert.ok(code === null || (code >= 400 && code < 500), `${JSON.stringify(junk).slice(0, 30)}: ${code}`);
   }
   await alive();
   assert.equal(d.exited, null);
+});
+
+test('a request that never ends is closed at the 10-second read timeout, not held open', async () => {
+  const t0 = Date.now();
+  const code = await raw('GET /.well-known/jwks.json HTTP/1.1\r\nHost: x\r\n', 15000);
+  const took = Date.now() - t0;
+  assertAnswered(code, `an unfinished request (${took} ms)`);
+  assert.ok(code === null || (code >= 400 && code < 500), `got ${code}`);
+  assert.ok(took >= 9000, `closed after ${took} ms, before the read timeout`);
+  await alive();
 });
 
 test('thousands of connections at once against a cap of 100: refused or answered cleanly, no spin, still serving', async () => {
