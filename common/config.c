@@ -35,7 +35,7 @@
 
 static const char *const top_keys[] = { "issuer", "listen", "user",
     "users_file", "audit", "signer", "clients", "impersonation",
-    "max_connections", NULL };
+    "max_connections", "trusted_proxies", NULL };
 static const char *const listen_keys[] = { "address", "port", "tls", NULL };
 static const char *const tls_keys[] = { "cert", "key", NULL };
 static const char *const audit_keys[] = { "path", NULL };
@@ -247,6 +247,39 @@ parse_listen(struct jsonread *jr, json_t *top, struct config *c)
 		return jr_error(jr, "listen", "%s", strerror(errno));
 	c->nlisten = json_array_size(a);
 	return jr_each(jr, "listen", a, parse_listener, c);
+}
+
+static int
+parse_proxy(struct jsonread *jr, json_t *v, void *arg, size_t n)
+{
+	struct config	*c = arg;
+	const char	*s, *problem;
+
+	if ((s = jr_str_value(jr, NULL, v)) == NULL)
+		return -1;
+	if ((problem = cidr_parse(s, &c->trusted_proxies[n])) != NULL)
+		return jr_error(jr, NULL, "\"%s\" %s", s, problem);
+	return 0;
+}
+
+static int
+parse_trusted_proxies(struct jsonread *jr, json_t *top, struct config *c)
+{
+	json_t	*a;
+	size_t	 n;
+
+	if (jr_get(jr, top, "trusted_proxies", JSON_ARRAY, 0, &a) == -1)
+		return -1;
+	if (a == NULL || (n = json_array_size(a)) == 0)
+		return 0;
+	if (n > CONFIG_PROXIES_MAX)
+		return jr_error(jr, "trusted_proxies", "more than %d entries",
+		    CONFIG_PROXIES_MAX);
+	if ((c->trusted_proxies = calloc(n, sizeof(*c->trusted_proxies))) ==
+	    NULL)
+		return jr_error(jr, "trusted_proxies", "%s", strerror(errno));
+	c->ntrusted_proxies = n;
+	return jr_each(jr, "trusted_proxies", a, parse_proxy, c);
 }
 
 static int
@@ -534,6 +567,7 @@ parse_top(struct jsonread *jr, json_t *top, struct config *c)
 	    jr_get_int(jr, top, "max_connections", 0, CONFIG_CONNECTIONS_MIN,
 	    CONFIG_CONNECTIONS_MAX, CONFIG_CONNECTIONS_DEFAULT,
 	    &c->max_connections) == -1 ||
+	    parse_trusted_proxies(jr, top, c) == -1 ||
 	    jr_get_path(jr, top, "users_file", &c->users_file) == -1 ||
 	    parse_audit(jr, top, c) == -1 ||
 	    parse_signer(jr, top, c) == -1 ||
@@ -706,6 +740,7 @@ config_free(struct config *c)
 	free(c->user);
 	free(c->users_file);
 	free(c->audit_path);
+	free(c->trusted_proxies);
 	for (i = 0; i < c->nkeys; i++) {
 		free(c->keys[i].kid);
 		free(c->keys[i].file);

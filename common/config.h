@@ -10,12 +10,15 @@
 
 #include <stddef.h>
 
+#include "cidr.h"
+
 #define CONFIG_TTL_MAX		600	/* link_ttl and code_ttl cap, seconds */
 #define CONFIG_TOKEN_TTL_MAX	86400	/* token_ttl cap, seconds */
 #define CONFIG_ID_MAX		128	/* client_id, kid */
 #define CONFIG_CONNECTIONS_MIN	16	/* max_connections */
 #define CONFIG_CONNECTIONS_MAX	65536
 #define CONFIG_CONNECTIONS_DEFAULT 1000
+#define CONFIG_PROXIES_MAX	256	/* trusted_proxies, matched per hop */
 
 enum sig_alg {
 	ALG_NONE = 0,
@@ -74,6 +77,9 @@ struct config {
 	int			 max_connections;	/* open at once */
 	char			*users_file;
 	char			*audit_path;
+	/* Whose Forwarded and X-Forwarded-For are read; none when unset. */
+	struct cidr		*trusted_proxies;
+	size_t			 ntrusted_proxies;
 
 	struct key_config	*keys;
 	size_t			 nkeys;

@@ -4,6 +4,7 @@
 #include <event2/http.h>
 
 #include "audit_client.h"
+#include "frontend.h"
 
 /* A string field, cut to its maximum: the log keeps what it can. */
 static struct proto_str
@@ -17,21 +18,24 @@ field(const char *s, size_t max)
 }
 
 void
-audit_origin(struct evhttp_request *req, struct proto_str *ip,
-    struct proto_str *user_agent)
+audit_origin(struct evhttp_request *req, char ipbuf[SOURCE_MAX],
+    struct proto_str *ip, struct proto_str *user_agent)
 {
-	struct evhttp_connection	*conn;
-	const char			*agent = NULL;
-	char				*addr = NULL;
-	ev_uint16_t			 port;
+	const char	*agent = NULL;
 
+	ipbuf[0] = '\0';
 	if (req != NULL) {
-		if ((conn = evhttp_request_get_connection(req)) != NULL)
-			evhttp_connection_get_peer(conn, &addr, &port);
+		/*
+		 * route() has read the headers already; only a reload since,
+		 * trusting other proxies, can make them malformed now: then
+		 * the peer is all that is sure.
+		 */
+		if (source_of(req, fe->conf, ipbuf, SOURCE_MAX) == -1)
+			(void)source_of(req, NULL, ipbuf, SOURCE_MAX);
 		agent = evhttp_find_header(evhttp_request_get_input_headers(req),
 		    "User-Agent");
 	}
-	*ip = field(addr, PROTO_IP_MAX);
+	*ip = field(ipbuf, PROTO_IP_MAX);
 	*user_agent = field(agent, PROTO_AGENT_MAX);
 }
 
@@ -39,6 +43,7 @@ int
 audit_send(const struct audit_event *ev, signer_cb cb, void *arg)
 {
 	struct proto_msg	 m;
+	char			 ip[SOURCE_MAX];
 
 	memset(&m, 0, sizeof(m));
 	m.type = PROTO_AUDIT;
@@ -51,7 +56,8 @@ audit_send(const struct audit_event *ev, signer_cb cb, void *arg)
 	m.u.audit_req.client_id = field(ev->client_id, PROTO_CLIENT_ID_MAX);
 	m.u.audit_req.caller = field(ev->caller, PROTO_CLIENT_ID_MAX);
 	m.u.audit_req.reason = field(ev->reason, PROTO_REASON_MAX);
-	audit_origin(ev->from, &m.u.audit_req.ip, &m.u.audit_req.user_agent);
+	audit_origin(ev->from, ip, &m.u.audit_req.ip,
+	    &m.u.audit_req.user_agent);
 	m.u.audit_req.link_hash = field(ev->link_hash, PROTO_HASH_MAX);
 	m.u.audit_req.code_hash = field(ev->code_hash, PROTO_HASH_MAX);
 	m.u.audit_req.revoked = field(ev->revoked, PROTO_JTI_MAX);

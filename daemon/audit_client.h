@@ -9,6 +9,7 @@
 
 #include "hex.h"
 #include "signer_client.h"
+#include "source.h"
 
 
 struct evhttp_request;
@@ -37,12 +38,13 @@ struct audit_event {
 int	audit_send(const struct audit_event *, signer_cb cb, void *arg);
 
 /*
- * Where a request came from, as the audit log records it: the peer's
- * address and its User-Agent, cut to their maxima.  The views point into
- * req, valid while it is.
+ * Where a request came from, as the audit log records it: its source
+ * address (source.h), written into ipbuf, and its User-Agent, cut to its
+ * maximum.  The views point into ipbuf and req: the message holding them
+ * must be sent while both live.
  */
-void	audit_origin(struct evhttp_request *, struct proto_str *ip,
-	    struct proto_str *user_agent);
+void	audit_origin(struct evhttp_request *, char ipbuf[SOURCE_MAX],
+	    struct proto_str *ip, struct proto_str *user_agent);
 
 
 #endif

@@ -17,12 +17,14 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include "frontend.h"
 #include "http.h"
 #include "http_settings.h"
 #include "listenfds.h"
 #include "log.h"
 #include "params.h"
 #include "reply.h"
+#include "source.h"
 
 struct route {
 	const char	*path;
@@ -66,6 +68,7 @@ route(struct evhttp_request *req, void *arg)
 {
 	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
 	const char		*path = uri ? evhttp_uri_get_path(uri) : NULL;
+	char			 source[SOURCE_MAX];
 	size_t			 i;
 
 	(void)arg;
@@ -80,6 +83,13 @@ route(struct evhttp_request *req, void *arg)
 			    "Allow", allow_header(routes[i].methods));
 			reply_oauth_error(req, 405, "invalid_request",
 			    "method not allowed");
+			return;
+		}
+		/* A trusted proxy's malformed header is refused before any
+		 * handler, so that audit_origin() always finds a source. */
+		if (source_of(req, fe->conf, source, sizeof(source)) == -1) {
+			reply_oauth_error(req, 400, "invalid_request",
+			    "malformed Forwarded or X-Forwarded-For header");
 			return;
 		}
 		routes[i].handler(req);

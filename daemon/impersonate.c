@@ -316,6 +316,7 @@ struct follow_call {
 	const char		*message;
 	char			 code[SECRET_LEN + 1];
 	struct login_request	 lr;
+	char			 ip[SOURCE_MAX];	/* lr.msg's ip */
 };
 
 static void
@@ -418,7 +419,7 @@ follow_audited(const struct proto_msg *rep, void *arg)
 		    "the profile of this user is too large");
 		follow_free(call);
 	} else {
-		audit_origin(call->req, &call->lr.msg.u.login_req.ip,
+		audit_origin(call->req, call->ip, &call->lr.msg.u.login_req.ip,
 		    &call->lr.msg.u.login_req.user_agent);
 		if (signer_request(&call->lr.msg, implicit_done, call) == -1)
 			implicit_done(NULL, call);

@@ -157,6 +157,7 @@ client_credentials(struct evhttp_request *req, const struct params *p,
 	struct proto_msg	 m;
 	struct token_call	*call;
 	const char		*audience, *scope;
+	char			 ip[SOURCE_MAX];
 	int			 bad = 0;
 
 	audience = params_get(p, "audience", &bad);
@@ -185,7 +186,7 @@ client_credentials(struct evhttp_request *req, const struct params *p,
 	m.u.token_req.secret = proto_str(creds->secret);
 	m.u.token_req.audience = proto_str(audience);
 	m.u.token_req.scope = proto_str(scope ? scope : "");
-	audit_origin(req, &m.u.token_req.ip, &m.u.token_req.user_agent);
+	audit_origin(req, ip, &m.u.token_req.ip, &m.u.token_req.user_agent);
 	if ((call = new_call(req, creds, NULL)) == NULL) {
 		reply_unavailable(req);
 		return;
@@ -304,6 +305,7 @@ authorization_code(struct evhttp_request *req, const struct params *p,
 	struct login_request		 lr;
 	struct token_call		*call;
 	const char			*code, *redirect_uri;
+	char				 ip[SOURCE_MAX];
 	int				 bad = 0;
 
 	code = params_get(p, "code", &bad);
@@ -344,7 +346,8 @@ authorization_code(struct evhttp_request *req, const struct params *p,
 	}
 	lr.msg.u.login_req.secret = proto_str(creds->secret);
 	lr.msg.u.login_req.code = proto_str(code);
-	audit_origin(req, &lr.msg.u.login_req.ip, &lr.msg.u.login_req.user_agent);
+	audit_origin(req, ip, &lr.msg.u.login_req.ip,
+	    &lr.msg.u.login_req.user_agent);
 	if ((call = new_call(req, creds, code)) == NULL ||
 	    signer_request(&lr.msg, code_tokens_done, call) == -1) {
 		if (call != NULL)

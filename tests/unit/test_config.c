@@ -6,6 +6,7 @@
  * Usage: test_config [etc/guise.json]
  */
 #include <sys/types.h>
+#include <sys/socket.h>
 
 #include <fcntl.h>
 #include <libgen.h>
@@ -51,6 +52,7 @@ static const char *const base[F__MAX] = {
 			"\"port\": " port "}]"
 #define CLIENTS(...)	"\"clients\": [" __VA_ARGS__ "]"
 #define IMP(...)	"\"impersonation\": {" __VA_ARGS__ "}"
+#define PROXIES(...)	"\"trusted_proxies\": [" __VA_ARGS__ "]"
 
 /*
  * The small configuration with member f replaced by piece ("" drops it)
@@ -103,6 +105,46 @@ expect_error(const char *text, const char *keypath, const char *word)
 	    strstr(err, keypath) != NULL && strstr(err, word) != NULL,
 	    "refused [%s] [%s]: %s", keypath, word, err);
 	config_free(c);
+}
+
+static void
+test_bad_proxies(void)
+{
+	static const char *const bad[] = { "::1/129", "localhost",
+	    "10.0.0.0/", "10.0.0.0/08", "10.0.0.0/+8", "10.0.0.0/-1",
+	    "10.0.0.0/8/8", "10.0.0.0 /8", " 10.0.0.1", "10.0.0.1 ", "10.1",
+	    "010.0.0.1", "fe80::1%eth0", "[::1]", "::1/0128", "1.2.3.4/32x",
+	    "/8", "10.0.0.0/1000" };
+	char	 text[8192];
+	size_t	 i, len;
+
+	expect_error(cfg(F_NONE, NULL, PROXIES("\"127.0.0.1\", "
+	    "\"10.0.0.0/33\"")), "trusted_proxies[1]: \"10.0.0.0/33\"",
+	    "is not an address or CIDR range");
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		(void)snprintf(text, sizeof(text), PROXIES("\"%s\""), bad[i]);
+		expect_error(cfg(F_NONE, NULL, text), "trusted_proxies[0]",
+		    "is not an address or CIDR range");
+	}
+	expect_error(cfg(F_NONE, NULL, PROXIES("\"10.0.0.1/8\"")),
+	    "trusted_proxies[0]: \"10.0.0.1/8\"", "host bits set");
+	expect_error(cfg(F_NONE, NULL, PROXIES("\"fd00::1/8\"")),
+	    "trusted_proxies[0]", "host bits set");
+	expect_error(cfg(F_NONE, NULL, PROXIES("\"192.168.1.128/24\"")),
+	    "trusted_proxies[0]", "host bits set");
+	expect_error(cfg(F_NONE, NULL, PROXIES("\"\"")),
+	    "trusted_proxies[0]", "empty");
+	expect_error(cfg(F_NONE, NULL, PROXIES("\"::1\", 8")),
+	    "trusted_proxies[1]", "string");
+	expect_error(cfg(F_NONE, NULL, "\"trusted_proxies\": \"127.0.0.1\""),
+	    "trusted_proxies", "array");
+	/* One more than CONFIG_PROXIES_MAX. */
+	len = (size_t)snprintf(text, sizeof(text), "\"trusted_proxies\": [");
+	for (i = 0; i <= CONFIG_PROXIES_MAX; i++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len,
+		    "%s\"10.0.%zu.%zu\"", i ? ", " : "", i / 256, i % 256);
+	(void)snprintf(text + len, sizeof(text) - len, "]");
+	expect_error(cfg(F_NONE, NULL, text), "trusted_proxies", "more than");
 }
 
 static void
@@ -250,6 +292,7 @@ test_bad(void)
 	expect_error(cfg(F_NONE, NULL, IMP("\"protected\": "
 	    "{\"roles\": [\"admin\", 5]}")), "impersonation.protected.roles[1]",
 	    "string");
+	test_bad_proxies();
 	/* jansson refuses \u0000 itself without JSON_ALLOW_NUL. */
 	expect_error("{\n\"issuer\": \"https://a.example/\\u0000/\"\n}",
 	    "line 2", "u0000");
@@ -282,6 +325,8 @@ test_defaults(void)
 	CHECK(c->impersonators.roles.n == 0 && c->impersonators.users.n == 0 &&
 	    c->protected.roles.n == 0 && c->protected.users.n == 0,
 	    "impersonators and protected empty");
+	CHECK(c->trusted_proxies == NULL && c->ntrusted_proxies == 0,
+	    "no trusted proxies");
 	CHECK(!strlist_has(&c->protected.roles, "admin"),
 	    "strlist_has on an empty list");
 	cl = config_client(c, "c1");
@@ -293,6 +338,44 @@ test_defaults(void)
 	    "relative path resolved: %s", c->users_file);
 	CHECK(strcmp(c->path, NAME) == 0 && strcmp(c->dir, CFGDIR) == 0,
 	    "path and dir kept");
+	config_free(c);
+}
+
+static void
+test_good_proxies(void)
+{
+	static const unsigned char	 fd00[16] = { 0xfd };
+	static const unsigned char	 v6one[16] = { [15] = 1 };
+	const struct cidr		*p;
+	struct config			*c;
+	char				 err[512] = "";
+
+	c = parse(cfg(F_NONE, NULL, PROXIES("\"127.0.0.1\", \"10.0.0.0/8\", "
+	    "\"::1\", \"fd00::/8\", \"0.0.0.0/0\", \"::/0\", "
+	    "\"192.168.1.128/25\"")), NULL, err, sizeof(err));
+	CHECK(c != NULL && c->ntrusted_proxies == 7,
+	    "trusted_proxies parse: %s", err);
+	if (c == NULL || c->ntrusted_proxies != 7) {
+		config_free(c);
+		return;
+	}
+	p = c->trusted_proxies;
+	CHECK(p[0].family == AF_INET && p[0].bits == 32 &&
+	    memcmp(p[0].addr, "\x7f\0\0\x01", 4) == 0, "127.0.0.1 is a /32");
+	CHECK(p[1].family == AF_INET && p[1].bits == 8 &&
+	    memcmp(p[1].addr, "\x0a\0\0\0", 4) == 0, "10.0.0.0/8");
+	CHECK(p[2].family == AF_INET6 && p[2].bits == 128 &&
+	    memcmp(p[2].addr, v6one, 16) == 0, "::1 is a /128");
+	CHECK(p[3].family == AF_INET6 && p[3].bits == 8 &&
+	    memcmp(p[3].addr, fd00, 16) == 0, "fd00::/8");
+	CHECK(p[4].family == AF_INET && p[4].bits == 0 &&
+	    p[5].family == AF_INET6 && p[5].bits == 0, "/0 ranges");
+	CHECK(p[6].family == AF_INET && p[6].bits == 25, "192.168.1.128/25");
+	config_free(c);
+
+	c = parse(cfg(F_NONE, NULL, PROXIES("")), NULL, err, sizeof(err));
+	CHECK(c != NULL && c->ntrusted_proxies == 0 &&
+	    c->trusted_proxies == NULL, "an empty list is none: %s", err);
 	config_free(c);
 }
 
@@ -328,6 +411,7 @@ test_good(void)
 	    "no clients, empty impersonation: %s", err);
 	config_free(c);
 
+	test_good_proxies();
 	CHECK(parse("[]", NULL, NULL, 0) == NULL, "no error buffer");
 	CHECK(strcmp(alg_name(ALG_RS256), "RS256") == 0 &&
 	    strcmp(alg_name(ALG_ES256), "ES256") == 0 &&
