@@ -16,41 +16,21 @@
  * just before the newline) is recognised when the audit.resumed after it
  * names the record before it.
  */
-#include <sys/stat.h>
-
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <inttypes.h>
-#include <libgen.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <jansson.h>
-#include <openssl/core_names.h>
 #include <openssl/crypto.h>
-#include <openssl/err.h>
-#include <openssl/evp.h>
 
 #include "audit.h"
 #include "config.h"
 #include "guisectl.h"
 #include "log.h"
 
-#define VERIFY_KEY_MIN		32	/* as the signer: 32 to 256 bytes */
-#define VERIFY_KEY_MAX		256
-#define VERIFY_MAC_LEN		32
 #define VERIFY_TORN_SHOWN	3	/* torn lines named in the summary */
-
-struct verify_key {
-	unsigned char	 bytes[VERIFY_KEY_MAX];
-	size_t		 len;
-	EVP_MAC		*mac;
-	EVP_MAC_CTX	*ctx;		/* keyed once, re-initialised per record */
-};
 
 /* Where a line is. */
 struct verify_loc {
@@ -68,7 +48,7 @@ struct verify_tip {
 
 struct verify {
 	const struct audit_files *files;
-	struct verify_key	*key;
+	const struct audit_key	*key;
 	struct verify_tip	 tip;
 	struct verify_tip	 before;	/* the tip before the last record */
 	unsigned long		 records;
@@ -102,129 +82,17 @@ verify_base(const char *path)
 	return p != NULL ? p + 1 : path;
 }
 
-/* The verdict: FILE:LINE: seq N: problem, on stdout; always -1. */
+/* The verdict on the record at loc; always -1. */
 static int __attribute__((format(printf, 4, 5)))
 verify_bad(const struct verify *v, const struct verify_loc *loc,
     json_int_t seq, const char *fmt, ...)
 {
 	va_list	 ap;
 
-	printf("%s:%lu: seq %" JSON_INTEGER_FORMAT ": ",
-	    v->files->path[loc->file], loc->line, seq);
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	audit_vverdict(v->files->path[loc->file], loc->line, seq, fmt, ap);
 	va_end(ap);
-	putchar('\n');
 	return -1;
-}
-
-static int
-verify_key_init(struct verify_key *k)
-{
-	char		 sha256[] = "SHA256";
-	OSSL_PARAM	 params[2];
-
-	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
-	    sha256, 0);
-	params[1] = OSSL_PARAM_construct_end();
-	if ((k->mac = EVP_MAC_fetch(NULL, OSSL_MAC_NAME_HMAC, NULL)) == NULL ||
-	    (k->ctx = EVP_MAC_CTX_new(k->mac)) == NULL ||
-	    EVP_MAC_init(k->ctx, k->bytes, k->len, params) != 1) {
-		log_warnx("HMAC-SHA256: %s",
-		    ERR_reason_error_string(ERR_get_error()));
-		return -1;
-	}
-	return 0;
-}
-
-static int
-verify_key_load(const char *name, struct verify_key *k)
-{
-	char		 path[PATH_MAX];
-	struct stat	 st;
-	ssize_t		 n;
-	size_t		 len = 0;
-	unsigned char	 extra;
-	int		 fd, rc;
-
-	memset(k, 0, sizeof(*k));
-	/* A systemd credential is read where systemd put it for us. */
-	if (config_path(name, path, sizeof(path)) == -1 ||
-	    (fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
-		log_warn("audit key %s", name);
-		return -1;
-	}
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		log_warnx("audit key %s: not a regular file", path);
-		(void)close(fd);
-		return -1;
-	}
-	for (;;) {
-		if (len < sizeof(k->bytes))
-			n = read(fd, k->bytes + len, sizeof(k->bytes) - len);
-		else
-			n = read(fd, &extra, 1);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		if (len == sizeof(k->bytes)) {
-			len++;
-			break;
-		}
-		len += (size_t)n;
-	}
-	if (n == -1)
-		log_warn("audit key %s", path);
-	(void)close(fd);
-	if (n == -1)
-		return -1;
-	if (len < VERIFY_KEY_MIN || len > VERIFY_KEY_MAX) {
-		log_warnx("audit key %s: must hold %d to %d bytes", path,
-		    VERIFY_KEY_MIN, VERIFY_KEY_MAX);
-		OPENSSL_cleanse(k->bytes, sizeof(k->bytes));
-		return -1;
-	}
-	k->len = len;
-	rc = verify_key_init(k);
-	OPENSSL_cleanse(k->bytes, sizeof(k->bytes));	/* the ctx has it */
-	return rc;
-}
-
-static void
-verify_key_free(struct verify_key *k)
-{
-	EVP_MAC_CTX_free(k->ctx);
-	EVP_MAC_free(k->mac);
-	OPENSSL_cleanse(k->bytes, sizeof(k->bytes));
-}
-
-/* HMAC-SHA256(key, prev || body) as lower-case hex; 0 or -1 (logged). */
-static int
-verify_hmac(const struct verify_key *k, const char *prev, const char *body,
-    size_t len, char hex[AUDIT_MAC_HEX + 1])
-{
-	static const char	 digits[] = "0123456789abcdef";
-	unsigned char		 out[VERIFY_MAC_LEN];
-	size_t			 outlen = 0, i;
-
-	/* A NULL key starts over with the key already set. */
-	if (EVP_MAC_init(k->ctx, NULL, 0, NULL) != 1 ||
-	    EVP_MAC_update(k->ctx, (const unsigned char *)prev,
-	    AUDIT_MAC_HEX) != 1 ||
-	    EVP_MAC_update(k->ctx, (const unsigned char *)body, len) != 1 ||
-	    EVP_MAC_final(k->ctx, out, &outlen, sizeof(out)) != 1 ||
-	    outlen != sizeof(out)) {
-		log_warnx("HMAC-SHA256: %s",
-		    ERR_reason_error_string(ERR_get_error()));
-		return -1;
-	}
-	for (i = 0; i < sizeof(out); i++) {
-		hex[2 * i] = digits[out[i] >> 4];
-		hex[2 * i + 1] = digits[out[i] & 0xf];
-	}
-	hex[AUDIT_MAC_HEX] = '\0';
-	return 0;
 }
 
 /* Does the record's mac chain from prev?  1, 0, or -1 (logged). */
@@ -234,7 +102,8 @@ verify_chains(const struct verify *v, const struct verify_rec *rec,
 {
 	char	 want[AUDIT_MAC_HEX + 1];
 
-	if (verify_hmac(v->key, prev, line, rec->body, want) == -1)
+	if (audit_key_mac(v->key, prev, AUDIT_MAC_HEX, line, rec->body,
+	    want) == -1)
 		return -1;
 	return CRYPTO_memcmp(want, rec->mac, AUDIT_MAC_HEX) == 0;
 }
@@ -251,7 +120,6 @@ verify_form(const char *line, size_t len, struct verify_rec *rec, int *torn)
 	const size_t		 taillen = sizeof(tail) - 1;
 	const json_t		*seq;
 	const char		*mac;
-	size_t			 i;
 	int			 dup;
 
 	memset(rec, 0, sizeof(*rec));
@@ -276,11 +144,8 @@ verify_form(const char *line, size_t len, struct verify_rec *rec, int *torn)
 		return "not a record: it does not end with the mac";
 	rec->mac = line + len - 2 - AUDIT_MAC_HEX;
 	rec->body = len - 2 - AUDIT_MAC_HEX - taillen;
-	for (i = 0; i < AUDIT_MAC_HEX; i++)
-		if (strchr("0123456789abcdef", rec->mac[i]) == NULL ||
-		    rec->mac[i] == '\0')
-			return "not a record: the mac is not 64 lower-case "
-			    "hex digits";
+	if (!audit_is_hex(rec->mac, AUDIT_MAC_HEX))
+		return "not a record: the mac is not 64 lower-case hex digits";
 	/* The tail is the last member, so the parsed mac must be the same. */
 	mac = audit_str(rec->o, "mac");
 	if (mac == NULL || strlen(mac) != AUDIT_MAC_HEX ||
@@ -520,15 +385,13 @@ static int
 verify_run(const struct config *conf)
 {
 	struct audit_files	 files;
-	struct verify_key	 key;
+	struct audit_key	*key;
 	struct verify		 v;
 	size_t			 i;
 	int			 rc = -1;
 
-	if (verify_key_load(conf->audit_key_file, &key) == -1) {
-		verify_key_free(&key);
+	if ((key = audit_key_load(conf->audit_key_file)) == NULL)
 		return -1;
-	}
 	if (audit_files_find(conf->audit_path, &files) == -1)
 		goto done;
 	if (files.n == 0) {
@@ -538,7 +401,7 @@ verify_run(const struct config *conf)
 	}
 	memset(&v, 0, sizeof(v));
 	v.files = &files;
-	v.key = &key;
+	v.key = key;
 	memset(v.tip.mac, '0', AUDIT_MAC_HEX);
 	for (i = 0; i < files.n; i++)
 		if (verify_file(&v, i) == -1)
@@ -551,7 +414,7 @@ verify_run(const struct config *conf)
 	rc = 0;
  done:
 	audit_files_free(&files);
-	verify_key_free(&key);
+	audit_key_free(key);
 	return rc;
 }
 
