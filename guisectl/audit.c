@@ -19,7 +19,8 @@ static const struct {
 	int		(*run)(int, char *[]);
 	const char	*args;
 } audit_commands[] = {
-	{ "verify",	audit_verify_main,	"-f FILE" },
+	{ "verify",	audit_verify_main,
+	    "-f FILE [--journal FILE | --no-journal]" },
 	{ "show",	audit_show_main,
 	    "-f FILE [--impersonator ID] [--user ID] [--client ID]\n"
 	    "                [--event NAME] [--since TIME] [--until TIME] "

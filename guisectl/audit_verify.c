@@ -15,6 +15,9 @@
  * record.  A torn line that happens to be a whole record (the crash came
  * just before the newline) is recognised when the audit.resumed after it
  * names the record before it.
+ *
+ * The chain cannot see its last records go: at the end the log is held
+ * against its witnesses, the anchor file and the journal (audit_witness.c).
  */
 #include <getopt.h>
 #include <stdarg.h>
@@ -26,6 +29,7 @@
 #include <openssl/crypto.h>
 
 #include "audit.h"
+#include "audit_anchor.h"
 #include "config.h"
 #include "guisectl.h"
 #include "log.h"
@@ -62,6 +66,9 @@ struct verify {
 
 	unsigned long		 explained;
 	struct verify_loc	 explained_loc[VERIFY_TORN_SHOWN];
+
+	struct audit_witness	*witness;	/* anchor file, journal */
+	json_int_t		 settled;	/* the last record given it */
 };
 
 /* One line, parsed far enough to be checked. */
@@ -241,6 +248,21 @@ verify_event(const struct verify *v, const struct verify_rec *rec,
 	return 0;
 }
 
+/*
+ * The tip stays: a record after it chains from it, or the log ends.  Only
+ * now is it held against the witnesses, since until then an audit.resumed
+ * could take it back as a torn line (and have the same seq).
+ */
+static void
+verify_settle(struct verify *v)
+{
+	if (v->tip.seq == 0 || v->tip.seq <= v->settled)
+		return;
+	v->settled = v->tip.seq;
+	audit_witness_record(v->witness, v->tip.seq, v->tip.mac,
+	    v->files->path[v->tip.loc.file], v->tip.loc.line);
+}
+
 /* The chain through one good record: 0, or -1 with the verdict printed. */
 static int
 verify_record(struct verify *v, const struct verify_rec *rec,
@@ -283,6 +305,7 @@ verify_record(struct verify *v, const struct verify_rec *rec,
 		    &v->torn_loc);
 	v->torn = 0;
 	v->torn_n = 0;
+	verify_settle(v);
 	v->before = v->tip;
 	v->tip.seq = rec->seq;
 	memcpy(v->tip.mac, rec->mac, AUDIT_MAC_HEX);
@@ -378,20 +401,43 @@ verify_summary(const struct verify *v)
 			    v->explained_loc[i].line);
 		printf("%s)", v->explained > VERIFY_TORN_SHOWN ? ", ..." : "");
 	}
+	audit_witness_summary(v->witness);
 	putchar('\n');
 }
 
+/* Walk the chain, then hold its end against the witnesses. */
 static int
-verify_run(const struct config *conf)
+verify_walk(struct verify *v)
+{
+	size_t	 i;
+
+	memset(v->tip.mac, '0', AUDIT_MAC_HEX);
+	for (i = 0; i < v->files->n; i++)
+		if (verify_file(v, i) == -1)
+			return -1;
+	if (v->torn)
+		return verify_torn_bad(v, 1);
+	verify_settle(v);
+	audit_witness_end(v->witness, v->tip.seq,
+	    v->files->path[v->files->n - 1]);
+	if (v->witness->bad > 0)
+		return -1;
+	verify_summary(v);
+	return 0;
+}
+
+static int
+verify_run(const struct config *conf, const char *journal)
 {
 	struct audit_files	 files;
+	struct audit_witness	 w;
 	struct audit_key	*key;
 	struct verify		 v;
-	size_t			 i;
 	int			 rc = -1;
 
 	if ((key = audit_key_load(conf->audit_key_file)) == NULL)
 		return -1;
+	memset(&w, 0, sizeof(w));
 	if (audit_files_find(conf->audit_path, &files) == -1)
 		goto done;
 	if (files.n == 0) {
@@ -399,35 +445,64 @@ verify_run(const struct config *conf)
 		    conf->audit_path, conf->audit_path);
 		goto done;
 	}
+	/* The witnesses first: they may lag the log, never lead it. */
+	if (audit_witness_open(&w, conf->audit_path, journal, key) == -1)
+		goto done;
 	memset(&v, 0, sizeof(v));
 	v.files = &files;
 	v.key = key;
-	memset(v.tip.mac, '0', AUDIT_MAC_HEX);
-	for (i = 0; i < files.n; i++)
-		if (verify_file(&v, i) == -1)
-			goto done;
-	if (v.torn) {
-		verify_torn_bad(&v, 1);
-		goto done;
-	}
-	verify_summary(&v);
-	rc = 0;
+	v.witness = &w;
+	rc = verify_walk(&v);
  done:
+	audit_witness_close(&w);
 	audit_files_free(&files);
 	audit_key_free(key);
 	return rc;
 }
 
+enum {
+	OPT_JOURNAL = 256,
+	OPT_NO_JOURNAL,
+};
+
+static const struct option verify_longopts[] = {
+	{ "journal",	required_argument,	NULL,	OPT_JOURNAL },
+	{ "no-journal",	no_argument,		NULL,	OPT_NO_JOURNAL },
+	{ "help",	no_argument,		NULL,	'h' },
+	{ NULL,		0,			NULL,	0 },
+};
+
 int
 audit_verify_main(int argc, char *argv[])
 {
 	struct config	*conf;
-	const char	*file;
-	int		 rc;
+	const char	*file = NULL, *journal = AUDIT_JOURNAL_AUTO;
+	int		 ch, rc, said = 0;
 
-	if ((conf = audit_config_args(argc, argv, "verify", &file)) == NULL)
+	while ((ch = getopt_long(argc, argv, "+f:h", verify_longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'f':
+			file = optarg;
+			break;
+		case OPT_JOURNAL:
+		case OPT_NO_JOURNAL:
+			/* An empty FILE would read as --no-journal. */
+			if (said++ > 0 || (ch == OPT_JOURNAL &&
+			    optarg[0] == '\0'))
+				audit_usage("verify");
+			journal = ch == OPT_JOURNAL ? optarg :
+			    AUDIT_JOURNAL_NO;
+			break;
+		default:
+			audit_usage("verify");
+		}
+	}
+	if (optind != argc || file == NULL)
+		audit_usage("verify");
+	if ((conf = audit_config(file)) == NULL)
 		return -1;
-	rc = verify_run(conf);
+	rc = verify_run(conf, journal);
 	config_free(conf);
 	return rc;
 }

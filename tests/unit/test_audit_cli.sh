@@ -65,7 +65,15 @@ gen() {
 	fi
 }
 
-verify() { run audit verify -f "$CONF"; }
+# verify [ARGS...]: without the journal unless ARGS name one (journald may
+# run where the tests do, with another guised's lines).
+verify() {
+	if [ $# -eq 0 ]; then
+		set -- --no-journal
+	fi
+	run audit verify -f "$CONF" "$@"
+}
+WHOLE="no anchor file; journal: not consulted"
 
 # verify_bad WHAT FILE:LINE: SEQ WORD: exit 1 and one line naming the record.
 verify_bad() {
@@ -83,12 +91,12 @@ verify_bad() {
 gen --records 40
 verify
 check "verify: a whole chain of 40 records, exit 0" eval \
-    'rc_is 0 && out_is "audit: 40 records in 1 file, chain whole"'
+    'rc_is 0 && out_is "audit: 40 records in 1 file, chain whole; $WHOLE"'
 
 gen --records 45 --files 3
 verify
 check "verify: a chain rotated over 3 files, exit 0" eval \
-    'rc_is 0 && out_is "audit: 45 records in 3 files, chain whole"'
+    'rc_is 0 && out_is "audit: 45 records in 3 files, chain whole; $WHOLE"'
 
 gen --records 40 --torn-after 8
 verify
