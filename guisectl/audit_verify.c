@@ -9,15 +9,18 @@
  * (audit.rotated opens a file, audit.resumed names the last good record).
  *
  * A torn line (not JSON, or a file's last line with no newline) is the
- * trace of a crash.  It is explained only by the audit.resumed record that
- * the next start writes right after it, chained from the last good record;
- * anything else after it, or nothing, and the torn line is the first bad
- * record.  A torn line that happens to be a whole record (the crash came
- * just before the newline) is recognised when the audit.resumed after it
- * names the record before it.
+ * trace of a crash.  It is explained only by the audit.resumed (or
+ * audit.truncated) record that the next start writes right after it,
+ * chained from the last good record; anything else after it, or nothing,
+ * and the torn line is the first bad record.  A torn line that happens to
+ * be a whole record (the crash came just before the newline) is recognised
+ * when the restart after it names the record before it.
  *
- * The chain cannot see its last records go: at the end the log is held
- * against its witnesses, the anchor file and the journal (audit_witness.c).
+ * The chain cannot see its last records go.  An audit.truncated record
+ * (a start on a log shorter than its anchor) explains its seq jump but is
+ * a cut all the same: it is said, the walk goes on, and verify fails.  At
+ * the end the log is held against its witnesses, the anchor file and the
+ * journal (audit_witness.c).
  */
 #include <getopt.h>
 #include <stdarg.h>
@@ -69,6 +72,7 @@ struct verify {
 
 	struct audit_witness	*witness;	/* anchor file, journal */
 	json_int_t		 settled;	/* the last record given it */
+	unsigned long		 cuts;		/* audit.truncated records */
 };
 
 /* One line, parsed far enough to be checked. */
@@ -168,11 +172,19 @@ verify_form(const char *line, size_t len, struct verify_rec *rec, int *torn)
 }
 
 static int
-verify_is_resumed(const struct verify_rec *rec, json_int_t last_seq)
+verify_is(const struct verify_rec *rec, const char *event)
+{
+	return strcmp(rec->event, event) == 0;
+}
+
+/* The record a start writes after a torn line, naming the record before. */
+static int
+verify_is_restart(const struct verify_rec *rec, json_int_t last_seq)
 {
 	const json_t	*ls = json_object_get(rec->o, "last_seq");
 
-	return strcmp(rec->event, "audit.resumed") == 0 &&
+	return (verify_is(rec, "audit.resumed") ||
+	    verify_is(rec, "audit.truncated")) &&
 	    json_is_true(json_object_get(rec->o, "torn")) &&
 	    json_is_integer(ls) && json_integer_value(ls) == last_seq;
 }
@@ -186,9 +198,10 @@ verify_explain(struct verify *v, const struct verify_loc *loc)
 }
 
 /*
- * The line before this audit.resumed was a whole record, but the resumed
- * record says it was torn: it chains from, and names, the one before.
- * Then take that line back.  1 when done, 0 when not the case, -1.
+ * The line before this audit.resumed (or audit.truncated) was a whole
+ * record, but the restart says it was torn: it chains from, and names,
+ * the one before.  Then take that line back.  audit.resumed takes its seq
+ * too; audit.truncated has its own.  1 when done, 0 when not the case, -1.
  */
 static int
 verify_untear(struct verify *v, const struct verify_rec *rec,
@@ -198,7 +211,8 @@ verify_untear(struct verify *v, const struct verify_rec *rec,
 
 	if (v->torn || v->tip.seq == 0 || v->tip.loc.file != loc->file ||
 	    v->tip.loc.line + 1 != loc->line ||
-	    rec->seq != v->tip.seq || !verify_is_resumed(rec, v->before.seq))
+	    !verify_is_restart(rec, v->before.seq) ||
+	    (verify_is(rec, "audit.resumed") && rec->seq != v->tip.seq))
 		return 0;
 	if ((c = verify_chains(v, rec, v->before.mac, line)) != 1)
 		return c;
@@ -213,8 +227,8 @@ static int
 verify_torn_bad(const struct verify *v, int at_end)
 {
 	return verify_bad(v, &v->torn_loc, v->tip.seq + 1, "torn record "
-	    "(%s), %s an audit.resumed with torn true and last_seq %"
-	    JSON_INTEGER_FORMAT, v->torn_why, at_end ?
+	    "(%s), %s an audit.resumed or audit.truncated with torn true "
+	    "and last_seq %" JSON_INTEGER_FORMAT, v->torn_why, at_end ?
 	    "and the log ends without" : "and the next line is not",
 	    v->tip.seq);
 }
@@ -249,6 +263,85 @@ verify_event(const struct verify *v, const struct verify_rec *rec,
 }
 
 /*
+ * audit.truncated: a start found the log shorter than its anchor, and
+ * numbered on from anchor_seq + 1 so that no seq is used twice.  That
+ * explains the seq jump from the last record found, which it names; the
+ * jump itself is checked here, before the mac.  0, or -1 (verdict said).
+ */
+static int
+verify_truncated(const struct verify *v, const struct verify_rec *rec,
+    const struct verify_loc *loc)
+{
+	const json_t	*ls = json_object_get(rec->o, "last_seq");
+	const json_t	*as = json_object_get(rec->o, "anchor_seq");
+
+	if (!json_is_integer(ls) || json_integer_value(ls) != v->tip.seq)
+		return verify_bad(v, loc, rec->seq, "audit.truncated does "
+		    "not name the last good record, seq %" JSON_INTEGER_FORMAT
+		    ", in last_seq", v->tip.seq);
+	if (!json_is_integer(as) || json_integer_value(as) <= v->tip.seq)
+		return verify_bad(v, loc, rec->seq, "audit.truncated: "
+		    "anchor_seq is not after last_seq %" JSON_INTEGER_FORMAT
+		    ": it explains no cut", v->tip.seq);
+	if (rec->seq - 1 != json_integer_value(as))
+		return verify_bad(v, loc, rec->seq, "audit.truncated: seq is "
+		    "not anchor_seq %" JSON_INTEGER_FORMAT " + 1",
+		    json_integer_value(as));
+	if (!json_is_boolean(json_object_get(rec->o, "torn")))
+		return verify_bad(v, loc, rec->seq, "audit.truncated: torn is "
+		    "not true or false");
+	return 0;
+}
+
+/* Its seq follows the tip's, or audit.truncated explains why not. */
+static int
+verify_seq(const struct verify *v, const struct verify_rec *rec,
+    const struct verify_loc *loc)
+{
+	json_int_t	 want = v->tip.seq + 1;
+
+	if (verify_is(rec, "audit.truncated"))
+		return verify_truncated(v, rec, loc);
+	if (rec->seq != want && v->tip.seq == 0)
+		return verify_bad(v, loc, rec->seq, "the first record is "
+		    "not seq 1: the start of the log is missing");
+	if (rec->seq > want)
+		return verify_bad(v, loc, rec->seq, "seq gap: seq %"
+		    JSON_INTEGER_FORMAT " expected (a record was deleted, "
+		    "or moved)", want);
+	if (rec->seq < want)
+		return verify_bad(v, loc, rec->seq, "seq repeats or goes "
+		    "back: seq %" JSON_INTEGER_FORMAT " expected (a record "
+		    "was inserted, or moved)", want);
+	return 0;
+}
+
+/*
+ * An audit.truncated that holds is still a cut: it is said, and verify
+ * fails, however many records come after it.
+ */
+static void
+verify_cut(struct verify *v, const struct verify_rec *rec,
+    const struct verify_loc *loc)
+{
+	json_int_t	 first = v->before.seq + 1, last = rec->seq - 1;
+	const char	*torn;
+
+	torn = json_is_true(json_object_get(rec->o, "torn")) ?
+	    ", and left a torn line" : "";
+	if (first == last)
+		verify_bad(v, loc, rec->seq, "audit.truncated: record %"
+		    JSON_INTEGER_FORMAT " was cut from the log before a "
+		    "restart%s", first, torn);
+	else
+		verify_bad(v, loc, rec->seq, "audit.truncated: records %"
+		    JSON_INTEGER_FORMAT "..%" JSON_INTEGER_FORMAT " (%"
+		    JSON_INTEGER_FORMAT ") were cut from the log before a "
+		    "restart%s", first, last, last - first + 1, torn);
+	v->cuts++;
+}
+
+/*
  * The tip stays: a record after it chains from it, or the log ends.  Only
  * now is it held against the witnesses, since until then an audit.resumed
  * could take it back as a torn line (and have the same seq).
@@ -268,26 +361,15 @@ static int
 verify_record(struct verify *v, const struct verify_rec *rec,
     const char *line, const struct verify_loc *loc)
 {
-	json_int_t	 want;
 	unsigned long	 i;
 	int		 c;
 
 	if ((c = verify_untear(v, rec, line, loc)) == -1)
 		return -1;
-	if (v->torn && !verify_is_resumed(rec, v->tip.seq))
+	if (v->torn && !verify_is_restart(rec, v->tip.seq))
 		return verify_torn_bad(v, 0);
-	want = v->tip.seq + 1;
-	if (rec->seq != want && v->tip.seq == 0)
-		return verify_bad(v, loc, rec->seq, "the first record is "
-		    "not seq 1: the start of the log is missing");
-	if (rec->seq > want)
-		return verify_bad(v, loc, rec->seq, "seq gap: seq %"
-		    JSON_INTEGER_FORMAT " expected (a record was deleted, "
-		    "or moved)", want);
-	if (rec->seq < want)
-		return verify_bad(v, loc, rec->seq, "seq repeats or goes "
-		    "back: seq %" JSON_INTEGER_FORMAT " expected (a record "
-		    "was inserted, or moved)", want);
+	if (verify_seq(v, rec, loc) == -1)
+		return -1;
 	if ((c = verify_chains(v, rec, v->tip.mac, line)) == -1)
 		return -1;
 	if (c == 0)
@@ -313,6 +395,8 @@ verify_record(struct verify *v, const struct verify_rec *rec,
 	memcpy(v->tip.time, rec->time, AUDIT_TIME_LEN + 1);
 	v->tip.loc = *loc;
 	v->records++;
+	if (verify_is(rec, "audit.truncated"))
+		verify_cut(v, rec, loc);
 	return 0;
 }
 
@@ -420,7 +504,7 @@ verify_walk(struct verify *v)
 	verify_settle(v);
 	audit_witness_end(v->witness, v->tip.seq,
 	    v->files->path[v->files->n - 1]);
-	if (v->witness->bad > 0)
+	if (v->witness->bad > 0 || v->cuts > 0)
 		return -1;
 	verify_summary(v);
 	return 0;
