@@ -223,7 +223,7 @@ header() {
 	    "TIME EVENT OUTCOME IMPERSONATOR USER CLIENT CALLER REASON" ]
 }
 check "show: the columns" header
-check "show: a row" eval 'out_has "impersonation.requested     allowed auth0|support-1  auth0|customer-1 storefront backoffice ticket 4703"'
+check "show: a row" eval 'out_has "impersonation.requested     allowed  auth0|support-1  auth0|customer-1 storefront backoffice ticket 4703"'
 
 no_raw_control() {
 	! LC_ALL=C grep -q "$(printf '[\001-\010\011\013-\037\177]')" "$T/out" &&
