@@ -1,7 +1,9 @@
 /*
  * guisectl audit: verify, show or rotate the signer's audit log
- * (doc/audit.md).  This file only dispatches; each subcommand has its own.
+ * (doc/audit.md).  This file dispatches, and holds the little that the
+ * subcommands say alike; each subcommand has its own file.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +19,8 @@ static const struct {
 	int		(*run)(int, char *[]);
 	const char	*args;
 } audit_commands[] = {
-	{ "verify",	audit_verify_main,	"-f FILE" },
+	{ "verify",	audit_verify_main,
+	    "-f FILE [--journal FILE | --no-journal]" },
 	{ "show",	audit_show_main,
 	    "-f FILE [--impersonator ID] [--user ID] [--client ID]\n"
 	    "                [--event NAME] [--since TIME] [--until TIME] "
@@ -70,6 +73,26 @@ audit_config_args(int argc, char *argv[], const char *name,
 	if (optind != argc || *file == NULL)
 		audit_usage(name);
 	return audit_config(*file);
+}
+
+void
+audit_vverdict(const char *file, unsigned long line, json_int_t seq,
+    const char *fmt, va_list ap)
+{
+	printf("%s:%lu: seq %" JSON_INTEGER_FORMAT ": ", file, line, seq);
+	vprintf(fmt, ap);
+	putchar('\n');
+}
+
+void
+audit_verdict(const char *file, unsigned long line, json_int_t seq,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	audit_vverdict(file, line, seq, fmt, ap);
+	va_end(ap);
 }
 
 int

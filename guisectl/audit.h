@@ -5,6 +5,7 @@
 #ifndef GUISECTL_AUDIT_H
 #define GUISECTL_AUDIT_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -63,11 +64,17 @@ struct audit_reader {
 	size_t		 cap, start, end;
 	int		 eof, skipping;
 	unsigned long	 lineno;	/* of the line just returned */
+	size_t		 bytes;		/* read so far */
 	const char	*line;		/* not NUL-terminated */
 	size_t		 len;
 };
 
 int		audit_reader_open(struct audit_reader *, const char *path);
+/*
+ * A reader of fd, which may be a pipe, named name in messages; fd is
+ * closed by audit_reader_close, or here on error.
+ */
+int		audit_reader_fd(struct audit_reader *, int fd, const char *name);
 enum audit_line	audit_reader_next(struct audit_reader *);
 void		audit_reader_close(struct audit_reader *);
 
@@ -77,9 +84,51 @@ json_t	*audit_json(const char *line, size_t len, int *dup);
 /* A member of type string, or NULL. */
 const char	*audit_str(const json_t *, const char *key);
 
+/*
+ * The decimal seq at s (at most n bytes): 1 to the largest json_int_t,
+ * no sign, no leading zero.  Returns the digits read, 0 when there is no
+ * such number (what follows them is the caller's to check).
+ */
+size_t	audit_read_seq(const char *s, size_t n, json_int_t *seq);
+/* Are the n bytes at s all lower-case hex digits? */
+int	audit_is_hex(const char *s, size_t n);
+
 /* YYYY-MM-DDTHH:MM:SS.mmmZ, checked field by field; 0 or -1. */
 int	audit_time_check(const char *);
 /* The same, as milliseconds since the epoch; 0 or -1. */
 int	audit_time_ms(const char *, int64_t *);
+
+/*
+ * A commit: the seq and mac of a record as the audit key's holder vouched
+ * for them, in the anchor file or on a journald line (doc/audit.md,
+ * "Anchors").
+ */
+struct audit_commit {
+	json_int_t	 seq;
+	unsigned long	 line;			/* where it was read */
+	char		 mac[AUDIT_MAC_HEX];	/* not NUL-terminated */
+};
+
+/* The audit key, ready to make HMAC-SHA256s (audit_key.c). */
+struct audit_key;
+
+/* signer.audit_key_file (or a systemd credential); NULL, logged. */
+struct audit_key	*audit_key_load(const char *name);
+void			 audit_key_free(struct audit_key *);
+/* HMAC-SHA256 of a then b, lower-case hex; 0 or -1 (logged). */
+int	audit_key_mac(const struct audit_key *, const void *a, size_t alen,
+	    const void *b, size_t blen, char hex[AUDIT_MAC_HEX + 1]);
+/*
+ * Is tag (64 hex digits) the key's HMAC of "guise audit commit N M"?
+ * 1, 0, or -1 (logged).
+ */
+int	audit_key_commit_ok(const struct audit_key *,
+	    const struct audit_commit *, const char *tag);
+
+/* The verdict on one record, "FILE:LINE: seq N: problem", on stdout. */
+void	audit_verdict(const char *file, unsigned long line, json_int_t seq,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void	audit_vverdict(const char *file, unsigned long line, json_int_t seq,
+	    const char *fmt, va_list) __attribute__((format(printf, 4, 0)));
 
 #endif

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,23 +113,30 @@ int
 audit_reader_open(struct audit_reader *r, const char *path)
 {
 	struct stat	 st;
+	int		 fd;
 
-	memset(r, 0, sizeof(*r));
-	r->path = path;
-	if ((r->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
 		log_warn("%s", path);
 		return -1;
 	}
 	/* A FIFO or a device would block or never end. */
-	if (fstat(r->fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		if (fstat(r->fd, &st) == -1)
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		if (fstat(fd, &st) == -1)
 			log_warn("%s", path);
 		else
 			log_warnx("%s: not a regular file", path);
-		(void)close(r->fd);
-		r->fd = -1;
+		(void)close(fd);
 		return -1;
 	}
+	return audit_reader_fd(r, fd, path);
+}
+
+int
+audit_reader_fd(struct audit_reader *r, int fd, const char *name)
+{
+	memset(r, 0, sizeof(*r));
+	r->path = name;
+	r->fd = fd;
 	r->cap = AUDIT_LINE_MAX + AUDIT_READ_CHUNK;
 	if ((r->buf = malloc(r->cap)) == NULL) {
 		log_warn("malloc");
@@ -202,6 +210,7 @@ audit_reader_next(struct audit_reader *r)
 		if (n == 0)
 			r->eof = 1;
 		r->end += (size_t)n;
+		r->bytes += (size_t)n;
 	}
 }
 
@@ -222,6 +231,39 @@ const char *
 audit_str(const json_t *o, const char *key)
 {
 	return json_string_value(json_object_get(o, key));
+}
+
+size_t
+audit_read_seq(const char *s, size_t n, json_int_t *seq)
+{
+#if JSON_INTEGER_IS_LONG_LONG
+	const json_int_t	 max = LLONG_MAX;
+#else
+	const json_int_t	 max = LONG_MAX;
+#endif
+	json_int_t		 v = 0;
+	size_t			 i;
+	int			 d;
+
+	for (i = 0; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+		d = s[i] - '0';
+		if ((i == 0 && d == 0) || v > (max - d) / 10)
+			return 0;
+		v = v * 10 + d;
+	}
+	*seq = v;
+	return i;
+}
+
+int
+audit_is_hex(const char *s, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if ((s[i] < '0' || s[i] > '9') && (s[i] < 'a' || s[i] > 'f'))
+			return 0;
+	return 1;
 }
 
 static int

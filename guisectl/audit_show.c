@@ -67,12 +67,12 @@ static const struct {
 } show_columns[] = {
 	{ "TIME",		"time",			AUDIT_TIME_LEN },
 	{ "EVENT",		"event",		27 },
-	{ "OUTCOME",		"outcome",		7 },
+	{ "OUTCOME",		"outcome",		8 },	/* "detected" */
 	{ "IMPERSONATOR",	"impersonator_id",	16 },
 	{ "USER",		"user_id",		16 },
 	{ "CLIENT",		"client_id",		10 },
 	{ "CALLER",		"caller",		10 },
-	{ "REASON",		"reason",		0 },	/* last */
+	{ "REASON",		NULL,			0 },	/* show_note */
 };
 
 #define SHOW_NCOLUMNS	(sizeof(show_columns) / sizeof(show_columns[0]))
@@ -268,29 +268,6 @@ show_header(void)
 	puts(show_columns[SHOW_NCOLUMNS - 1].title);
 }
 
-static void
-show_row(const json_t *o)
-{
-	char		 cell[SHOW_CELL_MAX];
-	const char	*s;
-	size_t		 i, cols;
-
-	for (i = 0; i < SHOW_NCOLUMNS; i++) {
-		if ((s = audit_str(o, show_columns[i].key)) == NULL ||
-		    s[0] == '\0')
-			s = "-";
-		cols = show_cell(s, i == SHOW_NCOLUMNS - 1 ?
-		    SHOW_REASON_COLS : SHOW_CELL_COLS, cell);
-		if (i == SHOW_NCOLUMNS - 1)
-			puts(cell);
-		else
-			show_pad(cell, cols, show_columns[i].width);
-	}
-}
-
-/* -------------------------------------------------------------------- */
-/* Reading */
-
 static int
 show_is(const json_t *o, const char *key, const char *want)
 {
@@ -298,6 +275,82 @@ show_is(const json_t *o, const char *key, const char *want)
 
 	return s != NULL && strcmp(s, want) == 0;
 }
+
+/* "records K+1..A cut", of an audit.truncated, in buf; or NULL. */
+static const char *
+show_cut(const json_t *o, char *buf, size_t len)
+{
+	const json_t	*ls = json_object_get(o, "last_seq");
+	const json_t	*as = json_object_get(o, "anchor_seq");
+
+	if (!show_is(o, "event", "audit.truncated") || !json_is_integer(ls) ||
+	    !json_is_integer(as) || json_integer_value(ls) < 0 ||
+	    json_integer_value(as) <= json_integer_value(ls))
+		return NULL;
+	(void)snprintf(buf, len, "records %" JSON_INTEGER_FORMAT "..%"
+	    JSON_INTEGER_FORMAT " cut", json_integer_value(ls) + 1,
+	    json_integer_value(as));
+	return buf;
+}
+
+/*
+ * The last column: the caller's reason, or else what the record says
+ * (its detail, the records an audit.truncated found cut), after what the
+ * front end observed, "(frontend, 17 times)".  Malloc'ed; NULL (logged).
+ */
+static char *
+show_note(const json_t *o)
+{
+	const json_t	*count = json_object_get(o, "count");
+	const char	*text, *source = audit_str(o, "source");
+	char		 cut[64], times[32] = "", *s;
+	int		 n;
+
+	if ((text = audit_str(o, "reason")) == NULL || text[0] == '\0')
+		text = audit_str(o, "detail");
+	if (text == NULL || text[0] == '\0')
+		text = show_cut(o, cut, sizeof(cut));
+	if (json_is_integer(count))
+		(void)snprintf(times, sizeof(times), "%" JSON_INTEGER_FORMAT
+		    " time%s", json_integer_value(count),
+		    json_integer_value(count) == 1 ? "" : "s");
+	if (source == NULL && times[0] == '\0')
+		n = asprintf(&s, "%s", text != NULL ? text : "-");
+	else
+		n = asprintf(&s, "(%s%s%s)%s%s", source != NULL ? source : "",
+		    source != NULL && times[0] != '\0' ? ", " : "", times,
+		    text != NULL ? " " : "", text != NULL ? text : "");
+	if (n == -1) {
+		log_warn("asprintf");
+		return NULL;
+	}
+	return s;
+}
+
+static int
+show_row(const json_t *o)
+{
+	char		 cell[SHOW_CELL_MAX], *note;
+	const char	*s;
+	size_t		 i, cols;
+
+	for (i = 0; i < SHOW_NCOLUMNS - 1; i++) {
+		if ((s = audit_str(o, show_columns[i].key)) == NULL ||
+		    s[0] == '\0')
+			s = "-";
+		cols = show_cell(s, SHOW_CELL_COLS, cell);
+		show_pad(cell, cols, show_columns[i].width);
+	}
+	if ((note = show_note(o)) == NULL)
+		return -1;
+	(void)show_cell(note, SHOW_REASON_COLS, cell);
+	puts(cell);
+	free(note);
+	return 0;
+}
+
+/* -------------------------------------------------------------------- */
+/* Reading */
 
 static int
 show_match(const struct show_filter *f, const json_t *o)
@@ -327,25 +380,25 @@ show_skip(const struct audit_reader *r, const char *why)
 	log_warnx("%s:%lu: %s, skipped", r->path, r->lineno, why);
 }
 
-static void
+static int
 show_line(const struct show_filter *f, const struct audit_reader *r,
     enum audit_line st)
 {
 	json_t	*o;
-	int	 dup;
+	int	 dup, rc = 0;
 
 	if (st == AUDIT_LINE_LONG) {
 		show_skip(r, "a line longer than 1 MiB");
-		return;
+		return 0;
 	}
 	if (st == AUDIT_LINE_PARTIAL) {
 		show_skip(r, "a torn line (no newline)");
-		return;
+		return 0;
 	}
 	if ((o = audit_json(r->line, r->len, &dup)) == NULL) {
 		show_skip(r, dup ? "not a record (a member appears twice)" :
 		    "a torn line (not JSON)");
-		return;
+		return 0;
 	}
 	if (!json_is_object(o))
 		show_skip(r, "not a record (not a JSON object)");
@@ -354,23 +407,25 @@ show_line(const struct show_filter *f, const struct audit_reader *r,
 			fwrite(r->line, 1, r->len, stdout);
 			putchar('\n');
 		} else
-			show_row(o);
+			rc = show_row(o);
 	}
 	json_decref(o);
+	return rc;
 }
 
 static int
 show_file(const struct show_filter *f, const char *path)
 {
 	struct audit_reader	 r;
-	enum audit_line		 st;
+	enum audit_line		 st = AUDIT_LINE_EOF;
+	int			 rc = 0;
 
 	if (audit_reader_open(&r, path) == -1)
 		return -1;
-	while ((st = audit_reader_next(&r)) > AUDIT_LINE_EOF)
-		show_line(f, &r, st);
+	while (rc == 0 && (st = audit_reader_next(&r)) > AUDIT_LINE_EOF)
+		rc = show_line(f, &r, st);
 	audit_reader_close(&r);
-	if (st == AUDIT_LINE_ERROR)
+	if (rc == -1 || st == AUDIT_LINE_ERROR)
 		return -1;
 	if (ferror(stdout)) {
 		log_warnx("standard output: write error");

@@ -9,48 +9,35 @@
  * (audit.rotated opens a file, audit.resumed names the last good record).
  *
  * A torn line (not JSON, or a file's last line with no newline) is the
- * trace of a crash.  It is explained only by the audit.resumed record that
- * the next start writes right after it, chained from the last good record;
- * anything else after it, or nothing, and the torn line is the first bad
- * record.  A torn line that happens to be a whole record (the crash came
- * just before the newline) is recognised when the audit.resumed after it
- * names the record before it.
+ * trace of a crash.  It is explained only by the audit.resumed (or
+ * audit.truncated) record that the next start writes right after it,
+ * chained from the last good record; anything else after it, or nothing,
+ * and the torn line is the first bad record.  A torn line that happens to
+ * be a whole record (the crash came just before the newline) is recognised
+ * when the restart after it names the record before it.
+ *
+ * The chain cannot see its last records go.  An audit.truncated record
+ * (a start on a log shorter than its anchor) explains its seq jump but is
+ * a cut all the same: it is said, the walk goes on, and verify fails.  At
+ * the end the log is held against its witnesses, the anchor file and the
+ * journal (audit_witness.c).
  */
-#include <sys/stat.h>
-
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <inttypes.h>
-#include <libgen.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <jansson.h>
-#include <openssl/core_names.h>
 #include <openssl/crypto.h>
-#include <openssl/err.h>
-#include <openssl/evp.h>
 
 #include "audit.h"
+#include "audit_anchor.h"
 #include "config.h"
 #include "guisectl.h"
 #include "log.h"
 
-#define VERIFY_KEY_MIN		32	/* as the signer: 32 to 256 bytes */
-#define VERIFY_KEY_MAX		256
-#define VERIFY_MAC_LEN		32
 #define VERIFY_TORN_SHOWN	3	/* torn lines named in the summary */
-
-struct verify_key {
-	unsigned char	 bytes[VERIFY_KEY_MAX];
-	size_t		 len;
-	EVP_MAC		*mac;
-	EVP_MAC_CTX	*ctx;		/* keyed once, re-initialised per record */
-};
 
 /* Where a line is. */
 struct verify_loc {
@@ -68,7 +55,7 @@ struct verify_tip {
 
 struct verify {
 	const struct audit_files *files;
-	struct verify_key	*key;
+	const struct audit_key	*key;
 	struct verify_tip	 tip;
 	struct verify_tip	 before;	/* the tip before the last record */
 	unsigned long		 records;
@@ -82,6 +69,10 @@ struct verify {
 
 	unsigned long		 explained;
 	struct verify_loc	 explained_loc[VERIFY_TORN_SHOWN];
+
+	struct audit_witness	*witness;	/* anchor file, journal */
+	json_int_t		 settled;	/* the last record given it */
+	unsigned long		 cuts;		/* audit.truncated records */
 };
 
 /* One line, parsed far enough to be checked. */
@@ -102,129 +93,17 @@ verify_base(const char *path)
 	return p != NULL ? p + 1 : path;
 }
 
-/* The verdict: FILE:LINE: seq N: problem, on stdout; always -1. */
+/* The verdict on the record at loc; always -1. */
 static int __attribute__((format(printf, 4, 5)))
 verify_bad(const struct verify *v, const struct verify_loc *loc,
     json_int_t seq, const char *fmt, ...)
 {
 	va_list	 ap;
 
-	printf("%s:%lu: seq %" JSON_INTEGER_FORMAT ": ",
-	    v->files->path[loc->file], loc->line, seq);
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	audit_vverdict(v->files->path[loc->file], loc->line, seq, fmt, ap);
 	va_end(ap);
-	putchar('\n');
 	return -1;
-}
-
-static int
-verify_key_init(struct verify_key *k)
-{
-	char		 sha256[] = "SHA256";
-	OSSL_PARAM	 params[2];
-
-	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
-	    sha256, 0);
-	params[1] = OSSL_PARAM_construct_end();
-	if ((k->mac = EVP_MAC_fetch(NULL, OSSL_MAC_NAME_HMAC, NULL)) == NULL ||
-	    (k->ctx = EVP_MAC_CTX_new(k->mac)) == NULL ||
-	    EVP_MAC_init(k->ctx, k->bytes, k->len, params) != 1) {
-		log_warnx("HMAC-SHA256: %s",
-		    ERR_reason_error_string(ERR_get_error()));
-		return -1;
-	}
-	return 0;
-}
-
-static int
-verify_key_load(const char *name, struct verify_key *k)
-{
-	char		 path[PATH_MAX];
-	struct stat	 st;
-	ssize_t		 n;
-	size_t		 len = 0;
-	unsigned char	 extra;
-	int		 fd, rc;
-
-	memset(k, 0, sizeof(*k));
-	/* A systemd credential is read where systemd put it for us. */
-	if (config_path(name, path, sizeof(path)) == -1 ||
-	    (fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
-		log_warn("audit key %s", name);
-		return -1;
-	}
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		log_warnx("audit key %s: not a regular file", path);
-		(void)close(fd);
-		return -1;
-	}
-	for (;;) {
-		if (len < sizeof(k->bytes))
-			n = read(fd, k->bytes + len, sizeof(k->bytes) - len);
-		else
-			n = read(fd, &extra, 1);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		if (len == sizeof(k->bytes)) {
-			len++;
-			break;
-		}
-		len += (size_t)n;
-	}
-	if (n == -1)
-		log_warn("audit key %s", path);
-	(void)close(fd);
-	if (n == -1)
-		return -1;
-	if (len < VERIFY_KEY_MIN || len > VERIFY_KEY_MAX) {
-		log_warnx("audit key %s: must hold %d to %d bytes", path,
-		    VERIFY_KEY_MIN, VERIFY_KEY_MAX);
-		OPENSSL_cleanse(k->bytes, sizeof(k->bytes));
-		return -1;
-	}
-	k->len = len;
-	rc = verify_key_init(k);
-	OPENSSL_cleanse(k->bytes, sizeof(k->bytes));	/* the ctx has it */
-	return rc;
-}
-
-static void
-verify_key_free(struct verify_key *k)
-{
-	EVP_MAC_CTX_free(k->ctx);
-	EVP_MAC_free(k->mac);
-	OPENSSL_cleanse(k->bytes, sizeof(k->bytes));
-}
-
-/* HMAC-SHA256(key, prev || body) as lower-case hex; 0 or -1 (logged). */
-static int
-verify_hmac(const struct verify_key *k, const char *prev, const char *body,
-    size_t len, char hex[AUDIT_MAC_HEX + 1])
-{
-	static const char	 digits[] = "0123456789abcdef";
-	unsigned char		 out[VERIFY_MAC_LEN];
-	size_t			 outlen = 0, i;
-
-	/* A NULL key starts over with the key already set. */
-	if (EVP_MAC_init(k->ctx, NULL, 0, NULL) != 1 ||
-	    EVP_MAC_update(k->ctx, (const unsigned char *)prev,
-	    AUDIT_MAC_HEX) != 1 ||
-	    EVP_MAC_update(k->ctx, (const unsigned char *)body, len) != 1 ||
-	    EVP_MAC_final(k->ctx, out, &outlen, sizeof(out)) != 1 ||
-	    outlen != sizeof(out)) {
-		log_warnx("HMAC-SHA256: %s",
-		    ERR_reason_error_string(ERR_get_error()));
-		return -1;
-	}
-	for (i = 0; i < sizeof(out); i++) {
-		hex[2 * i] = digits[out[i] >> 4];
-		hex[2 * i + 1] = digits[out[i] & 0xf];
-	}
-	hex[AUDIT_MAC_HEX] = '\0';
-	return 0;
 }
 
 /* Does the record's mac chain from prev?  1, 0, or -1 (logged). */
@@ -234,7 +113,8 @@ verify_chains(const struct verify *v, const struct verify_rec *rec,
 {
 	char	 want[AUDIT_MAC_HEX + 1];
 
-	if (verify_hmac(v->key, prev, line, rec->body, want) == -1)
+	if (audit_key_mac(v->key, prev, AUDIT_MAC_HEX, line, rec->body,
+	    want) == -1)
 		return -1;
 	return CRYPTO_memcmp(want, rec->mac, AUDIT_MAC_HEX) == 0;
 }
@@ -251,7 +131,6 @@ verify_form(const char *line, size_t len, struct verify_rec *rec, int *torn)
 	const size_t		 taillen = sizeof(tail) - 1;
 	const json_t		*seq;
 	const char		*mac;
-	size_t			 i;
 	int			 dup;
 
 	memset(rec, 0, sizeof(*rec));
@@ -276,11 +155,8 @@ verify_form(const char *line, size_t len, struct verify_rec *rec, int *torn)
 		return "not a record: it does not end with the mac";
 	rec->mac = line + len - 2 - AUDIT_MAC_HEX;
 	rec->body = len - 2 - AUDIT_MAC_HEX - taillen;
-	for (i = 0; i < AUDIT_MAC_HEX; i++)
-		if (strchr("0123456789abcdef", rec->mac[i]) == NULL ||
-		    rec->mac[i] == '\0')
-			return "not a record: the mac is not 64 lower-case "
-			    "hex digits";
+	if (!audit_is_hex(rec->mac, AUDIT_MAC_HEX))
+		return "not a record: the mac is not 64 lower-case hex digits";
 	/* The tail is the last member, so the parsed mac must be the same. */
 	mac = audit_str(rec->o, "mac");
 	if (mac == NULL || strlen(mac) != AUDIT_MAC_HEX ||
@@ -296,11 +172,19 @@ verify_form(const char *line, size_t len, struct verify_rec *rec, int *torn)
 }
 
 static int
-verify_is_resumed(const struct verify_rec *rec, json_int_t last_seq)
+verify_is(const struct verify_rec *rec, const char *event)
+{
+	return strcmp(rec->event, event) == 0;
+}
+
+/* The record a start writes after a torn line, naming the record before. */
+static int
+verify_is_restart(const struct verify_rec *rec, json_int_t last_seq)
 {
 	const json_t	*ls = json_object_get(rec->o, "last_seq");
 
-	return strcmp(rec->event, "audit.resumed") == 0 &&
+	return (verify_is(rec, "audit.resumed") ||
+	    verify_is(rec, "audit.truncated")) &&
 	    json_is_true(json_object_get(rec->o, "torn")) &&
 	    json_is_integer(ls) && json_integer_value(ls) == last_seq;
 }
@@ -314,9 +198,10 @@ verify_explain(struct verify *v, const struct verify_loc *loc)
 }
 
 /*
- * The line before this audit.resumed was a whole record, but the resumed
- * record says it was torn: it chains from, and names, the one before.
- * Then take that line back.  1 when done, 0 when not the case, -1.
+ * The line before this audit.resumed (or audit.truncated) was a whole
+ * record, but the restart says it was torn: it chains from, and names,
+ * the one before.  Then take that line back.  audit.resumed takes its seq
+ * too; audit.truncated has its own.  1 when done, 0 when not the case, -1.
  */
 static int
 verify_untear(struct verify *v, const struct verify_rec *rec,
@@ -326,7 +211,8 @@ verify_untear(struct verify *v, const struct verify_rec *rec,
 
 	if (v->torn || v->tip.seq == 0 || v->tip.loc.file != loc->file ||
 	    v->tip.loc.line + 1 != loc->line ||
-	    rec->seq != v->tip.seq || !verify_is_resumed(rec, v->before.seq))
+	    !verify_is_restart(rec, v->before.seq) ||
+	    (verify_is(rec, "audit.resumed") && rec->seq != v->tip.seq))
 		return 0;
 	if ((c = verify_chains(v, rec, v->before.mac, line)) != 1)
 		return c;
@@ -341,8 +227,8 @@ static int
 verify_torn_bad(const struct verify *v, int at_end)
 {
 	return verify_bad(v, &v->torn_loc, v->tip.seq + 1, "torn record "
-	    "(%s), %s an audit.resumed with torn true and last_seq %"
-	    JSON_INTEGER_FORMAT, v->torn_why, at_end ?
+	    "(%s), %s an audit.resumed or audit.truncated with torn true "
+	    "and last_seq %" JSON_INTEGER_FORMAT, v->torn_why, at_end ?
 	    "and the log ends without" : "and the next line is not",
 	    v->tip.seq);
 }
@@ -376,20 +262,46 @@ verify_event(const struct verify *v, const struct verify_rec *rec,
 	return 0;
 }
 
-/* The chain through one good record: 0, or -1 with the verdict printed. */
+/*
+ * audit.truncated: a start found the log shorter than its anchor, and
+ * numbered on from anchor_seq + 1 so that no seq is used twice.  That
+ * explains the seq jump from the last record found, which it names; the
+ * jump itself is checked here, before the mac.  0, or -1 (verdict said).
+ */
 static int
-verify_record(struct verify *v, const struct verify_rec *rec,
-    const char *line, const struct verify_loc *loc)
+verify_truncated(const struct verify *v, const struct verify_rec *rec,
+    const struct verify_loc *loc)
 {
-	json_int_t	 want;
-	unsigned long	 i;
-	int		 c;
+	const json_t	*ls = json_object_get(rec->o, "last_seq");
+	const json_t	*as = json_object_get(rec->o, "anchor_seq");
 
-	if ((c = verify_untear(v, rec, line, loc)) == -1)
-		return -1;
-	if (v->torn && !verify_is_resumed(rec, v->tip.seq))
-		return verify_torn_bad(v, 0);
-	want = v->tip.seq + 1;
+	if (!json_is_integer(ls) || json_integer_value(ls) != v->tip.seq)
+		return verify_bad(v, loc, rec->seq, "audit.truncated does "
+		    "not name the last good record, seq %" JSON_INTEGER_FORMAT
+		    ", in last_seq", v->tip.seq);
+	if (!json_is_integer(as) || json_integer_value(as) <= v->tip.seq)
+		return verify_bad(v, loc, rec->seq, "audit.truncated: "
+		    "anchor_seq is not after last_seq %" JSON_INTEGER_FORMAT
+		    ": it explains no cut", v->tip.seq);
+	if (rec->seq - 1 != json_integer_value(as))
+		return verify_bad(v, loc, rec->seq, "audit.truncated: seq is "
+		    "not anchor_seq %" JSON_INTEGER_FORMAT " + 1",
+		    json_integer_value(as));
+	if (!json_is_boolean(json_object_get(rec->o, "torn")))
+		return verify_bad(v, loc, rec->seq, "audit.truncated: torn is "
+		    "not true or false");
+	return 0;
+}
+
+/* Its seq follows the tip's, or audit.truncated explains why not. */
+static int
+verify_seq(const struct verify *v, const struct verify_rec *rec,
+    const struct verify_loc *loc)
+{
+	json_int_t	 want = v->tip.seq + 1;
+
+	if (verify_is(rec, "audit.truncated"))
+		return verify_truncated(v, rec, loc);
 	if (rec->seq != want && v->tip.seq == 0)
 		return verify_bad(v, loc, rec->seq, "the first record is "
 		    "not seq 1: the start of the log is missing");
@@ -401,6 +313,63 @@ verify_record(struct verify *v, const struct verify_rec *rec,
 		return verify_bad(v, loc, rec->seq, "seq repeats or goes "
 		    "back: seq %" JSON_INTEGER_FORMAT " expected (a record "
 		    "was inserted, or moved)", want);
+	return 0;
+}
+
+/*
+ * An audit.truncated that holds is still a cut: it is said, and verify
+ * fails, however many records come after it.
+ */
+static void
+verify_cut(struct verify *v, const struct verify_rec *rec,
+    const struct verify_loc *loc)
+{
+	json_int_t	 first = v->before.seq + 1, last = rec->seq - 1;
+	const char	*torn;
+
+	torn = json_is_true(json_object_get(rec->o, "torn")) ?
+	    ", and left a torn line" : "";
+	if (first == last)
+		verify_bad(v, loc, rec->seq, "audit.truncated: record %"
+		    JSON_INTEGER_FORMAT " was cut from the log before a "
+		    "restart%s", first, torn);
+	else
+		verify_bad(v, loc, rec->seq, "audit.truncated: records %"
+		    JSON_INTEGER_FORMAT "..%" JSON_INTEGER_FORMAT " (%"
+		    JSON_INTEGER_FORMAT ") were cut from the log before a "
+		    "restart%s", first, last, last - first + 1, torn);
+	v->cuts++;
+}
+
+/*
+ * The tip stays: a record after it chains from it, or the log ends.  Only
+ * now is it held against the witnesses, since until then an audit.resumed
+ * could take it back as a torn line (and have the same seq).
+ */
+static void
+verify_settle(struct verify *v)
+{
+	if (v->tip.seq == 0 || v->tip.seq <= v->settled)
+		return;
+	v->settled = v->tip.seq;
+	audit_witness_record(v->witness, v->tip.seq, v->tip.mac,
+	    v->files->path[v->tip.loc.file], v->tip.loc.line);
+}
+
+/* The chain through one good record: 0, or -1 with the verdict printed. */
+static int
+verify_record(struct verify *v, const struct verify_rec *rec,
+    const char *line, const struct verify_loc *loc)
+{
+	unsigned long	 i;
+	int		 c;
+
+	if ((c = verify_untear(v, rec, line, loc)) == -1)
+		return -1;
+	if (v->torn && !verify_is_restart(rec, v->tip.seq))
+		return verify_torn_bad(v, 0);
+	if (verify_seq(v, rec, loc) == -1)
+		return -1;
 	if ((c = verify_chains(v, rec, v->tip.mac, line)) == -1)
 		return -1;
 	if (c == 0)
@@ -418,6 +387,7 @@ verify_record(struct verify *v, const struct verify_rec *rec,
 		    &v->torn_loc);
 	v->torn = 0;
 	v->torn_n = 0;
+	verify_settle(v);
 	v->before = v->tip;
 	v->tip.seq = rec->seq;
 	memcpy(v->tip.mac, rec->mac, AUDIT_MAC_HEX);
@@ -425,6 +395,8 @@ verify_record(struct verify *v, const struct verify_rec *rec,
 	memcpy(v->tip.time, rec->time, AUDIT_TIME_LEN + 1);
 	v->tip.loc = *loc;
 	v->records++;
+	if (verify_is(rec, "audit.truncated"))
+		verify_cut(v, rec, loc);
 	return 0;
 }
 
@@ -513,22 +485,43 @@ verify_summary(const struct verify *v)
 			    v->explained_loc[i].line);
 		printf("%s)", v->explained > VERIFY_TORN_SHOWN ? ", ..." : "");
 	}
+	audit_witness_summary(v->witness);
 	putchar('\n');
 }
 
+/* Walk the chain, then hold its end against the witnesses. */
 static int
-verify_run(const struct config *conf)
+verify_walk(struct verify *v)
+{
+	size_t	 i;
+
+	memset(v->tip.mac, '0', AUDIT_MAC_HEX);
+	for (i = 0; i < v->files->n; i++)
+		if (verify_file(v, i) == -1)
+			return -1;
+	if (v->torn)
+		return verify_torn_bad(v, 1);
+	verify_settle(v);
+	audit_witness_end(v->witness, v->tip.seq,
+	    v->files->path[v->files->n - 1]);
+	if (v->witness->bad > 0 || v->cuts > 0)
+		return -1;
+	verify_summary(v);
+	return 0;
+}
+
+static int
+verify_run(const struct config *conf, const char *journal)
 {
 	struct audit_files	 files;
-	struct verify_key	 key;
+	struct audit_witness	 w;
+	struct audit_key	*key;
 	struct verify		 v;
-	size_t			 i;
 	int			 rc = -1;
 
-	if (verify_key_load(conf->audit_key_file, &key) == -1) {
-		verify_key_free(&key);
+	if ((key = audit_key_load(conf->audit_key_file)) == NULL)
 		return -1;
-	}
+	memset(&w, 0, sizeof(w));
 	if (audit_files_find(conf->audit_path, &files) == -1)
 		goto done;
 	if (files.n == 0) {
@@ -536,35 +529,64 @@ verify_run(const struct config *conf)
 		    conf->audit_path, conf->audit_path);
 		goto done;
 	}
+	/* The witnesses first: they may lag the log, never lead it. */
+	if (audit_witness_open(&w, conf->audit_path, journal, key) == -1)
+		goto done;
 	memset(&v, 0, sizeof(v));
 	v.files = &files;
-	v.key = &key;
-	memset(v.tip.mac, '0', AUDIT_MAC_HEX);
-	for (i = 0; i < files.n; i++)
-		if (verify_file(&v, i) == -1)
-			goto done;
-	if (v.torn) {
-		verify_torn_bad(&v, 1);
-		goto done;
-	}
-	verify_summary(&v);
-	rc = 0;
+	v.key = key;
+	v.witness = &w;
+	rc = verify_walk(&v);
  done:
+	audit_witness_close(&w);
 	audit_files_free(&files);
-	verify_key_free(&key);
+	audit_key_free(key);
 	return rc;
 }
+
+enum {
+	OPT_JOURNAL = 256,
+	OPT_NO_JOURNAL,
+};
+
+static const struct option verify_longopts[] = {
+	{ "journal",	required_argument,	NULL,	OPT_JOURNAL },
+	{ "no-journal",	no_argument,		NULL,	OPT_NO_JOURNAL },
+	{ "help",	no_argument,		NULL,	'h' },
+	{ NULL,		0,			NULL,	0 },
+};
 
 int
 audit_verify_main(int argc, char *argv[])
 {
 	struct config	*conf;
-	const char	*file;
-	int		 rc;
+	const char	*file = NULL, *journal = AUDIT_JOURNAL_AUTO;
+	int		 ch, rc, said = 0;
 
-	if ((conf = audit_config_args(argc, argv, "verify", &file)) == NULL)
+	while ((ch = getopt_long(argc, argv, "+f:h", verify_longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'f':
+			file = optarg;
+			break;
+		case OPT_JOURNAL:
+		case OPT_NO_JOURNAL:
+			/* An empty FILE would read as --no-journal. */
+			if (said++ > 0 || (ch == OPT_JOURNAL &&
+			    optarg[0] == '\0'))
+				audit_usage("verify");
+			journal = ch == OPT_JOURNAL ? optarg :
+			    AUDIT_JOURNAL_NO;
+			break;
+		default:
+			audit_usage("verify");
+		}
+	}
+	if (optind != argc || file == NULL)
+		audit_usage("verify");
+	if ((conf = audit_config(file)) == NULL)
 		return -1;
-	rc = verify_run(conf);
+	rc = verify_run(conf, journal);
 	config_free(conf);
 	return rc;
 }

@@ -18,6 +18,30 @@
 //   --time-back-at S     record S is one second older than record S-1
 //   --hostile-at S       record S's reason holds control, bidirectional
 //                        and invisible characters, and is long
+//   --truncated-after K  with --anchor-seq A (> K): after record K (0: at
+//                        the very start) the next record is audit.truncated
+//                        {last_seq K, anchor_seq A}, seq A+1, and the seqs
+//                        go on from there; after --torn-after K too, it is
+//                        the restart after the torn line (torn true)
+//   --frontend-at S      record S is a refusal the front end counted
+//                        (source "frontend", count 17)
+//   --clock-back-at S    record S is clock.stepped_back, at the time of
+//                        the record before it
+//   --anchor-at N        write PATH.anchor for seq N (its mac, and a tag
+//                        made here with the key)
+//   --journal-out FILE   write FILE as `journalctl -u guised -o cat` would
+//                        show it: other lines, and a commit line for every
+//                        record whose seq is a multiple of --journal-every
+//                        (default 5) and for the last one
+//   --journal-forged N   and, half-way, a commit line for seq N whose tag
+//                        is not the key's (any N, even one never written)
+//   --cut-last L         at the end, remove the last L lines of the last
+//                        file (the anchor and the journal are left as
+//                        they were: a cut tail)
+//
+// --records counts the records written; past --truncated-after their seqs
+// jump.  --anchor-at and --journal-forged name seqs; the other options name
+// records by their number, 1 to --records.
 //
 // Record i (i >= 3) follows a cycle of six events so that the tests can
 // filter: impersonators auth0|support-1 and -2, users auth0|customer-1..3,
@@ -30,7 +54,9 @@ import { basename } from 'node:path';
 const ORDER = ['seq', 'time', 'event', 'outcome', 'grant', 'rule',
   'impersonator_id', 'user_id', 'client_id', 'caller', 'reason', 'ip',
   'user_agent', 'jti', 'link_hash', 'code_hash', 'revoked', 'kid', 'keys',
-  'last_seq', 'torn', 'prev_file', 'detail'];
+  'last_seq', 'anchor_seq', 'torn', 'prev_file', 'count', 'source',
+  'detail'];
+const ANCHOR_LEN = 256;
 const BASE = Date.UTC(2026, 10, 27, 0, 0, 0);
 const HOSTILE = 'ticket \u001b[31mRED\u001b[0m\u0007 bell\ttab \u202egnp.exe' +
   ' \u200bzero-width back\\slash and a tail long enough to be cut';
@@ -42,16 +68,22 @@ function usage(msg) {
 
 function parseArgs(argv) {
   const o = { records: 40, files: 1, tornAfter: 0, tornWholeAfter: 0,
-    resumedAfter: 0, tornLast: false, timeBackAt: 0, hostileAt: 0 };
+    resumedAfter: 0, tornLast: false, timeBackAt: 0, hostileAt: 0,
+    truncatedAfter: -1, anchorSeq: 0, frontendAt: 0, clockBackAt: 0,
+    anchorAt: 0, journalEvery: 5, journalForged: 0, cutLast: 0 };
   const num = { '--records': 'records', '--files': 'files',
     '--torn-after': 'tornAfter', '--torn-whole-after': 'tornWholeAfter',
     '--resumed-after': 'resumedAfter', '--time-back-at': 'timeBackAt',
-    '--hostile-at': 'hostileAt' };
+    '--hostile-at': 'hostileAt', '--truncated-after': 'truncatedAfter',
+    '--anchor-seq': 'anchorSeq', '--frontend-at': 'frontendAt',
+    '--clock-back-at': 'clockBackAt', '--anchor-at': 'anchorAt',
+    '--journal-every': 'journalEvery', '--journal-forged': 'journalForged',
+    '--cut-last': 'cutLast' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--key' || a === '--out') {
+    if (a === '--key' || a === '--out' || a === '--journal-out') {
       if (i + 1 >= argv.length) usage(`${a} needs a value`);
-      o[a.slice(2)] = argv[++i];
+      o[a.slice(2).replace(/-(.)/g, (_, c) => c.toUpperCase())] = argv[++i];
     } else if (a === '--torn-last') {
       o.tornLast = true;
     } else if (a in num) {
@@ -64,9 +96,14 @@ function parseArgs(argv) {
   }
   if (!o.key || !o.out) usage('--key and --out are needed');
   if (o.files < 1 || o.records < o.files) usage('--files: 1 to --records');
-  for (const s of [o.tornAfter, o.tornWholeAfter, o.resumedAfter]) {
+  for (const s of [o.tornAfter, o.tornWholeAfter, o.resumedAfter,
+    o.truncatedAfter]) {
     if (s > 0 && s >= o.records) usage('a restart needs a record after it');
   }
+  if (o.truncatedAfter >= 0 && o.anchorSeq <= o.truncatedAfter) {
+    usage('--truncated-after K needs --anchor-seq A, A > K');
+  }
+  if (o.journalEvery < 1) usage('--journal-every: at least 1');
   return o;
 }
 
@@ -146,13 +183,24 @@ function main() {
     return { text: `${b},"mac":"${mac}"}`, mac };
   };
   let pendingResume = null;	// { last_seq, torn }
+  const macs = new Map();	// seq -> mac, for the anchor and the journal
+  const lastSeq = o.records +
+    (o.truncatedAfter >= 0 ? o.anchorSeq - o.truncatedAfter : 0);
+  const journal = [];
+  if (o.truncatedAfter === 0) {
+    pendingResume = { event: 'audit.truncated', outcome: 'detected',
+      last_seq: 0, anchor_seq: o.anchorSeq, torn: false };
+  }
   for (let i = 1; i <= o.records; i++) {
     while (file + 1 < names.length && i >= starts[file + 1]) file++;
+    const seq = o.truncatedAfter >= 0 && i > o.truncatedAfter ?
+      i + o.anchorSeq - o.truncatedAfter : i;
     let rec;
     let time = timeOf(i);
     if (i === o.timeBackAt && lastTime) {
       time = new Date(Date.parse(lastTime) - 1000).toISOString();
     }
+    if (i === o.clockBackAt && lastTime) time = lastTime;
     if (pendingResume && i === starts[file] && file > 0) {
       usage(`record ${i} opens a file: no restart there`);
     }
@@ -161,16 +209,27 @@ function main() {
         prev_file: basename(names[file - 1]) };
     } else if (pendingResume) {
       rec = { event: 'audit.resumed', outcome: 'ok', ...pendingResume };
+    } else if (i === o.clockBackAt) {
+      rec = { event: 'clock.stepped_back', outcome: 'recorded',
+        detail: 'the clock went back 3.250 s' };
+    } else if (i === o.frontendAt) {
+      rec = { event: 'impersonation.link_refused', outcome: 'denied',
+        rule: 'unknown_link', client_id: 'storefront', ip: '192.0.2.7',
+        count: 17, source: 'frontend' };
     } else {
       rec = content(i);
     }
     pendingResume = null;
     if (i === o.hostileAt) rec.reason = HOSTILE;
-    rec = { seq: i, time, ...rec };
+    rec = { seq, time, ...rec };
     const l = line(rec);
     out[file].push(`${l.text}\n`);
     prev = l.mac;
     lastTime = time;
+    macs.set(seq, l.mac);
+    if (seq % o.journalEvery === 0 || seq === lastSeq) {
+      journal.push(`signer: audit: commit ${commit(key, seq, l.mac)}`);
+    }
 
     if (i === o.tornAfter) {
       // A record cut short by a crash, then ended by the next start.
@@ -185,13 +244,60 @@ function main() {
     } else if (i === o.resumedAfter) {
       pendingResume = { last_seq: i, torn: false };
     }
+    if (i === o.truncatedAfter) {
+      // A start on a log shorter than its anchor.
+      pendingResume = { event: 'audit.truncated', outcome: 'detected',
+        last_seq: i, anchor_seq: o.anchorSeq,
+        torn: pendingResume !== null && pendingResume.torn };
+    }
   }
   if (o.tornLast) {
     const n = o.records + 1;
     const cut = line({ seq: n, time: timeOf(n), ...content(n) });
     out[out.length - 1].push(cut.text.slice(0, 60));
   }
+  if (o.cutLast > 0) {
+    const last = out[out.length - 1];
+    last.splice(Math.max(0, last.length - o.cutLast));
+  }
   names.forEach((name, j) => writeFileSync(name, out[j].join(''), { mode: 0o600 }));
+  if (o.anchorAt > 0) {
+    if (!macs.has(o.anchorAt)) usage(`--anchor-at ${o.anchorAt}: no such seq`);
+    const a = anchorLine(key, o.anchorAt, macs.get(o.anchorAt));
+    writeFileSync(`${o.out}.anchor`, a, { mode: 0o600 });
+  }
+  if (o.journalOut) writeJournal(o, journal, macs);
+}
+
+// What only the key's holder can say: "guise audit commit N M", tagged.
+const tagOf = (key, seq, mac) => createHmac('sha256', key)
+  .update(`guise audit commit ${seq} ${mac}`).digest('hex');
+
+// The journald line's words after "audit: commit ".
+function commit(key, seq, mac) {
+  return `seq=${seq} mac=${mac} tag=${tagOf(key, seq, mac)}`;
+}
+
+// One line of ANCHOR_LEN bytes, spaces before its newline.
+function anchorLine(key, seq, mac) {
+  const text = `{"seq":${seq},"mac":"${mac}","tag":"${tagOf(key, seq, mac)}"}`;
+  return `${text.padEnd(ANCHOR_LEN - 1, ' ')}\n`;
+}
+
+// The journal of guised: other lines around the commit lines, one of
+// them behind a prefix of journald's, and the forged line half-way.
+function writeJournal(o, commits, macs) {
+  const lines = ['guised: listening on 127.0.0.1:8443',
+    'signer: loaded 2 signing keys', ...commits,
+    'guised: stopping on SIGTERM'];
+  lines[2] = `Nov 27 00:00:00 host guised[4242]: ${lines[2]}`;
+  if (o.journalForged > 0) {
+    const mac = macs.get(o.journalForged) ?? hex(`forged ${o.journalForged}`);
+    const other = createHash('sha256').update('not the audit key').digest();
+    lines.splice(Math.floor(lines.length / 2), 0,
+      `front: audit: commit ${commit(other, o.journalForged, mac)}`);
+  }
+  writeFileSync(o.journalOut, lines.map((l) => `${l}\n`).join(''));
 }
 
 main();

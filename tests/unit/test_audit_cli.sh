@@ -65,7 +65,15 @@ gen() {
 	fi
 }
 
-verify() { run audit verify -f "$CONF"; }
+# verify [ARGS...]: without the journal unless ARGS name one (journald may
+# run where the tests do, with another guised's lines).
+verify() {
+	if [ $# -eq 0 ]; then
+		set -- --no-journal
+	fi
+	run audit verify -f "$CONF" "$@"
+}
+WHOLE="no anchor file; journal: not consulted"
 
 # verify_bad WHAT FILE:LINE: SEQ WORD: exit 1 and one line naming the record.
 verify_bad() {
@@ -83,12 +91,12 @@ verify_bad() {
 gen --records 40
 verify
 check "verify: a whole chain of 40 records, exit 0" eval \
-    'rc_is 0 && out_is "audit: 40 records in 1 file, chain whole"'
+    'rc_is 0 && out_is "audit: 40 records in 1 file, chain whole; $WHOLE"'
 
 gen --records 45 --files 3
 verify
 check "verify: a chain rotated over 3 files, exit 0" eval \
-    'rc_is 0 && out_is "audit: 45 records in 3 files, chain whole"'
+    'rc_is 0 && out_is "audit: 45 records in 3 files, chain whole; $WHOLE"'
 
 gen --records 40 --torn-after 8
 verify
@@ -201,6 +209,189 @@ rm -f "$LOG" "$LOG".*
 verify
 check "verify: no log at all, exit 1" eval 'rc_is 1 && err_has "no audit log"'
 
+# --- verify: the anchors (the anchor file, the journal) ----------------
+
+J=$T/journal
+gen --records 57 --files 2 --anchor-at 57 --journal-out "$J"
+verify --journal "$J"
+check "verify: anchor and journal at the log's end, exit 0, both compared" \
+    eval 'rc_is 0 && out_is "audit: 57 records in 2 files, chain whole; anchor: seq 57 matches; journal: 12 commit lines, last seq 57 matches"'
+verify --journal - <"$J"
+check "verify: --journal - reads stdin" eval \
+    'rc_is 0 && out_has "journal: 12 commit lines, last seq 57 matches"'
+
+gen --records 40
+verify
+check "verify: no anchor file is said, and is not a failure" eval \
+    'rc_is 0 && out_has "chain whole; no anchor file;"'
+: >"$LOG.anchor"
+verify
+check "verify: an empty anchor file is no anchor yet, exit 0" eval \
+    'rc_is 0 && out_has "chain whole; anchor: none yet"'
+
+# cut_is WHAT WITNESS: exit 1 and one line, "3 records were cut".
+cut_is() {
+	if rc_is 1 && out_lines 1 &&
+	    out_is "$LOG: the log ends at seq 54 but $2 seq 57: 3 records were cut from its end"
+	then
+		ok "$1"
+	else
+		not_ok "$1 (exit $rc)"
+	fi
+}
+
+gen --records 57 --anchor-at 57 --journal-out "$J" --cut-last 3
+verify
+cut_is "verify: the last 3 records cut, the anchor says so" \
+    "its anchor says"
+rm -f "$LOG.anchor"
+verify
+check "verify: the same, no anchor nor journal: chain whole (what they are for)" \
+    eval 'rc_is 0 && out_has "54 records in 1 file, chain whole"'
+verify --journal "$J"
+cut_is "verify: the anchor removed too, the journal says so" \
+    "the journal ($J:14) committed"
+
+gen --records 57 --anchor-at 57 --journal-out "$J" --cut-last 3
+verify --journal "$J"
+check "verify: a cut seen by both, both said" eval \
+    'rc_is 1 && out_lines 2 && out_has "its anchor says seq 57: 3 records" && out_has "committed seq 57: 3 records"'
+
+gen --records 57 --anchor-at 57
+tag=$(sed 's/.*"tag":"\(.\).*/\1/' "$LOG.anchor")
+if [ "$tag" = 0 ]; then other=1; else other=0; fi
+sed -i "s/\"tag\":\"./\"tag\":\"$other/" "$LOG.anchor"
+verify
+check "verify: an anchor whose tag is not the key's is forged" eval \
+    'rc_is 1 && out_lines 1 && out_has "$LOG.anchor: forged anchor: its tag (for seq 57) is not the audit key"'
+
+gen --records 57 --anchor-at 57
+sed -i 's/"tag"/"TAG"/' "$LOG.anchor"
+verify
+check "verify: an anchor not of the format is damaged" eval \
+    'rc_is 1 && out_lines 1 && out_has "$LOG.anchor: damaged anchor"'
+gen --records 57 --anchor-at 57
+printf 'x' >>"$LOG.anchor"
+verify
+check "verify: an anchor of 257 bytes is damaged" eval \
+    'rc_is 1 && out_has "$LOG.anchor: damaged anchor"'
+
+# The log cut at 49 and written again (record 50 differs), the anchor and
+# the journal of the first one kept.
+gen --records 57 --anchor-at 57 --journal-out "$J"
+mv "$LOG.anchor" "$T/anchor"
+mv "$J" "$T/journal.first"
+gen --records 57 --hostile-at 50
+mv "$T/anchor" "$LOG.anchor"
+verify
+check "verify: an anchor whose mac is not the log's for its seq" eval \
+    'rc_is 1 && out_lines 1 && out_has "$LOG:57: seq 57: the anchor does not match the log at seq 57"'
+rm -f "$LOG.anchor"
+verify --journal "$T/journal.first"
+check "verify: journal lines whose mac is not the log's, each named" eval \
+    'rc_is 1 && out_lines 3 && out_has "$LOG:50: seq 50: the journal does not match the log at seq 50: $T/journal.first:12" && out_has "$LOG:57: seq 57: the journal"'
+
+gen --records 57 --anchor-at 57 --journal-out "$J" --journal-forged 30
+verify --journal "$J"
+check "verify: a forged commit line is counted and named, exit 1" eval \
+    'rc_is 1 && out_lines 1 && out_is "$J: 1 forged commit line, the first at line 8: not tagged with the audit key"'
+gen --records 57 --anchor-at 57 --journal-out "$J" --journal-forged 100000
+verify --journal "$J"
+check "verify: a forged line claiming seq 100000 is forged, not a cut" eval \
+    'rc_is 1 && out_lines 1 && out_has "1 forged commit line" && ! out_has "cut"'
+echo 'signer: audit: commit seq=01 mac=00 tag=00' >>"$J"
+verify --journal "$J"
+check "verify: a malformed commit line is forged too" eval \
+    'rc_is 1 && out_has "2 forged commit lines, the first at line 8"'
+
+# A torn line taken back by audit.resumed, which has its seq: the
+# journal's line for that seq is the resumed record's.
+gen --records 40 --torn-whole-after 9 --anchor-at 40 --journal-out "$J"
+verify --journal "$J"
+check "verify: a commit line for the seq of an audit.resumed after a torn record" \
+    eval 'rc_is 0 && out_has "chain whole (1 torn line explained at $LOG:10); anchor: seq 40 matches; journal: 8 commit lines"'
+
+verify --journal "$T/no-such-file"
+check "verify: --journal of a missing file is an error" eval \
+    'rc_is 1 && err_has "no-such-file"'
+run audit verify -f "$CONF" --journal "$J" --no-journal
+check "verify: --journal and --no-journal together, usage" rc_is 2
+
+# Without --journal, journalctl is asked when journald runs here: a fake
+# one on the PATH prints the journal.
+mkdir -p "$T/bin"
+{
+	echo '#!/bin/sh'
+	echo ": >'$T/journalctl.ran'"
+	echo "[ \"\$*\" = '-u guised.service -o cat --no-pager' ] && cat '$J'"
+} >"$T/bin/journalctl"
+chmod +x "$T/bin/journalctl"
+gen --records 57 --journal-out "$J" --cut-last 3
+rm -f "$T/journalctl.ran"
+PATH=$T/bin:$PATH run audit verify -f "$CONF"
+if [ -S /run/systemd/journal/socket ]; then
+	check "verify: journald here, journalctl asked and the cut seen" eval \
+	    'rc_is 1 && out_has "the journal (journalctl:14) committed seq 57"'
+else
+	check "verify: no journald here, journalctl not run, not consulted" eval \
+	    'rc_is 0 && out_has "journal: not consulted" && test ! -e "$T/journalctl.ran"'
+fi
+
+# --- verify: audit.truncated --------------------------------------------
+
+gen --records 12 --truncated-after 5 --anchor-seq 8
+verify_bad "verify: audit.truncated is the cut it explains" "$LOG:6" 9 \
+    "audit.truncated: records 6..8 (3) were cut from the log before a restart"
+
+gen --records 60 --truncated-after 5 --anchor-seq 8 --anchor-at 63 \
+    --journal-out "$J"
+verify --journal "$J"
+check "verify: audit.truncated still said 54 records later, anchor and journal whole" \
+    eval 'rc_is 1 && out_is "$LOG:6: seq 9: audit.truncated: records 6..8 (3) were cut from the log before a restart"'
+
+# The journal of the log before the cut (records 1..8), then of the log
+# after it: the lines for 6..8 are in the gap and say nothing more.
+gen --records 8 --journal-every 1 --journal-out "$T/journal.first"
+gen --records 20 --truncated-after 5 --anchor-seq 8 --journal-every 1 \
+    --journal-out "$J"
+cat "$T/journal.first" "$J" >"$T/journal.both"
+verify --journal "$T/journal.both"
+check "verify: commit lines of the records that were cut add nothing" eval \
+    'rc_is 1 && out_lines 1 && out_has "$LOG:6: seq 9: audit.truncated: records 6..8 (3)"'
+
+gen --records 40 --torn-after 5 --truncated-after 5 --anchor-seq 8
+verify_bad "verify: audit.truncated with torn true after a torn line" \
+    "$LOG:7" 9 "records 6..8 (3) were cut from the log before a restart, and left a torn line"
+
+gen --records 20 --truncated-after 0 --anchor-seq 8
+verify_bad "verify: audit.truncated first, the whole log was lost" "$LOG:1" 9 \
+    "records 1..8 (8) were cut"
+
+gen --records 12 --truncated-after 5 --anchor-seq 8
+sed -i '6s/"anchor_seq":8/"anchor_seq":9/' "$LOG"
+verify_bad "verify: audit.truncated whose seq is not anchor_seq + 1" "$LOG:6" 9 \
+    "audit.truncated: seq is not anchor_seq 9 + 1"
+
+gen --records 12 --truncated-after 5 --anchor-seq 8
+sed -i '6s/"anchor_seq":8/"anchor_seq":5/' "$LOG"
+verify_bad "verify: audit.truncated whose anchor_seq is not after last_seq" \
+    "$LOG:6" 9 "anchor_seq is not after last_seq 5"
+
+gen --records 12 --truncated-after 5 --anchor-seq 8
+sed -i '5d' "$LOG"
+verify_bad "verify: audit.truncated whose last_seq is not the last record" \
+    "$LOG:5" 9 "does not name the last good record, seq 4"
+
+gen --records 12 --truncated-after 5 --anchor-seq 8
+sed -i '6s/"event":"audit.truncated"/"event":"audit.resumed"/' "$LOG"
+verify_bad "verify: a gap that no audit.truncated explains" "$LOG:6" 9 \
+    "seq gap"
+
+gen --records 30 --clock-back-at 12 --frontend-at 14
+verify
+check "verify: clock.stepped_back (time held) and a front end's count" \
+    eval 'rc_is 0 && out_has "30 records in 1 file, chain whole"'
+
 # --- show --------------------------------------------------------------
 
 gen --records 60 --files 3 --hostile-at 9
@@ -215,7 +406,7 @@ header() {
 	    "TIME EVENT OUTCOME IMPERSONATOR USER CLIENT CALLER REASON" ]
 }
 check "show: the columns" header
-check "show: a row" eval 'out_has "impersonation.requested     allowed auth0|support-1  auth0|customer-1 storefront backoffice ticket 4703"'
+check "show: a row" eval 'out_has "impersonation.requested     allowed  auth0|support-1  auth0|customer-1 storefront backoffice ticket 4703"'
 
 no_raw_control() {
 	! LC_ALL=C grep -q "$(printf '[\001-\010\011\013-\037\177]')" "$T/out" &&
@@ -301,6 +492,21 @@ show
 check "show: torn lines skipped, every record shown" eval \
     'rc_is 0 && out_lines 41 && err_has "$LOG:9: a torn line" && err_has "$LOG:42: a torn line"'
 
+gen --records 20 --truncated-after 5 --anchor-seq 8 --frontend-at 10 \
+    --clock-back-at 12
+show
+check "show: audit.truncated, its outcome and the records it found cut" \
+    eval 'rc_is 0 && out_has "audit.truncated             detected -                -                -          -          records 6..8 cut"'
+check "show: a front end's count" eval \
+    'out_has "impersonation.link_refused  denied   -                -                storefront -          (frontend, 17 times)"'
+check "show: clock.stepped_back and its detail" eval \
+    'out_has "clock.stepped_back          recorded -                -                -          -          the clock went back 3.250 s"'
+show_count "show: --event audit.truncated" 1 --event audit.truncated
+check "show --json: audit.truncated as it is in the log" eval \
+    'out_has "\"last_seq\":5,\"anchor_seq\":8,\"torn\":false,"'
+show_count "show: --client storefront takes in the front end's count" \
+    "$(grep -c '"client_id":"storefront"' "$LOG")" --client storefront
+
 run audit show
 check "show: usage without -f" eval 'rc_is 2 && err_has "guisectl audit show"'
 run audit show -f "$CONF" --frob
@@ -381,9 +587,15 @@ elif command -v valgrind >/dev/null 2>&1; then
 		rc=$?
 	}
 	gen --records 45 --files 3 --torn-after 5 --torn-whole-after 33 \
-	    --hostile-at 9
-	vg audit verify -f "$CONF"
-	check "valgrind: verify of a whole chain, clean" rc_is 0
+	    --hostile-at 9 --anchor-at 45 --journal-out "$J"
+	vg audit verify -f "$CONF" --journal "$J"
+	check "valgrind: verify of a whole chain, anchor and journal, clean" \
+	    rc_is 0
+	gen --records 60 --truncated-after 5 --anchor-seq 8 --anchor-at 60 \
+	    --journal-out "$J" --journal-forged 7 --cut-last 2
+	vg audit verify -f "$CONF" --journal "$J"
+	check "valgrind: verify of a cut log, audit.truncated, forged line, clean" \
+	    rc_is 1
 	sed -i '7s/"ok"/"OK"/' "$LOG"
 	vg audit verify -f "$CONF"
 	check "valgrind: verify of a broken chain, clean" rc_is 1
