@@ -78,6 +78,13 @@ main(int argc, char *argv[])
 	size_t		 keylen;
 	int		 cfd;
 
+	/*
+	 * Before any key is read: the front end may run as the same user
+	 * (the unit's one dynamic user), and must not read us through
+	 * ptrace or /proc.
+	 */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1)
+		fatal("PR_SET_DUMPABLE");
 	cmdline_parse(argc, argv, "guise-signer", &cl);
 	log_init("signer", cl.debug);
 
@@ -108,9 +115,6 @@ main(int argc, char *argv[])
 
 	if (privdrop(conf->user) == -1)
 		fatalx("cannot drop privileges");
-	/* The front end may run as the same user: keep it from reading us. */
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1)
-		fatal("PR_SET_DUMPABLE");
 	if (sandbox_enter() == -1)
 		fatalx("cannot enter the sandbox");
 	log_info("ready, active key %s", key_kid(keys_active()));
