@@ -35,7 +35,7 @@
 
 static const char *const top_keys[] = { "issuer", "listen", "user",
     "users_file", "audit", "signer", "clients", "impersonation",
-    "max_connections", "trusted_proxies", NULL };
+    "max_connections", "trusted_proxies", "frontend_confinement", NULL };
 static const char *const listen_keys[] = { "address", "port", "tls", NULL };
 static const char *const tls_keys[] = { "cert", "key", NULL };
 static const char *const audit_keys[] = { "path", NULL };
@@ -259,6 +259,22 @@ parse_proxy(struct jsonread *jr, json_t *v, void *arg, size_t n)
 		return -1;
 	if ((problem = cidr_parse(s, &c->trusted_proxies[n])) != NULL)
 		return jr_error(jr, NULL, "\"%s\" %s", s, problem);
+	return 0;
+}
+
+static int
+parse_confinement(struct jsonread *jr, json_t *top, struct config *c)
+{
+	const char	*s;
+
+	if (jr_get_str(jr, top, "frontend_confinement", 0, &s) == -1)
+		return -1;
+	if (s == NULL || strcmp(s, "landlock") == 0)
+		return 0;
+	if (strcmp(s, "seccomp-only") != 0)
+		return jr_error(jr, "frontend_confinement", "\"%s\" is neither "
+		    "\"landlock\" (the default) nor \"seccomp-only\"", s);
+	c->seccomp_only = 1;
 	return 0;
 }
 
@@ -568,6 +584,7 @@ parse_top(struct jsonread *jr, json_t *top, struct config *c)
 	    CONFIG_CONNECTIONS_MAX, CONFIG_CONNECTIONS_DEFAULT,
 	    &c->max_connections) == -1 ||
 	    parse_trusted_proxies(jr, top, c) == -1 ||
+	    parse_confinement(jr, top, c) == -1 ||
 	    jr_get_path(jr, top, "users_file", &c->users_file) == -1 ||
 	    parse_audit(jr, top, c) == -1 ||
 	    parse_signer(jr, top, c) == -1 ||
@@ -665,13 +682,33 @@ load_err(char *err, size_t errlen, const char *file, const char *problem)
 		(void)snprintf(err, errlen, "%s: %s", file, problem);
 }
 
+/* Parse what fd holds (it is closed); name and dir as config_parse's. */
+static struct config *
+load_fd(int fd, const char *name, const char *dir, char *err, size_t errlen)
+{
+	struct config	*c;
+	const char	*problem = NULL;
+	char		*buf;
+	size_t		 len;
+
+	buf = read_all(fd, &len, &problem);
+	if (buf == NULL && problem == NULL)
+		problem = strerror(errno);
+	close(fd);
+	if (buf == NULL) {
+		load_err(err, errlen, name, problem);
+		return NULL;
+	}
+	c = config_parse(buf, len, name, dir, err, errlen);
+	free(buf);
+	return c;
+}
+
 struct config *
 config_load(const char *file, char *err, size_t errlen)
 {
 	struct config	*c;
-	const char	*problem = NULL;
-	char		*buf, *dir;
-	size_t		 len;
+	char		*dir;
 	int		 fd;
 
 	if (err != NULL && errlen > 0)
@@ -680,23 +717,22 @@ config_load(const char *file, char *err, size_t errlen)
 		load_err(err, errlen, file, strerror(errno));
 		return NULL;
 	}
-	buf = read_all(fd, &len, &problem);
-	if (buf == NULL && problem == NULL)
-		problem = strerror(errno);
-	close(fd);
-	if (buf == NULL) {
-		load_err(err, errlen, file, problem);
-		return NULL;
-	}
 	if ((dir = file_dir(file)) == NULL) {
 		load_err(err, errlen, file, strerror(errno));
-		free(buf);
+		close(fd);
 		return NULL;
 	}
-	c = config_parse(buf, len, file, dir, err, errlen);
+	c = load_fd(fd, file, dir, err, errlen);
 	free(dir);
-	free(buf);
 	return c;
+}
+
+struct config *
+config_load_fd(int fd, const struct config *old, char *err, size_t errlen)
+{
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+	return load_fd(fd, old->path, old->dir, err, errlen);
 }
 
 static void

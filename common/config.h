@@ -75,6 +75,9 @@ struct config {
 	size_t			 nlisten;
 	char			*user;		/* NULL when not set */
 	int			 max_connections;	/* open at once */
+	/* "frontend_confinement": "seccomp-only" lets the front end start
+	 * where the kernel has no Landlock (it is logged at every start). */
+	int			 seccomp_only;
 	char			*users_file;
 	char			*audit_path;
 	/* Whose Forwarded and X-Forwarded-For are read; none when unset. */
@@ -104,6 +107,14 @@ struct config {
  * "guise.json: clients[1].grant_types[0]: unknown grant type \"password\"".
  */
 struct config	*config_load(const char *file, char *err, size_t errlen);
+
+/*
+ * The same file again, from fd (which is closed), opened by someone else:
+ * the front end, which can open no file, on a reload.  Its name and folder
+ * are old's.
+ */
+struct config	*config_load_fd(int fd, const struct config *old, char *err,
+		    size_t errlen);
 
 /* The same from a buffer; name is used in messages, dir resolves paths. */
 struct config	*config_parse(const char *buf, size_t len, const char *name,

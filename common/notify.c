@@ -9,33 +9,59 @@
 #include "log.h"
 #include "notify.h"
 
-void
-notify(const char *state)
+static int	 sock = -1;
+
+/*
+ * A datagram socket connected to $NOTIFY_SOCKET, made once: the front end
+ * makes it before it confines itself, after which it can neither create
+ * a socket nor name an address.
+ */
+int
+notify_open(void)
 {
 	struct sockaddr_un	 sun;
 	const char		*path = getenv("NOTIFY_SOCKET");
 	size_t			 len;
-	int			 fd;
 
-	if (path == NULL || *path == '\0')
-		return;
+	if (sock != -1 || path == NULL || *path == '\0')
+		return 0;
 	len = strlen(path);
 	if ((*path != '/' && *path != '@') || len >= sizeof(sun.sun_path)) {
 		log_warnx("NOTIFY_SOCKET is not a socket path: ignored");
-		return;
+		return -1;
 	}
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
 	memcpy(sun.sun_path, path, len);
 	if (*path == '@')
 		sun.sun_path[0] = '\0';		/* an abstract socket */
-	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1) {
+	if ((sock = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1) {
 		log_warn("notify: socket");
-		return;
+		return -1;
 	}
-	if (sendto(fd, state, strlen(state), MSG_NOSIGNAL,
-	    (struct sockaddr *)&sun, offsetof(struct sockaddr_un, sun_path) +
-	    len) == -1)
+	if (connect(sock, (struct sockaddr *)&sun,
+	    offsetof(struct sockaddr_un, sun_path) + len) == -1) {
 		log_warn("notify: %s", path);
-	close(fd);
+		close(sock);
+		sock = -1;
+		return -1;
+	}
+	return 0;
+}
+
+int
+notify_abstract(void)
+{
+	const char	*path = getenv("NOTIFY_SOCKET");
+
+	return path != NULL && *path == '@';
+}
+
+void
+notify(const char *state)
+{
+	if (sock == -1 && (notify_open() == -1 || sock == -1))
+		return;
+	if (send(sock, state, strlen(state), MSG_NOSIGNAL) == -1)
+		log_warn("notify");
 }

@@ -5,6 +5,12 @@
 #ifndef GUISE_NOTIFY_H
 #define GUISE_NOTIFY_H
 
+/* Connect to $NOTIFY_SOCKET now, if not done; -1 (logged) on error. */
+int	notify_open(void);
+
+/* Whether $NOTIFY_SOCKET is an abstract socket ("@..."). */
+int	notify_abstract(void);
+
 /* Send state ("READY=1", "STATUS=...", ...); errors are only logged. */
 void	notify(const char *state);
 

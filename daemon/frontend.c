@@ -1,7 +1,8 @@
 /*
  * The front end: a fork of the parent that never reads a secret.  In
- * order: bind the listeners (and read the TLS certificates), drop
- * privileges, learn the public keys from the signer, then serve.
+ * order: load the users, bind the listeners (and read the TLS certificates
+ * and keys), drop privileges, confine itself for good (confine.c), learn
+ * the public keys from the signer, then serve.
  */
 #include <sys/resource.h>
 
@@ -9,10 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <event2/event.h>
 
 #include "audit_client.h"
+#include "confine.h"
 #include "fdpass.h"
 #include "event_loop.h"
 #include "frontend.h"
@@ -98,30 +101,28 @@ reload_audited(const struct proto_msg *rep, void *arg)
 }
 
 /*
- * SIGHUP, passed on by the parent: the configuration (clients, policy,
- * issuer) and the users directory again; what does not load leaves the old
- * in place.  Listeners stay as they are: a change of them needs a restart.
+ * A reload: the parent has checked the configuration, switched signers,
+ * and opened for us (we can open nothing) the configuration and the users
+ * file it names.  What does not load leaves the old in place.  Listeners
+ * stay as they are: a change of them needs a restart.
  */
 static void
-reload(evutil_socket_t sig, short what, void *arg)
+reload(int conf_fd, int users_fd)
 {
 	struct audit_event	 ev;
 	struct config		*conf;
 	char			 err[1024];
 	int			 ok;
 
-	(void)sig;
-	(void)what;
-	(void)arg;
-	/* The parent has checked the file already; a race is still refused. */
-	if ((conf = config_load(fe->conf->path, err, sizeof(err))) == NULL ||
-	    configure(conf) == -1) {
+	if ((conf = config_load_fd(conf_fd, fe->conf, err, sizeof(err))) ==
+	    NULL || configure(conf) == -1) {
 		log_warnx("reload: %s: keeping the configuration", conf ? "out "
 		    "of memory" : err);
 		config_free(conf);
+		close(users_fd);
 		ok = 0;
-	} else
-		ok = users_init(conf->users_file) == 0;	/* it says why not */
+	} else	/* it says why not */
+		ok = users_init_fd(users_fd, conf->users_file) == 0;
 	notify(ok ? "READY=1\nSTATUS=configuration and users reloaded" :
 	    "READY=1\nSTATUS=the reload failed: serving the previous "
 	    "configuration or users (see the log)");
@@ -196,30 +197,42 @@ paused(void)
 		log_warn("cannot tell the parent");
 }
 
-/* The parent restarted the signer: here is its socket. */
+/*
+ * A message from the parent: a new signer's socket (it restarted one, or
+ * a reload switched to one), "pause" before a planned switch, or "reload"
+ * with the configuration and the users file.
+ */
 static void
-new_signer(evutil_socket_t ctl, short what, void *arg)
+from_parent(evutil_socket_t ctl, short what, void *arg)
 {
 	struct proto_msg	 hello;
 	char			 name[32];
-	int			 fd;
+	int			 fds[FDPASS_MAX];
+	size_t			 n;
+	int			 rc;
 
 	(void)what;
 	(void)arg;
-	if ((fd = fd_recv(ctl, name, sizeof(name))) == -2)
+	if ((rc = fds_recv(ctl, fds, FDPASS_MAX, &n, name, sizeof(name))) == -2)
 		fatalx("the parent is gone");
-	if (fd == -1 && strcmp(name, "pause") == 0) {
+	if (rc == 0 && n == 0 && strcmp(name, "pause") == 0) {
 		/* A reload: hold requests until the next signer is here. */
 		parent_ctl = ctl;
 		signer_client_pause(paused);
 		return;
 	}
-	if (fd == -1) {
-		log_warnx("a message from the parent without a socket");
+	if (rc == 0 && n == 2 && strcmp(name, "reload") == 0) {
+		reload(fds[0], fds[1]);
+		return;
+	}
+	if (rc == -1 || n != 1 || strcmp(name, "signer") != 0) {
+		log_warnx("a malformed message from the parent: ignored");
+		while (rc == 0 && n > 0)
+			close(fds[--n]);
 		return;
 	}
 	log_info("a new signer is here");
-	signer_client_attach(fd);
+	signer_client_attach(fds[0]);
 	/* Its keys may be new (a reload): ask. */
 	memset(&hello, 0, sizeof(hello));
 	hello.type = PROTO_HELLO;
@@ -227,17 +240,36 @@ new_signer(evutil_socket_t ctl, short what, void *arg)
 		log_warnx("cannot ask the new signer for its keys");
 }
 
+/*
+ * The signer reads its secrets from $CREDENTIALS_DIRECTORY; the front end
+ * has loaded its TLS keys and never needs it again.  The string is wiped
+ * where it is, in the environment block inherited from the parent, so
+ * that no copy of the path is left to find.
+ */
+static void
+forget_credentials(void)
+{
+	static const char	 name[] = "CREDENTIALS_DIRECTORY=";
+	char			**e;
+
+	for (e = environ; *e != NULL; e++)
+		if (strncmp(*e, name, sizeof(name) - 1) == 0)
+			explicit_bzero(*e, strlen(*e));
+	(void)unsetenv("CREDENTIALS_DIRECTORY");
+}
+
 void
 frontend_main(const struct config *conf, int signer_fd, int ctl,
     int passed)
 {
 	static struct frontend	 state;
-	struct event		*ev_term, *ev_int, *ev_hup, *ev_ctl;
+	struct event		*ev_term, *ev_int, *ev_ctl;
 
 	log_procname("frontend");
 	fe = &state;
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGUSR1, SIG_IGN);	/* the parent's: it rotates the audit log */
+	signal(SIGHUP, SIG_IGN);	/* the parent's: it sends "reload" */
 
 	if ((fe->base = event_loop_new()) == NULL)
 		fatalx("event_base_new");
@@ -246,26 +278,28 @@ frontend_main(const struct config *conf, int signer_fd, int ctl,
 	limit_connections(conf->max_connections);
 	if (http_listen(fe->base, conf, passed) == -1)
 		fatalx("cannot start the listeners");
+	(void)notify_open();
+	forget_credentials();
 	if (privdrop(conf->user) == -1)
 		fatalx("cannot drop privileges");
 	if (store_init(fe->base) == -1 || configure(conf) == -1)
 		fatalx("out of memory");
 
+	ev_term = evsignal_new(fe->base, SIGTERM, stop, fe->base);
+	ev_int = evsignal_new(fe->base, SIGINT, stop, fe->base);
+	ev_ctl = event_new(fe->base, ctl, EV_READ | EV_PERSIST, from_parent,
+	    NULL);
+	if (ev_term == NULL || ev_int == NULL || ev_ctl == NULL ||
+	    evsignal_add(ev_term, NULL) || evsignal_add(ev_int, NULL) ||
+	    event_add(ev_ctl, NULL))
+		fatalx("cannot handle signals");
+
+	if (confine_frontend(conf) == -1)
+		fatalx("cannot confine the front end");
 	if ((fe->jwks = signer_hello(signer_fd)) == NULL ||
 	    jwks_load(fe->jwks) == -1)
 		fatalx("no usable keys from the signer");
 	signer_client_init(fe->base, signer_fd);
-
-	ev_term = evsignal_new(fe->base, SIGTERM, stop, fe->base);
-	ev_int = evsignal_new(fe->base, SIGINT, stop, fe->base);
-	ev_hup = evsignal_new(fe->base, SIGHUP, reload, NULL);
-	ev_ctl = event_new(fe->base, ctl, EV_READ | EV_PERSIST, new_signer,
-	    NULL);
-	if (ev_term == NULL || ev_int == NULL || ev_hup == NULL ||
-	    ev_ctl == NULL || evsignal_add(ev_term, NULL) ||
-	    evsignal_add(ev_int, NULL) || evsignal_add(ev_hup, NULL) ||
-	    event_add(ev_ctl, NULL))
-		fatalx("cannot handle signals");
 	log_info("ready");
 	notify("READY=1\nSTATUS=serving");
 	event_base_dispatch(fe->base);

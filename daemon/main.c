@@ -2,13 +2,18 @@
  * guised: the parent.  It reads the configuration, starts the signer
  * (fork+exec of guise-signer, which reads the secrets itself) and the
  * front end (a fork that never sees them), then supervises both.  The
- * parent opens no network socket and reads no secret.
+ * parent opens no network socket and reads no secret.  It opens for its
+ * children what they may not open themselves: the audit log's anchor for
+ * the signer, the configuration and the users file of a reload for the
+ * front end.
  */
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <poll.h>
 #include <limits.h>
@@ -80,7 +85,7 @@ unblock_signals(void)
 }
 
 static pid_t
-start_signer(const char *file, int fd, int ctl, int check)
+start_signer(const char *file, int fd, int ctl, int anchor, int check)
 {
 	static char	 name[] = "guise-signer", dflag[] = "-d";
 	static char	 nflag[] = "-n", fflag[] = "-f";
@@ -95,9 +100,10 @@ start_signer(const char *file, int fd, int ctl, int check)
 
 	unblock_signals();
 	if (fd != -1 && (dup2(fd, PROTO_SIGNER_FD) == -1 ||
-	    dup2(ctl, PROTO_CONTROL_FD) == -1))
+	    dup2(ctl, PROTO_CONTROL_FD) == -1 ||
+	    dup2(anchor, PROTO_ANCHOR_FD) == -1))
 		fatal("dup2");
-	closefrom(fd != -1 ? PROTO_CONTROL_FD + 1 : STDERR_FILENO + 1);
+	closefrom(fd != -1 ? PROTO_ANCHOR_FD + 1 : STDERR_FILENO + 1);
 	argv[argc++] = name;
 	if (debug)
 		argv[argc++] = dflag;
@@ -162,7 +168,7 @@ signer_accepts(const char *file)
 	int	 status;
 	pid_t	 pid;
 
-	pid = start_signer(file, -1, -1, 1);
+	pid = start_signer(file, -1, -1, -1, 1);
 	if (waitpid(pid, &status, 0) == -1)
 		fatal("waitpid");
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
@@ -228,16 +234,37 @@ struct children {
 	int			 frontend_ctl;	/* new signers' sockets go here */
 };
 
+/*
+ * The audit log's anchor (doc/audit.md), beside the log: the signer may
+ * open no file once sandboxed, and rewrites it through this descriptor.
+ */
+static int
+open_anchor(const struct config *conf)
+{
+	char	 path[PATH_MAX];
+	int	 fd;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s.anchor",
+	    conf->audit_path) >= sizeof(path))
+		fatalx("%s.anchor: the path is too long", conf->audit_path);
+	if ((fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+	    0600)) == -1)
+		fatal("%s", path);
+	return fd;
+}
+
 /* A new signer; the front end's end of its socket goes to *fe_end. */
 static void
 spawn_signer(struct children *c, int *fe_end)
 {
-	int	 sv[2], ctl[2];
+	int	 sv[2], ctl[2], anchor;
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1 ||
 	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ctl) == -1)
 		fatal("socketpair");
-	c->signer = start_signer(c->file, sv[1], ctl[1], 0);
+	anchor = open_anchor(c->conf);
+	c->signer = start_signer(c->file, sv[1], ctl[1], anchor, 0);
+	close(anchor);
 	close(sv[1]);
 	close(ctl[1]);
 	c->signer_ctl = ctl[0];
@@ -312,21 +339,30 @@ reload(struct children *c)
 {
 	struct config	*conf;
 	char		 err[1024], status[1200];
-	int		 fe_end;
+	int		 fe_end, files[2] = { -1, -1 };
 	pid_t		 old;
 
 	notify("RELOADING=1");
 	log_info("reloading %s", c->file);
-	if ((conf = config_load(c->file, err, sizeof(err))) == NULL ||
-	    signer_accepts(c->file) == -1) {
-		if (conf == NULL)
-			log_warnx("%s", err);
+	if ((conf = config_load(c->file, err, sizeof(err))) != NULL &&
+	    ((files[0] = open(c->file, O_RDONLY | O_CLOEXEC)) == -1 ||
+	    (files[1] = open(conf->users_file, O_RDONLY | O_CLOEXEC)) == -1))
+		snprintf(err, sizeof(err), "%s: %s", files[0] == -1 ? c->file :
+		    conf->users_file, strerror(errno));
+	if (conf == NULL || files[1] == -1 || signer_accepts(c->file) == -1) {
+		log_warnx("%s", conf == NULL || files[1] == -1 ? err :
+		    "the signer refused its material");
 		log_warnx("reload refused: the running configuration stays");
 		snprintf(status, sizeof(status), "READY=1\nSTATUS=reload "
 		    "refused, still serving the previous configuration: %s",
-		    conf == NULL ? err : "the signer refused its material");
+		    conf == NULL || files[1] == -1 ? err :
+		    "the signer refused its material");
 		notify(status);
 		config_free(conf);
+		if (files[0] != -1)
+			close(files[0]);
+		if (files[1] != -1)
+			close(files[1]);
 		return;
 	}
 	config_free(c->conf);
@@ -340,8 +376,11 @@ reload(struct children *c)
 	if (fd_send(c->frontend_ctl, fe_end, "signer") == -1)
 		give_up(c, "cannot hand the new signer to the front end");
 	close(fe_end);
-	/* The front end reads the configuration again and says READY=1. */
-	kill(c->frontend, SIGHUP);
+	/* The front end takes the configuration and users, says READY=1. */
+	if (fds_send(c->frontend_ctl, files, 2, "reload") == -1)
+		give_up(c, "cannot hand the configuration to the front end");
+	close(files[0]);
+	close(files[1]);
 }
 
 static void
@@ -416,6 +455,10 @@ main(int argc, char *argv[])
 	sigset_t	 set;
 	int		 fe_end, fctl[2], others[2], passed;
 
+	/* The audit descriptors, the configuration: not for ptrace or /proc
+	 * of the other processes of the same user (the front end's). */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1)
+		fatal("PR_SET_DUMPABLE");
 	cmdline_parse(argc, argv, "guised", &cl);
 	debug = cl.debug;
 	log_init("guised", debug);

@@ -504,18 +504,13 @@ directory_parse(const char *buf, size_t len, const char *name, char *err,
 
 /* The whole file, at most USERS_FILE_MAX bytes. */
 static char *
-read_file(const char *file, size_t *lenp, char *err, size_t errlen)
+read_fd(int fd, const char *file, size_t *lenp, char *err, size_t errlen)
 {
 	struct stat	 st;
 	char		*buf = NULL, extra;
 	size_t		 len = 0, size;
 	ssize_t		 r;
-	int		 fd;
 
-	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1) {
-		snprintf(err, errlen, "%s: %s", file, strerror(errno));
-		return NULL;
-	}
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
 		snprintf(err, errlen, "%s: not a regular file", file);
 		goto fail;
@@ -556,17 +551,29 @@ read_file(const char *file, size_t *lenp, char *err, size_t errlen)
 }
 
 struct directory *
-directory_load(const char *file, char *err, size_t errlen)
+directory_load_fd(int fd, const char *file, char *err, size_t errlen)
 {
 	struct directory	*d;
 	char			*buf;
 	size_t			 len;
 
-	if ((buf = read_file(file, &len, err, errlen)) == NULL)
+	if ((buf = read_fd(fd, file, &len, err, errlen)) == NULL)
 		return NULL;
 	d = directory_parse(buf, len, file, err, errlen);
 	free(buf);
 	return d;
+}
+
+struct directory *
+directory_load(const char *file, char *err, size_t errlen)
+{
+	int	 fd;
+
+	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1) {
+		snprintf(err, errlen, "%s: %s", file, strerror(errno));
+		return NULL;
+	}
+	return directory_load_fd(fd, file, err, errlen);
 }
 
 void
@@ -674,41 +681,12 @@ user_has_role(const struct user *u, const char *role)
 /* The front end's current directory. */
 
 static struct directory	*current;
-static char		*current_file;
 
-int
-users_init(const char *file)
+/* Serve d, loaded from file, from now on; -1 (logged) when it did not load. */
+static int
+users_take(struct directory *d, const char *file, const char *err)
 {
-	struct directory	*d;
-	char			 err[USERS_ERR_MAX];
-
-	if ((d = directory_load(file, err, sizeof(err))) == NULL) {
-		log_warnx("%s", err);
-		return -1;
-	}
-	free(current_file);
-	if ((current_file = strdup(file)) == NULL) {
-		log_warn("strdup");
-		directory_free(d);
-		return -1;
-	}
-	directory_free(current);
-	current = d;
-	log_info("%s: %zu users", file, d->n);
-	return 0;
-}
-
-int
-users_reload(void)
-{
-	struct directory	*d;
-	char			 err[USERS_ERR_MAX];
-
-	if (current_file == NULL) {
-		log_warnx("no users file to reload");
-		return -1;
-	}
-	if ((d = directory_load(current_file, err, sizeof(err))) == NULL) {
+	if (d == NULL) {
 		log_warnx("%s; keeping the %zu users loaded before", err,
 		    directory_count(current));
 		return -1;
@@ -716,8 +694,25 @@ users_reload(void)
 	/* Requests are answered in one callback: none holds a user now. */
 	directory_free(current);
 	current = d;
-	log_info("%s: reloaded, %zu users", current_file, d->n);
+	log_info("%s: %zu users", file, d->n);
 	return 0;
+}
+
+int
+users_init(const char *file)
+{
+	char	 err[USERS_ERR_MAX];
+
+	return users_take(directory_load(file, err, sizeof(err)), file, err);
+}
+
+int
+users_init_fd(int fd, const char *file)
+{
+	char	 err[USERS_ERR_MAX];
+
+	return users_take(directory_load_fd(fd, file, err, sizeof(err)), file,
+	    err);
 }
 
 void
@@ -725,8 +720,6 @@ users_close(void)
 {
 	directory_free(current);
 	current = NULL;
-	free(current_file);
-	current_file = NULL;
 }
 
 const struct directory *

@@ -32,6 +32,9 @@ struct directory;
  */
 struct directory	*directory_load(const char *file, char *err,
 			    size_t errlen);
+/* The same from fd (closed), which holds file. */
+struct directory	*directory_load_fd(int fd, const char *file, char *err,
+			    size_t errlen);
 /* The same from the len bytes at buf; name is used in messages. */
 struct directory	*directory_parse(const char *buf, size_t len,
 			    const char *name, char *err, size_t errlen);
@@ -52,8 +55,9 @@ size_t			 directory_by_email(const struct directory *,
 			    size_t max);
 
 /* The current directory of the front end, and its lookups. */
-int			 users_init(const char *file);	/* -1 on error */
-int			 users_reload(void);	/* keeps the old one on error */
+/* Load file, or what fd holds (closed); -1 keeps the old one. */
+int			 users_init(const char *file);
+int			 users_init_fd(int fd, const char *file);
 const struct directory	*users_current(void);
 const struct user	*users_by_id(const char *user_id);
 /* Every user with this email (case-insensitive); returns how many. */

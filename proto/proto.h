@@ -33,6 +33,11 @@
  */
 #define PROTO_CONTROL_FD	4
 #define PROTO_CONTROL_MAX	256
+/*
+ * And the audit log's anchor file here (doc/audit.md), opened by the
+ * parent: the signer rewrites it in place after each commit.
+ */
+#define PROTO_ANCHOR_FD		5
 
 /* Per-field maxima, in bytes. */
 #define PROTO_CLIENT_ID_MAX	128

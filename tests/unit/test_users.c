@@ -7,6 +7,7 @@
  */
 #include <sys/stat.h>
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -288,20 +289,23 @@ test_reload(void)
 	CHECK(users_init(path) == 0 && directory_count(users_current()) == 2 &&
 	    users_by_id("a") != NULL, "users_init");
 	write_file("[{\"user_id\": \"c\"}, {\"user_id\": \"c\"}]");
-	CHECK(users_reload() == -1 && directory_count(users_current()) == 2 &&
+	CHECK(users_init_fd(open(path, O_RDONLY), path) == -1 &&
+	    directory_count(users_current()) == 2 &&
 	    users_by_id("a") != NULL && users_by_id("c") == NULL,
 	    "a broken file keeps the old directory");
 	unlink(path);
-	CHECK(users_reload() == -1 && users_by_id("b") != NULL,
+	CHECK(users_init(path) == -1 && users_by_id("b") != NULL,
 	    "a missing file keeps the old directory");
 	write_file("{\"user_id\": \"c\", \"email\": \"C@x\"}\n"
 	    "{\"user_id\": \"d\"}\n{\"user_id\": \"e\"}\n");
-	CHECK(users_reload() == 0 && directory_count(users_current()) == 3 &&
+	CHECK(users_init_fd(open(path, O_RDONLY), path) == 0 &&
+	    directory_count(users_current()) == 3 &&
 	    users_by_id("a") == NULL && users_by_id("c") != NULL &&
-	    users_by_email("c@X", NULL, 0) == 1, "a good file replaces it");
+	    users_by_email("c@X", NULL, 0) == 1, "a good file from a "
+	    "descriptor replaces it");
 	users_close();
-	CHECK(users_current() == NULL && users_by_id("c") == NULL &&
-	    users_reload() == -1, "users_close");
+	CHECK(users_current() == NULL && users_by_id("c") == NULL,
+	    "users_close");
 	write_file("[{\"user_id\": 1}]");
 	CHECK(users_init(path) == -1 && users_current() == NULL,
 	    "users_init refuses a broken file");

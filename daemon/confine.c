@@ -1,0 +1,142 @@
+/*
+ * The front end confines itself once it holds what it needs (its
+ * listeners, its TLS keys, the users, a connected notify socket) and has
+ * dropped privileges: first Landlock (landlock.c), which takes every path
+ * away, then a seccomp allow-list of what serving needs.  It parses
+ * whatever the network sends, so assume it broken into: then it can open
+ * no file (a key, the secrets, the audit log), read no other process's
+ * memory, signal or trace no one, and bind, connect or execute nothing.
+ * The parent hands it the configuration and the users file on a reload.
+ *
+ * Without Landlock in the kernel (or a systemd unit whose filter refuses
+ * its calls) the front end does not start, unless the configuration says
+ * "frontend_confinement": "seccomp-only"; that is said at every start.
+ */
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <time.h>
+
+#include "confine.h"
+#include "landlock.h"
+#include "log.h"
+#include "notify.h"
+#include "seccomp_filter.h"
+
+static const struct seccomp_rule allowed[] = {
+	SECCOMP_ANY(epoll_wait),	/* libevent's loop */
+	SECCOMP_ANY(epoll_pwait),
+	SECCOMP_ANY(epoll_ctl),
+	SECCOMP_ANY(accept4),		/* the listeners */
+	SECCOMP_ANY(accept),
+	SECCOMP_ANY(read),		/* connections, the signer, the parent */
+	SECCOMP_ANY(readv),
+	SECCOMP_ANY(write),		/* ... and log lines */
+	SECCOMP_ANY(writev),
+	SECCOMP_ANY(recvmsg),		/* a new signer, a reload's files */
+	SECCOMP_ANY(sendto),		/* send(): notify, "paused" */
+	SECCOMP_ANY(poll),		/* the signer's hello */
+	SECCOMP_ANY(ppoll),
+	SECCOMP_ANY(shutdown),		/* evhttp closing a connection */
+	SECCOMP_ANY(close),
+	/* evbuffer_read asks how much a socket has; nothing else. */
+	SECCOMP_EQ(ioctl, 1, FIONREAD),
+	/* Accepted sockets made non-blocking and close-on-exec. */
+	SECCOMP_EQ(fcntl, 1, F_GETFL),
+	SECCOMP_EQ(fcntl, 1, F_SETFL),
+	SECCOMP_EQ(fcntl, 1, F_GETFD),
+	SECCOMP_EQ(fcntl, 1, F_SETFD),
+	/* fstat of a reload's file; never a path. */
+	SECCOMP_ANY(fstat),
+	SECCOMP_MASKED(newfstatat, 3, AT_EMPTY_PATH, AT_EMPTY_PATH),
+	SECCOMP_ANY(getrandom),		/* tickets and codes; OpenSSL */
+	SECCOMP_ANY(getpid),		/* OpenSSL's fork detection */
+	SECCOMP_ANY(clock_gettime),	/* time() when the vDSO is not used */
+	SECCOMP_ANY(gettimeofday),
+	SECCOMP_ANY(brk),		/* malloc */
+	SECCOMP_MASKED(mmap, 2, PROT_EXEC, 0),	/* never executable */
+	SECCOMP_ANY(munmap),
+	SECCOMP_ANY(mremap),
+	SECCOMP_ANY(madvise),
+	SECCOMP_ANY(futex),		/* pthread_once in OpenSSL and libc */
+	SECCOMP_ANY(rt_sigreturn),	/* libevent's signal handlers */
+	SECCOMP_ANY(restart_syscall),
+	SECCOMP_ANY(rt_sigprocmask),	/* abort() */
+	SECCOMP_ANY(gettid),
+	SECCOMP_SELF(tgkill, 0),	/* abort(), to itself only */
+	SECCOMP_ANY(exit),
+	SECCOMP_ANY(exit_group),
+#ifdef GUISE_SANITIZE
+	/* The sanitizers' runtime, in its build only: its stacks, and the
+	 * isatty() that starts a report. */
+	SECCOMP_ANY(sigaltstack),
+	SECCOMP_ANY(ioctl),
+#endif
+};
+
+#ifdef GUISE_TEST_HOOKS
+#include <stdlib.h>
+
+/* Test build: the layers one at a time, to show what each one stops. */
+static int
+skipped(const char *layer)
+{
+	const char	*skip = getenv("GUISE_TEST_SKIP");
+
+	if (skip == NULL || strstr(skip, layer) == NULL)
+		return 0;
+	log_warnx("test build: %s skipped (GUISE_TEST_SKIP)", layer);
+	return 1;
+}
+#else
+#define skipped(layer)	0
+#endif
+
+/* Landlock, or a reason not to start without it. */
+static int
+enter_landlock(const struct config *conf)
+{
+	int	 abi;
+
+	if (skipped("landlock"))
+		return 0;
+	if ((abi = landlock_enter(!notify_abstract())) != -1) {
+		log_debug("confined by Landlock, ABI %d", abi);
+		return 0;
+	}
+	if (errno != ENOSYS && errno != EOPNOTSUPP && errno != EPERM) {
+		log_warn("Landlock");
+		return -1;
+	}
+	if (!conf->seccomp_only) {
+		log_warnx("this kernel has no Landlock, or a system call "
+		    "filter refuses it (systemd's SystemCallFilter= needs "
+		    "landlock_create_ruleset, landlock_add_rule and "
+		    "landlock_restrict_self): refusing to serve unconfined; "
+		    "\"frontend_confinement\": \"seccomp-only\" allows it");
+		return -1;
+	}
+	log_warnx("frontend_confinement is seccomp-only: no Landlock (%s); "
+	    "the front end is confined by its system call filter alone",
+	    errno == EPERM ? "a system call filter refuses it" :
+	    "the kernel has none");
+	return 0;
+}
+
+int
+confine_frontend(const struct config *conf)
+{
+	/* glibc reads /etc/localtime at the first gmtime(): now or never. */
+	tzset();
+	if (enter_landlock(conf) == -1)
+		return -1;
+#ifdef GUISE_TEST_HOOKS
+	if (skipped("seccomp"))
+		return 0;
+#endif
+	return seccomp_filter_enter("frontend", allowed,
+	    sizeof(allowed) / sizeof(allowed[0]));
+}
