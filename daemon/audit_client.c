@@ -58,9 +58,12 @@ audit_send(const struct audit_event *ev, signer_cb cb, void *arg)
 	m.u.audit_req.reason = field(ev->reason, PROTO_REASON_MAX);
 	audit_origin(ev->from, ip, &m.u.audit_req.ip,
 	    &m.u.audit_req.user_agent);
+	if (ev->from == NULL)
+		m.u.audit_req.ip = field(ev->ip, PROTO_IP_MAX);
 	m.u.audit_req.link_hash = field(ev->link_hash, PROTO_HASH_MAX);
 	m.u.audit_req.code_hash = field(ev->code_hash, PROTO_HASH_MAX);
 	m.u.audit_req.revoked = field(ev->revoked, PROTO_JTI_MAX);
 	m.u.audit_req.detail = field(ev->detail, PROTO_DETAIL_MAX);
+	m.u.audit_req.count = ev->count;
 	return signer_request(&m, cb, arg);
 }

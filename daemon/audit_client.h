@@ -28,7 +28,9 @@ struct audit_event {
 	const char		*code_hash;
 	const char		*revoked;
 	const char		*detail;
+	unsigned int		 count;	/* seen this often; 0: once */
 	struct evhttp_request	*from;	/* its ip and User-Agent, or NULL */
+	const char		*ip;	/* without from: the source counted */
 };
 
 /*

@@ -101,6 +101,7 @@ static const struct field audit_req[] = {
 	STR(u.audit_req.code_hash, PROTO_HASH_MAX),
 	STR(u.audit_req.revoked, PROTO_JTI_MAX),
 	STR(u.audit_req.detail, PROTO_DETAIL_MAX),
+	U32(u.audit_req.count),
 	END
 };
 

@@ -107,9 +107,12 @@ struct proto_msg {
 			struct proto_str	 secret;
 		} auth_req;
 		/*
-		 * An event the front end decided, for the audit log: the
-		 * signer accepts only the events that are the front end's
-		 * (never token.issued), and answers once it is on disk.
+		 * An event the front end decided or saw, for the audit log:
+		 * the signer accepts only the events that are the front
+		 * end's (never token.issued), marks the record as the front
+		 * end's word, and answers once it is on disk.  count: how
+		 * many times it was seen, for refusals counted in aggregate
+		 * (0: once).
 		 */
 		struct {
 			struct proto_str	 event;
@@ -126,6 +129,7 @@ struct proto_msg {
 			struct proto_str	 code_hash;
 			struct proto_str	 revoked;	/* a jti */
 			struct proto_str	 detail;
+			uint32_t		 count;
 		} audit_req;
 		struct {
 			struct proto_str	 client_id;

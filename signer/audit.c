@@ -183,6 +183,9 @@ write_members(const struct audit_record *r, char *out, size_t room)
 		jw_json(&w, "torn", r->torn ? "true" : "false");
 	}
 	member(&w, "prev_file", r->prev_file);
+	if (r->count > 0)
+		jw_integer(&w, "count", r->count);
+	member(&w, "source", r->source);
 	member(&w, "detail", r->detail);
 	if ((n = jw_end(&w, 0)) == -1)
 		fatalx("audit: a record does not fit");
@@ -215,6 +218,7 @@ write_journal_line(const struct audit_record *r, char *out, size_t room)
 		{ "impersonator_id", r->impersonator_id },
 		{ "user_id", r->user_id }, { "client_id", r->client_id },
 		{ "caller", r->caller }, { "jti", r->jti },
+		{ "source", r->source },
 	};
 	size_t	 i, len = 0;
 
@@ -248,7 +252,8 @@ audit_queue(const struct audit_record *r)
 	    len_of(r->client_id) + len_of(r->caller) + len_of(r->reason) +
 	    len_of(r->ip) + len_of(r->user_agent) + len_of(r->jti) +
 	    len_of(r->link_hash) + len_of(r->code_hash) + len_of(r->revoked) +
-	    len_of(r->kid) + len_of(r->detail) + len_of(r->prev_file)) + 512 +
+	    len_of(r->kid) + len_of(r->detail) + len_of(r->prev_file) +
+	    len_of(r->source)) + 512 +
 	    (r->keys != NULL ? PROTO_JWKS_MAX : 0);
 	q->body = arena_len;
 	q->bodylen = write_members(r, arena_room(room), room);

@@ -34,6 +34,8 @@ struct audit_record {
 	json_t		*keys;		/* borrowed */
 	const char	*detail;
 	const char	*prev_file;	/* audit.rotated */
+	const char	*source;	/* "frontend": the front end's word */
+	unsigned int	 count;		/* seen this often; 0: once */
 	/*
 	 * Not echoed to journald: client_credentials tokens, thousands a
 	 * second, would pass journald's rate limit (10,000 lines in 30 s by

@@ -166,6 +166,8 @@ answer_audit(const struct proto_msg *req, struct proto_msg *rep)
 	r.code_hash = f[11];
 	r.revoked = f[12];
 	r.detail = f[13];
+	r.count = req->u.audit_req.count;
+	r.source = "frontend";
 	audit_queue(&r);
 	return PROTO_OK;
 }
