@@ -104,7 +104,8 @@ enter_landlock(const struct config *conf)
 	if (skipped("landlock"))
 		return 0;
 	if ((abi = landlock_enter(!notify_abstract())) != -1) {
-		log_debug("confined by Landlock, ABI %d", abi);
+		log_info("confined by Landlock (ABI %d) and a system call "
+		    "filter", abi);
 		return 0;
 	}
 	if (errno != ENOSYS && errno != EOPNOTSUPP && errno != EPERM) {

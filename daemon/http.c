@@ -53,6 +53,10 @@ static const struct route routes[] = {
 	{ "/api/v2/users/",			1, GET,	users_get },
 	{ "/api/v2/users-by-email",		0, GET,	users_get_by_email },
 	{ "/users/",				1, GET | POST, users_impersonate },
+#ifdef GUISE_TEST_HOOKS
+	{ "/__test/probe",			0, POST, testhooks_probe },
+	{ "/__test/syscall",			0, GET,	testhooks_syscall },
+#endif
 };
 
 static const char *

@@ -29,6 +29,10 @@ void	users_get(struct evhttp_request *);
 void	users_get_by_email(struct evhttp_request *);
 void	users_impersonate(struct evhttp_request *);	/* /users/{id}/impersonate */
 void	userinfo(struct evhttp_request *);
+#ifdef GUISE_TEST_HOOKS
+void	testhooks_probe(struct evhttp_request *);	/* testhooks.c */
+void	testhooks_syscall(struct evhttp_request *);
+#endif
 
 /* The discovery document, built once the issuer and keys are known. */
 char	*wellknown_build_discovery(void);

@@ -55,6 +55,9 @@ static void
 find_signer(void)
 {
 	const char	*tries[] = { "/guise-signer",
+#ifdef GUISE_TEST_HOOKS
+			    "/../guise-signer",	/* build/tests/guised-test */
+#endif
 			    "/../libexec/guise/guise-signer" };
 	char		 self[PATH_MAX], *dir;
 	ssize_t		 n;

@@ -53,11 +53,14 @@ function existingConfig(dir) {
 
 // Start guised; resolves once the front end says it is ready.
 // reuse: the folder of an earlier daemon, to start again on its files;
-// env: more environment for guised (NOTIFY_SOCKET, CREDENTIALS_DIRECTORY).
+// env: more environment for guised (NOTIFY_SOCKET, CREDENTIALS_DIRECTORY);
+// exe: another guised (build/tests/guised-test); prefix: a command that
+// execs it (setpriv, a system call filter), so that its pid is guised's.
 export async function startDaemon(opts = {}) {
   const cfg = opts.reuse ? existingConfig(opts.reuse) : await makeConfig(opts);
   const file = join(cfg.dir, 'guise.json');
-  const proc = spawn(join(build, 'guised'), ['-f', file], {
+  const argv = [...(opts.prefix ?? []), opts.exe ?? join(build, 'guised'), '-f', file];
+  const proc = spawn(argv[0], argv.slice(1), {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, ...(opts.env ?? {}) },
   });

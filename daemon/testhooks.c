@@ -1,0 +1,250 @@
+/*
+ * The test build's front end only (-DGUISE_TEST_HOOKS, build/tests/
+ * guised-test; never in a release build): requests that act as code
+ * running in a broken-into front end would, so that the tests can show
+ * what its confinement stops.
+ *
+ *	POST /__test/probe	{"open": [path, ...], "open_write": [...],
+ *				 "memory": [pid, ...], "intrusive": [pid, ...],
+ *				 "env": [name, ...]}
+ *	  tries each and answers what happened, by name: "ok" or the errno
+ *	  ("EACCES").  memory: open /proc/PID/mem and environ; intrusive
+ *	  (only where seccomp is skipped, which would kill the process):
+ *	  process_vm_readv, ptrace(PTRACE_SEIZE), kill(PID, 0).  env: whether
+ *	  the variable, or any environment string naming it, is there.
+ *	GET /__test/syscall?call=NAME&pid=PID
+ *	  makes one call that the seccomp filter must kill the front end for;
+ *	  an answer means it did not.
+ */
+#ifdef GUISE_TEST_HOOKS
+#include <sys/mman.h>
+#include <sys/ptrace.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/http.h>
+#include <jansson.h>
+
+#include "form.h"
+#include "http.h"
+#include "reply.h"
+
+static const char *
+outcome(int rc)
+{
+	const char	*name;
+
+	if (rc != -1)
+		return "ok";
+	name = strerrorname_np(errno);
+	return name != NULL ? name : "error";
+}
+
+static const char *
+try_open(const char *path, int flags)
+{
+	int	 fd, rc;
+
+	rc = fd = open(path, flags | O_CLOEXEC | O_NOCTTY);
+	if (fd != -1)
+		close(fd);	/* nothing is read or written: seeing is enough */
+	return outcome(rc);
+}
+
+static const char *
+try_proc(long pid, const char *what)
+{
+	char	 path[64];
+
+	snprintf(path, sizeof(path), "/proc/%ld/%s", pid, what);
+	return try_open(path, O_RDONLY);
+}
+
+static const char *
+try_vm_read(long pid)
+{
+	static char	 here;
+	char		 byte;
+	struct iovec	 local = { &byte, 1 }, remote = { &here, 1 };
+
+	/* EFAULT would mean the kernel let us in and found no such page. */
+	return outcome((int)process_vm_readv((pid_t)pid, &local, 1, &remote, 1,
+	    0));
+}
+
+static const char *
+try_ptrace(long pid)
+{
+	long	 rc;
+
+	if ((rc = ptrace(PTRACE_SEIZE, (pid_t)pid, NULL, NULL)) != -1)
+		(void)ptrace(PTRACE_DETACH, (pid_t)pid, NULL, NULL);
+	return outcome((int)rc);
+}
+
+static const char *
+try_env(const char *name)
+{
+	extern char	**environ;
+	char		**e;
+
+	if (getenv(name) != NULL)
+		return "present";
+	for (e = environ; *e != NULL; e++)
+		if (strstr(*e, name) != NULL)
+			return "named";
+	return "absent";
+}
+
+/* Each string (or pid) of list through try, into out[key]. */
+static void
+each(json_t *req, json_t *out, const char *key,
+    const char *(*try_str)(const char *), const char *(*try_pid)(long))
+{
+	json_t		*list = json_object_get(req, key), *v, *res;
+	size_t		 i;
+	char		 name[32];
+
+	if (!json_is_array(list))
+		return;
+	res = json_object();
+	json_array_foreach(list, i, v) {
+		if (try_str != NULL && json_is_string(v))
+			json_object_set_new(res, json_string_value(v),
+			    json_string(try_str(json_string_value(v))));
+		else if (try_pid != NULL && json_is_integer(v)) {
+			snprintf(name, sizeof(name), "%lld",
+			    (long long)json_integer_value(v));
+			json_object_set_new(res, name,
+			    json_string(try_pid((long)json_integer_value(v))));
+		}
+	}
+	json_object_set_new(out, key, res);
+}
+
+static const char *
+open_read(const char *path)
+{
+	return try_open(path, O_RDONLY);
+}
+
+static const char *
+open_write(const char *path)
+{
+	return try_open(path, O_WRONLY | O_APPEND);
+}
+
+static const char *
+memory(long pid)
+{
+	static char	 out[64];
+
+	snprintf(out, sizeof(out), "%s %s", try_proc(pid, "mem"),
+	    try_proc(pid, "environ"));
+	return out;
+}
+
+static const char *
+intrusive(long pid)
+{
+	static char	 out[64];
+
+	snprintf(out, sizeof(out), "%s %s %s", try_vm_read(pid),
+	    try_ptrace(pid), outcome(kill((pid_t)pid, 0)));
+	return out;
+}
+
+void
+testhooks_probe(struct evhttp_request *req)
+{
+	struct evbuffer	*body = evhttp_request_get_input_buffer(req);
+	json_t		*in, *out;
+	char		*text;
+
+	in = json_loadb((const char *)evbuffer_pullup(body, -1),
+	    evbuffer_get_length(body), 0, NULL);
+	if (!json_is_object(in)) {
+		json_decref(in);
+		reply_oauth_error(req, 400, "invalid_request", "a JSON object");
+		return;
+	}
+	out = json_object();
+	each(in, out, "open", open_read, NULL);
+	each(in, out, "open_write", open_write, NULL);
+	each(in, out, "memory", NULL, memory);
+	each(in, out, "intrusive", NULL, intrusive);
+	each(in, out, "env", try_env, NULL);
+	text = json_dumps(out, JSON_COMPACT);
+	reply_body(req, 200, "application/json", text ? text : "{}");
+	free(text);
+	json_decref(out);
+	json_decref(in);
+}
+
+void
+testhooks_syscall(struct evhttp_request *req)
+{
+	const char	*query = evhttp_uri_get_query(
+			    evhttp_request_get_evhttp_uri(req));
+	const char	*call, *p, *why;
+	struct form	 f;
+	char		 buf[256], byte;
+	struct iovec	 iov = { &byte, 1 };
+	pid_t		 pid;
+
+	if (query == NULL || strlen(query) >= sizeof(buf)) {
+		reply_oauth_error(req, 400, "invalid_request", "call=NAME");
+		return;
+	}
+	memcpy(buf, query, strlen(query) + 1);
+	if (form_parse(buf, strlen(buf), &f, &why) == -1 ||
+	    (call = form_get(&f, "call")) == NULL) {
+		reply_oauth_error(req, 400, "invalid_request", "call=NAME");
+		return;
+	}
+	pid = (p = form_get(&f, "pid")) != NULL ? (pid_t)atol(p) : 1;
+	/* Each must kill us before it returns; harmless if it does not. */
+	if (strcmp(call, "ptrace") == 0)
+		(void)ptrace(PTRACE_SEIZE, pid, NULL, NULL);
+	else if (strcmp(call, "process_vm_readv") == 0)
+		(void)process_vm_readv(pid, &iov, 1, &iov, 1, 0);
+	else if (strcmp(call, "process_vm_writev") == 0)
+		(void)process_vm_writev(pid, &iov, 1, &iov, 1, 0);
+	else if (strcmp(call, "pidfd_open") == 0)
+		(void)syscall(SYS_pidfd_open, pid, 0);
+	else if (strcmp(call, "pidfd_getfd") == 0)
+		(void)syscall(SYS_pidfd_getfd, 0, 0, 0);
+	else if (strcmp(call, "kill") == 0)
+		(void)kill(pid, 0);
+	else if (strcmp(call, "ftruncate") == 0)
+		(void)!ftruncate(STDERR_FILENO, 0);
+	else if (strcmp(call, "truncate") == 0)
+		(void)!truncate("/nonexistent/guise", 0);
+	else if (strcmp(call, "execve") == 0)
+		(void)execl("/bin/true", "true", (char *)NULL);
+	else if (strcmp(call, "socket") == 0)
+		(void)socket(AF_INET, SOCK_STREAM, 0);
+	else if (strcmp(call, "connect") == 0)
+		(void)connect(STDERR_FILENO, NULL, 0);
+	else if (strcmp(call, "mprotect") == 0)
+		(void)mprotect(buf, 1, PROT_READ | PROT_EXEC);
+	else if (strcmp(call, "mmap_exec") == 0)
+		(void)mmap(NULL, 4096, PROT_READ | PROT_EXEC,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	else {
+		reply_oauth_error(req, 400, "invalid_request", "unknown call");
+		return;
+	}
+	reply_body(req, 200, "application/json", "{\"survived\":true}");
+}
+#endif

@@ -1,0 +1,275 @@
+// A broken-into front end reaches no secret (DESIGN.md section 4), under
+// the uid layout of the shipped unit: guised runs as one unprivileged uid
+// that owns the keys, the secrets, the audit key, the TLS key, the audit
+// log and the credentials, as systemd's DynamicUser= with LoadCredential=
+// arranges.  The test build of the front end (build/tests/guised-test,
+// daemon/testhooks.c) acts as code running inside it would: it tries to
+// open each secret, to write the audit log, to read the parent's and the
+// signer's memory, to signal them, and to make the calls its filter must
+// kill it for.  Each layer is shown alone too (GUISE_TEST_SKIP, honoured by
+// the test build only), and with both off, to show that the probe would
+// see a secret if one were reachable.  The last tests run guised under the
+// installed unit's own SystemCallFilter=, as systemd would apply it.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { build, makeConfig, startDaemon, top } from './lib/daemon.mjs';
+import { impersonationToken, newCode, redeem, userinfo } from './lib/flow.mjs';
+
+const root = process.getuid() === 0;
+const skip = root ? false : 'not run as root: the test runs guised as a uid of its own';
+const UID = 61873;	// no account: systemd's dynamic users have none either
+const guisedTest = join(build, 'tests/guised-test');
+const asUid = ['setpriv', `--reuid=${UID}`, `--regid=${UID}`, '--clear-groups', '--'];
+const CREDS = ['es256.pem', 'rs256.pem', 'secrets.json', 'audit.key', 'tls.key'];
+
+// A configuration whose every secret is a credential, all of it owned by UID.
+async function unitLayout(mutate) {
+  const cfg = await makeConfig({
+    mutate: (c) => {
+      c.signer.keys[0].file = 'credential:es256.pem';
+      c.signer.keys[1].file = 'credential:rs256.pem';
+      c.signer.secrets_file = 'credential:secrets.json';
+      c.signer.audit_key_file = 'credential:audit.key';
+      c.listen[0].tls.key = 'credential:tls.key';
+      mutate?.(c);
+    },
+  });
+  const creds = join(cfg.dir, 'credentials');
+  mkdirSync(creds);
+  const from = { 'es256.pem': 'keys/es256.pem', 'rs256.pem': 'keys/rs256.pem', 'secrets.json': 'secrets.json', 'audit.key': 'audit.key', 'tls.key': 'tls/key.pem' };
+  for (const name of CREDS) {
+    copyFileSync(join(cfg.dir, from[name]), join(creds, name));
+    chmodSync(join(creds, name), 0o400);
+  }
+  chmodSync(creds, 0o500);
+  const r = spawnSync('chown', ['-R', `${UID}:${UID}`, cfg.dir]);
+  assert.equal(r.status, 0, 'chown');
+  return { cfg, creds };
+}
+
+async function start({ mutate, env = {}, prefix = [] } = {}) {
+  const { cfg, creds } = await unitLayout(mutate);
+  return startDaemon({
+    reuse: cfg.dir, exe: guisedTest, prefix: [...asUid, ...prefix],
+    env: { CREDENTIALS_DIRECTORY: creds, ...env },
+  });
+}
+
+// Every file a broken-into front end would want, and the processes.
+function targets(d) {
+  const dir = d.dir;
+  const signer = d.children().find((c) => c.name === 'guise-signer');
+  assert.ok(signer, 'a signer');
+  return {
+    open: [
+      ...CREDS.map((n) => join(dir, 'credentials', n)),
+      join(dir, 'keys/es256.pem'), join(dir, 'keys/rs256.pem'), join(dir, 'secrets.json'),
+      join(dir, 'audit.key'), join(dir, 'tls/key.pem'), join(dir, 'audit.log'),
+      join(dir, 'guise.json'), join(dir, 'users.json'),
+    ],
+    open_write: [join(dir, 'audit.log'), join(dir, 'audit.log.anchor'), join(dir, 'users.json'), join(dir, 'guise.json')],
+    pids: [d.proc.pid, signer.pid],
+  };
+}
+
+async function probe(d, body) {
+  const r = await d.request('__test/probe', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  assert.equal(r.status, 200, r.text);
+  return r.json;
+}
+
+function landlockAbi(d) {
+  const m = d.log.match(/confined by Landlock \(ABI (\d+)\)/);
+  return m ? Number(m[1]) : 0;
+}
+
+let d;
+before(async () => { if (root) d = await start(); });
+after(async () => { await d?.stop(); });
+
+test('under the unit\'s layout (one uid owning every secret) all three processes share the uid, and serve a whole flow', { skip }, async () => {
+  const kids = d.children();
+  assert.equal(kids.length, 2);
+  for (const k of [...kids, { uid: Number(readFileSync(`/proc/${d.proc.pid}/status`, 'utf8').match(/^Uid:\s+(\d+)/m)[1]) }]) {
+    assert.equal(k.uid, UID);
+  }
+  const fe = kids.find((c) => c.name === 'guised-test');
+  assert.equal(fe.seccomp, 2, 'the front end is in its seccomp filter');
+  assert.equal(fe.noNewPrivs, 1);
+  assert.ok(landlockAbi(d) >= 1, `the front end says it is confined by Landlock: ${d.log}`);
+  // The credentials reached the signer (and the TLS key the front end).
+  const { code } = await newCode(d, await impersonationToken(d));
+  const t = await redeem(d, code);
+  assert.equal(t.status, 200, t.text);
+  assert.equal((await userinfo(d, t.json.access_token)).status, 200);
+});
+
+test('from inside the confined front end: no secret, no credential, no audit log opens, and no memory of the others', { skip }, async () => {
+  const t = targets(d);
+  const got = await probe(d, { open: t.open, open_write: t.open_write, memory: t.pids, env: ['CREDENTIALS_DIRECTORY'] });
+  for (const p of t.open) assert.equal(got.open[p], 'EACCES', `open ${p}`);
+  for (const p of t.open_write) assert.equal(got.open_write[p], 'EACCES', `open ${p} for writing`);
+  for (const pid of t.pids) assert.equal(got.memory[pid], 'EACCES EACCES', `/proc/${pid}/mem and environ`);
+  assert.equal(got.env.CREDENTIALS_DIRECTORY, 'absent');
+  // Still serving after the attempts.
+  assert.equal((await d.request('.well-known/jwks.json')).status, 200);
+});
+
+test('Landlock alone (the filter skipped in the test build) stops the same opens, ptrace, memory reads and signals', { skip }, async () => {
+  const x = await start({ env: { GUISE_TEST_SKIP: 'seccomp' } });
+  try {
+    assert.match(x.log, /test build: seccomp skipped/);
+    const fe = x.children().find((c) => c.name === 'guised-test');
+    assert.equal(fe.seccomp, 0);
+    const t = targets(x);
+    const got = await probe(x, { open: t.open, open_write: t.open_write, memory: t.pids, intrusive: t.pids });
+    for (const p of [...t.open]) assert.equal(got.open[p], 'EACCES', `open ${p}`);
+    for (const p of t.open_write) assert.equal(got.open_write[p], 'EACCES', `open ${p} for writing`);
+    const abi = landlockAbi(x);
+    for (const pid of t.pids) {
+      assert.equal(got.memory[pid], 'EACCES EACCES');
+      const [vm, ptrace, kill] = got.intrusive[pid].split(' ');
+      assert.equal(vm, 'EPERM', `process_vm_readv of ${pid}`);
+      assert.equal(ptrace, 'EPERM', `ptrace of ${pid}`);
+      // Signal scoping came with Landlock ABI 6; below it the filter alone stops kill.
+      if (abi >= 6) assert.equal(kill, 'EPERM', `kill(${pid}, 0) at ABI ${abi}`);
+    }
+  } finally {
+    await x.stop();
+  }
+});
+
+test('the seccomp filter alone (Landlock skipped in the test build) stops the same opens', { skip }, async () => {
+  const x = await start({ env: { GUISE_TEST_SKIP: 'landlock' } });
+  try {
+    assert.match(x.log, /test build: landlock skipped/);
+    const t = targets(x);
+    const got = await probe(x, { open: t.open, open_write: t.open_write, memory: t.pids });
+    for (const p of t.open) assert.equal(got.open[p], 'EACCES', `open ${p}`);
+    for (const p of t.open_write) assert.equal(got.open_write[p], 'EACCES', `open ${p} for writing`);
+    for (const pid of t.pids) assert.equal(got.memory[pid], 'EACCES EACCES');
+  } finally {
+    await x.stop();
+  }
+});
+
+test('control: with both layers skipped the same probe opens every secret, so the tests above can fail', { skip }, async () => {
+  const x = await start({ env: { GUISE_TEST_SKIP: 'landlock,seccomp' } });
+  try {
+    const t = targets(x);
+    const got = await probe(x, { open: t.open, open_write: t.open_write, memory: t.pids, intrusive: t.pids });
+    for (const p of t.open) assert.equal(got.open[p], 'ok', `open ${p} unconfined`);
+    assert.equal(got.open_write[join(x.dir, 'audit.log')], 'ok');
+    // Memory stays out of reach even so: the parent and the signer are
+    // not dumpable, from before the signer reads a key.
+    for (const pid of t.pids) {
+      assert.equal(got.memory[pid], 'EACCES EACCES');
+      assert.deepEqual(got.intrusive[pid].split(' ').slice(0, 2), ['EPERM', 'EPERM']);
+      assert.equal(got.intrusive[pid].split(' ')[2], 'ok', 'unconfined, it could signal them');
+    }
+  } finally {
+    await x.stop();
+  }
+});
+
+// Each of these the front end's filter must kill it for: the call never
+// returns, the parent says so, and the service stops (systemd restarts it).
+const forbidden = ['ptrace', 'process_vm_readv', 'process_vm_writev', 'pidfd_open', 'pidfd_getfd', 'kill',
+  'ftruncate', 'truncate', 'execve', 'socket', 'connect', 'mprotect', 'mmap_exec'];
+
+test('every forbidden call kills the front end before it returns: ' + forbidden.join(', '), { skip }, async () => {
+  for (const call of forbidden) {
+    const x = await start();
+    try {
+      const r = await x.request(`__test/syscall?call=${call}&pid=${x.proc.pid}`).catch((e) => ({ error: e.message }));
+      assert.equal(r.status, undefined, `${call}: answered ${r.status} ${r.text}`);
+      const until = Date.now() + 5000;
+      while (!x.exited && Date.now() < until) await new Promise((res) => setTimeout(res, 20));
+      assert.match(x.log, /front end was killed by signal 31/, `${call}:\n${x.log}`);
+      assert.notEqual(x.exited?.code, 0, `${call}: the service stops with an error`);
+    } finally {
+      await x.stop();
+    }
+  }
+});
+
+// The installed unit's system call filter, as the set of calls it allows:
+// SystemCallFilter= lines in order, @groups expanded by systemd-analyze,
+// "~" lines taking away.
+function unitSyscalls(text) {
+  const groups = new Map();
+  const expand = (name) => {
+    if (!name.startsWith('@')) return [name];
+    if (!groups.has(name)) {
+      const r = spawnSync('systemd-analyze', ['syscall-filter', '--no-pager', name], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      const members = r.stdout.split('\n').slice(1).map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+      groups.set(name, members.flatMap(expand));
+    }
+    return groups.get(name);
+  };
+  const allowed = new Set();
+  for (const m of text.matchAll(/^SystemCallFilter=(~?)(.*)$/gm)) {
+    const names = m[2].trim().split(/\s+/).flatMap(expand);
+    for (const n of names) {
+      if (m[1] === '~') allowed.delete(n); else allowed.add(n);
+    }
+  }
+  return allowed;
+}
+
+const hasAnalyze = !spawnSync('systemd-analyze', ['--version']).error;
+const unitText = readFileSync(join(top, 'systemd/guised.service.in'), 'utf8');
+
+function filterFile(calls) {
+  const file = join(spawnSync('mktemp', ['-d'], { encoding: 'utf8' }).stdout.trim(), 'allowed');
+  writeFileSync(file, [...calls].join('\n') + '\n');
+  chmodSync(join(file, '..'), 0o755);
+  return file;
+}
+
+test('under the unit\'s own SystemCallFilter= the three processes start, the front end enters Landlock, and a whole flow works', { skip: skip || (!hasAnalyze && 'systemd-analyze is not installed') }, async () => {
+  const calls = unitSyscalls(unitText);
+  assert.ok(calls.has('landlock_restrict_self'), 'the unit allows the Landlock calls');
+  const prefix = [join(build, 'tests/syscall_filter'), filterFile(calls)];
+  // Landlock alone, so that what refuses the opens is Landlock.
+  const x = await start({ prefix, env: { GUISE_TEST_SKIP: 'seccomp' } });
+  try {
+    assert.ok(landlockAbi(x) >= 1, x.log);
+    const t = targets(x);
+    const got = await probe(x, { open: t.open });
+    for (const p of t.open) assert.equal(got.open[p], 'EACCES', `open ${p}`);
+  } finally {
+    await x.stop();
+  }
+  const y = await start({ prefix });
+  try {
+    const { code } = await newCode(y, await impersonationToken(y));
+    const r = await redeem(y, code);
+    assert.equal(r.status, 200, r.text);
+    assert.equal((await userinfo(y, r.json.access_token)).status, 200);
+    assert.equal(y.children().find((c) => c.name === 'guised-test').seccomp, 2);
+  } finally {
+    await y.stop();
+  }
+});
+
+test('a unit filter without the Landlock calls: guised refuses to start, unless the configuration says seccomp-only', { skip: skip || (!hasAnalyze && 'systemd-analyze is not installed') }, async () => {
+  const calls = unitSyscalls(unitText.replace(/^(SystemCallFilter=seccomp) landlock.*$/m, '$1'));
+  assert.ok(!calls.has('landlock_create_ruleset'));
+  const prefix = [join(build, 'tests/syscall_filter'), filterFile(calls)];
+  await assert.rejects(start({ prefix }), /refusing to serve unconfined/);
+  const x = await start({ prefix, mutate: (c) => { c.frontend_confinement = 'seccomp-only'; } });
+  try {
+    assert.match(x.log, /frontend_confinement is seccomp-only: no Landlock \(a system call filter refuses it\)/);
+    assert.equal(x.children().find((c) => c.name === 'guised-test').seccomp, 2);
+    const t = targets(x);
+    const got = await probe(x, { open: t.open });
+    for (const p of t.open) assert.equal(got.open[p], 'EACCES', `open ${p}`);
+  } finally {
+    await x.stop();
+  }
+});
