@@ -22,7 +22,8 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 
 if command -v clang >/dev/null 2>&1; then
 	make --no-print-directory -s B="$tmp/clang" CC=clang all \
-	    bench-programs >"$tmp/clang.log" 2>&1
+	    bench-programs "$tmp/clang/tests/guised-test" \
+	    "$tmp/clang/tests/syscall_filter" >"$tmp/clang.log" 2>&1
 	check $? "clang builds everything with -Werror"
 	grep -E 'warning:|error:' "$tmp/clang.log" | head -20 | sed 's/^/# /'
 else
@@ -44,6 +45,15 @@ for exe in guised guise-signer guisectl; do
 	nm -D "$f" 2>/dev/null | grep -v __stack_chk | grep -q '_chk@'
 	check $? "$exe uses the fortified libc calls (_FORTIFY_SOURCE)"
 done
+
+# The test build's hooks (daemon/testhooks.c, GUISE_TEST_SKIP) act as a
+# broken-into front end would: they must never be in a release build.
+for exe in guised guise-signer; do
+	! grep -aq -e '/__test/' -e GUISE_TEST_SKIP "$B/$exe"
+	check $? "$exe has none of the test build's hooks"
+done
+grep -aq '/__test/probe' "$B/tests/guised-test"
+check $? "the test build of guised has them (so the check above can fail)"
 
 echo "1..$n"
 exit $failed
