@@ -118,6 +118,26 @@ test('from inside the confined front end: no secret, no credential, no audit log
   assert.equal((await d.request('.well-known/jwks.json')).status, 200);
 });
 
+test('started as root with "user", secrets left readable by everyone by mistake: the front end, dropped to that user, opens none', { skip }, async () => {
+  const x = await startDaemon({ exe: guisedTest });
+  try {
+    const fe = x.children().find((c) => c.name === 'guised-test');
+    assert.notEqual(fe.uid, 0);
+    assert.equal(fe.seccomp, 2);
+    const dir = x.dir;
+    const open = [join(dir, 'keys/es256.pem'), join(dir, 'keys/rs256.pem'), join(dir, 'secrets.json'),
+      join(dir, 'audit.key'), join(dir, 'tls/key.pem'), join(dir, 'guise.json')];
+    // Only the confinement stands between the front end's user and them.
+    spawnSync('chmod', ['-R', 'a+rX', dir]);
+    spawnSync('chmod', ['a+w', join(dir, 'audit.log'), join(dir, 'audit.log.anchor')]);
+    const got = await probe(x, { open, open_write: [join(dir, 'audit.log'), join(dir, 'audit.log.anchor')] });
+    for (const p of open) assert.equal(got.open[p], 'EACCES', `open ${p}`);
+    for (const p of Object.keys(got.open_write)) assert.equal(got.open_write[p], 'EACCES', `open ${p} for writing`);
+  } finally {
+    await x.stop();
+  }
+});
+
 test('Landlock alone (the filter skipped in the test build) stops the same opens, ptrace, memory reads and signals', { skip }, async () => {
   const x = await start({ env: { GUISE_TEST_SKIP: 'seccomp' } });
   try {
