@@ -217,10 +217,27 @@ quoted_len(const char *p, char *out, size_t outlen)
 }
 
 /*
+ * An unquoted for= value: a token, and, leniently, the ':' and brackets
+ * that RFC 7239 wants quoted but that proxies write bare (nginx's
+ * "for=$remote_addr:$remote_port", "for=[::1]").  0 when there is none.
+ */
+static size_t
+node_len(const char *p)
+{
+	size_t	 n = 0;
+
+	while (is_tchar((unsigned char)p[n]) || p[n] == ':' || p[n] == '[' ||
+	    p[n] == ']')
+		n++;
+	return n;
+}
+
+/*
  * One forwarded-element of RFC 7239 section 4 at p, its for= into h:
- * name=value pairs separated by ";", the names tokens in any case, each of
- * the four the RFC defines at most once, the values tokens or quoted
- * strings.  Returns where it ends, or NULL when it is malformed.
+ * name=value pairs separated by ";" (whitespace around it tolerated, as
+ * proxies write it), the names tokens in any case, each of the four the
+ * RFC defines at most once, the values tokens or quoted strings.  Returns
+ * where it ends, or NULL when it is malformed.
  */
 static const char *
 forwarded_element(const char *p, struct hop *h)
@@ -250,13 +267,14 @@ forwarded_element(const char *p, struct hop *h)
 			if (v == 0 || (i == 0 &&
 			    node_parse(h, node, strlen(node)) == -1))
 				return NULL;
-		} else if ((v = token_len(p)) == 0 ||
+		} else if ((v = i == 0 ? node_len(p) : token_len(p)) == 0 ||
 		    (i == 0 && node_parse(h, p, v) == -1))
 			return NULL;
 		p += v;
-		if (*p != ';')
+		if (p[strspn(p, OWS)] != ';')
 			break;
-		p++;
+		p += strspn(p, OWS) + 1;
+		p += strspn(p, OWS);
 	}
 	if (!(seen & 1u))
 		(void)hop_name(h, "unknown", 7);
@@ -282,11 +300,15 @@ forwarded_parse(const char *p, struct chain *ch)
 }
 
 /* An entry of X-Forwarded-For: IPv4, IPv6, "[" IPv6 "]", with a port or
- * not (a.b.c.d:port, [v6]:port). */
+ * not (a.b.c.d:port, [v6]:port), or "unknown" (Squid's, for a hop it
+ * could not name). */
 static int
 xff_entry(struct hop *h, const char *s, size_t len)
 {
 	const char	*end = s + len, *colon, *close;
+
+	if (len == 7 && strncasecmp(s, "unknown", 7) == 0)
+		return hop_name(h, "unknown", 7);
 
 	if (s[0] == '[') {
 		if ((close = memchr(s, ']', len)) == NULL ||

@@ -245,6 +245,17 @@ test_forwarded(void)
 	PICK("127.0.0.1", "for=10.0.0.1, for=\"[::1]\"", NULL, "10.0.0.1",
 	    "every hop trusted: the leftmost");
 	PICK("127.0.0.1", "for=unknown", NULL, "unknown", "for=unknown");
+	/* What proxies write, which RFC 7239 would have quoted or tight. */
+	PICK("127.0.0.1", "for=192.0.2.43:80", NULL, "192.0.2.43",
+	    "an unquoted port, as nginx writes it");
+	PICK("127.0.0.1", "for=[2001:db8::1]:4711", NULL, "2001:db8::1",
+	    "an unquoted IPv6 with a port");
+	PICK("127.0.0.1", "for=192.0.2.43; proto=https", NULL, "192.0.2.43",
+	    "whitespace after the semicolon");
+	PICK("127.0.0.1", "for=192.0.2.43 ;proto=https", NULL, "192.0.2.43",
+	    "whitespace before the semicolon");
+	PICK("127.0.0.1", NULL, "unknown, 127.0.0.1", "unknown",
+	    "Squid's unknown in X-Forwarded-For");
 	PICK("127.0.0.1", "for=UNKNOWN, for=10.0.0.1", NULL, "unknown",
 	    "UNKNOWN, lower-cased, is never trusted");
 	PICK("127.0.0.1", "for=\"unknown:4711\"", NULL, "unknown",
@@ -379,7 +390,6 @@ test_bad_xff(void)
 	BAD_XFF("2001:db8::1:");
 	BAD_XFF("2001:db8:::1");
 	BAD_XFF("fe80::1%eth0");
-	BAD_XFF("unknown");
 	BAD_XFF("_hidden");
 	BAD_XFF("localhost");
 	BAD_XFF("\"1.2.3.4\"");
@@ -408,12 +418,8 @@ test_bad_forwarded(void)
 	BAD_FWD(",for=1.2.3.4");
 	BAD_FWD("for=1.2.3.4,,for=5.6.7.8");
 	BAD_FWD("for=1.2.3.4 for=5.6.7.8");
-	BAD_FWD("for=1.2.3.4 ;by=x");
-	BAD_FWD("for=1.2.3.4; by=x");
 	BAD_FWD("for =1.2.3.4");
 	BAD_FWD("for= 1.2.3.4");
-	BAD_FWD("for=1.2.3.4:80");
-	BAD_FWD("for=[::1]");
 	BAD_FWD("for=\"[::1]");
 	BAD_FWD("for=\"1.2.3.4");
 	BAD_FWD("for=1.2.3.4\"");
