@@ -105,7 +105,7 @@ test('a malformed header from a trusted proxy: 400 invalid_request, nothing issu
     { 'x-forwarded-for': '203.0.113.9:99999' },
     { 'x-forwarded-for': ['203.0.113.9', ''] },
     { forwarded: 'for="[2001:db8::7]' },
-    { forwarded: 'for=203.0.113.9:80' },
+    { forwarded: 'for=203.0.113.9:80:80' },
     { forwarded: 'for=203.0.113.9;for=198.51.100.1' },
     { forwarded: Array(33).fill('for=10.0.0.1').join(', ') },
     { forwarded: `for=203.0.113.9;ext="${'a'.repeat(4100)}"` },
@@ -124,6 +124,9 @@ test('a malformed header from a trusted proxy: 400 invalid_request, nothing issu
   const jwks = await proxied.request('.well-known/jwks.json', { headers: { forwarded: 'for=' } });
   assert.equal(jwks.status, 400);
   assert.equal(await ipOf(proxied, { 'x-forwarded-for': '203.0.113.10' }), '203.0.113.10', 'still serving');
+  // What proxies write, though RFC 7239 would have it quoted and tight.
+  assert.equal(await ipOf(proxied, { forwarded: 'for=203.0.113.11:80; proto=https' }), '203.0.113.11');
+  assert.equal(await ipOf(proxied, { 'x-forwarded-for': 'unknown, 127.0.0.1' }), 'unknown');
 });
 
 test('without trusted_proxies the headers are ignored: the peer is the source', async () => {
