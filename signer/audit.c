@@ -10,25 +10,19 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/core_names.h>
-#include <openssl/params.h>
-
 #include "audit.h"
-#include "hex.h"
+#include "audit_mac.h"
 #include "jsonw.h"
 #include "log.h"
 #include "proto.h"
 
-#define MAC_HEX		64
+#define MAC_HEX		AUDIT_MAC_HEX
 #define QUEUE_MAX	20000		/* two records a request, at most */
 #define TAIL_MAX	(64 * 1024)	/* where the last record is looked for */
 
@@ -44,8 +38,6 @@ struct queued {
 };
 
 static int		 fd = -1;
-static unsigned char	 key[256];
-static size_t		 keylen;
 
 /* The chain as it is on disk. */
 static long long	 last_seq;
@@ -60,7 +52,6 @@ static struct queued	 queue[QUEUE_MAX];
 static size_t		 nqueued;
 static char		*arena;
 static size_t		 arena_len, arena_size;
-static EVP_MAC_CTX	*hmac;		/* keyed once */
 
 /* The time of a record; the date and second are formatted once a second. */
 static void
@@ -265,24 +256,6 @@ audit_queue(const struct audit_record *r)
 	nqueued++;
 }
 
-/* HMAC-SHA256(key, prev || text[0..len)) as hex into mac. */
-static int
-chain_mac(const char *prev, const char *text, size_t len,
-    char mac[MAC_HEX + 1])
-{
-	unsigned char	 md[32];
-	size_t		 mdlen = 0;
-
-	/* A NULL key starts again with the key given once (OpenSSL 3). */
-	if (EVP_MAC_init(hmac, NULL, 0, NULL) != 1 ||
-	    EVP_MAC_update(hmac, (const unsigned char *)prev, MAC_HEX) != 1 ||
-	    EVP_MAC_update(hmac, (const unsigned char *)text, len) != 1 ||
-	    EVP_MAC_final(hmac, md, &mdlen, sizeof(md)) != 1 || mdlen != 32)
-		return -1;
-	hex_encode(md, sizeof(md), mac);
-	return 0;
-}
-
 /*
  * Record q as line seq at out, chained from prev: {"seq":..,"time":..,
  * its members, then ,"mac":"..."} and a newline; the mac covers all before
@@ -311,7 +284,7 @@ seal(long long seq, const struct queued *q, const char *prev, char *out,
 		memcpy(out + len, arena + q->body, q->bodylen);
 		len += q->bodylen;
 	}
-	if (chain_mac(prev, out, len, mac) == -1)
+	if (audit_mac_chain(prev, out, len, mac) == -1)
 		fatalx("audit: HMAC failed");
 	memcpy(out + len, MAC_OPEN, sizeof(MAC_OPEN) - 1);
 	len += sizeof(MAC_OPEN) - 1;
@@ -483,24 +456,6 @@ audit_fd(void)
 	return fd;
 }
 
-static int
-prepare_hmac(void)
-{
-	OSSL_PARAM	 params[2];
-	EVP_MAC		*mac;
-
-	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
-	    (char *)(uintptr_t)"SHA256", 0);
-	params[1] = OSSL_PARAM_construct_end();
-	if ((mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL)
-		return -1;
-	hmac = EVP_MAC_CTX_new(mac);
-	EVP_MAC_free(mac);
-	if (hmac == NULL || EVP_MAC_init(hmac, key, keylen, params) != 1)
-		return -1;
-	return 0;
-}
-
 /*
  * Where the chain ends: the last line of the file that is a record.  A
  * torn tail (a crash in the middle of a write) is noted for audit.resumed.
@@ -553,8 +508,8 @@ find_end(const char *path)
 }
 
 int
-audit_open(const struct config *conf, const unsigned char *k, size_t klen,
-    json_t *keys)
+audit_open(const struct config *conf, const unsigned char *key,
+    size_t keylen, json_t *keys)
 {
 	struct audit_record	 started = { .event = "service.started",
 				    .outcome = "ok" };
@@ -562,19 +517,13 @@ audit_open(const struct config *conf, const unsigned char *k, size_t klen,
 				    .outcome = "ok", .keys = keys };
 	char			 warm[32];
 
-	if (klen > sizeof(key))
-		return -1;
-	memcpy(key, k, klen);
-	keylen = klen;
 	if ((fd = open(conf->audit_path, O_RDWR | O_APPEND | O_CREAT |
 	    O_CLOEXEC, 0600)) == -1) {
 		log_warn("%s", conf->audit_path);
 		return -1;
 	}
-	if (prepare_hmac() == -1) {
-		log_warnx("audit: cannot prepare HMAC-SHA256");
+	if (audit_mac_init(key, keylen) == -1)
 		return -1;
-	}
 	if (find_end(conf->audit_path) == -1)
 		return -1;
 	now_rfc3339(warm);	/* gmtime_r's set-up, before the sandbox */
