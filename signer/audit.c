@@ -195,6 +195,33 @@ put_text(char *out, size_t room, size_t *len, const char *s)
 	*len += n;
 }
 
+/*
+ * Append s at *len in out of room bytes, a byte outside 0x21..0x7e and
+ * '=', '"' and '\\' as \xHH: no value can make " name=value" in a journald
+ * line (doc/audit.md).  Cut to fit, between two bytes of s.
+ */
+static void
+put_value(char *out, size_t room, size_t *len, const char *s)
+{
+	static const char	 digits[] = "0123456789abcdef";
+	unsigned char		 c;
+
+	for (; (c = (unsigned char)*s) != '\0'; s++) {
+		if (c > 0x20 && c < 0x7f && c != '=' && c != '"' && c != '\\') {
+			if (*len == room)
+				return;
+			out[(*len)++] = (char)c;
+			continue;
+		}
+		if (room - *len < 4)
+			return;
+		out[(*len)++] = '\\';
+		out[(*len)++] = 'x';
+		out[(*len)++] = digits[c >> 4];
+		out[(*len)++] = digits[c & 15];
+	}
+}
+
 /* The record as one line for journald, "audit: event=...": names, never
  * secrets (the records hold none).  Cut at room. */
 static size_t
@@ -220,7 +247,7 @@ write_journal_line(const struct audit_record *r, char *out, size_t room)
 		put_text(out, room, &len, " ");
 		put_text(out, room, &len, f[i].name);
 		put_text(out, room, &len, "=");
-		put_text(out, room, &len, f[i].value);
+		put_value(out, room, &len, f[i].value);
 	}
 	return len;
 }
