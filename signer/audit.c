@@ -4,10 +4,11 @@
  * previous mac's hex and that text (doc/audit.md).  The chain state (the
  * last seq and mac on disk) moves only when records are known to be in the
  * file; a commit that fails leaves a note for the next one, which begins
- * with audit.resumed.
+ * with audit.resumed.  Each durable commit is anchored outside the log
+ * (anchor.c); a start on a log shorter than its anchor begins with
+ * audit.truncated and numbers on after the anchor, so that no seq is used
+ * twice.
  */
-#include <sys/stat.h>
-
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -16,15 +17,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "anchor.h"
 #include "audit.h"
 #include "audit_mac.h"
+#include "audit_tail.h"
 #include "jsonw.h"
 #include "log.h"
 #include "proto.h"
 
 #define MAC_HEX		AUDIT_MAC_HEX
 #define QUEUE_MAX	20000		/* two records a request, at most */
-#define TAIL_MAX	(64 * 1024)	/* where the last record is looked for */
 
 /*
  * A record waiting for the next commit: its members, already JSON in the
@@ -47,6 +49,9 @@ static char		 last_mac[MAC_HEX + 1];
 static int		 resume;
 static int		 resume_torn;
 static const char	*resume_detail;
+/* The anchor's seq, when the log ends before it: audit.truncated. */
+static long long	 anchor_seq;
+static char		 truncated_detail[128];
 
 static struct queued	 queue[QUEUE_MAX];
 static size_t		 nqueued;
@@ -171,6 +176,8 @@ write_members(const struct audit_record *r, char *out, size_t room)
 	}
 	if (r->resumed) {
 		jw_integer(&w, "last_seq", r->last_seq);
+		if (r->anchor_seq > 0)
+			jw_integer(&w, "anchor_seq", r->anchor_seq);
 		jw_json(&w, "torn", r->torn ? "true" : "false");
 	}
 	member(&w, "prev_file", r->prev_file);
@@ -356,6 +363,12 @@ queue_resumed(void)
 				    .torn = resume_torn };
 	struct queued		 tmp;
 
+	if (anchor_seq > last_seq) {
+		r.event = "audit.truncated";
+		r.outcome = "detected";
+		r.anchor_seq = anchor_seq;
+		r.detail = truncated_detail;
+	}
 	/* It goes first: shift the queue by one. */
 	if (nqueued == QUEUE_MAX)
 		fatalx("audit: queue full");
@@ -380,6 +393,7 @@ static struct {
 	size_t		 off0;		/* 1 when a torn line was ended first */
 	int		 err;		/* of the write */
 	struct logbatch	 journal;	/* its journald lines, sent if durable */
+	int		 told;		/* it has a record journald is told of */
 } pending;
 
 int
@@ -388,7 +402,7 @@ audit_write(void)
 	struct sealed	*sealed = pending.sealed;
 	char		*batch, prev[MAC_HEX + 1];
 	size_t		 len = 0, i;
-	long long	 seq = last_seq;
+	long long	 seq;
 
 	if (nqueued == 0)
 		return 0;
@@ -404,6 +418,8 @@ audit_write(void)
 	if (pending.off0)
 		batch[len++] = '\n';
 	memcpy(prev, last_mac, sizeof(prev));
+	/* After a cut, on from the anchor: no seq is used twice. */
+	seq = anchor_seq > last_seq ? anchor_seq : last_seq;
 	for (i = 0; i < nqueued; i++) {
 		sealed[i].seq = ++seq;
 		len += seal(seq, &queue[i], prev, batch + len, sealed[i].mac);
@@ -416,10 +432,13 @@ audit_write(void)
 
 	/* The queue is free for the next batch from here on. */
 	pending.journal.len = 0;
+	pending.told = 0;
 	for (i = 0; i < nqueued; i++)
-		if (queue[i].linelen > 0)
+		if (queue[i].linelen > 0) {
 			logbatch_add(&pending.journal, arena + queue[i].line,
 			    queue[i].linelen);
+			pending.told = 1;
+		}
 	nqueued = 0;
 	arena_len = 0;
 	if (pending.err != 0)
@@ -461,6 +480,8 @@ audit_synced(int err)
 		rc = -1;
 	} else {
 		resume = 0;
+		anchor_commit(last_seq, last_mac, pending.told,
+		    &pending.journal);
 		logbatch_flush(&pending.journal);
 	}
 	pending.n = 0;
@@ -484,64 +505,36 @@ audit_fd(void)
 }
 
 /*
- * Where the chain ends: the last line of the file that is a record.  A
- * torn tail (a crash in the middle of a write) is noted for audit.resumed.
+ * The start's note: the log ends before its anchor, so records were cut.
+ * Numbering goes on after the anchor, and audit.truncated says so.
  */
-static int
-find_end(const char *path)
+static void
+note_truncated(const char *path, const struct audit_tail *end,
+    const struct anchor *a)
 {
-	char		 buf[TAIL_MAX + 1], *line, *end;
-	json_t		*rec, *seq, *mac;
-	off_t		 size;
-	ssize_t		 n;
+	long long	 cut = a->seq - end->seq;
 
-	if ((size = lseek(fd, 0, SEEK_END)) == -1)
-		return -1;
-	memset(last_mac, '0', MAC_HEX);
-	last_mac[MAC_HEX] = '\0';
-	if (size == 0)
-		return 0;
-	n = pread(fd, buf, TAIL_MAX, size > TAIL_MAX ? size - TAIL_MAX : 0);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
+	anchor_seq = a->seq;
 	resume = 1;
-	resume_torn = buf[n - 1] != '\n';
-	resume_detail = resume_torn ? "the last record was torn" : NULL;
-	for (end = buf + n; end > buf; end = line) {
-		while (end > buf && end[-1] == '\n')
-			*--end = '\0';
-		line = end;
-		while (line > buf && line[-1] != '\n')
-			line--;
-		if ((rec = json_loads(line, 0, NULL)) != NULL) {
-			seq = json_object_get(rec, "seq");
-			mac = json_object_get(rec, "mac");
-			if (json_is_integer(seq) && json_is_string(mac) &&
-			    json_string_length(mac) == MAC_HEX) {
-				last_seq = json_integer_value(seq);
-				memcpy(last_mac, json_string_value(mac),
-				    MAC_HEX);
-				json_decref(rec);
-				return 0;
-			}
-			json_decref(rec);
-		}
-		resume_torn = 1;
-		resume_detail = "the last record was torn";
-	}
-	log_warnx("%s: no record in its last %d bytes", path, TAIL_MAX);
-	return -1;
+	snprintf(truncated_detail, sizeof(truncated_detail), "the log ends at "
+	    "seq %lld, its anchor is at seq %lld: %lld record%s cut",
+	    end->seq, a->seq, cut, cut == 1 ? " was" : "s were");
+	log_warnx("audit: %s ends at seq %lld but its anchor says seq %lld: "
+	    "%lld record%s cut from its end; audit.truncated (seq %lld) says "
+	    "so", path, end->seq, a->seq, cut, cut == 1 ? " was" : "s were",
+	    a->seq + 1);
 }
 
 int
 audit_open(const struct config *conf, const unsigned char *key,
-    size_t keylen, json_t *keys)
+    size_t keylen, json_t *keys, int anchor_fd)
 {
 	struct audit_record	 started = { .event = "service.started",
 				    .outcome = "ok" };
 	struct audit_record	 signer = { .event = "signer.started",
 				    .outcome = "ok", .keys = keys };
+	struct audit_tail	 end;
+	struct anchor		 a;
 	char			 warm[32];
 
 	if ((fd = open(conf->audit_path, O_RDWR | O_APPEND | O_CREAT |
@@ -551,8 +544,18 @@ audit_open(const struct config *conf, const unsigned char *key,
 	}
 	if (audit_mac_init(key, keylen) == -1)
 		return -1;
-	if (find_end(conf->audit_path) == -1)
+	anchor_open(anchor_fd, &a);
+	if (audit_tail_read(fd, conf->audit_path, &a, &end) == -1)
 		return -1;
+	last_seq = end.seq;
+	memcpy(last_mac, end.mac, sizeof(last_mac));
+	if (end.seq > 0) {
+		resume = 1;
+		resume_torn = end.torn;
+		resume_detail = end.torn ? "the last record was torn" : NULL;
+	}
+	if (a.seq > end.seq)
+		note_truncated(conf->audit_path, &end, &a);
 	now_rfc3339(warm);	/* gmtime_r's set-up, before the sandbox */
 	audit_queue(&started);
 	audit_queue(&signer);

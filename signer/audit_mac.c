@@ -1,9 +1,11 @@
 /*
  * One HMAC-SHA256 context keyed with the audit key, once: OpenSSL 3 keeps
  * the key in it, and EVP_MAC_init with a NULL key starts again from it, so
- * a record's mac costs no key schedule.
+ * a record's mac costs no key schedule.  The commit tags of the anchors use
+ * the same context rather than a second copy of the key.
  */
 #include <stdint.h>
+#include <stdio.h>
 
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
@@ -12,6 +14,8 @@
 #include "audit_mac.h"
 #include "hex.h"
 #include "log.h"
+
+#define COMMIT_TEXT	"guise audit commit "
 
 static EVP_MAC_CTX	*hmac;
 
@@ -57,4 +61,17 @@ audit_mac_chain(const char *prev, const char *text, size_t len,
     char mac[AUDIT_MAC_HEX + 1])
 {
 	return keyed(prev, AUDIT_MAC_HEX, text, len, mac);
+}
+
+int
+audit_mac_tag(long long seq, const char *mac, char tag[AUDIT_MAC_HEX + 1])
+{
+	char	 text[sizeof(COMMIT_TEXT) + 24 + AUDIT_MAC_HEX];
+	int	 n;
+
+	n = snprintf(text, sizeof(text), COMMIT_TEXT "%lld %.*s", seq,
+	    AUDIT_MAC_HEX, mac);
+	if (n < 0 || (size_t)n >= sizeof(text))
+		return -1;
+	return keyed(text, (size_t)n, "", 0, tag);
 }
