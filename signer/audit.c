@@ -7,7 +7,9 @@
  * with audit.resumed.  Each durable commit is anchored outside the log
  * (anchor.c); a start on a log shorter than its anchor begins with
  * audit.truncated and numbers on after the anchor, so that no seq is used
- * twice.
+ * twice.  Record times never go backwards: while the clock is behind the
+ * last record's time, records keep that time, and clock.stepped_back says
+ * so once.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -53,29 +55,31 @@ static const char	*resume_detail;
 static long long	 anchor_seq;
 static char		 truncated_detail[128];
 
+/* The last record's time, in ms, and whether the clock is behind it. */
+static long long	 time_ms;
+static int		 held;
+
 static struct queued	 queue[QUEUE_MAX];
 static size_t		 nqueued;
 static char		*arena;
 static size_t		 arena_len, arena_size;
 
-/* The time of a record; the date and second are formatted once a second. */
+/* A record's time; the date and second are formatted once a second. */
 static void
-now_rfc3339(char out[32])
+format_time(long long t, char out[32])
 {
 	static time_t	 second = -1;
 	static char	 prefix[24];
 	static size_t	 n;
-	struct timespec	 ts;
 	struct tm	 tm;
-	unsigned int	 ms;
+	time_t		 s = (time_t)(t / 1000);
+	unsigned int	 ms = (unsigned int)(t % 1000);
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	if (ts.tv_sec != second) {
-		gmtime_r(&ts.tv_sec, &tm);
+	if (s != second) {
+		gmtime_r(&s, &tm);
 		n = strftime(prefix, sizeof(prefix), "%Y-%m-%dT%H:%M:%S", &tm);
-		second = ts.tv_sec;
+		second = s;
 	}
-	ms = (unsigned int)(ts.tv_nsec / 1000000) % 1000;
 	memcpy(out, prefix, n);
 	out[n] = '.';
 	out[n + 1] = (char)('0' + ms / 100);
@@ -83,6 +87,30 @@ now_rfc3339(char out[32])
 	out[n + 3] = (char)('0' + ms % 10);
 	out[n + 4] = 'Z';
 	out[n + 5] = '\0';
+}
+
+/*
+ * The time of the next record, in ms: the clock's, or the last record's
+ * while the clock is behind it.  *behind is how far behind when that is
+ * new (a step back), else 0.
+ */
+static long long
+record_time(long long *behind)
+{
+	struct timespec	 ts;
+	long long	 now;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	now = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	*behind = 0;
+	if (now >= time_ms) {
+		time_ms = now;
+		held = 0;
+	} else if (!held) {
+		held = 1;
+		*behind = time_ms - now;
+	}
+	return time_ms;
 }
 
 void
@@ -261,8 +289,9 @@ write_journal_line(const struct audit_record *r, char *out, size_t room)
 
 #define JOURNAL_LINE_MAX	768
 
-void
-audit_queue(const struct audit_record *r)
+/* Queue r with the time t (ms). */
+static void
+queue_at(const struct audit_record *r, long long t)
 {
 	struct queued	*q;
 	size_t		 room;
@@ -270,7 +299,7 @@ audit_queue(const struct audit_record *r)
 	if (nqueued == QUEUE_MAX)
 		fatalx("audit: more than %d records in one batch", QUEUE_MAX);
 	q = &queue[nqueued];
-	now_rfc3339(q->time);
+	format_time(t, q->time);
 	/* Escaped, a byte takes at most 6 ("\u00XX"); names and commas. */
 	room = 6 * (len_of(r->event) + len_of(r->outcome) + len_of(r->grant) +
 	    len_of(r->rule) + len_of(r->impersonator_id) + len_of(r->user_id) +
@@ -288,6 +317,26 @@ audit_queue(const struct audit_record *r)
 	    arena_room(JOURNAL_LINE_MAX), JOURNAL_LINE_MAX);
 	arena_len += q->linelen;
 	nqueued++;
+}
+
+void
+audit_queue(const struct audit_record *r)
+{
+	struct audit_record	 stepped = { .event = "clock.stepped_back",
+				    .outcome = "recorded" };
+	char			 detail[160], held_at[32];
+	long long		 t, behind;
+
+	t = record_time(&behind);
+	if (behind > 0) {
+		format_time(t, held_at);
+		snprintf(detail, sizeof(detail), "the clock is %lld ms behind "
+		    "the last record's time: records keep %s until it passes "
+		    "it", behind, held_at);
+		stepped.detail = detail;
+		queue_at(&stepped, t);
+	}
+	queue_at(r, t);
 }
 
 /*
@@ -362,6 +411,7 @@ queue_resumed(void)
 				    .resumed = 1, .last_seq = last_seq,
 				    .torn = resume_torn };
 	struct queued		 tmp;
+	size_t			 i;
 
 	if (anchor_seq > last_seq) {
 		r.event = "audit.truncated";
@@ -372,9 +422,11 @@ queue_resumed(void)
 	/* It goes first: shift the queue by one. */
 	if (nqueued == QUEUE_MAX)
 		fatalx("audit: queue full");
-	audit_queue(&r);
+	queue_at(&r, time_ms);
 	tmp = queue[nqueued - 1];
-	memmove(&queue[1], &queue[0], (nqueued - 1) * sizeof(queue[0]));
+	/* Not memmove: valgrind takes the fortified one for a memcpy. */
+	for (i = nqueued - 1; i > 0; i--)
+		queue[i] = queue[i - 1];
 	queue[0] = tmp;
 	/* Its time is the first waiting record's, so time never goes back. */
 	if (nqueued > 1)
@@ -549,6 +601,7 @@ audit_open(const struct config *conf, const unsigned char *key,
 		return -1;
 	last_seq = end.seq;
 	memcpy(last_mac, end.mac, sizeof(last_mac));
+	time_ms = end.time_ms;
 	if (end.seq > 0) {
 		resume = 1;
 		resume_torn = end.torn;
@@ -556,7 +609,7 @@ audit_open(const struct config *conf, const unsigned char *key,
 	}
 	if (a.seq > end.seq)
 		note_truncated(conf->audit_path, &end, &a);
-	now_rfc3339(warm);	/* gmtime_r's set-up, before the sandbox */
+	format_time(0, warm);	/* gmtime_r's set-up, before the sandbox */
 	audit_queue(&started);
 	audit_queue(&signer);
 	return 0;

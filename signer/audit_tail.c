@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -41,6 +42,7 @@ struct tail_rec {
 	long long	 seq;
 	char		 mac[AUDIT_MAC_HEX + 1];
 	char		 event[32];
+	long long	 time_ms;
 };
 
 /* Read the end of fd into t; the file's size, or -1. */
@@ -60,6 +62,27 @@ tail_load(int fd, struct tail_buf *t)
 	t->scan = t->b + n;
 	t->whole = from == 0;
 	return size;
+}
+
+/* YYYY-MM-DDTHH:MM:SS.mmmZ as milliseconds since the epoch; 0 if not. */
+static long long
+tail_time(const char *s)
+{
+	struct tm	 tm;
+	int		 ms, n = 0;
+	time_t		 t;
+
+	memset(&tm, 0, sizeof(tm));
+	if (s == NULL || strlen(s) != 24 ||
+	    sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d.%3dZ%n", &tm.tm_year,
+	    &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec,
+	    &ms, &n) != 7 || n != 24)
+		return 0;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	if ((t = timegm(&tm)) == (time_t)-1)
+		return 0;
+	return (long long)t * 1000 + ms;
 }
 
 /* Is line a record?  Then 1, with r filled in. */
@@ -92,6 +115,7 @@ tail_record(const char *line, struct tail_rec *r)
 		r->body = len - seal;
 	if ((event = json_string_value(json_object_get(o, "event"))) != NULL)
 		snprintf(r->event, sizeof(r->event), "%s", event);
+	r->time_ms = tail_time(json_string_value(json_object_get(o, "time")));
 	json_decref(o);
 	return 1;
 }
@@ -235,6 +259,7 @@ audit_tail_read(int fd, const char *path, const struct anchor *a,
 	}
 	end->seq = last.seq;
 	memcpy(end->mac, last.mac, AUDIT_MAC_HEX);
+	end->time_ms = last.time_ms;
 	rc = 0;
  done:
 	free(t);

@@ -11,6 +11,7 @@
 struct audit_tail {
 	long long	 seq;		/* the last record's; 0: none */
 	char		 mac[AUDIT_MAC_HEX + 1];	/* 64 '0's when none */
+	long long	 time_ms;	/* its time; 0 when none */
 	int		 torn;		/* lines after it that are no record */
 };
 
