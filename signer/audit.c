@@ -4,33 +4,31 @@
  * previous mac's hex and that text (doc/audit.md).  The chain state (the
  * last seq and mac on disk) moves only when records are known to be in the
  * file; a commit that fails leaves a note for the next one, which begins
- * with audit.resumed.
+ * with audit.resumed.  Each durable commit is anchored outside the log
+ * (anchor.c); a start on a log shorter than its anchor begins with
+ * audit.truncated and numbers on after the anchor, so that no seq is used
+ * twice.  Record times never go backwards: while the clock is behind the
+ * last record's time, records keep that time, and clock.stepped_back says
+ * so once.
  */
-#include <sys/stat.h>
-
 #include <errno.h>
 #include <fcntl.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/core_names.h>
-#include <openssl/params.h>
-
+#include "anchor.h"
 #include "audit.h"
-#include "hex.h"
+#include "audit_mac.h"
+#include "audit_tail.h"
 #include "jsonw.h"
 #include "log.h"
 #include "proto.h"
 
-#define MAC_HEX		64
+#define MAC_HEX		AUDIT_MAC_HEX
 #define QUEUE_MAX	20000		/* two records a request, at most */
-#define TAIL_MAX	(64 * 1024)	/* where the last record is looked for */
 
 /*
  * A record waiting for the next commit: its members, already JSON in the
@@ -44,8 +42,6 @@ struct queued {
 };
 
 static int		 fd = -1;
-static unsigned char	 key[256];
-static size_t		 keylen;
 
 /* The chain as it is on disk. */
 static long long	 last_seq;
@@ -55,31 +51,35 @@ static char		 last_mac[MAC_HEX + 1];
 static int		 resume;
 static int		 resume_torn;
 static const char	*resume_detail;
+/* The anchor's seq, when the log ends before it: audit.truncated. */
+static long long	 anchor_seq;
+static char		 truncated_detail[128];
+
+/* The last record's time, in ms, and whether the clock is behind it. */
+static long long	 time_ms;
+static int		 held;
 
 static struct queued	 queue[QUEUE_MAX];
 static size_t		 nqueued;
 static char		*arena;
 static size_t		 arena_len, arena_size;
-static EVP_MAC_CTX	*hmac;		/* keyed once */
 
-/* The time of a record; the date and second are formatted once a second. */
+/* A record's time; the date and second are formatted once a second. */
 static void
-now_rfc3339(char out[32])
+format_time(long long t, char out[32])
 {
 	static time_t	 second = -1;
 	static char	 prefix[24];
 	static size_t	 n;
-	struct timespec	 ts;
 	struct tm	 tm;
-	unsigned int	 ms;
+	time_t		 s = (time_t)(t / 1000);
+	unsigned int	 ms = (unsigned int)(t % 1000);
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	if (ts.tv_sec != second) {
-		gmtime_r(&ts.tv_sec, &tm);
+	if (s != second) {
+		gmtime_r(&s, &tm);
 		n = strftime(prefix, sizeof(prefix), "%Y-%m-%dT%H:%M:%S", &tm);
-		second = ts.tv_sec;
+		second = s;
 	}
-	ms = (unsigned int)(ts.tv_nsec / 1000000) % 1000;
 	memcpy(out, prefix, n);
 	out[n] = '.';
 	out[n + 1] = (char)('0' + ms / 100);
@@ -87,6 +87,30 @@ now_rfc3339(char out[32])
 	out[n + 3] = (char)('0' + ms % 10);
 	out[n + 4] = 'Z';
 	out[n + 5] = '\0';
+}
+
+/*
+ * The time of the next record, in ms: the clock's, or the last record's
+ * while the clock is behind it.  *behind is how far behind when that is
+ * new (a step back), else 0.
+ */
+static long long
+record_time(long long *behind)
+{
+	struct timespec	 ts;
+	long long	 now;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	now = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	*behind = 0;
+	if (now >= time_ms) {
+		time_ms = now;
+		held = 0;
+	} else if (!held) {
+		held = 1;
+		*behind = time_ms - now;
+	}
+	return time_ms;
 }
 
 void
@@ -180,6 +204,8 @@ write_members(const struct audit_record *r, char *out, size_t room)
 	}
 	if (r->resumed) {
 		jw_integer(&w, "last_seq", r->last_seq);
+		if (r->anchor_seq > 0)
+			jw_integer(&w, "anchor_seq", r->anchor_seq);
 		jw_json(&w, "torn", r->torn ? "true" : "false");
 	}
 	member(&w, "prev_file", r->prev_file);
@@ -202,6 +228,33 @@ put_text(char *out, size_t room, size_t *len, const char *s)
 		n = room - *len;
 	memcpy(out + *len, s, n);
 	*len += n;
+}
+
+/*
+ * Append s at *len in out of room bytes, a byte outside 0x21..0x7e and
+ * '=', '"' and '\\' as \xHH: no value can make " name=value" in a journald
+ * line (doc/audit.md).  Cut to fit, between two bytes of s.
+ */
+static void
+put_value(char *out, size_t room, size_t *len, const char *s)
+{
+	static const char	 digits[] = "0123456789abcdef";
+	unsigned char		 c;
+
+	for (; (c = (unsigned char)*s) != '\0'; s++) {
+		if (c > 0x20 && c < 0x7f && c != '=' && c != '"' && c != '\\') {
+			if (*len == room)
+				return;
+			out[(*len)++] = (char)c;
+			continue;
+		}
+		if (room - *len < 4)
+			return;
+		out[(*len)++] = '\\';
+		out[(*len)++] = 'x';
+		out[(*len)++] = digits[c >> 4];
+		out[(*len)++] = digits[c & 15];
+	}
 }
 
 /* The record as one line for journald, "audit: event=...": names, never
@@ -229,15 +282,16 @@ write_journal_line(const struct audit_record *r, char *out, size_t room)
 		put_text(out, room, &len, " ");
 		put_text(out, room, &len, f[i].name);
 		put_text(out, room, &len, "=");
-		put_text(out, room, &len, f[i].value);
+		put_value(out, room, &len, f[i].value);
 	}
 	return len;
 }
 
 #define JOURNAL_LINE_MAX	768
 
-void
-audit_queue(const struct audit_record *r)
+/* Queue r with the time t (ms). */
+static void
+queue_at(const struct audit_record *r, long long t)
 {
 	struct queued	*q;
 	size_t		 room;
@@ -245,7 +299,7 @@ audit_queue(const struct audit_record *r)
 	if (nqueued == QUEUE_MAX)
 		fatalx("audit: more than %d records in one batch", QUEUE_MAX);
 	q = &queue[nqueued];
-	now_rfc3339(q->time);
+	format_time(t, q->time);
 	/* Escaped, a byte takes at most 6 ("\u00XX"); names and commas. */
 	room = 6 * (len_of(r->event) + len_of(r->outcome) + len_of(r->grant) +
 	    len_of(r->rule) + len_of(r->impersonator_id) + len_of(r->user_id) +
@@ -265,22 +319,24 @@ audit_queue(const struct audit_record *r)
 	nqueued++;
 }
 
-/* HMAC-SHA256(key, prev || text[0..len)) as hex into mac. */
-static int
-chain_mac(const char *prev, const char *text, size_t len,
-    char mac[MAC_HEX + 1])
+void
+audit_queue(const struct audit_record *r)
 {
-	unsigned char	 md[32];
-	size_t		 mdlen = 0;
+	struct audit_record	 stepped = { .event = "clock.stepped_back",
+				    .outcome = "recorded" };
+	char			 detail[160], held_at[32];
+	long long		 t, behind;
 
-	/* A NULL key starts again with the key given once (OpenSSL 3). */
-	if (EVP_MAC_init(hmac, NULL, 0, NULL) != 1 ||
-	    EVP_MAC_update(hmac, (const unsigned char *)prev, MAC_HEX) != 1 ||
-	    EVP_MAC_update(hmac, (const unsigned char *)text, len) != 1 ||
-	    EVP_MAC_final(hmac, md, &mdlen, sizeof(md)) != 1 || mdlen != 32)
-		return -1;
-	hex_encode(md, sizeof(md), mac);
-	return 0;
+	t = record_time(&behind);
+	if (behind > 0) {
+		format_time(t, held_at);
+		snprintf(detail, sizeof(detail), "the clock is %lld ms behind "
+		    "the last record's time: records keep %s until it passes "
+		    "it", behind, held_at);
+		stepped.detail = detail;
+		queue_at(&stepped, t);
+	}
+	queue_at(r, t);
 }
 
 /*
@@ -311,7 +367,7 @@ seal(long long seq, const struct queued *q, const char *prev, char *out,
 		memcpy(out + len, arena + q->body, q->bodylen);
 		len += q->bodylen;
 	}
-	if (chain_mac(prev, out, len, mac) == -1)
+	if (audit_mac_chain(prev, out, len, mac) == -1)
 		fatalx("audit: HMAC failed");
 	memcpy(out + len, MAC_OPEN, sizeof(MAC_OPEN) - 1);
 	len += sizeof(MAC_OPEN) - 1;
@@ -355,13 +411,22 @@ queue_resumed(void)
 				    .resumed = 1, .last_seq = last_seq,
 				    .torn = resume_torn };
 	struct queued		 tmp;
+	size_t			 i;
 
+	if (anchor_seq > last_seq) {
+		r.event = "audit.truncated";
+		r.outcome = "detected";
+		r.anchor_seq = anchor_seq;
+		r.detail = truncated_detail;
+	}
 	/* It goes first: shift the queue by one. */
 	if (nqueued == QUEUE_MAX)
 		fatalx("audit: queue full");
-	audit_queue(&r);
+	queue_at(&r, time_ms);
 	tmp = queue[nqueued - 1];
-	memmove(&queue[1], &queue[0], (nqueued - 1) * sizeof(queue[0]));
+	/* Not memmove: valgrind takes the fortified one for a memcpy. */
+	for (i = nqueued - 1; i > 0; i--)
+		queue[i] = queue[i - 1];
 	queue[0] = tmp;
 	/* Its time is the first waiting record's, so time never goes back. */
 	if (nqueued > 1)
@@ -380,6 +445,7 @@ static struct {
 	size_t		 off0;		/* 1 when a torn line was ended first */
 	int		 err;		/* of the write */
 	struct logbatch	 journal;	/* its journald lines, sent if durable */
+	int		 told;		/* it has a record journald is told of */
 } pending;
 
 int
@@ -388,7 +454,7 @@ audit_write(void)
 	struct sealed	*sealed = pending.sealed;
 	char		*batch, prev[MAC_HEX + 1];
 	size_t		 len = 0, i;
-	long long	 seq = last_seq;
+	long long	 seq;
 
 	if (nqueued == 0)
 		return 0;
@@ -404,6 +470,8 @@ audit_write(void)
 	if (pending.off0)
 		batch[len++] = '\n';
 	memcpy(prev, last_mac, sizeof(prev));
+	/* After a cut, on from the anchor: no seq is used twice. */
+	seq = anchor_seq > last_seq ? anchor_seq : last_seq;
 	for (i = 0; i < nqueued; i++) {
 		sealed[i].seq = ++seq;
 		len += seal(seq, &queue[i], prev, batch + len, sealed[i].mac);
@@ -416,10 +484,13 @@ audit_write(void)
 
 	/* The queue is free for the next batch from here on. */
 	pending.journal.len = 0;
+	pending.told = 0;
 	for (i = 0; i < nqueued; i++)
-		if (queue[i].linelen > 0)
+		if (queue[i].linelen > 0) {
 			logbatch_add(&pending.journal, arena + queue[i].line,
 			    queue[i].linelen);
+			pending.told = 1;
+		}
 	nqueued = 0;
 	arena_len = 0;
 	if (pending.err != 0)
@@ -461,6 +532,8 @@ audit_synced(int err)
 		rc = -1;
 	} else {
 		resume = 0;
+		anchor_commit(last_seq, last_mac, pending.told,
+		    &pending.journal);
 		logbatch_flush(&pending.journal);
 	}
 	pending.n = 0;
@@ -483,101 +556,60 @@ audit_fd(void)
 	return fd;
 }
 
-static int
-prepare_hmac(void)
-{
-	OSSL_PARAM	 params[2];
-	EVP_MAC		*mac;
-
-	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
-	    (char *)(uintptr_t)"SHA256", 0);
-	params[1] = OSSL_PARAM_construct_end();
-	if ((mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL)
-		return -1;
-	hmac = EVP_MAC_CTX_new(mac);
-	EVP_MAC_free(mac);
-	if (hmac == NULL || EVP_MAC_init(hmac, key, keylen, params) != 1)
-		return -1;
-	return 0;
-}
-
 /*
- * Where the chain ends: the last line of the file that is a record.  A
- * torn tail (a crash in the middle of a write) is noted for audit.resumed.
+ * The start's note: the log ends before its anchor, so records were cut.
+ * Numbering goes on after the anchor, and audit.truncated says so.
  */
-static int
-find_end(const char *path)
+static void
+note_truncated(const char *path, const struct audit_tail *end,
+    const struct anchor *a)
 {
-	char		 buf[TAIL_MAX + 1], *line, *end;
-	json_t		*rec, *seq, *mac;
-	off_t		 size;
-	ssize_t		 n;
+	long long	 cut = a->seq - end->seq;
 
-	if ((size = lseek(fd, 0, SEEK_END)) == -1)
-		return -1;
-	memset(last_mac, '0', MAC_HEX);
-	last_mac[MAC_HEX] = '\0';
-	if (size == 0)
-		return 0;
-	n = pread(fd, buf, TAIL_MAX, size > TAIL_MAX ? size - TAIL_MAX : 0);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
+	anchor_seq = a->seq;
 	resume = 1;
-	resume_torn = buf[n - 1] != '\n';
-	resume_detail = resume_torn ? "the last record was torn" : NULL;
-	for (end = buf + n; end > buf; end = line) {
-		while (end > buf && end[-1] == '\n')
-			*--end = '\0';
-		line = end;
-		while (line > buf && line[-1] != '\n')
-			line--;
-		if ((rec = json_loads(line, 0, NULL)) != NULL) {
-			seq = json_object_get(rec, "seq");
-			mac = json_object_get(rec, "mac");
-			if (json_is_integer(seq) && json_is_string(mac) &&
-			    json_string_length(mac) == MAC_HEX) {
-				last_seq = json_integer_value(seq);
-				memcpy(last_mac, json_string_value(mac),
-				    MAC_HEX);
-				json_decref(rec);
-				return 0;
-			}
-			json_decref(rec);
-		}
-		resume_torn = 1;
-		resume_detail = "the last record was torn";
-	}
-	log_warnx("%s: no record in its last %d bytes", path, TAIL_MAX);
-	return -1;
+	snprintf(truncated_detail, sizeof(truncated_detail), "the log ends at "
+	    "seq %lld, its anchor is at seq %lld: %lld record%s cut",
+	    end->seq, a->seq, cut, cut == 1 ? " was" : "s were");
+	log_warnx("audit: %s ends at seq %lld but its anchor says seq %lld: "
+	    "%lld record%s cut from its end; audit.truncated (seq %lld) says "
+	    "so", path, end->seq, a->seq, cut, cut == 1 ? " was" : "s were",
+	    a->seq + 1);
 }
 
 int
-audit_open(const struct config *conf, const unsigned char *k, size_t klen,
-    json_t *keys)
+audit_open(const struct config *conf, const unsigned char *key,
+    size_t keylen, json_t *keys, int anchor_fd)
 {
 	struct audit_record	 started = { .event = "service.started",
 				    .outcome = "ok" };
 	struct audit_record	 signer = { .event = "signer.started",
 				    .outcome = "ok", .keys = keys };
+	struct audit_tail	 end;
+	struct anchor		 a;
 	char			 warm[32];
 
-	if (klen > sizeof(key))
-		return -1;
-	memcpy(key, k, klen);
-	keylen = klen;
 	if ((fd = open(conf->audit_path, O_RDWR | O_APPEND | O_CREAT |
 	    O_CLOEXEC, 0600)) == -1) {
 		log_warn("%s", conf->audit_path);
 		return -1;
 	}
-	if (prepare_hmac() == -1) {
-		log_warnx("audit: cannot prepare HMAC-SHA256");
+	if (audit_mac_init(key, keylen) == -1)
 		return -1;
+	anchor_open(anchor_fd, &a);
+	if (audit_tail_read(fd, conf->audit_path, &a, &end) == -1)
+		return -1;
+	last_seq = end.seq;
+	memcpy(last_mac, end.mac, sizeof(last_mac));
+	time_ms = end.time_ms;
+	if (end.seq > 0) {
+		resume = 1;
+		resume_torn = end.torn;
+		resume_detail = end.torn ? "the last record was torn" : NULL;
 	}
-	if (find_end(conf->audit_path) == -1)
-		return -1;
-	now_rfc3339(warm);	/* gmtime_r's set-up, before the sandbox */
+	if (a.seq > end.seq)
+		note_truncated(conf->audit_path, &end, &a);
+	format_time(0, warm);	/* gmtime_r's set-up, before the sandbox */
 	audit_queue(&started);
 	audit_queue(&signer);
 	return 0;

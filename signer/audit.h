@@ -42,17 +42,20 @@ struct audit_record {
 	 * default) and have the lines that matter dropped with them.
 	 */
 	int		 no_journal;
-	int		 resumed;	/* audit.resumed: with these two */
+	int		 resumed;	/* audit.resumed: with these */
 	long long	 last_seq;
+	long long	 anchor_seq;	/* audit.truncated too */
 	int		 torn;
 };
 
 /*
  * Open the log for appending and find where its chain ends, before the
- * sandbox; queue the records of a start.  -1 with a message on error.
+ * sandbox; queue the records of a start.  anchor_fd is the anchor file the
+ * parent opened, -1 when there is none.  -1 with a message on error, and
+ * when the log's last record does not verify.
  */
 int	audit_open(const struct config *, const unsigned char *key,
-	    size_t keylen, json_t *keys);
+	    size_t keylen, json_t *keys, int anchor_fd);
 
 /*
  * Go on in the file newfd (the parent opened it, and renamed the old one
@@ -68,8 +71,9 @@ void	audit_queue(const struct audit_record *);
 size_t	audit_queued(void);
 
 /*
- * Write every queued record and fdatasync once.  Returns 0 when they are
- * on disk (or none was queued), -1 when they could not be made durable:
+ * Write every queued record and fdatasync once, then anchor the commit
+ * (anchor.c).  Returns 0 when they are on disk (or none was queued), -1
+ * when they could not be made durable:
  * then nothing they cover may be let out, and the next commit starts with
  * an audit.resumed record that says so.
  */

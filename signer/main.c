@@ -76,7 +76,7 @@ main(int argc, char *argv[])
 	char		 err[1024];
 	struct stat	 st;
 	size_t		 keylen;
-	int		 cfd;
+	int		 cfd, anchor;
 
 	/*
 	 * Before any key is read: the front end may run as the same user
@@ -96,7 +96,12 @@ main(int argc, char *argv[])
 	if (cl.check)
 		exit(0);
 	key = secrets_audit_key(&keylen);
-	if (audit_open(conf, key, keylen, keys_describe()) == -1)
+	/* The hostile-peer tests start the signer without a parent. */
+	anchor = fstat(PROTO_ANCHOR_FD, &st) == 0 && S_ISREG(st.st_mode) ?
+	    PROTO_ANCHOR_FD : -1;
+	cfd = fstat(PROTO_CONTROL_FD, &st) == 0 && S_ISSOCK(st.st_mode) ?
+	    PROTO_CONTROL_FD : -1;
+	if (audit_open(conf, key, keylen, keys_describe(), anchor) == -1)
 		fatalx("cannot open the audit log");
 	if (audit_commit() == -1)
 		log_warnx("the audit log is not writable: every request will "
@@ -105,9 +110,6 @@ main(int argc, char *argv[])
 	if (fcntl(PROTO_SIGNER_FD, F_GETFD) == -1)
 		fatalx("no socket on fd %d: guise-signer is started by guised",
 		    PROTO_SIGNER_FD);
-	/* The hostile-peer tests start the signer without a parent. */
-	cfd = fstat(PROTO_CONTROL_FD, &st) == 0 && S_ISSOCK(st.st_mode) ?
-	    PROTO_CONTROL_FD : -1;
 	signal(SIGPIPE, SIG_IGN);
 	serve_signals();
 	warm_up();

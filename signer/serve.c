@@ -20,6 +20,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include "anchor.h"
 #include "audit.h"
 #include "fdpass.h"
 #include "fsync_async.h"
@@ -604,7 +605,8 @@ serve(const struct config *c, int fd, int cfd)
 	for (;;) {
 		/* A negative fd is not polled: the sync only while in flight. */
 		pfd[2].fd = syncing != NULL ? fsync_async_fd() : -1;
-		if (poll(pfd, 3, -1) == -1) {
+		/* Awake for a commit line owed to journald (anchor.c). */
+		if (poll(pfd, 3, anchor_owed_wait()) == -1) {
 			if (stopping)
 				stop(fd);
 			if (errno == EINTR)
@@ -613,6 +615,7 @@ serve(const struct config *c, int fd, int cfd)
 		}
 		if (stopping)
 			stop(fd);
+		anchor_owed_write();
 		if (pfd[2].revents != 0)
 			finish_sync(fd);
 		if (pfd[1].revents != 0 && control(fd, cfd) == -1)

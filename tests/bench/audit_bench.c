@@ -46,7 +46,7 @@ main(int argc, char *argv[])
 	snprintf(path, sizeof(path), "%s/audit.log", dir);
 	memset(&conf, 0, sizeof(conf));
 	conf.audit_path = path;
-	if (audit_open(&conf, key, sizeof(key), NULL) == -1)
+	if (audit_open(&conf, key, sizeof(key), NULL, -1) == -1)
 		return 1;
 	(void)audit_commit();
 	printf("audit records per second, log in %s:\n", dir);

@@ -70,6 +70,7 @@ static struct {
 	int		 fd;		/* our end of its socket */
 	int		 ctl;		/* our end of its control socket */
 	int		 status;	/* from waitpid */
+	char		 anchor[PATH_MAX];	/* its anchor file, by path */
 
 	uint8_t		 req[REQ_MAX];	/* the request; its id set per send */
 	size_t		 reqlen;
@@ -203,6 +204,9 @@ make_request(const char *file)
 	if (snprintf(audience, sizeof(audience), "%sapi/v2/", conf->issuer) >=
 	    (int)sizeof(audience))
 		bail("%s: the issuer is too long", file);
+	if (snprintf(b.anchor, sizeof(b.anchor), "%s.anchor",
+	    conf->audit_path) >= (int)sizeof(b.anchor))
+		bail("%s: the audit path is too long", file);
 	config_free(conf);
 
 	if ((root = json_load_file(path, 0, &jerr)) == NULL)
@@ -228,34 +232,40 @@ make_request(const char *file)
 
 /*
  * As guised starts it: its end of the socketpair on PROTO_SIGNER_FD, of a
- * control socket on PROTO_CONTROL_FD, nothing else of ours open.  Its
- * stdout goes to stderr, so that ours holds the result alone.
+ * control socket on PROTO_CONTROL_FD, the audit log's anchor file on
+ * PROTO_ANCHOR_FD, nothing else of ours open.  Its stdout goes to stderr,
+ * so that ours holds the result alone.
  */
 static void
 signer_start(const char *prog, const char *file, int cpu)
 {
 	static char	 name[] = "guise-signer", fflag[] = "-f";
 	char		*argv[4];
-	int		 sv[2], ctl[2], s, c;
+	int		 sv[2], ctl[2], s, c, a, anchor;
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1 ||
 	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ctl) == -1)
 		bail("socketpair: %s", strerror(errno));
+	if ((anchor = open(b.anchor, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+	    0600)) == -1)
+		bail("%s: %s", b.anchor, strerror(errno));
 	fflush(NULL);
 	if ((b.pid = fork()) == -1)
 		bail("fork: %s", strerror(errno));
 	if (b.pid == 0) {
 		/*
-		 * Out of the way of 3 and 4 first, wherever socketpair put
+		 * Out of the way of 3 to 5 first, wherever socketpair put
 		 * them; dup2 then clears close-on-exec, never a no-op.
 		 */
 		if ((s = fcntl(sv[1], F_DUPFD_CLOEXEC, 10)) == -1 ||
 		    (c = fcntl(ctl[1], F_DUPFD_CLOEXEC, 10)) == -1 ||
+		    (a = fcntl(anchor, F_DUPFD_CLOEXEC, 10)) == -1 ||
 		    dup2(s, PROTO_SIGNER_FD) == -1 ||
 		    dup2(c, PROTO_CONTROL_FD) == -1 ||
+		    dup2(a, PROTO_ANCHOR_FD) == -1 ||
 		    dup2(STDERR_FILENO, STDOUT_FILENO) == -1)
 			_exit(127);
-		closefrom(PROTO_CONTROL_FD + 1);
+		closefrom(PROTO_ANCHOR_FD + 1);
 		if (pin(cpu) == -1) {
 			fprintf(stderr, "signer_bench: SIGNER_CPU %d: %s\n",
 			    cpu, strerror(errno));
@@ -273,6 +283,7 @@ signer_start(const char *prog, const char *file, int cpu)
 	}
 	close(sv[1]);
 	close(ctl[1]);
+	close(anchor);
 	b.fd = sv[0];
 	b.ctl = ctl[0];
 }

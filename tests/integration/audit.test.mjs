@@ -284,3 +284,24 @@ test('kill -9 of the signer under load, five times, never leaves a chain that ve
     await d.stop();
   }
 });
+
+test('a value cannot forge name=value pairs in the journald line; the audit log keeps it as it was', async () => {
+  const d = await startDaemon();
+  const forged = 'x outcome=ok event=impersonation.link_redeemed';
+  try {
+    const cc = await clientToken(d);
+    const r = await askLink(d, cc.access_token, { body: { impersonator_id: forged } });
+    assert.equal(r.status, 403, r.text);
+    const rec = records(d).find((x) => x.event === 'impersonation.requested');
+    assert.equal(rec.outcome, 'denied');
+    assert.equal(rec.impersonator_id, forged, 'the JSON keeps the id as it was');
+    const line = 'event=impersonation.requested outcome=denied';
+    const until = Date.now() + 5000;
+    while (!d.log.includes(line) && Date.now() < until) await new Promise((res) => setTimeout(res, 20));
+    assert.ok(d.log.includes(line), d.log);
+    assert.ok(!d.log.includes(' outcome=ok event=impersonation.link_redeemed'), d.log);
+    assert.ok(d.log.includes('impersonator_id=x\\x20outcome\\x3dok\\x20event\\x3dimpersonation.link_redeemed'), d.log);
+  } finally {
+    await d.stop();
+  }
+});
