@@ -32,7 +32,7 @@ struct token_call {
 	int			 basic;
 	char			 client_id[PROTO_CLIENT_ID_MAX + 1];
 	char			*code;		/* authorization_code only */
-	int			 revoke;	/* a replay: revoke if it is the client */
+	int			 unrevoked;	/* a replay with no room to revoke */
 };
 
 static struct token_call *
@@ -210,7 +210,7 @@ code_tokens_done(const struct proto_msg *rep, void *arg)
 		else
 			signer_refused(call, rep->status, "authorization_code");
 	} else {
-		store_code_spend(call->code, fe->conf->code_ttl);
+		store_code_spend(call->code);
 		(void)verified_add(rep->u.login_rep.access_token.p,
 		    rep->u.login_rep.access_token.len);
 		reply_tokens(call->req, rep->u.login_rep.access_token,
@@ -220,29 +220,42 @@ code_tokens_done(const struct proto_msg *rep, void *arg)
 	free_call(call);
 }
 
-/*
- * A code that is spent, expired or unknown, from a client that has now
- * proved who it is.  A replay revokes what the code gave (RFC 6749 4.1.2):
- * its access token's jti follows from the code, so this works long after
- * the code itself is forgotten.  An unauthenticated caller revokes nothing.
- */
+/* A replay is answered once its record is on disk, or could not be. */
 static void
 replay_answered(const struct proto_msg *rep, void *arg)
 {
 	struct token_call	*call = arg;
 
-	(void)rep;	/* revoked already: the answer is the same */
-	reply_oauth_error(call->req, 400, "invalid_grant",
-	    "the code is invalid, expired or used already");
+	(void)rep;	/* revoked already, or not at all: the answer stands */
+	if (call->unrevoked) {
+		evhttp_add_header(evhttp_request_get_output_headers(call->req),
+		    "Retry-After", "1");
+		reply_oauth_error(call->req, 503, "temporarily_unavailable",
+		    "too many tokens are revoked to revoke this code's; try "
+		    "again");
+	} else
+		reply_oauth_error(call->req, 400, "invalid_grant",
+		    "the code is invalid, expired or used already");
 	free_call(call);
 }
 
+/*
+ * A code that is not fresh, from a client that has now proved who it is.
+ * A replay by the code's own client revokes what the code gave (RFC 6749
+ * 4.1.2) and is recorded, naming who impersonated whom; when the
+ * revocation list is full the replay fails closed (503) and the record
+ * says nothing was revoked.  An unknown code, or another client's, is
+ * invalid_grant and nothing more.
+ */
 static void
 replay_checked(const struct proto_msg *rep, void *arg)
 {
-	struct token_call	*call = arg;
-	struct audit_event	 ev;
-	char			 jti[JTI_LEN + 1], hash[SHA256_HEX_LEN + 1];
+	struct token_call		*call = arg;
+	const struct impersonation	*imp;
+	struct audit_event		 ev;
+	char				 jti[JTI_LEN + 1];
+	char				 hash[SHA256_HEX_LEN + 1];
+	enum replay			 r;
 
 	if (rep == NULL || rep->status != PROTO_OK) {
 		if (rep == NULL)
@@ -252,20 +265,25 @@ replay_checked(const struct proto_msg *rep, void *arg)
 		free_call(call);
 		return;
 	}
-	if (!call->revoke || jti_for_code(call->code, jti) == -1) {
+	if ((r = store_code_replay(call->code, call->client_id,
+	    time(NULL) + fe->conf->token_ttl, &imp, jti)) == REPLAY_NONE) {
 		replay_answered(NULL, call);
 		return;
 	}
-	if (store_revoke(jti, time(NULL) + fe->conf->token_ttl) == -1)
-		log_warnx("store: the revocation list is full: a replayed "
-		    "code's token stays good");
 	memset(&ev, 0, sizeof(ev));
 	(void)sha256_hex(call->code, hash);
 	ev.event = "impersonation.code_replayed";
 	ev.outcome = "denied";
-	ev.client_id = call->client_id;
+	ev.impersonator_id = imp->impersonator_id;
+	ev.user_id = imp->user_id;
+	ev.client_id = imp->client_id;
 	ev.code_hash = hash;
-	ev.revoked = jti;
+	if (r == REPLAY_REVOKED)
+		ev.revoked = jti;
+	else {
+		ev.detail = "the revocation list is full: nothing was revoked";
+		call->unrevoked = 1;
+	}
 	ev.from = call->req;
 	if (audit_send(&ev, replay_answered, call) == -1)
 		replay_answered(NULL, call);
@@ -273,7 +291,7 @@ replay_checked(const struct proto_msg *rep, void *arg)
 
 static void
 check_replay(struct evhttp_request *req, const struct client_creds *creds,
-    const char *code, int revoke)
+    const char *code)
 {
 	struct proto_msg	 m;
 	struct token_call	*call;
@@ -286,7 +304,6 @@ check_replay(struct evhttp_request *req, const struct client_creds *creds,
 		reply_unavailable(req);
 		return;
 	}
-	call->revoke = revoke;
 	if (signer_request(&m, replay_checked, call) == -1) {
 		free_call(call);
 		reply_unavailable(req);
@@ -316,14 +333,16 @@ authorization_code(struct evhttp_request *req, const struct params *p,
 		    "code and redirect_uri are required strings");
 		return;
 	}
-	switch (store_code_redeem(code, &imp)) {
+	switch (store_code_redeem(code, fe->conf->code_ttl, &imp)) {
 	case CODE_UNKNOWN:
-		/* Expired and spent, perhaps: a replay all the same. */
-		check_replay(req, creds, code, 1);
-		return;
 	case CODE_SPENT:
-		check_replay(req, creds, code,
-		    strcmp(imp->client_id, creds->client_id) == 0);
+		check_replay(req, creds, code);
+		return;
+	case CODE_FULL:
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Retry-After", "1");
+		reply_oauth_error(req, 503, "temporarily_unavailable",
+		    "too many codes were redeemed lately; try again");
 		return;
 	case CODE_FRESH:
 		break;

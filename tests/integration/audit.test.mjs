@@ -85,13 +85,22 @@ test('every step of the flow and every refusal has its record, in a whole chain,
     assert.equal(r[0].jti, decodeJwt(t.json.access_token).jti);
     assert.equal(r[0].ip, '127.0.0.1');
 
-    // The replay: code_replayed, naming the token it revoked.
+    // The replay: code_replayed, naming who impersonated whom and the
+    // token it revoked, so that a review by impersonator or user finds it.
     n = records(d).length;
     assert.equal((await redeem(d, code)).status, 400);
     r = since(d, n);
     assert.equal(r.length, 1);
     assert.equal(r[0].event, 'impersonation.code_replayed');
+    assert.equal(r[0].impersonator_id, SUPPORT);
+    assert.equal(r[0].user_id, CUSTOMER);
+    assert.equal(r[0].client_id, 'storefront');
+    assert.equal(r[0].code_hash, sha256(code));
     assert.deepEqual(r[0].revoked, [decodeJwt(t.json.access_token).jti]);
+    const shown = spawnSync(join(build, 'guisectl'), ['audit', 'show', '-f', d.file, '--impersonator', SUPPORT, '--json'], { encoding: 'utf8' });
+    assert.equal(shown.status, 0, shown.stderr);
+    assert.ok(shown.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l).event).includes('impersonation.code_replayed'),
+      `guisectl audit show --impersonator finds the replay:\n${shown.stdout}`);
 
     // The link again: refused.
     n = records(d).length;
