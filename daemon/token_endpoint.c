@@ -2,7 +2,9 @@
  * POST /oauth/token.  The front end checks the shape of the request and
  * passes typed fields to the signer, which authenticates the client,
  * decides the scope and signs; the front end only maps the signer's answer
- * to RFC 6749 responses, and keeps the books of codes and failures.
+ * to RFC 6749 responses, and keeps the books of codes and failures.  Every
+ * request that reaches the signer was admitted by the limiter of failed
+ * authentications (ratelimit.h) and tells it the answer.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,11 +35,12 @@ struct token_call {
 	char			 client_id[PROTO_CLIENT_ID_MAX + 1];
 	char			*code;		/* authorization_code only */
 	int			 unrevoked;	/* a replay with no room to revoke */
+	struct tally		*limit;		/* its window: told the answer */
 };
 
 static struct token_call *
 new_call(struct evhttp_request *req, const struct client_creds *creds,
-    const char *code)
+    const char *code, struct tally *limit)
 {
 	struct token_call	*call;
 
@@ -50,6 +53,7 @@ new_call(struct evhttp_request *req, const struct client_creds *creds,
 	call->req = req;
 	call->basic = creds->basic;
 	memcpy(call->client_id, creds->client_id, sizeof(call->client_id));
+	call->limit = limit;
 	return call;
 }
 
@@ -77,7 +81,6 @@ signer_refused(struct token_call *call, uint32_t status, const char *grant)
 
 	switch (status) {
 	case PROTO_ERR_CLIENT:
-		ratelimit_failed(call->client_id);
 		invalid_client(call->req, call->basic,
 		    "client authentication failed");
 		break;
@@ -135,6 +138,7 @@ client_token_done(const struct proto_msg *rep, void *arg)
 	struct token_call	*call = arg;
 	char			 scope[PROTO_SCOPE_MAX + 1];
 
+	ratelimit_answered(call->limit, rep);
 	if (rep == NULL)
 		reply_unavailable(call->req);
 	else if (rep->status != PROTO_OK)
@@ -150,9 +154,10 @@ client_token_done(const struct proto_msg *rep, void *arg)
 	free_call(call);
 }
 
-static void
+/* Returns 0 when the signer was asked, -1 when answered here. */
+static int
 client_credentials(struct evhttp_request *req, const struct params *p,
-    const struct client_creds *creds)
+    const struct client_creds *creds, struct tally *limit)
 {
 	struct proto_msg	 m;
 	struct token_call	*call;
@@ -165,19 +170,19 @@ client_credentials(struct evhttp_request *req, const struct params *p,
 	if (bad) {
 		reply_oauth_error(req, 400, "invalid_request",
 		    "audience and scope must be strings");
-		return;
+		return -1;
 	}
 	if (audience == NULL)
 		audience = fe->api_audience;
 	if (scope != NULL && strspn(scope, " ") == strlen(scope)) {
 		reply_oauth_error(req, 400, "invalid_scope", "scope is empty");
-		return;
+		return -1;
 	}
 	if (strlen(audience) > PROTO_AUDIENCE_MAX ||
 	    (scope != NULL && strlen(scope) > PROTO_SCOPE_MAX)) {
 		reply_oauth_error(req, 400, "invalid_request",
 		    "audience or scope is too long");
-		return;
+		return -1;
 	}
 
 	memset(&m, 0, sizeof(m));
@@ -187,14 +192,16 @@ client_credentials(struct evhttp_request *req, const struct params *p,
 	m.u.token_req.audience = proto_str(audience);
 	m.u.token_req.scope = proto_str(scope ? scope : "");
 	audit_origin(req, ip, &m.u.token_req.ip, &m.u.token_req.user_agent);
-	if ((call = new_call(req, creds, NULL)) == NULL) {
+	if ((call = new_call(req, creds, NULL, limit)) == NULL) {
 		reply_unavailable(req);
-		return;
+		return -1;
 	}
 	if (signer_request(&m, client_token_done, call) == -1) {
 		free_call(call);
 		reply_unavailable(req);
+		return -1;
 	}
+	return 0;
 }
 
 static void
@@ -202,6 +209,7 @@ code_tokens_done(const struct proto_msg *rep, void *arg)
 {
 	struct token_call	*call = arg;
 
+	ratelimit_answered(call->limit, rep);
 	if (rep == NULL || rep->status != PROTO_OK) {
 		/* Nothing was issued: the code may be tried again. */
 		store_code_release(call->code);
@@ -257,6 +265,7 @@ replay_checked(const struct proto_msg *rep, void *arg)
 	char				 hash[SHA256_HEX_LEN + 1];
 	enum replay			 r;
 
+	ratelimit_answered(call->limit, rep);
 	if (rep == NULL || rep->status != PROTO_OK) {
 		if (rep == NULL)
 			reply_unavailable(call->req);
@@ -289,9 +298,10 @@ replay_checked(const struct proto_msg *rep, void *arg)
 		replay_answered(NULL, call);
 }
 
-static void
+/* Returns 0 when the signer was asked, -1 when answered here. */
+static int
 check_replay(struct evhttp_request *req, const struct client_creds *creds,
-    const char *code)
+    const char *code, struct tally *limit)
 {
 	struct proto_msg	 m;
 	struct token_call	*call;
@@ -300,30 +310,33 @@ check_replay(struct evhttp_request *req, const struct client_creds *creds,
 	m.type = PROTO_CLIENT_AUTH;
 	m.u.auth_req.client_id = proto_str(creds->client_id);
 	m.u.auth_req.secret = proto_str(creds->secret);
-	if ((call = new_call(req, creds, code)) == NULL) {
+	if ((call = new_call(req, creds, code, limit)) == NULL) {
 		reply_unavailable(req);
-		return;
+		return -1;
 	}
 	if (signer_request(&m, replay_checked, call) == -1) {
 		free_call(call);
 		reply_unavailable(req);
+		return -1;
 	}
+	return 0;
 }
 
 /*
  * The code is bound to its application and its callback: anything else
  * is invalid_grant, and the code stays good for the right client.
+ * Returns 0 when the signer was asked, -1 when answered here.
  */
-static void
+static int
 authorization_code(struct evhttp_request *req, const struct params *p,
-    const struct client_creds *creds)
+    const struct client_creds *creds, struct tally *limit)
 {
 	const struct impersonation	*imp = NULL;
 	struct login_request		 lr;
 	struct token_call		*call;
 	const char			*code, *redirect_uri;
 	char				 ip[SOURCE_MAX];
-	int				 bad = 0;
+	int				 bad = 0, rc = 0;
 
 	code = params_get(p, "code", &bad);
 	redirect_uri = params_get(p, "redirect_uri", &bad);
@@ -331,19 +344,18 @@ authorization_code(struct evhttp_request *req, const struct params *p,
 	    strlen(code) > PROTO_CODE_MAX) {
 		reply_oauth_error(req, 400, "invalid_request",
 		    "code and redirect_uri are required strings");
-		return;
+		return -1;
 	}
 	switch (store_code_redeem(code, fe->conf->code_ttl, &imp)) {
 	case CODE_UNKNOWN:
 	case CODE_SPENT:
-		check_replay(req, creds, code);
-		return;
+		return check_replay(req, creds, code, limit);
 	case CODE_FULL:
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 		    "Retry-After", "1");
 		reply_oauth_error(req, 503, "temporarily_unavailable",
 		    "too many codes were redeemed lately; try again");
-		return;
+		return -1;
 	case CODE_FRESH:
 		break;
 	}
@@ -355,26 +367,28 @@ authorization_code(struct evhttp_request *req, const struct params *p,
 		    imp->client_id, creds->client_id) != 0 ?
 		    "the code was issued to another client" :
 		    "redirect_uri is not the callback the code was sent to");
-		return;
+		return -1;
 	}
 	if (login_request(imp, PROTO_CODE_TOKENS, &lr) == -1) {
 		store_code_release(code);
 		reply_oauth_error(req, 400, "invalid_grant",
 		    "the user of this code is gone or its profile too large");
-		return;
+		return -1;
 	}
 	lr.msg.u.login_req.secret = proto_str(creds->secret);
 	lr.msg.u.login_req.code = proto_str(code);
 	audit_origin(req, ip, &lr.msg.u.login_req.ip,
 	    &lr.msg.u.login_req.user_agent);
-	if ((call = new_call(req, creds, code)) == NULL ||
+	if ((call = new_call(req, creds, code, limit)) == NULL ||
 	    signer_request(&lr.msg, code_tokens_done, call) == -1) {
 		if (call != NULL)
 			free_call(call);
 		store_code_release(code);
 		reply_unavailable(req);
+		rc = -1;
 	}
 	login_request_clear(&lr);
+	return rc;
 }
 
 void
@@ -382,9 +396,10 @@ token_endpoint(struct evhttp_request *req)
 {
 	struct client_creds	 creds;
 	struct params		 p;
+	struct tally		*limit;
 	const char		*grant, *why;
-	char			 wait[16];
-	int			 bad = 0, bad_request, seconds;
+	char			 wait[16], source[SOURCE_MAX];
+	int			 bad = 0, bad_request, seconds, rc;
 
 	memset(&creds, 0, sizeof(creds));
 	if (params_read(req, &p, &why) == -1) {
@@ -411,7 +426,9 @@ token_endpoint(struct evhttp_request *req)
 			invalid_client(req, creds.basic, why);
 		goto done;
 	}
-	if ((seconds = ratelimit_wait(creds.client_id)) > 0) {
+	audit_source(req, source);
+	if ((limit = ratelimit_admit(creds.client_id, source, &seconds)) ==
+	    NULL) {
 		snprintf(wait, sizeof(wait), "%d", seconds);
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 		    "Retry-After", wait);
@@ -420,9 +437,11 @@ token_endpoint(struct evhttp_request *req)
 		goto done;
 	}
 	if (strcmp(grant, "client_credentials") == 0)
-		client_credentials(req, &p, &creds);
+		rc = client_credentials(req, &p, &creds, limit);
 	else
-		authorization_code(req, &p, &creds);
+		rc = authorization_code(req, &p, &creds, limit);
+	if (rc == -1)	/* answered without the signer */
+		ratelimit_answered(limit, NULL);
  done:
 	client_auth_clear(&creds);
 	params_free(&p);
