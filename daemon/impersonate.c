@@ -30,6 +30,7 @@
 #include "scope.h"
 #include "signer_client.h"
 #include "store.h"
+#include "tally.h"
 #include "verified.h"
 
 #define SECRET_BYTES	32
@@ -488,7 +489,7 @@ follow_link(struct evhttp_request *req, const char *impersonator_id)
 	struct impersonation		*imp;
 	struct policy_verdict		 v;
 	struct form			 f;
-	char				 buf[512];
+	char				 buf[512], source[SOURCE_MAX];
 
 	query = evhttp_uri_get_query(uri);
 	if (query == NULL || strlen(query) >= sizeof(buf)) {
@@ -503,8 +504,10 @@ follow_link(struct evhttp_request *req, const char *impersonator_id)
 	}
 	/* Taken out of the store now: whatever follows, it is spent. */
 	if ((imp = store_link_take(ticket)) == NULL) {
-		follow_decided(req, ticket, impersonator_id, NULL, 400,
-		    "link_unknown_used_or_expired",
+		/* Anyone can make one up: counted, not recorded each. */
+		audit_source(req, source);
+		tally_count(TALLY_LINK_REFUSED, source);
+		link_refused(req, 400,
 		    "the link is invalid, expired or already used");
 		return;
 	}
