@@ -428,9 +428,10 @@ follow_audited(const struct proto_msg *rep, void *arg)
 }
 
 /*
- * Record what became of a link, then act (follow_audited).  imp NULL: the
- * link is refused with status for rule; a refusal is answered whatever
- * becomes of its record, since it lets nothing out.
+ * Record what became of a link, then act (follow_audited).  status 0: imp
+ * is followed.  Otherwise the link is refused with status for rule, and
+ * imp, when given, is what the record names; a refusal is answered
+ * whatever becomes of its record, since it lets nothing out.  Takes imp.
  */
 static void
 follow_decided(struct evhttp_request *req, const char *ticket,
@@ -448,15 +449,15 @@ follow_decided(struct evhttp_request *req, const char *ticket,
 		return;
 	}
 	call->req = req;
-	call->imp = imp;
+	call->imp = status == 0 ? imp : NULL;
 	call->status = status;
 	call->message = message;
 	memset(&ev, 0, sizeof(ev));
 	(void)sha256_hex(ticket, link_hash);
 	ev.link_hash = link_hash;
-	ev.event = imp ? "impersonation.link_redeemed" :
+	ev.event = status == 0 ? "impersonation.link_redeemed" :
 	    "impersonation.link_refused";
-	ev.outcome = imp ? "ok" : "denied";
+	ev.outcome = status == 0 ? "ok" : "denied";
 	ev.rule = rule;
 	ev.impersonator_id = imp ? imp->impersonator_id : impersonator_id;
 	ev.from = req;
@@ -465,7 +466,7 @@ follow_decided(struct evhttp_request *req, const char *ticket,
 		ev.client_id = imp->client_id;
 		ev.caller = imp->caller;
 		ev.reason = imp->reason;
-		if (imp->response_type == RESPONSE_CODE) {
+		if (status == 0 && imp->response_type == RESPONSE_CODE) {
 			if (new_secret(call->code) == -1) {
 				follow_free(call);
 				reply_unavailable(req);
@@ -477,6 +478,8 @@ follow_decided(struct evhttp_request *req, const char *ticket,
 	}
 	if (audit_send(&ev, follow_audited, call) == -1)
 		follow_audited(NULL, call);
+	if (status != 0)
+		impersonation_free(imp);	/* the message had its copy */
 }
 
 /* GET on the link: it works once, while it lives, for its impersonator. */
@@ -484,7 +487,6 @@ static void
 follow_link(struct evhttp_request *req, const char *impersonator_id)
 {
 	const struct evhttp_uri		*uri = evhttp_request_get_evhttp_uri(req);
-	const struct client_config	*app;
 	const char			*query, *ticket, *why;
 	struct impersonation		*imp;
 	struct policy_verdict		 v;
@@ -518,13 +520,14 @@ follow_link(struct evhttp_request *req, const char *impersonator_id)
 		    "the link is invalid, expired or already used");
 		return;
 	}
-	/* The directory may have changed since the link was made. */
-	if ((app = config_client(fe->conf, imp->client_id)) == NULL ||
-	    policy_check(fe->conf, app, imp->impersonator_id, imp->user_id,
-	    &v) != 0) {
-		impersonation_free(imp);
-		follow_decided(req, ticket, impersonator_id, NULL, 403,
-		    app ? v.rule : "application_gone",
+	/*
+	 * A reload may have changed the policy, the application's callbacks
+	 * and grants, or the users since the link was made.  Nothing is wrong
+	 * with the link: what is configured now refuses it, which is 403, as
+	 * every refusal by policy is.
+	 */
+	if (policy_recheck(fe->conf, imp, &v) != 0) {
+		follow_decided(req, ticket, impersonator_id, imp, 403, v.rule,
 		    "the impersonation is no longer allowed");
 		return;
 	}

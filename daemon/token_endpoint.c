@@ -23,6 +23,7 @@
 #include "log.h"
 #include "login.h"
 #include "params.h"
+#include "policy.h"
 #include "ratelimit.h"
 #include "reply.h"
 #include "signer_client.h"
@@ -36,6 +37,8 @@ struct token_call {
 	char			*code;		/* authorization_code only */
 	int			 unrevoked;	/* a replay with no room to revoke */
 	struct tally		*limit;		/* its window: told the answer */
+	struct impersonation	*refused;	/* a code no longer allowed */
+	const char		*rule;		/* which rule refuses it */
 };
 
 static struct token_call *
@@ -61,6 +64,7 @@ static void
 free_call(struct token_call *call)
 {
 	free(call->code);
+	impersonation_free(call->refused);
 	free(call);
 }
 
@@ -298,25 +302,72 @@ replay_checked(const struct proto_msg *rep, void *arg)
 		replay_answered(NULL, call);
 }
 
-/* Returns 0 when the signer was asked, -1 when answered here. */
+/* A refusal of a code lets nothing out: answered once recorded, or not. */
+static void
+refusal_answered(const struct proto_msg *rep, void *arg)
+{
+	struct token_call	*call = arg;
+
+	(void)rep;
+	reply_oauth_error(call->req, 400, "invalid_grant",
+	    "the impersonation is no longer allowed");
+	free_call(call);
+}
+
+/*
+ * A code that the policy, its application or the users refuse since its
+ * link was followed, from a client that has now proved who it is.  The
+ * code is spent already (no second try); the refusal is recorded.
+ */
+static void
+refusal_checked(const struct proto_msg *rep, void *arg)
+{
+	struct token_call	*call = arg;
+	struct audit_event	 ev;
+	char			 hash[SHA256_HEX_LEN + 1];
+
+	ratelimit_answered(call->limit, rep);
+	if (rep == NULL || rep->status != PROTO_OK) {
+		if (rep == NULL)
+			reply_unavailable(call->req);
+		else
+			signer_refused(call, rep->status, "authorization_code");
+		free_call(call);
+		return;
+	}
+	memset(&ev, 0, sizeof(ev));
+	(void)sha256_hex(call->code, hash);
+	ev.event = "impersonation.code_refused";
+	ev.outcome = "denied";
+	ev.rule = call->rule;
+	ev.impersonator_id = call->refused->impersonator_id;
+	ev.user_id = call->refused->user_id;
+	ev.client_id = call->refused->client_id;
+	ev.code_hash = hash;
+	ev.from = call->req;
+	if (audit_send(&ev, refusal_answered, call) == -1)
+		refusal_answered(NULL, call);
+}
+
+/*
+ * Have the signer authenticate call's client (creds) before then decides:
+ * RFC 6749 section 4.1.3 authenticates the client before the code says
+ * anything.  Returns 0 when the signer was asked, -1 when answered here;
+ * takes call.
+ */
 static int
-check_replay(struct evhttp_request *req, const struct client_creds *creds,
-    const char *code, struct tally *limit)
+authenticate_then(struct token_call *call, const struct client_creds *creds,
+    signer_cb then)
 {
 	struct proto_msg	 m;
-	struct token_call	*call;
 
 	memset(&m, 0, sizeof(m));
 	m.type = PROTO_CLIENT_AUTH;
 	m.u.auth_req.client_id = proto_str(creds->client_id);
 	m.u.auth_req.secret = proto_str(creds->secret);
-	if ((call = new_call(req, creds, code, limit)) == NULL) {
-		reply_unavailable(req);
-		return -1;
-	}
-	if (signer_request(&m, replay_checked, call) == -1) {
+	if (signer_request(&m, then, call) == -1) {
+		reply_unavailable(call->req);
 		free_call(call);
-		reply_unavailable(req);
 		return -1;
 	}
 	return 0;
@@ -333,6 +384,7 @@ authorization_code(struct evhttp_request *req, const struct params *p,
 {
 	const struct impersonation	*imp = NULL;
 	struct login_request		 lr;
+	struct policy_verdict		 v;
 	struct token_call		*call;
 	const char			*code, *redirect_uri;
 	char				 ip[SOURCE_MAX];
@@ -349,7 +401,11 @@ authorization_code(struct evhttp_request *req, const struct params *p,
 	switch (store_code_redeem(code, fe->conf->code_ttl, &imp)) {
 	case CODE_UNKNOWN:
 	case CODE_SPENT:
-		return check_replay(req, creds, code, limit);
+		if ((call = new_call(req, creds, code, limit)) == NULL) {
+			reply_unavailable(req);
+			return -1;
+		}
+		return authenticate_then(call, creds, replay_checked);
 	case CODE_FULL:
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 		    "Retry-After", "1");
@@ -368,6 +424,21 @@ authorization_code(struct evhttp_request *req, const struct params *p,
 		    "the code was issued to another client" :
 		    "redirect_uri is not the callback the code was sent to");
 		return -1;
+	}
+	/* Re-checked as its link was when followed: a reload may refuse it. */
+	if (policy_recheck(fe->conf, imp, &v) != 0) {
+		if ((call = new_call(req, creds, code, limit)) != NULL) {
+			call->refused = impersonation_dup(imp);
+			call->rule = v.rule;
+		}
+		store_code_discard(code);	/* refused for good */
+		if (call == NULL || call->refused == NULL) {
+			if (call != NULL)
+				free_call(call);
+			reply_unavailable(req);
+			return -1;
+		}
+		return authenticate_then(call, creds, refusal_checked);
 	}
 	if (login_request(imp, PROTO_CODE_TOKENS, &lr) == -1) {
 		store_code_release(code);
