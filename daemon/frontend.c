@@ -138,8 +138,8 @@ reload(int conf_fd, int users_fd)
 
 /*
  * Take conf as the configuration: the audiences and the discovery document
- * follow it.  The configuration it replaces is not
- * freed: requests in flight may still point into it, and reloads are rare.
+ * follow it.  The configuration it replaces is not freed: requests in
+ * flight may still point into it, and reloads are rare.
  */
 static int
 configure(const struct config *conf)

@@ -232,6 +232,24 @@ code_tokens_done(const struct proto_msg *rep, void *arg)
 	free_call(call);
 }
 
+/*
+ * The signer's answer to PROTO_CLIENT_AUTH, told to the limiter: unless
+ * the client is authenticated it is answered here (and 1 returned).
+ */
+static int
+not_authenticated(struct token_call *call, const struct proto_msg *rep)
+{
+	ratelimit_answered(call->limit, rep);
+	if (rep != NULL && rep->status == PROTO_OK)
+		return 0;
+	if (rep == NULL)
+		reply_unavailable(call->req);
+	else
+		signer_refused(call, rep->status, "authorization_code");
+	free_call(call);
+	return 1;
+}
+
 /* A replay is answered once its record is on disk, or could not be. */
 static void
 replay_answered(const struct proto_msg *rep, void *arg)
@@ -269,15 +287,8 @@ replay_checked(const struct proto_msg *rep, void *arg)
 	char				 hash[SHA256_HEX_LEN + 1];
 	enum replay			 r;
 
-	ratelimit_answered(call->limit, rep);
-	if (rep == NULL || rep->status != PROTO_OK) {
-		if (rep == NULL)
-			reply_unavailable(call->req);
-		else
-			signer_refused(call, rep->status, "authorization_code");
-		free_call(call);
+	if (not_authenticated(call, rep))
 		return;
-	}
 	if ((r = store_code_replay(call->code, call->client_id,
 	    time(NULL) + fe->conf->token_ttl, &imp, jti)) == REPLAY_NONE) {
 		replay_answered(NULL, call);
@@ -326,15 +337,8 @@ refusal_checked(const struct proto_msg *rep, void *arg)
 	struct audit_event	 ev;
 	char			 hash[SHA256_HEX_LEN + 1];
 
-	ratelimit_answered(call->limit, rep);
-	if (rep == NULL || rep->status != PROTO_OK) {
-		if (rep == NULL)
-			reply_unavailable(call->req);
-		else
-			signer_refused(call, rep->status, "authorization_code");
-		free_call(call);
+	if (not_authenticated(call, rep))
 		return;
-	}
 	memset(&ev, 0, sizeof(ev));
 	(void)sha256_hex(call->code, hash);
 	ev.event = "impersonation.code_refused";
