@@ -157,10 +157,7 @@ struct link_call {
 static void
 audit_unavailable(struct evhttp_request *req)
 {
-	evhttp_add_header(evhttp_request_get_output_headers(req),
-	    "Retry-After", "1");
-	reply_oauth_error(req, 503, "temporarily_unavailable",
-	    "the audit log cannot be written: nothing was issued");
+	reply_busy(req, "the audit log cannot be written: nothing was issued");
 }
 
 static void
@@ -201,9 +198,7 @@ link_audited(const struct proto_msg *rep, void *arg)
 	} else if (store_link_put(call->ticket, call->imp,
 	    fe->conf->link_ttl) == -1) {
 		impersonation_free(call->imp);
-		evhttp_add_header(evhttp_request_get_output_headers(call->req),
-		    "Retry-After", "1");
-		reply_oauth_error(call->req, 503, "temporarily_unavailable",
+		reply_busy(call->req,
 		    "too many impersonation links are live; try again");
 	} else
 		reply_link(call->req, call->imp, call->ticket);
@@ -389,12 +384,8 @@ redeem_code(struct follow_call *call)
 	    fe->conf->code_ttl) == 0) {
 		call->imp = NULL;	/* the store has it now */
 		reply_redirect(call->req, location);
-	} else {
-		evhttp_add_header(evhttp_request_get_output_headers(call->req),
-		    "Retry-After", "1");
-		reply_oauth_error(call->req, 503, "temporarily_unavailable",
-		    "too many codes are live; try again");
-	}
+	} else
+		reply_busy(call->req, "too many codes are live; try again");
 	free(location);
 	follow_free(call);
 }

@@ -257,13 +257,10 @@ replay_answered(const struct proto_msg *rep, void *arg)
 	struct token_call	*call = arg;
 
 	(void)rep;	/* revoked already, or not at all: the answer stands */
-	if (call->unrevoked) {
-		evhttp_add_header(evhttp_request_get_output_headers(call->req),
-		    "Retry-After", "1");
-		reply_oauth_error(call->req, 503, "temporarily_unavailable",
-		    "too many tokens are revoked to revoke this code's; try "
-		    "again");
-	} else
+	if (call->unrevoked)
+		reply_busy(call->req, "too many tokens are revoked to revoke "
+		    "this code's; try again");
+	else
 		reply_oauth_error(call->req, 400, "invalid_grant",
 		    "the code is invalid, expired or used already");
 	free_call(call);
@@ -411,10 +408,7 @@ authorization_code(struct evhttp_request *req, const struct params *p,
 		}
 		return authenticate_then(call, creds, replay_checked);
 	case CODE_FULL:
-		evhttp_add_header(evhttp_request_get_output_headers(req),
-		    "Retry-After", "1");
-		reply_oauth_error(req, 503, "temporarily_unavailable",
-		    "too many codes were redeemed lately; try again");
+		reply_busy(req, "too many codes were redeemed lately; try again");
 		return -1;
 	case CODE_FRESH:
 		break;
