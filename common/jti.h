@@ -1,9 +1,10 @@
 /*
  * The jti of the access token made from an authorization code is derived
- * from the code, so that a replay of the code revokes that token whenever
- * it comes, even after the code itself is forgotten: no list of spent codes
- * has to be kept for as long as their tokens live.  Both the signer (which
- * sets jti) and the front end (which revokes it) compute it here.
+ * from the code, so that the front end can name the token a replayed code
+ * revokes from the code alone: nothing of the signer's answer is kept, and
+ * a replay that comes while the first redemption is still at the signer
+ * revokes the token it is about to get.  Both the signer (which sets jti)
+ * and the front end (which revokes it) compute it here.
  */
 #ifndef GUISE_JTI_H
 #define GUISE_JTI_H

@@ -18,6 +18,18 @@ field(const char *s, size_t max)
 }
 
 void
+audit_source(struct evhttp_request *req, char ipbuf[SOURCE_MAX])
+{
+	/*
+	 * route() has read the headers already; only a reload since,
+	 * trusting other proxies, can make them malformed now: then the peer
+	 * is all that is sure.
+	 */
+	if (source_of(req, fe->conf, ipbuf, SOURCE_MAX) == -1)
+		(void)source_of(req, NULL, ipbuf, SOURCE_MAX);
+}
+
+void
 audit_origin(struct evhttp_request *req, char ipbuf[SOURCE_MAX],
     struct proto_str *ip, struct proto_str *user_agent)
 {
@@ -25,13 +37,7 @@ audit_origin(struct evhttp_request *req, char ipbuf[SOURCE_MAX],
 
 	ipbuf[0] = '\0';
 	if (req != NULL) {
-		/*
-		 * route() has read the headers already; only a reload since,
-		 * trusting other proxies, can make them malformed now: then
-		 * the peer is all that is sure.
-		 */
-		if (source_of(req, fe->conf, ipbuf, SOURCE_MAX) == -1)
-			(void)source_of(req, NULL, ipbuf, SOURCE_MAX);
+		audit_source(req, ipbuf);
 		agent = evhttp_find_header(evhttp_request_get_input_headers(req),
 		    "User-Agent");
 	}

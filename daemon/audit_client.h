@@ -11,7 +11,6 @@
 #include "signer_client.h"
 #include "source.h"
 
-
 struct evhttp_request;
 
 /* The members of an event; NULL leaves one out. */
@@ -38,6 +37,9 @@ struct audit_event {
  * Returns -1, without calling cb, when it cannot be sent.
  */
 int	audit_send(const struct audit_event *, signer_cb cb, void *arg);
+
+/* The source address of req (source.h), as the audit log records it. */
+void	audit_source(struct evhttp_request *, char ipbuf[SOURCE_MAX]);
 
 /*
  * Where a request came from, as the audit log records it: its source

@@ -25,9 +25,9 @@
 #include "notify.h"
 #include "privdrop.h"
 #include "proto.h"
-#include "ratelimit.h"
 #include "signer_client.h"
 #include "store.h"
+#include "tally.h"
 #include "users.h"
 
 struct frontend	*fe;
@@ -79,8 +79,9 @@ drain(evutil_socket_t fd, short what, void *arg)
 }
 
 /*
- * SIGTERM: take no new connection, finish what is in flight for up to
- * DRAIN_MS, then exit; the parent stops the signer after this.
+ * SIGTERM: take no new connection, write the refusals counted so far,
+ * finish what is in flight (those records too) for up to DRAIN_MS, then
+ * exit; the parent stops the signer after this.
  */
 static void
 stop(evutil_socket_t sig, short what, void *arg)
@@ -90,6 +91,7 @@ stop(evutil_socket_t sig, short what, void *arg)
 	log_info("stopping on signal %d: %zu requests in flight", (int)sig,
 	    signer_inflight());
 	http_stop_listening();
+	tally_flush();
 	drain(-1, 0, NULL);
 }
 
@@ -135,9 +137,9 @@ reload(int conf_fd, int users_fd)
 }
 
 /*
- * Take conf as the configuration: the audiences, the rate limits and the
- * discovery document follow it.  The configuration it replaces is not
- * freed: requests in flight may still point into it, and reloads are rare.
+ * Take conf as the configuration: the audiences and the discovery document
+ * follow it.  The configuration it replaces is not freed: requests in
+ * flight may still point into it, and reloads are rare.
  */
 static int
 configure(const struct config *conf)
@@ -149,7 +151,7 @@ configure(const struct config *conf)
 	api = strdup(aud);
 	snprintf(aud, sizeof(aud), "%suserinfo", conf->issuer);
 	userinfo_aud = strdup(aud);
-	if (api == NULL || userinfo_aud == NULL || ratelimit_init(conf) == -1) {
+	if (api == NULL || userinfo_aud == NULL) {
 		free(api);
 		free(userinfo_aud);
 		return -1;
@@ -282,7 +284,8 @@ frontend_main(const struct config *conf, int signer_fd, int ctl,
 	forget_credentials();
 	if (privdrop(conf->user) == -1)
 		fatalx("cannot drop privileges");
-	if (store_init(fe->base) == -1 || configure(conf) == -1)
+	if (store_init(fe->base) == -1 || tally_init(fe->base) == -1 ||
+	    configure(conf) == -1)
 		fatalx("out of memory");
 
 	ev_term = evsignal_new(fe->base, SIGTERM, stop, fe->base);

@@ -30,6 +30,7 @@
 #include "scope.h"
 #include "signer_client.h"
 #include "store.h"
+#include "tally.h"
 #include "verified.h"
 
 #define SECRET_BYTES	32
@@ -156,10 +157,7 @@ struct link_call {
 static void
 audit_unavailable(struct evhttp_request *req)
 {
-	evhttp_add_header(evhttp_request_get_output_headers(req),
-	    "Retry-After", "1");
-	reply_oauth_error(req, 503, "temporarily_unavailable",
-	    "the audit log cannot be written: nothing was issued");
+	reply_busy(req, "the audit log cannot be written: nothing was issued");
 }
 
 static void
@@ -200,9 +198,7 @@ link_audited(const struct proto_msg *rep, void *arg)
 	} else if (store_link_put(call->ticket, call->imp,
 	    fe->conf->link_ttl) == -1) {
 		impersonation_free(call->imp);
-		evhttp_add_header(evhttp_request_get_output_headers(call->req),
-		    "Retry-After", "1");
-		reply_oauth_error(call->req, 503, "temporarily_unavailable",
+		reply_busy(call->req,
 		    "too many impersonation links are live; try again");
 	} else
 		reply_link(call->req, call->imp, call->ticket);
@@ -388,12 +384,8 @@ redeem_code(struct follow_call *call)
 	    fe->conf->code_ttl) == 0) {
 		call->imp = NULL;	/* the store has it now */
 		reply_redirect(call->req, location);
-	} else {
-		evhttp_add_header(evhttp_request_get_output_headers(call->req),
-		    "Retry-After", "1");
-		reply_oauth_error(call->req, 503, "temporarily_unavailable",
-		    "too many codes are live; try again");
-	}
+	} else
+		reply_busy(call->req, "too many codes are live; try again");
 	free(location);
 	follow_free(call);
 }
@@ -427,9 +419,10 @@ follow_audited(const struct proto_msg *rep, void *arg)
 }
 
 /*
- * Record what became of a link, then act (follow_audited).  imp NULL: the
- * link is refused with status for rule; a refusal is answered whatever
- * becomes of its record, since it lets nothing out.
+ * Record what became of a link, then act (follow_audited).  status 0: imp
+ * is followed.  Otherwise the link is refused with status for rule, and
+ * imp, when given, is what the record names; a refusal is answered
+ * whatever becomes of its record, since it lets nothing out.  Takes imp.
  */
 static void
 follow_decided(struct evhttp_request *req, const char *ticket,
@@ -447,15 +440,15 @@ follow_decided(struct evhttp_request *req, const char *ticket,
 		return;
 	}
 	call->req = req;
-	call->imp = imp;
+	call->imp = status == 0 ? imp : NULL;
 	call->status = status;
 	call->message = message;
 	memset(&ev, 0, sizeof(ev));
 	(void)sha256_hex(ticket, link_hash);
 	ev.link_hash = link_hash;
-	ev.event = imp ? "impersonation.link_redeemed" :
+	ev.event = status == 0 ? "impersonation.link_redeemed" :
 	    "impersonation.link_refused";
-	ev.outcome = imp ? "ok" : "denied";
+	ev.outcome = status == 0 ? "ok" : "denied";
 	ev.rule = rule;
 	ev.impersonator_id = imp ? imp->impersonator_id : impersonator_id;
 	ev.from = req;
@@ -464,7 +457,7 @@ follow_decided(struct evhttp_request *req, const char *ticket,
 		ev.client_id = imp->client_id;
 		ev.caller = imp->caller;
 		ev.reason = imp->reason;
-		if (imp->response_type == RESPONSE_CODE) {
+		if (status == 0 && imp->response_type == RESPONSE_CODE) {
 			if (new_secret(call->code) == -1) {
 				follow_free(call);
 				reply_unavailable(req);
@@ -476,6 +469,8 @@ follow_decided(struct evhttp_request *req, const char *ticket,
 	}
 	if (audit_send(&ev, follow_audited, call) == -1)
 		follow_audited(NULL, call);
+	if (status != 0)
+		impersonation_free(imp);	/* the message had its copy */
 }
 
 /* GET on the link: it works once, while it lives, for its impersonator. */
@@ -483,12 +478,11 @@ static void
 follow_link(struct evhttp_request *req, const char *impersonator_id)
 {
 	const struct evhttp_uri		*uri = evhttp_request_get_evhttp_uri(req);
-	const struct client_config	*app;
 	const char			*query, *ticket, *why;
 	struct impersonation		*imp;
 	struct policy_verdict		 v;
 	struct form			 f;
-	char				 buf[512];
+	char				 buf[512], source[SOURCE_MAX];
 
 	query = evhttp_uri_get_query(uri);
 	if (query == NULL || strlen(query) >= sizeof(buf)) {
@@ -503,8 +497,10 @@ follow_link(struct evhttp_request *req, const char *impersonator_id)
 	}
 	/* Taken out of the store now: whatever follows, it is spent. */
 	if ((imp = store_link_take(ticket)) == NULL) {
-		follow_decided(req, ticket, impersonator_id, NULL, 400,
-		    "link_unknown_used_or_expired",
+		/* Anyone can make one up: counted, not recorded each. */
+		audit_source(req, source);
+		tally_count(TALLY_LINK_REFUSED, source);
+		link_refused(req, 400,
 		    "the link is invalid, expired or already used");
 		return;
 	}
@@ -515,13 +511,14 @@ follow_link(struct evhttp_request *req, const char *impersonator_id)
 		    "the link is invalid, expired or already used");
 		return;
 	}
-	/* The directory may have changed since the link was made. */
-	if ((app = config_client(fe->conf, imp->client_id)) == NULL ||
-	    policy_check(fe->conf, app, imp->impersonator_id, imp->user_id,
-	    &v) != 0) {
-		impersonation_free(imp);
-		follow_decided(req, ticket, impersonator_id, NULL, 403,
-		    app ? v.rule : "application_gone",
+	/*
+	 * A reload may have changed the policy, the application's callbacks
+	 * and grants, or the users since the link was made.  Nothing is wrong
+	 * with the link: what is configured now refuses it, which is 403, as
+	 * every refusal by policy is.
+	 */
+	if (policy_recheck(fe->conf, imp, &v) != 0) {
+		follow_decided(req, ticket, impersonator_id, imp, 403, v.rule,
 		    "the impersonation is no longer allowed");
 		return;
 	}

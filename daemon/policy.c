@@ -61,3 +61,24 @@ policy_check(const struct config *conf, const struct client_config *app,
 		    "the user is protected from impersonation");
 	return refuse(v, 0, NULL, NULL);
 }
+
+int
+policy_recheck(const struct config *conf, const struct impersonation *imp,
+    struct policy_verdict *v)
+{
+	const struct client_config	*app;
+	int				 grant;
+
+	grant = imp->response_type == RESPONSE_CODE ?
+	    GRANT_AUTHORIZATION_CODE : GRANT_IMPLICIT;
+	if ((app = config_client(conf, imp->client_id)) == NULL)
+		return refuse(v, 403, "application_gone",
+		    "the application is gone");
+	if (!strlist_has(&app->callbacks, imp->callback_url))
+		return refuse(v, 403, "callback_unregistered",
+		    "the callback is no longer registered");
+	if (!(app->grant_types & grant))
+		return refuse(v, 403, "grant_not_allowed",
+		    "the application no longer allows this response_type");
+	return policy_check(conf, app, imp->impersonator_id, imp->user_id, v);
+}

@@ -7,6 +7,7 @@
 #define GUISE_POLICY_H
 
 #include "config.h"
+#include "store.h"
 
 struct policy_verdict {
 	int		 status;	/* 0: allowed; else the HTTP status */
@@ -20,6 +21,17 @@ struct policy_verdict {
  */
 int	policy_check(const struct config *, const struct client_config *app,
 	    const char *impersonator_id, const char *user_id,
+	    struct policy_verdict *);
+
+/*
+ * May imp, allowed when its link was made, still be followed or its code
+ * exchanged, with the configuration and the directory as they are now (a
+ * reload may have changed them)?  Its application must still exist, still
+ * have its callback registered byte for byte and still allow the grant of
+ * its response type, and policy_check must pass.  Returns v->status: 0,
+ * or the refusal's (403, or policy_check's), v->rule naming the rule.
+ */
+int	policy_recheck(const struct config *, const struct impersonation *,
 	    struct policy_verdict *);
 
 #endif

@@ -124,8 +124,13 @@ reply_bearer_error(struct evhttp_request *req, const char *description)
 void
 reply_unavailable(struct evhttp_request *req)
 {
+	reply_busy(req, "the token signer did not answer in time; try again");
+}
+
+void
+reply_busy(struct evhttp_request *req, const char *why)
+{
 	evhttp_add_header(evhttp_request_get_output_headers(req),
 	    "Retry-After", "1");
-	reply_oauth_error(req, 503, "temporarily_unavailable",
-	    "the token signer did not answer in time; try again");
+	reply_oauth_error(req, 503, "temporarily_unavailable", why);
 }

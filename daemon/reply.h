@@ -45,4 +45,7 @@ void	reply_bearer_error(struct evhttp_request *, const char *description);
 /* 503 with Retry-After: the signer did not answer in time. */
 void	reply_unavailable(struct evhttp_request *);
 
+/* 503 temporarily_unavailable with Retry-After: 1, saying why. */
+void	reply_busy(struct evhttp_request *, const char *why);
+
 #endif

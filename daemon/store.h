@@ -10,9 +10,14 @@
 
 #include <time.h>
 
+#include "jti.h"
+
 #define STORE_LINKS_MAX		65536
 #define STORE_CODES_MAX		65536	/* issued, not yet redeemed */
-#define STORE_SPENT_MAX		65536	/* small entries, live code_ttl */
+/* Small entries, living code_ttl: 262,144 keeps 4,369 logins a second at
+ * the default code_ttl of 60 s (the flow benchmark makes 5,000 a second
+ * for a few seconds); past it a code exchange is 503. */
+#define STORE_SPENT_MAX		262144
 #define STORE_REVOKED_MAX	262144	/* small entries, live token_ttl */
 
 struct event_base;
@@ -41,9 +46,17 @@ struct impersonation {
 };
 
 enum code_state {
-	CODE_UNKNOWN,		/* never issued, or expired */
-	CODE_FRESH,		/* now marked used: this redemption is the one */
-	CODE_SPENT		/* redeemed before */
+	CODE_UNKNOWN,		/* never issued, expired, or spent longer ago
+				 * than its spent mark lives */
+	CODE_FRESH,		/* now marked spent: this redemption is the one */
+	CODE_SPENT,		/* redeemed before */
+	CODE_FULL		/* live, but no room to mark it spent: 503 */
+};
+
+enum replay {
+	REPLAY_NONE,		/* unknown, or another client's: nothing done */
+	REPLAY_REVOKED,		/* the code's access token is revoked */
+	REPLAY_FAILED		/* its client's, but no room to revoke: 503 */
 };
 
 int	store_init(struct event_base *);
@@ -60,20 +73,32 @@ struct impersonation *store_link_take(const char *ticket);
 /* Keep imp under code for ttl seconds; takes imp.  -1 when full. */
 int	store_code_put(const char *code, struct impersonation *imp, int ttl);
 /*
- * Redeem code: the first redemption gets CODE_FRESH, and any later one
- * CODE_SPENT, both with *imp (owned by the store, valid until the next
- * store call).  What a replay revokes is the caller's business: the tokens
- * of a code are named by jti_for_code.
+ * Redeem code.  The first redemption of a live code gets CODE_FRESH with
+ * *imp (owned by the store, valid until the next store call), and the code
+ * is marked spent for ttl seconds: the mark, which keeps who impersonated
+ * whom into which application, is what tells a replay (store_code_replay).
+ * Without room for the mark the code is left as it was: CODE_FULL, so that
+ * no code is redeemed whose replay could not be told.
  */
-enum code_state store_code_redeem(const char *code,
+enum code_state store_code_redeem(const char *code, int ttl,
 	    const struct impersonation **imp);
 /* The redemption failed before anything was issued: let it be tried again. */
 void	store_code_release(const char *code);
+/* Its tokens were issued: the code leaves the live ones, its mark stays. */
+void	store_code_spend(const char *code);
+/* Refused for good, nothing issued: the code is forgotten, mark and all. */
+void	store_code_discard(const char *code);
 /*
- * Its tokens were issued: keep only what tells a replay (the client) for
- * ttl seconds more, and free the code's place among the live ones.
+ * client_id, authenticated, presents code again.  Only when the code is
+ * marked spent and client_id is its client is the code's access token
+ * (jti_for_code, into jti) revoked until exp: REPLAY_REVOKED, or
+ * REPLAY_FAILED when the revocation list is full.  Both set *imp (as
+ * store_code_redeem), for the record.  Anything else is REPLAY_NONE and
+ * revokes nothing: an unknown code is not a replay that can be proved.
  */
-void	store_code_spend(const char *code, int ttl);
+enum replay store_code_replay(const char *code, const char *client_id,
+	    time_t exp, const struct impersonation **imp,
+	    char jti[JTI_LEN + 1]);
 
 /* Revoke the access token jti until it expires anyway; -1 when full. */
 int	store_revoke(const char *jti, time_t exp);

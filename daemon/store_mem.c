@@ -4,32 +4,26 @@
  * a take or a redeem is never interleaved with another.
  */
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <event2/event.h>
 
+#include "jti.h"
 #include "log.h"
-#include "proto.h"
 #include "store.h"
 #include "table.h"
 
-struct code {
-	struct impersonation	*imp;
-	int			 used;
-};
-
 /*
- * A code whose tokens were issued, kept until it would have expired so
- * that a replay is known as one, and by whom: the client it was issued to,
- * nothing else.  Apart from the live codes, so that a redeemed code frees
- * its place there at once: 65,536 live codes for 60 s would otherwise cap
- * the flow at about 1,100 logins a second.
+ * A code whose redemption began: marked here until it would have expired,
+ * apart from the live codes, so that a redeemed code frees its place among
+ * them at once (65,536 live codes for 60 s would otherwise cap the flow at
+ * about 1,100 logins a second).  The mark is what tells a replay, and by
+ * whom: who impersonated whom into which application, nothing else.
  */
 struct spent {
-	struct impersonation	 imp;		/* client_id only */
-	char			 client_id[PROTO_CLIENT_ID_MAX + 1];
+	struct impersonation	 imp;	/* impersonator_id, user_id, client_id */
+	char			 strings[];
 };
 
 static struct table	*links, *codes, *spent, *revoked;
@@ -93,19 +87,11 @@ impersonation_free(struct impersonation *imp)
 	free(imp);
 }
 
+/* Links and codes: the impersonation they carry. */
 static void
-free_link(void *v)
+free_impersonation(void *v)
 {
 	impersonation_free(v);
-}
-
-static void
-free_code(void *v)
-{
-	struct code	*c = v;
-
-	impersonation_free(c->imp);
-	free(c);
 }
 
 static void
@@ -139,8 +125,8 @@ store_init(struct event_base *base)
 {
 	struct timeval	 second = { 1, 0 };
 
-	links = table_new(STORE_LINKS_MAX, free_link);
-	codes = table_new(STORE_CODES_MAX, free_code);
+	links = table_new(STORE_LINKS_MAX, free_impersonation);
+	codes = table_new(STORE_CODES_MAX, free_impersonation);
 	spent = table_new(STORE_SPENT_MAX, free_spent);
 	revoked = table_new(STORE_REVOKED_MAX, free_revoked);
 	if (links == NULL || codes == NULL || spent == NULL || revoked == NULL)
@@ -177,76 +163,103 @@ store_link_take(const char *ticket)
 int
 store_code_put(const char *code, struct impersonation *imp, int ttl)
 {
-	uint8_t		 key[TABLE_KEY_LEN];
-	struct code	*c;
+	uint8_t	 key[TABLE_KEY_LEN];
 
-	if ((c = calloc(1, sizeof(*c))) == NULL)
-		return -1;
 	table_key(code, key);
-	if (table_put(codes, key, c, time(NULL) + ttl) == -1) {
+	if (table_put(codes, key, imp, time(NULL) + ttl) == -1) {
 		log_warnx("store: %zu codes live, refusing more",
 		    table_count(codes));
-		free(c);
 		return -1;
 	}
-	c->imp = imp;
 	return 0;
 }
 
-enum code_state
-store_code_redeem(const char *code, const struct impersonation **imp)
+/* The mark of a code of imp: one allocation, its three strings inside. */
+static struct spent *
+spent_new(const struct impersonation *imp)
 {
-	uint8_t		 key[TABLE_KEY_LEN];
-	struct code	*c;
 	struct spent	*sp;
-	time_t		 now = time(NULL);
+	size_t		 a = strlen(imp->impersonator_id) + 1;
+	size_t		 b = strlen(imp->user_id) + 1;
+	size_t		 c = strlen(imp->client_id) + 1;
+	char		*p;
 
-	table_key(code, key);
-	if ((c = table_get(codes, key, now)) == NULL) {
-		if ((sp = table_get(spent, key, now)) == NULL)
-			return CODE_UNKNOWN;
-		*imp = &sp->imp;
-		return CODE_SPENT;
-	}
-	*imp = c->imp;
-	if (c->used)
-		return CODE_SPENT;
-	c->used = 1;
-	return CODE_FRESH;
+	if ((sp = calloc(1, sizeof(*sp) + a + b + c)) == NULL)
+		return NULL;
+	p = sp->strings;
+	sp->imp.impersonator_id = memcpy(p, imp->impersonator_id, a);
+	sp->imp.user_id = memcpy(p + a, imp->user_id, b);
+	sp->imp.client_id = memcpy(p + a + b, imp->client_id, c);
+	return sp;
 }
 
-void
-store_code_spend(const char *code, int ttl)
+enum code_state
+store_code_redeem(const char *code, int ttl, const struct impersonation **imp)
 {
-	uint8_t		 key[TABLE_KEY_LEN];
-	struct code	*c;
-	struct spent	*sp;
-	time_t		 now = time(NULL);
+	uint8_t			 key[TABLE_KEY_LEN];
+	struct impersonation	*live;
+	struct spent		*sp;
+	time_t			 now = time(NULL);
 
 	table_key(code, key);
-	if ((c = table_take(codes, key, now)) == NULL)
-		return;
-	/* Without room, a replay is taken for an unknown code: it still
-	 * revokes what the code gave (token_endpoint.c). */
-	if ((sp = calloc(1, sizeof(*sp))) != NULL) {
-		snprintf(sp->client_id, sizeof(sp->client_id), "%s",
-		    c->imp->client_id);
-		sp->imp.client_id = sp->client_id;
-		if (table_put(spent, key, sp, now + ttl) == -1)
-			free(sp);
+	if (table_get(spent, key, now) != NULL)
+		return CODE_SPENT;
+	if ((live = table_get(codes, key, now)) == NULL)
+		return CODE_UNKNOWN;
+	if ((sp = spent_new(live)) == NULL ||
+	    table_put(spent, key, sp, now + ttl) == -1) {
+		log_warnx("store: %zu codes marked spent, redeeming no more",
+		    table_count(spent));
+		free(sp);
+		return CODE_FULL;
 	}
-	free_code(c);
+	*imp = live;
+	return CODE_FRESH;
 }
 
 void
 store_code_release(const char *code)
 {
-	uint8_t		 key[TABLE_KEY_LEN];
-	struct code	*c;
+	uint8_t	 key[TABLE_KEY_LEN];
 
 	table_key(code, key);
-	if ((c = table_get(codes, key, time(NULL))) != NULL)
-		c->used = 0;
+	free(table_take(spent, key, time(NULL)));
+}
+
+void
+store_code_spend(const char *code)
+{
+	uint8_t	 key[TABLE_KEY_LEN];
+
+	table_key(code, key);
+	impersonation_free(table_take(codes, key, time(NULL)));
+}
+
+void
+store_code_discard(const char *code)
+{
+	store_code_spend(code);
+	store_code_release(code);
+}
+
+enum replay
+store_code_replay(const char *code, const char *client_id, time_t exp,
+    const struct impersonation **imp, char jti[JTI_LEN + 1])
+{
+	uint8_t		 key[TABLE_KEY_LEN];
+	struct spent	*sp;
+
+	table_key(code, key);
+	if ((sp = table_get(spent, key, time(NULL))) == NULL ||
+	    strcmp(sp->imp.client_id, client_id) != 0)
+		return REPLAY_NONE;
+	*imp = &sp->imp;
+	if (jti_for_code(code, jti) == -1 || store_revoke(jti, exp) == -1) {
+		log_warnx("store: %zu tokens revoked, no room for a replayed "
+		    "code's", table_count(revoked));
+		return REPLAY_FAILED;
+	}
+	return REPLAY_REVOKED;
 }
 
 int

@@ -162,6 +162,21 @@ table_expire(struct table *t, time_t now)
 	}
 }
 
+void
+table_filter(struct table *t, int (*drop)(void *, void *), void *arg)
+{
+	size_t	 i;
+
+	for (i = 0; i <= t->mask; i++) {
+		/* A shift may bring another entry into slot i: visit it too. */
+		while (t->slots[i].value != NULL && drop(t->slots[i].value,
+		    arg)) {
+			t->free_value(t->slots[i].value);
+			remove_slot(t, &t->slots[i]);
+		}
+	}
+}
+
 size_t
 table_count(const struct table *t)
 {

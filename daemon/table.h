@@ -12,6 +12,8 @@
 #include <time.h>
 
 #define TABLE_KEY_LEN	32
+/* The expiry of an entry that only table_filter removes. */
+#define TABLE_NEVER	((time_t)INT64_MAX)
 
 struct table;
 
@@ -34,6 +36,13 @@ void		*table_get(struct table *, const uint8_t *key, time_t now);
 void		*table_take(struct table *, const uint8_t *key, time_t now);
 /* Free every entry expired at now. */
 void		 table_expire(struct table *, time_t now);
+/*
+ * Visit every entry; one for which drop(value, arg) returns 1 is freed and
+ * removed.  A removal may move an entry already visited to a slot not yet
+ * visited, so drop may see an entry twice: it must be idempotent.
+ */
+void		 table_filter(struct table *, int (*drop)(void *, void *),
+		    void *arg);
 size_t		 table_count(const struct table *);
 
 #endif

@@ -2,7 +2,9 @@
  * POST /oauth/token.  The front end checks the shape of the request and
  * passes typed fields to the signer, which authenticates the client,
  * decides the scope and signs; the front end only maps the signer's answer
- * to RFC 6749 responses, and keeps the books of codes and failures.
+ * to RFC 6749 responses, and keeps the books of codes and failures.  Every
+ * request that reaches the signer was admitted by the limiter of failed
+ * authentications (ratelimit.h) and tells it the answer.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +23,7 @@
 #include "log.h"
 #include "login.h"
 #include "params.h"
+#include "policy.h"
 #include "ratelimit.h"
 #include "reply.h"
 #include "signer_client.h"
@@ -32,12 +35,15 @@ struct token_call {
 	int			 basic;
 	char			 client_id[PROTO_CLIENT_ID_MAX + 1];
 	char			*code;		/* authorization_code only */
-	int			 revoke;	/* a replay: revoke if it is the client */
+	int			 unrevoked;	/* a replay with no room to revoke */
+	struct tally		*limit;		/* its window: told the answer */
+	struct impersonation	*refused;	/* a code no longer allowed */
+	const char		*rule;		/* which rule refuses it */
 };
 
 static struct token_call *
 new_call(struct evhttp_request *req, const struct client_creds *creds,
-    const char *code)
+    const char *code, struct tally *limit)
 {
 	struct token_call	*call;
 
@@ -50,6 +56,7 @@ new_call(struct evhttp_request *req, const struct client_creds *creds,
 	call->req = req;
 	call->basic = creds->basic;
 	memcpy(call->client_id, creds->client_id, sizeof(call->client_id));
+	call->limit = limit;
 	return call;
 }
 
@@ -57,6 +64,7 @@ static void
 free_call(struct token_call *call)
 {
 	free(call->code);
+	impersonation_free(call->refused);
 	free(call);
 }
 
@@ -77,7 +85,6 @@ signer_refused(struct token_call *call, uint32_t status, const char *grant)
 
 	switch (status) {
 	case PROTO_ERR_CLIENT:
-		ratelimit_failed(call->client_id);
 		invalid_client(call->req, call->basic,
 		    "client authentication failed");
 		break;
@@ -135,6 +142,7 @@ client_token_done(const struct proto_msg *rep, void *arg)
 	struct token_call	*call = arg;
 	char			 scope[PROTO_SCOPE_MAX + 1];
 
+	ratelimit_answered(call->limit, rep);
 	if (rep == NULL)
 		reply_unavailable(call->req);
 	else if (rep->status != PROTO_OK)
@@ -150,9 +158,10 @@ client_token_done(const struct proto_msg *rep, void *arg)
 	free_call(call);
 }
 
-static void
+/* Returns 0 when the signer was asked, -1 when answered here. */
+static int
 client_credentials(struct evhttp_request *req, const struct params *p,
-    const struct client_creds *creds)
+    const struct client_creds *creds, struct tally *limit)
 {
 	struct proto_msg	 m;
 	struct token_call	*call;
@@ -165,19 +174,19 @@ client_credentials(struct evhttp_request *req, const struct params *p,
 	if (bad) {
 		reply_oauth_error(req, 400, "invalid_request",
 		    "audience and scope must be strings");
-		return;
+		return -1;
 	}
 	if (audience == NULL)
 		audience = fe->api_audience;
 	if (scope != NULL && strspn(scope, " ") == strlen(scope)) {
 		reply_oauth_error(req, 400, "invalid_scope", "scope is empty");
-		return;
+		return -1;
 	}
 	if (strlen(audience) > PROTO_AUDIENCE_MAX ||
 	    (scope != NULL && strlen(scope) > PROTO_SCOPE_MAX)) {
 		reply_oauth_error(req, 400, "invalid_request",
 		    "audience or scope is too long");
-		return;
+		return -1;
 	}
 
 	memset(&m, 0, sizeof(m));
@@ -187,14 +196,16 @@ client_credentials(struct evhttp_request *req, const struct params *p,
 	m.u.token_req.audience = proto_str(audience);
 	m.u.token_req.scope = proto_str(scope ? scope : "");
 	audit_origin(req, ip, &m.u.token_req.ip, &m.u.token_req.user_agent);
-	if ((call = new_call(req, creds, NULL)) == NULL) {
+	if ((call = new_call(req, creds, NULL, limit)) == NULL) {
 		reply_unavailable(req);
-		return;
+		return -1;
 	}
 	if (signer_request(&m, client_token_done, call) == -1) {
 		free_call(call);
 		reply_unavailable(req);
+		return -1;
 	}
+	return 0;
 }
 
 static void
@@ -202,6 +213,7 @@ code_tokens_done(const struct proto_msg *rep, void *arg)
 {
 	struct token_call	*call = arg;
 
+	ratelimit_answered(call->limit, rep);
 	if (rep == NULL || rep->status != PROTO_OK) {
 		/* Nothing was issued: the code may be tried again. */
 		store_code_release(call->code);
@@ -210,7 +222,7 @@ code_tokens_done(const struct proto_msg *rep, void *arg)
 		else
 			signer_refused(call, rep->status, "authorization_code");
 	} else {
-		store_code_spend(call->code, fe->conf->code_ttl);
+		store_code_spend(call->code);
 		(void)verified_add(rep->u.login_rep.access_token.p,
 		    rep->u.login_rep.access_token.len);
 		reply_tokens(call->req, rep->u.login_rep.access_token,
@@ -221,92 +233,163 @@ code_tokens_done(const struct proto_msg *rep, void *arg)
 }
 
 /*
- * A code that is spent, expired or unknown, from a client that has now
- * proved who it is.  A replay revokes what the code gave (RFC 6749 4.1.2):
- * its access token's jti follows from the code, so this works long after
- * the code itself is forgotten.  An unauthenticated caller revokes nothing.
+ * The signer's answer to PROTO_CLIENT_AUTH, told to the limiter: unless
+ * the client is authenticated it is answered here (and 1 returned).
  */
+static int
+not_authenticated(struct token_call *call, const struct proto_msg *rep)
+{
+	ratelimit_answered(call->limit, rep);
+	if (rep != NULL && rep->status == PROTO_OK)
+		return 0;
+	if (rep == NULL)
+		reply_unavailable(call->req);
+	else
+		signer_refused(call, rep->status, "authorization_code");
+	free_call(call);
+	return 1;
+}
+
+/* A replay is answered once its record is on disk, or could not be. */
 static void
 replay_answered(const struct proto_msg *rep, void *arg)
 {
 	struct token_call	*call = arg;
 
-	(void)rep;	/* revoked already: the answer is the same */
-	reply_oauth_error(call->req, 400, "invalid_grant",
-	    "the code is invalid, expired or used already");
+	(void)rep;	/* revoked already, or not at all: the answer stands */
+	if (call->unrevoked)
+		reply_busy(call->req, "too many tokens are revoked to revoke "
+		    "this code's; try again");
+	else
+		reply_oauth_error(call->req, 400, "invalid_grant",
+		    "the code is invalid, expired or used already");
 	free_call(call);
 }
 
+/*
+ * A code that is not fresh, from a client that has now proved who it is.
+ * A replay by the code's own client revokes what the code gave (RFC 6749
+ * 4.1.2) and is recorded, naming who impersonated whom; when the
+ * revocation list is full the replay fails closed (503) and the record
+ * says nothing was revoked.  An unknown code, or another client's, is
+ * invalid_grant and nothing more.
+ */
 static void
 replay_checked(const struct proto_msg *rep, void *arg)
 {
-	struct token_call	*call = arg;
-	struct audit_event	 ev;
-	char			 jti[JTI_LEN + 1], hash[SHA256_HEX_LEN + 1];
+	struct token_call		*call = arg;
+	const struct impersonation	*imp;
+	struct audit_event		 ev;
+	char				 jti[JTI_LEN + 1];
+	char				 hash[SHA256_HEX_LEN + 1];
+	enum replay			 r;
 
-	if (rep == NULL || rep->status != PROTO_OK) {
-		if (rep == NULL)
-			reply_unavailable(call->req);
-		else
-			signer_refused(call, rep->status, "authorization_code");
-		free_call(call);
+	if (not_authenticated(call, rep))
 		return;
-	}
-	if (!call->revoke || jti_for_code(call->code, jti) == -1) {
+	if ((r = store_code_replay(call->code, call->client_id,
+	    time(NULL) + fe->conf->token_ttl, &imp, jti)) == REPLAY_NONE) {
 		replay_answered(NULL, call);
 		return;
 	}
-	if (store_revoke(jti, time(NULL) + fe->conf->token_ttl) == -1)
-		log_warnx("store: the revocation list is full: a replayed "
-		    "code's token stays good");
 	memset(&ev, 0, sizeof(ev));
 	(void)sha256_hex(call->code, hash);
 	ev.event = "impersonation.code_replayed";
 	ev.outcome = "denied";
-	ev.client_id = call->client_id;
+	ev.impersonator_id = imp->impersonator_id;
+	ev.user_id = imp->user_id;
+	ev.client_id = imp->client_id;
 	ev.code_hash = hash;
-	ev.revoked = jti;
+	if (r == REPLAY_REVOKED)
+		ev.revoked = jti;
+	else {
+		ev.detail = "the revocation list is full: nothing was revoked";
+		call->unrevoked = 1;
+	}
 	ev.from = call->req;
 	if (audit_send(&ev, replay_answered, call) == -1)
 		replay_answered(NULL, call);
 }
 
+/* A refusal of a code lets nothing out: answered once recorded, or not. */
 static void
-check_replay(struct evhttp_request *req, const struct client_creds *creds,
-    const char *code, int revoke)
+refusal_answered(const struct proto_msg *rep, void *arg)
+{
+	struct token_call	*call = arg;
+
+	(void)rep;
+	reply_oauth_error(call->req, 400, "invalid_grant",
+	    "the impersonation is no longer allowed");
+	free_call(call);
+}
+
+/*
+ * A code that the policy, its application or the users refuse since its
+ * link was followed, from a client that has now proved who it is.  The
+ * code is spent already (no second try); the refusal is recorded.
+ */
+static void
+refusal_checked(const struct proto_msg *rep, void *arg)
+{
+	struct token_call	*call = arg;
+	struct audit_event	 ev;
+	char			 hash[SHA256_HEX_LEN + 1];
+
+	if (not_authenticated(call, rep))
+		return;
+	memset(&ev, 0, sizeof(ev));
+	(void)sha256_hex(call->code, hash);
+	ev.event = "impersonation.code_refused";
+	ev.outcome = "denied";
+	ev.rule = call->rule;
+	ev.impersonator_id = call->refused->impersonator_id;
+	ev.user_id = call->refused->user_id;
+	ev.client_id = call->refused->client_id;
+	ev.code_hash = hash;
+	ev.from = call->req;
+	if (audit_send(&ev, refusal_answered, call) == -1)
+		refusal_answered(NULL, call);
+}
+
+/*
+ * Have the signer authenticate call's client (creds) before then decides:
+ * RFC 6749 section 4.1.3 authenticates the client before the code says
+ * anything.  Returns 0 when the signer was asked, -1 when answered here;
+ * takes call.
+ */
+static int
+authenticate_then(struct token_call *call, const struct client_creds *creds,
+    signer_cb then)
 {
 	struct proto_msg	 m;
-	struct token_call	*call;
 
 	memset(&m, 0, sizeof(m));
 	m.type = PROTO_CLIENT_AUTH;
 	m.u.auth_req.client_id = proto_str(creds->client_id);
 	m.u.auth_req.secret = proto_str(creds->secret);
-	if ((call = new_call(req, creds, code)) == NULL) {
-		reply_unavailable(req);
-		return;
-	}
-	call->revoke = revoke;
-	if (signer_request(&m, replay_checked, call) == -1) {
+	if (signer_request(&m, then, call) == -1) {
+		reply_unavailable(call->req);
 		free_call(call);
-		reply_unavailable(req);
+		return -1;
 	}
+	return 0;
 }
 
 /*
  * The code is bound to its application and its callback: anything else
  * is invalid_grant, and the code stays good for the right client.
+ * Returns 0 when the signer was asked, -1 when answered here.
  */
-static void
+static int
 authorization_code(struct evhttp_request *req, const struct params *p,
-    const struct client_creds *creds)
+    const struct client_creds *creds, struct tally *limit)
 {
 	const struct impersonation	*imp = NULL;
 	struct login_request		 lr;
+	struct policy_verdict		 v;
 	struct token_call		*call;
 	const char			*code, *redirect_uri;
 	char				 ip[SOURCE_MAX];
-	int				 bad = 0;
+	int				 bad = 0, rc = 0;
 
 	code = params_get(p, "code", &bad);
 	redirect_uri = params_get(p, "redirect_uri", &bad);
@@ -314,17 +397,19 @@ authorization_code(struct evhttp_request *req, const struct params *p,
 	    strlen(code) > PROTO_CODE_MAX) {
 		reply_oauth_error(req, 400, "invalid_request",
 		    "code and redirect_uri are required strings");
-		return;
+		return -1;
 	}
-	switch (store_code_redeem(code, &imp)) {
+	switch (store_code_redeem(code, fe->conf->code_ttl, &imp)) {
 	case CODE_UNKNOWN:
-		/* Expired and spent, perhaps: a replay all the same. */
-		check_replay(req, creds, code, 1);
-		return;
 	case CODE_SPENT:
-		check_replay(req, creds, code,
-		    strcmp(imp->client_id, creds->client_id) == 0);
-		return;
+		if ((call = new_call(req, creds, code, limit)) == NULL) {
+			reply_unavailable(req);
+			return -1;
+		}
+		return authenticate_then(call, creds, replay_checked);
+	case CODE_FULL:
+		reply_busy(req, "too many codes were redeemed lately; try again");
+		return -1;
 	case CODE_FRESH:
 		break;
 	}
@@ -336,26 +421,43 @@ authorization_code(struct evhttp_request *req, const struct params *p,
 		    imp->client_id, creds->client_id) != 0 ?
 		    "the code was issued to another client" :
 		    "redirect_uri is not the callback the code was sent to");
-		return;
+		return -1;
+	}
+	/* Re-checked as its link was when followed: a reload may refuse it. */
+	if (policy_recheck(fe->conf, imp, &v) != 0) {
+		if ((call = new_call(req, creds, code, limit)) != NULL) {
+			call->refused = impersonation_dup(imp);
+			call->rule = v.rule;
+		}
+		store_code_discard(code);	/* refused for good */
+		if (call == NULL || call->refused == NULL) {
+			if (call != NULL)
+				free_call(call);
+			reply_unavailable(req);
+			return -1;
+		}
+		return authenticate_then(call, creds, refusal_checked);
 	}
 	if (login_request(imp, PROTO_CODE_TOKENS, &lr) == -1) {
 		store_code_release(code);
 		reply_oauth_error(req, 400, "invalid_grant",
 		    "the user of this code is gone or its profile too large");
-		return;
+		return -1;
 	}
 	lr.msg.u.login_req.secret = proto_str(creds->secret);
 	lr.msg.u.login_req.code = proto_str(code);
 	audit_origin(req, ip, &lr.msg.u.login_req.ip,
 	    &lr.msg.u.login_req.user_agent);
-	if ((call = new_call(req, creds, code)) == NULL ||
+	if ((call = new_call(req, creds, code, limit)) == NULL ||
 	    signer_request(&lr.msg, code_tokens_done, call) == -1) {
 		if (call != NULL)
 			free_call(call);
 		store_code_release(code);
 		reply_unavailable(req);
+		rc = -1;
 	}
 	login_request_clear(&lr);
+	return rc;
 }
 
 void
@@ -363,9 +465,10 @@ token_endpoint(struct evhttp_request *req)
 {
 	struct client_creds	 creds;
 	struct params		 p;
+	struct tally		*limit;
 	const char		*grant, *why;
-	char			 wait[16];
-	int			 bad = 0, bad_request, seconds;
+	char			 wait[16], source[SOURCE_MAX];
+	int			 bad = 0, bad_request, seconds, rc;
 
 	memset(&creds, 0, sizeof(creds));
 	if (params_read(req, &p, &why) == -1) {
@@ -392,7 +495,9 @@ token_endpoint(struct evhttp_request *req)
 			invalid_client(req, creds.basic, why);
 		goto done;
 	}
-	if ((seconds = ratelimit_wait(creds.client_id)) > 0) {
+	audit_source(req, source);
+	if ((limit = ratelimit_admit(creds.client_id, source, &seconds)) ==
+	    NULL) {
 		snprintf(wait, sizeof(wait), "%d", seconds);
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 		    "Retry-After", wait);
@@ -401,9 +506,11 @@ token_endpoint(struct evhttp_request *req)
 		goto done;
 	}
 	if (strcmp(grant, "client_credentials") == 0)
-		client_credentials(req, &p, &creds);
+		rc = client_credentials(req, &p, &creds, limit);
 	else
-		authorization_code(req, &p, &creds);
+		rc = authorization_code(req, &p, &creds, limit);
+	if (rc == -1)	/* answered without the signer */
+		ratelimit_answered(limit, NULL);
  done:
 	client_auth_clear(&creds);
 	params_free(&p);

@@ -130,7 +130,8 @@ answer_audit(const struct proto_msg *req, struct proto_msg *rep)
 {
 	static const char *const events[] = { "impersonation.requested",
 	    "impersonation.link_redeemed", "impersonation.link_refused",
-	    "impersonation.code_replayed", "service.reloaded", NULL };
+	    "impersonation.code_replayed", "impersonation.code_refused",
+	    "service.reloaded", "client.authentication_failed", NULL };
 	char	 f[14][PROTO_REASON_MAX + 1];
 	const struct proto_str *in[14] = {
 		&req->u.audit_req.event, &req->u.audit_req.outcome,

@@ -3,8 +3,10 @@
 // and a state that is echoed exactly and can add nothing to the redirect.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { jwtVerify } from 'jose';
 import { startDaemon } from './lib/daemon.mjs';
+import { records } from './lib/audit.mjs';
 import { CALLBACK, atHash, askLink, follow, impersonationToken, jwks, newCode, newLink, redeem, userinfo, verifyAccessToken } from './lib/flow.mjs';
 
 let d, token;
@@ -162,4 +164,34 @@ test('without a state the redirect carries the code alone; a state as a form fie
 test('a state beyond the daemon\'s limit is a 400 at the impersonation endpoint, not a broken redirect', async () => {
   const r = await askLink(d, token, { additional: { state: 's'.repeat(5000) } });
   assert.equal(r.status, 400, r.text);
+});
+
+// Anyone can send made-up links: their refusals are counted per source
+// address and written as one record when the window ends or the daemon
+// stops, never one durable write each (DESIGN.md section 3).
+test('200 GETs of made-up links: 400 access_denied each, no record until stop, then exactly one with count 200', async () => {
+  const e = await startDaemon({ active: 'es256' });
+  try {
+    const n = records(e).length;
+    for (let round = 0; round < 10; round++) {
+      const all = await Promise.all(Array.from({ length: 20 }, (_, i) => e.request(
+        `users/auth0%7Csupport-1/impersonate?&bewit=${randomBytes(32).toString('base64url')}${round}${i}`)));
+      for (const r of all) assertRefused(r, 'a made-up link');
+    }
+    assert.deepEqual(records(e).slice(n), [], 'nothing written while the window lasts');
+    // A link that exists, under another impersonator's path, keeps a record
+    // of its own: it names a real impersonation.
+    const u = new URL(await newLink(e, await impersonationToken(e), { additional: { state: 't' } }));
+    const m = records(e).length;
+    assertRefused(await e.request(`/users/auth0%7Csupport-2/impersonate${u.search}`), 'a tampered link');
+    assert.deepEqual(records(e).slice(m).map((r) => [r.event, r.rule, r.count]), [['impersonation.link_refused', 'link_tampered', undefined]]);
+    e.proc.kill('SIGTERM');
+    while (!e.exited) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(e.exited.code, 0, e.log);
+    const added = records(e).slice(m + 1).filter((r) => r.event !== 'service.stopped');
+    assert.deepEqual(added.map((r) => [r.event, r.outcome, r.rule, r.ip, r.count, r.source]),
+      [['impersonation.link_refused', 'denied', 'link_unknown_used_or_expired', '127.0.0.1', 200, 'frontend']]);
+  } finally {
+    await e.stop();
+  }
 });

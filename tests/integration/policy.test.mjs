@@ -5,11 +5,15 @@
 // succeeds (the first test) in one thing only.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { base64url } from 'jose';
 import { startDaemon, clientToken } from './lib/daemon.mjs';
-import { CALLBACK, askLink, follow, impersonationToken, newLink, policyUsers, startWithClients } from './lib/flow.mjs';
+import { records } from './lib/audit.mjs';
+import { CALLBACK, CUSTOMER, SUPPORT, askLink, follow, impersonationToken, newCode, newLink, policyUsers, redeem, startWithClients } from './lib/flow.mjs';
+
+const sha256 = (s) => createHash('sha256').update(s).digest('hex');
 
 let d, token;
 before(async () => {
@@ -191,4 +195,112 @@ test('require_reason: without a reason 400, with an empty one 400, with one 200'
   } finally {
     await strict.stop();
   }
+});
+
+// A link is re-checked when it is followed, and a code when it is
+// exchanged, against the configuration and the users as they are then
+// (DESIGN.md section 3): a reload may have removed a callback, a grant or
+// the application's opt-in, or blocked a user.  Their own daemon: they
+// reload it.
+test('re-checked at follow and at exchange, after a reload', async (t) => {
+  const OTHER = 'http://127.0.0.1:3000/other';
+  const e = await startDaemon({ active: 'es256', users: policyUsers, mutate: (c) => { c.clients[1].callbacks.push(OTHER); } });
+  t.after(() => e.stop());
+  const edit = (name, fn) => {
+    const file = join(e.dir, name);
+    const v = JSON.parse(readFileSync(file, 'utf8'));
+    fn(v);
+    writeFileSync(file, JSON.stringify(v, null, 1), { mode: 0o644 });
+  };
+  const reload = async () => {
+    const mark = e.log.length;
+    e.proc.kill('SIGHUP');
+    const until = Date.now() + 10000;
+    while (!/audit: event=service\.reloaded outcome=ok/.test(e.log.slice(mark))) {
+      assert.ok(Date.now() < until, `no reload seen in:\n${e.log.slice(mark)}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  const bearer = await impersonationToken(e);
+  const added = (n) => records(e).slice(n);
+
+  await t.test('a callback removed between ask and follow: 403 access_denied, no redirect, the rule recorded', async () => {
+    const link = await newLink(e, bearer, { additional: { callback_url: OTHER, state: 'cb' } });
+    edit('guise.json', (c) => { c.clients[1].callbacks = c.clients[1].callbacks.filter((u) => u !== OTHER); });
+    await reload();
+    const n = records(e).length;
+    const r = await follow(e, link);
+    assert.equal(r.status, 403, r.text);
+    assert.equal(r.json.error, 'access_denied');
+    assert.equal(r.headers.location, undefined, 'never redirected to a callback that is no longer registered');
+    assert.deepEqual(added(n).map((x) => [x.event, x.outcome, x.rule, x.impersonator_id, x.user_id, x.client_id]),
+      [['impersonation.link_refused', 'denied', 'callback_unregistered', SUPPORT, CUSTOMER, 'storefront']]);
+  });
+
+  await t.test('the implicit grant taken away between ask and follow: a token link is refused', async () => {
+    const link = await newLink(e, bearer, { additional: { response_type: 'token', state: 'spa' } });
+    edit('guise.json', (c) => { c.clients[1].grant_types = ['authorization_code']; });
+    await reload();
+    try {
+      const r = await follow(e, link);
+      assert.equal(r.status, 403, r.text);
+      assert.equal(r.json.error, 'access_denied');
+      assert.equal(r.headers.location, undefined);
+    } finally {
+      edit('guise.json', (c) => { c.clients[1].grant_types = ['authorization_code', 'implicit']; });
+      await reload();
+    }
+  });
+
+  await t.test('the user blocked between follow and exchange: invalid_grant, no tokens, code_refused recorded, the code spent', async () => {
+    const { code } = await newCode(e, bearer, { additional: { state: 'blocked' } });
+    edit('users.json', (u) => { u.find((x) => x.user_id === CUSTOMER).blocked = true; });
+    await reload();
+    try {
+      const n = records(e).length;
+      const r = await redeem(e, code);
+      assert.equal(r.status, 400, r.text);
+      assert.equal(r.json.error, 'invalid_grant');
+      assert.equal(r.json.access_token, undefined);
+      assert.equal(r.json.id_token, undefined);
+      assert.deepEqual(added(n).map((x) => [x.event, x.outcome, x.rule, x.impersonator_id, x.user_id, x.client_id, x.code_hash]),
+        [['impersonation.code_refused', 'denied', 'target_blocked', SUPPORT, CUSTOMER, 'storefront', sha256(code)]]);
+    } finally {
+      edit('users.json', (u) => { delete u.find((x) => x.user_id === CUSTOMER).blocked; });
+      await reload();
+    }
+    // Unblocked again, the code stays spent: no second try.
+    const again = await redeem(e, code);
+    assert.equal(again.status, 400, again.text);
+    assert.equal(again.json.error, 'invalid_grant');
+  });
+
+  await t.test('a callback removed between follow and exchange: invalid_grant, code_refused', async () => {
+    edit('guise.json', (c) => { c.clients[1].callbacks.push(OTHER); });
+    await reload();
+    const { code } = await newCode(e, bearer, { additional: { callback_url: OTHER, state: 'cb2' } });
+    edit('guise.json', (c) => { c.clients[1].callbacks = c.clients[1].callbacks.filter((u) => u !== OTHER); });
+    await reload();
+    const n = records(e).length;
+    const r = await redeem(e, code, { redirect_uri: OTHER });
+    assert.equal(r.status, 400, r.text);
+    assert.equal(r.json.error, 'invalid_grant');
+    assert.equal(r.json.access_token, undefined);
+    assert.deepEqual(added(n).map((x) => [x.event, x.rule]), [['impersonation.code_refused', 'callback_unregistered']]);
+  });
+
+  await t.test('a wrong secret on a code that is no longer allowed: 401, and no record', async () => {
+    const { code } = await newCode(e, bearer, { additional: { state: 'w' } });
+    edit('users.json', (u) => { u.find((x) => x.user_id === SUPPORT).blocked = true; });
+    await reload();
+    try {
+      const n = records(e).length;
+      const r = await redeem(e, code, { secret: 'not-the-secret-0123456789abcdef' });
+      assert.equal(r.status, 401, r.text);
+      assert.deepEqual(added(n), []);
+    } finally {
+      edit('users.json', (u) => { delete u.find((x) => x.user_id === SUPPORT).blocked; });
+      await reload();
+    }
+  });
 });

@@ -127,6 +127,8 @@ test('kill -9 of the signer under load: a new one within a second, only 503s mea
       method: 'POST',
       body: { grant_type: 'client_credentials', client_id: 'reader', client_secret: x.secrets.reader },
     });
+    // A proven client: the limiter holds a newcomer to 10 attempts at once.
+    assert.equal((await ask()).status, 200);
     const load = Array.from({ length: 100 }, (_, i) => new Promise((res) => setTimeout(res, i)).then(ask));
     await new Promise((res) => setTimeout(res, 20));
     const killed = Date.now();
@@ -209,6 +211,8 @@ test('SIGTERM under load: what is in flight is answered, nothing after, exit 0',
     method: 'POST',
     body: { grant_type: 'client_credentials', client_id: 'reader', client_secret: x.secrets.reader },
   }).then((r) => r.status, (e) => e.code);
+  // A proven client: the limiter holds a newcomer to 10 attempts at once.
+  assert.equal(await ask(), 200);
   // Stop as soon as the first answer is back: the rest are in flight.
   let first;
   const started = new Promise((r) => { first = r; });

@@ -1,38 +1,86 @@
-// Failed client authentications are limited per client_id: after 10 in a
-// minute that client gets 429 with Retry-After, even with the right secret,
-// and no other client is slowed down.  Its own daemon: the limit lasts a
-// minute and would disturb any test that shares it.
+// Failed client authentications are limited per client_id and source
+// address (DESIGN.md section 3): after 10 in a minute that client gets 429
+// with Retry-After from that address, even with the right secret; from
+// another address, and for every other client, nothing changes.  Attempts
+// count when they arrive, not when the signer answers; an unknown client_id
+// is limited like a known one; the failures are audited once per client
+// and address per window, with a count.  The daemons trust 127.0.0.1 as a
+// proxy, so that X-Forwarded-For makes one test process many addresses.
+// Their own daemons: the limit lasts a minute and would disturb any test
+// that shares them.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { Agent, request } from 'node:https';
 import { startDaemon, clientToken } from './lib/daemon.mjs';
+import { records } from './lib/audit.mjs';
 import { impersonationToken, newCode, redeem } from './lib/flow.mjs';
 
-let d, codes;
+const proxied = { mutate: (c) => { c.trusted_proxies = ['127.0.0.1']; } };
+const from = (ip) => ({ 'x-forwarded-for': ip });
+const WRONG = (i) => `wrong-secret-${i}-0123456789abcdef`;
+
+let d, token, codes;
 before(async () => {
-  d = await startDaemon({ active: 'es256' });
+  d = await startDaemon({ active: 'es256', ...proxied });
   // storefront's codes, made while nothing is limited yet.
-  const token = await impersonationToken(d);
-  codes = [(await newCode(d, token, { additional: { state: 'a' } })).code, (await newCode(d, token, { additional: { state: 'b' } })).code];
+  token = await impersonationToken(d);
+  codes = [];
+  for (const state of ['a', 'b', 'c']) codes.push((await newCode(d, token, { additional: { state } })).code);
 });
 after(async () => { await d?.stop(); });
 
-const cc = (client, secret, headers = {}) => d.request('oauth/token', {
+const cc = (daemon, client, secret, headers = {}) => daemon.request('oauth/token', {
   method: 'POST', headers, body: { grant_type: 'client_credentials', client_id: client, client_secret: secret },
 });
 
+// n requests sent at once: first n keep-alive connections are opened (and
+// their TLS handshakes done, one at a time, by the front end), then every
+// request goes out in the same turn, so that all of them reach the front
+// end before the signer has answered any.
+async function burst(daemon, n, path, { method = 'POST', headers = {}, body } = {}) {
+  const agent = new Agent({ keepAlive: true, maxSockets: n, ca: daemon.ca });
+  const one = (m, b, h) => new Promise((ok, fail) => {
+    const r = request(new URL(path, daemon.url), { method: m, agent, headers: h }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => { text += c; });
+      res.on('end', () => {
+        let json;
+        try { json = JSON.parse(text); } catch { json = undefined; }
+        ok({ status: res.statusCode, headers: res.headers, text, json });
+      });
+    });
+    r.on('error', fail);
+    if (b !== undefined) r.write(b);
+    r.end();
+  });
+  try {
+    await Promise.all(Array.from({ length: n }, () => one('GET', undefined, {})));
+    return await Promise.all(Array.from({ length: n }, (_, i) => {
+      const b = new URLSearchParams(typeof body === 'function' ? body(i) : body).toString();
+      return one(method, b, { ...headers, 'content-type': 'application/x-www-form-urlencoded' });
+    }));
+  } finally {
+    agent.destroy();
+  }
+}
+
+function assertLimited(r, why) {
+  assert.equal(r.status, 429, `${why}: ${r.text}`);
+  const wait = Number(r.headers['retry-after']);
+  assert.ok(Number.isInteger(wait) && wait >= 1 && wait <= 60, `${why}: Retry-After: ${r.headers['retry-after']}`);
+  assert.equal(typeof r.json?.error, 'string');
+  assert.equal(r.json.access_token, undefined);
+}
+
 test('10 failed authentications of one client: the 11th request gets 429 with Retry-After; other clients are not affected', async () => {
   for (let i = 0; i < 10; i++) {
-    const r = await cc('backoffice', `wrong-secret-${i}-0123456789abcdef`);
+    const r = await cc(d, 'backoffice', WRONG(i));
     assert.equal(r.status, 401, `failure ${i + 1}: ${r.text}`);
     assert.equal(r.json.error, 'invalid_client');
   }
   // The right secret now waits too: a guesser cannot tell a hit.
-  const limited = await cc('backoffice', d.secrets.backoffice);
-  assert.equal(limited.status, 429, limited.text);
-  const wait = Number(limited.headers['retry-after']);
-  assert.ok(Number.isInteger(wait) && wait >= 1 && wait <= 60, `Retry-After: ${limited.headers['retry-after']}`);
-  assert.equal(typeof limited.json?.error, 'string');
-  assert.equal(limited.json.access_token, undefined);
+  assertLimited(await cc(d, 'backoffice', d.secrets.backoffice), 'the right secret after ten failures');
   // HTTP Basic for the same client_id is the same client.
   const basic = d.request('oauth/token', {
     method: 'POST',
@@ -50,12 +98,108 @@ test('10 failed authentications of one client: the 11th request gets 429 with Re
 
 test('failed authentications at the code exchange count against that client as well', async () => {
   for (let i = 0; i < 10; i++) {
-    const x = await redeem(d, codes[1], { secret: `wrong-secret-${i}-0123456789abcdef` });
+    const x = await redeem(d, codes[1], { secret: WRONG(i) });
     assert.equal(x.status, 401, `failure ${i + 1}: ${x.text}`);
   }
-  const limited = await redeem(d, codes[1]);
-  assert.equal(limited.status, 429, `the right secret after ten failures: ${limited.text}`);
-  assert.ok(Number(limited.headers['retry-after']) >= 1);
+  assertLimited(await redeem(d, codes[1]), 'the right secret after ten failures');
   // reader was never limited by storefront's failures.
   assert.equal((await clientToken(d, 'reader')).token_type, 'Bearer');
+});
+
+test('ten failures from one address never lock the real client out from another', async () => {
+  const A = from('203.0.113.1');
+  const B = from('203.0.113.2');
+  for (let i = 0; i < 10; i++) assert.equal((await cc(d, 'reader', WRONG(i), A)).status, 401);
+  assertLimited(await cc(d, 'reader', d.secrets.reader, A), 'the right secret from the guesser\'s address');
+  const other = await cc(d, 'reader', d.secrets.reader, B);
+  assert.equal(other.status, 200, `the right secret from another address: ${other.text}`);
+
+  // The same at the code exchange: storefront guessed at from A, redeeming from B.
+  for (let i = 0; i < 10; i++) {
+    const x = await d.request('oauth/token', {
+      method: 'POST', headers: A,
+      body: { grant_type: 'authorization_code', code: codes[2], redirect_uri: 'http://127.0.0.1:3000/callback', client_id: 'storefront', client_secret: WRONG(i) },
+    });
+    assert.equal(x.status, 401, x.text);
+  }
+  const fromB = await d.request('oauth/token', {
+    method: 'POST', headers: B,
+    body: { grant_type: 'authorization_code', code: codes[2], redirect_uri: 'http://127.0.0.1:3000/callback', client_id: 'storefront', client_secret: d.secrets.storefront },
+  });
+  assert.equal(fromB.status, 200, `storefront's exchange from another address: ${fromB.text}`);
+});
+
+test('a proven client keeps its concurrency: 40 tokens and 40 code exchanges at once, no 429', async () => {
+  const S = from('198.51.100.40');
+  const many = [];
+  for (let i = 0; i < 40; i++) many.push((await newCode(d, token, { additional: { state: `m${i}` } })).code);
+  // One good answer each proves the client from this address.
+  assert.equal((await cc(d, 'backoffice', d.secrets.backoffice, S)).status, 200);
+  const first = await d.request('oauth/token', {
+    method: 'POST', headers: S,
+    body: { grant_type: 'authorization_code', code: many.pop(), redirect_uri: 'http://127.0.0.1:3000/callback', client_id: 'storefront', client_secret: d.secrets.storefront },
+  });
+  assert.equal(first.status, 200, first.text);
+  const tokens = await Promise.all(Array.from({ length: 40 }, () => cc(d, 'backoffice', d.secrets.backoffice, S)));
+  assert.deepEqual([...new Set(tokens.map((r) => r.status))], [200], 'client_credentials at once');
+  const exchanged = await Promise.all(many.map((code) => d.request('oauth/token', {
+    method: 'POST', headers: S,
+    body: { grant_type: 'authorization_code', code, redirect_uri: 'http://127.0.0.1:3000/callback', client_id: 'storefront', client_secret: d.secrets.storefront },
+  })));
+  assert.deepEqual([...new Set(exchanged.map((r) => r.status))], [200], 'code exchanges at once');
+});
+
+// What the signer answered is what the aggregate records count: read them
+// once the daemon has stopped.
+test('counted when they arrive, unknown ids alike, audited once per client and address with a count', async (t) => {
+  const e = await startDaemon({ active: 'es256', ...proxied });
+  let stopped = false;
+  t.after(async () => { if (!stopped) await e.stop(); });
+  const n0 = records(e).length;
+
+  await t.test('30 wrong secrets sent at once from one address: 10 reach the signer, 20 get 429', async () => {
+    const all = await burst(e, 30, 'oauth/token', {
+      headers: from('192.0.2.30'),
+      body: (i) => ({ grant_type: 'client_credentials', client_id: 'reader', client_secret: WRONG(i) }),
+    });
+    const statuses = all.map((r) => r.status);
+    assert.equal(statuses.filter((s) => s === 401).length, 10, `statuses: ${statuses.join(' ')}`);
+    assert.equal(statuses.filter((s) => s === 429).length, 20, `statuses: ${statuses.join(' ')}`);
+    for (const r of all.filter((x) => x.status === 429)) assertLimited(r, 'a guess beyond the tenth');
+  });
+
+  await t.test('an unknown client_id is limited like a known one: the same answers, in the same order', async () => {
+    const run = async (client, ip) => {
+      const out = [];
+      for (let i = 0; i < 12; i++) {
+        const r = await cc(e, client, WRONG(i), from(ip));
+        out.push({ status: r.status, error: r.json?.error, description: r.json?.error_description, wait: r.headers['retry-after'] !== undefined });
+      }
+      return out;
+    };
+    const known = await run('backoffice', '192.0.2.31');
+    const unknown = await run('no-such-client', '192.0.2.32');
+    assert.deepEqual(known.map((x) => x.status), [...Array(10).fill(401), 429, 429]);
+    assert.deepEqual(unknown, known);
+  });
+
+  await t.test('no record for each guess', async () => {
+    assert.deepEqual(records(e).slice(n0), [], 'nothing is written while the windows last');
+  });
+
+  await t.test('at stop, one client.authentication_failed per client and address, with the count the signer answered', async () => {
+    e.proc.kill('SIGTERM');
+    const until = Date.now() + 10000;
+    while (!e.exited && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(e.exited?.code, 0, e.log);
+    stopped = true;
+    const failed = records(e).slice(n0).filter((r) => r.event === 'client.authentication_failed');
+    const seen = failed.map((r) => [r.client_id, r.ip, r.count, r.outcome, r.source]).sort();
+    assert.deepEqual(seen, [
+      ['backoffice', '192.0.2.31', 10, 'denied', 'frontend'],
+      ['no-such-client', '192.0.2.32', 10, 'denied', 'frontend'],
+      ['reader', '192.0.2.30', 10, 'denied', 'frontend'],
+    ]);
+    await e.stop();
+  });
 });

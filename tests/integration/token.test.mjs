@@ -163,18 +163,29 @@ test('after all of that the daemon still serves, with both children alive', asyn
   assert.equal(d.children().length, 2);
 });
 
+// Its own daemon: the refusals above left failures of backoffice in this
+// minute's window, and a client with failures in its window has fewer than
+// 10 attempts at the signer at once (daemon/ratelimit.h).
 test('many requests in flight at once are each answered with their own token', async () => {
-  const n = 64;
-  const rs = await Promise.all(Array.from({ length: n }, (_, i) => post(form({
-    client_id: i % 2 ? 'backoffice' : 'reader',
-    client_secret: i % 2 ? d.secrets.backoffice : d.secrets.reader,
-  }))));
-  const jtis = new Set();
-  for (const [i, r] of rs.entries()) {
-    assert.equal(r.status, 200, r.text);
-    const { payload } = await verify(r.json.access_token);
-    assert.equal(payload.client_id, i % 2 ? 'backoffice' : 'reader');
-    jtis.add(payload.jti);
+  const e = await startDaemon({ active: 'es256' });
+  try {
+    // Each client proves itself once: then nothing holds it back.
+    await clientToken(e, 'backoffice');
+    await clientToken(e, 'reader');
+    const n = 64;
+    const rs = await Promise.all(Array.from({ length: n }, (_, i) => e.request('oauth/token', {
+      method: 'POST',
+      body: form({ client_id: i % 2 ? 'backoffice' : 'reader', client_secret: i % 2 ? e.secrets.backoffice : e.secrets.reader }),
+    })));
+    const jtis = new Set();
+    for (const [i, r] of rs.entries()) {
+      assert.equal(r.status, 200, r.text);
+      const { payload } = await verify(r.json.access_token, e);
+      assert.equal(payload.client_id, i % 2 ? 'backoffice' : 'reader');
+      jtis.add(payload.jti);
+    }
+    assert.equal(jtis.size, n);
+  } finally {
+    await e.stop();
   }
-  assert.equal(jtis.size, n);
 });

@@ -1,8 +1,9 @@
 /*
  * The in-memory store's codes (daemon/store_mem.c): a redeemed code frees
  * its place among the live ones at once, so that more logins than
- * STORE_CODES_MAX fit in one code lifetime, and a replay is still known as
- * one, with the client the code was issued to.
+ * STORE_CODES_MAX fit in one code lifetime; a replay revokes only when the
+ * code is marked spent and its own client presents it; and a full table
+ * fails closed (CODE_FULL, REPLAY_FAILED) instead of dropping a revocation.
  */
 #include <stdio.h>
 #include <string.h>
@@ -30,39 +31,106 @@ new_imp(void)
 	return impersonation_dup(&imp);
 }
 
+/* A code issued, redeemed and its tokens issued. */
+static int
+login(const char *code)
+{
+	const struct impersonation	*imp;
+
+	if (store_code_put(code, new_imp(), 60) == -1 ||
+	    store_code_redeem(code, 60, &imp) != CODE_FRESH)
+		return -1;
+	store_code_spend(code);
+	return 0;
+}
+
+static char	 jti[JTI_LEN + 1];
+
+static int
+revoked_jti_of(const char *code)
+{
+	char	 j[JTI_LEN + 1];
+
+	return jti_for_code(code, j) == 0 && store_is_revoked(j);
+}
+
 int
 main(void)
 {
 	const struct impersonation	*imp;
 	struct event_base		*base = event_base_new();
+	time_t				 exp = time(NULL) + 3600;
 	char				 code[32];
-	size_t				 i, put = 0, fresh = 0;
+	size_t				 i, ok = 0;
 
 	CHECK(base != NULL && store_init(base) == 0, "store_init");
 	for (i = 0; i < LOGINS; i++) {
 		snprintf(code, sizeof(code), "code-%zu", i);
-		if (store_code_put(code, new_imp(), 60) == 0)
-			put++;
-		if (store_code_redeem(code, &imp) == CODE_FRESH)
-			fresh++;
-		store_code_spend(code, 60);
+		if (login(code) == 0)
+			ok++;
 	}
-	CHECK(put == LOGINS && fresh == LOGINS,
-	    "%d logins in one code lifetime: %zu codes kept, %zu redeemed",
-	    LOGINS, put, fresh);
-	CHECK(store_code_redeem("code-0", &imp) == CODE_SPENT &&
-	    strcmp(imp->client_id, "storefront") == 0,
-	    "a replay of a spent code is known, with its client");
-	CHECK(store_code_redeem("code-never", &imp) == CODE_UNKNOWN,
+	CHECK(ok == LOGINS, "%d logins in one code lifetime: %zu redeemed",
+	    LOGINS, ok);
+	CHECK(store_code_redeem("code-0", 60, &imp) == CODE_SPENT,
+	    "a spent code is known as spent");
+	CHECK(store_code_redeem("code-never", 60, &imp) == CODE_UNKNOWN,
 	    "a code never issued is unknown");
 
 	CHECK(store_code_put("kept", new_imp(), 60) == 0 &&
-	    store_code_redeem("kept", &imp) == CODE_FRESH, "a fresh code");
-	CHECK(store_code_redeem("kept", &imp) == CODE_SPENT,
+	    store_code_redeem("kept", 60, &imp) == CODE_FRESH &&
+	    strcmp(imp->callback_url, "http://127.0.0.1:3000/callback") == 0,
+	    "a fresh code, with its impersonation");
+	CHECK(store_code_redeem("kept", 60, &imp) == CODE_SPENT,
 	    "redeemed again before its tokens came back: spent");
 	store_code_release("kept");
-	CHECK(store_code_redeem("kept", &imp) == CODE_FRESH,
+	CHECK(store_code_redeem("kept", 60, &imp) == CODE_FRESH,
 	    "released after a failed issue: good again");
+	store_code_discard("kept");
+	CHECK(store_code_redeem("kept", 60, &imp) == CODE_UNKNOWN &&
+	    store_code_replay("kept", "storefront", exp, &imp, jti) ==
+	    REPLAY_NONE, "discarded (refused at exchange): forgotten");
+
+	/* Replays: only the code's own client, only a code marked spent. */
+	CHECK(store_code_replay("code-never", "storefront", exp, &imp, jti) ==
+	    REPLAY_NONE && !revoked_jti_of("code-never"),
+	    "an unknown code revokes nothing");
+	CHECK(store_code_replay("code-1", "backoffice", exp, &imp, jti) ==
+	    REPLAY_NONE && !revoked_jti_of("code-1"),
+	    "another client's replay revokes nothing");
+	CHECK(store_code_replay("code-1", "storefront", exp, &imp, jti) ==
+	    REPLAY_REVOKED && revoked_jti_of("code-1") &&
+	    strcmp(imp->impersonator_id, "auth0|support-1") == 0 &&
+	    strcmp(imp->user_id, "auth0|customer-1") == 0 &&
+	    strcmp(imp->client_id, "storefront") == 0,
+	    "its own client's replay revokes, and names who impersonated whom");
+	CHECK(store_code_replay("code-1", "storefront", exp, &imp, jti) ==
+	    REPLAY_REVOKED, "a replay of a replay: revoked still");
+
+	/* The revocation list full: a replay revokes nothing and says so. */
+	for (i = 1; i < STORE_REVOKED_MAX; i++) {
+		snprintf(code, sizeof(code), "jti-%zu", i);
+		if (store_revoke(code, exp) == -1)
+			break;
+	}
+	CHECK(i == STORE_REVOKED_MAX && store_revoke("one-more", exp) == -1,
+	    "the revocation list holds %d tokens, no more", STORE_REVOKED_MAX);
+	CHECK(store_code_replay("code-2", "storefront", exp, &imp, jti) ==
+	    REPLAY_FAILED && !revoked_jti_of("code-2") &&
+	    strcmp(imp->user_id, "auth0|customer-1") == 0,
+	    "revocation list full: REPLAY_FAILED, nothing revoked");
+
+	/* The spent marks full: a fresh code is not redeemed, and stays. */
+	for (i = LOGINS; i < STORE_SPENT_MAX; i++) {
+		snprintf(code, sizeof(code), "code-%zu", i);
+		if (login(code) == -1)
+			break;
+	}
+	CHECK(i == STORE_SPENT_MAX, "%d codes marked spent", STORE_SPENT_MAX);
+	CHECK(store_code_put("late", new_imp(), 60) == 0 &&
+	    store_code_redeem("late", 60, &imp) == CODE_FULL,
+	    "no room to mark a code spent: CODE_FULL");
+	CHECK(store_code_redeem("late", 60, &imp) == CODE_FULL,
+	    "and it is still live, not spent");
 	event_base_free(base);
 	return check_done();
 }

@@ -143,6 +143,49 @@ test_collisions(void)
 	table_free(t);
 }
 
+/* Keys whose home is the last slot of a table of 64: the cluster wraps. */
+static void
+wrapping_key(int i, uint8_t key[TABLE_KEY_LEN])
+{
+	colliding_key(i, key);
+	key[0] = 127;
+}
+
+static int
+drop_even(void *v, void *arg)
+{
+	(*(int *)arg)++;
+	return *(int *)v % 2 == 0;
+}
+
+/* table_filter across a cluster that wraps: each entry kept or dropped. */
+static void
+test_filter(void)
+{
+	struct table	*t = table_new(64, count_free);
+	uint8_t		 k[TABLE_KEY_LEN];
+	int		 i, ok = 1, visits = 0, *v;
+
+	for (i = 0; i < 40; i++) {
+		wrapping_key(i, k);
+		table_put(t, k, value(i), TABLE_NEVER);
+	}
+	freed = 0;
+	table_filter(t, drop_even, &visits);
+	for (i = 0; i < 40; i++) {
+		wrapping_key(i, k);
+		v = table_get(t, k, 1);
+		if (i % 2 == 0 ? v != NULL : (v == NULL || *v != i))
+			ok = 0;
+	}
+	CHECK(ok && freed == 20 && table_count(t) == 20,
+	    "a filter drops what it says and keeps the rest, across the wrap");
+	CHECK(visits >= 40, "every entry visited (%d visits)", visits);
+	table_expire(t, time(NULL));
+	CHECK(table_count(t) == 20, "TABLE_NEVER entries outlive a sweep");
+	table_free(t);
+}
+
 int
 main(void)
 {
@@ -150,5 +193,6 @@ main(void)
 	test_expiry();
 	test_bound();
 	test_collisions();
+	test_filter();
 	return check_done();
 }

@@ -1,0 +1,219 @@
+/*
+ * Windows of refusals (tally.h): one bounded table keyed by the SHA-256 of
+ * (kind, client_id, source), swept every second.  A window that ends with
+ * a count becomes one audit record; the entry then goes, unless attempts
+ * it counts are still at the signer, when a new window starts in it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "audit_client.h"
+#include "hex.h"
+#include "log.h"
+#include "table.h"
+#include "tally.h"
+
+/* What a window's record says, by kind. */
+static const struct {
+	const char	*event;
+	const char	*rule;
+} records[TALLY_KINDS] = {
+	[TALLY_CLIENT_AUTH] = { "client.authentication_failed", NULL },
+	[TALLY_LINK_REFUSED] = { "impersonation.link_refused",
+	    "link_unknown_used_or_expired" },
+};
+
+static struct table	*tallies;
+static struct event	*sweeper;
+/* Refusals that found the table full, by kind: counted all the same. */
+static struct tally	 overflow[TALLY_KINDS];
+/* Stopping: records in flight, and whether some still wait for room. */
+static unsigned int	 flush_sent;
+static int		 flushing;
+
+static void
+written(const struct proto_msg *rep, void *arg)
+{
+	(void)arg;
+	if (rep == NULL || rep->status != PROTO_OK)
+		log_warnx("tally: a record of counted refusals was not "
+		    "written");
+	/* Stopping, and the signer's queue had no room for all: go on. */
+	if (flushing && flush_sent > 0 && --flush_sent == 0)
+		tally_flush();
+}
+
+/* Send t's count as its record; 0, or -1 when it cannot be sent now. */
+static int
+write_count(struct tally *t)
+{
+	struct audit_event	 ev;
+
+	if (t->count == 0)
+		return 0;
+	memset(&ev, 0, sizeof(ev));
+	ev.event = records[t->kind].event;
+	ev.outcome = "denied";
+	ev.rule = records[t->kind].rule;
+	ev.client_id = t->client_id;
+	ev.ip = t->source;
+	if (t->source[0] == '\0')
+		ev.detail = "counted together: the table of counts was full";
+	ev.count = t->count;
+	if (audit_send(&ev, written, NULL) == -1)
+		return -1;
+	if (flushing)
+		flush_sent++;
+	t->count = 0;
+	return 0;
+}
+
+/*
+ * t's window is over at now: its count is written and a new window starts
+ * (a count that cannot be sent now is carried into it).  Returns whether t
+ * may go: nothing counted and nothing at the signer.
+ */
+static int
+roll(struct tally *t, time_t now)
+{
+	if (write_count(t) == -1)
+		log_warnx("tally: cannot send the record of %u refusals from "
+		    "%s yet", t->count, t->source);
+	t->start = now;
+	return t->count == 0 && t->pending == 0;
+}
+
+static int
+ended(const struct tally *t, time_t now)
+{
+	return now - t->start >= TALLY_WINDOW;
+}
+
+static int
+sweep_one(void *v, void *arg)
+{
+	struct tally	*t = v;
+	time_t		 now = *(time_t *)arg;
+
+	return ended(t, now) && roll(t, now);
+}
+
+static void
+sweep(evutil_socket_t fd, short what, void *arg)
+{
+	time_t	 now = time(NULL);
+	int	 i;
+
+	(void)fd;
+	(void)what;
+	(void)arg;
+	table_filter(tallies, sweep_one, &now);
+	for (i = 0; i < TALLY_KINDS; i++)
+		if (ended(&overflow[i], now))
+			(void)roll(&overflow[i], now);
+}
+
+static void
+free_tally(void *v)
+{
+	free(v);
+}
+
+int
+tally_init(struct event_base *base)
+{
+	struct timeval	 second = { 1, 0 };
+	int		 i;
+
+	for (i = 0; i < TALLY_KINDS; i++) {
+		overflow[i].kind = (enum tally_kind)i;
+		overflow[i].start = time(NULL);
+	}
+	if ((tallies = table_new(TALLY_MAX, free_tally)) == NULL)
+		return -1;
+	if ((sweeper = event_new(base, -1, EV_PERSIST, sweep, NULL)) == NULL ||
+	    event_add(sweeper, &second) == -1)
+		return -1;
+	return 0;
+}
+
+/* The key of (kind, client_id, source): a client_id holds no NUL. */
+static void
+key_of(enum tally_kind kind, const char *client_id, const char *source,
+    uint8_t key[TABLE_KEY_LEN])
+{
+	char	 buf[1 + PROTO_CLIENT_ID_MAX + 1 + SOURCE_MAX];
+	size_t	 a = strnlen(client_id, PROTO_CLIENT_ID_MAX);
+	size_t	 b = strnlen(source, SOURCE_MAX - 1);
+
+	buf[0] = (char)kind;
+	memcpy(buf + 1, client_id, a);
+	buf[1 + a] = '\0';
+	memcpy(buf + 2 + a, source, b);
+	if (sha256(buf, 2 + a + b, key) == -1)
+		memset(key, 0, TABLE_KEY_LEN);
+}
+
+struct tally *
+tally_get(enum tally_kind kind, const char *client_id, const char *source,
+    time_t now)
+{
+	uint8_t		 key[TABLE_KEY_LEN];
+	struct tally	*t;
+
+	key_of(kind, client_id, source, key);
+	if ((t = table_get(tallies, key, now)) != NULL) {
+		if (ended(t, now))
+			(void)roll(t, now);
+		return t;
+	}
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return NULL;
+	t->kind = kind;
+	t->start = now;
+	snprintf(t->client_id, sizeof(t->client_id), "%s", client_id);
+	snprintf(t->source, sizeof(t->source), "%s", source);
+	if (table_put(tallies, key, t, TABLE_NEVER) == -1) {
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+void
+tally_count(enum tally_kind kind, const char *source)
+{
+	struct tally	*t;
+
+	if ((t = tally_get(kind, "", source, time(NULL))) == NULL)
+		t = &overflow[kind];
+	t->count++;
+}
+
+/* Write t's count; after the first that finds no room, try no more. */
+static int
+flush_one(void *v, void *arg)
+{
+	int	*full = arg;
+
+	if (!*full && write_count(v) == -1)
+		*full = 1;
+	return 0;
+}
+
+void
+tally_flush(void)
+{
+	int	 full = 0, i;
+
+	flushing = 1;
+	table_filter(tallies, flush_one, &full);
+	for (i = 0; i < TALLY_KINDS; i++)
+		(void)flush_one(&overflow[i], &full);
+	if (full && flush_sent == 0)
+		log_warnx("tally: the signer takes no record: counted "
+		    "refusals are lost");
+}

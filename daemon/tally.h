@@ -1,0 +1,68 @@
+/*
+ * Refusals that anyone can cause without a credential (DESIGN.md section
+ * 3), counted per kind, client_id and source address for a window of
+ * TALLY_WINDOW seconds from the first one, so that none costs a durable
+ * write: when a window ends with a count, or the front end stops, one
+ * audit record says how many (count), from where (ip).  The limiter of
+ * failed client authentications (ratelimit.c) keeps its state in the same
+ * windows.  At most TALLY_MAX keys at once: past them a new key is
+ * refused, and the caller fails closed.
+ */
+#ifndef GUISE_TALLY_H
+#define GUISE_TALLY_H
+
+#include <time.h>
+
+#include "proto.h"
+#include "source.h"
+
+#define TALLY_WINDOW	60	/* seconds */
+/*
+ * A key lives one window, longer only while attempts are at the signer;
+ * 65,536 of them are 1,092 new client-and-address pairs a second for a
+ * minute, beyond what a deployment sees that is not under attack, in at
+ * most 22 MB (240 bytes an entry with malloc's, 48 a slot, twice the
+ * bound).
+ */
+#define TALLY_MAX	65536
+
+struct event_base;
+
+enum tally_kind {
+	TALLY_CLIENT_AUTH,	/* client.authentication_failed */
+	TALLY_LINK_REFUSED,	/* impersonation.link_refused: unknown links */
+	TALLY_KINDS
+};
+
+struct tally {
+	enum tally_kind	 kind;
+	time_t		 start;		/* of the window */
+	unsigned int	 count;		/* refusals in the window, not written */
+	unsigned int	 pending;	/* ratelimit.c: attempts at the signer */
+	int		 good;		/* ratelimit.c: the last one authenticated */
+	char		 client_id[PROTO_CLIENT_ID_MAX + 1];	/* "": none */
+	char		 source[SOURCE_MAX];
+};
+
+int	tally_init(struct event_base *);
+
+/*
+ * The window of (kind, client_id, source) at now: the current one, made
+ * when there is none, and a new one when the last has ended (its count
+ * written).  NULL when the table is full.  A window with pending attempts
+ * is never removed: a pointer to it stays good until pending is 0.
+ */
+struct tally	*tally_get(enum tally_kind, const char *client_id,
+		    const char *source, time_t now);
+
+/*
+ * Count one refusal of kind from source.  With the table full it is
+ * counted anyway, with the others of its kind that found no room, and
+ * their record names no ip.
+ */
+void		 tally_count(enum tally_kind, const char *source);
+
+/* Stopping: every count is written now, without waiting for its window. */
+void		 tally_flush(void);
+
+#endif
