@@ -23,6 +23,7 @@ ratelimit_admit(const char *client_id, const char *source, int *retry_after)
 		return NULL;
 	}
 	w->pending++;
+	w->attempts++;
 	return w;
 }
 

@@ -74,16 +74,22 @@ write_count(struct tally *t)
 /*
  * t's window is over at now: its count is written and a new window starts
  * (a count that cannot be sent now is carried into it).  Returns whether t
- * may go: nothing counted and nothing at the signer.
+ * may go: nothing counted, nothing at the signer, and no attempt in the
+ * window that ended, so that a client busy all along is not forgotten
+ * (and held to a newcomer's few attempts at once) because its window
+ * ended at a moment when none of its requests was at the signer.
  */
 static int
 roll(struct tally *t, time_t now)
 {
+	int	 idle = t->attempts == 0;
+
 	if (write_count(t) == -1)
 		log_warnx("tally: cannot send the record of %u refusals from "
 		    "%s yet", t->count, t->source);
 	t->start = now;
-	return t->count == 0 && t->pending == 0;
+	t->attempts = 0;
+	return t->count == 0 && t->pending == 0 && idle;
 }
 
 static int
@@ -101,19 +107,24 @@ sweep_one(void *v, void *arg)
 	return ended(t, now) && roll(t, now);
 }
 
-static void
-sweep(evutil_socket_t fd, short what, void *arg)
+void
+tally_sweep(time_t now)
 {
-	time_t	 now = time(NULL);
 	int	 i;
 
-	(void)fd;
-	(void)what;
-	(void)arg;
 	table_filter(tallies, sweep_one, &now);
 	for (i = 0; i < TALLY_KINDS; i++)
 		if (ended(&overflow[i], now))
 			(void)roll(&overflow[i], now);
+}
+
+static void
+sweep(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	tally_sweep(time(NULL));
 }
 
 static void

@@ -18,7 +18,8 @@
 
 #define TALLY_WINDOW	60	/* seconds */
 /*
- * A key lives one window, longer only while attempts are at the signer;
+ * A key lives one window, longer while attempts are at the signer or were
+ * made in the window that ended (a busy client keeps its good standing);
  * 65,536 of them are 1,092 new client-and-address pairs a second for a
  * minute, beyond what a deployment sees that is not under attack, in at
  * most 22 MB (240 bytes an entry with malloc's, 48 a slot, twice the
@@ -39,6 +40,7 @@ struct tally {
 	time_t		 start;		/* of the window */
 	unsigned int	 count;		/* refusals in the window, not written */
 	unsigned int	 pending;	/* ratelimit.c: attempts at the signer */
+	unsigned int	 attempts;	/* ratelimit.c: admitted in the window */
 	int		 good;		/* ratelimit.c: the last one authenticated */
 	char		 client_id[PROTO_CLIENT_ID_MAX + 1];	/* "": none */
 	char		 source[SOURCE_MAX];
@@ -61,6 +63,9 @@ struct tally	*tally_get(enum tally_kind, const char *client_id,
  * their record names no ip.
  */
 void		 tally_count(enum tally_kind, const char *source);
+
+/* End the windows that have ended at now (the front end: every second). */
+void		 tally_sweep(time_t now);
 
 /* Stopping: every count is written now, without waiting for its window. */
 void		 tally_flush(void);

@@ -71,6 +71,30 @@ main(void)
 	CHECK(ratelimit_admit("backoffice", "192.0.2.3", &retry) != NULL,
 	    "no answer (the signer gone) counts nothing");
 
+	/*
+	 * A window ends: a client busy in it stays good, however many of
+	 * its attempts are at the signer at that moment (here none); one
+	 * that made no attempt in a whole window is a newcomer again.
+	 */
+	w[0] = ratelimit_admit("busy", "192.0.2.5", &retry);
+	ratelimit_answered(w[0], &good);
+	w[0] = ratelimit_admit("idle", "192.0.2.6", &retry);
+	ratelimit_answered(w[0], &good);
+	tally_sweep(time(NULL) + TALLY_WINDOW);
+	w[0] = ratelimit_admit("busy", "192.0.2.5", &retry);
+	ratelimit_answered(w[0], &good);
+	tally_sweep(time(NULL) + 2 * TALLY_WINDOW);
+	n = admit_many("busy", "192.0.2.5", 64, w, &retry);
+	CHECK(n == 64, "busy in each window that ended: still good, %d at "
+	    "once", n);
+	for (i = 0; i < n; i++)
+		ratelimit_answered(w[i], &good);
+	n = admit_many("idle", "192.0.2.6", 64, w, &retry);
+	CHECK(n == RATELIMIT_FAILURES, "idle for a whole window: a newcomer "
+	    "again, %d at once", n);
+	for (i = 0; i < n; i++)
+		ratelimit_answered(w[i], &good);
+
 	/* Unknown and known client_ids alike. */
 	for (i = 0; i < RATELIMIT_FAILURES; i++)
 		ratelimit_answered(ratelimit_admit("no-such-client", "192.0.2.4",
@@ -89,7 +113,7 @@ main(void)
 	CHECK(i < TALLY_MAX, "the table fills (%d keys before it)", i);
 	CHECK(ratelimit_admit("storefront", "198.51.100.1", &retry) == NULL &&
 	    retry == 1, "a new key with the table full: 429, Retry-After 1");
-	CHECK(ratelimit_admit("storefront", "192.0.2.2", &retry) != NULL,
+	CHECK(ratelimit_admit("busy", "192.0.2.5", &retry) != NULL,
 	    "a key already there: admitted");
 	event_base_free(base);
 	return check_done();
