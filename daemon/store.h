@@ -60,6 +60,8 @@ enum replay {
 };
 
 int	store_init(struct event_base *);
+/* Free every table and the sweeper (before its event_base is freed). */
+void	store_close(void);
 
 struct impersonation	*impersonation_dup(const struct impersonation *);
 void			 impersonation_free(struct impersonation *);

@@ -137,6 +137,19 @@ store_init(struct event_base *base)
 	return 0;
 }
 
+void
+store_close(void)
+{
+	if (sweeper != NULL)
+		event_free(sweeper);
+	table_free(links);
+	table_free(codes);
+	table_free(spent);
+	table_free(revoked);
+	sweeper = NULL;
+	links = codes = spent = revoked = NULL;
+}
+
 int
 store_link_put(const char *ticket, struct impersonation *imp, int ttl)
 {

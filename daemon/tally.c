@@ -151,6 +151,16 @@ tally_init(struct event_base *base)
 	return 0;
 }
 
+void
+tally_close(void)
+{
+	if (sweeper != NULL)
+		event_free(sweeper);
+	table_free(tallies);
+	sweeper = NULL;
+	tallies = NULL;
+}
+
 /* The key of (kind, client_id, source): a client_id holds no NUL. */
 static void
 key_of(enum tally_kind kind, const char *client_id, const char *source,

@@ -47,6 +47,8 @@ struct tally {
 };
 
 int	tally_init(struct event_base *);
+/* Free the table and the sweeper, counts unwritten (tests). */
+void	tally_close(void);
 
 /*
  * The window of (kind, client_id, source) at now: the current one, made

@@ -115,6 +115,7 @@ main(void)
 	    retry == 1, "a new key with the table full: 429, Retry-After 1");
 	CHECK(ratelimit_admit("busy", "192.0.2.5", &retry) != NULL,
 	    "a key already there: admitted");
+	tally_close();
 	event_base_free(base);
 	return check_done();
 }

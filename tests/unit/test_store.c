@@ -131,6 +131,7 @@ main(void)
 	    "no room to mark a code spent: CODE_FULL");
 	CHECK(store_code_redeem("late", 60, &imp) == CODE_FULL,
 	    "and it is still live, not spent");
+	store_close();
 	event_base_free(base);
 	return check_done();
 }
