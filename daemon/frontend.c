@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -242,6 +243,19 @@ from_parent(evutil_socket_t ctl, short what, void *arg)
 		log_warnx("cannot ask the new signer for its keys");
 }
 
+/* Every second: what has expired goes, windows that have ended are told. */
+static void
+tick(evutil_socket_t fd, short what, void *arg)
+{
+	time_t	 now = time(NULL);
+
+	(void)fd;
+	(void)what;
+	(void)arg;
+	store_sweep(now);
+	tally_sweep(now);
+}
+
 /*
  * The signer reads its secrets from $CREDENTIALS_DIRECTORY; the front end
  * has loaded its TLS keys and never needs it again.  The string is wiped
@@ -265,7 +279,8 @@ frontend_main(const struct config *conf, int signer_fd, int ctl,
     int passed)
 {
 	static struct frontend	 state;
-	struct event		*ev_term, *ev_int, *ev_ctl;
+	struct event		*ev_term, *ev_int, *ev_ctl, *ev_tick;
+	struct timeval		 second = { 1, 0 };
 
 	log_procname("frontend");
 	fe = &state;
@@ -284,17 +299,18 @@ frontend_main(const struct config *conf, int signer_fd, int ctl,
 	forget_credentials();
 	if (privdrop(conf->user) == -1)
 		fatalx("cannot drop privileges");
-	if (store_init(fe->base) == -1 || tally_init(fe->base) == -1 ||
-	    configure(conf) == -1)
+	if (store_init() == -1 || tally_init() == -1 || configure(conf) == -1)
 		fatalx("out of memory");
 
 	ev_term = evsignal_new(fe->base, SIGTERM, stop, fe->base);
 	ev_int = evsignal_new(fe->base, SIGINT, stop, fe->base);
 	ev_ctl = event_new(fe->base, ctl, EV_READ | EV_PERSIST, from_parent,
 	    NULL);
+	ev_tick = event_new(fe->base, -1, EV_PERSIST, tick, NULL);
 	if (ev_term == NULL || ev_int == NULL || ev_ctl == NULL ||
-	    evsignal_add(ev_term, NULL) || evsignal_add(ev_int, NULL) ||
-	    event_add(ev_ctl, NULL))
+	    ev_tick == NULL || evsignal_add(ev_term, NULL) ||
+	    evsignal_add(ev_int, NULL) || event_add(ev_ctl, NULL) ||
+	    event_add(ev_tick, &second))
 		fatalx("cannot handle signals");
 
 	if (confine_frontend(conf) == -1)

@@ -20,8 +20,6 @@
 #define STORE_SPENT_MAX		262144
 #define STORE_REVOKED_MAX	262144	/* small entries, live token_ttl */
 
-struct event_base;
-
 enum response_type {
 	RESPONSE_CODE = 1,
 	RESPONSE_TOKEN
@@ -59,8 +57,9 @@ enum replay {
 	REPLAY_FAILED		/* its client's, but no room to revoke: 503 */
 };
 
-int	store_init(struct event_base *);
-/* Free every table and the sweeper (before its event_base is freed). */
+int	store_init(void);
+/* Forget what has expired at now (the front end: every second). */
+void	store_sweep(time_t now);
 void	store_close(void);
 
 struct impersonation	*impersonation_dup(const struct impersonation *);

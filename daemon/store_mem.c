@@ -7,8 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <event2/event.h>
-
 #include "jti.h"
 #include "log.h"
 #include "store.h"
@@ -27,7 +25,6 @@ struct spent {
 };
 
 static struct table	*links, *codes, *spent, *revoked;
-static struct event	*sweeper;
 
 static const char *
 dup_or_null(const char *s)
@@ -106,14 +103,9 @@ free_revoked(void *v)
 	(void)v;	/* the value is a marker, not an allocation */
 }
 
-static void
-sweep(evutil_socket_t fd, short what, void *arg)
+void
+store_sweep(time_t now)
 {
-	time_t	 now = time(NULL);
-
-	(void)fd;
-	(void)what;
-	(void)arg;
 	table_expire(links, now);
 	table_expire(codes, now);
 	table_expire(spent, now);
@@ -121,18 +113,13 @@ sweep(evutil_socket_t fd, short what, void *arg)
 }
 
 int
-store_init(struct event_base *base)
+store_init(void)
 {
-	struct timeval	 second = { 1, 0 };
-
 	links = table_new(STORE_LINKS_MAX, free_impersonation);
 	codes = table_new(STORE_CODES_MAX, free_impersonation);
 	spent = table_new(STORE_SPENT_MAX, free_spent);
 	revoked = table_new(STORE_REVOKED_MAX, free_revoked);
 	if (links == NULL || codes == NULL || spent == NULL || revoked == NULL)
-		return -1;
-	if ((sweeper = event_new(base, -1, EV_PERSIST, sweep, NULL)) == NULL ||
-	    event_add(sweeper, &second) == -1)
 		return -1;
 	return 0;
 }
@@ -140,13 +127,10 @@ store_init(struct event_base *base)
 void
 store_close(void)
 {
-	if (sweeper != NULL)
-		event_free(sweeper);
 	table_free(links);
 	table_free(codes);
 	table_free(spent);
 	table_free(revoked);
-	sweeper = NULL;
 	links = codes = spent = revoked = NULL;
 }
 

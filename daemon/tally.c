@@ -8,8 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <event2/event.h>
-
 #include "audit_client.h"
 #include "hex.h"
 #include "log.h"
@@ -27,7 +25,6 @@ static const struct {
 };
 
 static struct table	*tallies;
-static struct event	*sweeper;
 /* Refusals that found the table full, by kind: counted all the same. */
 static struct tally	 overflow[TALLY_KINDS];
 /* Stopping: records in flight, and whether some still wait for room. */
@@ -119,45 +116,27 @@ tally_sweep(time_t now)
 }
 
 static void
-sweep(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd;
-	(void)what;
-	(void)arg;
-	tally_sweep(time(NULL));
-}
-
-static void
 free_tally(void *v)
 {
 	free(v);
 }
 
 int
-tally_init(struct event_base *base)
+tally_init(void)
 {
-	struct timeval	 second = { 1, 0 };
-	int		 i;
+	int	 i;
 
 	for (i = 0; i < TALLY_KINDS; i++) {
 		overflow[i].kind = (enum tally_kind)i;
 		overflow[i].start = time(NULL);
 	}
-	if ((tallies = table_new(TALLY_MAX, free_tally)) == NULL)
-		return -1;
-	if ((sweeper = event_new(base, -1, EV_PERSIST, sweep, NULL)) == NULL ||
-	    event_add(sweeper, &second) == -1)
-		return -1;
-	return 0;
+	return (tallies = table_new(TALLY_MAX, free_tally)) == NULL ? -1 : 0;
 }
 
 void
 tally_close(void)
 {
-	if (sweeper != NULL)
-		event_free(sweeper);
 	table_free(tallies);
-	sweeper = NULL;
 	tallies = NULL;
 }
 

@@ -27,8 +27,6 @@
  */
 #define TALLY_MAX	65536
 
-struct event_base;
-
 enum tally_kind {
 	TALLY_CLIENT_AUTH,	/* client.authentication_failed */
 	TALLY_LINK_REFUSED,	/* impersonation.link_refused: unknown links */
@@ -46,8 +44,8 @@ struct tally {
 	char		 source[SOURCE_MAX];
 };
 
-int	tally_init(struct event_base *);
-/* Free the table and the sweeper, counts unwritten (tests). */
+int	tally_init(void);
+/* Free the table, counts unwritten (tests). */
 void	tally_close(void);
 
 /*

@@ -20,6 +20,7 @@
 #include <openssl/crypto.h>
 
 #include "anchor.h"
+#include "monotonic.h"
 
 #define ANCHOR_LEN	256		/* with its newline */
 #define ANCHOR_LINE_MS	100		/* ten lines a second, at most */
@@ -36,15 +37,6 @@ static char		 last_mac[AUDIT_MAC_HEX + 1];
 static char		 last_tag[AUDIT_MAC_HEX + 1];
 static int		 owed;
 static long long	 line_ms;		/* when the last line went */
-
-static long long
-now_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* The anchor's line: the JSON, spaces up to byte 255, a newline. */
 static void
@@ -139,7 +131,7 @@ anchor_line(char *out, size_t size)
 	if (n < 0 || (size_t)n >= size)
 		fatalx("audit: a commit line does not fit");
 	owed = 0;
-	line_ms = now_ms();
+	line_ms = monotonic_us() / 1000;
 	return (size_t)n;
 }
 
@@ -167,7 +159,7 @@ anchor_owed_wait(void)
 
 	if (!owed)
 		return -1;
-	left = line_ms + ANCHOR_LINE_MS - now_ms();
+	left = line_ms + ANCHOR_LINE_MS - monotonic_us() / 1000;
 	return left > 0 ? (int)left : 0;
 }
 

@@ -27,6 +27,7 @@
 #include "hex.h"
 #include "keys.h"
 #include "log.h"
+#include "monotonic.h"
 #include "proto.h"
 #include "scope.h"
 #include "secrets.h"
@@ -342,15 +343,6 @@ static struct batch	 batches[2];
 static struct batch	*cur = &batches[0];
 static struct batch	*syncing;	/* NULL: no commit in flight */
 
-static long long
-now_us(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 /*
  * The audit log could not be written: every reply that covers a record
  * becomes PROTO_ERR_AUDIT, so that nothing it would have let out leaves.
@@ -461,7 +453,7 @@ keep_disk_busy(int fd)
 	int			 err;
 
 	if (fsync_async_fd() == -1 || cur->nsent == 0 ||
-	    (now = now_us()) - cur->started < MIDREAD_COMMIT_US)
+	    (now = monotonic_us()) - cur->started < MIDREAD_COMMIT_US)
 		return;
 	if (syncing != NULL) {
 		/* An fdatasync takes 150 us or more: ask now and then. */
@@ -511,7 +503,7 @@ answer(int fd, const uint8_t *frame, size_t len)
 		fatalx("cannot encode the reply to %s",
 		    proto_type_name(req.type));
 	if (cur->nsent == 0)
-		cur->started = now_us();
+		cur->started = monotonic_us();
 	s = &cur->sent[cur->nsent++];
 	s->type = rep.type;
 	s->id = rep.id;
@@ -665,7 +657,7 @@ serve(const struct config *c, int fd, int cfd)
 		 */
 		if (syncing == NULL)
 			settle(fd, cur->nsent < DEEP_BATCH &&
-			    now_us() - cur->started < MIDREAD_COMMIT_US &&
+			    monotonic_us() - cur->started < MIDREAD_COMMIT_US &&
 			    !more_to_read(fd));
 	}
 }

@@ -50,6 +50,7 @@
 #include <jansson.h>
 
 #include "config.h"
+#include "monotonic.h"
 #include "proto.h"
 #include "wire.h"
 
@@ -95,10 +96,7 @@ static void	bail(const char *, ...)
 static long long
 now_ms(void)
 {
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return monotonic_us() / 1000;
 }
 
 static double

@@ -13,9 +13,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { build, makeConfig, startDaemon, top } from './lib/daemon.mjs';
+import { build, credentialConfig, startDaemon, top } from './lib/daemon.mjs';
 import { impersonationToken, newCode, redeem, userinfo } from './lib/flow.mjs';
 
 const root = process.getuid() === 0;
@@ -27,27 +27,12 @@ const CREDS = ['es256.pem', 'rs256.pem', 'secrets.json', 'audit.key', 'tls.key']
 
 // A configuration whose every secret is a credential, all of it owned by UID.
 async function unitLayout(mutate) {
-  const cfg = await makeConfig({
-    mutate: (c) => {
-      c.signer.keys[0].file = 'credential:es256.pem';
-      c.signer.keys[1].file = 'credential:rs256.pem';
-      c.signer.secrets_file = 'credential:secrets.json';
-      c.signer.audit_key_file = 'credential:audit.key';
-      c.listen[0].tls.key = 'credential:tls.key';
-      mutate?.(c);
-    },
-  });
-  const creds = join(cfg.dir, 'credentials');
-  mkdirSync(creds);
-  const from = { 'es256.pem': 'keys/es256.pem', 'rs256.pem': 'keys/rs256.pem', 'secrets.json': 'secrets.json', 'audit.key': 'audit.key', 'tls.key': 'tls/key.pem' };
-  for (const name of CREDS) {
-    copyFileSync(join(cfg.dir, from[name]), join(creds, name));
-    chmodSync(join(creds, name), 0o400);
-  }
-  chmodSync(creds, 0o500);
+  const cfg = await credentialConfig({ tlsKey: true, mutate });
+  for (const name of CREDS) chmodSync(join(cfg.creds, name), 0o400);
+  chmodSync(cfg.creds, 0o500);
   const r = spawnSync('chown', ['-R', `${UID}:${UID}`, cfg.dir]);
   assert.equal(r.status, 0, 'chown');
-  return { cfg, creds };
+  return { cfg, creds: cfg.creds };
 }
 
 async function start({ mutate, env = {}, prefix = [] } = {}) {

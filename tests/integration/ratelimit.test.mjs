@@ -10,8 +10,8 @@
 // that shares them.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Agent, request } from 'node:https';
-import { startDaemon, clientToken } from './lib/daemon.mjs';
+import { Agent } from 'node:https';
+import { startDaemon, clientToken, send } from './lib/daemon.mjs';
 import { records } from './lib/audit.mjs';
 import { impersonationToken, newCode, redeem } from './lib/flow.mjs';
 
@@ -39,27 +39,11 @@ const cc = (daemon, client, secret, headers = {}) => daemon.request('oauth/token
 // end before the signer has answered any.
 async function burst(daemon, n, path, { method = 'POST', headers = {}, body } = {}) {
   const agent = new Agent({ keepAlive: true, maxSockets: n, ca: daemon.ca });
-  const one = (m, b, h) => new Promise((ok, fail) => {
-    const r = request(new URL(path, daemon.url), { method: m, agent, headers: h }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => { text += c; });
-      res.on('end', () => {
-        let json;
-        try { json = JSON.parse(text); } catch { json = undefined; }
-        ok({ status: res.statusCode, headers: res.headers, text, json });
-      });
-    });
-    r.on('error', fail);
-    if (b !== undefined) r.write(b);
-    r.end();
-  });
   try {
-    await Promise.all(Array.from({ length: n }, () => one('GET', undefined, {})));
-    return await Promise.all(Array.from({ length: n }, (_, i) => {
-      const b = new URLSearchParams(typeof body === 'function' ? body(i) : body).toString();
-      return one(method, b, { ...headers, 'content-type': 'application/x-www-form-urlencoded' });
-    }));
+    await Promise.all(Array.from({ length: n }, () => send(daemon, path, { agent })));
+    return await Promise.all(Array.from({ length: n }, (_, i) => send(daemon, path, {
+      method, headers, agent, body: typeof body === 'function' ? body(i) : body,
+    })));
   } finally {
     agent.destroy();
   }

@@ -4,9 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startDaemon, children, clientToken, freePort, makeConfig, top } from './lib/daemon.mjs';
+import { startDaemon, children, clientToken, credentialConfig, freePort, makeConfig, top } from './lib/daemon.mjs';
 
 test('the unit scores 1.5 or less in systemd-analyze security', (t) => {
   const unit = readFileSync(join(top, 'systemd/guised.service.in'), 'utf8')
@@ -45,20 +45,8 @@ test('guised.socket and the service it starts pass systemd-analyze verify', (t) 
 });
 
 test('keys, secrets and the audit key read as systemd credentials', async () => {
-  const cfg = await makeConfig({
-    mutate: (c) => {
-      c.signer.keys[0].file = 'credential:es256.pem';
-      c.signer.keys[1].file = 'credential:rs256.pem';
-      c.signer.secrets_file = 'credential:secrets.json';
-      c.signer.audit_key_file = 'credential:audit.key';
-    },
-  });
-  const creds = join(cfg.dir, 'credentials');
-  mkdirSync(creds);
-  copyFileSync(join(cfg.dir, 'keys/es256.pem'), join(creds, 'es256.pem'));
-  copyFileSync(join(cfg.dir, 'keys/rs256.pem'), join(creds, 'rs256.pem'));
-  copyFileSync(join(cfg.dir, 'secrets.json'), join(creds, 'secrets.json'));
-  copyFileSync(join(cfg.dir, 'audit.key'), join(creds, 'audit.key'));
+  const cfg = await credentialConfig();
+  const { creds } = cfg;
   // Without the credentials the configuration does not check out...
   const bad = spawnSync(join(top, 'build/guised'), ['-n', '-f', join(cfg.dir, 'guise.json')], { encoding: 'utf8', env: { ...process.env, CREDENTIALS_DIRECTORY: '' } });
   assert.notEqual(bad.status, 0);

@@ -7,8 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <event2/event.h>
-
 #include "check.h"
 #include "ratelimit.h"
 
@@ -32,12 +30,11 @@ admit_many(const char *client, const char *source, int n,
 int
 main(void)
 {
-	struct event_base	*base = event_base_new();
 	struct tally		*w[64];
 	char			 source[SOURCE_MAX];
 	int			 retry = 0, n, i;
 
-	CHECK(base != NULL && tally_init(base) == 0, "tally_init");
+	CHECK(tally_init() == 0, "tally_init");
 
 	n = admit_many("storefront", "192.0.2.1", 30, w, &retry);
 	CHECK(n == RATELIMIT_FAILURES && retry == 1,
@@ -116,6 +113,5 @@ main(void)
 	CHECK(ratelimit_admit("busy", "192.0.2.5", &retry) != NULL,
 	    "a key already there: admitted");
 	tally_close();
-	event_base_free(base);
 	return check_done();
 }

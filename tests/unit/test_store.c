@@ -8,8 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <event2/event.h>
-
 #include "check.h"
 #include "store.h"
 
@@ -58,12 +56,11 @@ int
 main(void)
 {
 	const struct impersonation	*imp;
-	struct event_base		*base = event_base_new();
 	time_t				 exp = time(NULL) + 3600;
 	char				 code[32];
 	size_t				 i, ok = 0;
 
-	CHECK(base != NULL && store_init(base) == 0, "store_init");
+	CHECK(store_init() == 0, "store_init");
 	for (i = 0; i < LOGINS; i++) {
 		snprintf(code, sizeof(code), "code-%zu", i);
 		if (login(code) == 0)
@@ -132,6 +129,5 @@ main(void)
 	CHECK(store_code_redeem("late", 60, &imp) == CODE_FULL,
 	    "and it is still live, not spent");
 	store_close();
-	event_base_free(base);
 	return check_done();
 }

@@ -1,7 +1,7 @@
 // Start a real guised on loopback with a throwaway configuration, and talk
 // to it over real HTTPS.  Every integration test goes through here.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { request as httpsRequest } from 'node:https';
 import { request as httpRequest } from 'node:http';
@@ -43,6 +43,29 @@ export async function makeConfig({ active = 'es256', tls = true, port, users, mu
     writeFileSync(file, JSON.stringify(conf, null, 1), { mode: 0o644 });
   }
   return { dir, port, scheme: tls ? 'https' : 'http' };
+}
+
+// A configuration whose secrets are systemd credentials (LoadCredential=):
+// copied into DIR/credentials, and named "credential:NAME" by guise.json;
+// with tlsKey, the TLS key too.  Returns makeConfig's, and creds: that folder.
+export async function credentialConfig({ tlsKey = false, mutate, ...opts } = {}) {
+  const from = { 'es256.pem': 'keys/es256.pem', 'rs256.pem': 'keys/rs256.pem', 'secrets.json': 'secrets.json', 'audit.key': 'audit.key' };
+  if (tlsKey) from['tls.key'] = 'tls/key.pem';
+  const cfg = await makeConfig({
+    ...opts,
+    mutate: (c) => {
+      c.signer.keys[0].file = 'credential:es256.pem';
+      c.signer.keys[1].file = 'credential:rs256.pem';
+      c.signer.secrets_file = 'credential:secrets.json';
+      c.signer.audit_key_file = 'credential:audit.key';
+      if (tlsKey) c.listen[0].tls.key = 'credential:tls.key';
+      mutate?.(c);
+    },
+  });
+  const creds = join(cfg.dir, 'credentials');
+  mkdirSync(creds);
+  for (const [name, file] of Object.entries(from)) copyFileSync(join(cfg.dir, file), join(creds, name));
+  return { ...cfg, creds };
 }
 
 // The configuration already in dir, to start a daemon on it again.
@@ -99,8 +122,9 @@ export async function startDaemon(opts = {}) {
   return d;
 }
 
-// One HTTP request: { status, headers, text, json }.
-export function send(d, path, { method = 'GET', headers = {}, body, raw } = {}) {
+// One HTTP request: { status, headers, text, json }.  agent: a keep-alive
+// agent of the caller's (a new connection otherwise).
+export function send(d, path, { method = 'GET', headers = {}, body, raw, agent = false } = {}) {
   const url = new URL(path, d.url);
   let payload = raw;
   if (body !== undefined && payload === undefined) {
@@ -115,7 +139,7 @@ export function send(d, path, { method = 'GET', headers = {}, body, raw } = {}) 
   }
   const req = (url.protocol === 'https:' ? httpsRequest : httpRequest);
   return new Promise((ok, fail) => {
-    const r = req(url, { method, headers, ca: d.ca, agent: false }, (res) => {
+    const r = req(url, { method, headers, ca: d.ca, agent }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (s) => { text += s; });
