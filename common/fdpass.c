@@ -58,8 +58,9 @@ fds_recv(int sock, int *fds, size_t max, size_t *nfds, char *name,
 	struct iovec	 iov = { name, namelen };
 	struct msghdr	 msg;
 	struct cmsghdr	*cm;
-	size_t		 n;
+	size_t		 n, i;
 	ssize_t		 len;
+	int		 fd;
 
 	*nfds = 0;
 	memset(&msg, 0, sizeof(msg));
@@ -79,9 +80,14 @@ fds_recv(int sock, int *fds, size_t max, size_t *nfds, char *name,
 			continue;
 		n = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
 		if (*nfds + n > FDPASS_MAX) {
-			/* More than was ever sent: take none of them. */
+			/* More than was ever sent: keep none, these too. */
+			for (i = 0; i < n; i++) {
+				memcpy(&fd, CMSG_DATA(cm) + i * sizeof(int),
+				    sizeof(int));
+				close(fd);
+			}
 			drop(fds, nfds);
-			n = 0;
+			continue;
 		}
 		memcpy(fds + *nfds, CMSG_DATA(cm), n * sizeof(int));
 		*nfds += n;

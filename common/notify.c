@@ -19,11 +19,16 @@ static int	 sock = -1;
 int
 notify_open(void)
 {
+	static int		 tried;
 	struct sockaddr_un	 sun;
 	const char		*path = getenv("NOTIFY_SOCKET");
 	size_t			 len;
 
-	if (sock != -1 || path == NULL || *path == '\0')
+	/* Once: a confined front end may make no socket later. */
+	if (tried)
+		return sock == -1 && path != NULL && *path != '\0' ? -1 : 0;
+	tried = 1;
+	if (path == NULL || *path == '\0')
 		return 0;
 	len = strlen(path);
 	if ((*path != '/' && *path != '@') || len >= sizeof(sun.sun_path)) {
@@ -60,7 +65,7 @@ notify_abstract(void)
 void
 notify(const char *state)
 {
-	if (sock == -1 && (notify_open() == -1 || sock == -1))
+	if (notify_open() == -1 || sock == -1)
 		return;
 	if (send(sock, state, strlen(state), MSG_NOSIGNAL) == -1)
 		log_warn("notify");

@@ -5,7 +5,8 @@
 #ifndef GUISE_NOTIFY_H
 #define GUISE_NOTIFY_H
 
-/* Connect to $NOTIFY_SOCKET now, if not done; -1 (logged) on error. */
+/* Connect to $NOTIFY_SOCKET now; only the first call tries.  -1 (logged
+ * the first time) when it could not. */
 int	notify_open(void);
 
 /* Whether $NOTIFY_SOCKET is an abstract socket ("@..."). */

@@ -56,6 +56,7 @@ static const struct route routes[] = {
 #ifdef GUISE_TEST_HOOKS
 	{ "/__test/probe",			0, POST, testhooks_probe },
 	{ "/__test/syscall",			0, GET,	testhooks_syscall },
+	{ "/__test/log",			0, GET,	testhooks_log },
 #endif
 };
 

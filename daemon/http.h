@@ -32,6 +32,7 @@ void	userinfo(struct evhttp_request *);
 #ifdef GUISE_TEST_HOOKS
 void	testhooks_probe(struct evhttp_request *);	/* testhooks.c */
 void	testhooks_syscall(struct evhttp_request *);
+void	testhooks_log(struct evhttp_request *);
 #endif
 
 /* The discovery document, built once the issuer and keys are known. */

@@ -8,6 +8,7 @@
  * front end.
  */
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -32,6 +33,7 @@
 #include "log.h"
 #include "notify.h"
 #include "proto.h"
+#include "relay.h"
 #include "rotate.h"
 
 #ifndef LIBEXECDIR
@@ -139,23 +141,33 @@ start_signer(const char *file, int fd, int ctl, int anchor, int check)
 /*
  * The front end: a fork that keeps its end of the signer's socket and of
  * its own control socket to the parent, and closes the parent's others.
+ * Its stdout and stderr are the relay's pipe (relay.c), never the stream
+ * the parent and the signer write to; its stdin is /dev/null.
  */
 static pid_t
-start_frontend(const struct config *conf, int fd, int ctl,
+start_frontend(const struct config *conf, int fd, int ctl, int log,
     const int *others, size_t nothers, int passed)
 {
 	size_t	 i;
 	pid_t	 pid;
-	int	 j;
+	int	 j, null;
 
 	if ((pid = fork()) == -1)
 		fatal("fork");
 	if (pid == 0) {
 		for (i = 0; i < nothers; i++)
 			close(others[i]);
+		if ((null = open("/dev/null", O_RDONLY)) == -1 ||
+		    dup2(null, STDIN_FILENO) == -1 ||
+		    dup2(log, STDOUT_FILENO) == -1 ||
+		    dup2(log, STDERR_FILENO) == -1)
+			fatal("the front end's standard descriptors");
+		close(null);
+		close(log);
 		unblock_signals();
 		frontend_main(conf, fd, ctl, passed);
 	}
+	close(log);
 	/* The parent opens no network socket, and keeps none. */
 	for (j = 0; j < passed; j++)
 		close(LISTENFDS_START + j);
@@ -239,21 +251,15 @@ stop_child(pid_t pid, const char *name)
 	return -1;
 }
 
-/*
- * The front end first, so that it finishes what is in flight with the
- * signer still there; then the signer, which writes its last record.
- * Returns 0 when both stopped cleanly.
- */
-static int
-stop_children(pid_t signer, pid_t frontend)
+/* Pass on what the front end wrote; it is gone, so read to the end. */
+static void
+drain_frontend_log(int fd)
 {
-	int	 status, rc;
-
-	rc = stop_child(frontend, "front end");
-	rc |= stop_child(signer, "signer");
-	while (waitpid(-1, &status, WNOHANG) > 0)
+	if (fd == -1)
+		return;
+	(void)fcntl(fd, F_SETFL, 0);
+	while (relay_read(fd) == 0)
 		;
-	return rc;
 }
 
 /* The children, and the sockets the parent keeps to them. */
@@ -266,6 +272,7 @@ struct children {
 	int			 quick_deaths;
 	pid_t			 frontend;
 	int			 frontend_ctl;	/* new signers' sockets go here */
+	int			 frontend_log;	/* its lines, to relay */
 };
 
 /*
@@ -306,11 +313,29 @@ spawn_signer(struct children *c, int *fe_end)
 	*fe_end = sv[0];
 }
 
+/*
+ * The front end first, so that it finishes what is in flight with the
+ * signer still there; then the signer, which writes its last record.
+ * Returns 0 when both stopped cleanly.
+ */
+static int
+stop_children(struct children *c)
+{
+	int	 status, rc;
+
+	rc = stop_child(c->frontend, "front end");
+	drain_frontend_log(c->frontend_log);
+	rc |= stop_child(c->signer, "signer");
+	while (waitpid(-1, &status, WNOHANG) > 0)
+		;
+	return rc;
+}
+
 static void __attribute__((noreturn))
 give_up(struct children *c, const char *why)
 {
 	log_warnx("%s: stopping the service", why);
-	(void)stop_children(c->signer, c->frontend);
+	(void)stop_children(c);
 	exit(1);
 }
 
@@ -440,43 +465,57 @@ reap(struct children *c)
 	}
 }
 
-static int __attribute__((noreturn))
-supervise(struct children *c)
+/* A signal for the parent, read from its signalfd. */
+static void
+on_signal(struct children *c, int sig)
 {
-	sigset_t	 set;
-	int		 sig;
+	switch (sig) {
+	case SIGTERM:
+	case SIGINT:
+		notify("STOPPING=1");
+		log_info("stopping");
+		if (stop_children(c) == -1)
+			exit(1);
+		log_info("stopped");
+		exit(0);
+	case SIGUSR1:
+		(void)rotate_audit(c->conf, c->signer_ctl);
+		break;
+	case SIGHUP:
+		reload(c);
+		break;
+	default:
+		reap(c);
+		break;
+	}
+}
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGCHLD);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGUSR1);
+/*
+ * Wait for the signals blocked in main, through a signalfd, and for the
+ * front end's lines, which are passed on as they come.
+ */
+static int __attribute__((noreturn))
+supervise(struct children *c, const sigset_t *set)
+{
+	struct signalfd_siginfo	 si;
+	struct pollfd		 pfd[2];
+
+	if ((pfd[0].fd = signalfd(-1, set, SFD_CLOEXEC)) == -1)
+		fatal("signalfd");
+	pfd[0].events = pfd[1].events = POLLIN;
+	pfd[1].fd = c->frontend_log;
 	for (;;) {
-		if ((sig = sigwaitinfo(&set, NULL)) == -1) {
+		if (poll(pfd, 2, -1) == -1) {
 			if (errno == EINTR)
 				continue;
-			fatal("sigwaitinfo");
+			fatal("poll");
 		}
-		switch (sig) {
-		case SIGTERM:
-		case SIGINT:
-			notify("STOPPING=1");
-			log_info("stopping");
-			if (stop_children(c->signer, c->frontend) == -1)
-				exit(1);
-			log_info("stopped");
-			exit(0);
-		case SIGUSR1:
-			(void)rotate_audit(c->conf, c->signer_ctl);
-			break;
-		case SIGHUP:
-			reload(c);
-			break;
-		default:
-			reap(c);
-			break;
-		}
+		/* The front end's last lines before the signal of its end. */
+		if (pfd[1].revents != 0 && relay_read(pfd[1].fd) == -1)
+			pfd[1].fd = -1;
+		if (pfd[0].revents != 0 && read(pfd[0].fd, &si, sizeof(si)) ==
+		    (ssize_t)sizeof(si))
+			on_signal(c, (int)si.ssi_signo);
 	}
 }
 
@@ -488,7 +527,7 @@ main(int argc, char *argv[])
 	struct config	*conf;
 	char		 err[1024];
 	sigset_t	 set;
-	int		 fe_end, fctl[2], others[2], passed;
+	int		 fe_end, fctl[2], others[3], passed, log_end;
 
 	/* The audit descriptors, the configuration: not for ptrace or /proc
 	 * of the other processes of the same user (the front end's). */
@@ -511,6 +550,8 @@ main(int argc, char *argv[])
 	/* systemd's sockets, if it listens for us: the front end's. */
 	if ((passed = listenfds_take()) == -1)
 		return 1;
+	/* Nothing else that whoever started us left open reaches a child. */
+	closefrom(LISTENFDS_START + passed);
 
 	/* Block the signals the parent waits for before any child exists. */
 	sigemptyset(&set);
@@ -525,15 +566,18 @@ main(int argc, char *argv[])
 	c.file = cl.file;
 	c.conf = conf;
 	spawn_signer(&c, &fe_end);
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fctl) == -1)
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fctl) == -1 ||
+	    (c.frontend_log = relay_open(&log_end)) == -1)
 		fatal("socketpair");
 	others[0] = c.signer_ctl;
 	others[1] = fctl[0];
-	c.frontend = start_frontend(conf, fe_end, fctl[1], others, 2, passed);
+	others[2] = c.frontend_log;
+	c.frontend = start_frontend(conf, fe_end, fctl[1], log_end, others, 3,
+	    passed);
 	close(fe_end);
 	close(fctl[1]);
 	c.frontend_ctl = fctl[0];
 	log_info("started signer %ld and front end %ld", (long)c.signer,
 	    (long)c.frontend);
-	supervise(&c);
+	supervise(&c, &set);
 }

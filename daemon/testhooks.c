@@ -15,13 +15,19 @@
  *	GET /__test/syscall?call=NAME&pid=PID
  *	  makes one call that the seccomp filter must kill the front end for;
  *	  an answer means it did not.
+ *	GET /__test/log?lines=N
+ *	  sets O_NONBLOCK on its descriptors 0 to 2, then writes N lines that
+ *	  look like the signer's (an audit event, a commit line), as fast as
+ *	  it can: what it would do to hide the signer's lines in journald.
  */
 #ifdef GUISE_TEST_HOOKS
 #include <sys/mman.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
+#include <sys/un.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -241,10 +247,55 @@ testhooks_syscall(struct evhttp_request *req)
 	else if (strcmp(call, "mmap_exec") == 0)
 		(void)mmap(NULL, 4096, PROT_READ | PROT_EXEC,
 		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	else if (strcmp(call, "sendto_address") == 0) {
+		struct sockaddr_un	 sun = { .sun_family = AF_UNIX };
+
+		strcpy(sun.sun_path, "/run/systemd/journal/socket");
+		(void)sendto(STDERR_FILENO, "x", 1, 0,
+		    (struct sockaddr *)&sun, sizeof(sun));
+	} else if (strcmp(call, "stat") == 0) {
+		struct stat	 st;
+
+		(void)syscall(SYS_newfstatat, AT_FDCWD, "/etc/passwd", &st, 0);
+	}
 	else {
 		reply_oauth_error(req, 400, "invalid_request", "unknown call");
 		return;
 	}
 	reply_body(req, 200, "application/json", "{\"survived\":true}");
+}
+
+void
+testhooks_log(struct evhttp_request *req)
+{
+	static const char line[] = "signer: audit: event=impersonation."
+	    "link_redeemed outcome=ok\nsigner: audit: commit seq=1 mac="
+	    "0000000000000000000000000000000000000000000000000000000000000000"
+	    " tag="
+	    "0000000000000000000000000000000000000000000000000000000000000000"
+	    "\n";
+	const char	*query = evhttp_uri_get_query(
+			    evhttp_request_get_evhttp_uri(req));
+	const char	*n, *why;
+	struct form	 f;
+	char		 buf[64], out[64];
+	long		 i, lines, written = 0;
+	int		 fd;
+
+	if (query == NULL || strlen(query) >= sizeof(buf) ||
+	    (memcpy(buf, query, strlen(query) + 1),
+	    form_parse(buf, strlen(buf), &f, &why)) == -1 ||
+	    (n = form_get(&f, "lines")) == NULL) {
+		reply_oauth_error(req, 400, "invalid_request", "lines=N");
+		return;
+	}
+	for (fd = 0; fd <= 2; fd++)
+		(void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	lines = atol(n);
+	for (i = 0; i < lines; i += 2)
+		if (write(STDERR_FILENO, line, sizeof(line) - 1) > 0)
+			written += 2;
+	snprintf(out, sizeof(out), "{\"written\":%ld}", written);
+	reply_body(req, 200, "application/json", out);
 }
 #endif

@@ -502,25 +502,30 @@ directory_parse(const char *buf, size_t len, const char *name, char *err,
 	return ld.d;
 }
 
-/* The whole file, at most USERS_FILE_MAX bytes. */
+/*
+ * The whole file, at most USERS_FILE_MAX bytes.  Its size is lseek's, not
+ * fstat's: the confined front end reads a reload's file here, and may not
+ * stat (glibc's fstat is a newfstatat, which takes any path too).
+ */
 static char *
 read_fd(int fd, const char *file, size_t *lenp, char *err, size_t errlen)
 {
-	struct stat	 st;
 	char		*buf = NULL, extra;
 	size_t		 len = 0, size;
 	ssize_t		 r;
+	off_t		 end;
 
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+	if ((end = lseek(fd, 0, SEEK_END)) == -1 ||
+	    lseek(fd, 0, SEEK_SET) == -1) {
 		snprintf(err, errlen, "%s: not a regular file", file);
 		goto fail;
 	}
-	if (st.st_size > USERS_FILE_MAX) {
+	if (end > USERS_FILE_MAX) {
 		snprintf(err, errlen, "%s: larger than %d MiB", file,
 		    USERS_FILE_MAX / (1024 * 1024));
 		goto fail;
 	}
-	size = (size_t)st.st_size;
+	size = (size_t)end;
 	if ((buf = malloc(size + 1)) == NULL) {
 		snprintf(err, errlen, "%s: out of memory", file);
 		goto fail;

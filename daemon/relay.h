@@ -1,0 +1,16 @@
+#ifndef GUISE_RELAY_H
+#define GUISE_RELAY_H
+
+/*
+ * A pipe for the front end's stdout and stderr: returns the parent's end
+ * (non-blocking), and the front end's in *write_end; -1 on error.
+ */
+int	relay_open(int *write_end);
+
+/*
+ * Read what the front end wrote and pass it on as its lines (relay.c).
+ * Returns 0, or -1 once the front end's end is closed (or unreadable).
+ */
+int	relay_read(int fd);
+
+#endif
