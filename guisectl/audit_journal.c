@@ -1,15 +1,16 @@
 /*
  * The journal's commit lines, as `journalctl -u guised -o cat` prints
- * them: a line holding
+ * them: a line that starts with
  *
- *	audit: commit seq=N mac=M tag=T
+ *	signer: audit: commit seq=N mac=M tag=T
  *
- * anywhere (journald or the signer may put something before it; nothing
- * may follow it) is a commit line (doc/audit.md, "Anchors").  Other
- * processes write to the same journal, a front end broken into among them,
- * so a line is believed only when T is the audit key's tag of N and M; any
- * other commit line is forged, and only counted: it must never hide a cut
- * nor make one up.
+ * and ends there is a commit line (doc/audit.md, "Anchors").  Other
+ * processes write to the same journal, a front end broken into among
+ * them: its lines are relayed by the parent with "frontend: " first, so
+ * one that merely holds a commit line is none, and is ignored.  A line
+ * that starts as the signer's is believed only when T is the audit key's
+ * tag of N and M; any other is forged, and only counted: it must never
+ * hide a cut nor make one up.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +19,7 @@
 #include "audit_anchor.h"
 #include "log.h"
 
-#define JOURNAL_MARK	"audit: commit seq="
+#define JOURNAL_MARK	"signer: audit: commit "
 
 /* 1 with c and tag set, 0 when not a commit line, -1 when malformed. */
 static int
@@ -29,12 +30,14 @@ journal_parse(const char *line, size_t len, struct audit_commit *c,
 	const char		*p, *end = line + len;
 	size_t			 d;
 
-	if ((p = memmem(line, len, mark, sizeof(mark) - 1)) == NULL)
+	if (len < sizeof(mark) - 1 ||
+	    memcmp(line, mark, sizeof(mark) - 1) != 0)
 		return 0;
-	p += sizeof(mark) - 1;
-	if ((d = audit_read_seq(p, (size_t)(end - p), &c->seq)) == 0)
+	p = line + sizeof(mark) - 1;
+	if (end - p < 4 || memcmp(p, "seq=", 4) != 0 ||
+	    (d = audit_read_seq(p + 4, (size_t)(end - p - 4), &c->seq)) == 0)
 		return -1;
-	p += d;
+	p += 4 + d;
 	if (end - p != 5 + AUDIT_MAC_HEX + 5 + AUDIT_MAC_HEX ||
 	    memcmp(p, " mac=", 5) != 0 ||
 	    !audit_is_hex(p + 5, AUDIT_MAC_HEX) ||

@@ -35,6 +35,10 @@
 //                        (default 5) and for the last one
 //   --journal-forged N   and, half-way, a commit line for seq N whose tag
 //                        is not the key's (any N, even one never written)
+//   --journal-relayed N  and, after the first line, a line of the front
+//                        end as the parent relays it ("frontend: " first)
+//                        that holds a commit line for seq N whose tag is
+//                        not the key's
 //   --cut-last L         at the end, remove the last L lines of the last
 //                        file (the anchor and the journal are left as
 //                        they were: a cut tail)
@@ -70,7 +74,8 @@ function parseArgs(argv) {
   const o = { records: 40, files: 1, tornAfter: 0, tornWholeAfter: 0,
     resumedAfter: 0, tornLast: false, timeBackAt: 0, hostileAt: 0,
     truncatedAfter: -1, anchorSeq: 0, frontendAt: 0, clockBackAt: 0,
-    anchorAt: 0, journalEvery: 5, journalForged: 0, cutLast: 0 };
+    anchorAt: 0, journalEvery: 5, journalForged: 0, journalRelayed: 0,
+    cutLast: 0 };
   const num = { '--records': 'records', '--files': 'files',
     '--torn-after': 'tornAfter', '--torn-whole-after': 'tornWholeAfter',
     '--resumed-after': 'resumedAfter', '--time-back-at': 'timeBackAt',
@@ -78,7 +83,7 @@ function parseArgs(argv) {
     '--anchor-seq': 'anchorSeq', '--frontend-at': 'frontendAt',
     '--clock-back-at': 'clockBackAt', '--anchor-at': 'anchorAt',
     '--journal-every': 'journalEvery', '--journal-forged': 'journalForged',
-    '--cut-last': 'cutLast' };
+    '--journal-relayed': 'journalRelayed', '--cut-last': 'cutLast' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--key' || a === '--out' || a === '--journal-out') {
@@ -284,18 +289,22 @@ function anchorLine(key, seq, mac) {
   return `${text.padEnd(ANCHOR_LEN - 1, ' ')}\n`;
 }
 
-// The journal of guised: other lines around the commit lines, one of
-// them behind a prefix of journald's, and the forged line half-way.
+// The journal of guised as `journalctl -u guised -o cat` prints it: other
+// lines around the commit lines, the forged line half-way, the front end's
+// relayed line after the first.
 function writeJournal(o, commits, macs) {
   const lines = ['guised: listening on 127.0.0.1:8443',
     'signer: loaded 2 signing keys', ...commits,
     'guised: stopping on SIGTERM'];
-  lines[2] = `Nov 27 00:00:00 host guised[4242]: ${lines[2]}`;
+  const other = createHash('sha256').update('not the audit key').digest();
+  const macOf = (seq) => macs.get(seq) ?? hex(`forged ${seq}`);
   if (o.journalForged > 0) {
-    const mac = macs.get(o.journalForged) ?? hex(`forged ${o.journalForged}`);
-    const other = createHash('sha256').update('not the audit key').digest();
     lines.splice(Math.floor(lines.length / 2), 0,
-      `front: audit: commit ${commit(other, o.journalForged, mac)}`);
+      `signer: audit: commit ${commit(other, o.journalForged, macOf(o.journalForged))}`);
+  }
+  if (o.journalRelayed > 0) {
+    lines.splice(1, 0, 'frontend: signer: audit: commit ' +
+      commit(other, o.journalRelayed, macOf(o.journalRelayed)));
   }
   writeFileSync(o.journalOut, lines.map((l) => `${l}\n`).join(''));
 }

@@ -304,6 +304,18 @@ verify --journal "$J"
 check "verify: a malformed commit line is forged too" eval \
     'rc_is 1 && out_has "2 forged commit lines, the first at line 8"'
 
+# The front end's lines reach the journal too, relayed by the parent with
+# "frontend: " first: one that holds a commit line is none, nor a forgery.
+gen --records 57 --anchor-at 57 --journal-out "$J" --journal-relayed 100000
+verify --journal "$J"
+check "verify: a relayed front end's line holding a commit line is ignored, exit 0" \
+    eval 'rc_is 0 && out_is "audit: 57 records in 1 file, chain whole; anchor: seq 57 matches; journal: 12 commit lines, last seq 57 matches"'
+gen --records 57 --anchor-at 57 --journal-out "$J" --journal-relayed 30 \
+    --journal-forged 30
+verify --journal "$J"
+check "verify: beside it, a line that starts as the signer's with a wrong tag is forged" \
+    eval 'rc_is 1 && out_lines 1 && out_is "$J: 1 forged commit line, the first at line 9: not tagged with the audit key"'
+
 # A torn line taken back by audit.resumed, which has its seq: the
 # journal's line for that seq is the resumed record's.
 gen --records 40 --torn-whole-after 9 --anchor-at 40 --journal-out "$J"
