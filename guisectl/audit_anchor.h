@@ -70,6 +70,7 @@ struct audit_witness {
 	size_t			 next;		/* in j.kept: the next to compare */
 	unsigned long		 mismatches;	/* of journal lines */
 	unsigned long		 bad;
+	json_int_t		 last;		/* the log's, once it ends */
 };
 
 /* How verify was told to consult the journal. */

@@ -10,16 +10,19 @@
  *
  * A torn line (not JSON, or a file's last line with no newline) is the
  * trace of a crash.  It is explained only by the audit.resumed (or
- * audit.truncated) record that the next start writes right after it,
- * chained from the last good record; anything else after it, or nothing,
- * and the torn line is the first bad record.  A torn line that happens to
- * be a whole record (the crash came just before the newline) is recognised
- * when the restart after it names the record before it.
+ * audit.truncated, or audit.anchor_lost) record that the next start
+ * writes right after it, chained from the last good record; anything else
+ * after it, or nothing, and the torn line is the first bad record.  A torn
+ * line that happens to be a whole record (the crash came just before the
+ * newline) is recognised when the restart after it names the record before
+ * it.
  *
  * The chain cannot see its last records go.  An audit.truncated record
  * (a start on a log shorter than its anchor) explains its seq jump but is
- * a cut all the same: it is said, the walk goes on, and verify fails.  At
- * the end the log is held against its witnesses, the anchor file and the
+ * a cut all the same: it is said, the walk goes on, and verify fails.  So
+ * is an audit.anchor_lost (a start found no anchor it could trust beside
+ * a log with records): a cut before it could not have been seen.  At the
+ * end the log is held against its witnesses, the anchor file and the
  * journal (audit_witness.c).
  */
 #include <getopt.h>
@@ -73,6 +76,7 @@ struct verify {
 	struct audit_witness	*witness;	/* anchor file, journal */
 	json_int_t		 settled;	/* the last record given it */
 	unsigned long		 cuts;		/* audit.truncated records */
+	unsigned long		 lost;		/* audit.anchor_lost records */
 };
 
 /* One line, parsed far enough to be checked. */
@@ -177,14 +181,21 @@ verify_is(const struct verify_rec *rec, const char *event)
 	return strcmp(rec->event, event) == 0;
 }
 
+/* The records a start writes first that take the next seq. */
+static int
+verify_is_resumed(const struct verify_rec *rec)
+{
+	return verify_is(rec, "audit.resumed") ||
+	    verify_is(rec, "audit.anchor_lost");
+}
+
 /* The record a start writes after a torn line, naming the record before. */
 static int
 verify_is_restart(const struct verify_rec *rec, json_int_t last_seq)
 {
 	const json_t	*ls = json_object_get(rec->o, "last_seq");
 
-	return (verify_is(rec, "audit.resumed") ||
-	    verify_is(rec, "audit.truncated")) &&
+	return (verify_is_resumed(rec) || verify_is(rec, "audit.truncated")) &&
 	    json_is_true(json_object_get(rec->o, "torn")) &&
 	    json_is_integer(ls) && json_integer_value(ls) == last_seq;
 }
@@ -198,10 +209,11 @@ verify_explain(struct verify *v, const struct verify_loc *loc)
 }
 
 /*
- * The line before this audit.resumed (or audit.truncated) was a whole
- * record, but the restart says it was torn: it chains from, and names,
- * the one before.  Then take that line back.  audit.resumed takes its seq
- * too; audit.truncated has its own.  1 when done, 0 when not the case, -1.
+ * The line before this audit.resumed (or audit.truncated, or
+ * audit.anchor_lost) was a whole record, but the restart says it was
+ * torn: it chains from, and names, the one before.  Then take that line
+ * back.  audit.resumed and audit.anchor_lost take its seq too;
+ * audit.truncated has its own.  1 when done, 0 when not the case, -1.
  */
 static int
 verify_untear(struct verify *v, const struct verify_rec *rec,
@@ -212,7 +224,7 @@ verify_untear(struct verify *v, const struct verify_rec *rec,
 	if (v->torn || v->tip.seq == 0 || v->tip.loc.file != loc->file ||
 	    v->tip.loc.line + 1 != loc->line ||
 	    !verify_is_restart(rec, v->before.seq) ||
-	    (verify_is(rec, "audit.resumed") && rec->seq != v->tip.seq))
+	    (verify_is_resumed(rec) && rec->seq != v->tip.seq))
 		return 0;
 	if ((c = verify_chains(v, rec, v->before.mac, line)) != 1)
 		return c;
@@ -227,9 +239,9 @@ static int
 verify_torn_bad(const struct verify *v, int at_end)
 {
 	return verify_bad(v, &v->torn_loc, v->tip.seq + 1, "torn record "
-	    "(%s), %s an audit.resumed or audit.truncated with torn true "
-	    "and last_seq %" JSON_INTEGER_FORMAT, v->torn_why, at_end ?
-	    "and the log ends without" : "and the next line is not",
+	    "(%s), %s an audit.resumed, audit.truncated or audit.anchor_lost "
+	    "with torn true and last_seq %" JSON_INTEGER_FORMAT, v->torn_why,
+	    at_end ? "and the log ends without" : "and the next line is not",
 	    v->tip.seq);
 }
 
@@ -251,13 +263,13 @@ verify_event(const struct verify *v, const struct verify_rec *rec,
 			return verify_bad(v, loc, rec->seq, "audit.rotated "
 			    "does not name the previous file, %s, in "
 			    "prev_file", want);
-	} else if (strcmp(rec->event, "audit.resumed") == 0) {
+	} else if (verify_is_resumed(rec)) {
 		ls = json_object_get(rec->o, "last_seq");
 		if (!json_is_integer(ls) ||
 		    json_integer_value(ls) != v->tip.seq)
-			return verify_bad(v, loc, rec->seq, "audit.resumed "
-			    "does not name the last good record, seq %"
-			    JSON_INTEGER_FORMAT ", in last_seq", v->tip.seq);
+			return verify_bad(v, loc, rec->seq, "%s does not name "
+			    "the last good record, seq %" JSON_INTEGER_FORMAT
+			    ", in last_seq", rec->event, v->tip.seq);
 	}
 	return 0;
 }
@@ -342,6 +354,23 @@ verify_cut(struct verify *v, const struct verify_rec *rec,
 }
 
 /*
+ * An audit.anchor_lost that holds: the start found no anchor it could
+ * trust, so a cut before it could not have been seen.  It cannot say how
+ * many records, if any, were cut; it is said, and verify fails, however
+ * many records come after it.
+ */
+static void
+verify_lost(struct verify *v, const struct verify_rec *rec,
+    const struct verify_loc *loc)
+{
+	verify_bad(v, loc, rec->seq, "audit.anchor_lost: the start after seq %"
+	    JSON_INTEGER_FORMAT " found no anchor it could trust: records "
+	    "cut from the log's end before it could not have been seen",
+	    v->before.seq);
+	v->lost++;
+}
+
+/*
  * The tip stays: a record after it chains from it, or the log ends.  Only
  * now is it held against the witnesses, since until then an audit.resumed
  * could take it back as a torn line (and have the same seq).
@@ -397,6 +426,8 @@ verify_record(struct verify *v, const struct verify_rec *rec,
 	v->records++;
 	if (verify_is(rec, "audit.truncated"))
 		verify_cut(v, rec, loc);
+	else if (verify_is(rec, "audit.anchor_lost"))
+		verify_lost(v, rec, loc);
 	return 0;
 }
 
@@ -504,7 +535,7 @@ verify_walk(struct verify *v)
 	verify_settle(v);
 	audit_witness_end(v->witness, v->tip.seq,
 	    v->files->path[v->files->n - 1]);
-	if (v->witness->bad > 0 || v->cuts > 0)
+	if (v->witness->bad > 0 || v->cuts > 0 || v->lost > 0)
 		return -1;
 	verify_summary(v);
 	return 0;

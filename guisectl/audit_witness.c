@@ -147,6 +147,7 @@ void
 audit_witness_end(struct audit_witness *w, json_int_t last,
     const char *file)
 {
+	w->last = last;
 	if (w->anchor == AUDIT_ANCHOR_OK && w->at.seq > last) {
 		witness_cut(file, last, w->at.seq, "its anchor says");
 		w->bad++;
@@ -167,6 +168,9 @@ audit_witness_summary(const struct audit_witness *w)
 	if (w->anchor == AUDIT_ANCHOR_OK)
 		printf("; anchor: seq %" JSON_INTEGER_FORMAT " matches",
 		    w->at.seq);
+	else if (w->anchor == AUDIT_ANCHOR_EMPTY && w->last > 0)
+		printf("; anchor: lost (an empty file beside records: the next "
+		    "start writes audit.anchor_lost)");
 	else if (w->anchor == AUDIT_ANCHOR_EMPTY)
 		printf("; anchor: none yet (an empty file)");
 	else

@@ -23,6 +23,11 @@
 //                        {last_seq K, anchor_seq A}, seq A+1, and the seqs
 //                        go on from there; after --torn-after K too, it is
 //                        the restart after the torn line (torn true)
+//   --anchor-lost-after K  after record K the next record is
+//                        audit.anchor_lost {last_seq K, detail}, seq K+1 (a
+//                        start that found no anchor to trust); after
+//                        --torn-after K too, with torn true; may be given
+//                        more than once
 //   --frontend-at S      record S is a refusal the front end counted
 //                        (source "frontend", count 17)
 //   --clock-back-at S    record S is clock.stepped_back, at the time of
@@ -75,7 +80,7 @@ function parseArgs(argv) {
     resumedAfter: 0, tornLast: false, timeBackAt: 0, hostileAt: 0,
     truncatedAfter: -1, anchorSeq: 0, frontendAt: 0, clockBackAt: 0,
     anchorAt: 0, journalEvery: 5, journalForged: 0, journalRelayed: 0,
-    cutLast: 0 };
+    cutLast: 0, anchorLostAfter: [] };
   const num = { '--records': 'records', '--files': 'files',
     '--torn-after': 'tornAfter', '--torn-whole-after': 'tornWholeAfter',
     '--resumed-after': 'resumedAfter', '--time-back-at': 'timeBackAt',
@@ -91,10 +96,11 @@ function parseArgs(argv) {
       o[a.slice(2).replace(/-(.)/g, (_, c) => c.toUpperCase())] = argv[++i];
     } else if (a === '--torn-last') {
       o.tornLast = true;
-    } else if (a in num) {
+    } else if (a in num || a === '--anchor-lost-after') {
       const v = Number(argv[++i]);
       if (!Number.isInteger(v) || v < 0) usage(`${a}: not a count`);
-      o[num[a]] = v;
+      if (a in num) o[num[a]] = v;
+      else o.anchorLostAfter.push(v);
     } else {
       usage(`unknown argument ${a}`);
     }
@@ -102,7 +108,7 @@ function parseArgs(argv) {
   if (!o.key || !o.out) usage('--key and --out are needed');
   if (o.files < 1 || o.records < o.files) usage('--files: 1 to --records');
   for (const s of [o.tornAfter, o.tornWholeAfter, o.resumedAfter,
-    o.truncatedAfter]) {
+    o.truncatedAfter, ...o.anchorLostAfter]) {
     if (s > 0 && s >= o.records) usage('a restart needs a record after it');
   }
   if (o.truncatedAfter >= 0 && o.anchorSeq <= o.truncatedAfter) {
@@ -254,6 +260,12 @@ function main() {
       pendingResume = { event: 'audit.truncated', outcome: 'detected',
         last_seq: i, anchor_seq: o.anchorSeq,
         torn: pendingResume !== null && pendingResume.torn };
+    } else if (o.anchorLostAfter.includes(i)) {
+      // A start on a log whose anchor file was empty.
+      pendingResume = { event: 'audit.anchor_lost', outcome: 'detected',
+        last_seq: seq, torn: pendingResume !== null && pendingResume.torn,
+        detail: 'empty anchor file (emptied, deleted, or never written): ' +
+          'a cut of the log before this start could not be seen' };
     }
   }
   if (o.tornLast) {

@@ -226,8 +226,12 @@ check "verify: no anchor file is said, and is not a failure" eval \
     'rc_is 0 && out_has "chain whole; no anchor file;"'
 : >"$LOG.anchor"
 verify
-check "verify: an empty anchor file is no anchor yet, exit 0" eval \
-    'rc_is 0 && out_has "chain whole; anchor: none yet"'
+check "verify: an empty anchor file beside records is a lost one, said" eval \
+    'rc_is 0 && out_has "chain whole; anchor: lost (an empty file beside records: the next start writes audit.anchor_lost);"'
+: >"$LOG"
+verify
+check "verify: an empty anchor file beside an empty log is no anchor yet, exit 0" \
+    eval 'rc_is 0 && out_is "audit: 0 records in 1 file, chain whole; anchor: none yet (an empty file); journal: not consulted"'
 
 # cut_is WHAT WITNESS: exit 1 and one line, "3 records were cut".
 cut_is() {
@@ -399,6 +403,32 @@ sed -i '6s/"event":"audit.truncated"/"event":"audit.resumed"/' "$LOG"
 verify_bad "verify: a gap that no audit.truncated explains" "$LOG:6" 9 \
     "seq gap"
 
+# --- verify: audit.anchor_lost -------------------------------------------
+
+LOST="audit.anchor_lost: the start after seq"
+gen --records 40 --anchor-lost-after 12
+verify_bad "verify: audit.anchor_lost is reported, exit 1" "$LOG:13" 13 \
+    "$LOST 12 found no anchor it could trust"
+
+gen --records 60 --anchor-lost-after 5 --anchor-at 60 --journal-out "$J"
+verify --journal "$J"
+check "verify: audit.anchor_lost still said 55 records later, anchor and journal whole" \
+    eval 'rc_is 1 && out_is "$LOG:6: seq 6: $LOST 5 found no anchor it could trust: records cut from the log'"'"'s end before it could not have been seen"'
+
+gen --records 40 --torn-after 8 --anchor-lost-after 8
+verify_bad "verify: audit.anchor_lost with torn true explains a torn line" \
+    "$LOG:10" 9 "$LOST 8"
+
+gen --records 40 --torn-whole-after 8 --anchor-lost-after 8
+verify_bad "verify: audit.anchor_lost after a whole record torn before its newline takes its seq" \
+    "$LOG:10" 9 "$LOST 8"
+
+gen --records 45 --files 3 --anchor-lost-after 7 --resumed-after 20 \
+    --anchor-lost-after 35
+verify
+check "verify: every audit.anchor_lost is reported, across files" eval \
+    'rc_is 1 && out_lines 2 && out_has "$LOG.1:8: seq 8: $LOST 7" && out_has "$LOG:6: seq 36: $LOST 35"'
+
 gen --records 30 --clock-back-at 12 --frontend-at 14
 verify
 check "verify: clock.stepped_back (time held) and a front end's count" \
@@ -519,6 +549,12 @@ check "show --json: audit.truncated as it is in the log" eval \
 show_count "show: --client storefront takes in the front end's count" \
     "$(grep -c '"client_id":"storefront"' "$LOG")" --client storefront
 
+gen --records 20 --anchor-lost-after 5
+show
+check "show: audit.anchor_lost, its outcome and which anchor was lost" eval \
+    'rc_is 0 && out_has "audit.anchor_lost           detected -                -                -          -          empty anchor file (emptied, deleted, ..."'
+show_count "show: --event audit.anchor_lost" 1 --event audit.anchor_lost
+
 run audit show
 check "show: usage without -f" eval 'rc_is 2 && err_has "guisectl audit show"'
 run audit show -f "$CONF" --frob
@@ -613,6 +649,12 @@ elif command -v valgrind >/dev/null 2>&1; then
 	check "valgrind: verify of a broken chain, clean" rc_is 1
 	vg audit show -f "$CONF" --since 2026-11-27T03:00:00Z
 	check "valgrind: show, clean" rc_is 0
+	gen --records 45 --files 3 --torn-after 8 --anchor-lost-after 8 \
+	    --anchor-lost-after 35 --anchor-at 45 --journal-out "$J" \
+	    --journal-relayed 9
+	vg audit verify -f "$CONF" --journal "$J"
+	check "valgrind: verify of audit.anchor_lost and a relayed line, clean" \
+	    eval 'rc_is 1 && out_lines 2'
 else
 	printf 'ok %d - # SKIP valgrind is not installed\n' $((n += 1))
 fi
