@@ -278,6 +278,8 @@ struct children {
 /*
  * The audit log's anchor (doc/audit.md), beside the log: the signer may
  * open no file once sandboxed, and rewrites it through this descriptor.
+ * One that is missing is made, empty, and said: the signer takes an empty
+ * anchor beside a log with records for a lost one (audit.anchor_lost).
  */
 static int
 open_anchor(const struct config *conf)
@@ -288,8 +290,11 @@ open_anchor(const struct config *conf)
 	if ((size_t)snprintf(path, sizeof(path), "%s.anchor",
 	    conf->audit_path) >= sizeof(path))
 		fatalx("%s.anchor: the path is too long", conf->audit_path);
-	if ((fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
-	    0600)) == -1)
+	if ((fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC)) == -1 &&
+	    errno == ENOENT && (fd = open(path, O_RDWR | O_CREAT | O_EXCL |
+	    O_NOFOLLOW | O_CLOEXEC, 0600)) != -1)
+		log_info("%s: no such file: made empty", path);
+	if (fd == -1)
 		fatal("%s", path);
 	return fd;
 }

@@ -72,7 +72,7 @@ anchor_parse(const char b[ANCHOR_LEN], struct anchor *a,
 	return memcmp(again, b, ANCHOR_LEN) == 0 ? 0 : -1;
 }
 
-void
+enum anchor_found
 anchor_open(int fd, struct anchor *a)
 {
 	char	 b[ANCHOR_LEN + 2], tag[AUDIT_MAC_HEX + 1];
@@ -83,28 +83,30 @@ anchor_open(int fd, struct anchor *a)
 	if ((anchor_fd = fd) == -1) {
 		log_warnx("audit: no anchor file: a cut of the log's tail "
 		    "will not be seen");
-		return;
+		return ANCHOR_NO_FILE;
 	}
 	/* One byte more than an anchor, to see a longer file. */
 	if ((n = pread(fd, b, ANCHOR_LEN + 1, 0)) == -1) {
 		log_warn("audit: the anchor file");
-		return;
+		return ANCHOR_DAMAGED;
 	}
 	if (n == 0)
-		return;		/* none yet */
+		return ANCHOR_EMPTY;
 	b[n] = '\0';
 	if (n != ANCHOR_LEN || anchor_parse(b, a, tag) == -1) {
 		memset(a, 0, sizeof(*a));
 		log_warnx("audit: the anchor file is damaged (not one line of "
 		    "%d bytes): not trusted", ANCHOR_LEN);
-		return;
+		return ANCHOR_DAMAGED;
 	}
 	if (audit_mac_tag(a->seq, a->mac, want) == -1 ||
 	    CRYPTO_memcmp(want, tag, AUDIT_MAC_HEX) != 0) {
 		log_warnx("audit: the anchor file's tag (for seq %lld) is not "
 		    "the audit key's: not trusted", a->seq);
 		memset(a, 0, sizeof(*a));
+		return ANCHOR_FORGED;
 	}
+	return ANCHOR_TRUSTED;
 }
 
 static void

@@ -14,12 +14,22 @@ struct anchor {
 	char		 mac[AUDIT_MAC_HEX + 1];
 };
 
+/* What the anchor file held at start. */
+enum anchor_found {
+	ANCHOR_NO_FILE,		/* none handed: not started by guised */
+	ANCHOR_EMPTY,		/* none yet, or lost */
+	ANCHOR_DAMAGED,		/* unreadable, or not the exact line */
+	ANCHOR_FORGED,		/* the line, but not the audit key's tag */
+	ANCHOR_TRUSTED,
+};
+
 /*
  * Before the sandbox: fd is the anchor file the parent opened, -1 when
  * there is none (said once).  *a is what it holds when its tag is the
- * audit key's; anything else is said, and is no anchor.
+ * audit key's; anything else is said (but an empty file), and is no
+ * anchor.
  */
-void	anchor_open(int fd, struct anchor *a);
+enum anchor_found	anchor_open(int fd, struct anchor *a);
 
 /*
  * A commit is durable, seq and mac its last record's: rewrite the anchor

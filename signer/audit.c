@@ -7,7 +7,9 @@
  * with audit.resumed.  Each durable commit is anchored outside the log
  * (anchor.c); a start on a log shorter than its anchor begins with
  * audit.truncated and numbers on after the anchor, so that no seq is used
- * twice.  Record times never go backwards: while the clock is behind the
+ * twice; a start on a log with records but no anchor it can trust begins
+ * with audit.anchor_lost, since a cut before it could not be seen.
+ * Record times never go backwards: while the clock is behind the
  * last record's time, records keep that time, and clock.stepped_back says
  * so once.
  */
@@ -54,6 +56,9 @@ static const char	*resume_detail;
 /* The anchor's seq, when the log ends before it: audit.truncated. */
 static long long	 anchor_seq;
 static char		 truncated_detail[128];
+/* No anchor to trust beside a log with records: audit.anchor_lost. */
+static int		 lost;
+static char		 lost_detail[160];
 
 /* The last record's time, in ms, and whether the clock is behind it. */
 static long long	 time_ms;
@@ -418,6 +423,10 @@ queue_resumed(void)
 		r.outcome = "detected";
 		r.anchor_seq = anchor_seq;
 		r.detail = truncated_detail;
+	} else if (lost) {
+		r.event = "audit.anchor_lost";
+		r.outcome = "detected";
+		r.detail = lost_detail;
 	}
 	/* It goes first: shift the queue by one. */
 	if (nqueued == QUEUE_MAX)
@@ -517,6 +526,7 @@ audit_synced(int err)
 	if (good > 0) {
 		last_seq = sealed[good - 1].seq;
 		memcpy(last_mac, sealed[good - 1].mac, sizeof(last_mac));
+		lost = 0;	/* it went first, and is written */
 	}
 	if (err != 0) {
 		log_warnx("audit: cannot write the log: %s: refusing what "
@@ -577,6 +587,42 @@ note_truncated(const char *path, const struct audit_tail *end,
 	    a->seq + 1);
 }
 
+/*
+ * The start's note: the log holds records, but the anchor file holds no
+ * anchor to trust (emptied, deleted and made again by the parent,
+ * overwritten), so a cut of the log before this start could not be seen.
+ * The chain goes on from the last record there, and audit.anchor_lost
+ * says so in place of audit.resumed.
+ */
+static void
+note_lost(const char *path, const struct audit_tail *end,
+    enum anchor_found found)
+{
+	static const char	*why[] = {
+		[ANCHOR_EMPTY] = "emptied, deleted, or never written",
+		[ANCHOR_DAMAGED] = "not one line of 256 bytes",
+		[ANCHOR_FORGED] = "its tag is not the audit key's",
+	};
+	static const char	*what[] = {
+		[ANCHOR_EMPTY] = "empty",
+		[ANCHOR_DAMAGED] = "damaged",
+		[ANCHOR_FORGED] = "forged",
+	};
+
+	/* A signer not started by guised was handed none to lose. */
+	if (found == ANCHOR_TRUSTED || found == ANCHOR_NO_FILE)
+		return;
+	resume = 1;
+	lost = 1;
+	snprintf(lost_detail, sizeof(lost_detail), "%s anchor file (%s): a "
+	    "cut of the log before this start could not be seen",
+	    what[found], why[found]);
+	log_warnx("audit: %s ends at seq %lld but its anchor file is %s: a "
+	    "cut of the log before this start could not be seen; "
+	    "audit.anchor_lost (seq %lld) says so", path, end->seq,
+	    what[found], end->seq + 1);
+}
+
 int
 audit_open(const struct config *conf, const unsigned char *key,
     size_t keylen, json_t *keys, int anchor_fd)
@@ -587,6 +633,7 @@ audit_open(const struct config *conf, const unsigned char *key,
 				    .outcome = "ok", .keys = keys };
 	struct audit_tail	 end;
 	struct anchor		 a;
+	enum anchor_found	 found;
 	char			 warm[32];
 
 	if ((fd = open(conf->audit_path, O_RDWR | O_APPEND | O_CREAT |
@@ -596,7 +643,7 @@ audit_open(const struct config *conf, const unsigned char *key,
 	}
 	if (audit_mac_init(key, keylen) == -1)
 		return -1;
-	anchor_open(anchor_fd, &a);
+	found = anchor_open(anchor_fd, &a);
 	if (audit_tail_read(fd, conf->audit_path, &a, &end) == -1)
 		return -1;
 	last_seq = end.seq;
@@ -609,6 +656,8 @@ audit_open(const struct config *conf, const unsigned char *key,
 	}
 	if (a.seq > end.seq)
 		note_truncated(conf->audit_path, &end, &a);
+	else if (end.seq > 0)
+		note_lost(conf->audit_path, &end, found);
 	format_time(0, warm);	/* gmtime_r's set-up, before the sandbox */
 	audit_queue(&started);
 	audit_queue(&signer);

@@ -42,7 +42,7 @@ struct audit_record {
 	 * default) and have the lines that matter dropped with them.
 	 */
 	int		 no_journal;
-	int		 resumed;	/* audit.resumed: with these */
+	int		 resumed;	/* audit.resumed, audit.anchor_lost */
 	long long	 last_seq;
 	long long	 anchor_seq;	/* audit.truncated too */
 	int		 torn;

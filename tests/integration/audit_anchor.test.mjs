@@ -2,8 +2,10 @@
 // is seen"): after every commit the signer rewrites the anchor file beside
 // the log and tells journald the commit's seq and mac, tagged with the
 // audit key.  A start on a log shorter than its anchor says so with
-// audit.truncated and never reuses a seq; a start on a log whose last
-// record does not chain is refused.  Every tag is checked here with Node's
+// audit.truncated and never reuses a seq; a start on a log with records
+// and no anchor it can trust (emptied, deleted, damaged, forged) says so
+// with audit.anchor_lost; a start on a log whose last record does not
+// chain is refused.  Every tag is checked here with Node's
 // own HMAC, and every verdict with the real guisectl.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +14,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startDaemon, clientToken, build } from './lib/daemon.mjs';
-import { auditText, records, auditKey } from './lib/audit.mjs';
+import { auditText, records, auditKey, verifyChain } from './lib/audit.mjs';
 import { askLink, newCode, newLink, redeem } from './lib/flow.mjs';
 
 const COMMIT = /^signer: audit: commit seq=(\d+) mac=([0-9a-f]{64}) tag=([0-9a-f]{64})$/gm;
@@ -217,6 +219,114 @@ test('a whole log deleted while its anchor stays: the start writes audit.truncat
   }
 });
 
+// The log cut by 4 records with the daemon stopped (and, with torn, a
+// record cut short after them, as a crash leaves it), and its anchor lost
+// as lose() does it; then a start, whose stderr shows log.  Neither the
+// cut nor its size can be seen any more: the start says that the anchor
+// was lost, numbers on from the last record there (a seq is used again,
+// and the record says why), and verify reports it, however much traffic
+// comes after.
+async function cutAndLoseAnchor({ lose, detail, torn = false, log }) {
+  let d = await startDaemon();
+  const dir = d.dir;
+  const anchor = join(dir, 'audit.log.anchor');
+  try {
+    await fullFlow(d);
+    await stopKeep(d);
+    const file = join(dir, 'audit.log');
+    const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
+    const kept = lines.slice(0, -4);
+    const lastSeq = JSON.parse(kept[kept.length - 1]).seq;
+    writeFileSync(file, `${kept.join('\n')}\n${torn ? lines[kept.length].slice(0, 40) : ''}`);
+    lose(anchor, JSON.parse(kept[kept.length - 1]), d);
+
+    d = await startDaemon({ reuse: dir });
+    const recs = records(d);
+    const lost = recs[kept.length];
+    assert.equal(lost.event, 'audit.anchor_lost', 'the first record of the start');
+    assert.equal(lost.outcome, 'detected');
+    assert.equal(lost.seq, lastSeq + 1, 'gapless: on from the last record there');
+    assert.equal(lost.last_seq, lastSeq);
+    assert.equal(lost.torn, torn);
+    assert.match(lost.detail, detail);
+    assert.ok(!recs.slice(kept.length).some((r) => r.event === 'audit.resumed'), 'in place of audit.resumed');
+    assert.match(d.log, /warning: audit: .*anchor.*audit\.anchor_lost/, 'a warning journald shows');
+    if (log) assert.match(d.log, log);
+    const said = `audit.log:${kept.length + (torn ? 2 : 1)}: seq ${lastSeq + 1}: audit.anchor_lost: `;
+
+    let v = verify(d);
+    assert.equal(v.status, 1, v.out);
+    assert.ok(v.out.includes(said), v.out);
+    // A fresh anchor, as after any commit.
+    assert.equal(anchorOf(d).seq, recs[recs.length - 1].seq);
+
+    for (let i = 0; i < 3; i++) await clientToken(d, 'reader');
+    await fullFlow(d);
+    const all = records(d);
+    for (let i = 1; i < all.length; i++) assert.equal(all[i].seq, all[i - 1].seq + 1);
+    const last = all[all.length - 1];
+    await waitCommit(d, last.seq);
+    v = verify(d, d.log);
+    assert.equal(v.status, 1, v.out);
+    assert.ok(v.out.includes(said), v.out);
+    assert.match(v.out, new RegExp(`anchor_lost: the start after seq ${lastSeq} found no anchor`));
+    assert.equal(v.out.split('\n').filter(Boolean).length, 1, v.out);
+    assert.equal(verifyChain(auditText(d), auditKey(d)), last.seq, 'the chain, read here');
+    assert.equal(anchorOf(d).seq, last.seq);
+  } finally {
+    await d.stop();
+  }
+}
+
+test('a cut log whose anchor was emptied: audit.anchor_lost, and verify reports it', async () => {
+  await cutAndLoseAnchor({ lose: (anchor) => writeFileSync(anchor, ''), detail: /^empty anchor file/ });
+});
+
+test('a cut log whose anchor was deleted: guised makes it again empty, and the start says it was lost', async () => {
+  await cutAndLoseAnchor({
+    lose: (anchor) => rmSync(anchor),
+    detail: /^empty anchor file/,
+    log: /guised: \S*audit\.log\.anchor: no such file: made empty/,
+  });
+});
+
+test('a crash\'s torn line after a cut, the anchor emptied: audit.anchor_lost with torn true ends it', async () => {
+  await cutAndLoseAnchor({ lose: (anchor) => writeFileSync(anchor, ''), detail: /^empty anchor file/, torn: true });
+});
+
+test('a cut log whose anchor holds garbage: audit.anchor_lost, damaged', async () => {
+  await cutAndLoseAnchor({ lose: (anchor) => writeFileSync(anchor, 'garbage\n'.repeat(32)), detail: /^damaged anchor file/ });
+});
+
+test('a cut log whose anchor is of the form but tagged with another key: audit.anchor_lost, forged', async () => {
+  await cutAndLoseAnchor({
+    lose: (anchor, last) => {
+      const tag = tagOf(Buffer.alloc(32, 7), last.seq, last.mac);
+      writeFileSync(anchor, `${`{"seq":${last.seq},"mac":"${last.mac}","tag":"${tag}"}`.padEnd(255, ' ')}\n`);
+    },
+    detail: /^forged anchor file/,
+  });
+});
+
+test('a clean restart with its anchor whole writes no audit.anchor_lost', async () => {
+  let d = await startDaemon();
+  const dir = d.dir;
+  try {
+    await fullFlow(d);
+    await stopKeep(d);
+    const n = records(d).length;
+    d = await startDaemon({ reuse: dir });
+    const recs = records(d);
+    assert.equal(recs[n].event, 'audit.resumed');
+    assert.ok(!recs.some((r) => r.event === 'audit.anchor_lost'));
+    assert.doesNotMatch(d.log, /anchor/);
+    const v = verify(d);
+    assert.equal(v.status, 0, v.out);
+  } finally {
+    await d.stop();
+  }
+});
+
 // Start guised on dir and wait for it to exit (a signer that refuses to
 // start is restarted a few times, then guised gives up).
 function startUntilExit(dir) {
@@ -271,24 +381,27 @@ test('a file whose only record is audit.rotated chains from the rotated file, or
     await crash(d);
     return records(d)[0].seq;
   };
-  const resumes = async () => {
+  const resumes = async (event = 'audit.resumed') => {
     d = await startDaemon({ reuse: dir });
-    assert.deepEqual(records(d).slice(0, 2).map((x) => x.event), ['audit.rotated', 'audit.resumed']);
-    assert.doesNotMatch(d.log, /cut|chain/);
+    assert.deepEqual(records(d).slice(0, 2).map((x) => x.event), ['audit.rotated', event]);
+    assert.doesNotMatch(d.log, /chain/);
   };
   try {
     await clientToken(d);
-    // The rotated file alone vouches for it: the anchor is emptied.
+    // The rotated file alone vouches for it: the anchor is emptied, and
+    // said lost.
     await rotateCrash();
     writeFileSync(anchor, '');
-    await resumes();
+    await resumes('audit.anchor_lost');
     const v = verify(d);
-    assert.equal(v.status, 0, v.out);
+    assert.equal(v.status, 1, v.out);
+    assert.match(v.out, /^\S*\/audit\.log:2: seq \d+: audit\.anchor_lost: [^\n]*\n$/);
 
     // The anchor alone: the rotated file archived elsewhere.
     await rotateCrash();
     rmSync(join(dir, 'audit.log.2'));
     await resumes();
+    assert.doesNotMatch(d.log, /cut/);
 
     // Neither: the signer will not go on from it.
     const seq = await rotateCrash();

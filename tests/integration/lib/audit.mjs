@@ -19,7 +19,7 @@ export function records(d) {
 
 // Throws at the first record whose seq, time or mac is wrong.  A torn line
 // (a record cut short) is accepted only when the next record is the
-// audit.resumed that says so.  Returns the last seq.
+// audit.resumed (or audit.anchor_lost) that says so.  Returns the last seq.
 export function verifyChain(text, key) {
   let prev = '0'.repeat(64);
   let seq = 0;
@@ -40,7 +40,8 @@ export function verifyChain(text, key) {
     if (mac !== m[2]) throw new Error(`mac mismatch at ${line}`);
     if (r.seq !== seq + 1) throw new Error(`seq ${r.seq} after ${seq}`);
     if (r.time < time) throw new Error(`time goes back at seq ${r.seq}`);
-    if (torn !== null && !(r.event === 'audit.resumed' && r.torn === true && r.last_seq === seq)) {
+    const restart = r.event === 'audit.resumed' || r.event === 'audit.anchor_lost';
+    if (torn !== null && !(restart && r.torn === true && r.last_seq === seq)) {
       throw new Error(`a torn line not explained by audit.resumed: ${torn}`);
     }
     torn = null;
