@@ -515,7 +515,9 @@ read_fd(int fd, const char *file, size_t *lenp, char *err, size_t errlen)
 	ssize_t		 r;
 	off_t		 end;
 
-	if ((end = lseek(fd, 0, SEEK_END)) == -1 ||
+	/* A folder reads as EISDIR even for no bytes; a pipe cannot seek. */
+	if (read(fd, &extra, 0) == -1 ||
+	    (end = lseek(fd, 0, SEEK_END)) == -1 ||
 	    lseek(fd, 0, SEEK_SET) == -1) {
 		snprintf(err, errlen, "%s: not a regular file", file);
 		goto fail;
