@@ -82,10 +82,12 @@ write_count(struct tally *t)
 /*
  * t's window is over at now: its count is written and a new window starts
  * (a count that cannot be sent now is carried into it).  Returns whether t
- * may go: nothing counted, nothing at the signer, and no attempt in the
- * window that ended, so that a client busy all along is not forgotten
- * (and held to a newcomer's few attempts at once) because its window
- * ended at a moment when none of its requests was at the signer.
+ * may go: nothing counted, nothing at the signer, and either no attempt in
+ * the window that ended, or no good standing to keep.  A client busy all
+ * along is not forgotten (and held to a newcomer's few attempts at once)
+ * because its window ended at a moment when none of its requests was at
+ * the signer; any other key is then no different from a new one, and a
+ * guesser's keys hold their places one window, not two.
  */
 static int
 roll(struct tally *t, time_t now)
@@ -97,7 +99,7 @@ roll(struct tally *t, time_t now)
 		    "%s yet", t->count, t->source);
 	t->start = now;
 	t->attempts = 0;
-	return t->count == 0 && t->pending == 0 && idle;
+	return t->count == 0 && t->pending == 0 && (idle || !t->good);
 }
 
 static int

@@ -232,6 +232,33 @@ test_ipv6(void)
 	    "an IPv4 source is kept whole");
 }
 
+/*
+ * A key not in good standing, with nothing counted or at the signer, is
+ * no different from a new one once its window ends: it goes then, so that
+ * a guesser's keys hold places in the table for one window, not two.
+ * (Here no signer takes the records, so a key that counted failures keeps
+ * its count, and its place.)
+ */
+static void
+test_forgotten(void)
+{
+	time_t	 later = time(NULL) + 3 * TALLY_WINDOW;
+	char	 id[32];
+	int	 i;
+
+	for (i = 0; i < 50; i++) {
+		snprintf(id, sizeof(id), "gone-%d", i);
+		ratelimit_answered(admit(id, "198.51.100.10", 0), NULL);
+	}
+	tally_sweep(later);
+	CHECK(tally_find(TALLY_CLIENT_AUTH, "gone-0", "198.51.100.10", later) ==
+	    NULL && tally_find(TALLY_SOURCE_AUTH, "", "198.51.100.10", later) ==
+	    NULL, "a window ends: keys not in good standing, with nothing "
+	    "counted or pending, go, their source's too");
+	CHECK(tally_find(TALLY_CLIENT_AUTH, "busy", "192.0.2.5", later) != NULL,
+	    "a client busy in it, in good standing, stays");
+}
+
 /* The table full: a new key fails closed, known ones go on. */
 static void
 test_full(void)
@@ -261,6 +288,7 @@ main(void)
 	test_cycling();
 	test_burst();
 	test_ipv6();
+	test_forgotten();
 	test_full();
 	tally_close();
 	return check_done();
