@@ -42,10 +42,10 @@ struct ratelimit_attempt {
 };
 
 /*
- * May an attempt of client_id from source go to the signer?  0, with a
- * the windows where it now waits for the signer's answer; or -1 with the
- * seconds to tell in Retry-After and why, for the 429: to the window's end
- * after RATELIMIT_FAILURES failures of the client, or
+ * May an attempt of client_id from source go to the signer?  0, with in
+ * *a the windows where it now waits for the signer's answer; or -1 with
+ * the seconds to tell in Retry-After, and why, for the 429: to the
+ * window's end after RATELIMIT_FAILURES failures of the client, or
  * RATELIMIT_SOURCE_FAILURES of the source; 1 while the attempts at the
  * signer may still be failures; 1 when the table is full (it fails
  * closed; places free as windows end).

@@ -27,10 +27,10 @@
 /*
  * A key lives one window, longer while attempts are at the signer or,
  * for a client in good standing, were made in the window that ended (a
- * busy client keeps its good standing); 65,536 of them are 1,092 new client-and-address pairs a second for a
- * minute, beyond what a deployment sees that is not under attack, in at
- * most 22 MB (240 bytes an entry with malloc's, 48 a slot, twice the
- * bound).
+ * busy client keeps its good standing); 65,536 of them are 1,092 new
+ * client-and-address pairs a second for a minute, beyond what a
+ * deployment sees that is not under attack, in at most 22 MB (240 bytes
+ * an entry with malloc's, 48 a slot, twice the bound).
  */
 #define TALLY_MAX	65536
 

@@ -3,9 +3,8 @@
  * An input without a NUL is one header's values, given as Forwarded and
  * again as X-Forwarded-For; with one, the bytes before the first NUL are
  * Forwarded and those after it (up to any next NUL) X-Forwarded-For, which
- * together are always refused.  The
- * trusted ranges are fixed: 127.0.0.1, 10.0.0.0/8, ::1, fd00::/8 and
- * 192.168.1.128/25.
+ * together are always refused.  The trusted ranges are fixed: 127.0.0.1,
+ * 10.0.0.0/8, ::1, fd00::/8 and 192.168.1.128/25.
  */
 #include <sys/socket.h>
 
