@@ -20,13 +20,15 @@ field(const char *s, size_t max)
 void
 audit_source(struct evhttp_request *req, char ipbuf[SOURCE_MAX])
 {
+	const char	*why;
+
 	/*
 	 * route() has read the headers already; only a reload since,
-	 * trusting other proxies, can make them malformed now: then the peer
+	 * trusting other proxies, can make them refused now: then the peer
 	 * is all that is sure.
 	 */
-	if (source_of(req, fe->conf, ipbuf, SOURCE_MAX) == -1)
-		(void)source_of(req, NULL, ipbuf, SOURCE_MAX);
+	if (source_of(req, fe->conf, ipbuf, SOURCE_MAX, &why) == -1)
+		(void)source_of(req, NULL, ipbuf, SOURCE_MAX, &why);
 }
 
 void

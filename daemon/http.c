@@ -73,6 +73,7 @@ route(struct evhttp_request *req, void *arg)
 {
 	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
 	const char		*path = uri ? evhttp_uri_get_path(uri) : NULL;
+	const char		*why;
 	char			 source[SOURCE_MAX];
 	size_t			 i;
 
@@ -92,9 +93,9 @@ route(struct evhttp_request *req, void *arg)
 		}
 		/* A trusted proxy's malformed header is refused before any
 		 * handler, so that audit_origin() always finds a source. */
-		if (source_of(req, fe->conf, source, sizeof(source)) == -1) {
-			reply_oauth_error(req, 400, "invalid_request",
-			    "malformed Forwarded or X-Forwarded-For header");
+		if (source_of(req, fe->conf, source, sizeof(source),
+		    &why) == -1) {
+			reply_oauth_error(req, 400, "invalid_request", why);
 			return;
 		}
 		routes[i].handler(req);

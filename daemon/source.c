@@ -381,7 +381,7 @@ put(char *out, size_t outlen, const char *s)
 
 int
 source_pick(const char *peer, const char *forwarded, const char *xff,
-    const struct config *conf, char *out, size_t outlen)
+    const struct config *conf, char *out, size_t outlen, const char **why)
 {
 	struct chain	 ch;
 	struct hop	 p;
@@ -389,10 +389,20 @@ source_pick(const char *peer, const char *forwarded, const char *xff,
 
 	if (outlen > 0)
 		out[0] = '\0';
+	*why = "malformed Forwarded or X-Forwarded-For header";
 	peer_hop(peer, &p);
 	if (!trusted(conf, &p) || (forwarded == NULL && xff == NULL))
 		return put(out, outlen, p.text);
-	/* Forwarded is the standard: with it, X-Forwarded-For is not read. */
+	/*
+	 * nginx, HAProxy and AWS ALB append to X-Forwarded-For and pass a
+	 * client's Forwarded through; reading either one first would let the
+	 * client name its own source behind the proxies that write the other.
+	 */
+	if (forwarded != NULL && xff != NULL) {
+		*why = "both Forwarded and X-Forwarded-For: a trusted proxy "
+		    "must send one";
+		return -1;
+	}
 	ch.n = 0;
 	if (forwarded != NULL) {
 		if (header_ok(forwarded) == -1 ||
@@ -431,7 +441,7 @@ join(struct joined *j, const char *value)
 
 int
 source_of(struct evhttp_request *req, const struct config *conf, char *out,
-    size_t outlen)
+    size_t outlen, const char **why)
 {
 	struct evhttp_connection	*conn;
 	struct evkeyval			*kv;
@@ -443,7 +453,7 @@ source_of(struct evhttp_request *req, const struct config *conf, char *out,
 		evhttp_connection_get_peer(conn, &peer, &port);
 	/* No proxy trusted: the headers are not even gathered. */
 	if (conf == NULL || conf->ntrusted_proxies == 0)
-		return source_pick(peer, NULL, NULL, conf, out, outlen);
+		return source_pick(peer, NULL, NULL, conf, out, outlen, why);
 	fwd.len = xff.len = 0;
 	fwd.any = xff.any = 0;
 	fwd.text[0] = xff.text[0] = '\0';
@@ -454,5 +464,5 @@ source_of(struct evhttp_request *req, const struct config *conf, char *out,
 			join(&xff, kv->value);
 	}
 	return source_pick(peer, fwd.any ? fwd.text : NULL,
-	    xff.any ? xff.text : NULL, conf, out, outlen);
+	    xff.any ? xff.text : NULL, conf, out, outlen, why);
 }

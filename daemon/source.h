@@ -26,24 +26,27 @@ struct evhttp_request;
  *
  * Unless the peer is in conf's trusted_proxies the source is the peer and
  * neither header is read.  Otherwise the hops are Forwarded's for= values
- * when there is a Forwarded header (an element without for= is unknown),
- * else X-Forwarded-For's addresses; walking them from the right, the first
- * one not in trusted_proxies is the source, and when every one is, the
- * leftmost.  "unknown" (written in lower case) and an obfuscated
+ * (an element without for= is unknown) or X-Forwarded-For's addresses,
+ * whichever of the two headers was sent; walking them from the right, the
+ * first one not in trusted_proxies is the source, and when every one is,
+ * the leftmost.  "unknown" (written in lower case) and an obfuscated
  * "_identifier" are never trusted.  Addresses are written as inet_ntop(3)
  * writes them, without port or brackets; a peer that is not a numeric
  * address is "unknown".
  *
- * Returns 0, or -1 when the header that must be read is malformed: a
- * syntax error, an empty element, more than SOURCE_HOPS_MAX hops, more
- * than SOURCE_HEADER_MAX bytes, a control character (a tab is whitespace
- * where whitespace may be) or a byte outside ASCII.  Also -1 when the
- * source does not fit in outlen.  out is a C string either way (empty on
- * -1); a source has no space, control character, '=' or '"', and
- * SOURCE_MAX bytes always hold it.
+ * Returns 0, or -1 with *why, a reason for a 400: when both headers were
+ * sent (a proxy appends to one of them and passes the other through as
+ * the client wrote it, and nothing tells which is which), or when the
+ * header is malformed: a syntax error, an empty element, more than
+ * SOURCE_HOPS_MAX hops, more than SOURCE_HEADER_MAX bytes, a control
+ * character (a tab is whitespace where whitespace may be) or a byte
+ * outside ASCII.  Also -1 when the source does not fit in outlen.  out is
+ * a C string either way (empty on -1); a source has no space, control
+ * character, '=' or '"', and SOURCE_MAX bytes always hold it.
  */
 int	source_pick(const char *peer, const char *forwarded, const char *xff,
-	    const struct config *conf, char *out, size_t outlen);
+	    const struct config *conf, char *out, size_t outlen,
+	    const char **why);
 
 /*
  * source_pick() for req: its peer, and its Forwarded and X-Forwarded-For
@@ -52,6 +55,6 @@ int	source_pick(const char *peer, const char *forwarded, const char *xff,
  * SOURCE_HEADER_MAX bytes is malformed when it must be read.
  */
 int	source_of(struct evhttp_request *req, const struct config *conf,
-	    char *out, size_t outlen);
+	    char *out, size_t outlen, const char **why);
 
 #endif

@@ -4,11 +4,17 @@
  * a count becomes one audit record; the entry then goes, unless attempts
  * it counts are still at the signer, when a new window starts in it.
  */
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "audit_client.h"
+#include "cidr.h"
 #include "hex.h"
 #include "log.h"
 #include "table.h"
@@ -22,6 +28,7 @@ static const struct {
 	[TALLY_CLIENT_AUTH] = { "client.authentication_failed", NULL },
 	[TALLY_LINK_REFUSED] = { "impersonation.link_refused",
 	    "link_unknown_used_or_expired" },
+	[TALLY_SOURCE_AUTH] = { NULL, NULL },
 };
 
 static struct table	*tallies;
@@ -51,6 +58,10 @@ write_count(struct tally *t)
 
 	if (t->count == 0)
 		return 0;
+	if (records[t->kind].event == NULL) {
+		t->count = 0;
+		return 0;
+	}
 	memset(&ev, 0, sizeof(ev));
 	ev.event = records[t->kind].event;
 	ev.outcome = "denied";
@@ -71,10 +82,12 @@ write_count(struct tally *t)
 /*
  * t's window is over at now: its count is written and a new window starts
  * (a count that cannot be sent now is carried into it).  Returns whether t
- * may go: nothing counted, nothing at the signer, and no attempt in the
- * window that ended, so that a client busy all along is not forgotten
- * (and held to a newcomer's few attempts at once) because its window
- * ended at a moment when none of its requests was at the signer.
+ * may go: nothing counted, nothing at the signer, and either no attempt in
+ * the window that ended, or no good standing to keep.  A client busy all
+ * along is not forgotten (and held to a newcomer's few attempts at once)
+ * because its window ended at a moment when none of its requests was at
+ * the signer; any other key is then no different from a new one, and a
+ * guesser's keys hold their places one window, not two.
  */
 static int
 roll(struct tally *t, time_t now)
@@ -86,7 +99,7 @@ roll(struct tally *t, time_t now)
 		    "%s yet", t->count, t->source);
 	t->start = now;
 	t->attempts = 0;
-	return t->count == 0 && t->pending == 0 && idle;
+	return t->count == 0 && t->pending == 0 && (idle || !t->good);
 }
 
 static int
@@ -157,20 +170,47 @@ key_of(enum tally_kind kind, const char *client_id, const char *source,
 		memset(key, 0, TABLE_KEY_LEN);
 }
 
-struct tally *
-tally_get(enum tally_kind kind, const char *client_id, const char *source,
-    time_t now)
+/*
+ * source as the windows key it (tally.h): an IPv6 address by its /64,
+ * written into buf; anything else as it is.
+ */
+static const char *
+group_of(const char *source, char buf[SOURCE_MAX])
+{
+	struct cidr	 a;
+	struct in6_addr	 a6;
+
+	if (strchr(source, ':') == NULL || cidr_addr(source, &a) == -1 ||
+	    a.family != AF_INET6)
+		return source;
+	memcpy(&a6, a.addr, sizeof(a6));
+	if (IN6_IS_ADDR_V4MAPPED(&a6))
+		return source;
+	memset(a.addr + 8, 0, 8);
+	/* Room left for "/64". */
+	if (inet_ntop(AF_INET6, a.addr, buf, SOURCE_MAX - 3) == NULL)
+		return source;
+	memcpy(buf + strlen(buf), "/64", 4);
+	return buf;
+}
+
+/* The window of (kind, client_id, source) at now; made when make is 1. */
+static struct tally *
+lookup(enum tally_kind kind, const char *client_id, const char *source,
+    time_t now, int make)
 {
 	uint8_t		 key[TABLE_KEY_LEN];
+	char		 group[SOURCE_MAX];
 	struct tally	*t;
 
+	source = group_of(source, group);
 	key_of(kind, client_id, source, key);
 	if ((t = table_get(tallies, key, now)) != NULL) {
 		if (ended(t, now))
 			(void)roll(t, now);
 		return t;
 	}
-	if ((t = calloc(1, sizeof(*t))) == NULL)
+	if (!make || (t = calloc(1, sizeof(*t))) == NULL)
 		return NULL;
 	t->kind = kind;
 	t->start = now;
@@ -181,6 +221,26 @@ tally_get(enum tally_kind kind, const char *client_id, const char *source,
 		return NULL;
 	}
 	return t;
+}
+
+struct tally *
+tally_get(enum tally_kind kind, const char *client_id, const char *source,
+    time_t now)
+{
+	return lookup(kind, client_id, source, now, 1);
+}
+
+struct tally *
+tally_find(enum tally_kind kind, const char *client_id, const char *source,
+    time_t now)
+{
+	return lookup(kind, client_id, source, now, 0);
+}
+
+size_t
+tally_keys(void)
+{
+	return table_count(tallies);
 }
 
 void

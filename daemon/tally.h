@@ -7,6 +7,13 @@
  * failed client authentications (ratelimit.c) keeps its state in the same
  * windows.  At most TALLY_MAX keys at once: past them a new key is
  * refused, and the caller fails closed.
+ *
+ * An IPv6 source is counted by its /64, and a window's source (its
+ * record's ip) is then written "2001:db8:1:2::/64": a host or a site is
+ * given a /64 and may send from any address of it, so that keyed by the
+ * whole address it would make a key, and a limit of its own, with each
+ * attempt.  An IPv4 source, an IPv4-mapped one (an IPv4 host) and a name
+ * ("unknown", "_hidden") are kept whole.
  */
 #ifndef GUISE_TALLY_H
 #define GUISE_TALLY_H
@@ -18,18 +25,20 @@
 
 #define TALLY_WINDOW	60	/* seconds */
 /*
- * A key lives one window, longer while attempts are at the signer or were
- * made in the window that ended (a busy client keeps its good standing);
- * 65,536 of them are 1,092 new client-and-address pairs a second for a
- * minute, beyond what a deployment sees that is not under attack, in at
- * most 22 MB (240 bytes an entry with malloc's, 48 a slot, twice the
- * bound).
+ * A key lives one window, longer while attempts are at the signer or,
+ * for a client in good standing, were made in the window that ended (a
+ * busy client keeps its good standing); 65,536 of them are 1,092 new
+ * client-and-address pairs a second for a minute, beyond what a
+ * deployment sees that is not under attack, in at most 22 MB (240 bytes
+ * an entry with malloc's, 48 a slot, twice the bound).
  */
 #define TALLY_MAX	65536
 
 enum tally_kind {
 	TALLY_CLIENT_AUTH,	/* client.authentication_failed */
 	TALLY_LINK_REFUSED,	/* impersonation.link_refused: unknown links */
+	TALLY_SOURCE_AUTH,	/* ratelimit.c: a source's, every client_id;
+				 * no record (TALLY_CLIENT_AUTH's say it) */
 	TALLY_KINDS
 };
 
@@ -56,6 +65,13 @@ void	tally_close(void);
  */
 struct tally	*tally_get(enum tally_kind, const char *client_id,
 		    const char *source, time_t now);
+
+/* tally_get(), but NULL when there is no window: none is made. */
+struct tally	*tally_find(enum tally_kind, const char *client_id,
+		    const char *source, time_t now);
+
+/* The keys in the table (tests). */
+size_t		 tally_keys(void);
 
 /*
  * Count one refusal of kind from source.  With the table full it is

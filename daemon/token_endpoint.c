@@ -36,14 +36,14 @@ struct token_call {
 	char			 client_id[PROTO_CLIENT_ID_MAX + 1];
 	char			*code;		/* authorization_code only */
 	int			 unrevoked;	/* a replay with no room to revoke */
-	struct tally		*limit;		/* its window: told the answer */
+	struct ratelimit_attempt limit;		/* told the answer */
 	struct impersonation	*refused;	/* a code no longer allowed */
 	const char		*rule;		/* which rule refuses it */
 };
 
 static struct token_call *
 new_call(struct evhttp_request *req, const struct client_creds *creds,
-    const char *code, struct tally *limit)
+    const char *code, const struct ratelimit_attempt *limit)
 {
 	struct token_call	*call;
 
@@ -56,7 +56,7 @@ new_call(struct evhttp_request *req, const struct client_creds *creds,
 	call->req = req;
 	call->basic = creds->basic;
 	memcpy(call->client_id, creds->client_id, sizeof(call->client_id));
-	call->limit = limit;
+	call->limit = *limit;
 	return call;
 }
 
@@ -142,7 +142,7 @@ client_token_done(const struct proto_msg *rep, void *arg)
 	struct token_call	*call = arg;
 	char			 scope[PROTO_SCOPE_MAX + 1];
 
-	ratelimit_answered(call->limit, rep);
+	ratelimit_answered(&call->limit, rep);
 	if (rep == NULL)
 		reply_unavailable(call->req);
 	else if (rep->status != PROTO_OK)
@@ -161,7 +161,7 @@ client_token_done(const struct proto_msg *rep, void *arg)
 /* Returns 0 when the signer was asked, -1 when answered here. */
 static int
 client_credentials(struct evhttp_request *req, const struct params *p,
-    const struct client_creds *creds, struct tally *limit)
+    const struct client_creds *creds, const struct ratelimit_attempt *limit)
 {
 	struct proto_msg	 m;
 	struct token_call	*call;
@@ -213,7 +213,7 @@ code_tokens_done(const struct proto_msg *rep, void *arg)
 {
 	struct token_call	*call = arg;
 
-	ratelimit_answered(call->limit, rep);
+	ratelimit_answered(&call->limit, rep);
 	if (rep == NULL || rep->status != PROTO_OK) {
 		/* Nothing was issued: the code may be tried again. */
 		store_code_release(call->code);
@@ -239,7 +239,7 @@ code_tokens_done(const struct proto_msg *rep, void *arg)
 static int
 not_authenticated(struct token_call *call, const struct proto_msg *rep)
 {
-	ratelimit_answered(call->limit, rep);
+	ratelimit_answered(&call->limit, rep);
 	if (rep != NULL && rep->status == PROTO_OK)
 		return 0;
 	if (rep == NULL)
@@ -381,7 +381,7 @@ authenticate_then(struct token_call *call, const struct client_creds *creds,
  */
 static int
 authorization_code(struct evhttp_request *req, const struct params *p,
-    const struct client_creds *creds, struct tally *limit)
+    const struct client_creds *creds, const struct ratelimit_attempt *limit)
 {
 	const struct impersonation	*imp = NULL;
 	struct login_request		 lr;
@@ -465,7 +465,7 @@ token_endpoint(struct evhttp_request *req)
 {
 	struct client_creds	 creds;
 	struct params		 p;
-	struct tally		*limit;
+	struct ratelimit_attempt limit;
 	const char		*grant, *why;
 	char			 wait[16], source[SOURCE_MAX];
 	int			 bad = 0, bad_request, seconds, rc;
@@ -496,21 +496,20 @@ token_endpoint(struct evhttp_request *req)
 		goto done;
 	}
 	audit_source(req, source);
-	if ((limit = ratelimit_admit(creds.client_id, source, &seconds)) ==
-	    NULL) {
+	if (ratelimit_admit(creds.client_id, source, &limit, &seconds,
+	    &why) == -1) {
 		snprintf(wait, sizeof(wait), "%d", seconds);
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 		    "Retry-After", wait);
-		reply_oauth_error(req, 429, "slow_down",
-		    "too many failed authentications for this client");
+		reply_oauth_error(req, 429, "slow_down", why);
 		goto done;
 	}
 	if (strcmp(grant, "client_credentials") == 0)
-		rc = client_credentials(req, &p, &creds, limit);
+		rc = client_credentials(req, &p, &creds, &limit);
 	else
-		rc = authorization_code(req, &p, &creds, limit);
+		rc = authorization_code(req, &p, &creds, &limit);
 	if (rc == -1)	/* answered without the signer */
-		ratelimit_answered(limit, NULL);
+		ratelimit_answered(&limit, NULL);
  done:
 	client_auth_clear(&creds);
 	params_free(&p);

@@ -2,9 +2,9 @@
  * The forwarding headers as source_pick reads them from a trusted proxy.
  * An input without a NUL is one header's values, given as Forwarded and
  * again as X-Forwarded-For; with one, the bytes before the first NUL are
- * Forwarded and those after it (up to any next NUL) X-Forwarded-For.  The
- * trusted ranges are fixed: 127.0.0.1, 10.0.0.0/8, ::1, fd00::/8 and
- * 192.168.1.128/25.
+ * Forwarded and those after it (up to any next NUL) X-Forwarded-For, which
+ * together are always refused.  The trusted ranges are fixed: 127.0.0.1,
+ * 10.0.0.0/8, ::1, fd00::/8 and 192.168.1.128/25.
  */
 #include <sys/socket.h>
 
@@ -65,34 +65,36 @@ valid_source(const char *s)
 static void
 check(const char *fwd, const char *xff)
 {
-	char	*out, small[8];
-	int	 rc;
+	const char	*why = NULL;
+	char		*out, small[8];
+	int		 rc;
 
 	if ((out = malloc(SOURCE_MAX)) == NULL)
 		abort();
 	memset(out, 'X', SOURCE_MAX);
-	rc = source_pick("127.0.0.1", fwd, xff, &conf, out, SOURCE_MAX);
+	rc = source_pick("127.0.0.1", fwd, xff, &conf, out, SOURCE_MAX, &why);
 	FUZZ_ASSERT(rc == 0 || rc == -1);
 	FUZZ_ASSERT(memchr(out, '\0', SOURCE_MAX) != NULL);
 	if (rc == -1)
-		FUZZ_ASSERT(out[0] == '\0');
+		FUZZ_ASSERT(out[0] == '\0' && why != NULL);
 	else
 		FUZZ_ASSERT(valid_source(out));
-	/* The header that is read is bounded. */
-	if (strlen(fwd != NULL ? fwd : xff) > SOURCE_HEADER_MAX)
+	/* The header that is read is bounded; two are never read. */
+	if ((fwd != NULL && xff != NULL) ||
+	    strlen(fwd != NULL ? fwd : xff) > SOURCE_HEADER_MAX)
 		FUZZ_ASSERT(rc == -1);
 
 	/* A buffer too small for most sources: -1 or a whole one. */
 	memset(small, 'X', sizeof(small));
 	if (source_pick("127.0.0.1", fwd, xff, &conf, small,
-	    sizeof(small)) == 0)
+	    sizeof(small), &why) == 0)
 		FUZZ_ASSERT(rc == 0 && strcmp(small, out) == 0);
 	else
 		FUZZ_ASSERT(small[0] == '\0');
 
 	/* From a peer that is not trusted the headers are never read. */
 	FUZZ_ASSERT(source_pick("203.0.113.1", fwd, xff, &conf, out,
-	    SOURCE_MAX) == 0 && strcmp(out, "203.0.113.1") == 0);
+	    SOURCE_MAX, &why) == 0 && strcmp(out, "203.0.113.1") == 0);
 	free(out);
 }
 

@@ -187,3 +187,55 @@ test('counted when they arrive, unknown ids alike, audited once per client and a
     await e.stop();
   });
 });
+
+// One address cycling through made-up client_ids made a key each (an
+// unknown client gets its 401 after one signer round trip) until the
+// table was full; then every new client-and-address pair anywhere got 429.
+// Now one source's failures across all client_ids are bounded (100 a
+// window), counted on arrival, and an IPv6 source is its /64.
+test('made-up client_ids from one address: 429 after 100, whatever the id; other addresses and /64s are not affected', async (t) => {
+  const e = await startDaemon({ active: 'es256', ...proxied });
+  let stopped = false;
+  t.after(async () => { if (!stopped) await e.stop(); });
+  const agent = new Agent({ keepAlive: true, maxSockets: 10, ca: e.ca });
+  t.after(() => agent.destroy());
+  // n guesses, ten at a time (never more than 100 at the signer at once,
+  // so that every answer is a 401 until 100 failures); source(i) says from where.
+  const guesses = async (n, first, source) => {
+    const out = [];
+    for (let i = 0; i < n; i += 10) {
+      out.push(...await Promise.all(Array.from({ length: Math.min(10, n - i) }, (_, j) => send(e, 'oauth/token', {
+        method: 'POST', agent, headers: from(source(i + j)),
+        body: { grant_type: 'client_credentials', client_id: `made-up-${first + i + j}`, client_secret: WRONG(i + j) },
+      }))));
+    }
+    for (const r of out.filter((x) => x.status === 429)) {
+      assertLimited(r, 'a made-up id past 100');
+      assert.ok(Number(r.headers['retry-after']) > 1, `until the window ends: Retry-After ${r.headers['retry-after']}`);
+    }
+    return out.map((r) => r.status);
+  };
+  const n0 = records(e).length;
+
+  assert.deepEqual(await guesses(130, 0, () => '192.0.2.77'), [...Array(100).fill(401), ...Array(30).fill(429)]);
+  const other = await cc(e, 'backoffice', e.secrets.backoffice, from('192.0.2.78'));
+  assert.equal(other.status, 200, `backoffice from another address: ${other.text}`);
+
+  // Every address of a /64 is one source.
+  assert.deepEqual(await guesses(110, 1000, (i) => `2001:db8:1:2::${(i + 1).toString(16)}`), [...Array(100).fill(401), ...Array(10).fill(429)]);
+  const next = await cc(e, 'backoffice', e.secrets.backoffice, from('2001:db8:1:3::abcd'));
+  assert.equal(next.status, 200, `backoffice from the next /64: ${next.text}`);
+
+  // The counts are recorded by /64; a record of one request has the whole address.
+  e.proc.kill('SIGTERM');
+  const until = Date.now() + 10000;
+  while (!e.exited && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(e.exited?.code, 0, e.log);
+  stopped = true;
+  const added = records(e).slice(n0);
+  const failed = added.filter((r) => r.event === 'client.authentication_failed');
+  assert.equal(failed.length, 200, 'one record per made-up id that reached the signer');
+  assert.deepEqual([...new Set(failed.map((r) => `${r.ip} ${r.count}`))].sort(), ['192.0.2.77 1', '2001:db8:1:2::/64 1']);
+  assert.deepEqual(added.filter((r) => r.event === 'token.issued').map((r) => r.ip), ['192.0.2.78', '2001:db8:1:3::abcd']);
+  await e.stop();
+});

@@ -68,8 +68,40 @@ test('chains: the nearest untrusted hop, trusted hops skipped, the leftmost when
   // Each header sent twice: one list, in order.
   assert.equal(await ipOf(proxied, { 'x-forwarded-for': ['198.51.100.2', '10.1.2.3'] }), '198.51.100.2');
   assert.equal(await ipOf(proxied, { forwarded: ['for=198.51.100.3', 'for=10.1.2.3'] }), '198.51.100.3');
-  // Forwarded is read, X-Forwarded-For then is not.
-  assert.equal(await ipOf(proxied, { forwarded: 'for=198.51.100.4', 'x-forwarded-for': 'garbage' }), '198.51.100.4');
+});
+
+// The review's reproduction.  nginx's $proxy_add_x_forwarded_for, HAProxy's
+// option forwardfor and AWS ALB append the client's address to
+// X-Forwarded-For and pass a Forwarded header through as the client sent
+// it; when Forwarded was read first, each guess named a source of its own.
+// Its own daemon: failures are recorded at the end of their window or at
+// stop, which is when this test reads them.
+test('a client\'s Forwarded behind a proxy\'s X-Forwarded-For: 400 every time, no guess reaches the signer, nothing recorded', async (t) => {
+  const e = await startDaemon({ mutate: (c) => { c.trusted_proxies = ['127.0.0.1']; } });
+  let stopped = false;
+  t.after(async () => { if (!stopped) await e.stop(); });
+  const n0 = records(e).length;
+  const seen = [];
+  for (let i = 0; i < 40; i++) {
+    const r = await e.request('oauth/token', {
+      method: 'POST',
+      headers: { forwarded: `for=198.51.100.${i}`, 'x-forwarded-for': '203.0.113.50' },
+      body: { grant_type: 'client_credentials', client_id: 'storefront', client_secret: `wrong-secret-${i}-0123456789abcdef` },
+    });
+    seen.push(`${r.status} ${r.json?.error_description}`);
+  }
+  assert.deepEqual(seen, Array(40).fill('400 both Forwarded and X-Forwarded-For: a trusted proxy must send one'));
+  // Either one alone, as the proxy sends it, is read.
+  assert.equal(await ipOf(e, { 'x-forwarded-for': '203.0.113.50' }), '203.0.113.50');
+  assert.equal(await ipOf(e, { forwarded: 'for=203.0.113.51' }), '203.0.113.51');
+  e.proc.kill('SIGTERM');
+  const until = Date.now() + 10000;
+  while (!e.exited && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(e.exited?.code, 0, e.log);
+  stopped = true;
+  const guesses = records(e).slice(n0).filter((r) => r.event === 'client.authentication_failed' || r.ip?.startsWith('198.51.100.'));
+  assert.deepEqual(guesses.map((r) => [r.event, r.client_id, r.ip, r.count]), [], 'no guess was recorded, under no address');
+  await e.stop();
 });
 
 test('the impersonation flow records the source at every step', async () => {

@@ -1,8 +1,8 @@
 /*
  * The source address of a request (source_pick): the peer unless it is a
  * trusted proxy, then the nearest untrusted hop of Forwarded or
- * X-Forwarded-For, normalised; and each malformed header refused with -1
- * and an empty, terminated out.  Outputs are heap buffers of exactly the
+ * X-Forwarded-For, normalised; each malformed header, and the two headers
+ * together, refused with -1, the reason, and an empty, terminated out.  Outputs are heap buffers of exactly the
  * size given, so that a write past one shows up under valgrind and ASan.
  * cidr_match's edges come first.
  */
@@ -25,6 +25,13 @@ static struct cidr	 ranges[NPROXIES];
 static struct config	 conf;		/* trusts the proxies above */
 static struct config	 none;		/* trusts no one */
 
+/* The reasons source_pick gives, as route() sends them in a 400. */
+#define MALFORMED	"malformed Forwarded or X-Forwarded-For header"
+#define BOTH		"both Forwarded and X-Forwarded-For: a trusted proxy " \
+			    "must send one"
+
+static const char	*why;	/* of the last source_pick that failed */
+
 /* source_pick into a heap buffer of outlen bytes; *got its contents. */
 static int
 pick_into(const char *peer, const char *fwd, const char *xff,
@@ -36,7 +43,8 @@ pick_into(const char *peer, const char *fwd, const char *xff,
 	if ((out = malloc(outlen ? outlen : 1)) == NULL)
 		abort();
 	memset(out, 'X', outlen ? outlen : 1);
-	rc = source_pick(peer, fwd, xff, c, out, outlen);
+	why = NULL;
+	rc = source_pick(peer, fwd, xff, c, out, outlen, &why);
 	if (outlen == 0)
 		(void)snprintf(got, gotlen, "%s", out[0] == 'X' ? "" : "?");
 	else if (memchr(out, '\0', outlen) == NULL)
@@ -92,21 +100,30 @@ shown(const char *what)
 	return buf;
 }
 
-/* From the trusted peer 127.0.0.1: refused, out empty. */
+/* From the trusted peer 127.0.0.1: refused for reason, out empty. */
 static void
-bad_as(const char *fwd, const char *xff, const char *what)
+refused_as(const char *fwd, const char *xff, const char *reason,
+    const char *what)
 {
 	char	 got[SOURCE_MAX + 32];
 	int	 rc;
 
 	rc = pick_into("127.0.0.1", fwd, xff, &conf, SOURCE_MAX, got,
 	    sizeof(got));
-	CHECK(rc == -1 && got[0] == '\0', "refused: %s%s%s", shown(what),
-	    rc == -1 ? "" : ": ", rc == -1 ? "" : got);
+	CHECK(rc == -1 && got[0] == '\0' && why != NULL &&
+	    strcmp(why, reason) == 0, "refused: %s: %s", shown(what),
+	    rc == 0 ? got : why != NULL ? why : "no reason");
+}
+
+static void
+bad_as(const char *fwd, const char *xff, const char *what)
+{
+	refused_as(fwd, xff, MALFORMED, what);
 }
 
 #define BAD_XFF(xff)	bad_as(NULL, xff, "X-Forwarded-For: " xff)
 #define BAD_FWD(fwd)	bad_as(fwd, NULL, "Forwarded: " fwd)
+#define BOTH_AS(fwd, xff, what)	refused_as(fwd, xff, BOTH, what)
 
 static void
 setup(void)
@@ -270,10 +287,6 @@ test_forwarded(void)
 	    "an element without for= is unknown");
 	PICK("127.0.0.1", "for=198.51.100.1;proto=https, by=10.0.0.2", NULL,
 	    "unknown", "an element without for= is the nearest hop");
-	PICK("127.0.0.1", "for=198.51.100.1", "203.0.113.9", "198.51.100.1",
-	    "Forwarded wins over X-Forwarded-For");
-	PICK("127.0.0.1", "for=198.51.100.1", "garbage,,", "198.51.100.1",
-	    "X-Forwarded-For is not even parsed beside Forwarded");
 	PICK("127.0.0.1", "for=\"19\\2.0.2.1\"", NULL, "192.0.2.1",
 	    "a quoted-pair");
 	PICK("127.0.0.1", "for=192.0.2.1;ext=\"a;b, c=d\";host=\"h:1\"", NULL,
@@ -399,7 +412,35 @@ test_bad_xff(void)
 	BAD_XFF("1.2.3.4\x7f");
 	BAD_XFF("1.2.3.4\xc3\xa9");
 	BAD_XFF("\xff");
-	bad_as("for=\"", "1.2.3.4", "a malformed Forwarded is read, not XFF");
+}
+
+/*
+ * nginx's $proxy_add_x_forwarded_for, HAProxy's option forwardfor and AWS
+ * ALB append to X-Forwarded-For and pass a client's Forwarded through;
+ * other proxies the other way round.  Either way one of the two came from
+ * the client, and nothing tells which: both are refused, whatever they
+ * hold, and only from a trusted peer (from another, neither is read).
+ */
+static void
+test_both(void)
+{
+	BOTH_AS("for=198.51.100.1", "203.0.113.9",
+	    "a client's Forwarded behind a proxy's X-Forwarded-For");
+	BOTH_AS("for=198.51.100.1, for=127.0.0.1", "198.51.100.1, 10.0.0.1",
+	    "even when the two agree");
+	BOTH_AS("for=198.51.100.1", "garbage,,", "a malformed X-Forwarded-For");
+	BOTH_AS("for=\"", "1.2.3.4", "a malformed Forwarded");
+	BOTH_AS("for=198.51.100.1", "", "an empty X-Forwarded-For");
+	BOTH_AS(hops(33, "for=198.51.100.1", "for=10.0.0.1", ", "),
+	    "203.0.113.9", "a Forwarded of too many hops");
+	PICK("203.0.113.1", "for=198.51.100.1", "198.51.100.2", "203.0.113.1",
+	    "from an untrusted peer: the peer, neither header read");
+	pick_as("127.0.0.1", "for=198.51.100.1", "198.51.100.2", &none,
+	    "127.0.0.1", "no trusted_proxies: the peer");
+	PICK("127.0.0.1", "for=198.51.100.1", NULL, "198.51.100.1",
+	    "Forwarded alone is read");
+	PICK("127.0.0.1", NULL, "198.51.100.1", "198.51.100.1",
+	    "X-Forwarded-For alone is read");
 }
 
 static void
@@ -471,5 +512,6 @@ main(void)
 	test_bounds();
 	test_bad_xff();
 	test_bad_forwarded();
+	test_both();
 	return check_done();
 }
