@@ -510,10 +510,14 @@ supervise(struct children *c, const sigset_t *set)
 	pfd[0].events = pfd[1].events = POLLIN;
 	pfd[1].fd = c->frontend_log;
 	for (;;) {
-		if (poll(pfd, 2, -1) == -1) {
+		switch (poll(pfd, 2, relay_wait())) {
+		case -1:
 			if (errno == EINTR)
 				continue;
 			fatal("poll");
+		case 0:
+			relay_tell();
+			continue;
 		}
 		/* The front end's last lines before the signal of its end. */
 		if (pfd[1].revents != 0 && relay_read(pfd[1].fd) == -1)

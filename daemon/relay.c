@@ -8,7 +8,7 @@
  * stderr are a pipe to the parent, which writes each line on with
  * "frontend: " first (whatever the line says), cut to RELAY_LINE_MAX, and
  * at most RELAY_RATE lines a second (a burst of RELAY_BURST): what is over
- * is counted and said, once a second.
+ * is counted and said, at most once a second (relay_wait says when next).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -79,8 +79,8 @@ relay_line(const char *s, size_t n)
 		return;		/* nowhere to say it */
 }
 
-static void
-relay_dropped(void)
+void
+relay_tell(void)
 {
 	if (dropped == 0 || time(NULL) == told)
 		return;
@@ -115,7 +115,7 @@ relay_read(int fd)
 			}
 		}
 	}
-	relay_dropped();
+	relay_tell();
 	if (got == 0) {
 		if (len > 0)
 			relay_line(buf, len);
@@ -123,4 +123,11 @@ relay_read(int fd)
 		return -1;
 	}
 	return errno == EAGAIN || errno == EINTR ? 0 : -1;
+}
+
+int
+relay_wait(void)
+{
+	/* Drops not yet said wait for the next second, not the next line. */
+	return dropped > 0 ? 1000 : -1;
 }

@@ -13,4 +13,12 @@ int	relay_open(int *write_end);
  */
 int	relay_read(int fd);
 
+/*
+ * Lines dropped for the rate are said at most once a second: relay_wait
+ * gives poll's timeout in milliseconds (-1: nothing to say), after which
+ * relay_tell says them.
+ */
+int	relay_wait(void);
+void	relay_tell(void);
+
 #endif

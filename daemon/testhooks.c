@@ -18,7 +18,8 @@
  *	GET /__test/log?lines=N
  *	  sets O_NONBLOCK on its descriptors 0 to 2, then writes N lines that
  *	  look like the signer's (an audit event, a commit line), as fast as
- *	  it can: what it would do to hide the signer's lines in journald.
+ *	  it can, trying again while the pipe is full (for at most 5 s): what
+ *	  it would do to hide the signer's lines in journald.
  */
 #ifdef GUISE_TEST_HOOKS
 #include <sys/mman.h>
@@ -43,6 +44,7 @@
 
 #include "form.h"
 #include "http.h"
+#include "monotonic.h"
 #include "reply.h"
 
 static const char *
@@ -280,6 +282,7 @@ testhooks_log(struct evhttp_request *req)
 	struct form	 f;
 	char		 buf[64], out[64];
 	long		 i, lines, written = 0;
+	long long	 until;
 	int		 fd;
 
 	if (query == NULL || strlen(query) >= sizeof(buf) ||
@@ -292,9 +295,15 @@ testhooks_log(struct evhttp_request *req)
 	for (fd = 0; fd <= 2; fd++)
 		(void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	lines = atol(n);
-	for (i = 0; i < lines; i += 2)
-		if (write(STDERR_FILENO, line, sizeof(line) - 1) > 0)
-			written += 2;
+	until = monotonic_us() + 5000000;
+	for (i = 0; i < lines; i += 2) {
+		while (write(STDERR_FILENO, line, sizeof(line) - 1) == -1 &&
+		    errno == EAGAIN && monotonic_us() < until)
+			;
+		if (monotonic_us() >= until)
+			break;
+		written += 2;
+	}
 	snprintf(out, sizeof(out), "{\"written\":%ld}", written);
 	reply_body(req, 200, "application/json", out);
 }
