@@ -41,8 +41,14 @@ utf8_valid(const char *s, size_t len)
 {
 	size_t	 i, k;
 
-	for (i = 0; i < len; i += k)
+	for (i = 0; i < len; i += k) {
+		/* Nearly everything is ASCII: no call for it. */
+		if ((unsigned char)s[i] < 0x80) {
+			k = 1;
+			continue;
+		}
 		if ((k = utf8_char(s + i, len - i, NULL)) == 0)
 			return 0;
+	}
 	return 1;
 }

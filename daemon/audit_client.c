@@ -5,6 +5,7 @@
 
 #include "audit_client.h"
 #include "frontend.h"
+#include "http.h"
 
 /* A string field, cut to its maximum: the log keeps what it can. */
 static struct proto_str
@@ -20,12 +21,16 @@ field(const char *s, size_t max)
 void
 audit_source(struct evhttp_request *req, char ipbuf[SOURCE_MAX])
 {
-	const char	*why;
+	const char	*why, *routed;
 
+	if ((routed = http_routing_source(req)) != NULL) {
+		memcpy(ipbuf, routed, SOURCE_MAX);
+		return;
+	}
 	/*
-	 * route() has read the headers already; only a reload since,
-	 * trusting other proxies, can make them refused now: then the peer
-	 * is all that is sure.
+	 * Later, after the signer's answer: route() has read the headers
+	 * already; only a reload since, trusting other proxies, can make
+	 * them refused now: then the peer is all that is sure.
 	 */
 	if (source_of(req, fe->conf, ipbuf, SOURCE_MAX, &why) == -1)
 		(void)source_of(req, NULL, ipbuf, SOURCE_MAX, &why);

@@ -68,13 +68,27 @@ allow_header(int methods)
 	return methods & POST ? "GET, HEAD, POST" : "GET, HEAD";
 }
 
+/*
+ * The request route() is handing to its handler, and its source: what the
+ * handler asks of audit_source() while it runs is this, not worked out
+ * again.  Only while it runs: once it returns, the request may be freed and
+ * another made at its address.
+ */
+static struct evhttp_request	*routing;
+static char			 routing_source[SOURCE_MAX];
+
+const char *
+http_routing_source(const struct evhttp_request *req)
+{
+	return req == routing ? routing_source : NULL;
+}
+
 static void
 route(struct evhttp_request *req, void *arg)
 {
 	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
 	const char		*path = uri ? evhttp_uri_get_path(uri) : NULL;
 	const char		*why;
-	char			 source[SOURCE_MAX];
 	size_t			 i;
 
 	(void)arg;
@@ -93,12 +107,14 @@ route(struct evhttp_request *req, void *arg)
 		}
 		/* A trusted proxy's malformed header is refused before any
 		 * handler, so that audit_origin() always finds a source. */
-		if (source_of(req, fe->conf, source, sizeof(source),
-		    &why) == -1) {
+		if (source_of(req, fe->conf, routing_source,
+		    sizeof(routing_source), &why) == -1) {
 			reply_oauth_error(req, 400, "invalid_request", why);
 			return;
 		}
+		routing = req;
 		routes[i].handler(req);
+		routing = NULL;
 		return;
 	}
 	reply_oauth_error(req, 404, "not_found", "no such endpoint");

@@ -20,6 +20,12 @@ int	http_listen(struct event_base *, const struct config *, int passed);
 /* Accept no more connections (a stop); those open are served on. */
 void	http_stop_listening(void);
 
+/*
+ * While route() runs req's handler, req's source as it found it (source.h);
+ * NULL for any other request, and once the handler has returned.
+ */
+const char *http_routing_source(const struct evhttp_request *req);
+
 /* The endpoints, one file per family. */
 void	wellknown_discovery(struct evhttp_request *);
 void	wellknown_jwks(struct evhttp_request *);
