@@ -21,19 +21,22 @@ field(const char *s, size_t max)
 void
 audit_source(struct evhttp_request *req, char ipbuf[SOURCE_MAX])
 {
-	const char	*why, *routed;
+	const char	*why;
+	char		*routed = http_routing_source(req);
 
-	if ((routed = http_routing_source(req)) != NULL) {
+	if (routed != NULL && routed[0] != '\0') {
 		memcpy(ipbuf, routed, SOURCE_MAX);
 		return;
 	}
 	/*
-	 * Later, after the signer's answer: route() has read the headers
-	 * already; only a reload since, trusting other proxies, can make
+	 * route() has read the headers already; only a reload since (the
+	 * signer's answer comes later), trusting other proxies, can make
 	 * them refused now: then the peer is all that is sure.
 	 */
 	if (source_of(req, fe->conf, ipbuf, SOURCE_MAX, &why) == -1)
 		(void)source_of(req, NULL, ipbuf, SOURCE_MAX, &why);
+	if (routed != NULL)
+		memcpy(routed, ipbuf, SOURCE_MAX);
 }
 
 void

@@ -69,15 +69,15 @@ allow_header(int methods)
 }
 
 /*
- * The request route() is handing to its handler, and its source: what the
- * handler asks of audit_source() while it runs is this, not worked out
- * again.  Only while it runs: once it returns, the request may be freed and
- * another made at its address.
+ * The request route() is handing to its handler, and its source once
+ * worked out (empty until then): what the handler asks of audit_source()
+ * while it runs is worked out once.  Only while it runs: once it returns,
+ * the request may be freed and another made at its address.
  */
 static struct evhttp_request	*routing;
 static char			 routing_source[SOURCE_MAX];
 
-const char *
+char *
 http_routing_source(const struct evhttp_request *req)
 {
 	return req == routing ? routing_source : NULL;
@@ -106,9 +106,12 @@ route(struct evhttp_request *req, void *arg)
 			return;
 		}
 		/* A trusted proxy's malformed header is refused before any
-		 * handler, so that audit_origin() always finds a source. */
-		if (source_of(req, fe->conf, routing_source,
-		    sizeof(routing_source), &why) == -1) {
+		 * handler, so that audit_origin() always finds a source.
+		 * Without one the source is the peer, which cannot be
+		 * refused: left to the handlers that ask (the JWKS never). */
+		routing_source[0] = '\0';
+		if (fe->conf->ntrusted_proxies > 0 && source_of(req, fe->conf,
+		    routing_source, sizeof(routing_source), &why) == -1) {
 			reply_oauth_error(req, 400, "invalid_request", why);
 			return;
 		}

@@ -21,10 +21,11 @@ int	http_listen(struct event_base *, const struct config *, int passed);
 void	http_stop_listening(void);
 
 /*
- * While route() runs req's handler, req's source as it found it (source.h);
- * NULL for any other request, and once the handler has returned.
+ * While route() runs req's handler, a SOURCE_MAX buffer for req's source
+ * (source.h), empty until someone has worked it out; NULL for any other
+ * request, and once the handler has returned.
  */
-const char *http_routing_source(const struct evhttp_request *req);
+char	*http_routing_source(const struct evhttp_request *req);
 
 /* The endpoints, one file per family. */
 void	wellknown_discovery(struct evhttp_request *);
