@@ -80,7 +80,7 @@ static char			 routing_source[SOURCE_MAX];
 char *
 http_routing_source(const struct evhttp_request *req)
 {
-	return req == routing ? routing_source : NULL;
+	return req != NULL && req == routing ? routing_source : NULL;
 }
 
 static void
@@ -118,6 +118,7 @@ route(struct evhttp_request *req, void *arg)
 		routing = req;
 		routes[i].handler(req);
 		routing = NULL;
+		routing_source[0] = '\0';
 		return;
 	}
 	reply_oauth_error(req, 404, "not_found", "no such endpoint");

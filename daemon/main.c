@@ -510,15 +510,13 @@ supervise(struct children *c, const sigset_t *set)
 	pfd[0].events = pfd[1].events = POLLIN;
 	pfd[1].fd = c->frontend_log;
 	for (;;) {
-		switch (poll(pfd, 2, relay_wait())) {
-		case -1:
+		if (poll(pfd, 2, relay_wait()) == -1) {
 			if (errno == EINTR)
 				continue;
 			fatal("poll");
-		case 0:
-			relay_tell();
-			continue;
 		}
+		/* Drops held back a second, whatever woke it. */
+		relay_tell();
 		/* The front end's last lines before the signal of its end. */
 		if (pfd[1].revents != 0 && relay_read(pfd[1].fd) == -1)
 			pfd[1].fd = -1;

@@ -8,7 +8,7 @@
  * stderr are a pipe to the parent, which writes each line on with
  * "frontend: " first (whatever the line says), cut to RELAY_LINE_MAX, and
  * at most RELAY_RATE lines a second (a burst of RELAY_BURST): what is over
- * is counted and said, at most once a second (relay_wait says when next).
+ * is counted and said, at most once a second (relay_wait and relay_tell).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +22,7 @@
 #define RELAY_LINE_MAX	1024		/* as log.c makes them */
 #define RELAY_RATE	200		/* lines a second, on average */
 #define RELAY_BURST	1000
+#define RELAY_READS	16		/* of 4 KB, a turn of the parent's poll */
 #define PREFIX		"frontend: "
 
 static char	 buf[RELAY_LINE_MAX];
@@ -96,8 +97,14 @@ relay_read(int fd)
 	char	 chunk[4096], *nl;
 	size_t	 off, n;
 	ssize_t	 got;
+	int	 reads = RELAY_READS;
 
-	while ((got = read(fd, chunk, sizeof(chunk))) > 0) {
+	/*
+	 * A bounded amount a call: a front end that keeps the pipe full must
+	 * not keep the parent from its signals (a stop, a reload, a child's
+	 * end).  What is left is read on the next turn of poll.
+	 */
+	while (reads-- > 0 && (got = read(fd, chunk, sizeof(chunk))) > 0) {
 		for (off = 0; off < (size_t)got; off += n) {
 			n = (size_t)got - off;
 			if ((nl = memchr(chunk + off, '\n', n)) != NULL)
@@ -116,6 +123,8 @@ relay_read(int fd)
 		}
 	}
 	relay_tell();
+	if (reads < 0)
+		return 0;	/* more, maybe: poll says */
 	if (got == 0) {
 		if (len > 0)
 			relay_line(buf, len);

@@ -8,15 +8,17 @@
 int	relay_open(int *write_end);
 
 /*
- * Read what the front end wrote and pass it on as its lines (relay.c).
- * Returns 0, or -1 once the front end's end is closed (or unreadable).
+ * Read what the front end wrote, at most 64 KB a call, and pass it on as
+ * its lines (relay.c).  Returns 0, or -1 once the front end's end is
+ * closed (or unreadable).
  */
 int	relay_read(int fd);
 
 /*
  * Lines dropped for the rate are said at most once a second: relay_wait
- * gives poll's timeout in milliseconds (-1: nothing to say), after which
- * relay_tell says them.
+ * gives poll's timeout in milliseconds (-1: nothing to say), and
+ * relay_tell, called after every poll, says them once the second of the
+ * last saying is over.
  */
 int	relay_wait(void);
 void	relay_tell(void);

@@ -15,11 +15,12 @@
  *	GET /__test/syscall?call=NAME&pid=PID
  *	  makes one call that the seccomp filter must kill the front end for;
  *	  an answer means it did not.
- *	GET /__test/log?lines=N
+ *	GET /__test/log?lines=N[&block=1]
  *	  sets O_NONBLOCK on its descriptors 0 to 2, then writes N lines that
  *	  look like the signer's (an audit event, a commit line), as fast as
- *	  it can, trying again while the pipe is full (for at most 5 s): what
- *	  it would do to hide the signer's lines in journald.
+ *	  it can, trying again while the pipe is full, for at most 5 s: what
+ *	  it would do to hide the signer's lines in journald.  block=1: 64 KB
+ *	  a write, what would keep the pipe full.
  */
 #ifdef GUISE_TEST_HOOKS
 #include <sys/mman.h>
@@ -278,11 +279,14 @@ testhooks_log(struct evhttp_request *req)
 	    "\n";
 	const char	*query = evhttp_uri_get_query(
 			    evhttp_request_get_evhttp_uri(req));
-	const char	*n, *why;
+	static char	 big[65536 / (sizeof(line) - 1) * (sizeof(line) - 1)];
+	const char	*n, *why, *block;
 	struct form	 f;
 	char		 buf[64], out[64];
-	long		 i, lines, written = 0;
-	long long	 until;
+	long		 lines;
+	long long	 until, bytes = 0;
+	size_t		 chunk, i;
+	ssize_t		 w;
 	int		 fd;
 
 	if (query == NULL || strlen(query) >= sizeof(buf) ||
@@ -295,16 +299,23 @@ testhooks_log(struct evhttp_request *req)
 	for (fd = 0; fd <= 2; fd++)
 		(void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	lines = atol(n);
+	for (i = 0; i < sizeof(big); i += sizeof(line) - 1)
+		memcpy(big + i, line, sizeof(line) - 1);
+	block = form_get(&f, "block");
+	chunk = block != NULL && strcmp(block, "1") == 0 ? sizeof(big) :
+	    sizeof(line) - 1;
 	until = monotonic_us() + 5000000;
-	for (i = 0; i < lines; i += 2) {
-		while (write(STDERR_FILENO, line, sizeof(line) - 1) == -1 &&
+	while (bytes / (long long)(sizeof(line) - 1) * 2 < lines &&
+	    monotonic_us() < until) {
+		while ((w = write(STDERR_FILENO, big, chunk)) == -1 &&
 		    errno == EAGAIN && monotonic_us() < until)
 			;
-		if (monotonic_us() >= until)
+		if (w == -1)
 			break;
-		written += 2;
+		bytes += w;
 	}
-	snprintf(out, sizeof(out), "{\"written\":%ld}", written);
+	snprintf(out, sizeof(out), "{\"written\":%lld}",
+	    bytes / (long long)(sizeof(line) - 1) * 2);
 	reply_body(req, 200, "application/json", out);
 }
 #endif

@@ -243,6 +243,35 @@ test('its lines are its own: forged signer lines come out as the front end\'s, a
   assert.match(v.stdout, /journal: \d+ commit lines, last seq \d+ matches/);
 });
 
+// A front end that keeps its pipe full (64 KB a write, again as soon as
+// there is room, for 5 s) must not keep the parent from its signals: an
+// audit rotation asked for during the flood is done at once, and the
+// parent goes on turning its loop, saying the drops once a second.  A
+// parent that read until the pipe was empty would hear nothing while the
+// flood lasted, if the front end wrote faster than it read; on this
+// machine it reads faster, and that parent passed too: relay.c's bound
+// on a read is what makes this hold wherever the front end is faster.
+test('a front end that keeps its pipe full does not keep the parent from its signals', { skip }, async () => {
+  const x = await start();
+  try {
+    const flood = x.request('__test/log?lines=1000000000&block=1').catch((e) => ({ error: e.message }));
+    const dropSaid = /guised: warning: the front end wrote more than 200 lines a second: \d+ dropped/g;
+    const until = Date.now() + 5000;
+    while (!x.log.match(dropSaid) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    process.kill(x.proc.pid, 'SIGUSR1');
+    const r = await flood;
+    assert.equal(r.status, 200, JSON.stringify(r));
+    await new Promise((res) => setTimeout(res, 1500));
+    const rotatedAt = x.log.search(/guised: audit: \S+ rotated to /);
+    assert.ok(rotatedAt >= 0, x.log.slice(-2000));
+    const saidAfter = x.log.slice(rotatedAt).match(dropSaid) ?? [];
+    assert.ok(saidAfter.length >= 2, `rotated while the flood went on: ${saidAfter.length} drop lines after it ` +
+      `(${r.text})\n${x.log.slice(-1500)}`);
+  } finally {
+    await x.stop();
+  }
+});
+
 // The installed unit's system call filter, as the set of calls it allows:
 // SystemCallFilter= lines in order, @groups expanded by systemd-analyze,
 // "~" lines taking away.
