@@ -388,6 +388,11 @@ send_batch(int fd, struct batch *b, int committed)
 		if ((n = write(fd, b->out + off, b->len - off)) == -1) {
 			if (errno == EINTR)
 				continue;
+			/* The front end has gone (a stop): the records are
+			 * on disk, the answers have no one to go to, and the
+			 * next read sees its end. */
+			if (errno == EPIPE || errno == ECONNRESET)
+				break;
 			fatal("write to the front end");
 		}
 		off += (size_t)n;
@@ -615,6 +620,10 @@ serve(const struct config *c, int fd, int cfd)
 			pfd[1].fd = -1;
 		if (pfd[0].revents != 0) {
 			n = read(fd, inbuf + inlen, sizeof(inbuf) - inlen);
+			/* Closed with an answer of ours unread, Linux says
+			 * ECONNRESET: its end all the same. */
+			if (n == -1 && errno == ECONNRESET)
+				n = 0;
 			if (n == -1) {
 				if (errno == EINTR || errno == EAGAIN)
 					continue;

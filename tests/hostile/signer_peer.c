@@ -7,7 +7,7 @@
  * A: the good path on the release signer: hello, client_token answers and
  *    refusals, ip and user_agent (real, at their maxima, empty) in the
  *    audit log, code and implicit logins, 50 pipelined requests, a clean
- *    exit when we close.
+ *    exit when we close, an answer read or not.
  * B: hostile frames, one fresh release signer each: the signer must close
  *    without writing a byte (never a signature) and exit non-zero; each
  *    frame is first shown to fail proto_decode for the reason it is meant
@@ -465,6 +465,55 @@ good_path(void)
 }
 
 /*
+ * A front end that stops with an answer of the signer's still unread (a
+ * record's, due after its last request was answered): Linux ends the
+ * signer's side with ECONNRESET, not an end of file; or before the answer
+ * is written: the write fails with EPIPE.  It is the front end's end all
+ * the same: the signer stops cleanly (exit 0, its last record written),
+ * else guised, stopping, would say the signer failed.
+ */
+static void
+closed_unread(void)
+{
+	struct signer		 s;
+	struct proto_msg	 req;
+	int			 ok;
+
+	if (signer_start(&s, release_signer) == -1) {
+		CHECK(0, "A: start %s", release_signer);
+		return;
+	}
+	hello_msg(&req, 1);
+	ok = send_request(&s, &req) == 0 &&
+	    wait_fd(s.fd, POLLIN, now_ms() + TIMEOUT_MS) == 0;
+	CHECK(ok, "A: hello sent, its answer waiting");
+	close(s.fd);
+	s.fd = -1;
+	ok = signer_wait(&s, TIMEOUT_MS) == 0 && WIFEXITED(s.status) &&
+	    WEXITSTATUS(s.status) == 0;
+	CHECK(ok, "A: closing our end, its answer unread, makes the signer "
+	    "exit 0 (%s)", signer_how(&s));
+	signer_stop(&s);
+
+	/* Gone before the answer is written (a token's waits for its record
+	 * to be on disk): the signer's write finds no reader. */
+	if (signer_start(&s, release_signer) == -1) {
+		CHECK(0, "A: start %s", release_signer);
+		return;
+	}
+	token_msg(&req, 2, "backoffice", backoffice_secret, audience,
+	    "read:users", PEER_IP, PEER_AGENT);
+	CHECK(send_request(&s, &req) == 0, "A: a token request sent");
+	close(s.fd);
+	s.fd = -1;
+	ok = signer_wait(&s, TIMEOUT_MS) == 0 && WIFEXITED(s.status) &&
+	    WEXITSTATUS(s.status) == 0;
+	CHECK(ok, "A: closing our end before the answer makes the signer "
+	    "exit 0 (%s)", signer_how(&s));
+	signer_stop(&s);
+}
+
+/*
  * Whether proto_decode, which the signer runs on every frame, refuses the
  * first frame in buf (as long as its length word says, at most len) for
  * a reason that contains want.
@@ -777,6 +826,7 @@ main(int argc, char *argv[])
 	}
 
 	good_path();
+	closed_unread();
 	hostile_frames();
 	return check_done();
 }
