@@ -110,7 +110,7 @@ reload_audited(const struct proto_msg *rep, void *arg)
  * stay as they are: a change of them needs a restart.
  */
 static void
-reload(int conf_fd, int users_fd)
+reload_files(int conf_fd, int users_fd)
 {
 	struct audit_event	 ev;
 	struct config		*conf;
@@ -225,7 +225,7 @@ from_parent(evutil_socket_t ctl, short what, void *arg)
 		return;
 	}
 	if (rc == 0 && n == 2 && strcmp(name, "reload") == 0) {
-		reload(fds[0], fds[1]);
+		reload_files(fds[0], fds[1]);
 		return;
 	}
 	if (rc == -1 || n != 1 || strcmp(name, "signer") != 0) {

@@ -365,8 +365,9 @@ implicit_done(const struct proto_msg *rep, void *arg)
 	follow_free(call);
 }
 
+/* A followed link of the code flow: a new code, redirected to the callback. */
 static void
-redeem_code(struct follow_call *call)
+issue_code(struct follow_call *call)
 {
 	char	*location;
 
@@ -404,7 +405,7 @@ follow_audited(const struct proto_msg *rep, void *arg)
 		audit_unavailable(call->req);
 		follow_free(call);
 	} else if (call->imp->response_type == RESPONSE_CODE)
-		redeem_code(call);
+		issue_code(call);
 	else if (login_request(call->imp, PROTO_IMPLICIT_TOKENS,
 	    &call->lr) == -1) {
 		reply_oauth_error(call->req, 400, "access_denied",

@@ -399,7 +399,7 @@ quiesce(struct children *c)
  * and codes in flight live in the front end and survive.
  */
 static void
-reload(struct children *c)
+reload_service(struct children *c)
 {
 	struct config	*conf;
 	char		 err[1024], status[1200];
@@ -487,7 +487,7 @@ on_signal(struct children *c, int sig)
 		(void)rotate_audit(c->conf, c->signer_ctl);
 		break;
 	case SIGHUP:
-		reload(c);
+		reload_service(c);
 		break;
 	default:
 		reap(c);

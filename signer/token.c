@@ -165,7 +165,7 @@ login_access_token(const struct login *l, long long now,
 
 /* The front end's profile claims: an object that names no reserved claim. */
 static json_t *
-profile_claims(const char *profile)
+frontend_profile(const char *profile)
 {
 	json_t	*claims;
 	size_t	 i;
@@ -217,7 +217,7 @@ login_id_token(const struct login *l, long long now, struct login_tokens *t)
 	json_t	*claims;
 	char	*payload;
 
-	if ((claims = profile_claims(l->profile)) == NULL)
+	if ((claims = frontend_profile(l->profile)) == NULL)
 		return PROTO_ERR_REQUEST;
 	if (keys_at_hash(t->access_token, (size_t)t->access_len, at_hash,
 	    sizeof(at_hash)) == -1 ||
