@@ -8,21 +8,34 @@
 #include "fdpass.h"
 
 int
-fds_send(int sock, const int *fds, size_t nfds, const char *name)
+ctl_send(int sock, const struct proto_msg *m, enum proto_dir dir,
+    const int *fds)
 {
+	uint8_t		 frame[CTL_FRAME_MAX];
 	char		 cbuf[CMSG_SPACE(FDPASS_MAX * sizeof(int))];
-	struct iovec	 iov = { (void *)(uintptr_t)name, strlen(name) + 1 };
+	size_t		 nfds = dir == PROTO_REQUEST ?
+			    proto_type_fds(m->type) : 0;
+	struct iovec	 iov;
 	struct msghdr	 msg;
 	struct cmsghdr	*cm;
+	long		 len;
 
-	if (nfds == 0 || nfds > FDPASS_MAX) {
+	if (nfds > FDPASS_MAX ||
+	    (len = proto_encode(m, dir, frame, sizeof(frame))) == -1) {
 		errno = EINVAL;
 		return -1;
 	}
+	/* Without descriptors, send(2): the front end's system call filter
+	 * allows no sendmsg, and it sends only replies. */
+	if (nfds == 0)
+		return send(sock, frame, (size_t)len, MSG_NOSIGNAL) == -1 ?
+		    -1 : 0;
+	iov.iov_base = frame;
+	iov.iov_len = (size_t)len;
 	memset(&msg, 0, sizeof(msg));
-	memset(cbuf, 0, sizeof(cbuf));
 	msg.msg_iov = &iov;
 	msg.msg_iovlen = 1;
+	memset(cbuf, 0, sizeof(cbuf));
 	msg.msg_control = cbuf;
 	msg.msg_controllen = CMSG_SPACE(nfds * sizeof(int));
 	cm = CMSG_FIRSTHDR(&msg);
@@ -33,36 +46,25 @@ fds_send(int sock, const int *fds, size_t nfds, const char *name)
 	return sendmsg(sock, &msg, MSG_NOSIGNAL) == -1 ? -1 : 0;
 }
 
-int
-fd_send(int sock, int fd, const char *name)
-{
-	return fds_send(sock, &fd, 1, name);
-}
-
-/* Close what came, and say nothing came. */
+/* Close what came: a malformed message keeps none. */
 static void
-drop(int *fds, size_t *nfds)
+drop(int *fds, size_t nfds)
 {
-	size_t	 i;
-
-	for (i = 0; i < *nfds; i++)
-		close(fds[i]);
-	*nfds = 0;
+	while (nfds > 0)
+		close(fds[--nfds]);
 }
 
 int
-fds_recv(int sock, int *fds, size_t max, size_t *nfds, char *name,
-    size_t namelen)
+ctl_recv(int sock, enum proto_dir dir, struct ctl_msg *c, const char **why)
 {
 	char		 cbuf[CMSG_SPACE(FDPASS_MAX * sizeof(int))];
-	struct iovec	 iov = { name, namelen };
+	struct iovec	 iov = { c->frame, sizeof(c->frame) };
 	struct msghdr	 msg;
 	struct cmsghdr	*cm;
-	size_t		 n, i;
+	size_t		 nfds = 0, n, i;
 	ssize_t		 len;
 	int		 fd;
 
-	*nfds = 0;
 	memset(&msg, 0, sizeof(msg));
 	msg.msg_iov = &iov;
 	msg.msg_iovlen = 1;
@@ -79,45 +81,42 @@ fds_recv(int sock, int *fds, size_t max, size_t *nfds, char *name,
 		    cm->cmsg_len < CMSG_LEN(0))
 			continue;
 		n = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		if (*nfds + n > FDPASS_MAX) {
-			/* More than was ever sent: keep none, these too. */
-			for (i = 0; i < n; i++) {
-				memcpy(&fd, CMSG_DATA(cm) + i * sizeof(int),
-				    sizeof(int));
+		for (i = 0; i < n; i++) {
+			memcpy(&fd, CMSG_DATA(cm) + i * sizeof(int),
+			    sizeof(int));
+			if (nfds < FDPASS_MAX)
+				c->fds[nfds++] = fd;
+			else {
 				close(fd);
+				len = -1;
 			}
-			drop(fds, nfds);
-			continue;
 		}
-		memcpy(fds + *nfds, CMSG_DATA(cm), n * sizeof(int));
-		*nfds += n;
 	}
-	/* The name must be one NUL-terminated string filling the message;
-	 * never more descriptors than the caller takes. */
-	if ((msg.msg_flags & (MSG_CTRUNC | MSG_TRUNC)) ||
-	    name[len - 1] != '\0' || strlen(name) != (size_t)len - 1 ||
-	    *nfds > max) {
-		drop(fds, nfds);
-		name[0] = '\0';
+	if (len == -1 || (msg.msg_flags & (MSG_CTRUNC | MSG_TRUNC))) {
+		drop(c->fds, nfds);
+		*why = len == -1 ? "more descriptors than a message carries" :
+		    "a message cut short";
+		return -1;
+	}
+	if (proto_frame_len(c->frame, (size_t)len) != len) {
+		drop(c->fds, nfds);
+		*why = "not one frame";
+		return -1;
+	}
+	if (proto_decode(c->frame, (size_t)len, dir, &c->m, why) == -1) {
+		drop(c->fds, nfds);
+		return -1;
+	}
+	if (nfds != (dir == PROTO_REQUEST ? proto_type_fds(c->m.type) : 0)) {
+		drop(c->fds, nfds);
+		*why = "not the descriptors its type carries";
 		return -1;
 	}
 	return 0;
 }
 
-int
-fd_recv(int sock, char *name, size_t namelen)
+void
+ctl_close(struct ctl_msg *c)
 {
-	int	 fds[FDPASS_MAX];
-	size_t	 n;
-	int	 rc;
-
-	if ((rc = fds_recv(sock, fds, 1, &n, name, namelen)) < 0)
-		return rc;
-	return n == 1 ? fds[0] : -1;
-}
-
-int
-msg_send(int sock, const char *name)
-{
-	return send(sock, name, strlen(name) + 1, MSG_NOSIGNAL) == -1 ? -1 : 0;
+	drop(c->fds, proto_type_fds(c->m.type));
 }

@@ -37,7 +37,7 @@ static const struct seccomp_rule allowed[] = {
 	SECCOMP_ANY(write),		/* ... and log lines */
 	SECCOMP_ANY(writev),
 	SECCOMP_ANY(recvmsg),		/* a new signer, a reload's files */
-	/* send() on a connected socket (notify, "paused" to the parent):
+	/* send() on a connected socket (notify, a pause answered):
 	 * never to an address, which would reach any socket by its path. */
 	SECCOMP_EQ(sendto, 4, 0),
 	SECCOMP_ANY(poll),		/* the signer's hello */

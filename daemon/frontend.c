@@ -191,51 +191,64 @@ new_jwks(const struct proto_msg *rep, void *arg)
 }
 
 static int	 parent_ctl = -1;
+static uint32_t	 pause_id;	/* the parent's pause, answered when done */
 
 /* Nothing is in flight with the old signer: the parent may switch. */
 static void
 paused(void)
 {
-	if (msg_send(parent_ctl, "paused") == -1)
+	struct proto_msg	 rep;
+
+	memset(&rep, 0, sizeof(rep));
+	rep.type = PROTO_CTL_PAUSE;
+	rep.id = pause_id;
+	rep.status = PROTO_OK;
+	if (ctl_send(parent_ctl, &rep, PROTO_REPLY, NULL) == -1)
 		log_warn("cannot tell the parent");
 }
 
 /*
  * A message from the parent: a new signer's socket (it restarted one, or
- * a reload switched to one), "pause" before a planned switch, or "reload"
+ * a reload switched to one), a pause before a planned switch, or a reload
  * with the configuration and the users file.
  */
 static void
 from_parent(evutil_socket_t ctl, short what, void *arg)
 {
 	struct proto_msg	 hello;
-	char			 name[32];
-	int			 fds[FDPASS_MAX];
-	size_t			 n;
+	struct ctl_msg		 c;
+	const char		*why;
 	int			 rc;
 
 	(void)what;
 	(void)arg;
-	if ((rc = fds_recv(ctl, fds, FDPASS_MAX, &n, name, sizeof(name))) == -2)
+	if ((rc = ctl_recv(ctl, PROTO_REQUEST, &c, &why)) == -2)
 		fatalx("the parent is gone");
-	if (rc == 0 && n == 0 && strcmp(name, "pause") == 0) {
+	if (rc == -1) {
+		log_warnx("a malformed message from the parent: %s: ignored",
+		    why);
+		return;
+	}
+	switch (c.m.type) {
+	case PROTO_CTL_PAUSE:
 		/* A reload: hold requests until the next signer is here. */
 		parent_ctl = ctl;
+		pause_id = c.m.id;
 		signer_client_pause(paused);
 		return;
-	}
-	if (rc == 0 && n == 2 && strcmp(name, "reload") == 0) {
-		reload_files(fds[0], fds[1]);
+	case PROTO_CTL_RELOAD:
+		reload_files(c.fds[0], c.fds[1]);
 		return;
-	}
-	if (rc == -1 || n != 1 || strcmp(name, "signer") != 0) {
-		log_warnx("a malformed message from the parent: ignored");
-		while (rc == 0 && n > 0)
-			close(fds[--n]);
+	case PROTO_CTL_SIGNER:
+		break;
+	default:
+		log_warnx("a message from the parent of type %s: ignored",
+		    proto_type_name(c.m.type));
+		ctl_close(&c);
 		return;
 	}
 	log_info("a new signer is here");
-	signer_client_attach(fds[0]);
+	signer_client_attach(c.fds[0]);
 	/* Its keys may be new (a reload): ask. */
 	memset(&hello, 0, sizeof(hello));
 	hello.type = PROTO_HELLO;

@@ -306,7 +306,7 @@ spawn_signer(struct children *c, int *fe_end)
 	int	 sv[2], ctl[2], anchor;
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1 ||
-	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ctl) == -1)
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ctl) == -1)
 		fatal("socketpair");
 	anchor = open_anchor(c->conf);
 	c->signer = start_signer(c->file, sv[1], ctl[1], anchor, 0);
@@ -350,6 +350,25 @@ give_up(struct children *c, const char *why)
  * answered what was in flight with 503.  One that keeps dying at start
  * (a broken key, say) is not restarted for ever.
  */
+/*
+ * A control message to the front end, with the descriptors its type
+ * carries; returns its id, or (uint32_t)-1 when it cannot be sent.
+ */
+static uint32_t
+to_frontend(struct children *c, uint16_t type, const int *fds)
+{
+	static uint32_t		 last_id;
+	struct proto_msg	 m;
+
+	memset(&m, 0, sizeof(m));
+	m.type = type;
+	if (++last_id == (uint32_t)-1)
+		last_id = 1;
+	m.id = last_id;
+	return ctl_send(c->frontend_ctl, &m, PROTO_REQUEST, fds) == -1 ?
+	    (uint32_t)-1 : m.id;
+}
+
 static void
 restart_signer(struct children *c)
 {
@@ -362,7 +381,7 @@ restart_signer(struct children *c)
 	} else
 		c->quick_deaths = 0;
 	spawn_signer(c, &fe_end);
-	if (fd_send(c->frontend_ctl, fe_end, "signer") == -1)
+	if (to_frontend(c, PROTO_CTL_SIGNER, &fe_end) == (uint32_t)-1)
 		give_up(c, "cannot hand the new signer to the front end");
 	close(fe_end);
 	log_info("signer restarted as %ld", (long)c->signer);
@@ -379,14 +398,17 @@ static void
 quiesce(struct children *c)
 {
 	struct pollfd	 pfd = { c->frontend_ctl, POLLIN, 0 };
-	char		 reply[16];
-	ssize_t		 n;
+	struct ctl_msg	 rep;
+	const char	*why;
+	uint32_t	 id;
 
-	if (msg_send(c->frontend_ctl, "pause") == -1)
+	if ((id = to_frontend(c, PROTO_CTL_PAUSE, NULL)) == (uint32_t)-1)
 		return;
+	/* Only the answer to this pause, ok, will do. */
 	if (poll(&pfd, 1, QUIESCE_MS) == 1 &&
-	    (n = recv(c->frontend_ctl, reply, sizeof(reply), 0)) > 0 &&
-	    strncmp(reply, "paused", (size_t)n) == 0)
+	    ctl_recv(c->frontend_ctl, PROTO_REPLY, &rep, &why) == 0 &&
+	    rep.m.type == PROTO_CTL_PAUSE && rep.m.id == id &&
+	    rep.m.status == PROTO_OK)
 		return;
 	log_warnx("the front end did not pause: requests in flight may fail");
 }
@@ -437,11 +459,11 @@ reload_service(struct children *c)
 	(void)stop_child(old, "signer");
 	close(c->signer_ctl);
 	spawn_signer(c, &fe_end);
-	if (fd_send(c->frontend_ctl, fe_end, "signer") == -1)
+	if (to_frontend(c, PROTO_CTL_SIGNER, &fe_end) == (uint32_t)-1)
 		give_up(c, "cannot hand the new signer to the front end");
 	close(fe_end);
 	/* The front end takes the configuration and users, says READY=1. */
-	if (fds_send(c->frontend_ctl, files, 2, "reload") == -1)
+	if (to_frontend(c, PROTO_CTL_RELOAD, files) == (uint32_t)-1)
 		give_up(c, "cannot hand the configuration to the front end");
 	close(files[0]);
 	close(files[1]);
@@ -573,7 +595,7 @@ main(int argc, char *argv[])
 	c.file = cl.file;
 	c.conf = conf;
 	spawn_signer(&c, &fe_end);
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fctl) == -1 ||
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fctl) == -1 ||
 	    (c.frontend_log = relay_open(&log_end)) == -1)
 		fatal("socketpair");
 	others[0] = c.signer_ctl;

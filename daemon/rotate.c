@@ -31,8 +31,9 @@ next_number(const char *path)
 int
 rotate_audit(const struct config *conf, int ctl)
 {
-	char	 old[PATH_MAX], base[PATH_MAX];
-	int	 n, fd;
+	struct proto_msg	 m;
+	char			 old[PATH_MAX], base[PATH_MAX];
+	int			 n, fd;
 
 	if ((n = next_number(conf->audit_path)) == -1 ||
 	    (size_t)snprintf(old, sizeof(old), "%s.%d", conf->audit_path, n) >=
@@ -50,8 +51,11 @@ rotate_audit(const struct config *conf, int ctl)
 		return -1;
 	}
 	snprintf(base, sizeof(base), "%s", old);
-	if (strlen(basename(base)) > PROTO_CONTROL_MAX ||
-	    fd_send(ctl, fd, basename(base)) == -1) {
+	memset(&m, 0, sizeof(m));
+	m.type = PROTO_CTL_AUDIT_FILE;
+	m.id = 1;
+	m.u.audit_file_req.previous = proto_str(basename(base));
+	if (ctl_send(ctl, &m, PROTO_REQUEST, &fd) == -1) {
 		log_warn("audit: cannot hand the new file to the signer");
 		close(fd);
 		return -1;

@@ -113,9 +113,15 @@ static const struct field login_rep[] = {
 	END
 };
 
+static const struct field audit_file_req[] = {
+	STR(u.audit_file_req.previous, PROTO_CONTROL_MAX),
+	END
+};
+
 static const struct {
 	const char		*name;
 	const struct field	*fields[2];	/* by enum proto_dir */
+	unsigned int		 fds;		/* a request's descriptors */
 } types[PROTO_TYPE__MAX] = {
 	[PROTO_HELLO] =		{ "hello", { no_fields, hello_rep } },
 	[PROTO_CLIENT_TOKEN] =	{ "client_token", { token_req, token_rep } },
@@ -125,6 +131,11 @@ static const struct {
 				    { implicit_req, login_rep } },
 	[PROTO_CLIENT_AUTH] =	{ "client_auth", { auth_req, no_fields } },
 	[PROTO_AUDIT] =		{ "audit", { audit_req, no_fields } },
+	[PROTO_CTL_SIGNER] =	{ "ctl_signer", { no_fields, no_fields }, 1 },
+	[PROTO_CTL_PAUSE] =	{ "ctl_pause", { no_fields, no_fields } },
+	[PROTO_CTL_RELOAD] =	{ "ctl_reload", { no_fields, no_fields }, 2 },
+	[PROTO_CTL_AUDIT_FILE] = { "ctl_audit_file",
+				   { audit_file_req, no_fields }, 1 },
 };
 
 static const char *status_names[PROTO_STATUS__MAX] = {
@@ -137,6 +148,14 @@ static const char *status_names[PROTO_STATUS__MAX] = {
 	[PROTO_ERR_REQUEST] =	"refused field",
 	[PROTO_ERR_AUDIT] =	"audit log not writable",
 };
+
+unsigned int
+proto_type_fds(unsigned int type)
+{
+	if (type == 0 || type >= PROTO_TYPE__MAX)
+		return 0;
+	return types[type].fds;
+}
 
 const char *
 proto_type_name(unsigned int type)

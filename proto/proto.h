@@ -27,9 +27,8 @@
 /* The signer finds its end of the socketpair here after exec. */
 #define PROTO_SIGNER_FD		3
 /*
- * And its end of the parent's control socket here: the parent sends the
- * descriptor of a new audit file on it (SCM_RIGHTS), with the name of the
- * file it rotated as the message, when the log is rotated.
+ * And its end of the parent's control socket here: the parent sends a
+ * PROTO_CTL_AUDIT_FILE on it when the log is rotated.
  */
 #define PROTO_CONTROL_FD	4
 #define PROTO_CONTROL_MAX	256
@@ -68,6 +67,19 @@ enum proto_type {
 	PROTO_IMPLICIT_TOKENS,	/* link redemption -> the same, no secret */
 	PROTO_CLIENT_AUTH,	/* client credentials -> yes or no */
 	PROTO_AUDIT,		/* a front end's event -> on disk */
+	/*
+	 * The parent's control sockets (common/fdpass.h), never the
+	 * socketpair of the front end and the signer: each request carries
+	 * the descriptors proto_type_fds() says, and only PROTO_CTL_PAUSE
+	 * is answered.
+	 */
+	PROTO_CTL_SIGNER,	/* to the front end: a new signer's socket */
+	PROTO_CTL_PAUSE,	/* to the front end: hold requests -> none
+				 * is in flight with the old signer */
+	PROTO_CTL_RELOAD,	/* to the front end: the configuration and
+				 * the users file, opened */
+	PROTO_CTL_AUDIT_FILE,	/* to the signer: the new audit file, and
+				 * the name of the one it replaces */
 	PROTO_TYPE__MAX
 };
 
@@ -147,6 +159,9 @@ struct proto_msg {
 		struct {
 			uint32_t		 which;
 		} test_req;
+		struct {
+			struct proto_str	 previous;	/* a file name */
+		} audit_file_req;
 		/*
 		 * An impersonated login.  The signer sets iss, aud, iat, exp,
 		 * jti, at_hash and the impersonation claims itself; profile is
@@ -202,6 +217,9 @@ struct proto_str proto_str(const char *);
 
 /* Copy a string field into dst as a C string; -1 when it does not fit. */
 int		 proto_strcpy(char *dst, size_t dstlen, struct proto_str);
+
+/* How many descriptors a request of this type carries (SCM_RIGHTS). */
+unsigned int	 proto_type_fds(unsigned int type);
 
 const char	*proto_type_name(unsigned int type);
 const char	*proto_status_name(unsigned int status);

@@ -275,17 +275,24 @@ serve_signals(void)
 static int
 control(int fd, int cfd)
 {
-	char	 name[PROTO_CONTROL_MAX + 1];
-	int	 newfd;
+	struct ctl_msg	 c;
+	char		 name[PROTO_CONTROL_MAX + 1];
+	const char	*why;
+	int		 rc;
 
-	if ((newfd = fd_recv(cfd, name, sizeof(name))) == -2)
+	if ((rc = ctl_recv(cfd, PROTO_REQUEST, &c, &why)) == -2)
 		return -1;
-	if (newfd == -1) {
-		log_warnx("control: a message without a file: ignored");
+	if (rc == -1 || c.m.type != PROTO_CTL_AUDIT_FILE) {
+		if (rc == 0)
+			ctl_close(&c);
+		log_warnx("control: not a new audit file (%s): ignored",
+		    rc == -1 ? why : proto_type_name(c.m.type));
 		return 0;
 	}
+	/* The decoder held the name to PROTO_CONTROL_MAX: it fits. */
+	proto_strcpy(name, sizeof(name), c.m.u.audit_file_req.previous);
 	finish_sync(fd);	/* the old file's last commit first */
-	audit_rotate(newfd, name);
+	audit_rotate(c.fds[0], name);
 	log_info("audit log rotated: the previous file is %s", name);
 	return 0;
 }

@@ -748,6 +748,16 @@ hostile_frames(void)
 	hostile("type 99", 1, f.b, f.len, 0, "type");
 	fr_header(&f, PROTO_VERSION, PROTO_TYPE__MAX, 2, 0);
 	hostile("type PROTO_TYPE__MAX", 0, f.b, f.len, 0, "type");
+	/* The parent's control messages decode, but the signer serves none
+	 * on the front end's socket: a new audit file named by the front end
+	 * (without the descriptor, which it cannot pass here), a pause. */
+	fr_header(&f, PROTO_VERSION, PROTO_CTL_AUDIT_FILE, 2, 0);
+	fr_str(&f, "audit.log.1", 11);
+	hostile("ctl_audit_file on the front end's socket", 1, f.b, f.len, 0,
+	    NULL);
+	fr_header(&f, PROTO_VERSION, PROTO_CTL_PAUSE, 2, 0);
+	hostile("ctl_pause on the front end's socket", 1, f.b, f.len, 0,
+	    NULL);
 
 	fr_header(&f, PROTO_VERSION, PROTO_HELLO, 2, PROTO_ERR_CLIENT);
 	hostile("a request with a non-zero status", 1, f.b, f.len, 0,

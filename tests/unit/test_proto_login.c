@@ -580,15 +580,20 @@ test_roundtrip_client_auth(void)
 
 	CHECK(PROTO_CODE_TOKENS == 4 && PROTO_IMPLICIT_TOKENS == 5 &&
 	    PROTO_CLIENT_AUTH == 6 && PROTO_AUDIT == 7 &&
-	    PROTO_TYPE__MAX == 8 &&
+	    PROTO_CTL_SIGNER == 8 && PROTO_CTL_PAUSE == 9 &&
+	    PROTO_CTL_RELOAD == 10 && PROTO_CTL_AUDIT_FILE == 11 &&
+	    PROTO_TYPE__MAX == 12 &&
 	    PROTO_ERR_GRANT == 2 && PROTO_ERR_REQUEST == 6 &&
 	    PROTO_ERR_AUDIT == 7 && PROTO_STATUS__MAX == 8 &&
 	    strcmp(proto_type_name(PROTO_AUDIT), "audit") == 0 &&
 	    strcmp(proto_type_name(PROTO_CODE_TOKENS), "code_tokens") == 0 &&
 	    strcmp(proto_type_name(PROTO_IMPLICIT_TOKENS),
 	    "implicit_tokens") == 0 &&
-	    strcmp(proto_type_name(PROTO_CLIENT_AUTH), "client_auth") == 0,
-	    "wire constants and names of the login, client_auth and audit types");
+	    strcmp(proto_type_name(PROTO_CLIENT_AUTH), "client_auth") == 0 &&
+	    strcmp(proto_type_name(PROTO_CTL_AUDIT_FILE),
+	    "ctl_audit_file") == 0,
+	    "wire constants and names of the login, client_auth, audit and "
+	    "control types");
 }
 
 /*
