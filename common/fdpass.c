@@ -73,8 +73,8 @@ ctl_recv(int sock, enum proto_dir dir, struct ctl_msg *c, const char **why)
 	do
 		len = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
 	while (len == -1 && errno == EINTR);
-	/* Closed, or not a socket we can read: nothing more will come. */
-	if (len <= 0)
+	/* Not a socket we can read: nothing more will come. */
+	if (len == -1)
 		return -2;
 	for (cm = CMSG_FIRSTHDR(&msg); cm != NULL; cm = CMSG_NXTHDR(&msg, cm)) {
 		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS ||
@@ -91,6 +91,11 @@ ctl_recv(int sock, enum proto_dir dir, struct ctl_msg *c, const char **why)
 				len = -1;
 			}
 		}
+	}
+	/* Closed (or an empty message, which none sends): keep nothing. */
+	if (len == 0) {
+		drop(c->fds, nfds);
+		return -2;
 	}
 	if (len == -1 || (msg.msg_flags & (MSG_CTRUNC | MSG_TRUNC))) {
 		drop(c->fds, nfds);

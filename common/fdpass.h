@@ -42,7 +42,7 @@ int	ctl_send(int sock, const struct proto_msg *m, enum proto_dir dir,
 int	ctl_recv(int sock, enum proto_dir dir, struct ctl_msg *c,
 	    const char **why);
 
-/* Close the descriptors of a message received and not taken. */
+/* Close the descriptors of a request received and not taken. */
 void	ctl_close(struct ctl_msg *c);
 
 #endif

@@ -299,7 +299,7 @@ frontend_main(const struct config *conf, int signer_fd, int ctl,
 	fe = &state;
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGUSR1, SIG_IGN);	/* the parent's: it rotates the audit log */
-	signal(SIGHUP, SIG_IGN);	/* the parent's: it sends "reload" */
+	signal(SIGHUP, SIG_IGN);	/* the parent's: it sends a reload */
 
 	if ((fe->base = event_loop_new()) == NULL)
 		fatalx("event_base_new");

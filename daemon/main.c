@@ -31,6 +31,7 @@
 #include "frontend.h"
 #include "listenfds.h"
 #include "log.h"
+#include "monotonic.h"
 #include "notify.h"
 #include "proto.h"
 #include "relay.h"
@@ -345,12 +346,6 @@ give_up(struct children *c, const char *why)
 }
 
 /*
- * The signer died (a crash, a kill, the sandbox, a protocol violation):
- * start another at once and hand its socket to the front end, which has
- * answered what was in flight with 503.  One that keeps dying at start
- * (a broken key, say) is not restarted for ever.
- */
-/*
  * A control message to the front end, with the descriptors its type
  * carries; returns its id, or (uint32_t)-1 when it cannot be sent.
  */
@@ -369,6 +364,12 @@ to_frontend(struct children *c, uint16_t type, const int *fds)
 	    (uint32_t)-1 : m.id;
 }
 
+/*
+ * The signer died (a crash, a kill, the sandbox, a protocol violation):
+ * start another at once and hand its socket to the front end, which has
+ * answered what was in flight with 503.  One that keeps dying at start
+ * (a broken key, say) is not restarted for ever.
+ */
 static void
 restart_signer(struct children *c)
 {
@@ -400,16 +401,26 @@ quiesce(struct children *c)
 	struct pollfd	 pfd = { c->frontend_ctl, POLLIN, 0 };
 	struct ctl_msg	 rep;
 	const char	*why;
+	long long	 until = monotonic_us() + QUIESCE_MS * 1000LL, left;
 	uint32_t	 id;
+	int		 rc;
 
 	if ((id = to_frontend(c, PROTO_CTL_PAUSE, NULL)) == (uint32_t)-1)
 		return;
-	/* Only the answer to this pause, ok, will do. */
-	if (poll(&pfd, 1, QUIESCE_MS) == 1 &&
-	    ctl_recv(c->frontend_ctl, PROTO_REPLY, &rep, &why) == 0 &&
-	    rep.m.type == PROTO_CTL_PAUSE && rep.m.id == id &&
-	    rep.m.status == PROTO_OK)
-		return;
+	/*
+	 * Only the answer to this pause, ok, will do; an earlier pause's,
+	 * come too late, is passed over, or it would stand for every
+	 * later one.
+	 */
+	while ((left = until - monotonic_us()) > 0 &&
+	    poll(&pfd, 1, (int)(left / 1000) + 1) == 1 &&
+	    (rc = ctl_recv(c->frontend_ctl, PROTO_REPLY, &rep, &why)) != -2) {
+		if (rc == 0 && rep.m.type == PROTO_CTL_PAUSE &&
+		    rep.m.id == id && rep.m.status == PROTO_OK)
+			return;
+		if (rc == -1)
+			log_warnx("the front end's answer to a pause: %s", why);
+	}
 	log_warnx("the front end did not pause: requests in flight may fail");
 }
 

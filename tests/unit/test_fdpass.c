@@ -159,6 +159,17 @@ refusals(void)
 	refused("\"signer\" with a descriptor", "signer", 7, 1,
 	    PROTO_REQUEST);
 
+	{
+		struct ctl_msg	 c;
+		const char	*why;
+		int		 before = open_count();
+
+		raw_send("", 0, 2);
+		CHECK(ctl_recv(sv[1], PROTO_REQUEST, &c, &why) == -2 &&
+		    open_count() == before, "an empty message with two "
+		    "descriptors: taken as the end, nothing kept open");
+	}
+
 	memset(&m, 0, sizeof(m));
 	m.type = PROTO_CTL_SIGNER;
 	m.id = 1;
