@@ -242,7 +242,7 @@ signer_start(const char *prog, const char *file, int cpu)
 	int		 sv[2], ctl[2], s, c, a, anchor;
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1 ||
-	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ctl) == -1)
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ctl) == -1)
 		bail("socketpair: %s", strerror(errno));
 	if ((anchor = open(b.anchor, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
 	    0600)) == -1)
