@@ -190,7 +190,6 @@ new_jwks(const struct proto_msg *rep, void *arg)
 	log_info("the signer's keys changed: the JWKS is new");
 }
 
-static int	 parent_ctl = -1;
 static uint32_t	 pause_id;	/* the parent's pause, answered when done */
 
 /* Nothing is in flight with the old signer: the parent may switch. */
@@ -203,7 +202,7 @@ paused(void)
 	rep.type = PROTO_CTL_PAUSE;
 	rep.id = pause_id;
 	rep.status = PROTO_OK;
-	if (ctl_send(parent_ctl, &rep, PROTO_REPLY, NULL) == -1)
+	if (ctl_send(fe->parent_ctl, &rep, PROTO_REPLY, NULL) == -1)
 		log_warn("cannot tell the parent");
 }
 
@@ -232,7 +231,6 @@ from_parent(evutil_socket_t ctl, short what, void *arg)
 	switch (c.m.type) {
 	case PROTO_CTL_PAUSE:
 		/* A reload: hold requests until the next signer is here. */
-		parent_ctl = ctl;
 		pause_id = c.m.id;
 		signer_client_pause(paused);
 		return;
@@ -317,6 +315,7 @@ frontend_main(const struct config *conf, int signer_fd, int ctl,
 
 	ev_term = evsignal_new(fe->base, SIGTERM, stop, fe->base);
 	ev_int = evsignal_new(fe->base, SIGINT, stop, fe->base);
+	fe->parent_ctl = ctl;
 	ev_ctl = event_new(fe->base, ctl, EV_READ | EV_PERSIST, from_parent,
 	    NULL);
 	ev_tick = event_new(fe->base, -1, EV_PERSIST, tick, NULL);

@@ -13,6 +13,7 @@ struct frontend {
 	char			*userinfo_audience;	/* {issuer}userinfo */
 	char			*jwks;			/* as the signer sent it */
 	char			*discovery;		/* openid-configuration */
+	int			 parent_ctl;		/* the parent's socket */
 };
 
 extern struct frontend	*fe;

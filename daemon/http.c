@@ -57,6 +57,7 @@ static const struct route routes[] = {
 	{ "/__test/probe",			0, POST, testhooks_probe },
 	{ "/__test/syscall",			0, GET,	testhooks_syscall },
 	{ "/__test/log",			0, GET,	testhooks_log },
+	{ "/__test/ctl",			0, GET,	testhooks_ctl },
 #endif
 };
 

@@ -40,6 +40,7 @@ void	userinfo(struct evhttp_request *);
 void	testhooks_probe(struct evhttp_request *);	/* testhooks.c */
 void	testhooks_syscall(struct evhttp_request *);
 void	testhooks_log(struct evhttp_request *);
+void	testhooks_ctl(struct evhttp_request *);
 #endif
 
 /* The discovery document, built once the issuer and keys are known. */

@@ -402,26 +402,33 @@ quiesce(struct children *c)
 	struct ctl_msg	 rep;
 	const char	*why;
 	long long	 until = monotonic_us() + QUIESCE_MS * 1000LL, left;
+	unsigned long	 others = 0;
 	uint32_t	 id;
-	int		 rc;
+	int		 rc, paused = 0;
 
 	if ((id = to_frontend(c, PROTO_CTL_PAUSE, NULL)) == (uint32_t)-1)
 		return;
 	/*
 	 * Only the answer to this pause, ok, will do; an earlier pause's,
 	 * come too late, is passed over, or it would stand for every
-	 * later one.
+	 * later one.  What else the front end wrote is counted and said
+	 * once: a line each would flood journald past the relay's limit.
 	 */
-	while ((left = until - monotonic_us()) > 0 &&
+	while (!paused && (left = until - monotonic_us()) > 0 &&
 	    poll(&pfd, 1, (int)(left / 1000) + 1) == 1 &&
 	    (rc = ctl_recv(c->frontend_ctl, PROTO_REPLY, &rep, &why)) != -2) {
 		if (rc == 0 && rep.m.type == PROTO_CTL_PAUSE &&
 		    rep.m.id == id && rep.m.status == PROTO_OK)
-			return;
-		if (rc == -1)
-			log_warnx("the front end's answer to a pause: %s", why);
+			paused = 1;
+		else
+			others++;
 	}
-	log_warnx("the front end did not pause: requests in flight may fail");
+	if (others > 0)
+		log_warnx("the front end's answer to a pause: %lu messages "
+		    "that were not its answer, passed over", others);
+	if (!paused)
+		log_warnx("the front end did not pause: requests in flight "
+		    "may fail");
 }
 
 /*

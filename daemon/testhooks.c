@@ -21,6 +21,10 @@
  *	  it can, trying again while the pipe is full, for at most 5 s: what
  *	  it would do to hide the signer's lines in journald.  block=1: 64 KB
  *	  a write, what would keep the pipe full.
+ *	GET /__test/ctl?junk=N
+ *	  writes N messages on its control socket to the parent that are not
+ *	  a pause's answer: bare words ("paused", as the old channel spoke),
+ *	  each a line the parent might log.
  */
 #ifdef GUISE_TEST_HOOKS
 #include <sys/mman.h>
@@ -44,6 +48,7 @@
 #include <jansson.h>
 
 #include "form.h"
+#include "frontend.h"
 #include "http.h"
 #include "monotonic.h"
 #include "reply.h"
@@ -200,23 +205,31 @@ testhooks_probe(struct evhttp_request *req)
 	json_decref(in);
 }
 
-void
-testhooks_syscall(struct evhttp_request *req)
+/* req's query string decoded into f, in buf: -1 when none, too long, bad. */
+static int
+hook_query(struct evhttp_request *req, char *buf, size_t buflen,
+    struct form *f)
 {
 	const char	*query = evhttp_uri_get_query(
 			    evhttp_request_get_evhttp_uri(req));
-	const char	*call, *p, *why;
+	const char	*why;
+
+	if (query == NULL || strlen(query) >= buflen)
+		return -1;
+	memcpy(buf, query, strlen(query) + 1);
+	return form_parse(buf, strlen(buf), f, &why);
+}
+
+void
+testhooks_syscall(struct evhttp_request *req)
+{
+	const char	*call, *p;
 	struct form	 f;
 	char		 buf[256], byte;
 	struct iovec	 iov = { &byte, 1 };
 	pid_t		 pid;
 
-	if (query == NULL || strlen(query) >= sizeof(buf)) {
-		reply_oauth_error(req, 400, "invalid_request", "call=NAME");
-		return;
-	}
-	memcpy(buf, query, strlen(query) + 1);
-	if (form_parse(buf, strlen(buf), &f, &why) == -1 ||
+	if (hook_query(req, buf, sizeof(buf), &f) == -1 ||
 	    (call = form_get(&f, "call")) == NULL) {
 		reply_oauth_error(req, 400, "invalid_request", "call=NAME");
 		return;
@@ -277,10 +290,8 @@ testhooks_log(struct evhttp_request *req)
 	    " tag="
 	    "0000000000000000000000000000000000000000000000000000000000000000"
 	    "\n";
-	const char	*query = evhttp_uri_get_query(
-			    evhttp_request_get_evhttp_uri(req));
 	static char	 big[65536 / (sizeof(line) - 1) * (sizeof(line) - 1)];
-	const char	*n, *why, *block;
+	const char	*n, *block;
 	struct form	 f;
 	char		 buf[64], out[64];
 	long		 lines;
@@ -289,9 +300,7 @@ testhooks_log(struct evhttp_request *req)
 	ssize_t		 w;
 	int		 fd;
 
-	if (query == NULL || strlen(query) >= sizeof(buf) ||
-	    (memcpy(buf, query, strlen(query) + 1),
-	    form_parse(buf, strlen(buf), &f, &why)) == -1 ||
+	if (hook_query(req, buf, sizeof(buf), &f) == -1 ||
 	    (n = form_get(&f, "lines")) == NULL) {
 		reply_oauth_error(req, 400, "invalid_request", "lines=N");
 		return;
@@ -316,6 +325,28 @@ testhooks_log(struct evhttp_request *req)
 	}
 	snprintf(out, sizeof(out), "{\"written\":%lld}",
 	    bytes / (long long)(sizeof(line) - 1) * 2);
+	reply_body(req, 200, "application/json", out);
+}
+
+void
+testhooks_ctl(struct evhttp_request *req)
+{
+	const char	*n;
+	struct form	 f;
+	char		 buf[64], out[64];
+	long		 i, junk, sent = 0;
+
+	if (hook_query(req, buf, sizeof(buf), &f) == -1 ||
+	    (n = form_get(&f, "junk")) == NULL) {
+		reply_oauth_error(req, 400, "invalid_request", "junk=N");
+		return;
+	}
+	junk = atol(n);
+	for (i = 0; i < junk; i++)
+		if (send(fe->parent_ctl, "paused", 7,
+		    MSG_NOSIGNAL | MSG_DONTWAIT) == 7)
+			sent++;
+	snprintf(out, sizeof(out), "{\"sent\":%ld}", sent);
 	reply_body(req, 200, "application/json", out);
 }
 #endif
