@@ -473,44 +473,40 @@ good_path(void)
  * else guised, stopping, would say the signer failed.
  */
 static void
+close_after(const char *what, const struct proto_msg *req, int answered)
+{
+	struct signer	 s;
+	int		 ok;
+
+	if (signer_start(&s, release_signer) == -1) {
+		CHECK(0, "A: start %s", release_signer);
+		return;
+	}
+	ok = send_request(&s, req) == 0 && (!answered ||
+	    wait_fd(s.fd, POLLIN, now_ms() + TIMEOUT_MS) == 0);
+	CHECK(ok, "A: %s sent%s", proto_type_name(req->type),
+	    answered ? ", its answer waiting" : "");
+	close(s.fd);
+	s.fd = -1;
+	ok = signer_wait(&s, TIMEOUT_MS) == 0 && WIFEXITED(s.status) &&
+	    WEXITSTATUS(s.status) == 0;
+	CHECK(ok, "A: closing our end %s makes the signer exit 0 (%s)", what,
+	    signer_how(&s));
+	signer_stop(&s);
+}
+
+static void
 closed_unread(void)
 {
-	struct signer		 s;
 	struct proto_msg	 req;
-	int			 ok;
 
-	if (signer_start(&s, release_signer) == -1) {
-		CHECK(0, "A: start %s", release_signer);
-		return;
-	}
 	hello_msg(&req, 1);
-	ok = send_request(&s, &req) == 0 &&
-	    wait_fd(s.fd, POLLIN, now_ms() + TIMEOUT_MS) == 0;
-	CHECK(ok, "A: hello sent, its answer waiting");
-	close(s.fd);
-	s.fd = -1;
-	ok = signer_wait(&s, TIMEOUT_MS) == 0 && WIFEXITED(s.status) &&
-	    WEXITSTATUS(s.status) == 0;
-	CHECK(ok, "A: closing our end, its answer unread, makes the signer "
-	    "exit 0 (%s)", signer_how(&s));
-	signer_stop(&s);
-
-	/* Gone before the answer is written (a token's waits for its record
-	 * to be on disk): the signer's write finds no reader. */
-	if (signer_start(&s, release_signer) == -1) {
-		CHECK(0, "A: start %s", release_signer);
-		return;
-	}
+	close_after("with its answer unread", &req, 1);
+	/* A token's answer waits for its record to be on disk: the signer's
+	 * write finds no reader. */
 	token_msg(&req, 2, "backoffice", backoffice_secret, audience,
 	    "read:users", PEER_IP, PEER_AGENT);
-	CHECK(send_request(&s, &req) == 0, "A: a token request sent");
-	close(s.fd);
-	s.fd = -1;
-	ok = signer_wait(&s, TIMEOUT_MS) == 0 && WIFEXITED(s.status) &&
-	    WEXITSTATUS(s.status) == 0;
-	CHECK(ok, "A: closing our end before the answer makes the signer "
-	    "exit 0 (%s)", signer_how(&s));
-	signer_stop(&s);
+	close_after("before the answer", &req, 0);
 }
 
 /*
