@@ -2,7 +2,9 @@
  * The users directory: the users_file (a JSON array or NDJSON of Auth0 user
  * objects, as Auth0's user export writes them), validated at load, indexed
  * by user_id and by email, and replaced as a whole on reload.  The front end
- * owns it; it only ever reads the file.
+ * serves its current directory (users_init and users_by_id below); the
+ * loader is common so that the signer can keep a copy of its own, on which
+ * it decides (DESIGN.md section 4).  Both only ever read the file.
  */
 #ifndef GUISE_USERS_H
 #define GUISE_USERS_H
