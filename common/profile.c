@@ -43,10 +43,9 @@ profile_claims(const struct user *u, const char *scope)
 }
 
 json_t *
-profile_impersonator(const char *impersonator_id)
+profile_impersonator(const char *impersonator_id, const struct user *u)
 {
-	const struct user	*u = users_by_id(impersonator_id);
-	json_t			*who;
+	json_t	*who;
 
 	who = json_pack("{s:s}", "user_id", impersonator_id);
 	if (who != NULL && u != NULL && u->email != NULL)

@@ -14,7 +14,12 @@
 /* A new object with the claims of u that scope allows. */
 json_t	*profile_claims(const struct user *u, const char *scope);
 
-/* {user_id, email} of the impersonator, as id_tokens and /userinfo say. */
-json_t	*profile_impersonator(const char *impersonator_id);
+/*
+ * {user_id, email} of the impersonator, as id_tokens and /userinfo say; u
+ * is impersonator_id's record in the caller's own copy of the users (the
+ * front end's, the signer's), NULL when it has none (no email then).
+ */
+json_t	*profile_impersonator(const char *impersonator_id,
+	    const struct user *u);
 
 #endif

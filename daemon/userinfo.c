@@ -43,7 +43,7 @@ userinfo(struct evhttp_request *req)
 	if (a.act_sub[0] != '\0') {
 		json_object_set_new(claims, "impersonated", json_true());
 		json_object_set_new(claims, "impersonator",
-		    profile_impersonator(a.act_sub));
+		    profile_impersonator(a.act_sub, users_by_id(a.act_sub)));
 	}
 	reply_json(req, 200, claims, 1);
 }
