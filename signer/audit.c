@@ -195,6 +195,7 @@ write_members(const struct audit_record *r, char *out, size_t room)
 	member(&w, "jti", r->jti);
 	member(&w, "link_hash", r->link_hash);
 	member(&w, "code_hash", r->code_hash);
+	member(&w, "grant_id", r->grant_id);
 	if (r->revoked != NULL && *r->revoked != '\0') {
 		if (jw_array1(revoked, sizeof(revoked), r->revoked) == -1)
 			fatalx("audit: a revoked jti is too long");
@@ -310,9 +311,9 @@ queue_at(const struct audit_record *r, long long t)
 	    len_of(r->rule) + len_of(r->impersonator_id) + len_of(r->user_id) +
 	    len_of(r->client_id) + len_of(r->caller) + len_of(r->reason) +
 	    len_of(r->ip) + len_of(r->user_agent) + len_of(r->jti) +
-	    len_of(r->link_hash) + len_of(r->code_hash) + len_of(r->revoked) +
-	    len_of(r->kid) + len_of(r->detail) + len_of(r->prev_file) +
-	    len_of(r->source)) + 512 +
+	    len_of(r->link_hash) + len_of(r->code_hash) + len_of(r->grant_id) +
+	    len_of(r->revoked) + len_of(r->kid) + len_of(r->detail) +
+	    len_of(r->prev_file) + len_of(r->source)) + 512 +
 	    (r->keys != NULL ? PROTO_JWKS_MAX : 0);
 	q->body = arena_len;
 	q->bodylen = write_members(r, arena_room(room), room);

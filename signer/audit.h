@@ -29,6 +29,7 @@ struct audit_record {
 	const char	*jti;
 	const char	*link_hash;
 	const char	*code_hash;
+	const char	*grant_id;	/* hex: the grant this record redeems */
 	const char	*revoked;	/* one jti, written as an array */
 	const char	*kid;
 	json_t		*keys;		/* borrowed */

@@ -16,13 +16,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
 #include <openssl/crypto.h>
 
 #include "audit_tail.h"
+#include "audit_time.h"
 #include "log.h"
 
 #define TAIL_MAX	(64 * 1024)	/* where the last records are looked for */
@@ -64,27 +64,6 @@ tail_load(int fd, struct tail_buf *t)
 	return size;
 }
 
-/* YYYY-MM-DDTHH:MM:SS.mmmZ as milliseconds since the epoch; 0 if not. */
-static long long
-tail_time(const char *s)
-{
-	struct tm	 tm;
-	int		 ms, n = 0;
-	time_t		 t;
-
-	memset(&tm, 0, sizeof(tm));
-	if (s == NULL || strlen(s) != 24 ||
-	    sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d.%3dZ%n", &tm.tm_year,
-	    &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec,
-	    &ms, &n) != 7 || n != 24)
-		return 0;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	if ((t = timegm(&tm)) == (time_t)-1)
-		return 0;
-	return (long long)t * 1000 + ms;
-}
-
 /* Is line a record?  Then 1, with r filled in. */
 static int
 tail_record(const char *line, struct tail_rec *r)
@@ -115,7 +94,7 @@ tail_record(const char *line, struct tail_rec *r)
 		r->body = len - seal;
 	if ((event = json_string_value(json_object_get(o, "event"))) != NULL)
 		snprintf(r->event, sizeof(r->event), "%s", event);
-	r->time_ms = tail_time(json_string_value(json_object_get(o, "time")));
+	r->time_ms = audit_time_ms(json_string_value(json_object_get(o, "time")));
 	json_decref(o);
 	return 1;
 }
