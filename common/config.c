@@ -40,7 +40,7 @@ static const char *const listen_keys[] = { "address", "port", "tls", NULL };
 static const char *const tls_keys[] = { "cert", "key", NULL };
 static const char *const audit_keys[] = { "path", NULL };
 static const char *const signer_keys[] = { "keys", "active_kid",
-    "secrets_file", "audit_key_file", NULL };
+    "secrets_file", "audit_key_file", "grant_key_file", NULL };
 static const char *const key_keys[] = { "kid", "alg", "file", NULL };
 static const char *const client_keys[] = { "client_id", "name", "app_type",
     "callbacks", "grant_types", "scopes", "allow_impersonation",
@@ -391,7 +391,8 @@ parse_signer(struct jsonread *jr, json_t *top, struct config *c)
 		    "\"%s\" is not the kid of any key", kid);
 	if (jr_dup_str(jr, "active_kid", kid, &c->active_kid) == -1 ||
 	    get_secret_path(jr, o, "secrets_file", &c->secrets_file) == -1 ||
-	    get_secret_path(jr, o, "audit_key_file", &c->audit_key_file) == -1)
+	    get_secret_path(jr, o, "audit_key_file", &c->audit_key_file) == -1 ||
+	    get_secret_path(jr, o, "grant_key_file", &c->grant_key_file) == -1)
 		return -1;
 	jr_pop(jr, saved);
 	return 0;
@@ -785,6 +786,7 @@ config_free(struct config *c)
 	free(c->active_kid);
 	free(c->secrets_file);
 	free(c->audit_key_file);
+	free(c->grant_key_file);
 	for (i = 0; i < c->nclients; i++)
 		client_free(&c->clients[i]);
 	free(c->clients);

@@ -89,6 +89,7 @@ struct config {
 	char			*active_kid;
 	char			*secrets_file;
 	char			*audit_key_file;
+	char			*grant_key_file;	/* seals grants (signer/grant.c) */
 
 	struct client_config	*clients;
 	size_t			 nclients;

@@ -1,6 +1,7 @@
 /*
  * guisectl check -f FILE: what `guised -n -f FILE` says of a configuration
- * (the parent checks the file, the signer its keys, secrets and audit key).
+ * (the parent checks the file, the signer its keys, secrets, audit key and
+ * grant key).
  * guised is looked for beside guisectl (the build tree), then where make
  * install puts it (bin/../sbin), then on the PATH.
  */

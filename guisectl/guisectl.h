@@ -14,6 +14,12 @@ int	check_main(int, char *[]);
 /* Print the usage of one subcommand (or of all with NULL), exit 2. */
 void	ctl_usage(const char *) __attribute__((noreturn));
 
+/*
+ * A new key line in the grant key file, which is made when it does not
+ * exist; kid NULL: one from the date and time (grant_key.c).
+ */
+int	grant_key_add(const char *file, const char *kid);
+
 /* Create path, which must not exist, mode 0600, holding exactly data. */
 int	newfile_write(const char *, const void *, size_t);
 

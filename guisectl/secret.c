@@ -1,7 +1,8 @@
 /*
  * guisectl secret: a client secret (32 bytes from the OpenSSL CSPRNG,
  * base64url, for secrets.json), or with --audit-key the raw key of the
- * audit chain written to a new 0600 file.
+ * audit chain written to a new 0600 file, or with --grant-key a new key
+ * line in the grant key file (grant_key.c).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -19,12 +20,16 @@
 
 enum {
 	OPT_AUDIT_KEY = 256,
+	OPT_GRANT_KEY,
+	OPT_KID,
 };
 
 static const struct option secret_longopts[] = {
-	{ "audit-key",	no_argument,	NULL,	OPT_AUDIT_KEY },
-	{ "help",	no_argument,	NULL,	'h' },
-	{ NULL,		0,		NULL,	0 },
+	{ "audit-key",	no_argument,		NULL,	OPT_AUDIT_KEY },
+	{ "grant-key",	no_argument,		NULL,	OPT_GRANT_KEY },
+	{ "kid",	required_argument,	NULL,	OPT_KID },
+	{ "help",	no_argument,		NULL,	'h' },
+	{ NULL,		0,			NULL,	0 },
 };
 
 static int
@@ -72,14 +77,20 @@ secret_audit_key(const char *file)
 int
 secret_main(int argc, char *argv[])
 {
-	const char	*file = NULL;
-	int		 ch, audit_key = 0;
+	const char	*file = NULL, *kid = NULL;
+	int		 ch, audit_key = 0, grant_key = 0;
 
 	while ((ch = getopt_long(argc, argv, "+ho:", secret_longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case OPT_AUDIT_KEY:
 			audit_key = 1;
+			break;
+		case OPT_GRANT_KEY:
+			grant_key = 1;
+			break;
+		case OPT_KID:
+			kid = optarg;
 			break;
 		case 'o':
 			file = optarg;
@@ -88,8 +99,11 @@ secret_main(int argc, char *argv[])
 			ctl_usage("secret");
 		}
 	}
-	/* Raw key bytes go to a file only, never to a terminal. */
-	if (optind != argc || audit_key != (file != NULL))
+	/* Keys go to a file only, never to a terminal. */
+	if (optind != argc || audit_key + grant_key != (file != NULL) ||
+	    (kid != NULL && !grant_key))
 		ctl_usage("secret");
+	if (grant_key)
+		return grant_key_add(file, kid);
 	return audit_key ? secret_audit_key(file) : secret_client();
 }

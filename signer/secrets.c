@@ -21,6 +21,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include "grant.h"
 #include "hex.h"
 #include "log.h"
 #include "secrets.h"
@@ -136,14 +137,32 @@ load_audit_key(const char *file)
 	return 0;
 }
 
+/*
+ * At exit, whichever path leads there (fatalx included): the audit and
+ * grant keys are not left in memory that a core or a swap page could show.
+ */
+static void
+secrets_wipe(void)
+{
+	OPENSSL_cleanse(audit_key, sizeof(audit_key));
+	audit_key_len = 0;
+	grant_keys_wipe();
+}
+
 int
 secrets_load(const struct config *conf)
 {
+	static int	 registered;
+
+	if (!registered && atexit(secrets_wipe) == 0)
+		registered = 1;
 	if (RAND_bytes(nobody_digest, sizeof(nobody_digest)) != 1)
 		return -1;
 	if (load_secrets_file(conf) == -1)
 		return -1;
-	return load_audit_key(conf->audit_key_file);
+	if (load_audit_key(conf->audit_key_file) == -1)
+		return -1;
+	return grant_keys_load(conf->grant_key_file);
 }
 
 int

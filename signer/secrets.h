@@ -1,4 +1,7 @@
-/* Client secrets and the audit key: read only by the signer. */
+/*
+ * Client secrets, the audit key and the grant key (grant.c holds the
+ * latter): read only by the signer, wiped at its exit.
+ */
 #ifndef GUISE_SECRETS_H
 #define GUISE_SECRETS_H
 
@@ -9,7 +12,10 @@
 #define SECRET_MIN_LEN	16	/* 128 bits, as guisectl secret makes more */
 #define AUDIT_KEY_MIN	32
 
-/* Load secrets_file and audit_key_file; -1 with a message on error. */
+/*
+ * Load secrets_file, audit_key_file and grant_key_file; -1 with a message
+ * on error.
+ */
 int	secrets_load(const struct config *);
 
 /*

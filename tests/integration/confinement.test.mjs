@@ -1,8 +1,8 @@
 // A broken-into front end reaches no secret (DESIGN.md section 4), under
 // the uid layout of the shipped unit: guised runs as one unprivileged uid
-// that owns the keys, the secrets, the audit key, the TLS key, the audit
-// log and the credentials, as systemd's DynamicUser= with LoadCredential=
-// arranges.  The test build of the front end (build/tests/guised-test,
+// that owns the keys, the secrets, the audit and grant keys, the TLS key,
+// the audit log and the credentials, as systemd's DynamicUser= with
+// LoadCredential= arranges.  The test build of the front end (build/tests/guised-test,
 // daemon/testhooks.c) acts as code running inside it would: it tries to
 // open each secret, to write the audit log, to read the parent's and the
 // signer's memory, to signal them, and to make the calls its filter must
@@ -23,7 +23,7 @@ const skip = root ? false : 'not run as root: the test runs guised as a uid of i
 const UID = 61873;	// no account: systemd's dynamic users have none either
 const guisedTest = join(build, 'tests/guised-test');
 const asUid = ['setpriv', `--reuid=${UID}`, `--regid=${UID}`, '--clear-groups', '--'];
-const CREDS = ['es256.pem', 'rs256.pem', 'secrets.json', 'audit.key', 'tls.key'];
+const CREDS = ['es256.pem', 'rs256.pem', 'secrets.json', 'audit.key', 'grant.key', 'tls.key'];
 
 // A configuration whose every secret is a credential, all of it owned by UID.
 async function unitLayout(mutate) {
@@ -52,7 +52,7 @@ function targets(d) {
     open: [
       ...CREDS.map((n) => join(dir, 'credentials', n)),
       join(dir, 'keys/es256.pem'), join(dir, 'keys/rs256.pem'), join(dir, 'secrets.json'),
-      join(dir, 'audit.key'), join(dir, 'tls/key.pem'), join(dir, 'audit.log'),
+      join(dir, 'audit.key'), join(dir, 'grant.key'), join(dir, 'tls/key.pem'), join(dir, 'audit.log'),
       join(dir, 'guise.json'), join(dir, 'users.json'),
     ],
     open_write: [join(dir, 'audit.log'), join(dir, 'audit.log.anchor'), join(dir, 'users.json'), join(dir, 'guise.json')],
@@ -111,7 +111,7 @@ test('started as root with "user", secrets left readable by everyone by mistake:
     assert.equal(fe.seccomp, 2);
     const dir = x.dir;
     const open = [join(dir, 'keys/es256.pem'), join(dir, 'keys/rs256.pem'), join(dir, 'secrets.json'),
-      join(dir, 'audit.key'), join(dir, 'tls/key.pem'), join(dir, 'guise.json')];
+      join(dir, 'audit.key'), join(dir, 'grant.key'), join(dir, 'tls/key.pem'), join(dir, 'guise.json')];
     // Only the confinement stands between the front end's user and them.
     spawnSync('chmod', ['-R', 'a+rX', dir]);
     spawnSync('chmod', ['a+w', join(dir, 'audit.log'), join(dir, 'audit.log.anchor')]);

@@ -90,6 +90,14 @@ test('the audit key is not in the front end or parent memory', { skip }, () => {
   assert.ok(!found(key.subarray(key.length - 24)));
 });
 
+test('the grant key is not in the front end or parent memory', { skip }, () => {
+  const [kid, text] = readFileSync(join(d.dir, 'grant.key'), 'utf8').trim().split(' ');
+  const key = Buffer.from(text, 'base64url');
+  assert.ok(kid && key.length === 32);
+  assert.ok(!found(key.subarray(0, 24)), 'the raw key is in memory');
+  assert.ok(!found(Buffer.from(text.slice(0, 32))), 'the key as the file writes it is in memory');
+});
+
 test('the secrets of clients that no request used are not in the front end or parent memory', { skip }, () => {
   for (const client of ['storefront', 'reader']) {
     assert.ok(!found(Buffer.from(d.secrets[client])), `${client}'s secret is in memory`);

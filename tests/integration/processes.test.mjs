@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startDaemon, makeConfig, build } from './lib/daemon.mjs';
 
@@ -79,6 +79,7 @@ const broken = [
   ['a port out of range', (c) => { c.listen[0].port = 70000; }, /listen\[0\]\.port/, /range|65535/],
   ['plain http off loopback', (c) => { c.listen[0] = { address: '192.0.2.1', port: 80 }; }, /listen\[0\]/, /loopback/],
   ['an unknown active_kid', (c) => { c.signer.active_kid = 'nope'; }, /active_kid/, /nope/],
+  ['no grant_key_file', (c) => { delete c.signer.grant_key_file; }, /signer\.grant_key_file/, /missing/],
   ['a wrong type', (c) => { c.impersonation.link_ttl = '120'; }, /link_ttl/, /integer|number/],
   ['a link_ttl over the cap', (c) => { c.impersonation.link_ttl = 601; }, /link_ttl/, /600/],
 ];
@@ -96,6 +97,23 @@ for (const [name, mutate, key, problem] of broken) {
     assert.match(r.stderr, problem);
   });
 }
+
+test('guised -n and guisectl check have the signer check the grant key file, naming it and the line', async () => {
+  const cfg = await makeConfig();
+  const file = join(cfg.dir, 'grant.key');
+  const line = readFileSync(file, 'utf8');
+  writeFileSync(file, `${line}${line}`);
+  for (const argv of [[join(build, 'guised'), '-n'], [join(build, 'guisectl'), 'check']]) {
+    const r = spawnSync(argv[0], [...argv.slice(1), '-f', join(cfg.dir, 'guise.json')], { encoding: 'utf8' });
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /grant\.key: line 2: the kid of an earlier line/);
+  }
+  rmSync(file);
+  const r = spawnSync(join(build, 'guised'), ['-n', '-f', join(cfg.dir, 'guise.json')], { encoding: 'utf8' });
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /grant\.key: No such file/);
+  rmSync(cfg.dir, { recursive: true, force: true });
+});
 
 test('guised -n has the signer check the secrets: a client without a secret is refused', async () => {
   const cfg = await makeConfig();

@@ -1,8 +1,9 @@
 #!/bin/sh
 # Write a throwaway guise configuration into DIR: fresh keys (guisectl
-# keygen), client secrets and an audit key (guisectl secret), a self-signed
-# certificate for 127.0.0.1, sample users and clients.  Used by `make demo`
-# and by the integration tests; nothing it writes is ever committed.
+# keygen), client secrets, an audit key and a grant key (guisectl secret),
+# a self-signed certificate for 127.0.0.1, sample users and clients.  Used
+# by `make demo` and by the integration tests; nothing it writes is ever
+# committed.
 #
 #   mkconfig.sh DIR [PORT]
 #   environment: GUISECTL (build/guisectl), GUISE_ACTIVE (es256 | rs256),
@@ -23,12 +24,13 @@ mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 umask 077
 rm -rf "$dir/keys" "$dir/tls"
-rm -f "$dir/secrets.json" "$dir/audit.key" "$dir/guise.json"
+rm -f "$dir/secrets.json" "$dir/audit.key" "$dir/grant.key" "$dir/guise.json"
 mkdir -p "$dir/keys" "$dir/tls"
 
 "$ctl" keygen --alg ES256 --kid test-es256 -o "$dir/keys/es256.pem" >/dev/null
 "$ctl" keygen --alg RS256 --kid test-rs256 -o "$dir/keys/rs256.pem" >/dev/null
 "$ctl" secret --audit-key -o "$dir/audit.key"
+"$ctl" secret --grant-key -o "$dir/grant.key"
 
 cat > "$dir/secrets.json" <<EOS
 {
@@ -89,7 +91,8 @@ cat > "$dir/guise.json" <<EOS
              {"kid": "test-rs256", "alg": "RS256", "file": "keys/rs256.pem"}],
     "active_kid": "test-$active",
     "secrets_file": "secrets.json",
-    "audit_key_file": "audit.key"
+    "audit_key_file": "audit.key",
+    "grant_key_file": "grant.key"
   },
   "clients": [
     {"client_id": "backoffice", "name": "app1", "app_type": "non_interactive",

@@ -228,7 +228,8 @@ main(int argc, char *argv[])
 	    "\"signer\": {\"keys\": [{\"kid\": \"k\", \"alg\": \"ES256\","
 	    "\"file\": \"k.pem\"}], \"active_kid\": \"k\","
 	    "\"secrets_file\": \"secrets.json\","
-	    "\"audit_key_file\": \"audit.key\"}, \"clients\": []}\n";
+	    "\"audit_key_file\": \"audit.key\","
+	    "\"grant_key_file\": \"grant.key\"}, \"clients\": []}\n";
 	static const unsigned char key[32] = "the audit key of test_audit_clk";
 	struct config	*conf;
 	char		 dir[] = "/tmp/test_audit_clock.XXXXXX";

@@ -37,7 +37,8 @@ static const char *const base[F__MAX] = {
 	("\"signer\": {\"keys\": [{\"kid\": \"k1\", \"alg\": \"ES256\", "
 	    "\"file\": \"k1.pem\"}], \"active_kid\": \"k1\", "
 	    "\"secrets_file\": \"secrets.json\", "
-	    "\"audit_key_file\": \"audit.key\"}"),
+	    "\"audit_key_file\": \"audit.key\", "
+	    "\"grant_key_file\": \"grant.key\"}"),
 	("\"clients\": [{\"client_id\": \"c1\", "
 	    "\"grant_types\": [\"client_credentials\"]}]"),
 };
@@ -47,7 +48,8 @@ static const char *const base[F__MAX] = {
 #define SIGNER(keys, active) "\"signer\": {\"keys\": [" keys "], " \
 			"\"active_kid\": \"" active "\", " \
 			"\"secrets_file\": \"s.json\", " \
-			"\"audit_key_file\": \"a.key\"}"
+			"\"audit_key_file\": \"a.key\", " \
+			"\"grant_key_file\": \"g.key\"}"
 #define LISTEN(addr, port) "\"listen\": [{\"address\": \"" addr "\", " \
 			"\"port\": " port "}]"
 #define CLIENTS(...)	"\"clients\": [" __VA_ARGS__ "]"
@@ -214,13 +216,32 @@ test_bad(void)
 	(void)snprintf(text, sizeof(text), "\"signer\": {\"keys\": [{\"kid\": "
 	    "\"%s\", \"alg\": \"ES256\", \"file\": \"k.pem\"}], "
 	    "\"active_kid\": \"%s\", \"secrets_file\": \"s\", "
-	    "\"audit_key_file\": \"a\"}", longkid, longkid);
+	    "\"audit_key_file\": \"a\", \"grant_key_file\": \"g\"}", longkid,
+	    longkid);
 	expect_error(cfg(F_SIGNER, text, NULL), "signer.keys[0].kid",
 	    "longer");
 	expect_error(cfg(F_SIGNER, "\"signer\": {\"keys\": [" KEY("k1", "ES256")
 	    "], \"active_kid\": \"k1\", \"secrets_file\": \"s\", "
-	    "\"audit_key_file\": \"a\", \"pin\": 1}", NULL),
-	    "signer.pin", "unknown");
+	    "\"audit_key_file\": \"a\", \"grant_key_file\": \"g\", \"pin\": 1}",
+	    NULL), "signer.pin", "unknown");
+	/* The grant key is required, and read as the audit key is. */
+	expect_error(cfg(F_SIGNER, "\"signer\": {\"keys\": [" KEY("k1", "ES256")
+	    "], \"active_kid\": \"k1\", \"secrets_file\": \"s\", "
+	    "\"audit_key_file\": \"a\"}", NULL), "signer.grant_key_file",
+	    "missing");
+	expect_error(cfg(F_SIGNER, "\"signer\": {\"keys\": [" KEY("k1", "ES256")
+	    "], \"active_kid\": \"k1\", \"secrets_file\": \"s\", "
+	    "\"audit_key_file\": \"a\", \"grant_key_file\": \"\"}", NULL),
+	    "signer.grant_key_file", "empty");
+	expect_error(cfg(F_SIGNER, "\"signer\": {\"keys\": [" KEY("k1", "ES256")
+	    "], \"active_kid\": \"k1\", \"secrets_file\": \"s\", "
+	    "\"audit_key_file\": \"a\", \"grant_key_file\": 1}", NULL),
+	    "signer.grant_key_file", "string");
+	expect_error(cfg(F_SIGNER, "\"signer\": {\"keys\": [" KEY("k1", "ES256")
+	    "], \"active_kid\": \"k1\", \"secrets_file\": \"s\", "
+	    "\"audit_key_file\": \"a\", "
+	    "\"grant_key_file\": \"credential:../g\"}", NULL),
+	    "signer.grant_key_file", "credential name");
 	expect_error(cfg(F_CLIENTS, "", NULL), "clients", "missing");
 	expect_error(cfg(F_CLIENTS, CLIENTS(
 	    "{\"client_id\": \"a\", \"grant_types\": [\"implicit\"], "
@@ -478,7 +499,8 @@ test_example(const char *file)
 	CHECK(under(dir, c->users_file, "users.json") &&
 	    under(dir, c->audit_path, "audit.log") &&
 	    under(dir, c->secrets_file, "secrets.json") &&
-	    under(dir, c->audit_key_file, "audit.key"), "file paths");
+	    under(dir, c->audit_key_file, "audit.key") &&
+	    under(dir, c->grant_key_file, "grant.key"), "file paths");
 	CHECK(c->nkeys == 2 && strcmp(c->keys[0].kid, "2026-11-a") == 0 &&
 	    c->keys[0].alg == ALG_ES256 &&
 	    under(dir, c->keys[0].file, "keys/es256.pem"), "first key");

@@ -150,6 +150,77 @@ refused 2 "secret: --audit-key needs -o" secret --audit-key
 refused 2 "secret: -o needs --audit-key" secret -o "$T/s.txt"
 check "secret: no file from a usage error" absent "$T/s.txt"
 
+# --- secret --grant-key ------------------------------------------------
+
+GK=$T/grant.key
+key_line='[A-Za-z0-9._-]{1,32} [A-Za-z0-9_-]{43}'
+lines_are() { [ "$(wc -l <"$GK" | tr -d ' ')" = "$1" ]; }
+all_key_lines() { ! grep -v -x -E "$key_line" "$GK" >/dev/null; }
+key_32() {
+	k=$(sed -n "${1}p" "$GK" | cut -d ' ' -f 2 | tr -- '-_' '+/')
+	[ "$(printf '%s=' "$k" | openssl base64 -d -A | wc -c | tr -d ' ')" = 32 ]
+}
+(umask 000; "$G" secret --grant-key -o "$GK" >"$T/out" 2>"$T/err")
+rc=$?
+check "secret --grant-key: exit 0, nothing on stdout" eval \
+    'rc_is 0 && out_empty'
+check "secret --grant-key: one line, \"<kid> <key>\"" eval \
+    'lines_are 1 && all_key_lines'
+check "secret --grant-key: the key is 32 bytes" key_32 1
+default_kid() { grep -q -x -E '[0-9]{8}T[0-9]{6}Z [A-Za-z0-9_-]{43}' "$GK"; }
+check "secret --grant-key: the default kid is the UTC date and time" \
+    default_kid
+check "secret --grant-key: mode 0600 under umask 000" mode_0600 "$GK"
+cp "$GK" "$T/grant.1"
+(umask 000; "$G" secret --grant-key --kid next.2 -o "$GK" >"$T/out" \
+    2>"$T/err")
+rc=$?
+check "secret --grant-key: a second key, exit 0" eval 'rc_is 0 && out_empty'
+first_kept() { [ "$(head -n 1 "$GK")" = "$(cat "$T/grant.1")" ]; }
+check "secret --grant-key: rotation keeps the old line first" first_kept
+last_is() { sed -n '2p' "$GK" | grep -q -x -E "next\\.2 [A-Za-z0-9_-]{43}"; }
+check "secret --grant-key: the new key is the last line" eval \
+    'lines_are 2 && last_is && all_key_lines'
+check "secret --grant-key: the new key is 32 bytes" key_32 2
+check "secret --grant-key: still mode 0600 after rotation" mode_0600 "$GK"
+no_temp() { [ "$(find "$T" -name 'grant.key.*' | wc -l)" -eq 0 ]; }
+check "secret --grant-key: no temporary file left" no_temp
+cp "$GK" "$T/grant.2"
+refused 1 "secret --grant-key: a kid already in the file is refused" \
+    secret --grant-key --kid next.2 -o "$GK"
+check "secret --grant-key: the file is untouched by a refusal" \
+    cmp -s "$GK" "$T/grant.2"
+refused 1 "secret --grant-key: a kid with a slash" \
+    secret --grant-key --kid a/b -o "$GK"
+refused 1 "secret --grant-key: a kid of 33 characters" \
+    secret --grant-key --kid "$(printf '%033d' 0)" -o "$GK"
+i=3
+while [ $i -le 16 ]; do
+	"$G" secret --grant-key --kid "k$i" -o "$GK" 2>"$T/err" || break
+	i=$((i + 1))
+done
+check "secret --grant-key: sixteen keys" lines_are 16
+refused 1 "secret --grant-key: no seventeenth key" \
+    secret --grant-key --kid k17 -o "$GK"
+check "secret --grant-key: the file has its sixteen keys still" eval \
+    'lines_are 16 && all_key_lines'
+printf 'a b\n' >"$T/bad.key"
+refused 1 "secret --grant-key: a file the signer would refuse is not extended" \
+    secret --grant-key -o "$T/bad.key"
+check "secret --grant-key: the bad file is untouched" eval \
+    '[ "$(cat "$T/bad.key")" = "a b" ]'
+cp "$T/grant.1" "$T/grant.1.copy"
+ln -s "$T/grant.1" "$T/link.key"
+refused 1 "secret --grant-key: refuses a symbolic link" \
+    secret --grant-key -o "$T/link.key"
+check "secret --grant-key: nothing written through the link" \
+    cmp -s "$T/grant.1" "$T/grant.1.copy"
+refused 2 "secret: --grant-key needs -o" secret --grant-key
+refused 2 "secret: --kid needs --grant-key" secret --kid a -o "$T/k.txt"
+refused 2 "secret: --grant-key and --audit-key together" \
+    secret --grant-key --audit-key -o "$T/k.txt"
+check "secret: no file from those usage errors" absent "$T/k.txt"
+
 if [ -w /dev/full ]; then
 	"$G" secret >/dev/full 2>"$T/err"
 	rc=$?

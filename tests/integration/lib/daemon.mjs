@@ -49,7 +49,7 @@ export async function makeConfig({ active = 'es256', tls = true, port, users, mu
 // copied into DIR/credentials, and named "credential:NAME" by guise.json;
 // with tlsKey, the TLS key too.  Returns makeConfig's, and creds: that folder.
 export async function credentialConfig({ tlsKey = false, mutate, ...opts } = {}) {
-  const from = { 'es256.pem': 'keys/es256.pem', 'rs256.pem': 'keys/rs256.pem', 'secrets.json': 'secrets.json', 'audit.key': 'audit.key' };
+  const from = { 'es256.pem': 'keys/es256.pem', 'rs256.pem': 'keys/rs256.pem', 'secrets.json': 'secrets.json', 'audit.key': 'audit.key', 'grant.key': 'grant.key' };
   if (tlsKey) from['tls.key'] = 'tls/key.pem';
   const cfg = await makeConfig({
     ...opts,
@@ -58,6 +58,7 @@ export async function credentialConfig({ tlsKey = false, mutate, ...opts } = {})
       c.signer.keys[1].file = 'credential:rs256.pem';
       c.signer.secrets_file = 'credential:secrets.json';
       c.signer.audit_key_file = 'credential:audit.key';
+      c.signer.grant_key_file = 'credential:grant.key';
       if (tlsKey) c.listen[0].tls.key = 'credential:tls.key';
       mutate?.(c);
     },

@@ -1,0 +1,62 @@
+/*
+ * Grants (DESIGN.md section 4, "No login without a grant"): what the signer
+ * decided when it made a link, sealed with the grant key so that the front
+ * end can store it but neither make nor alter one.  Only the signer links
+ * this module, and it holds the keys.
+ */
+#ifndef GUISE_GRANT_H
+#define GUISE_GRANT_H
+
+#include <stddef.h>
+
+#include "grantkey.h"
+#include "proto.h"
+
+#define GRANT_ID_BYTES		32
+#define GRANT_HASH_BYTES	32		/* SHA-256 */
+#define GRANT_SEALED_MAX	6144		/* bytes of a sealed grant */
+#define GRANT_CALLBACK_MAX	2048
+
+enum grant_kind { GRANT_KIND_LINK = 1, GRANT_KIND_CODE = 2 };
+
+struct grant {
+	enum grant_kind	 kind;
+	unsigned char	 id[GRANT_ID_BYTES];	/* random, 256 bits */
+	long long	 exp;			/* unix seconds */
+	/* code: when its link was followed; 0 for a link */
+	long long	 auth_time;
+	/* SHA-256 of the ticket (link) or code it travels under */
+	unsigned char	 ticket_hash[GRANT_HASH_BYTES];
+	int		 response_type;		/* 1 code, 2 token */
+	char		 impersonator_id[PROTO_USER_ID_MAX + 1];
+	char		 user_id[PROTO_USER_ID_MAX + 1];
+	/* the application logged in to */
+	char		 client_id[PROTO_CLIENT_ID_MAX + 1];
+	char		 caller[PROTO_CLIENT_ID_MAX + 1];	/* who asked */
+	char		 callback_url[GRANT_CALLBACK_MAX + 1];
+	char		 scope[PROTO_SCOPE_MAX + 1];
+	char		 nonce[PROTO_NONCE_MAX + 1];	/* "" when none */
+	char		 reason[PROTO_REASON_MAX + 1];	/* "" when none */
+};
+
+/*
+ * Read the grant key file (common/grantkey.h) before the sandbox; -1
+ * (logged, naming the file and line) on any error, and the keys loaded
+ * before stay.
+ */
+int	grant_keys_load(const char *path);
+
+/* Seal g with the newest key into out: returns the length, or -1. */
+long	grant_seal(const struct grant *g, unsigned char *out, size_t outlen);
+
+/*
+ * Verify and decode len bytes: 0 with *g filled, or -1 (unknown kid, bad
+ * MAC, malformed, trailing bytes).  The MAC is checked, in constant time,
+ * before any field is decoded.
+ */
+int	grant_open(const unsigned char *in, size_t len, struct grant *g);
+
+/* OPENSSL_cleanse the keys, for exit. */
+void	grant_keys_wipe(void);
+
+#endif
