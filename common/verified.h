@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#include "bearer.h"
+#include "access_token.h"
 #include "proto.h"
 
 #define VERIFIED_ISS_MAX	256
