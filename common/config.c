@@ -25,6 +25,7 @@
 #include <jansson.h>
 
 #include "config.h"
+#include "proto.h"
 #include "jsonread.h"
 
 #define CONFIG_FILE_MAX		(1024 * 1024)	/* bytes */
@@ -81,6 +82,9 @@ check_url(const char *s)
 	const char	*host;
 	size_t		 hostlen;
 
+	/* A callback travels in the signer's grants, which bound it. */
+	if (strlen(s) > PROTO_CALLBACK_MAX)
+		return "is longer than 2048 bytes";
 	if (strncmp(s, "https://", 8) == 0)
 		host = s + 8;
 	else if (strncmp(s, "http://", 7) == 0)

@@ -56,30 +56,16 @@ audit_origin(struct evhttp_request *req, char ipbuf[SOURCE_MAX],
 }
 
 int
-audit_send(const struct audit_event *ev, signer_cb cb, void *arg)
+audit_observed(enum proto_observed what, const char *client_id,
+    const char *ip, unsigned int count, signer_cb cb, void *arg)
 {
 	struct proto_msg	 m;
-	char			 ip[SOURCE_MAX];
 
 	memset(&m, 0, sizeof(m));
-	m.type = PROTO_AUDIT;
-	m.u.audit_req.event = field(ev->event, PROTO_EVENT_MAX);
-	m.u.audit_req.outcome = field(ev->outcome, PROTO_EVENT_MAX);
-	m.u.audit_req.rule = field(ev->rule, PROTO_EVENT_MAX);
-	m.u.audit_req.impersonator_id = field(ev->impersonator_id,
-	    PROTO_USER_ID_MAX);
-	m.u.audit_req.user_id = field(ev->user_id, PROTO_USER_ID_MAX);
-	m.u.audit_req.client_id = field(ev->client_id, PROTO_CLIENT_ID_MAX);
-	m.u.audit_req.caller = field(ev->caller, PROTO_CLIENT_ID_MAX);
-	m.u.audit_req.reason = field(ev->reason, PROTO_REASON_MAX);
-	audit_origin(ev->from, ip, &m.u.audit_req.ip,
-	    &m.u.audit_req.user_agent);
-	if (ev->from == NULL)
-		m.u.audit_req.ip = field(ev->ip, PROTO_IP_MAX);
-	m.u.audit_req.link_hash = field(ev->link_hash, PROTO_HASH_MAX);
-	m.u.audit_req.code_hash = field(ev->code_hash, PROTO_HASH_MAX);
-	m.u.audit_req.revoked = field(ev->revoked, PROTO_JTI_MAX);
-	m.u.audit_req.detail = field(ev->detail, PROTO_DETAIL_MAX);
-	m.u.audit_req.count = ev->count;
+	m.type = PROTO_OBSERVED;
+	m.u.observed_req.what = what;
+	m.u.observed_req.client_id = field(client_id, PROTO_CLIENT_ID_MAX);
+	m.u.observed_req.ip = field(ip, PROTO_IP_MAX);
+	m.u.observed_req.count = count;
 	return signer_request(&m, cb, arg);
 }

@@ -1,8 +1,7 @@
 /*
- * The front end's side of the audit log: the events it decides
- * (impersonation requests, links followed or refused, replayed codes,
- * reloads) go to the signer, which writes them; what an event covers is
- * let out only once the signer says the record is on disk.
+ * The front end's side of the audit log.  The signer records its own
+ * decisions as it makes them; the front end can only tell it what it saw
+ * (counted refusals, reloads), and where a request came from.
  */
 #ifndef GUISE_AUDIT_CLIENT_H
 #define GUISE_AUDIT_CLIENT_H
@@ -13,30 +12,15 @@
 
 struct evhttp_request;
 
-/* The members of an event; NULL leaves one out. */
-struct audit_event {
-	const char		*event;
-	const char		*outcome;
-	const char		*rule;
-	const char		*impersonator_id;
-	const char		*user_id;
-	const char		*client_id;
-	const char		*caller;
-	const char		*reason;
-	const char		*link_hash;
-	const char		*code_hash;
-	const char		*revoked;
-	const char		*detail;
-	unsigned int		 count;	/* seen this often; 0: once */
-	struct evhttp_request	*from;	/* its ip and User-Agent, or NULL */
-	const char		*ip;	/* without from: the source counted */
-};
-
 /*
- * Send ev to the signer; cb gets the reply (PROTO_OK: on disk) or NULL.
- * Returns -1, without calling cb, when it cannot be sent.
+ * Have the signer record what the front end saw (and only it can see):
+ * count times (0: once), for client_id from ip, either may be NULL.  The
+ * signer words the record and marks it as the front end's.  cb gets the
+ * reply (PROTO_OK: on disk) or NULL; -1, without calling cb, when it
+ * cannot be sent.
  */
-int	audit_send(const struct audit_event *, signer_cb cb, void *arg);
+int	audit_observed(enum proto_observed, const char *client_id,
+	    const char *ip, unsigned int count, signer_cb cb, void *arg);
 
 /* The source address of req (source.h), as the audit log records it. */
 void	audit_source(struct evhttp_request *, char ipbuf[SOURCE_MAX]);

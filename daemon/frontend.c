@@ -112,7 +112,6 @@ reload_audited(const struct proto_msg *rep, void *arg)
 static void
 reload_files(int conf_fd, int users_fd)
 {
-	struct audit_event	 ev;
 	struct config		*conf;
 	char			 err[1024];
 	int			 ok;
@@ -129,12 +128,8 @@ reload_files(int conf_fd, int users_fd)
 	notify(ok ? "READY=1\nSTATUS=configuration and users reloaded" :
 	    "READY=1\nSTATUS=the reload failed: serving the previous "
 	    "configuration or users (see the log)");
-	memset(&ev, 0, sizeof(ev));
-	ev.event = "service.reloaded";
-	ev.outcome = ok ? "ok" : "failed";
-	ev.detail = ok ? "configuration and users directory reloaded" :
-	    "the configuration or the users file did not load: the old stays";
-	(void)audit_send(&ev, reload_audited, NULL);
+	(void)audit_observed(ok ? PROTO_SEEN_RELOADED :
+	    PROTO_SEEN_RELOAD_FAILED, NULL, NULL, 0, reload_audited, NULL);
 }
 
 /*

@@ -1,30 +1,26 @@
 /*
  * The Impersonation API: POST /users/{user_id}/impersonate makes a link
  * that works once, GET on that link (/users/{impersonator_id}/impersonate
- * ?&bewit={ticket}) logs in to the application as the user.  The link's
- * ticket and the code it turns into are 256-bit values from the CSPRNG; the
- * store keeps only their digests.
+ * ?&bewit={ticket}) logs in to the application as the user.  The front end
+ * checks the shape of each request; the signer decides, records and makes
+ * the link's ticket and the code it turns into (256-bit values from its
+ * CSPRNG), each with a grant that the front end keeps under it (the store
+ * keeps only their digests) and presents at the next step.
  */
-#include <sys/random.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <event2/http.h>
 
 #include "audit_client.h"
-#include "b64url.h"
 #include "bearer.h"
 #include "form.h"
 #include "frontend.h"
 #include "http.h"
 #include "log.h"
-#include "login.h"
 #include "params.h"
 #include "path.h"
-#include "policy.h"
 #include "redirect.h"
 #include "reply.h"
 #include "scope.h"
@@ -33,23 +29,8 @@
 #include "tally.h"
 #include "verified.h"
 
-#define SECRET_BYTES	32
-#define SECRET_LEN	B64URL_ENCODED_LEN(SECRET_BYTES)
 #define STATE_MAX	2048
 #define REASON_MAX	1024
-#define CALLBACK_MAX	2048
-
-/* A ticket or a code: 256 bits straight from the kernel's CSPRNG. */
-static int
-new_secret(char out[SECRET_LEN + 1])
-{
-	unsigned char	 raw[SECRET_BYTES];
-
-	if (getrandom(raw, sizeof(raw), 0) != (ssize_t)sizeof(raw))
-		return -1;
-	b64url_encode(out, raw, sizeof(raw));
-	return 0;
-}
 
 /* Printable text without control characters: nothing to forge a log line. */
 static int
@@ -145,13 +126,12 @@ link_refused(struct evhttp_request *req, int status, const char *why)
 	reply_oauth_error(req, status, "access_denied", why);
 }
 
-/* A request for a link, waiting for its audit record to be on disk. */
+/* A request for a link, at the signer. */
 struct link_call {
 	struct evhttp_request	*req;
-	struct impersonation	*imp;		/* NULL: refused */
-	char			 ticket[SECRET_LEN + 1];
-	int			 status;	/* of a refusal */
-	const char		*message;
+	struct impersonation	*imp;		/* grant and callback not yet */
+	char			 impersonator_id[PROTO_USER_ID_MAX + 1];
+	char			 ip[SOURCE_MAX];	/* the request's views */
 };
 
 static void
@@ -160,14 +140,43 @@ audit_unavailable(struct evhttp_request *req)
 	reply_busy(req, "the audit log cannot be written: nothing was issued");
 }
 
+/* The signer's refusal of what the front end found well formed. */
 static void
-reply_link(struct evhttp_request *req, const struct impersonation *imp,
+signer_refused(struct evhttp_request *req, uint32_t status)
+{
+	if (status == PROTO_ERR_AUDIT)
+		audit_unavailable(req);
+	else if (status == PROTO_ERR_BEARER)
+		reply_bearer_error(req, "the token does not hold");
+	else if (status == PROTO_ERR_REQUEST)
+		reply_oauth_error(req, 400, "invalid_request",
+		    "the request is not one the signer grants");
+	else
+		reply_unavailable(req);
+}
+
+/* A refusal the signer decided and recorded: its status and words. */
+static void
+decision_refused(struct evhttp_request *req, uint32_t refusal,
+    struct proto_str message)
+{
+	char	 why[PROTO_MESSAGE_MAX + 1];
+
+	if (refusal < 400 || refusal > 499 ||
+	    proto_strcpy(why, sizeof(why), message) == -1 || why[0] == '\0')
+		snprintf(why, sizeof(why), "the impersonation is not allowed");
+	reply_oauth_error(req, (int)refusal, refusal == 404 ? "not_found" :
+	    "access_denied", why);
+}
+
+static void
+reply_link(struct evhttp_request *req, const char *impersonator_id,
     const char *ticket)
 {
 	char	*id, *link = NULL;
 	size_t	 len;
 
-	if ((id = redirect_encode(imp->impersonator_id)) != NULL) {
+	if ((id = redirect_encode(impersonator_id)) != NULL) {
 		len = strlen(fe->conf->issuer) + strlen(id) + strlen(ticket) +
 		    64;
 		if ((link = malloc(len)) != NULL)
@@ -182,91 +191,119 @@ reply_link(struct evhttp_request *req, const struct impersonation *imp,
 	free(id);
 }
 
-/* The record of the decision is on disk (or not): now answer. */
+/*
+ * The signer decided, and its record is on disk: keep the grant under
+ * its ticket and answer with the link.
+ */
 static void
-link_audited(const struct proto_msg *rep, void *arg)
+link_decided(const struct proto_msg *rep, void *arg)
 {
 	struct link_call	*call = arg;
+	struct impersonation	*imp;
+	char			 ticket[PROTO_TICKET_MAX + 1];
+	char			 grant[PROTO_GRANT_MAX + 1];
+	char			 callback[PROTO_CALLBACK_MAX + 1];
 
-	if (call->imp == NULL)
-		/* A refusal lets nothing out: it is answered either way. */
-		reply_oauth_error(call->req, call->status, call->status ==
-		    404 ? "not_found" : "access_denied", call->message);
-	else if (rep == NULL || rep->status != PROTO_OK) {
-		impersonation_free(call->imp);
-		audit_unavailable(call->req);
-	} else if (store_link_put(call->ticket, call->imp,
-	    fe->conf->link_ttl) == -1) {
-		impersonation_free(call->imp);
-		reply_busy(call->req,
-		    "too many impersonation links are live; try again");
-	} else
-		reply_link(call->req, call->imp, call->ticket);
+	if (rep == NULL)
+		reply_unavailable(call->req);
+	else if (rep->status != PROTO_OK)
+		signer_refused(call->req, rep->status);
+	else if (rep->u.link_rep.rule.len > 0)
+		decision_refused(call->req, rep->u.link_rep.refusal,
+		    rep->u.link_rep.message);
+	else if (proto_strcpy(ticket, sizeof(ticket),
+	    rep->u.link_rep.ticket) == -1 || ticket[0] == '\0' ||
+	    proto_strcpy(grant, sizeof(grant), rep->u.link_rep.grant) == -1 ||
+	    proto_strcpy(callback, sizeof(callback),
+	    rep->u.link_rep.callback_url) == -1)
+		reply_unavailable(call->req);
+	else {
+		struct impersonation	 made = *call->imp;
+
+		made.grant = grant;
+		made.callback_url = callback;
+		if ((imp = impersonation_dup(&made)) == NULL)
+			reply_unavailable(call->req);
+		else if (store_link_put(ticket, imp, fe->conf->link_ttl) == -1) {
+			impersonation_free(imp);
+			reply_busy(call->req,
+			    "too many impersonation links are live; try again");
+		} else
+			reply_link(call->req, call->impersonator_id, ticket);
+	}
+	impersonation_free(call->imp);
 	free(call);
 }
 
-/* Record the decision on r, then answer it (link_audited). */
-static void
-decide(struct evhttp_request *req, const struct link_request *r,
-    const char *user_id, const char *callback, const struct access *a,
-    const struct policy_verdict *v)
+/* The bearer token of req, as bearer_check found it. */
+static const char *
+bearer_of(struct evhttp_request *req)
 {
-	struct impersonation	 imp;
-	struct audit_event	 ev;
-	struct link_call	*call;
-	char			 link_hash[SHA256_HEX_LEN + 1];
+	const char	*h;
 
-	memset(&imp, 0, sizeof(imp));
-	imp.impersonator_id = r->impersonator_id;
-	imp.user_id = user_id;
-	imp.client_id = r->client_id;
-	imp.caller = a->client_id;
-	imp.callback_url = callback;
-	imp.state = r->state;
-	imp.scope = r->scope;
-	imp.nonce = r->nonce;
-	imp.reason = r->reason;
+	h = evhttp_find_header(evhttp_request_get_input_headers(req),
+	    "Authorization");
+	if (h == NULL || strlen(h) < 7)
+		return "";
+	for (h += 7; *h == ' '; h++)
+		;
+	return h;
+}
+
+/*
+ * Ask the signer for a link: it verifies the bearer token itself, decides
+ * on its own copy of the users, records the decision and answers with the
+ * grant (link_decided).
+ */
+static void
+ask_signer(struct evhttp_request *req, const struct link_request *r,
+    const char *user_id, const char *callback)
+{
+	struct impersonation	 imp = { .client_id = r->client_id,
+				    .callback_url = "", .state = r->state,
+				    .grant = "" };
+	struct link_call	*call;
+	struct proto_msg	 m;
+
 	imp.response_type = strcmp(r->response_type, "token") == 0 ?
 	    RESPONSE_TOKEN : RESPONSE_CODE;
-
-	if ((call = calloc(1, sizeof(*call))) == NULL) {
+	if ((call = calloc(1, sizeof(*call))) == NULL ||
+	    (call->imp = impersonation_dup(&imp)) == NULL) {
+		free(call);
 		reply_unavailable(req);
 		return;
 	}
 	call->req = req;
-	call->status = v->status;
-	call->message = v->message;
-	memset(&ev, 0, sizeof(ev));
-	if (v->status == 0) {
-		if (new_secret(call->ticket) == -1 ||
-		    (call->imp = impersonation_dup(&imp)) == NULL) {
-			free(call);
-			reply_unavailable(req);
-			return;
-		}
-		(void)sha256_hex(call->ticket, link_hash);
-		ev.link_hash = link_hash;
-	}
-	ev.event = "impersonation.requested";
-	ev.outcome = v->status == 0 ? "allowed" : "denied";
-	ev.rule = v->rule;
-	ev.impersonator_id = r->impersonator_id;
-	ev.user_id = user_id;
-	ev.client_id = r->client_id;
-	ev.caller = a->client_id;
-	ev.reason = r->reason;
-	ev.from = req;
-	if (audit_send(&ev, link_audited, call) == -1)
-		link_audited(NULL, call);
+	/* read_request checked its length. */
+	memcpy(call->impersonator_id, r->impersonator_id,
+	    strlen(r->impersonator_id) + 1);
+	memset(&m, 0, sizeof(m));
+	m.type = PROTO_LINK;
+	m.u.link_req.bearer = proto_str(bearer_of(req));
+	m.u.link_req.user_id = proto_str(user_id);
+	m.u.link_req.impersonator_id = proto_str(r->impersonator_id);
+	m.u.link_req.client_id = proto_str(r->client_id);
+	m.u.link_req.callback_url = proto_str(callback);
+	m.u.link_req.response_type = imp.response_type;
+	m.u.link_req.scope = proto_str(r->scope);
+	m.u.link_req.nonce = proto_str(r->nonce ? r->nonce : "");
+	m.u.link_req.reason = proto_str(r->reason ? r->reason : "");
+	audit_origin(req, call->ip, &m.u.link_req.ip,
+	    &m.u.link_req.user_agent);
+	if (signer_request(&m, link_decided, call) == -1)
+		link_decided(NULL, call);
 }
 
+/*
+ * POST: the front end answers what is malformed (400) or has no valid
+ * bearer token (401) by itself; everything else is the signer's to decide.
+ */
 static void
 ask_for_link(struct evhttp_request *req, const char *user_id)
 {
 	const struct client_config	*app;
 	struct access			 a;
 	struct link_request		 r;
-	struct policy_verdict		 v;
 	struct params			 p;
 	const char			*why, *callback;
 
@@ -298,52 +335,37 @@ ask_for_link(struct evhttp_request *req, const char *user_id)
 		    "callback_url is not registered for this application");
 		goto done;
 	}
-	(void)policy_check(fe->conf, app, r.impersonator_id, user_id, &v);
-	decide(req, &r, user_id, callback, &a, &v);
+	ask_signer(req, &r, user_id, callback);
  done:
 	params_free(&p);
 }
 
-/* A followed link, waiting for its record; then the code or the tokens. */
+/* A followed link, at the signer; then the code or the tokens. */
 struct follow_call {
 	struct evhttp_request	*req;
-	struct impersonation	*imp;		/* NULL: refused */
-	int			 status;	/* of a refusal */
-	const char		*message;
-	char			 code[SECRET_LEN + 1];
-	struct login_request	 lr;
-	char			 ip[SOURCE_MAX];	/* lr.msg's ip */
+	struct impersonation	*imp;
+	char			 ip[SOURCE_MAX];	/* the request's views */
 };
 
 static void
 follow_free(struct follow_call *call)
 {
-	login_request_clear(&call->lr);
 	impersonation_free(call->imp);
 	free(call);
 }
 
-/* The tokens of a single-page login came back: to the fragment only. */
+/* The tokens of a single-page login: to the fragment only. */
 static void
-implicit_done(const struct proto_msg *rep, void *arg)
+reply_implicit(struct follow_call *call, const struct proto_msg *rep)
 {
-	struct follow_call	*call = arg;
-	char			 id_token[PROTO_ID_TOKEN_MAX + 1];
-	char			 access[PROTO_TOKEN_MAX + 1], expires[16];
-	char			*location;
+	char	 id_token[PROTO_ID_TOKEN_MAX + 1];
+	char	 access[PROTO_TOKEN_MAX + 1], expires[16];
+	char	*location;
 
-	if (rep == NULL || rep->status != PROTO_OK) {
-		if (rep != NULL && rep->status == PROTO_ERR_AUDIT)
-			audit_unavailable(call->req);
-		else
-			reply_unavailable(call->req);
-		follow_free(call);
-		return;
-	}
-	proto_strcpy(id_token, sizeof(id_token), rep->u.login_rep.id_token);
-	proto_strcpy(access, sizeof(access), rep->u.login_rep.access_token);
+	proto_strcpy(id_token, sizeof(id_token), rep->u.follow_rep.id_token);
+	proto_strcpy(access, sizeof(access), rep->u.follow_rep.access_token);
 	(void)verified_add(access, strlen(access));
-	snprintf(expires, sizeof(expires), "%u", rep->u.login_rep.expires_in);
+	snprintf(expires, sizeof(expires), "%u", rep->u.follow_rep.expires_in);
 	{
 		const char *const params[] = {
 			"access_token", access,
@@ -362,116 +384,68 @@ implicit_done(const struct proto_msg *rep, void *arg)
 	else
 		reply_redirect(call->req, location);
 	free(location);
-	follow_free(call);
-}
-
-/* A followed link of the code flow: a new code, redirected to the callback. */
-static void
-issue_code(struct follow_call *call)
-{
-	char	*location;
-
-	{
-		const char *const params[] = {
-			"code", call->code,
-			"state", call->imp->state,
-			NULL
-		};
-
-		location = redirect_location(call->imp->callback_url, '?',
-		    params);
-	}
-	if (location != NULL && store_code_put(call->code, call->imp,
-	    fe->conf->code_ttl) == 0) {
-		call->imp = NULL;	/* the store has it now */
-		reply_redirect(call->req, location);
-	} else
-		reply_busy(call->req, "too many codes are live; try again");
-	free(location);
-	follow_free(call);
-}
-
-/* The record of the link's fate is on disk (or not): now act on it. */
-static void
-follow_audited(const struct proto_msg *rep, void *arg)
-{
-	struct follow_call	*call = arg;
-
-	if (call->imp == NULL) {
-		reply_oauth_error(call->req, call->status, "access_denied",
-		    call->message);
-		follow_free(call);
-	} else if (rep == NULL || rep->status != PROTO_OK) {
-		audit_unavailable(call->req);
-		follow_free(call);
-	} else if (call->imp->response_type == RESPONSE_CODE)
-		issue_code(call);
-	else if (login_request(call->imp, PROTO_IMPLICIT_TOKENS,
-	    &call->lr) == -1) {
-		reply_oauth_error(call->req, 400, "access_denied",
-		    "the profile of this user is too large");
-		follow_free(call);
-	} else {
-		audit_origin(call->req, call->ip, &call->lr.msg.u.login_req.ip,
-		    &call->lr.msg.u.login_req.user_agent);
-		if (signer_request(&call->lr.msg, implicit_done, call) == -1)
-			implicit_done(NULL, call);
-	}
 }
 
 /*
- * Record what became of a link, then act (follow_audited).  status 0: imp
- * is followed.  Otherwise the link is refused with status for rule, and
- * imp, when given, is what the record names; a refusal is answered
- * whatever becomes of its record, since it lets nothing out.  Takes imp.
+ * A followed link of the code flow: the signer's code, kept with its
+ * code grant, redirected to the callback.
  */
 static void
-follow_decided(struct evhttp_request *req, const char *ticket,
-    const char *impersonator_id, struct impersonation *imp, int status,
-    const char *rule, const char *message)
+issue_code(struct follow_call *call, const struct proto_msg *rep)
 {
-	struct audit_event	 ev;
-	struct follow_call	*call;
-	char			 link_hash[SHA256_HEX_LEN + 1];
-	char			 code_hash[SHA256_HEX_LEN + 1];
+	struct impersonation	 made = *call->imp, *imp;
+	char			 code[PROTO_CODE_MAX + 1];
+	char			 grant[PROTO_GRANT_MAX + 1];
+	char			*location;
 
-	if ((call = calloc(1, sizeof(*call))) == NULL) {
-		impersonation_free(imp);
-		reply_unavailable(req);
+	if (proto_strcpy(code, sizeof(code), rep->u.follow_rep.code) == -1 ||
+	    code[0] == '\0' || proto_strcpy(grant, sizeof(grant),
+	    rep->u.follow_rep.grant) == -1) {
+		reply_unavailable(call->req);
 		return;
 	}
-	call->req = req;
-	call->imp = status == 0 ? imp : NULL;
-	call->status = status;
-	call->message = message;
-	memset(&ev, 0, sizeof(ev));
-	(void)sha256_hex(ticket, link_hash);
-	ev.link_hash = link_hash;
-	ev.event = status == 0 ? "impersonation.link_redeemed" :
-	    "impersonation.link_refused";
-	ev.outcome = status == 0 ? "ok" : "denied";
-	ev.rule = rule;
-	ev.impersonator_id = imp ? imp->impersonator_id : impersonator_id;
-	ev.from = req;
-	if (imp != NULL) {
-		ev.user_id = imp->user_id;
-		ev.client_id = imp->client_id;
-		ev.caller = imp->caller;
-		ev.reason = imp->reason;
-		if (status == 0 && imp->response_type == RESPONSE_CODE) {
-			if (new_secret(call->code) == -1) {
-				follow_free(call);
-				reply_unavailable(req);
-				return;
-			}
-			(void)sha256_hex(call->code, code_hash);
-			ev.code_hash = code_hash;
-		}
+	{
+		const char *const params[] = {
+			"code", code,
+			"state", made.state,
+			NULL
+		};
+
+		location = redirect_location(made.callback_url, '?', params);
 	}
-	if (audit_send(&ev, follow_audited, call) == -1)
-		follow_audited(NULL, call);
-	if (status != 0)
-		impersonation_free(imp);	/* the message had its copy */
+	made.grant = grant;	/* the link's grant is spent: the code's */
+	if (location == NULL || (imp = impersonation_dup(&made)) == NULL)
+		reply_unavailable(call->req);
+	else if (store_code_put(code, imp, fe->conf->code_ttl) == -1) {
+		impersonation_free(imp);
+		reply_busy(call->req, "too many codes are live; try again");
+	} else
+		reply_redirect(call->req, location);
+	free(location);
+}
+
+/* The signer's answer on a followed link, its record on disk. */
+static void
+followed(const struct proto_msg *rep, void *arg)
+{
+	struct follow_call	*call = arg;
+
+	if (rep == NULL)
+		reply_unavailable(call->req);
+	else if (rep->status == PROTO_ERR_INVALID_GRANT ||
+	    rep->status == PROTO_ERR_REDEEMED)
+		link_refused(call->req, 400,
+		    "the link is invalid, expired or already used");
+	else if (rep->status != PROTO_OK)
+		signer_refused(call->req, rep->status);
+	else if (rep->u.follow_rep.rule.len > 0)
+		decision_refused(call->req, rep->u.follow_rep.refusal,
+		    rep->u.follow_rep.message);
+	else if (call->imp->response_type == RESPONSE_CODE)
+		issue_code(call, rep);
+	else
+		reply_implicit(call, rep);
+	follow_free(call);
 }
 
 /* GET on the link: it works once, while it lives, for its impersonator. */
@@ -480,8 +454,8 @@ follow_link(struct evhttp_request *req, const char *impersonator_id)
 {
 	const struct evhttp_uri		*uri = evhttp_request_get_evhttp_uri(req);
 	const char			*query, *ticket, *why;
-	struct impersonation		*imp;
-	struct policy_verdict		 v;
+	struct follow_call		*call;
+	struct proto_msg		 m;
 	struct form			 f;
 	char				 buf[512], source[SOURCE_MAX];
 
@@ -496,8 +470,14 @@ follow_link(struct evhttp_request *req, const char *impersonator_id)
 		link_refused(req, 400, "the link is malformed");
 		return;
 	}
+	if ((call = calloc(1, sizeof(*call))) == NULL) {
+		reply_unavailable(req);
+		return;
+	}
+	call->req = req;
 	/* Taken out of the store now: whatever follows, it is spent. */
-	if ((imp = store_link_take(ticket)) == NULL) {
+	if ((call->imp = store_link_take(ticket)) == NULL) {
+		free(call);
 		/* Anyone can make one up: counted, not recorded each. */
 		audit_source(req, source);
 		tally_count(TALLY_LINK_REFUSED, source);
@@ -505,26 +485,20 @@ follow_link(struct evhttp_request *req, const char *impersonator_id)
 		    "the link is invalid, expired or already used");
 		return;
 	}
-	if (strcmp(imp->impersonator_id, impersonator_id) != 0) {
-		impersonation_free(imp);
-		follow_decided(req, ticket, impersonator_id, NULL, 400,
-		    "link_tampered",
-		    "the link is invalid, expired or already used");
-		return;
-	}
 	/*
-	 * A reload may have changed the policy, the application's callbacks
-	 * and grants, or the users since the link was made.  Nothing is wrong
-	 * with the link: what is configured now refuses it, which is 403, as
-	 * every refusal by policy is.
+	 * The signer checks the grant against this ticket and the path's
+	 * impersonator, and the policy, the application's callbacks and the
+	 * users as they are now (a reload may have changed them).
 	 */
-	if (policy_recheck(fe->conf, imp, &v) != 0) {
-		follow_decided(req, ticket, impersonator_id, imp, 403, v.rule,
-		    "the impersonation is no longer allowed");
-		return;
-	}
-	imp->auth_time = time(NULL);
-	follow_decided(req, ticket, impersonator_id, imp, 0, NULL, NULL);
+	memset(&m, 0, sizeof(m));
+	m.type = PROTO_FOLLOW;
+	m.u.follow_req.ticket = proto_str(ticket);
+	m.u.follow_req.grant = proto_str(call->imp->grant);
+	m.u.follow_req.impersonator_id = proto_str(impersonator_id);
+	audit_origin(req, call->ip, &m.u.follow_req.ip,
+	    &m.u.follow_req.user_agent);
+	if (signer_request(&m, followed, call) == -1)
+		followed(NULL, call);
 }
 
 void

@@ -26,21 +26,18 @@ enum response_type {
 };
 
 /*
- * One impersonation, as asked for and allowed; links and codes carry it.
- * Its strings are its own copies (impersonation_dup), never changed.
+ * What the front end keeps of an impersonation that the signer allowed:
+ * where its link or code leads, and the signer's grant, which alone says
+ * who is logged in as whom and which the signer checks at every step (the
+ * front end can neither read its seal nor make one).  Links and codes
+ * carry it; its strings are its own copies (impersonation_dup).
  */
 struct impersonation {
-	const char		*impersonator_id;
-	const char		*user_id;
 	const char		*client_id;	/* the application logged in to */
-	const char		*caller;	/* the client that asked */
 	const char		*callback_url;
 	const char		*state;		/* NULL when not given */
-	const char		*scope;
-	const char		*nonce;		/* NULL when not given */
-	const char		*reason;	/* NULL when not given */
+	const char		*grant;		/* sealed, base64url */
 	enum response_type	 response_type;
-	long long		 auth_time;	/* when the link was followed */
 };
 
 enum code_state {
@@ -76,8 +73,8 @@ int	store_code_put(const char *code, struct impersonation *imp, int ttl);
 /*
  * Redeem code.  The first redemption of a live code gets CODE_FRESH with
  * *imp (owned by the store, valid until the next store call), and the code
- * is marked spent for ttl seconds: the mark, which keeps who impersonated
- * whom into which application, is what tells a replay (store_code_replay).
+ * is marked spent for ttl seconds: the mark, which keeps the code's client
+ * and grant, is what tells a replay (store_code_replay).
  * Without room for the mark the code is left as it was: CODE_FULL, so that
  * no code is redeemed whose replay could not be told.
  */

@@ -17,10 +17,10 @@
  * apart from the live codes, so that a redeemed code frees its place among
  * them at once (65,536 live codes for 60 s would otherwise cap the flow at
  * about 1,100 logins a second).  The mark is what tells a replay, and by
- * whom: who impersonated whom into which application, nothing else.
+ * whom: the code's client, and its grant for the signer's record.
  */
 struct spent {
-	struct impersonation	 imp;	/* impersonator_id, user_id, client_id */
+	struct impersonation	 imp;	/* client_id, grant */
 	char			 strings[];
 };
 
@@ -47,20 +47,12 @@ impersonation_dup(const struct impersonation *src)
 	if ((imp = calloc(1, sizeof(*imp))) == NULL)
 		return NULL;
 	*imp = *src;
-	imp->impersonator_id = dup_or_null(src->impersonator_id);
-	imp->user_id = dup_or_null(src->user_id);
 	imp->client_id = dup_or_null(src->client_id);
-	imp->caller = dup_or_null(src->caller);
 	imp->callback_url = dup_or_null(src->callback_url);
 	imp->state = dup_or_null(src->state);
-	imp->scope = dup_or_null(src->scope);
-	imp->nonce = dup_or_null(src->nonce);
-	imp->reason = dup_or_null(src->reason);
-	if (imp->impersonator_id == NULL || imp->user_id == NULL ||
-	    imp->client_id == NULL || imp->caller == NULL ||
-	    imp->callback_url == NULL || imp->scope == NULL ||
-	    (src->state && !imp->state) || (src->nonce && !imp->nonce) ||
-	    (src->reason && !imp->reason)) {
+	imp->grant = dup_or_null(src->grant);
+	if (imp->client_id == NULL || imp->callback_url == NULL ||
+	    imp->grant == NULL || (src->state && !imp->state)) {
 		impersonation_free(imp);
 		return NULL;
 	}
@@ -72,15 +64,10 @@ impersonation_free(struct impersonation *imp)
 {
 	if (imp == NULL)
 		return;
-	free_str(imp->impersonator_id);
-	free_str(imp->user_id);
 	free_str(imp->client_id);
-	free_str(imp->caller);
 	free_str(imp->callback_url);
 	free_str(imp->state);
-	free_str(imp->scope);
-	free_str(imp->nonce);
-	free_str(imp->reason);
+	free_str(imp->grant);
 	free(imp);
 }
 
@@ -171,22 +158,20 @@ store_code_put(const char *code, struct impersonation *imp, int ttl)
 	return 0;
 }
 
-/* The mark of a code of imp: one allocation, its three strings inside. */
+/* The mark of a code of imp: one allocation, its two strings inside. */
 static struct spent *
 spent_new(const struct impersonation *imp)
 {
 	struct spent	*sp;
-	size_t		 a = strlen(imp->impersonator_id) + 1;
-	size_t		 b = strlen(imp->user_id) + 1;
-	size_t		 c = strlen(imp->client_id) + 1;
+	size_t		 a = strlen(imp->client_id) + 1;
+	size_t		 b = strlen(imp->grant) + 1;
 	char		*p;
 
-	if ((sp = calloc(1, sizeof(*sp) + a + b + c)) == NULL)
+	if ((sp = calloc(1, sizeof(*sp) + a + b)) == NULL)
 		return NULL;
 	p = sp->strings;
-	sp->imp.impersonator_id = memcpy(p, imp->impersonator_id, a);
-	sp->imp.user_id = memcpy(p + a, imp->user_id, b);
-	sp->imp.client_id = memcpy(p + a + b, imp->client_id, c);
+	sp->imp.client_id = memcpy(p, imp->client_id, a);
+	sp->imp.grant = memcpy(p + a, imp->grant, b);
 	return sp;
 }
 

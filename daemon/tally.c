@@ -20,15 +20,11 @@
 #include "table.h"
 #include "tally.h"
 
-/* What a window's record says, by kind. */
-static const struct {
-	const char	*event;
-	const char	*rule;
-} records[TALLY_KINDS] = {
-	[TALLY_CLIENT_AUTH] = { "client.authentication_failed", NULL },
-	[TALLY_LINK_REFUSED] = { "impersonation.link_refused",
-	    "link_unknown_used_or_expired" },
-	[TALLY_SOURCE_AUTH] = { NULL, NULL },
+/* What a window's count is, for the signer's record, by kind (0: none). */
+static const enum proto_observed records[TALLY_KINDS] = {
+	[TALLY_CLIENT_AUTH] = PROTO_SEEN_AUTH_FAILED,
+	[TALLY_LINK_REFUSED] = PROTO_SEEN_LINK_UNKNOWN,
+	[TALLY_SOURCE_AUTH] = 0,
 };
 
 static struct table	*tallies;
@@ -54,24 +50,15 @@ written(const struct proto_msg *rep, void *arg)
 static int
 write_count(struct tally *t)
 {
-	struct audit_event	 ev;
-
 	if (t->count == 0)
 		return 0;
-	if (records[t->kind].event == NULL) {
+	if (records[t->kind] == 0) {
 		t->count = 0;
 		return 0;
 	}
-	memset(&ev, 0, sizeof(ev));
-	ev.event = records[t->kind].event;
-	ev.outcome = "denied";
-	ev.rule = records[t->kind].rule;
-	ev.client_id = t->client_id;
-	ev.ip = t->source;
-	if (t->source[0] == '\0')
-		ev.detail = "counted together: the table of counts was full";
-	ev.count = t->count;
-	if (audit_send(&ev, written, NULL) == -1)
+	/* An empty source: counted together, the table of counts was full. */
+	if (audit_observed(records[t->kind], t->client_id, t->source,
+	    t->count, written, NULL) == -1)
 		return -1;
 	if (flushing)
 		flush_sent++;

@@ -36,7 +36,7 @@
 
 enum tally_kind {
 	TALLY_CLIENT_AUTH,	/* client.authentication_failed */
-	TALLY_LINK_REFUSED,	/* impersonation.link_refused: unknown links */
+	TALLY_LINK_REFUSED,	/* link.unknown: links unknown, used, expired */
 	TALLY_SOURCE_AUTH,	/* ratelimit.c: a source's, every client_id;
 				 * no record (TALLY_CLIENT_AUTH's say it) */
 	TALLY_KINDS

@@ -13,6 +13,7 @@
 
 #include <event2/http.h>
 #include <jansson.h>
+#include <openssl/crypto.h>
 
 #include "audit_client.h"
 #include "client_auth.h"
@@ -21,9 +22,7 @@
 #include "jsonw.h"
 #include "jti.h"
 #include "log.h"
-#include "login.h"
 #include "params.h"
-#include "policy.h"
 #include "ratelimit.h"
 #include "reply.h"
 #include "signer_client.h"
@@ -35,10 +34,9 @@ struct token_call {
 	int			 basic;
 	char			 client_id[PROTO_CLIENT_ID_MAX + 1];
 	char			*code;		/* authorization_code only */
+	char			*secret;	/* a replay's, for the signer */
 	int			 unrevoked;	/* a replay with no room to revoke */
 	struct ratelimit_attempt limit;		/* told the answer */
-	struct impersonation	*refused;	/* a code no longer allowed */
-	const char		*rule;		/* which rule refuses it */
 };
 
 static struct token_call *
@@ -49,7 +47,9 @@ new_call(struct evhttp_request *req, const struct client_creds *creds,
 
 	if ((call = calloc(1, sizeof(*call))) == NULL)
 		return NULL;
-	if (code != NULL && (call->code = strdup(code)) == NULL) {
+	if ((code != NULL && (call->code = strdup(code)) == NULL) ||
+	    (call->secret = strdup(creds->secret)) == NULL) {
+		free(call->code);
 		free(call);
 		return NULL;
 	}
@@ -64,7 +64,9 @@ static void
 free_call(struct token_call *call)
 {
 	free(call->code);
-	impersonation_free(call->refused);
+	if (call->secret != NULL)
+		OPENSSL_cleanse(call->secret, strlen(call->secret));
+	free(call->secret);
 	free(call);
 }
 
@@ -214,7 +216,13 @@ code_tokens_done(const struct proto_msg *rep, void *arg)
 	struct token_call	*call = arg;
 
 	ratelimit_answered(&call->limit, rep);
-	if (rep == NULL || rep->status != PROTO_OK) {
+	if (rep != NULL && (rep->status == PROTO_ERR_INVALID_GRANT ||
+	    rep->status == PROTO_ERR_REDEEMED)) {
+		/* Refused for good (and recorded, if allowed before). */
+		store_code_discard(call->code);
+		reply_oauth_error(call->req, 400, "invalid_grant",
+		    "the code is invalid, expired, used or no longer allowed");
+	} else if (rep == NULL || rep->status != PROTO_OK) {
 		/* Nothing was issued: the code may be tried again. */
 		store_code_release(call->code);
 		if (rep == NULL)
@@ -269,7 +277,7 @@ replay_answered(const struct proto_msg *rep, void *arg)
 /*
  * A code that is not fresh, from a client that has now proved who it is.
  * A replay by the code's own client revokes what the code gave (RFC 6749
- * 4.1.2) and is recorded, naming who impersonated whom; when the
+ * 4.1.2), and the signer records it from the code's grant; when the
  * revocation list is full the replay fails closed (503) and the record
  * says nothing was revoked.  An unknown code, or another client's, is
  * invalid_grant and nothing more.
@@ -279,9 +287,9 @@ replay_checked(const struct proto_msg *rep, void *arg)
 {
 	struct token_call		*call = arg;
 	const struct impersonation	*imp;
-	struct audit_event		 ev;
+	struct proto_msg		 m;
 	char				 jti[JTI_LEN + 1];
-	char				 hash[SHA256_HEX_LEN + 1];
+	char				 ip[SOURCE_MAX];
 	enum replay			 r;
 
 	if (not_authenticated(call, rep))
@@ -291,63 +299,18 @@ replay_checked(const struct proto_msg *rep, void *arg)
 		replay_answered(NULL, call);
 		return;
 	}
-	memset(&ev, 0, sizeof(ev));
-	(void)sha256_hex(call->code, hash);
-	ev.event = "impersonation.code_replayed";
-	ev.outcome = "denied";
-	ev.impersonator_id = imp->impersonator_id;
-	ev.user_id = imp->user_id;
-	ev.client_id = imp->client_id;
-	ev.code_hash = hash;
-	if (r == REPLAY_REVOKED)
-		ev.revoked = jti;
-	else {
-		ev.detail = "the revocation list is full: nothing was revoked";
-		call->unrevoked = 1;
-	}
-	ev.from = call->req;
-	if (audit_send(&ev, replay_answered, call) == -1)
+	call->unrevoked = r != REPLAY_REVOKED;
+	memset(&m, 0, sizeof(m));
+	m.type = PROTO_CODE_REPLAYED;
+	m.u.code_req.client_id = proto_str(call->client_id);
+	m.u.code_req.secret = proto_str(call->secret);
+	m.u.code_req.code = proto_str(call->code);
+	m.u.code_req.grant = proto_str(imp->grant);
+	m.u.code_req.revoked = r == REPLAY_REVOKED;
+	audit_origin(call->req, ip, &m.u.code_req.ip,
+	    &m.u.code_req.user_agent);
+	if (signer_request(&m, replay_answered, call) == -1)
 		replay_answered(NULL, call);
-}
-
-/* A refusal of a code lets nothing out: answered once recorded, or not. */
-static void
-refusal_answered(const struct proto_msg *rep, void *arg)
-{
-	struct token_call	*call = arg;
-
-	(void)rep;
-	reply_oauth_error(call->req, 400, "invalid_grant",
-	    "the impersonation is no longer allowed");
-	free_call(call);
-}
-
-/*
- * A code that the policy, its application or the users refuse since its
- * link was followed, from a client that has now proved who it is.  The
- * code is spent already (no second try); the refusal is recorded.
- */
-static void
-refusal_checked(const struct proto_msg *rep, void *arg)
-{
-	struct token_call	*call = arg;
-	struct audit_event	 ev;
-	char			 hash[SHA256_HEX_LEN + 1];
-
-	if (not_authenticated(call, rep))
-		return;
-	memset(&ev, 0, sizeof(ev));
-	(void)sha256_hex(call->code, hash);
-	ev.event = "impersonation.code_refused";
-	ev.outcome = "denied";
-	ev.rule = call->rule;
-	ev.impersonator_id = call->refused->impersonator_id;
-	ev.user_id = call->refused->user_id;
-	ev.client_id = call->refused->client_id;
-	ev.code_hash = hash;
-	ev.from = call->req;
-	if (audit_send(&ev, refusal_answered, call) == -1)
-		refusal_answered(NULL, call);
 }
 
 /*
@@ -384,12 +347,11 @@ authorization_code(struct evhttp_request *req, const struct params *p,
     const struct client_creds *creds, const struct ratelimit_attempt *limit)
 {
 	const struct impersonation	*imp = NULL;
-	struct login_request		 lr;
-	struct policy_verdict		 v;
+	struct proto_msg		 m;
 	struct token_call		*call;
 	const char			*code, *redirect_uri;
 	char				 ip[SOURCE_MAX];
-	int				 bad = 0, rc = 0;
+	int				 bad = 0;
 
 	code = params_get(p, "code", &bad);
 	redirect_uri = params_get(p, "redirect_uri", &bad);
@@ -423,41 +385,28 @@ authorization_code(struct evhttp_request *req, const struct params *p,
 		    "redirect_uri is not the callback the code was sent to");
 		return -1;
 	}
-	/* Re-checked as its link was when followed: a reload may refuse it. */
-	if (policy_recheck(fe->conf, imp, &v) != 0) {
-		if ((call = new_call(req, creds, code, limit)) != NULL) {
-			call->refused = impersonation_dup(imp);
-			call->rule = v.rule;
-		}
-		store_code_discard(code);	/* refused for good */
-		if (call == NULL || call->refused == NULL) {
-			if (call != NULL)
-				free_call(call);
-			reply_unavailable(req);
-			return -1;
-		}
-		return authenticate_then(call, creds, refusal_checked);
-	}
-	if (login_request(imp, PROTO_CODE_TOKENS, &lr) == -1) {
-		store_code_release(code);
-		reply_oauth_error(req, 400, "invalid_grant",
-		    "the user of this code is gone or its profile too large");
-		return -1;
-	}
-	lr.msg.u.login_req.secret = proto_str(creds->secret);
-	lr.msg.u.login_req.code = proto_str(code);
-	audit_origin(req, ip, &lr.msg.u.login_req.ip,
-	    &lr.msg.u.login_req.user_agent);
+	/*
+	 * The signer checks the grant against this code, client and
+	 * redirect_uri, and the policy, the application and the users as
+	 * they are now (a reload may refuse it), and builds the claims.
+	 */
+	memset(&m, 0, sizeof(m));
+	m.type = PROTO_CODE_TOKENS;
+	m.u.code_req.client_id = proto_str(creds->client_id);
+	m.u.code_req.secret = proto_str(creds->secret);
+	m.u.code_req.code = proto_str(code);
+	m.u.code_req.grant = proto_str(imp->grant);
+	m.u.code_req.redirect_uri = proto_str(redirect_uri);
+	audit_origin(req, ip, &m.u.code_req.ip, &m.u.code_req.user_agent);
 	if ((call = new_call(req, creds, code, limit)) == NULL ||
-	    signer_request(&lr.msg, code_tokens_done, call) == -1) {
+	    signer_request(&m, code_tokens_done, call) == -1) {
 		if (call != NULL)
 			free_call(call);
 		store_code_release(code);
 		reply_unavailable(req);
-		rc = -1;
+		return -1;
 	}
-	login_request_clear(&lr);
-	return rc;
+	return 0;
 }
 
 void

@@ -55,53 +55,76 @@ static const struct field test_req[] = {
 	END
 };
 
-#define LOGIN_FIELDS							\
-	STR(u.login_req.user_id, PROTO_USER_ID_MAX),			\
-	STR(u.login_req.impersonator_id, PROTO_USER_ID_MAX),		\
-	STR(u.login_req.impersonator_email, PROTO_EMAIL_MAX),		\
-	STR(u.login_req.scope, PROTO_SCOPE_MAX),			\
-	STR(u.login_req.nonce, PROTO_NONCE_MAX),			\
-	STR(u.login_req.profile, PROTO_PROFILE_MAX),			\
-	U32(u.login_req.auth_time),					\
-	STR(u.login_req.ip, PROTO_IP_MAX),				\
-	STR(u.login_req.user_agent, PROTO_AGENT_MAX)
-
-static const struct field code_req[] = {
-	STR(u.login_req.client_id, PROTO_CLIENT_ID_MAX),
-	STR(u.login_req.secret, PROTO_SECRET_MAX),
-	STR(u.login_req.code, PROTO_CODE_MAX),
-	LOGIN_FIELDS,
-	END
-};
-
-static const struct field implicit_req[] = {
-	STR(u.login_req.client_id, PROTO_CLIENT_ID_MAX),
-	LOGIN_FIELDS,
-	END
-};
-
 static const struct field auth_req[] = {
 	STR(u.auth_req.client_id, PROTO_CLIENT_ID_MAX),
 	STR(u.auth_req.secret, PROTO_SECRET_MAX),
 	END
 };
 
-static const struct field audit_req[] = {
-	STR(u.audit_req.event, PROTO_EVENT_MAX),
-	STR(u.audit_req.outcome, PROTO_EVENT_MAX),
-	STR(u.audit_req.rule, PROTO_EVENT_MAX),
-	STR(u.audit_req.impersonator_id, PROTO_USER_ID_MAX),
-	STR(u.audit_req.user_id, PROTO_USER_ID_MAX),
-	STR(u.audit_req.client_id, PROTO_CLIENT_ID_MAX),
-	STR(u.audit_req.caller, PROTO_CLIENT_ID_MAX),
-	STR(u.audit_req.reason, PROTO_REASON_MAX),
-	STR(u.audit_req.ip, PROTO_IP_MAX),
-	STR(u.audit_req.user_agent, PROTO_AGENT_MAX),
-	STR(u.audit_req.link_hash, PROTO_HASH_MAX),
-	STR(u.audit_req.code_hash, PROTO_HASH_MAX),
-	STR(u.audit_req.revoked, PROTO_JTI_MAX),
-	STR(u.audit_req.detail, PROTO_DETAIL_MAX),
-	U32(u.audit_req.count),
+static const struct field link_req[] = {
+	STR(u.link_req.bearer, PROTO_TOKEN_MAX),
+	STR(u.link_req.user_id, PROTO_USER_ID_MAX),
+	STR(u.link_req.impersonator_id, PROTO_USER_ID_MAX),
+	STR(u.link_req.client_id, PROTO_CLIENT_ID_MAX),
+	STR(u.link_req.callback_url, PROTO_CALLBACK_MAX),
+	U32(u.link_req.response_type),
+	STR(u.link_req.scope, PROTO_SCOPE_MAX),
+	STR(u.link_req.nonce, PROTO_NONCE_MAX),
+	STR(u.link_req.reason, PROTO_REASON_MAX),
+	STR(u.link_req.ip, PROTO_IP_MAX),
+	STR(u.link_req.user_agent, PROTO_AGENT_MAX),
+	END
+};
+
+static const struct field link_rep[] = {
+	STR(u.link_rep.rule, PROTO_EVENT_MAX),
+	U32(u.link_rep.refusal),
+	STR(u.link_rep.message, PROTO_MESSAGE_MAX),
+	STR(u.link_rep.ticket, PROTO_TICKET_MAX),
+	STR(u.link_rep.grant, PROTO_GRANT_MAX),
+	STR(u.link_rep.callback_url, PROTO_CALLBACK_MAX),
+	END
+};
+
+static const struct field follow_req[] = {
+	STR(u.follow_req.ticket, PROTO_TICKET_MAX),
+	STR(u.follow_req.grant, PROTO_GRANT_MAX),
+	STR(u.follow_req.impersonator_id, PROTO_USER_ID_MAX),
+	STR(u.follow_req.ip, PROTO_IP_MAX),
+	STR(u.follow_req.user_agent, PROTO_AGENT_MAX),
+	END
+};
+
+static const struct field follow_rep[] = {
+	STR(u.follow_rep.rule, PROTO_EVENT_MAX),
+	U32(u.follow_rep.refusal),
+	STR(u.follow_rep.message, PROTO_MESSAGE_MAX),
+	STR(u.follow_rep.code, PROTO_CODE_MAX),
+	STR(u.follow_rep.grant, PROTO_GRANT_MAX),
+	STR(u.follow_rep.id_token, PROTO_ID_TOKEN_MAX),
+	STR(u.follow_rep.access_token, PROTO_TOKEN_MAX),
+	STR(u.follow_rep.access_jti, PROTO_JTI_MAX),
+	U32(u.follow_rep.expires_in),
+	END
+};
+
+static const struct field code_req[] = {
+	STR(u.code_req.client_id, PROTO_CLIENT_ID_MAX),
+	STR(u.code_req.secret, PROTO_SECRET_MAX),
+	STR(u.code_req.code, PROTO_CODE_MAX),
+	STR(u.code_req.grant, PROTO_GRANT_MAX),
+	STR(u.code_req.redirect_uri, PROTO_CALLBACK_MAX),
+	U32(u.code_req.revoked),
+	STR(u.code_req.ip, PROTO_IP_MAX),
+	STR(u.code_req.user_agent, PROTO_AGENT_MAX),
+	END
+};
+
+static const struct field observed_req[] = {
+	U32(u.observed_req.what),
+	STR(u.observed_req.client_id, PROTO_CLIENT_ID_MAX),
+	STR(u.observed_req.ip, PROTO_IP_MAX),
+	U32(u.observed_req.count),
 	END
 };
 
@@ -126,11 +149,12 @@ static const struct {
 	[PROTO_HELLO] =		{ "hello", { no_fields, hello_rep }, 0 },
 	[PROTO_CLIENT_TOKEN] =	{ "client_token", { token_req, token_rep }, 0 },
 	[PROTO_TEST_SYSCALL] =	{ "test_syscall", { test_req, no_fields }, 0 },
-	[PROTO_CODE_TOKENS] =	{ "code_tokens", { code_req, login_rep }, 0 },
-	[PROTO_IMPLICIT_TOKENS] = { "implicit_tokens",
-				    { implicit_req, login_rep }, 0 },
 	[PROTO_CLIENT_AUTH] =	{ "client_auth", { auth_req, no_fields }, 0 },
-	[PROTO_AUDIT] =		{ "audit", { audit_req, no_fields }, 0 },
+	[PROTO_LINK] =		{ "link", { link_req, link_rep }, 0 },
+	[PROTO_FOLLOW] =	{ "follow", { follow_req, follow_rep }, 0 },
+	[PROTO_CODE_TOKENS] =	{ "code_tokens", { code_req, login_rep }, 0 },
+	[PROTO_CODE_REPLAYED] =	{ "code_replayed", { code_req, no_fields }, 0 },
+	[PROTO_OBSERVED] =	{ "observed", { observed_req, no_fields }, 0 },
 	[PROTO_CTL_SIGNER] =	{ "ctl_signer", { no_fields, no_fields }, 1 },
 	[PROTO_CTL_PAUSE] =	{ "ctl_pause", { no_fields, no_fields }, 0 },
 	[PROTO_CTL_RELOAD] =	{ "ctl_reload", { no_fields, no_fields }, 2 },
@@ -147,6 +171,9 @@ static const char *status_names[PROTO_STATUS__MAX] = {
 	[PROTO_ERR_INTERNAL] =	"internal error",
 	[PROTO_ERR_REQUEST] =	"refused field",
 	[PROTO_ERR_AUDIT] =	"audit log not writable",
+	[PROTO_ERR_BEARER] =	"bearer token refused",
+	[PROTO_ERR_INVALID_GRANT] = "invalid grant",
+	[PROTO_ERR_REDEEMED] =	"grant redeemed already",
 };
 
 unsigned int

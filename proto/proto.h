@@ -58,15 +58,33 @@
 #define PROTO_AGENT_MAX		512
 #define PROTO_HASH_MAX		64	/* hex SHA-256 */
 #define PROTO_DETAIL_MAX	512
+#define PROTO_CALLBACK_MAX	2048	/* a registered callback URL */
+#define PROTO_TICKET_MAX	64	/* a link's ticket */
+#define PROTO_GRANT_MAX		8192	/* a sealed grant, base64url */
+#define PROTO_MESSAGE_MAX	256	/* a refusal's words for the client */
 
 enum proto_type {
 	PROTO_HELLO = 1,	/* -> the public JWKS */
 	PROTO_CLIENT_TOKEN,	/* client credentials -> an access token */
 	PROTO_TEST_SYSCALL,	/* served only by the test build's signer */
-	PROTO_CODE_TOKENS,	/* code exchange -> id_token + access token */
-	PROTO_IMPLICIT_TOKENS,	/* link redemption -> the same, no secret */
 	PROTO_CLIENT_AUTH,	/* client credentials -> yes or no */
-	PROTO_AUDIT,		/* a front end's event -> on disk */
+	/*
+	 * The impersonation flow (DESIGN.md section 4, "No login without a
+	 * grant").  The front end names no one: the signer reads who asks
+	 * from the bearer token, decides on its own copy of the users, and
+	 * answers with a grant sealed with its grant key; every later step
+	 * presents that grant, and the signer trusts nothing else.
+	 */
+	PROTO_LINK,		/* a bearer token's request -> the decision,
+				 * and a ticket with its link grant */
+	PROTO_FOLLOW,		/* a ticket and its grant -> a code with its
+				 * code grant, or the tokens */
+	PROTO_CODE_TOKENS,	/* a code, its grant, the client's secret ->
+				 * the tokens */
+	PROTO_CODE_REPLAYED,	/* a redeemed code presented again by its
+				 * client -> on the record */
+	PROTO_OBSERVED,		/* what only the front end sees -> on the
+				 * record, as its word */
 	/*
 	 * The parent's control sockets (common/fdpass.h), never the
 	 * socketpair of the front end and the signer: each request carries
@@ -83,6 +101,15 @@ enum proto_type {
 	PROTO_TYPE__MAX
 };
 
+/* What the front end saw, for PROTO_OBSERVED: the signer words it. */
+enum proto_observed {
+	PROTO_SEEN_AUTH_FAILED = 1,	/* failed client authentications */
+	PROTO_SEEN_LINK_UNKNOWN,	/* links unknown, used or expired */
+	PROTO_SEEN_RELOADED,		/* configuration and users reloaded */
+	PROTO_SEEN_RELOAD_FAILED,	/* ... or not: the old ones stay */
+	PROTO_SEEN__MAX
+};
+
 enum proto_status {
 	PROTO_OK = 0,
 	PROTO_ERR_CLIENT,	/* unknown client or wrong secret, alike */
@@ -92,6 +119,11 @@ enum proto_status {
 	PROTO_ERR_INTERNAL,	/* the signer failed; nothing was issued */
 	PROTO_ERR_REQUEST,	/* a field the signer will not sign */
 	PROTO_ERR_AUDIT,	/* the audit log cannot be written: nothing done */
+	PROTO_ERR_BEARER,	/* the bearer token does not hold */
+	PROTO_ERR_INVALID_GRANT,	/* no grant of the signer's, or not for
+				 * this ticket, code, client or callback, or
+				 * expired, or no longer allowed */
+	PROTO_ERR_REDEEMED,	/* the grant was redeemed before */
 	PROTO_STATUS__MAX
 };
 
@@ -119,30 +151,16 @@ struct proto_msg {
 			struct proto_str	 secret;
 		} auth_req;
 		/*
-		 * An event the front end decided or saw, for the audit log:
-		 * the signer accepts only the events that are the front
-		 * end's (never token.issued), marks the record as the front
-		 * end's word, and answers once it is on disk.  count: how
-		 * many times it was seen, for refusals counted in aggregate
-		 * (0: once).
+		 * What the front end saw (enum proto_observed), count times
+		 * (0: once), from ip for client_id: the signer writes the
+		 * record, marked as the front end's word.
 		 */
 		struct {
-			struct proto_str	 event;
-			struct proto_str	 outcome;
-			struct proto_str	 rule;
-			struct proto_str	 impersonator_id;
-			struct proto_str	 user_id;
+			uint32_t		 what;
 			struct proto_str	 client_id;
-			struct proto_str	 caller;
-			struct proto_str	 reason;
 			struct proto_str	 ip;
-			struct proto_str	 user_agent;
-			struct proto_str	 link_hash;
-			struct proto_str	 code_hash;
-			struct proto_str	 revoked;	/* a jti */
-			struct proto_str	 detail;
 			uint32_t		 count;
-		} audit_req;
+		} observed_req;
 		struct {
 			struct proto_str	 client_id;
 			struct proto_str	 secret;
@@ -163,24 +181,73 @@ struct proto_msg {
 			struct proto_str	 previous;	/* a file name */
 		} audit_file_req;
 		/*
-		 * An impersonated login.  The signer sets iss, aud, iat, exp,
-		 * jti, at_hash and the impersonation claims itself; profile is
-		 * a JSON object of the other claims, which may not name those.
+		 * A link asked for: bearer is the caller's access token,
+		 * user_id the user to impersonate (the path's), the rest the
+		 * request's body; callback_url "" for the first registered.
+		 * response_type: 1 code, 2 token.
+		 */
+		struct {
+			struct proto_str	 bearer;
+			struct proto_str	 user_id;
+			struct proto_str	 impersonator_id;
+			struct proto_str	 client_id;
+			struct proto_str	 callback_url;
+			uint32_t		 response_type;
+			struct proto_str	 scope;
+			struct proto_str	 nonce;		/* may be empty */
+			struct proto_str	 reason;	/* may be empty */
+			struct proto_str	 ip;		/* for the audit log */
+			struct proto_str	 user_agent;
+		} link_req;
+		/*
+		 * The decision on a link (or a followed one): rule "" when
+		 * allowed; otherwise the rule that refused, the HTTP status
+		 * of the refusal and its words for the client.
+		 */
+		struct {
+			struct proto_str	 rule;
+			uint32_t		 refusal;
+			struct proto_str	 message;
+			struct proto_str	 ticket;
+			struct proto_str	 grant;
+			struct proto_str	 callback_url;
+		} link_rep;
+		/* A link followed: its ticket, its grant, the path's user. */
+		struct {
+			struct proto_str	 ticket;
+			struct proto_str	 grant;
+			struct proto_str	 impersonator_id;
+			struct proto_str	 ip;
+			struct proto_str	 user_agent;
+		} follow_req;
+		/* A code and its grant (code flow), or the tokens (implicit). */
+		struct {
+			struct proto_str	 rule;
+			uint32_t		 refusal;
+			struct proto_str	 message;
+			struct proto_str	 code;
+			struct proto_str	 grant;
+			struct proto_str	 id_token;
+			struct proto_str	 access_token;
+			struct proto_str	 access_jti;
+			uint32_t		 expires_in;
+		} follow_rep;
+		/*
+		 * A code exchanged, or (PROTO_CODE_REPLAYED) presented again
+		 * by its client after it was: revoked says whether the front
+		 * end revoked the access token it gave (the revocation list
+		 * is the front end's; it may be full).
 		 */
 		struct {
 			struct proto_str	 client_id;
-			struct proto_str	 secret;	/* code only */
-			struct proto_str	 code;		/* code only */
-			struct proto_str	 user_id;
-			struct proto_str	 impersonator_id;
-			struct proto_str	 impersonator_email;
-			struct proto_str	 scope;
-			struct proto_str	 nonce;		/* may be empty */
-			struct proto_str	 profile;
-			uint32_t		 auth_time;
-			struct proto_str	 ip;		/* for the audit log */
+			struct proto_str	 secret;
+			struct proto_str	 code;
+			struct proto_str	 grant;
+			struct proto_str	 redirect_uri;	/* exchange */
+			uint32_t		 revoked;	/* replay */
+			struct proto_str	 ip;
 			struct proto_str	 user_agent;
-		} login_req;
+		} code_req;
 		struct {
 			struct proto_str	 id_token;
 			struct proto_str	 access_token;

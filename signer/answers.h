@@ -12,6 +12,14 @@ typedef uint32_t answer_fn(const struct proto_msg *req, struct proto_msg *rep);
 /* The configuration the answers go by, before the first request. */
 void		 answers_init(const struct config *);
 
+/*
+ * The client whose id and secret these fields are, or NULL.  The secret is
+ * checked even for an unknown client (same work, same time: one answer
+ * for both), and the copy of it wiped.
+ */
+const struct client_config *answer_client(struct proto_str id,
+		    struct proto_str secret);
+
 /* The answer to requests of this type, or NULL: the signer serves none. */
 answer_fn	*answers_for(uint16_t type);
 

@@ -1,6 +1,7 @@
 /*
  * guise-signer: the only process that holds the client secrets, the JWT
- * private keys and the audit key.  The parent starts it with fork+exec, its
+ * private keys, the audit key and the grant key, and the one that decides
+ * who may log in as whom.  The parent starts it with fork+exec, its
  * end of the socketpair to the front end on PROTO_SIGNER_FD.  In order:
  * load the configuration and the secrets, drop privileges, enter the
  * sandbox, warm up, then answer requests.
@@ -21,10 +22,13 @@
 #include "cmdline.h"
 #include "config.h"
 #include "fsync_async.h"
+#include "impersonation.h"
 #include "keys.h"
 #include "log.h"
 #include "privdrop.h"
 #include "proto.h"
+#include "redeemed.h"
+#include "roster.h"
 #include "sandbox.h"
 #include "secrets.h"
 #include "serve.h"
@@ -93,6 +97,11 @@ main(int argc, char *argv[])
 	token_init(conf);
 	if (keys_load(conf) == -1 || secrets_load(conf) == -1)
 		fatalx("cannot load the signing material");
+	/* Its own copy of the users, on which it decides (DESIGN.md 4). */
+	if (roster_load(conf) == -1)
+		fatalx("cannot load the users");
+	if (impersonation_init(conf) == -1)
+		fatalx("cannot verify tokens with the signing keys");
 	if (cl.check)
 		exit(0);
 	key = secrets_audit_key(&keylen);
@@ -106,6 +115,9 @@ main(int argc, char *argv[])
 	if (audit_commit() == -1)
 		log_warnx("the audit log is not writable: every request will "
 		    "be refused until it is");
+	/* Grants redeemed before a restart stay redeemed. */
+	if (redeemed_rebuild(conf) == -1)
+		fatalx("cannot read which grants were redeemed");
 
 	if (fcntl(PROTO_SIGNER_FD, F_GETFD) == -1)
 		fatalx("no socket on fd %d: guise-signer is started by guised",

@@ -1,8 +1,9 @@
 /*
- * Building the claims of a token.  The front end sends typed fields only;
- * iss, iat, exp and jti are set here, and lifetimes come from the signer's
- * own configuration, so a compromised front end cannot make the signer
- * sign claims of its choosing.
+ * Building the claims of a token.  Every claim is the signer's: iss, iat,
+ * exp and jti set here, lifetimes from its own configuration, who and as
+ * whom from its grants, the profile from its own copy of the users, so a
+ * compromised front end cannot make the signer sign a claim of its
+ * choosing.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include "jsonw.h"
 #include "jti.h"
 #include "keys.h"
+#include "profile.h"
 #include "proto.h"
 #include "secrets.h"
 #include "token.h"
@@ -24,14 +26,6 @@
 static const struct config	*conf;
 static char			 api_audience[1024];
 static char			 userinfo_audience[1024];
-
-/* Claims that only the signer sets: a profile may not name them. */
-static const char *const reserved[] = {
-	"iss", "sub", "aud", "exp", "iat", "nbf", "jti", "auth_time",
-	"nonce", "at_hash", "c_hash", "azp", "act", "impersonated",
-	"impersonator", "amr", "acr", "sid", "cnf", "scope", "client_id",
-	"typ", "gty", NULL
-};
 
 void
 token_init(const struct config *c)
@@ -117,15 +111,15 @@ impersonation_claims(const struct login *l, json_t *claims)
 {
 	json_t	*who;
 
-	who = json_pack("{s:s}", "user_id", l->impersonator_id);
-	if (who != NULL && l->impersonator_email[0] != '\0')
+	who = json_pack("{s:s}", "user_id", l->impersonator->user_id);
+	if (who != NULL && l->impersonator->email != NULL)
 		json_object_set_new(who, "email",
-		    json_string(l->impersonator_email));
+		    json_string(l->impersonator->email));
 	if (who == NULL ||
 	    json_object_set_new(claims, "impersonated", json_true()) == -1 ||
 	    json_object_set_new(claims, "impersonator", who) == -1 ||
 	    json_object_set_new(claims, "act", json_pack("{s:s}", "sub",
-	    l->impersonator_id)) == -1) {
+	    l->impersonator->user_id)) == -1) {
 		json_decref(claims);
 		return NULL;
 	}
@@ -144,12 +138,12 @@ login_access_token(const struct login *l, long long now,
 	    new_jti(t->jti)) == -1)
 		return PROTO_ERR_INTERNAL;
 	jw_begin(&w, act, sizeof(act), 1);
-	jw_string(&w, "sub", l->impersonator_id);
+	jw_string(&w, "sub", l->impersonator->user_id);
 	if (jw_end(&w, 1) == -1)
 		return PROTO_ERR_INTERNAL;
 	jw_begin(&w, claims_buf, sizeof(claims_buf), 1);
 	jw_string(&w, "iss", conf->issuer);
-	jw_string(&w, "sub", l->user_id);
+	jw_string(&w, "sub", l->user->user_id);
 	jw_string(&w, "aud", userinfo_audience);
 	jw_integer(&w, "iat", now);
 	jw_integer(&w, "exp", now + conf->token_ttl);
@@ -161,28 +155,6 @@ login_access_token(const struct login *l, long long now,
 	    sizeof(t->access_token));
 	t->expires_in = conf->token_ttl;
 	return t->access_len == -1 ? PROTO_ERR_INTERNAL : PROTO_OK;
-}
-
-/* The front end's profile claims: an object that names no reserved claim. */
-static json_t *
-frontend_profile(const char *profile)
-{
-	json_t	*claims;
-	size_t	 i;
-
-	if ((claims = json_loads(profile, JSON_REJECT_DUPLICATES, NULL)) ==
-	    NULL)
-		return NULL;
-	if (!json_is_object(claims)) {
-		json_decref(claims);
-		return NULL;
-	}
-	for (i = 0; reserved[i] != NULL; i++)
-		if (json_object_get(claims, reserved[i]) != NULL) {
-			json_decref(claims);
-			return NULL;
-		}
-	return claims;
 }
 
 static long
@@ -217,14 +189,14 @@ login_id_token(const struct login *l, long long now, struct login_tokens *t)
 	json_t	*claims;
 	char	*payload;
 
-	if ((claims = frontend_profile(l->profile)) == NULL)
-		return PROTO_ERR_REQUEST;
+	if ((claims = profile_claims(l->user, l->scope)) == NULL)
+		return PROTO_ERR_INTERNAL;
 	if (keys_at_hash(t->access_token, (size_t)t->access_len, at_hash,
 	    sizeof(at_hash)) == -1 ||
 	    json_object_update_new(claims, json_pack("{s:s, s:s, s:s, s:I,"
 	    " s:I, s:I, s:s}",
 	    "iss", conf->issuer,
-	    "sub", l->user_id,
+	    "sub", l->user->user_id,
 	    "aud", l->client->client_id,
 	    "iat", (json_int_t)now,
 	    "exp", (json_int_t)now + conf->token_ttl,

@@ -6,6 +6,7 @@
 
 #include "config.h"
 #include "proto.h"
+#include "users.h"
 
 #define CLIENT_TOKEN_TTL	3600	/* client_credentials, seconds */
 
@@ -22,15 +23,13 @@ long	token_client_credentials(const struct client_config *client,
 /* The audience of the Management API, {issuer}api/v2/. */
 const char *token_api_audience(void);
 
-/* An impersonated login, as the front end describes it. */
+/* An impersonated login, of users of the signer's own roster. */
 struct login {
 	const struct client_config	*client;	/* the application */
-	const char			*user_id;
-	const char			*impersonator_id;
-	const char			*impersonator_email;	/* or "" */
+	const struct user		*user;
+	const struct user		*impersonator;
 	const char			*scope;
 	const char			*nonce;			/* or "" */
-	const char			*profile;	/* a JSON object */
 	const char			*code;		/* NULL: implicit */
 	long long			 auth_time;
 };
@@ -46,9 +45,9 @@ struct login_tokens {
 
 /*
  * The access token (for {issuer}userinfo, token_ttl seconds) and the
- * id_token of an impersonated login.  Returns a proto_status: PROTO_OK,
- * PROTO_ERR_REQUEST when the profile is not an object of claims that the
- * signer leaves to the front end, or PROTO_ERR_INTERNAL.
+ * id_token of an impersonated login, the profile claims its scope allows
+ * taken from the user's record.  Returns a proto_status: PROTO_OK or
+ * PROTO_ERR_INTERNAL.
  */
 int	token_login(const struct login *, struct login_tokens *);
 

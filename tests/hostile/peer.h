@@ -371,41 +371,34 @@ token_msg(struct proto_msg *m, uint32_t id, const char *client,
 	m->u.token_req.user_agent = proto_str(agent);
 }
 
-/* The login both kinds of request share. */
-#define LOGIN_USER	"auth0|customer-1"
-#define LOGIN_IMP	"auth0|support-1"
-#define LOGIN_EMAIL	"sam@example.com"
-#define LOGIN_SCOPE	"openid profile"
-#define LOGIN_NONCE	"n-0S6_WzA2Mj"
-#define LOGIN_PROFILE	"{\"name\":\"Alice Customer\"}"
-#define LOGIN_CODE	"SplxlOBeZQQYbYS6WxSbIA"
-#define LOGIN_TIME	1700000000
+/* The link both hand-made and encoded requests ask for. */
+#define LINK_USER	"auth0|customer-1"
+#define LINK_IMP	"auth0|support-1"
+#define LINK_APP	"storefront"
+#define LINK_SCOPE	"openid profile"
+#define LINK_NONCE	"n-0S6_WzA2Mj"
+/* A bearer token's shape, for frames the decoder refuses first. */
+#define LINK_BEARER	"eyJhbGciOiJFUzI1NiJ9.eyJzY29wZSI6IiJ9.c2ln"
 
-/*
- * An impersonated login for storefront: a code_tokens request when type
- * says so (with its secret and a code), else implicit_tokens.
- */
+/* A link for customer-1 into storefront, its first callback, code flow. */
 static inline void
-login_msg(struct proto_msg *m, uint16_t type, uint32_t id, const char *ip,
-    const char *agent)
+link_msg(struct proto_msg *m, uint32_t id, const char *bearer,
+    const char *ip, const char *agent)
 {
 	memset(m, 0, sizeof(*m));
-	m->type = type;
+	m->type = PROTO_LINK;
 	m->id = id;
-	m->u.login_req.client_id = proto_str("storefront");
-	if (type == PROTO_CODE_TOKENS) {
-		m->u.login_req.secret = proto_str(storefront_secret);
-		m->u.login_req.code = proto_str(LOGIN_CODE);
-	}
-	m->u.login_req.user_id = proto_str(LOGIN_USER);
-	m->u.login_req.impersonator_id = proto_str(LOGIN_IMP);
-	m->u.login_req.impersonator_email = proto_str(LOGIN_EMAIL);
-	m->u.login_req.scope = proto_str(LOGIN_SCOPE);
-	m->u.login_req.nonce = proto_str(LOGIN_NONCE);
-	m->u.login_req.profile = proto_str(LOGIN_PROFILE);
-	m->u.login_req.auth_time = LOGIN_TIME;
-	m->u.login_req.ip = proto_str(ip);
-	m->u.login_req.user_agent = proto_str(agent);
+	m->u.link_req.bearer = proto_str(bearer);
+	m->u.link_req.user_id = proto_str(LINK_USER);
+	m->u.link_req.impersonator_id = proto_str(LINK_IMP);
+	m->u.link_req.client_id = proto_str(LINK_APP);
+	m->u.link_req.callback_url = proto_str("");
+	m->u.link_req.response_type = 1;
+	m->u.link_req.scope = proto_str(LINK_SCOPE);
+	m->u.link_req.nonce = proto_str(LINK_NONCE);
+	m->u.link_req.reason = proto_str("");
+	m->u.link_req.ip = proto_str(ip);
+	m->u.link_req.user_agent = proto_str(agent);
 }
 
 /*
@@ -476,33 +469,27 @@ token_frame(struct frame *f, uint32_t id, const char *client,
 	fr_str(f, agent, strlen(agent));
 }
 
-/*
- * login_msg's request by hand, up to auth_time: the layout before ip.
- * The caller appends ip and user_agent.
- */
+/* link_msg's request by hand, up to the reason; the caller goes on. */
 static inline void
-login_frame_old(struct frame *f, uint16_t type, uint32_t id)
+link_frame_head(struct frame *f, uint32_t id, const char *bearer)
 {
-	fr_header(f, PROTO_VERSION, type, id, 0);
-	fr_str(f, "storefront", strlen("storefront"));
-	if (type == PROTO_CODE_TOKENS) {
-		fr_str(f, storefront_secret, strlen(storefront_secret));
-		fr_str(f, LOGIN_CODE, strlen(LOGIN_CODE));
-	}
-	fr_str(f, LOGIN_USER, strlen(LOGIN_USER));
-	fr_str(f, LOGIN_IMP, strlen(LOGIN_IMP));
-	fr_str(f, LOGIN_EMAIL, strlen(LOGIN_EMAIL));
-	fr_str(f, LOGIN_SCOPE, strlen(LOGIN_SCOPE));
-	fr_str(f, LOGIN_NONCE, strlen(LOGIN_NONCE));
-	fr_str(f, LOGIN_PROFILE, strlen(LOGIN_PROFILE));
-	fr_u32(f, LOGIN_TIME);
+	fr_header(f, PROTO_VERSION, PROTO_LINK, id, 0);
+	fr_str(f, bearer, strlen(bearer));
+	fr_str(f, LINK_USER, strlen(LINK_USER));
+	fr_str(f, LINK_IMP, strlen(LINK_IMP));
+	fr_str(f, LINK_APP, strlen(LINK_APP));
+	fr_str(f, "", 0);
+	fr_u32(f, 1);
+	fr_str(f, LINK_SCOPE, strlen(LINK_SCOPE));
+	fr_str(f, LINK_NONCE, strlen(LINK_NONCE));
+	fr_str(f, "", 0);
 }
 
 static inline void
-login_frame(struct frame *f, uint16_t type, uint32_t id, const char *ip,
+link_frame(struct frame *f, uint32_t id, const char *bearer, const char *ip,
     const char *agent)
 {
-	login_frame_old(f, type, id);
+	link_frame_head(f, id, bearer);
 	fr_str(f, ip, strlen(ip));
 	fr_str(f, agent, strlen(agent));
 }

@@ -34,6 +34,7 @@
 #include <jansson.h>
 
 #include "b64url.h"
+#include "hex.h"
 #include "proto.h"
 #include "wire.h"
 
@@ -189,14 +190,14 @@ audit_member_is(const json_t *rec, const char *name, const char *want)
 }
 
 /*
- * Of this run's records, the audit log holds exactly one token.issued for
- * this jti, and it names the request's ip and user_agent.  The signer
- * commits its records before it replies, so the record is there once the
- * reply is.  (A code's jti is the code's: earlier runs on the same
- * configuration have records with the same one.)
+ * Of this run's records, the audit log holds exactly one event whose
+ * member key is value, and it names the request's ip and user_agent.  The
+ * signer commits its records before it replies, so the record is there
+ * once the reply is.
  */
 static int
-audit_origin_is(const char *jti, const char *ip, const char *agent)
+audit_record_origin_is(const char *event, const char *key,
+    const char *value, const char *ip, const char *agent)
 {
 	FILE		*fp;
 	char		*line = NULL;
@@ -219,8 +220,8 @@ audit_origin_is(const char *jti, const char *ip, const char *agent)
 			diag("%s: %s", audit_file, jerr.text);
 			continue;
 		}
-		if (json_str_is(rec, "event", "token.issued") &&
-		    json_str_is(rec, "jti", jti)) {
+		if (json_str_is(rec, "event", event) &&
+		    json_str_is(rec, key, value)) {
 			found++;
 			ok = audit_member_is(rec, "ip", ip) &&
 			    audit_member_is(rec, "user_agent", agent);
@@ -230,9 +231,16 @@ audit_origin_is(const char *jti, const char *ip, const char *agent)
 	free(line);
 	fclose(fp);
 	if (found != 1 || !ok)
-		diag("jti %s: %d records, ip and user_agent %s", jti, found,
-		    ok ? "as sent" : "not as sent");
+		diag("%s %s: %d records, ip and user_agent %s", key, value,
+		    found, ok ? "as sent" : "not as sent");
 	return found == 1 && ok;
+}
+
+/* The token.issued of this jti names the request's ip and user_agent. */
+static int
+audit_origin_is(const char *jti, const char *ip, const char *agent)
+{
+	return audit_record_origin_is("token.issued", "jti", jti, ip, agent);
 }
 
 /* One request on the good-path signer, one status expected. */
@@ -279,33 +287,33 @@ expect_origin(struct signer *s, uint32_t id, const char *ip,
 }
 
 /*
- * A login request (code or implicit) with this ip and user_agent gets an
- * id_token and an access token, and the audit log records them.
+ * A link asked for with this ip and user_agent is granted (the bearer
+ * token is backoffice's), and the audit log records them with the link.
  */
 static void
-expect_login(struct signer *s, uint16_t type, uint32_t id, const char *ip,
-    const char *agent)
+expect_link(struct signer *s, uint32_t id, const char *token,
+    const char *ip, const char *agent)
 {
 	struct proto_msg	 req, rep;
-	char			 jti[PROTO_JTI_MAX + 1];
+	char			 ticket[PROTO_TICKET_MAX + 1];
+	char			 hash[SHA256_HEX_LEN + 1];
 	int			 ok;
 
-	login_msg(&req, type, id, ip, agent);
-	ok = request(s, &req, &rep) == 0 && rep.type == type && rep.id == id;
+	link_msg(&req, id, token, ip, agent);
+	ok = request(s, &req, &rep) == 0 && rep.type == PROTO_LINK &&
+	    rep.id == id;
 	if (ok && rep.status != PROTO_OK)
-		diag("%s: got %s", proto_type_name(type),
-		    proto_status_name(rep.status));
-	ok = ok && rep.status == PROTO_OK;
-	CHECK(ok && rep.u.login_rep.id_token.len > 0 &&
-	    rep.u.login_rep.access_token.len > 0 &&
-	    rep.u.login_rep.access_jti.len > 0,
-	    "A: %s with ip %s and a user_agent of %zu bytes: tokens",
-	    proto_type_name(type), ip, strlen(agent));
-	CHECK(ok && proto_strcpy(jti, sizeof(jti),
-	    rep.u.login_rep.access_jti) == 0 &&
-	    audit_origin_is(jti, ip, agent),
-	    "A: %s: the audit log records ip and user_agent with its jti",
-	    proto_type_name(type));
+		diag("link: got %s", proto_status_name(rep.status));
+	ok = ok && rep.status == PROTO_OK && rep.u.link_rep.rule.len == 0;
+	CHECK(ok && rep.u.link_rep.ticket.len > 0 &&
+	    rep.u.link_rep.grant.len > 0,
+	    "A: a link with ip %s and a user_agent of %zu bytes: a ticket and "
+	    "its grant", ip, strlen(agent));
+	CHECK(ok && proto_strcpy(ticket, sizeof(ticket),
+	    rep.u.link_rep.ticket) == 0 && sha256_hex(ticket, hash) == 0 &&
+	    audit_record_origin_is("impersonation.requested", "link_hash",
+	    hash, ip, agent),
+	    "A: the audit log records ip and user_agent with the link");
 }
 
 static void
@@ -378,7 +386,7 @@ good_path(void)
 	char			 longid[PROTO_CLIENT_ID_MAX + 1];
 	char			 ipmax[PROTO_IP_MAX + 1];
 	char			 agentmax[PROTO_AGENT_MAX + 1];
-	char			 jti[128];
+	char			 jti[128], bearer[PROTO_TOKEN_MAX + 1];
 	int			 ok, tok, private = 0;
 	struct proto_str	 part[3];
 	struct stat		 st;
@@ -450,8 +458,13 @@ good_path(void)
 	expect_origin(&s, 10, "", "", "empty ip and user_agent");
 	expect_origin(&s, 11, "2001:db8::1", "", "an IPv6 ip, no user_agent");
 
-	expect_login(&s, PROTO_IMPLICIT_TOKENS, 12, PEER_IP, PEER_AGENT);
-	expect_login(&s, PROTO_CODE_TOKENS, 13, "2001:db8::1", agentmax);
+	token_msg(&req, 12, "backoffice", backoffice_secret, audience,
+	    "impersonate:users", PEER_IP, PEER_AGENT);
+	ok = request(&s, &req, &rep) == 0 && rep.status == PROTO_OK &&
+	    proto_strcpy(bearer, sizeof(bearer), rep.u.token_rep.token) == 0;
+	CHECK(ok, "A: backoffice gets a token for impersonate:users");
+	expect_link(&s, 13, bearer, PEER_IP, PEER_AGENT);
+	expect_link(&s, 14, bearer, "2001:db8::1", agentmax);
 
 	pipelined(&s);
 
@@ -611,24 +624,17 @@ static void
 hostile_origin(void)
 {
 	static const char	 nul_agent[] = "curl/7.88.1\0evil";
-	struct frame		 f, login[2];
+	struct frame		 f, link;
 	struct proto_msg	 m;
 	char			 ipover[PROTO_IP_MAX + 2];
 	char			 agentover[PROTO_AGENT_MAX + 2];
 	uint8_t			 enc[sizeof(f.b)];
-	char			 what[128];
-	uint16_t		 type;
-	int			 i;
 
-	for (i = 0; i < 2; i++) {
-		type = i == 0 ? PROTO_CODE_TOKENS : PROTO_IMPLICIT_TOKENS;
-		login_frame(&login[i], type, 20 + i, PEER_IP, PEER_AGENT);
-		login_msg(&m, type, 20 + i, PEER_IP, PEER_AGENT);
-		CHECK(frame_is(&login[i], &m) && frame_decodes(&login[i]),
-		    "B: a hand-made %s request (%zu bytes) is what "
-		    "proto_encode makes, and decodes", proto_type_name(type),
-		    login[i].len);
-	}
+	link_frame(&link, 20, LINK_BEARER, PEER_IP, PEER_AGENT);
+	link_msg(&m, 20, LINK_BEARER, PEER_IP, PEER_AGENT);
+	CHECK(frame_is(&link, &m) && frame_decodes(&link),
+	    "B: a hand-made link request (%zu bytes) is what proto_encode "
+	    "makes, and decodes", link.len);
 
 	token_frame_old(&f, 3, "backoffice", backoffice_secret, audience,
 	    "read:users");
@@ -637,14 +643,9 @@ hostile_origin(void)
 	fr_str(&f, PEER_IP, strlen(PEER_IP));
 	hostile("a client_token with an ip but no user_agent", 1, f.b, f.len,
 	    0, "truncated string length");
-	for (i = 0; i < 2; i++) {
-		type = i == 0 ? PROTO_CODE_TOKENS : PROTO_IMPLICIT_TOKENS;
-		login_frame_old(&f, type, 20 + i);
-		snprintf(what, sizeof(what), "a%s %s request in the old layout "
-		    "(auth_time last)", i == 0 ? "" : "n",
-		    proto_type_name(type));
-		hostile(what, 1, f.b, f.len, 0, "truncated string length");
-	}
+	link_frame_head(&f, 20, LINK_BEARER);
+	hostile("a link request without ip and user_agent", 1, f.b, f.len, 0,
+	    "truncated string length");
 
 	memset(ipover, '1', sizeof(ipover) - 1);
 	ipover[sizeof(ipover) - 1] = '\0';
@@ -670,16 +671,15 @@ hostile_origin(void)
 	hostile("a client_token with a user_agent of PROTO_AGENT_MAX + 1 "
 	    "bytes", 1, f.b, f.len, 0, "maximum");
 
-	login_msg(&m, PROTO_IMPLICIT_TOKENS, 21, PEER_IP, agentover);
+	link_msg(&m, 21, LINK_BEARER, PEER_IP, agentover);
 	CHECK(proto_encode(&m, PROTO_REQUEST, enc, sizeof(enc)) == -1,
-	    "B: proto_encode refuses an implicit_tokens user_agent of "
-	    "PROTO_AGENT_MAX + 1");
-	login_frame(&f, PROTO_IMPLICIT_TOKENS, 21, PEER_IP, agentover);
-	hostile("an implicit_tokens with a user_agent of PROTO_AGENT_MAX + 1 "
-	    "bytes", 1, f.b, f.len, 0, "maximum");
-	login_frame(&f, PROTO_CODE_TOKENS, 20, ipover, PEER_AGENT);
-	hostile("a code_tokens with an ip of PROTO_IP_MAX + 1 bytes", 1, f.b,
-	    f.len, 0, "maximum");
+	    "B: proto_encode refuses a link user_agent of PROTO_AGENT_MAX + 1");
+	link_frame(&f, 21, LINK_BEARER, PEER_IP, agentover);
+	hostile("a link with a user_agent of PROTO_AGENT_MAX + 1 bytes", 1,
+	    f.b, f.len, 0, "maximum");
+	link_frame(&f, 20, LINK_BEARER, ipover, PEER_AGENT);
+	hostile("a link with an ip of PROTO_IP_MAX + 1 bytes", 1, f.b, f.len,
+	    0, "maximum");
 
 	token_frame_old(&f, 3, "backoffice", backoffice_secret, audience,
 	    "read:users");
@@ -687,16 +687,16 @@ hostile_origin(void)
 	fr_str(&f, nul_agent, sizeof(nul_agent) - 1);
 	hostile("a NUL in user_agent", 1, f.b, f.len, 0, "NUL");
 
-	f = login[0];
+	f = link;
 	fr_bytes(&f, "x", 1);
-	hostile("a byte after a code_tokens user_agent", 1, f.b, f.len, 0,
+	hostile("a byte after a link's user_agent", 1, f.b, f.len, 0,
 	    "trailing");
 	/* The user_agent, last, says one byte more than the frame holds. */
-	f = login[1];
+	f = link;
 	put_u16(f.b + f.len - strlen(PEER_AGENT) - 2,
 	    (uint16_t)(strlen(PEER_AGENT) + 1));
-	hostile("an implicit_tokens user_agent running past the frame's end",
-	    0, f.b, f.len, 0, "truncated string field");
+	hostile("a link's user_agent running past the frame's end", 0, f.b,
+	    f.len, 0, "truncated string field");
 }
 
 static void

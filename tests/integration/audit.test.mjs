@@ -147,7 +147,7 @@ test('every step of the flow and every refusal has its record, in a whole chain,
     n = records(d).length;
     d.proc.kill('SIGTERM');
     while (!d.exited) await new Promise((res) => setTimeout(res, 20));
-    r = since(d, n).filter((x) => x.event === 'impersonation.link_refused');
+    r = since(d, n).filter((x) => x.event === 'link.unknown');
     assert.deepEqual(r.map((x) => [x.outcome, x.rule, x.ip, x.count, x.source]),
       [['denied', 'link_unknown_used_or_expired', '127.0.0.1', 1, 'frontend']]);
     assert.equal(verifyChain(auditText(d), auditKey(d)), records(d).length);

@@ -190,7 +190,7 @@ test('200 GETs of made-up links: 400 access_denied each, no record until stop, t
     assert.equal(e.exited.code, 0, e.log);
     const added = records(e).slice(m + 1).filter((r) => r.event !== 'service.stopped');
     assert.deepEqual(added.map((r) => [r.event, r.outcome, r.rule, r.ip, r.count, r.source]),
-      [['impersonation.link_refused', 'denied', 'link_unknown_used_or_expired', '127.0.0.1', 200, 'frontend']]);
+      [['link.unknown', 'denied', 'link_unknown_used_or_expired', '127.0.0.1', 200, 'frontend']]);
   } finally {
     await e.stop();
   }

@@ -1,11 +1,14 @@
 /*
- * The signer protocol's login messages (code_tokens, implicit_tokens),
- * client_auth and the wire constants of the audit type: round trips, every
- * field at its maximum and one byte over, the ip and user_agent the audit
- * log records, and every prefix of a valid frame refused.  Frames are
- * decoded from a heap copy of exactly their length and encoded into a heap
- * buffer of exactly the length given, so an over-read or an over-write
- * shows up under valgrind and ASan.
+ * The signer protocol's impersonation messages (link, follow, code_tokens,
+ * code_replayed, observed), client_auth and the client_token request:
+ * round trips of each, the frame's layout field by field (response_type
+ * between callback_url and scope, revoked between redirect_uri and ip,
+ * refusal between rule and message), every field at its maximum and one
+ * byte over, error replies that carry a body, one type's body labelled as
+ * another's, replies that may have no body, and every prefix of a valid
+ * frame refused.  Frames are decoded from a heap copy of exactly their
+ * length and encoded into a heap buffer of exactly the length given, so an
+ * over-read or an over-write shows up under valgrind and ASan.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -20,11 +23,11 @@
 #include "proto_helpers.h"
 
 /*
- * The login messages (code_tokens, implicit_tokens), client_auth and the
- * client_token request.  Their fields are listed here once more, in wire
- * order, independently of proto.c's tables, so that every field can be
- * tested at its maximum and one byte over it, and every frame built by
- * hand.
+ * The messages under test.  Their fields are listed here once more, in
+ * wire order, independently of proto.c's tables, so that every field can
+ * be tested at its maximum and one byte over it, every frame built by
+ * hand, and every decoded view checked against the place in the frame
+ * where this list says it is.
  */
 struct sfield {
 	const char	*name;
@@ -38,30 +41,61 @@ struct sfield {
 #define UFIELD(name, member)						\
 	{ name, 1, 0, offsetof(struct proto_msg, member) }
 
-/* What both login requests carry after their own fields. */
-#define LOGIN_SFIELDS							\
-	SFIELD("user_id", u.login_req.user_id, PROTO_USER_ID_MAX),	\
-	SFIELD("impersonator_id", u.login_req.impersonator_id,		\
-	    PROTO_USER_ID_MAX),						\
-	SFIELD("impersonator_email", u.login_req.impersonator_email,	\
-	    PROTO_EMAIL_MAX),						\
-	SFIELD("scope", u.login_req.scope, PROTO_SCOPE_MAX),		\
-	SFIELD("nonce", u.login_req.nonce, PROTO_NONCE_MAX),		\
-	SFIELD("profile", u.login_req.profile, PROTO_PROFILE_MAX),	\
-	UFIELD("auth_time", u.login_req.auth_time),			\
-	SFIELD("ip", u.login_req.ip, PROTO_IP_MAX),			\
-	SFIELD("user_agent", u.login_req.user_agent, PROTO_AGENT_MAX)
-
-static const struct sfield code_req_f[] = {
-	SFIELD("client_id", u.login_req.client_id, PROTO_CLIENT_ID_MAX),
-	SFIELD("secret", u.login_req.secret, PROTO_SECRET_MAX),
-	SFIELD("code", u.login_req.code, PROTO_CODE_MAX),
-	LOGIN_SFIELDS
+static const struct sfield link_req_f[] = {
+	SFIELD("bearer", u.link_req.bearer, PROTO_TOKEN_MAX),
+	SFIELD("user_id", u.link_req.user_id, PROTO_USER_ID_MAX),
+	SFIELD("impersonator_id", u.link_req.impersonator_id,
+	    PROTO_USER_ID_MAX),
+	SFIELD("client_id", u.link_req.client_id, PROTO_CLIENT_ID_MAX),
+	SFIELD("callback_url", u.link_req.callback_url, PROTO_CALLBACK_MAX),
+	UFIELD("response_type", u.link_req.response_type),
+	SFIELD("scope", u.link_req.scope, PROTO_SCOPE_MAX),
+	SFIELD("nonce", u.link_req.nonce, PROTO_NONCE_MAX),
+	SFIELD("reason", u.link_req.reason, PROTO_REASON_MAX),
+	SFIELD("ip", u.link_req.ip, PROTO_IP_MAX),
+	SFIELD("user_agent", u.link_req.user_agent, PROTO_AGENT_MAX)
 };
 
-static const struct sfield implicit_req_f[] = {
-	SFIELD("client_id", u.login_req.client_id, PROTO_CLIENT_ID_MAX),
-	LOGIN_SFIELDS
+static const struct sfield link_rep_f[] = {
+	SFIELD("rule", u.link_rep.rule, PROTO_EVENT_MAX),
+	UFIELD("refusal", u.link_rep.refusal),
+	SFIELD("message", u.link_rep.message, PROTO_MESSAGE_MAX),
+	SFIELD("ticket", u.link_rep.ticket, PROTO_TICKET_MAX),
+	SFIELD("grant", u.link_rep.grant, PROTO_GRANT_MAX),
+	SFIELD("callback_url", u.link_rep.callback_url, PROTO_CALLBACK_MAX)
+};
+
+static const struct sfield follow_req_f[] = {
+	SFIELD("ticket", u.follow_req.ticket, PROTO_TICKET_MAX),
+	SFIELD("grant", u.follow_req.grant, PROTO_GRANT_MAX),
+	SFIELD("impersonator_id", u.follow_req.impersonator_id,
+	    PROTO_USER_ID_MAX),
+	SFIELD("ip", u.follow_req.ip, PROTO_IP_MAX),
+	SFIELD("user_agent", u.follow_req.user_agent, PROTO_AGENT_MAX)
+};
+
+static const struct sfield follow_rep_f[] = {
+	SFIELD("rule", u.follow_rep.rule, PROTO_EVENT_MAX),
+	UFIELD("refusal", u.follow_rep.refusal),
+	SFIELD("message", u.follow_rep.message, PROTO_MESSAGE_MAX),
+	SFIELD("code", u.follow_rep.code, PROTO_CODE_MAX),
+	SFIELD("grant", u.follow_rep.grant, PROTO_GRANT_MAX),
+	SFIELD("id_token", u.follow_rep.id_token, PROTO_ID_TOKEN_MAX),
+	SFIELD("access_token", u.follow_rep.access_token, PROTO_TOKEN_MAX),
+	SFIELD("access_jti", u.follow_rep.access_jti, PROTO_JTI_MAX),
+	UFIELD("expires_in", u.follow_rep.expires_in)
+};
+
+/* Both code_tokens and code_replayed requests. */
+static const struct sfield code_req_f[] = {
+	SFIELD("client_id", u.code_req.client_id, PROTO_CLIENT_ID_MAX),
+	SFIELD("secret", u.code_req.secret, PROTO_SECRET_MAX),
+	SFIELD("code", u.code_req.code, PROTO_CODE_MAX),
+	SFIELD("grant", u.code_req.grant, PROTO_GRANT_MAX),
+	SFIELD("redirect_uri", u.code_req.redirect_uri, PROTO_CALLBACK_MAX),
+	UFIELD("revoked", u.code_req.revoked),
+	SFIELD("ip", u.code_req.ip, PROTO_IP_MAX),
+	SFIELD("user_agent", u.code_req.user_agent, PROTO_AGENT_MAX)
 };
 
 static const struct sfield login_rep_f[] = {
@@ -69,6 +103,13 @@ static const struct sfield login_rep_f[] = {
 	SFIELD("access_token", u.login_rep.access_token, PROTO_TOKEN_MAX),
 	SFIELD("access_jti", u.login_rep.access_jti, PROTO_JTI_MAX),
 	UFIELD("expires_in", u.login_rep.expires_in)
+};
+
+static const struct sfield observed_req_f[] = {
+	UFIELD("what", u.observed_req.what),
+	SFIELD("client_id", u.observed_req.client_id, PROTO_CLIENT_ID_MAX),
+	SFIELD("ip", u.observed_req.ip, PROTO_IP_MAX),
+	UFIELD("count", u.observed_req.count)
 };
 
 static const struct sfield auth_req_f[] = {
@@ -91,10 +132,14 @@ static const struct sfield token_req_f[] = {
 #define NO_FIELD	SIZE_MAX
 
 enum {
+	FORM_LINK_REQ,
+	FORM_LINK_REP,
+	FORM_FOLLOW_REQ,
+	FORM_FOLLOW_REP,
 	FORM_CODE_REQ,
-	FORM_IMPLICIT_REQ,
 	FORM_CODE_REP,
-	FORM_IMPLICIT_REP,
+	FORM_REPLAYED_REQ,
+	FORM_OBSERVED_REQ,
 	FORM_AUTH_REQ,
 	FORM_TOKEN_REQ,
 	FORM__MAX
@@ -108,16 +153,22 @@ static const struct msgform {
 	const struct sfield	*f;
 	size_t			 nf;
 } forms[FORM__MAX] = {
+	[FORM_LINK_REQ] = { "link request", PROTO_LINK, PROTO_REQUEST,
+	    link_req_f, NELEM(link_req_f) },
+	[FORM_LINK_REP] = { "link reply", PROTO_LINK, PROTO_REPLY,
+	    link_rep_f, NELEM(link_rep_f) },
+	[FORM_FOLLOW_REQ] = { "follow request", PROTO_FOLLOW, PROTO_REQUEST,
+	    follow_req_f, NELEM(follow_req_f) },
+	[FORM_FOLLOW_REP] = { "follow reply", PROTO_FOLLOW, PROTO_REPLY,
+	    follow_rep_f, NELEM(follow_rep_f) },
 	[FORM_CODE_REQ] = { "code_tokens request", PROTO_CODE_TOKENS,
 	    PROTO_REQUEST, code_req_f, NELEM(code_req_f) },
-	[FORM_IMPLICIT_REQ] = { "implicit_tokens request",
-	    PROTO_IMPLICIT_TOKENS, PROTO_REQUEST, implicit_req_f,
-	    NELEM(implicit_req_f) },
 	[FORM_CODE_REP] = { "code_tokens reply", PROTO_CODE_TOKENS,
 	    PROTO_REPLY, login_rep_f, NELEM(login_rep_f) },
-	[FORM_IMPLICIT_REP] = { "implicit_tokens reply",
-	    PROTO_IMPLICIT_TOKENS, PROTO_REPLY, login_rep_f,
-	    NELEM(login_rep_f) },
+	[FORM_REPLAYED_REQ] = { "code_replayed request", PROTO_CODE_REPLAYED,
+	    PROTO_REQUEST, code_req_f, NELEM(code_req_f) },
+	[FORM_OBSERVED_REQ] = { "observed request", PROTO_OBSERVED,
+	    PROTO_REQUEST, observed_req_f, NELEM(observed_req_f) },
 	[FORM_AUTH_REQ] = { "client_auth request", PROTO_CLIENT_AUTH,
 	    PROTO_REQUEST, auth_req_f, NELEM(auth_req_f) },
 	[FORM_TOKEN_REQ] = { "client_token request", PROTO_CLIENT_TOKEN,
@@ -150,23 +201,18 @@ u32_at(struct proto_msg *m, size_t off)
 	return (uint32_t *)((char *)m + off);
 }
 
-/* The index of the form's field of this name; abort when there is none. */
-static size_t
-form_field(const struct msgform *fm, const char *name)
-{
-	size_t	 i;
-
-	for (i = 0; i < fm->nf; i++)
-		if (strcmp(fm->f[i].name, name) == 0)
-			return i;
-	abort();
-}
-
 /* Field i's length in the tests: its maximum, or len for field which. */
 static size_t
 form_len(const struct msgform *fm, size_t i, size_t which, size_t len)
 {
 	return i == which ? len : fm->f[i].max;
+}
+
+/* Integer i of form_msg: each its own, so that two cannot trade places. */
+static uint32_t
+form_u32(size_t i)
+{
+	return FORM_U32 + (uint32_t)i;
 }
 
 /* The length of m's frame, counted from the form. */
@@ -184,7 +230,7 @@ form_frame_len(const struct msgform *fm, struct proto_msg *m)
 
 /*
  * Every string at its maximum but field which, of len; string i is all
- * 'A' + i, every integer FORM_U32.
+ * 'A' + i, integer i form_u32(i).
  */
 static void
 form_msg(struct proto_msg *m, const struct msgform *fm, size_t which,
@@ -198,7 +244,7 @@ form_msg(struct proto_msg *m, const struct msgform *fm, size_t which,
 	pool_used = 0;
 	for (i = 0; i < fm->nf; i++) {
 		if (fm->f[i].u32)
-			*u32_at(m, fm->f[i].off) = FORM_U32;
+			*u32_at(m, fm->f[i].off) = form_u32(i);
 		else
 			*str_at(m, fm->f[i].off) = pool_fill('A' + (int)i,
 			    form_len(fm, i, which, len));
@@ -214,7 +260,7 @@ fr_form_n(const struct msgform *fm, size_t which, size_t len, size_t nf)
 	fr_start(PROTO_VERSION, fm->type, FORM_ID, 0);
 	for (i = 0; i < nf && i < fm->nf; i++) {
 		if (fm->f[i].u32)
-			fr_u32(FORM_U32);
+			fr_u32(form_u32(i));
 		else
 			fr_str_fill('A' + (int)i, (uint16_t)form_len(fm, i,
 			    which, len));
@@ -236,7 +282,7 @@ form_is_max(struct proto_msg *m, const struct msgform *fm)
 
 	for (i = 0; i < fm->nf; i++) {
 		if (fm->f[i].u32) {
-			if (*u32_at(m, fm->f[i].off) != FORM_U32)
+			if (*u32_at(m, fm->f[i].off) != form_u32(i))
 				return 0;
 		} else if (!str_all(*str_at(m, fm->f[i].off), 'A' + (int)i,
 		    fm->f[i].max))
@@ -251,41 +297,308 @@ same(struct proto_str a, struct proto_str b)
 	return str_is(a, b.p, b.len);
 }
 
-/* A login request as the front end sends one, of type code or implicit. */
+/* Whether a and b agree on every field of the form. */
+static int
+form_same(const struct msgform *fm, struct proto_msg *a, struct proto_msg *b)
+{
+	size_t	 i;
+
+	for (i = 0; i < fm->nf; i++) {
+		if (fm->f[i].u32) {
+			if (*u32_at(a, fm->f[i].off) !=
+			    *u32_at(b, fm->f[i].off)) {
+				printf("# %s differs\n", fm->f[i].name);
+				return 0;
+			}
+		} else if (!same(*str_at(a, fm->f[i].off),
+		    *str_at(b, fm->f[i].off))) {
+			printf("# %s differs\n", fm->f[i].name);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* Whether every field of the form is absent from m: no view, integer 0. */
+static int
+form_empty(const struct msgform *fm, struct proto_msg *m)
+{
+	size_t	 i;
+
+	for (i = 0; i < fm->nf; i++) {
+		if (fm->f[i].u32) {
+			if (*u32_at(m, fm->f[i].off) != 0)
+				return 0;
+		} else if (str_at(m, fm->f[i].off)->p != NULL ||
+		    str_at(m, fm->f[i].off)->len != 0)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Whether m, decoded from the n bytes at copy, has each field where the
+ * form puts it: walking the frame from the header, each integer is there
+ * big-endian, each string's length is there and its view points just
+ * after it; the last field ends the frame.
+ */
+static int
+form_layout_ok(const struct msgform *fm, struct proto_msg *m,
+    const uint8_t *copy, long n)
+{
+	const struct proto_str	*s;
+	const uint8_t		*p, *end;
+	size_t			 i;
+
+	if (copy == NULL || n < PROTO_HEADER_LEN)
+		return 0;
+	p = copy + PROTO_HEADER_LEN;
+	end = copy + n;
+	for (i = 0; i < fm->nf; i++) {
+		if (fm->f[i].u32) {
+			if (end - p < 4 ||
+			    get_u32(p) != *u32_at(m, fm->f[i].off))
+				goto bad;
+			p += 4;
+			continue;
+		}
+		s = str_at(m, fm->f[i].off);
+		if (end - p < 2 || get_u16(p) != s->len ||
+		    s->p != (const char *)p + 2 || end - p - 2 < s->len)
+			goto bad;
+		p += 2 + s->len;
+	}
+	if (p == end)
+		return 1;
+	printf("# %ld bytes after the last field\n", (long)(end - p));
+	return 0;
+bad:
+	printf("# %s is not where the form puts it\n", fm->f[i].name);
+	return 0;
+}
+
+/*
+ * Whether, in the frame of n bytes at copy, string a is followed at once
+ * by the integer v, then string b.
+ */
+static int
+u32_between(const uint8_t *copy, long n, struct proto_str a, uint32_t v,
+    struct proto_str b)
+{
+	const uint8_t	*p;
+
+	if (copy == NULL || a.p == NULL || b.p == NULL)
+		return 0;
+	p = (const uint8_t *)a.p + a.len;
+	return p + 4 + 2 <= copy + n && get_u32(p) == v &&
+	    get_u16(p + 4) == b.len && b.p == (const char *)p + 6;
+}
+
+/* Whether the frame of n bytes at copy ends with string a, then v. */
+static int
+u32_last(const uint8_t *copy, long n, struct proto_str a, uint32_t v)
+{
+	return copy != NULL && n >= PROTO_HEADER_LEN + 4 + 2 + a.len &&
+	    get_u32(copy + n - 4) == v &&
+	    a.p == (const char *)copy + n - 4 - a.len &&
+	    get_u16(copy + n - 4 - a.len - 2) == a.len;
+}
+
+/*
+ * Round trip m, a message of form fm: every field comes back, each in its
+ * place in the frame, which is want bytes long and is the form's frame
+ * built by hand from m's own fields.  Returns the frame's length; *out
+ * and *copy as in roundtrip(), for the caller's own checks.
+ */
+static long
+form_roundtrip(const struct msgform *fm, struct proto_msg *m, long want,
+    struct proto_msg *out, uint8_t **copy, const char *what)
+{
+	static uint8_t		 enc[PROTO_FRAME_MAX];
+	const struct proto_str	*s;
+	size_t			 i;
+	long			 n, e;
+
+	n = roundtrip(m, fm->dir, out, copy);
+	CHECK(n == want && n == form_frame_len(fm, m) &&
+	    form_same(fm, out, m) && form_layout_ok(fm, out, *copy, n),
+	    "%s: every field round trips, each where the form puts it "
+	    "(%ld bytes)", what, n);
+
+	fr_start(PROTO_VERSION, m->type, m->id, m->status);
+	for (i = 0; i < fm->nf; i++) {
+		if (fm->f[i].u32) {
+			fr_u32(*u32_at(m, fm->f[i].off));
+			continue;
+		}
+		s = str_at(m, fm->f[i].off);
+		fr_u16(s->len);
+		if (s->len > 0)
+			fr_bytes(s->p, s->len);
+	}
+	fr_seal();
+	e = proto_encode(m, fm->dir, enc, sizeof(enc));
+	CHECK(e == (long)fr.len && memcmp(enc, fr.b, fr.len) == 0,
+	    "%s: the encoder's frame is the form's, built by hand, byte "
+	    "for byte", what);
+	return n;
+}
+
+/*
+ * Realistic messages, as the front end and the signer send them.  Their
+ * lengths are counted by hand in the round trips below.
+ */
+#define BEARER		"eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJhdXRoMHxhZG1pbiJ9.c2ln"
+#define TICKET		"Zm9sbG93LW1lLW9uY2U"
+#define LINK_GRANT	"g1.bGluaw.AAECAwQFBgcICQoLDA0ODw"
+#define CODE_GRANT	"g1.Y29kZQ.EBESExQVFhcYGRobHB0eHw"
+#define CODE		"SplxlOBeZQQYbYS6WxSbIA"
+#define CALLBACK	"https://app.example.com/callback"
+#define ID_TOKEN	"eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJhdXRoMHw1ZjFhMmIzYyJ9" \
+			".c2ln"
+#define ACCESS_TOKEN	"eyJhbGciOiJFUzI1NiJ9.eyJzY29wZSI6Im9wZW5pZCJ9.c2ln"
+#define ACCESS_JTI	"3f2a9c1e7b8d4f60a1b2c3d4e5f60718"
+
 static void
-login_req(struct proto_msg *m, uint16_t type)
+link_req(struct proto_msg *m)
 {
 	memset(m, 0, sizeof(*m));
-	m->type = type;
+	m->type = PROTO_LINK;
 	m->id = 0x00c0ffee;
-	m->u.login_req.client_id = proto_str("web-app");
-	m->u.login_req.secret = proto_str("s3cr:et");
-	m->u.login_req.code = proto_str("SplxlOBeZQQYbYS6WxSbIA");
-	m->u.login_req.user_id = proto_str("auth0|5f1a2b3c");
-	m->u.login_req.impersonator_id = proto_str("auth0|admin");
-	m->u.login_req.impersonator_email = proto_str("admin@example.com");
-	m->u.login_req.scope = proto_str("openid profile email");
-	m->u.login_req.nonce = proto_str("n-0S6_WzA2Mj");
-	m->u.login_req.profile = proto_str("{\"name\":\"Jane Doe\","
-	    "\"email_verified\":true}");
-	m->u.login_req.auth_time = 1700000000;
-	m->u.login_req.ip = proto_str("127.0.0.1");
-	m->u.login_req.user_agent = proto_str("curl/7.88.1");
+	m->u.link_req.bearer = proto_str(BEARER);
+	m->u.link_req.user_id = proto_str("auth0|5f1a2b3c");
+	m->u.link_req.impersonator_id = proto_str("auth0|admin");
+	m->u.link_req.client_id = proto_str("web-app");
+	m->u.link_req.callback_url = proto_str(CALLBACK);
+	m->u.link_req.response_type = 1;
+	m->u.link_req.scope = proto_str("openid profile email");
+	m->u.link_req.nonce = proto_str("n-0S6_WzA2Mj");
+	m->u.link_req.reason = proto_str("ticket #4521: checkout fails");
+	m->u.link_req.ip = proto_str("127.0.0.1");
+	m->u.link_req.user_agent = proto_str("curl/7.88.1");
+}
+
+/* The link allowed: no rule, a ticket with its grant, the callback. */
+static void
+link_rep(struct proto_msg *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->type = PROTO_LINK;
+	m->id = 0x00c0ffee;
+	m->u.link_rep.rule = proto_str("");
+	m->u.link_rep.refusal = 0;
+	m->u.link_rep.message = proto_str("");
+	m->u.link_rep.ticket = proto_str(TICKET);
+	m->u.link_rep.grant = proto_str(LINK_GRANT);
+	m->u.link_rep.callback_url = proto_str(CALLBACK);
+}
+
+/* The link refused by a rule: its status, its words, nothing else. */
+static void
+link_rep_refused(struct proto_msg *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->type = PROTO_LINK;
+	m->id = 0x00c0ffee;
+	m->u.link_rep.rule = proto_str("max_per_day");
+	m->u.link_rep.refusal = 429;
+	m->u.link_rep.message = proto_str("no more impersonations today");
+	m->u.link_rep.ticket = proto_str("");
+	m->u.link_rep.grant = proto_str("");
+	m->u.link_rep.callback_url = proto_str("");
 }
 
 static void
-login_rep(struct proto_msg *m, uint16_t type)
+follow_req(struct proto_msg *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->type = PROTO_FOLLOW;
+	m->id = 31;
+	m->u.follow_req.ticket = proto_str(TICKET);
+	m->u.follow_req.grant = proto_str(LINK_GRANT);
+	m->u.follow_req.impersonator_id = proto_str("auth0|admin");
+	m->u.follow_req.ip = proto_str("127.0.0.1");
+	m->u.follow_req.user_agent = proto_str("curl/7.88.1");
+}
+
+/* The code flow: a code with its grant, no tokens. */
+static void
+follow_rep_code(struct proto_msg *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->type = PROTO_FOLLOW;
+	m->id = 31;
+	m->u.follow_rep.rule = proto_str("");
+	m->u.follow_rep.message = proto_str("");
+	m->u.follow_rep.code = proto_str(CODE);
+	m->u.follow_rep.grant = proto_str(CODE_GRANT);
+	m->u.follow_rep.id_token = proto_str("");
+	m->u.follow_rep.access_token = proto_str("");
+	m->u.follow_rep.access_jti = proto_str("");
+	m->u.follow_rep.expires_in = 0;
+}
+
+/* The implicit flow: the tokens, no code. */
+static void
+follow_rep_tokens(struct proto_msg *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->type = PROTO_FOLLOW;
+	m->id = 31;
+	m->u.follow_rep.rule = proto_str("");
+	m->u.follow_rep.message = proto_str("");
+	m->u.follow_rep.code = proto_str("");
+	m->u.follow_rep.grant = proto_str("");
+	m->u.follow_rep.id_token = proto_str(ID_TOKEN);
+	m->u.follow_rep.access_token = proto_str(ACCESS_TOKEN);
+	m->u.follow_rep.access_jti = proto_str(ACCESS_JTI);
+	m->u.follow_rep.expires_in = 3600;
+}
+
+/* A code exchanged (code_tokens), or presented again (code_replayed). */
+static void
+code_req(struct proto_msg *m, uint16_t type)
 {
 	memset(m, 0, sizeof(*m));
 	m->type = type;
 	m->id = 77;
-	m->u.login_rep.id_token = proto_str("eyJhbGciOiJFUzI1NiJ9."
-	    "eyJzdWIiOiJhdXRoMHw1ZjFhMmIzYyJ9.c2ln");
-	m->u.login_rep.access_token = proto_str("eyJhbGciOiJFUzI1NiJ9."
-	    "eyJzY29wZSI6Im9wZW5pZCJ9.c2ln");
-	m->u.login_rep.access_jti = proto_str("3f2a9c1e7b8d4f60a1b2c3d4e5f6"
-	    "0718");
+	m->u.code_req.client_id = proto_str("web-app");
+	m->u.code_req.secret = proto_str("s3cr:et");
+	m->u.code_req.code = proto_str(CODE);
+	m->u.code_req.grant = proto_str(CODE_GRANT);
+	if (type == PROTO_CODE_TOKENS) {
+		m->u.code_req.redirect_uri = proto_str(CALLBACK);
+		m->u.code_req.revoked = 0;
+	} else {
+		m->u.code_req.redirect_uri = proto_str("");
+		m->u.code_req.revoked = 1;
+	}
+	m->u.code_req.ip = proto_str("127.0.0.1");
+	m->u.code_req.user_agent = proto_str("curl/7.88.1");
+}
+
+static void
+login_rep(struct proto_msg *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->type = PROTO_CODE_TOKENS;
+	m->id = 77;
+	m->u.login_rep.id_token = proto_str(ID_TOKEN);
+	m->u.login_rep.access_token = proto_str(ACCESS_TOKEN);
+	m->u.login_rep.access_jti = proto_str(ACCESS_JTI);
 	m->u.login_rep.expires_in = 86400;
+}
+
+static void
+observed_req(struct proto_msg *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->type = PROTO_OBSERVED;
+	m->id = 9;
+	m->u.observed_req.what = PROTO_SEEN_AUTH_FAILED;
+	m->u.observed_req.client_id = proto_str("web-app");
+	m->u.observed_req.ip = proto_str("203.0.113.7");
+	m->u.observed_req.count = 12;
 }
 
 static void
@@ -298,227 +611,403 @@ auth_req(struct proto_msg *m, const char *id, const char *secret)
 	m->u.auth_req.secret = proto_str(secret);
 }
 
-/* The fields both login requests carry. */
-static int
-login_shared_same(const struct proto_msg *a, const struct proto_msg *b)
-{
-	return same(a->u.login_req.client_id, b->u.login_req.client_id) &&
-	    same(a->u.login_req.user_id, b->u.login_req.user_id) &&
-	    same(a->u.login_req.impersonator_id,
-	    b->u.login_req.impersonator_id) &&
-	    same(a->u.login_req.impersonator_email,
-	    b->u.login_req.impersonator_email) &&
-	    same(a->u.login_req.scope, b->u.login_req.scope) &&
-	    same(a->u.login_req.nonce, b->u.login_req.nonce) &&
-	    same(a->u.login_req.profile, b->u.login_req.profile) &&
-	    a->u.login_req.auth_time == b->u.login_req.auth_time &&
-	    same(a->u.login_req.ip, b->u.login_req.ip) &&
-	    same(a->u.login_req.user_agent, b->u.login_req.user_agent);
-}
-
 /*
- * Whether, in m decoded from the n bytes at copy, auth_time is followed by
- * ip, then user_agent, which ends the frame.
- */
-static int
-login_tail_ok(const struct proto_msg *m, const uint8_t *copy, long n)
-{
-	size_t		 ip = m->u.login_req.ip.len;
-	size_t		 ua = m->u.login_req.user_agent.len;
-	const uint8_t	*end;
-
-	if (copy == NULL || n < 0 ||
-	    (size_t)n < PROTO_HEADER_LEN + 4 + 2 + ip + 2 + ua)
-		return 0;
-	end = copy + n;
-	return m->u.login_req.user_agent.p == (const char *)end - ua &&
-	    get_u16(end - ua - 2) == ua &&
-	    m->u.login_req.ip.p == (const char *)end - ua - 2 - ip &&
-	    get_u16(end - ua - 2 - ip - 2) == ip &&
-	    get_u32(end - ua - 2 - ip - 2 - 4) == m->u.login_req.auth_time;
-}
-
-/*
- * Sizes, counted by hand: the code_tokens request of login_req() is 16 +
- * 11 * 2 + 4 bytes of framing and 151 + 9 + 11 of strings (213); the
- * implicit one lacks secret and code, 2 * 2 + 7 + 22 fewer (180).
+ * Sizes, counted by hand: link_req() is 16 + 10 * 2 + 4 bytes of framing
+ * and 54 + 14 + 11 + 7 + 32 + 20 + 12 + 28 + 9 + 11 of strings (238).
  */
 static void
-test_roundtrip_login_req(void)
+test_roundtrip_link(void)
 {
-	static const uint16_t	 type[2] = { PROTO_CODE_TOKENS,
-	    PROTO_IMPLICIT_TOKENS };
-	static const long	 real_len[2] = { 213, 180 };
-	static char		 ip[PROTO_IP_MAX], agent[PROTO_AGENT_MAX];
+	static const uint8_t	 want[] = {
+		0x00, 0x00, 0x00, 0x32,		/* 16 + 10 * 3 + 4 */
+		0x00, 0x01,
+		0x00, 0x05,			/* link */
+		0x00, 0x00, 0x00, 0x2a,
+		0x00, 0x00, 0x00, 0x00,
+		0x00, 0x01, 'b',		/* bearer */
+		0x00, 0x01, 'u',		/* user_id */
+		0x00, 0x01, 'i',		/* impersonator_id */
+		0x00, 0x01, 'c',		/* client_id */
+		0x00, 0x01, 'k',		/* callback_url */
+		0x00, 0x00, 0x00, 0x02,		/* response_type */
+		0x00, 0x01, 's',		/* scope */
+		0x00, 0x01, 'n',		/* nonce */
+		0x00, 0x01, 'r',		/* reason */
+		0x00, 0x01, 'p',		/* ip */
+		0x00, 0x01, 'a',		/* user_agent */
+	};
+	const struct msgform	*fm = &forms[FORM_LINK_REQ];
 	struct proto_msg	 in, out;
-	const char		*name;
-	uint8_t			*copy;
-	size_t			 i, form;
+	uint8_t			*copy, buf[256];
 	long			 n;
 
-	login_req(&in, PROTO_CODE_TOKENS);
-	n = roundtrip(&in, PROTO_REQUEST, &out, &copy);
-	CHECK(n == form_frame_len(&forms[FORM_CODE_REQ], &in) &&
-	    n == real_len[0] && login_shared_same(&out, &in) &&
-	    same(out.u.login_req.secret, in.u.login_req.secret) &&
-	    same(out.u.login_req.code, in.u.login_req.code) &&
-	    str_is(out.u.login_req.ip, "127.0.0.1", 9) &&
-	    str_is(out.u.login_req.user_agent, "curl/7.88.1", 11),
-	    "code_tokens request: eleven strings and auth_time round trip, "
-	    "ip 127.0.0.1, user_agent curl/7.88.1 (%ld bytes)", n);
+	link_req(&in);
+	n = form_roundtrip(fm, &in, 238, &out, &copy, "link request");
+	CHECK(u32_between(copy, n, out.u.link_req.callback_url, 1,
+	    out.u.link_req.scope) &&
+	    str_is(out.u.link_req.callback_url, CALLBACK, 32) &&
+	    str_is(out.u.link_req.scope, "openid profile email", 20),
+	    "link request: response_type 1 sits between callback_url and "
+	    "scope");
+	CHECK(out.u.link_req.bearer.p == (const char *)copy +
+	    PROTO_HEADER_LEN + 2 && str_is(out.u.link_req.bearer, BEARER, 54) &&
+	    str_is(out.u.link_req.user_id, "auth0|5f1a2b3c", 14) &&
+	    str_is(out.u.link_req.ip, "127.0.0.1", 9) &&
+	    str_is(out.u.link_req.user_agent, "curl/7.88.1", 11) &&
+	    out.u.link_req.user_agent.p == (const char *)copy + n - 11,
+	    "link request: bearer first, user_agent last, ip 127.0.0.1");
 	free(copy);
 
-	in.u.login_req.nonce = str_of("", 0);
-	in.u.login_req.auth_time = UINT32_MAX;
-	n = roundtrip(&in, PROTO_REQUEST, &out, &copy);
-	CHECK(n == form_frame_len(&forms[FORM_CODE_REQ], &in) &&
-	    out.u.login_req.nonce.len == 0 && login_shared_same(&out, &in) &&
-	    same(out.u.login_req.code, in.u.login_req.code) &&
-	    login_tail_ok(&out, copy, n),
-	    "code_tokens request: empty nonce, auth_time UINT32_MAX");
+	/* callback_url "" for the first registered; no nonce, no reason. */
+	link_req(&in);
+	in.u.link_req.callback_url = str_of("", 0);
+	in.u.link_req.response_type = 2;
+	in.u.link_req.nonce = str_of("", 0);
+	in.u.link_req.reason = str_of("", 0);
+	n = form_roundtrip(fm, &in, 238 - 32 - 12 - 28, &out, &copy,
+	    "link request, empty callback_url, nonce and reason");
+	CHECK(u32_between(copy, n, out.u.link_req.callback_url, 2,
+	    out.u.link_req.scope) && out.u.link_req.callback_url.len == 0 &&
+	    out.u.link_req.nonce.len == 0 && out.u.link_req.reason.len == 0,
+	    "link request: response_type 2 right after an empty "
+	    "callback_url");
 	free(copy);
 
-	/* secret and code set, but not in the implicit table: not sent. */
-	login_req(&in, PROTO_IMPLICIT_TOKENS);
+	link_req(&in);
+	in.u.link_req.response_type = UINT32_MAX;
 	n = roundtrip(&in, PROTO_REQUEST, &out, &copy);
-	CHECK(n == form_frame_len(&forms[FORM_IMPLICIT_REQ], &in) &&
-	    n == real_len[1] && login_shared_same(&out, &in) &&
-	    str_is(out.u.login_req.ip, "127.0.0.1", 9) &&
-	    str_is(out.u.login_req.user_agent, "curl/7.88.1", 11) &&
-	    out.u.login_req.secret.p == NULL &&
-	    out.u.login_req.secret.len == 0 &&
-	    out.u.login_req.code.p == NULL && out.u.login_req.code.len == 0,
-	    "implicit_tokens request: client_id and the shared fields round "
-	    "trip, ip and user_agent too, secret and code are not sent "
-	    "(%ld bytes)", n);
+	CHECK(n == 238 && out.u.link_req.response_type == UINT32_MAX &&
+	    u32_between(copy, n, out.u.link_req.callback_url, UINT32_MAX,
+	    out.u.link_req.scope),
+	    "link request: response_type UINT32_MAX is carried as it is");
 	free(copy);
 
-	in.u.login_req.nonce = str_of("", 0);
-	in.u.login_req.auth_time = 0;
-	n = roundtrip(&in, PROTO_REQUEST, &out, &copy);
-	CHECK(n == form_frame_len(&forms[FORM_IMPLICIT_REQ], &in) &&
-	    out.u.login_req.nonce.len == 0 && login_shared_same(&out, &in) &&
-	    login_tail_ok(&out, copy, n),
-	    "implicit_tokens request: empty nonce, auth_time 0");
-	free(copy);
-
-	memset(ip, 'p', sizeof(ip));
-	memset(agent, 'u', sizeof(agent));
-	for (i = 0; i < 2; i++) {
-		name = proto_type_name(type[i]);
-		form = i == 0 ? FORM_CODE_REQ : FORM_IMPLICIT_REQ;
-
-		login_req(&in, type[i]);
-		n = roundtrip(&in, PROTO_REQUEST, &out, &copy);
-		CHECK(login_tail_ok(&out, copy, n) &&
-		    str_is(out.u.login_req.ip, "127.0.0.1", 9) &&
-		    str_is(out.u.login_req.user_agent, "curl/7.88.1", 11),
-		    "%s request: auth_time, then ip, then user_agent, which "
-		    "ends the frame", name);
-		free(copy);
-
-		login_req(&in, type[i]);
-		in.u.login_req.ip = str_of("", 0);
-		in.u.login_req.user_agent = str_of("", 0);
-		n = roundtrip(&in, PROTO_REQUEST, &out, &copy);
-		CHECK(n == real_len[i] - 9 - 11 &&
-		    n == form_frame_len(&forms[form], &in) &&
-		    login_shared_same(&out, &in) &&
-		    out.u.login_req.ip.len == 0 &&
-		    out.u.login_req.user_agent.len == 0 &&
-		    login_tail_ok(&out, copy, n),
-		    "%s request: empty ip and user_agent round trip (%ld "
-		    "bytes)", name, n);
-		free(copy);
-
-		login_req(&in, type[i]);
-		in.u.login_req.ip = str_of("2001:db8::1", 11);
-		in.u.login_req.user_agent = str_of("", 0);
-		n = roundtrip(&in, PROTO_REQUEST, &out, &copy);
-		CHECK(n == real_len[i] - 11 + 2 &&
-		    login_shared_same(&out, &in) &&
-		    str_is(out.u.login_req.ip, "2001:db8::1", 11) &&
-		    out.u.login_req.user_agent.len == 0 &&
-		    login_tail_ok(&out, copy, n),
-		    "%s request: an IPv6 ip, empty user_agent", name);
-		free(copy);
-
-		login_req(&in, type[i]);
-		in.u.login_req.ip = str_of(ip, sizeof(ip));
-		in.u.login_req.user_agent = str_of(agent, sizeof(agent));
-		n = roundtrip(&in, PROTO_REQUEST, &out, &copy);
-		CHECK(n == real_len[i] - 9 - 11 + PROTO_IP_MAX +
-		    PROTO_AGENT_MAX && login_shared_same(&out, &in) &&
-		    str_all(out.u.login_req.ip, 'p', PROTO_IP_MAX) &&
-		    str_all(out.u.login_req.user_agent, 'u',
-		    PROTO_AGENT_MAX) && login_tail_ok(&out, copy, n),
-		    "%s request: ip of PROTO_IP_MAX (%d) and user_agent of "
-		    "PROTO_AGENT_MAX (%d) round trip (%ld bytes)", name,
-		    PROTO_IP_MAX, PROTO_AGENT_MAX, n);
-		free(copy);
-	}
+	memset(&in, 0, sizeof(in));
+	in.type = PROTO_LINK;
+	in.id = 42;
+	in.u.link_req.bearer = proto_str("b");
+	in.u.link_req.user_id = proto_str("u");
+	in.u.link_req.impersonator_id = proto_str("i");
+	in.u.link_req.client_id = proto_str("c");
+	in.u.link_req.callback_url = proto_str("k");
+	in.u.link_req.response_type = 2;
+	in.u.link_req.scope = proto_str("s");
+	in.u.link_req.nonce = proto_str("n");
+	in.u.link_req.reason = proto_str("r");
+	in.u.link_req.ip = proto_str("p");
+	in.u.link_req.user_agent = proto_str("a");
+	n = proto_encode(&in, PROTO_REQUEST, buf, sizeof(buf));
+	CHECK(n == (long)sizeof(want) && memcmp(buf, want, sizeof(want)) == 0,
+	    "link request: bearer, user_id, impersonator_id, client_id, "
+	    "callback_url, response_type, scope, nonce, reason, ip, "
+	    "user_agent, big-endian");
 }
 
+/*
+ * Sizes: a link reply has 16 + 5 * 2 + 4 bytes of framing; allowed,
+ * 19 + 32 + 32 of strings (113); refused, 11 + 28 (69).
+ */
 static void
-test_roundtrip_login_rep(void)
+test_roundtrip_link_rep(void)
 {
-	static const uint16_t	 type[2] = { PROTO_CODE_TOKENS,
-	    PROTO_IMPLICIT_TOKENS };
+	const struct msgform	*fm = &forms[FORM_LINK_REP];
 	struct proto_msg	 in, out;
 	uint8_t			*copy;
+	long			 n;
+
+	link_rep(&in);
+	n = form_roundtrip(fm, &in, 113, &out, &copy, "link reply, allowed");
+	CHECK(out.u.link_rep.rule.len == 0 && out.u.link_rep.refusal == 0 &&
+	    u32_between(copy, n, out.u.link_rep.rule, 0,
+	    out.u.link_rep.message) && out.u.link_rep.message.len == 0 &&
+	    str_is(out.u.link_rep.ticket, TICKET, 19) &&
+	    str_is(out.u.link_rep.grant, LINK_GRANT, 32) &&
+	    str_is(out.u.link_rep.callback_url, CALLBACK, 32) &&
+	    out.u.link_rep.callback_url.p == (const char *)copy + n - 32,
+	    "link reply, allowed: empty rule, refusal 0, then the ticket, its "
+	    "grant and the callback_url, which ends the frame");
+	free(copy);
+
+	link_rep_refused(&in);
+	n = form_roundtrip(fm, &in, 69, &out, &copy, "link reply, refused");
+	CHECK(str_is(out.u.link_rep.rule, "max_per_day", 11) &&
+	    u32_between(copy, n, out.u.link_rep.rule, 429,
+	    out.u.link_rep.message) &&
+	    str_is(out.u.link_rep.message, "no more impersonations today",
+	    28) && out.u.link_rep.ticket.len == 0 &&
+	    out.u.link_rep.grant.len == 0 &&
+	    out.u.link_rep.callback_url.len == 0,
+	    "link reply, refused: rule, then refusal 429, then the message");
+	free(copy);
+}
+
+/*
+ * Sizes: follow_req() is 16 + 5 * 2 bytes of framing and 19 + 32 + 11 +
+ * 9 + 11 of strings (108).  A follow reply has 16 + 7 * 2 + 2 * 4 of
+ * framing; with a code, 22 + 32 of strings (92); with the tokens, 58 + 50
+ * + 32 (178); refused, 11 + 28 (77).
+ */
+static void
+test_roundtrip_follow(void)
+{
+	const struct msgform	*fq = &forms[FORM_FOLLOW_REQ];
+	const struct msgform	*fp = &forms[FORM_FOLLOW_REP];
+	struct proto_msg	 in, out;
+	uint8_t			*copy;
+	long			 n;
+
+	follow_req(&in);
+	n = form_roundtrip(fq, &in, 108, &out, &copy, "follow request");
+	CHECK(out.u.follow_req.ticket.p == (const char *)copy +
+	    PROTO_HEADER_LEN + 2 && str_is(out.u.follow_req.ticket, TICKET,
+	    19) && str_is(out.u.follow_req.grant, LINK_GRANT, 32) &&
+	    str_is(out.u.follow_req.impersonator_id, "auth0|admin", 11) &&
+	    str_is(out.u.follow_req.ip, "127.0.0.1", 9) &&
+	    str_is(out.u.follow_req.user_agent, "curl/7.88.1", 11) &&
+	    out.u.follow_req.user_agent.p == (const char *)copy + n - 11,
+	    "follow request: ticket first, then grant, impersonator_id, ip, "
+	    "and user_agent, which ends the frame");
+	free(copy);
+
+	follow_rep_code(&in);
+	n = form_roundtrip(fp, &in, 92, &out, &copy, "follow reply, a code");
+	CHECK(u32_between(copy, n, out.u.follow_rep.rule, 0,
+	    out.u.follow_rep.message) &&
+	    str_is(out.u.follow_rep.code, CODE, 22) &&
+	    str_is(out.u.follow_rep.grant, CODE_GRANT, 32) &&
+	    out.u.follow_rep.id_token.len == 0 &&
+	    out.u.follow_rep.access_token.len == 0 &&
+	    u32_last(copy, n, out.u.follow_rep.access_jti, 0),
+	    "follow reply, a code: the code and its grant, no tokens, "
+	    "expires_in 0 ends the frame");
+	free(copy);
+
+	follow_rep_tokens(&in);
+	n = form_roundtrip(fp, &in, 178, &out, &copy,
+	    "follow reply, the tokens");
+	CHECK(out.u.follow_rep.code.len == 0 &&
+	    out.u.follow_rep.grant.len == 0 &&
+	    str_is(out.u.follow_rep.id_token, ID_TOKEN, 58) &&
+	    str_is(out.u.follow_rep.access_token, ACCESS_TOKEN, 50) &&
+	    str_is(out.u.follow_rep.access_jti, ACCESS_JTI, 32) &&
+	    u32_last(copy, n, out.u.follow_rep.access_jti, 3600),
+	    "follow reply, the tokens: id_token, access_token, access_jti, "
+	    "then expires_in 3600, which ends the frame");
+	free(copy);
+
+	follow_rep_tokens(&in);
+	in.u.follow_rep.access_token = str_of("", 0);
+	in.u.follow_rep.id_token = str_of("", 0);
+	in.u.follow_rep.access_jti = str_of("", 0);
+	in.u.follow_rep.rule = proto_str("max_per_day");
+	in.u.follow_rep.refusal = 403;
+	in.u.follow_rep.message = proto_str("no more impersonations today");
+	in.u.follow_rep.expires_in = 0;
+	n = form_roundtrip(fp, &in, 77, &out, &copy, "follow reply, refused");
+	CHECK(u32_between(copy, n, out.u.follow_rep.rule, 403,
+	    out.u.follow_rep.message) &&
+	    str_is(out.u.follow_rep.rule, "max_per_day", 11),
+	    "follow reply, refused: refusal 403 sits between rule and "
+	    "message");
+	free(copy);
+}
+
+/*
+ * Sizes: code_req() is 16 + 7 * 2 + 4 bytes of framing and 7 + 7 + 22 +
+ * 32 + 32 + 9 + 11 of strings (154); the replayed one has no redirect_uri
+ * (122).  login_rep() is 16 + 3 * 2 + 4 of framing and 58 + 50 + 32 of
+ * strings (166).
+ */
+static void
+test_roundtrip_code(void)
+{
+	static const uint8_t	 want[] = {
+		0x00, 0x00, 0x00, 0x29,		/* 16 + 7 * 3 + 4 */
+		0x00, 0x01,
+		0x00, 0x08,			/* code_replayed */
+		0x00, 0x00, 0x00, 0x07,
+		0x00, 0x00, 0x00, 0x00,
+		0x00, 0x01, 'c',		/* client_id */
+		0x00, 0x01, 's',		/* secret */
+		0x00, 0x01, 'o',		/* code */
+		0x00, 0x01, 'g',		/* grant */
+		0x00, 0x01, 'r',		/* redirect_uri */
+		0x00, 0x00, 0x00, 0x01,		/* revoked */
+		0x00, 0x01, 'p',		/* ip */
+		0x00, 0x01, 'a',		/* user_agent */
+	};
+	const struct msgform	*fm;
+	struct proto_msg	 in, out;
+	const char		*why;
+	uint8_t			*copy, buf[256];
 	uint32_t		 st;
-	size_t			 i;
+	long			 n;
+	int			 all, rc;
+
+	fm = &forms[FORM_CODE_REQ];
+	code_req(&in, PROTO_CODE_TOKENS);
+	n = form_roundtrip(fm, &in, 154, &out, &copy, "code_tokens request");
+	CHECK(u32_between(copy, n, out.u.code_req.redirect_uri, 0,
+	    out.u.code_req.ip) &&
+	    str_is(out.u.code_req.redirect_uri, CALLBACK, 32) &&
+	    str_is(out.u.code_req.ip, "127.0.0.1", 9) &&
+	    str_is(out.u.code_req.client_id, "web-app", 7) &&
+	    str_is(out.u.code_req.secret, "s3cr:et", 7) &&
+	    str_is(out.u.code_req.code, CODE, 22) &&
+	    str_is(out.u.code_req.grant, CODE_GRANT, 32),
+	    "code_tokens request: revoked 0 sits between redirect_uri and "
+	    "ip");
+	free(copy);
+
+	fm = &forms[FORM_REPLAYED_REQ];
+	code_req(&in, PROTO_CODE_REPLAYED);
+	n = form_roundtrip(fm, &in, 122, &out, &copy,
+	    "code_replayed request");
+	CHECK(u32_between(copy, n, out.u.code_req.redirect_uri, 1,
+	    out.u.code_req.ip) && out.u.code_req.redirect_uri.len == 0 &&
+	    str_is(out.u.code_req.user_agent, "curl/7.88.1", 11) &&
+	    out.u.code_req.user_agent.p == (const char *)copy + n - 11,
+	    "code_replayed request: revoked 1 right after an empty "
+	    "redirect_uri, before ip; user_agent ends the frame");
+	free(copy);
+
+	/* The two requests share a layout: a body is good as either. */
+	code_req(&in, PROTO_CODE_TOKENS);
+	n = proto_encode(&in, PROTO_REQUEST, buf, sizeof(buf));
+	fr_start(PROTO_VERSION, PROTO_CODE_REPLAYED, 77, 0);
+	if (n > PROTO_HEADER_LEN)
+		fr_bytes(buf + PROTO_HEADER_LEN, (size_t)n - PROTO_HEADER_LEN);
+	fr_seal();
+	rc = decode_copy(fr.b, fr.len, PROTO_REQUEST, &out, &why, &copy);
+	CHECK(n == 154 && rc == 0 && out.type == PROTO_CODE_REPLAYED &&
+	    form_same(fm, &out, &in),
+	    "a code_tokens request's body decodes as a code_replayed one");
+	free(copy);
+
+	memset(&in, 0, sizeof(in));
+	in.type = PROTO_CODE_REPLAYED;
+	in.id = 7;
+	in.u.code_req.client_id = proto_str("c");
+	in.u.code_req.secret = proto_str("s");
+	in.u.code_req.code = proto_str("o");
+	in.u.code_req.grant = proto_str("g");
+	in.u.code_req.redirect_uri = proto_str("r");
+	in.u.code_req.revoked = 1;
+	in.u.code_req.ip = proto_str("p");
+	in.u.code_req.user_agent = proto_str("a");
+	n = proto_encode(&in, PROTO_REQUEST, buf, sizeof(buf));
+	CHECK(n == (long)sizeof(want) && memcmp(buf, want, sizeof(want)) == 0,
+	    "code_replayed request: client_id, secret, code, grant, "
+	    "redirect_uri, revoked, ip, user_agent, big-endian");
+
+	fm = &forms[FORM_CODE_REP];
+	login_rep(&in);
+	n = form_roundtrip(fm, &in, 166, &out, &copy, "code_tokens reply");
+	CHECK(str_is(out.u.login_rep.id_token, ID_TOKEN, 58) &&
+	    str_is(out.u.login_rep.access_token, ACCESS_TOKEN, 50) &&
+	    u32_last(copy, n, out.u.login_rep.access_jti, 86400),
+	    "code_tokens reply: id_token, access_token, access_jti, then "
+	    "expires_in 86400, which ends the frame");
+	free(copy);
+
+	login_rep(&in);
+	in.u.login_rep.id_token = str_of("", 0);
+	in.u.login_rep.access_token = str_of("", 0);
+	in.u.login_rep.access_jti = str_of("", 0);
+	in.u.login_rep.expires_in = 0;
+	n = roundtrip(&in, PROTO_REPLY, &out, &copy);
+	CHECK(n == PROTO_HEADER_LEN + 3 * 2 + 4 &&
+	    out.u.login_rep.id_token.len == 0 &&
+	    out.u.login_rep.access_token.len == 0 &&
+	    out.u.login_rep.access_jti.len == 0 &&
+	    out.u.login_rep.expires_in == 0,
+	    "code_tokens reply: empty strings, expires_in 0");
+	free(copy);
+
+	/* A replayed code is on the record: the answer is its status. */
+	memset(&in, 0, sizeof(in));
+	in.type = PROTO_CODE_REPLAYED;
+	in.id = 8;
+	all = 1;
+	for (st = 0; st < PROTO_STATUS__MAX; st++) {
+		in.status = st;
+		n = roundtrip(&in, PROTO_REPLY, &out, &copy);
+		if (n != PROTO_HEADER_LEN || out.status != st)
+			all = 0;
+		free(copy);
+	}
+	CHECK(all, "code_replayed reply: ok and each error status, header "
+	    "only");
+}
+
+/*
+ * Sizes: observed_req() is 16 + 2 * 4 + 2 * 2 bytes of framing and 7 + 11
+ * of strings (46).
+ */
+static void
+test_roundtrip_observed(void)
+{
+	static const uint8_t	 want[] = {
+		0x00, 0x00, 0x00, 0x1e,		/* 16 + 4 + 3 + 3 + 4 */
+		0x00, 0x01,
+		0x00, 0x09,			/* observed */
+		0x00, 0x00, 0x00, 0x03,
+		0x00, 0x00, 0x00, 0x00,
+		0x00, 0x00, 0x00, 0x02,		/* what */
+		0x00, 0x01, 'c',		/* client_id */
+		0x00, 0x01, 'p',		/* ip */
+		0x01, 0x02, 0x03, 0x04,		/* count */
+	};
+	const struct msgform	*fm = &forms[FORM_OBSERVED_REQ];
+	struct proto_msg	 in, out;
+	uint8_t			*copy, buf[64];
+	uint32_t		 st;
 	long			 n;
 	int			 all;
 
-	for (i = 0; i < 2; i++) {
-		login_rep(&in, type[i]);
-		n = roundtrip(&in, PROTO_REPLY, &out, &copy);
-		CHECK(n == form_frame_len(&forms[FORM_CODE_REP], &in) &&
-		    same(out.u.login_rep.id_token, in.u.login_rep.id_token) &&
-		    same(out.u.login_rep.access_token,
-		    in.u.login_rep.access_token) &&
-		    same(out.u.login_rep.access_jti,
-		    in.u.login_rep.access_jti) &&
-		    out.u.login_rep.expires_in == 86400,
-		    "%s reply: id_token, access_token, access_jti, expires_in "
-		    "round trip", proto_type_name(type[i]));
-		free(copy);
+	observed_req(&in);
+	n = form_roundtrip(fm, &in, 46, &out, &copy, "observed request");
+	CHECK(get_u32(copy + PROTO_HEADER_LEN) == PROTO_SEEN_AUTH_FAILED &&
+	    out.u.observed_req.what == PROTO_SEEN_AUTH_FAILED &&
+	    str_is(out.u.observed_req.client_id, "web-app", 7) &&
+	    str_is(out.u.observed_req.ip, "203.0.113.7", 11) &&
+	    u32_last(copy, n, out.u.observed_req.ip, 12),
+	    "observed request: what first, then client_id, ip, and count 12, "
+	    "which ends the frame");
+	free(copy);
 
-		in.u.login_rep.id_token = str_of("", 0);
-		in.u.login_rep.access_token = str_of("", 0);
-		in.u.login_rep.access_jti = str_of("", 0);
-		in.u.login_rep.expires_in = 0;
-		n = roundtrip(&in, PROTO_REPLY, &out, &copy);
-		CHECK(n == PROTO_HEADER_LEN + 3 * 2 + 4 &&
-		    out.u.login_rep.id_token.len == 0 &&
-		    out.u.login_rep.access_token.len == 0 &&
-		    out.u.login_rep.access_jti.len == 0 &&
-		    out.u.login_rep.expires_in == 0,
-		    "%s reply: empty strings, expires_in 0",
-		    proto_type_name(type[i]));
-		free(copy);
+	/* What is seen with no client (a reload): empty client_id and ip. */
+	memset(&in, 0, sizeof(in));
+	in.type = PROTO_OBSERVED;
+	in.id = 10;
+	in.u.observed_req.what = PROTO_SEEN_RELOAD_FAILED;
+	n = form_roundtrip(fm, &in, PROTO_HEADER_LEN + 4 + 2 + 2 + 4, &out,
+	    &copy, "observed request, no client, count 0");
+	free(copy);
 
-		/* Whatever the message holds, an error has no fields. */
-		all = 1;
-		for (st = 1; st < PROTO_STATUS__MAX; st++) {
-			login_rep(&in, type[i]);
-			in.status = st;
-			n = roundtrip(&in, PROTO_REPLY, &out, &copy);
-			if (n != PROTO_HEADER_LEN || out.status != st ||
-			    out.u.login_rep.id_token.p != NULL ||
-			    out.u.login_rep.access_token.len != 0 ||
-			    out.u.login_rep.access_jti.len != 0 ||
-			    out.u.login_rep.expires_in != 0) {
-				printf("# status %u: %ld bytes\n",
-				    (unsigned int)st, n);
-				all = 0;
-			}
-			free(copy);
-		}
-		CHECK(all, "%s reply with each error status: header only",
-		    proto_type_name(type[i]));
+	memset(&in, 0, sizeof(in));
+	in.type = PROTO_OBSERVED;
+	in.id = 3;
+	in.u.observed_req.what = PROTO_SEEN_LINK_UNKNOWN;
+	in.u.observed_req.client_id = proto_str("c");
+	in.u.observed_req.ip = proto_str("p");
+	in.u.observed_req.count = 0x01020304;
+	n = proto_encode(&in, PROTO_REQUEST, buf, sizeof(buf));
+	CHECK(n == (long)sizeof(want) && memcmp(buf, want, sizeof(want)) == 0,
+	    "observed request: what, client_id, ip, count, big-endian");
+
+	memset(&in, 0, sizeof(in));
+	in.type = PROTO_OBSERVED;
+	in.id = 3;
+	all = 1;
+	for (st = 0; st < PROTO_STATUS__MAX; st++) {
+		in.status = st;
+		n = roundtrip(&in, PROTO_REPLY, &out, &copy);
+		if (n != PROTO_HEADER_LEN || out.status != st)
+			all = 0;
+		free(copy);
 	}
+	CHECK(all, "observed reply: ok and each error status, header only");
 }
 
 static void
@@ -527,7 +1016,7 @@ test_roundtrip_client_auth(void)
 	static const uint8_t	 want[] = {
 		0x00, 0x00, 0x00, 0x17,		/* 16 + 3 + 4 */
 		0x00, 0x01,
-		0x00, 0x06,			/* client_auth */
+		0x00, 0x04,			/* client_auth */
 		0x00, 0x00, 0x00, 0x05,
 		0x00, 0x00, 0x00, 0x00,
 		0x00, 0x01, 'c',		/* client_id */
@@ -540,9 +1029,10 @@ test_roundtrip_client_auth(void)
 	int			 all;
 
 	auth_req(&in, "web-app", "s3cr:et");
-	n = roundtrip(&in, PROTO_REQUEST, &out, &copy);
-	CHECK(n == PROTO_HEADER_LEN + 2 + 7 + 2 + 7 &&
-	    str_is(out.u.auth_req.client_id, "web-app", 7) &&
+	n = form_roundtrip(&forms[FORM_AUTH_REQ], &in,
+	    PROTO_HEADER_LEN + 2 + 7 + 2 + 7, &out, &copy,
+	    "client_auth request");
+	CHECK(str_is(out.u.auth_req.client_id, "web-app", 7) &&
 	    str_is(out.u.auth_req.secret, "s3cr:et", 7),
 	    "client_auth request: client_id and secret round trip");
 	free(copy);
@@ -578,40 +1068,110 @@ test_roundtrip_client_auth(void)
 	}
 	CHECK(all, "client_auth reply: each error status, header only");
 
-	CHECK(PROTO_CODE_TOKENS == 4 && PROTO_IMPLICIT_TOKENS == 5 &&
-	    PROTO_CLIENT_AUTH == 6 && PROTO_AUDIT == 7 &&
-	    PROTO_CTL_SIGNER == 8 && PROTO_CTL_PAUSE == 9 &&
-	    PROTO_CTL_RELOAD == 10 && PROTO_CTL_AUDIT_FILE == 11 &&
-	    PROTO_TYPE__MAX == 12 &&
-	    PROTO_ERR_GRANT == 2 && PROTO_ERR_REQUEST == 6 &&
-	    PROTO_ERR_AUDIT == 7 && PROTO_STATUS__MAX == 8 &&
-	    strcmp(proto_type_name(PROTO_AUDIT), "audit") == 0 &&
-	    strcmp(proto_type_name(PROTO_CODE_TOKENS), "code_tokens") == 0 &&
-	    strcmp(proto_type_name(PROTO_IMPLICIT_TOKENS),
-	    "implicit_tokens") == 0 &&
-	    strcmp(proto_type_name(PROTO_CLIENT_AUTH), "client_auth") == 0 &&
-	    strcmp(proto_type_name(PROTO_CTL_AUDIT_FILE),
-	    "ctl_audit_file") == 0,
-	    "wire constants and names of the login, client_auth, audit and "
-	    "control types");
+	token_req(&in, "web-app", "s3cr:et", "https://api.example.com",
+	    "read:users", "127.0.0.1", "curl/7.88.1");
+	n = form_roundtrip(&forms[FORM_TOKEN_REQ], &in, PROTO_HEADER_LEN +
+	    6 * 2 + 7 + 7 + 23 + 10 + 9 + 11, &out, &copy,
+	    "client_token request");
+	free(copy);
+}
+
+/* Whether a name from proto.c is want; NULL, as a missing one is, is not. */
+static int
+name_is(const char *name, const char *want)
+{
+	return name != NULL && strcmp(name, want) == 0;
+}
+
+/* The wire numbers and names of the types and statuses under test. */
+static void
+test_constants(void)
+{
+	const char	*name;
+	unsigned int	 t, u;
+	int		 all;
+
+	CHECK(PROTO_CLIENT_AUTH == 4 && PROTO_LINK == 5 &&
+	    PROTO_FOLLOW == 6 && PROTO_CODE_TOKENS == 7 &&
+	    PROTO_CODE_REPLAYED == 8 && PROTO_OBSERVED == 9 &&
+	    PROTO_CTL_SIGNER == 10 && PROTO_CTL_PAUSE == 11 &&
+	    PROTO_CTL_RELOAD == 12 && PROTO_CTL_AUDIT_FILE == 13 &&
+	    PROTO_TYPE__MAX == 14,
+	    "wire numbers of the client_auth, impersonation and control "
+	    "types");
+	CHECK(PROTO_ERR_GRANT == 2 && PROTO_ERR_REQUEST == 6 &&
+	    PROTO_ERR_AUDIT == 7 && PROTO_ERR_BEARER == 8 &&
+	    PROTO_ERR_INVALID_GRANT == 9 && PROTO_ERR_REDEEMED == 10 &&
+	    PROTO_STATUS__MAX == 11 && PROTO_SEEN_AUTH_FAILED == 1 &&
+	    PROTO_SEEN_LINK_UNKNOWN == 2 && PROTO_SEEN_RELOADED == 3 &&
+	    PROTO_SEEN_RELOAD_FAILED == 4 && PROTO_SEEN__MAX == 5,
+	    "wire numbers of the statuses and of what is observed");
+	CHECK(name_is(proto_type_name(PROTO_LINK), "link") &&
+	    name_is(proto_type_name(PROTO_FOLLOW), "follow") &&
+	    name_is(proto_type_name(PROTO_CODE_TOKENS), "code_tokens") &&
+	    name_is(proto_type_name(PROTO_CODE_REPLAYED),
+	    "code_replayed") &&
+	    name_is(proto_type_name(PROTO_OBSERVED), "observed") &&
+	    name_is(proto_type_name(PROTO_CLIENT_AUTH), "client_auth") &&
+	    name_is(proto_type_name(PROTO_CTL_AUDIT_FILE),
+	    "ctl_audit_file") &&
+	    name_is(proto_type_name(PROTO_TYPE__MAX), "unknown"),
+	    "names of the impersonation, client_auth and control types");
+	CHECK(name_is(proto_status_name(PROTO_ERR_BEARER),
+	    "bearer token refused") &&
+	    name_is(proto_status_name(PROTO_ERR_INVALID_GRANT),
+	    "invalid grant") &&
+	    name_is(proto_status_name(PROTO_ERR_REDEEMED),
+	    "grant redeemed already") &&
+	    name_is(proto_status_name(PROTO_STATUS__MAX), "unknown"),
+	    "names of the new statuses");
+
+	all = 1;
+	for (t = 0; t < PROTO_STATUS__MAX; t++) {
+		name = proto_status_name(t);
+		if (name == NULL || name[0] == '\0' ||
+		    strcmp(name, "unknown") == 0)
+			all = 0;
+		for (u = 0; name != NULL && u < t; u++)
+			if (name_is(proto_status_name(u), name))
+				all = 0;
+	}
+	for (t = 1; t < PROTO_TYPE__MAX; t++) {
+		name = proto_type_name(t);
+		if (name == NULL || name[0] == '\0' ||
+		    strcmp(name, "unknown") == 0)
+			all = 0;
+		for (u = 1; name != NULL && u < t; u++)
+			if (name_is(proto_type_name(u), name))
+				all = 0;
+	}
+	CHECK(all, "every status and every type has a name of its own");
+	CHECK(proto_type_fds(PROTO_LINK) == 0 &&
+	    proto_type_fds(PROTO_FOLLOW) == 0 &&
+	    proto_type_fds(PROTO_CODE_TOKENS) == 0 &&
+	    proto_type_fds(PROTO_CODE_REPLAYED) == 0 &&
+	    proto_type_fds(PROTO_OBSERVED) == 0 &&
+	    proto_type_fds(PROTO_CLIENT_AUTH) == 0,
+	    "the impersonation types carry no descriptors");
 }
 
 /*
- * Each form with every field at its maximum: its round trip, its size
- * (the largest is a login reply of 41,050 bytes: no frame of these types
- * can come near PROTO_FRAME_MAX), and the encoder's bytes against a frame
- * built by hand; then each string one byte over, refused by both sides.
+ * Each form with every field at its maximum: its round trip, its size,
+ * and the encoder's bytes against a frame built by hand; then each string
+ * one byte over, refused by both sides.  The largest is a follow reply
+ * (code, grant and both tokens at their maxima: 49,638 bytes), under
+ * PROTO_FRAME_MAX.
  */
 static void
 test_form_maxima(void)
 {
 	static uint8_t		 enc[PROTO_FRAME_MAX];
-	const struct msgform	*fm;
+	const struct msgform	*fm, *largest = NULL;
 	struct proto_msg	 in, out;
 	const char		*why;
 	uint8_t			*copy;
 	size_t			 k, i, max;
-	long			 n, want;
+	long			 n, want, most = 0;
 	int			 rc;
 
 	for (k = 0; k < FORM__MAX; k++) {
@@ -620,9 +1180,14 @@ test_form_maxima(void)
 		want = form_frame_len(fm, &in);
 		n = roundtrip(&in, fm->dir, &out, &copy);
 		CHECK(n == want && n <= PROTO_FRAME_MAX &&
-		    form_is_max(&out, fm), "%s: every field at its maximum "
-		    "round trips (%ld bytes)", fm->what, n);
+		    form_is_max(&out, fm) && form_layout_ok(fm, &out, copy, n),
+		    "%s: every field at its maximum round trips (%ld bytes)",
+		    fm->what, n);
 		free(copy);
+		if (want > most) {
+			most = want;
+			largest = fm;
+		}
 
 		CHECK(encode_exact(&in, fm->dir, enc, (size_t)want) == want &&
 		    encode_exact(&in, fm->dir, enc, (size_t)want - 1) == -1,
@@ -652,75 +1217,266 @@ test_form_maxima(void)
 			    fm->what, fm->f[i].name, max + 1);
 		}
 	}
+	printf("# largest frame: %s, %ld bytes\n",
+	    largest != NULL ? largest->what : "none", most);
+	CHECK(largest == &forms[FORM_FOLLOW_REP] && most == 49638 &&
+	    most <= PROTO_FRAME_MAX, "the largest frame of these types is a "
+	    "follow reply of %ld bytes, at most PROTO_FRAME_MAX (%d)", most,
+	    PROTO_FRAME_MAX);
 }
 
 /*
- * A login request cut at auth_time, at ip and at user_agent; the layout
- * before ip and user_agent; a user_agent running past the end.
+ * Replies with a status other than PROTO_OK have no fields: whatever the
+ * message holds, none is sent, and a body is refused.
  */
 static void
-decode_login_tail(const struct msgform *fm)
+decode_error_body(const struct msgform *fm, struct proto_msg *real)
 {
 	static uint8_t		 enc[PROTO_FRAME_MAX];
-	struct proto_msg	 m;
-	size_t			 at = form_field(fm, "auth_time");
-	long			 n;
+	struct proto_msg	 in, out;
+	uint8_t			*copy;
+	uint32_t		 st;
+	long			 n, e;
+	int			 empty = 1, full = 1, realb = 1, byte = 1;
 
-	if (form_field(fm, "ip") != at + 1 ||
-	    form_field(fm, "user_agent") != at + 2 || fm->nf != at + 3)
-		abort();
-	fr_form_n(fm, NO_FIELD, 0, at);
-	CHECK(fr_refused(fm->dir, "truncated integer"),
-	    "%s without auth_time", fm->what);
-	fr_form_n(fm, NO_FIELD, 0, at);
-	fr_fill(0xab, 3);
-	CHECK(fr_refused(fm->dir, "truncated integer"),
-	    "%s with 3 of 4 bytes of auth_time", fm->what);
-	fr_form_n(fm, NO_FIELD, 0, at + 1);
-	CHECK(fr_refused(fm->dir, "truncated string length"),
-	    "%s in the old layout (auth_time last, no ip, no user_agent), "
-	    "every string at its maximum", fm->what);
-	fr_form_n(fm, NO_FIELD, 0, at + 1);
-	fr_fill(0, 1);
-	CHECK(fr_refused(fm->dir, "truncated string length"),
-	    "%s with 1 byte of the ip length", fm->what);
-	fr_form_n(fm, NO_FIELD, 0, at + 2);
-	CHECK(fr_refused(fm->dir, "truncated string length"),
-	    "%s with an ip but no user_agent", fm->what);
-	fr_form_n(fm, NO_FIELD, 0, at + 2);
-	fr_fill(0, 1);
-	CHECK(fr_refused(fm->dir, "truncated string length"),
-	    "%s with 1 byte of the user_agent length", fm->what);
-	fr_form_n(fm, NO_FIELD, 0, at + 2);
-	fr_u16(PROTO_AGENT_MAX);
-	fr_fill('u', PROTO_AGENT_MAX - 1);
-	CHECK(fr_refused(fm->dir, "truncated string field"),
-	    "%s: user_agent of PROTO_AGENT_MAX with 1 byte missing",
+	e = proto_encode(real, PROTO_REPLY, enc, sizeof(enc));
+	for (st = 1; st < PROTO_STATUS__MAX; st++) {
+		in = *real;
+		in.status = st;
+		n = roundtrip(&in, PROTO_REPLY, &out, &copy);
+		if (n != PROTO_HEADER_LEN || out.status != st ||
+		    !form_empty(fm, &out)) {
+			printf("# status %u: %ld bytes\n", (unsigned int)st,
+			    n);
+			empty = 0;
+		}
+		free(copy);
+
+		fr_form(fm, NO_FIELD, 0);
+		put_u32(fr.b + 12, st);
+		if (!fr_refused(PROTO_REPLY, "trailing"))
+			full = 0;
+
+		fr_start(PROTO_VERSION, fm->type, real->id, st);
+		if (e > PROTO_HEADER_LEN)
+			fr_bytes(enc + PROTO_HEADER_LEN,
+			    (size_t)e - PROTO_HEADER_LEN);
+		if (!fr_refused(PROTO_REPLY, "trailing"))
+			realb = 0;
+
+		fr_start(PROTO_VERSION, fm->type, real->id, st);
+		fr_fill(0, 1);
+		if (!fr_refused(PROTO_REPLY, "trailing"))
+			byte = 0;
+	}
+	CHECK(e > PROTO_HEADER_LEN && empty, "%s with each error status: "
+	    "header only, no field decoded", fm->what);
+	CHECK(full, "%s with each error status and every field at its "
+	    "maximum: refused", fm->what);
+	CHECK(realb, "%s with each error status and a real body (%ld "
+	    "bytes): refused", fm->what, e);
+	CHECK(byte, "%s with each error status and 1 byte of body: refused",
 	    fm->what);
-	fr_form(fm, NO_FIELD, 0);
-	fr_fill(0, 1);
-	CHECK(fr_refused(fm->dir, "trailing"),
-	    "%s with 1 byte after the user_agent", fm->what);
+}
 
-	/* What a front end of the old layout sends: no ip, no user_agent. */
-	login_req(&m, fm->type);
-	m.u.login_req.ip = str_of("", 0);
-	m.u.login_req.user_agent = str_of("", 0);
-	n = proto_encode(&m, fm->dir, enc, sizeof(enc));
-	if (n > PROTO_HEADER_LEN + 4)
-		put_u32(enc, (uint32_t)(n - 4));
-	CHECK(n > PROTO_HEADER_LEN + 4 && get_u32(enc + n - 8) ==
-	    m.u.login_req.auth_time && refused(enc, (size_t)(n - 4), fm->dir,
-	    "truncated string length"), "%s of login_req() in the old layout "
-	    "(%ld bytes, auth_time last)", fm->what, n - 4);
+/* A reply that is its status: any body is refused, whatever the status. */
+static void
+decode_status_only(uint16_t type, const char *what)
+{
+	struct proto_msg	 m;
+	uint32_t		 st;
+	long			 n;
+	int			 byte = 1, str = 1, login = 1, req = 1;
+
+	for (st = 0; st < PROTO_STATUS__MAX; st++) {
+		fr_start(PROTO_VERSION, type, 1, st);
+		fr_fill(0, 1);
+		if (!fr_refused(PROTO_REPLY, "trailing"))
+			byte = 0;
+		fr_start(PROTO_VERSION, type, 1, st);
+		fr_str("web-app");
+		if (!fr_refused(PROTO_REPLY, "trailing"))
+			str = 0;
+		fr_start(PROTO_VERSION, type, 1, st);
+		fr_str(ID_TOKEN);
+		fr_str(ACCESS_TOKEN);
+		fr_str(ACCESS_JTI);
+		fr_u32(3600);
+		if (!fr_refused(PROTO_REPLY, "trailing"))
+			login = 0;
+		/* Its own request, echoed as the reply. */
+		if (type == PROTO_CODE_REPLAYED)
+			code_req(&m, type);
+		else
+			observed_req(&m);
+		n = proto_encode(&m, PROTO_REQUEST, fr.b, sizeof(fr.b));
+		if (n <= PROTO_HEADER_LEN)
+			abort();
+		fr.len = (size_t)n;
+		put_u32(fr.b + 12, st);
+		if (!fr_refused(PROTO_REPLY, "trailing"))
+			req = 0;
+	}
+	CHECK(byte, "%s reply, ok or not, with 1 byte of body: refused",
+	    what);
+	CHECK(str, "%s reply, ok or not, with a string: refused", what);
+	CHECK(login, "%s reply, ok or not, with a code_tokens reply's body: "
+	    "refused", what);
+	CHECK(req, "%s reply, ok or not, with its request's body: refused",
+	    what);
+}
+
+/* Frame m in direction dir into fr, under the label type. */
+static void
+fr_relabel(const struct proto_msg *m, enum proto_dir dir, uint16_t type)
+{
+	long	 n;
+
+	n = proto_encode(m, dir, fr.b, sizeof(fr.b));
+	if (n < PROTO_HEADER_LEN)
+		abort();
+	fr.len = (size_t)n;
+	put_u16(fr.b + 6, type);
 }
 
 static void
-test_decode_login(void)
+test_decode_errors(void)
 {
-	static const uint32_t	 st[] = { PROTO_OK, PROTO_ERR_CLIENT,
-	    PROTO_ERR_INTERNAL };
-	size_t			 i;
+	struct proto_msg	 m;
+
+	link_rep(&m);
+	decode_error_body(&forms[FORM_LINK_REP], &m);
+	follow_rep_tokens(&m);
+	decode_error_body(&forms[FORM_FOLLOW_REP], &m);
+	login_rep(&m);
+	decode_error_body(&forms[FORM_CODE_REP], &m);
+
+	decode_status_only(PROTO_CODE_REPLAYED, "code_replayed");
+	decode_status_only(PROTO_OBSERVED, "observed");
+	decode_status_only(PROTO_CLIENT_AUTH, "client_auth");
+}
+
+/* One type's body labelled as another's: the fields do not line up. */
+static void
+test_decode_mislabelled(void)
+{
+	struct proto_msg	 m;
+
+	follow_req(&m);
+	fr_relabel(&m, PROTO_REQUEST, PROTO_LINK);
+	CHECK(fr_refused(PROTO_REQUEST, NULL),
+	    "a follow request's body labelled link: refused");
+	link_req(&m);
+	fr_relabel(&m, PROTO_REQUEST, PROTO_FOLLOW);
+	CHECK(fr_refused(PROTO_REQUEST, NULL),
+	    "a link request's body labelled follow: refused");
+	fr_form(&forms[FORM_FOLLOW_REQ], NO_FIELD, 0);
+	put_u16(fr.b + 6, PROTO_LINK);
+	CHECK(fr_refused(PROTO_REQUEST, NULL),
+	    "a follow request's body at its maxima labelled link: refused");
+	fr_form(&forms[FORM_LINK_REQ], NO_FIELD, 0);
+	put_u16(fr.b + 6, PROTO_FOLLOW);
+	CHECK(fr_refused(PROTO_REQUEST, NULL),
+	    "a link request's body at its maxima labelled follow: refused");
+
+	link_rep(&m);
+	fr_relabel(&m, PROTO_REPLY, PROTO_FOLLOW);
+	CHECK(fr_refused(PROTO_REPLY, NULL),
+	    "a link reply's body labelled follow: refused");
+	follow_rep_code(&m);
+	fr_relabel(&m, PROTO_REPLY, PROTO_LINK);
+	CHECK(fr_refused(PROTO_REPLY, NULL),
+	    "a follow reply's body labelled link: refused");
+	follow_rep_tokens(&m);
+	fr_relabel(&m, PROTO_REPLY, PROTO_CODE_TOKENS);
+	CHECK(fr_refused(PROTO_REPLY, NULL),
+	    "a follow reply with the tokens labelled code_tokens: refused");
+	login_rep(&m);
+	fr_relabel(&m, PROTO_REPLY, PROTO_FOLLOW);
+	CHECK(fr_refused(PROTO_REPLY, NULL),
+	    "a code_tokens reply labelled follow: refused");
+
+	code_req(&m, PROTO_CODE_TOKENS);
+	fr_relabel(&m, PROTO_REQUEST, PROTO_FOLLOW);
+	CHECK(fr_refused(PROTO_REQUEST, NULL),
+	    "a code_tokens request labelled follow: refused");
+	code_req(&m, PROTO_CODE_TOKENS);
+	fr_relabel(&m, PROTO_REQUEST, PROTO_CLIENT_AUTH);
+	CHECK(fr_refused(PROTO_REQUEST, "trailing"),
+	    "a code_tokens request labelled client_auth: refused");
+	observed_req(&m);
+	fr_relabel(&m, PROTO_REQUEST, PROTO_CODE_REPLAYED);
+	CHECK(fr_refused(PROTO_REQUEST, NULL),
+	    "an observed request labelled code_replayed: refused");
+
+	/* Each direction's table, not the other's. */
+	link_req(&m);
+	fr_relabel(&m, PROTO_REQUEST, PROTO_LINK);
+	CHECK(fr_refused(PROTO_REPLY, NULL),
+	    "a link request read as a reply: refused");
+	follow_req(&m);
+	fr_relabel(&m, PROTO_REQUEST, PROTO_FOLLOW);
+	CHECK(fr_refused(PROTO_REPLY, NULL),
+	    "a follow request read as a reply: refused");
+	fr_form(&forms[FORM_AUTH_REQ], NO_FIELD, 0);
+	CHECK(fr_refused(PROTO_REPLY, "trailing"),
+	    "a client_auth request read as a reply: refused");
+	fr_form(&forms[FORM_OBSERVED_REQ], NO_FIELD, 0);
+	CHECK(fr_refused(PROTO_REPLY, "trailing"),
+	    "an observed request read as a reply: refused");
+	fr_start(PROTO_VERSION, PROTO_TYPE__MAX, 1, 0);
+	CHECK(fr_refused(PROTO_REQUEST, "unknown message type"),
+	    "type %d, past the last: refused", PROTO_TYPE__MAX);
+}
+
+/* Requests cut short, or with more after their last field. */
+static void
+test_decode_requests(void)
+{
+	const struct msgform	*fm;
+
+	fm = &forms[FORM_OBSERVED_REQ];
+	fr_form(fm, NO_FIELD, 0);
+	fr_fill(0, 1);
+	CHECK(fr_refused(PROTO_REQUEST, "trailing"),
+	    "observed request with 1 trailing byte");
+	fr_form(fm, NO_FIELD, 0);
+	fr_u32(0);
+	CHECK(fr_refused(PROTO_REQUEST, "trailing"),
+	    "observed request with an integer after count");
+	fr_form_n(fm, NO_FIELD, 0, 3);
+	CHECK(fr_refused(PROTO_REQUEST, "truncated integer"),
+	    "observed request without count");
+	fr_form_n(fm, NO_FIELD, 0, 3);
+	fr_fill(0, 3);
+	CHECK(fr_refused(PROTO_REQUEST, "truncated integer"),
+	    "observed request with 3 of 4 bytes of count");
+
+	fm = &forms[FORM_LINK_REQ];
+	fr_form_n(fm, NO_FIELD, 0, 5);
+	CHECK(fr_refused(PROTO_REQUEST, "truncated integer"),
+	    "link request cut after callback_url");
+	fr_form_n(fm, NO_FIELD, 0, 5);
+	fr_str("openid");
+	CHECK(fr_refused(PROTO_REQUEST, NULL),
+	    "link request with scope where response_type belongs");
+	fr_form(fm, NO_FIELD, 0);
+	fr_fill(0, 1);
+	CHECK(fr_refused(PROTO_REQUEST, "trailing"),
+	    "link request with 1 byte after user_agent");
+
+	fm = &forms[FORM_CODE_REQ];
+	fr_form_n(fm, NO_FIELD, 0, 5);
+	fr_fill(0, 3);
+	CHECK(fr_refused(PROTO_REQUEST, "truncated integer"),
+	    "code_tokens request with 3 of 4 bytes of revoked");
+	fr_form_n(fm, NO_FIELD, 0, 6);
+	CHECK(fr_refused(PROTO_REQUEST, "truncated string length"),
+	    "code_tokens request cut after revoked");
+	fr_form(fm, NO_FIELD, 0);
+	fr_fill(0, 1);
+	CHECK(fr_refused(PROTO_REQUEST, "trailing"),
+	    "code_tokens request with 1 byte after user_agent");
 
 	fr_start(PROTO_VERSION, PROTO_CLIENT_AUTH, 1, 0);
 	fr_str("web-app");
@@ -736,95 +1492,64 @@ test_decode_login(void)
 	    "client_auth request with an integer after the secret");
 	fr_start(PROTO_VERSION, PROTO_CLIENT_AUTH, 1, 0);
 	fr_str("web-app");
-	fr_str("s3cret");
-	fr_str("audience");
-	CHECK(fr_refused(PROTO_REQUEST, "trailing"),
-	    "client_auth request with a third string");
-	fr_start(PROTO_VERSION, PROTO_CLIENT_AUTH, 1, 0);
-	fr_str("web-app");
 	CHECK(fr_refused(PROTO_REQUEST, "truncated string length"),
 	    "client_auth request without a secret");
-
-	/* The reply is its status: any body is refused. */
-	for (i = 0; i < sizeof(st) / sizeof(st[0]); i++) {
-		fr_start(PROTO_VERSION, PROTO_CLIENT_AUTH, 1, st[i]);
-		fr_str("web-app");
-		CHECK(fr_refused(PROTO_REPLY, "trailing"),
-		    "client_auth reply with status %u (%s) and a string",
-		    (unsigned int)st[i], proto_status_name(st[i]));
-		fr_start(PROTO_VERSION, PROTO_CLIENT_AUTH, 1, st[i]);
-		fr_fill(0, 1);
-		CHECK(fr_refused(PROTO_REPLY, "trailing"),
-		    "client_auth reply with status %u and 1 byte of body",
-		    (unsigned int)st[i]);
-	}
-
-	fr_start(PROTO_VERSION, PROTO_CODE_TOKENS, 1, PROTO_ERR_GRANT);
-	fr_str("eyJ.eyJ.sig");
-	fr_str("eyJ.eyJ.sig");
-	fr_str("jti");
-	fr_u32(3600);
-	CHECK(fr_refused(PROTO_REPLY, "trailing"),
-	    "an error code_tokens reply with a login body");
-	fr_form(&forms[FORM_IMPLICIT_REP], NO_FIELD, 0);
-	put_u32(fr.b + 12, PROTO_ERR_SCOPE);
-	CHECK(fr_refused(PROTO_REPLY, "trailing"),
-	    "an error implicit_tokens reply with a full login body");
-
-	for (i = 0; i < 2; i++)
-		decode_login_tail(&forms[i == 0 ? FORM_CODE_REQ :
-		    FORM_IMPLICIT_REQ]);
 	fr_form(&forms[FORM_CODE_REP], NO_FIELD, 0);
 	fr.len -= 1;
 	CHECK(fr_refused(PROTO_REPLY, "truncated integer"),
 	    "code_tokens reply with 3 of 4 bytes of expires_in");
-	/* A code request's body, labelled implicit: fields misalign. */
-	fr_form(&forms[FORM_CODE_REQ], NO_FIELD, 0);
-	put_u16(fr.b + 6, PROTO_IMPLICIT_TOKENS);
-	CHECK(fr_refused(PROTO_REQUEST, NULL),
-	    "a code_tokens body sent as an implicit_tokens request");
-	fr_form(&forms[FORM_AUTH_REQ], NO_FIELD, 0);
-	CHECK(fr_refused(PROTO_REPLY, "trailing"),
-	    "a client_auth request read as a reply");
+	fr_form(&forms[FORM_FOLLOW_REP], NO_FIELD, 0);
+	fr.len -= 1;
+	CHECK(fr_refused(PROTO_REPLY, "truncated integer"),
+	    "follow reply with 3 of 4 bytes of expires_in");
 }
 
 static void
-test_truncation_login(void)
+test_truncation(void)
 {
-	static char		 ip[PROTO_IP_MAX], agent[PROTO_AGENT_MAX];
 	struct proto_msg	 m;
 
-	login_req(&m, PROTO_CODE_TOKENS);
+	link_req(&m);
+	sweep(&m, PROTO_REQUEST, "link request");
+	link_rep(&m);
+	sweep(&m, PROTO_REPLY, "link reply, allowed");
+	link_rep_refused(&m);
+	sweep(&m, PROTO_REPLY, "link reply, refused");
+	follow_req(&m);
+	sweep(&m, PROTO_REQUEST, "follow request");
+	follow_rep_code(&m);
+	sweep(&m, PROTO_REPLY, "follow reply, a code");
+	follow_rep_tokens(&m);
+	sweep(&m, PROTO_REPLY, "follow reply, the tokens");
+	code_req(&m, PROTO_CODE_TOKENS);
 	sweep(&m, PROTO_REQUEST, "code_tokens request");
-	login_req(&m, PROTO_CODE_TOKENS);
-	m.u.login_req.ip = str_of("", 0);
-	m.u.login_req.user_agent = str_of("", 0);
-	sweep(&m, PROTO_REQUEST, "code_tokens request, empty ip and "
-	    "user_agent");
-	login_req(&m, PROTO_IMPLICIT_TOKENS);
-	m.u.login_req.nonce = str_of("", 0);
-	sweep(&m, PROTO_REQUEST, "implicit_tokens request, empty nonce");
-	memset(ip, 'p', sizeof(ip));
-	memset(agent, 'u', sizeof(agent));
-	login_req(&m, PROTO_IMPLICIT_TOKENS);
-	m.u.login_req.ip = str_of(ip, sizeof(ip));
-	m.u.login_req.user_agent = str_of(agent, sizeof(agent));
-	sweep(&m, PROTO_REQUEST, "implicit_tokens request, ip and user_agent "
-	    "at their maxima");
-	login_rep(&m, PROTO_CODE_TOKENS);
+	login_rep(&m);
 	sweep(&m, PROTO_REPLY, "code_tokens reply");
+	code_req(&m, PROTO_CODE_REPLAYED);
+	sweep(&m, PROTO_REQUEST, "code_replayed request");
+	observed_req(&m);
+	sweep(&m, PROTO_REQUEST, "observed request");
 	auth_req(&m, "web-app", "s3cr:et");
 	sweep(&m, PROTO_REQUEST, "client_auth request");
+	token_req(&m, "web-app", "s3cr:et", "https://api.example.com",
+	    "read:users", "127.0.0.1", "curl/7.88.1");
+	sweep(&m, PROTO_REQUEST, "client_token request");
 }
 
 int
 main(void)
 {
-	test_roundtrip_login_req();
-	test_roundtrip_login_rep();
+	test_constants();
+	test_roundtrip_link();
+	test_roundtrip_link_rep();
+	test_roundtrip_follow();
+	test_roundtrip_code();
+	test_roundtrip_observed();
 	test_roundtrip_client_auth();
 	test_form_maxima();
-	test_decode_login();
-	test_truncation_login();
+	test_decode_errors();
+	test_decode_mislabelled();
+	test_decode_requests();
+	test_truncation();
 	return check_done();
 }

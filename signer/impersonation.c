@@ -1,0 +1,496 @@
+/*
+ * The signer's side of the impersonation flow (DESIGN.md section 4, "No
+ * login without a grant").  The front end names no one: a link is asked
+ * for with the caller's bearer token, which is verified here; the policy
+ * is evaluated here on the signer's own copy of the users (roster.c); the
+ * decision is recorded here; and what the front end gets back is a grant
+ * sealed with the grant key (grant.c), bound to the hash of the ticket or
+ * code it travels under.  Each later step presents the grant, and is
+ * checked against it alone: its seal, its expiry, its ticket or code, its
+ * client and callback, that it was not redeemed before (redeemed.c), and
+ * the policy as it is now.  Every claim of a token comes from the roster.
+ */
+#include <string.h>
+#include <time.h>
+
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
+#include "access_token.h"
+#include "answers.h"
+#include "audit.h"
+#include "b64url.h"
+#include "grant.h"
+#include "hex.h"
+#include "impersonation.h"
+#include "jti.h"
+#include "jwks.h"
+#include "keys.h"
+#include "log.h"
+#include "policy.h"
+#include "redeemed.h"
+#include "roster.h"
+#include "scope.h"
+#include "token.h"
+
+/* A ticket or a code: 256 bits from the CSPRNG, base64url. */
+#define SECRET_BYTES	32
+#define SECRET_LEN	B64URL_ENCODED_LEN(SECRET_BYTES)
+
+#define LINK_INVALID	"the link is invalid, expired or already used"
+#define NO_LONGER	"the impersonation is no longer allowed"
+
+static const struct config	*conf;
+/* How long a redeemed id is remembered: as long as its rebuild looks. */
+static long long		 redeemed_for;
+
+/* What a reply points into: valid until the next request is answered. */
+static char			 ticket_out[SECRET_LEN + 1];
+static char			 code_out[SECRET_LEN + 1];
+static char			 grant_out[PROTO_GRANT_MAX + 1];
+static struct login_tokens	 login_tokens;
+
+int
+impersonation_init(const struct config *c)
+{
+	conf = c;
+	redeemed_for = c->link_ttl > c->code_ttl ? c->link_ttl : c->code_ttl;
+	/* The public half of our own keys, to verify callers' tokens. */
+	return jwks_load(keys_jwks());
+}
+
+static int
+new_secret(char out[SECRET_LEN + 1])
+{
+	unsigned char	 raw[SECRET_BYTES];
+
+	if (RAND_bytes(raw, sizeof(raw)) != 1)
+		return -1;
+	b64url_encode(out, raw, sizeof(raw));
+	return 0;
+}
+
+/* g sealed, as the text the front end keeps, into grant_out. */
+static int
+seal(const struct grant *g)
+{
+	unsigned char	 raw[GRANT_SEALED_MAX];
+	long		 n;
+
+	if ((n = grant_seal(g, raw, sizeof(raw))) == -1 ||
+	    B64URL_ENCODED_LEN((size_t)n) > PROTO_GRANT_MAX)
+		return -1;
+	b64url_encode(grant_out, raw, (size_t)n);
+	return 0;
+}
+
+/*
+ * The grant the front end presents, opened: 0, or -1 when it is not one
+ * the signer sealed (or was altered), which is said in the log, since a
+ * working front end never presents one.
+ */
+static int
+open_grant(struct proto_str text, enum grant_kind kind, struct grant *g)
+{
+	unsigned char	 raw[GRANT_SEALED_MAX];
+	ssize_t		 n;
+
+	if ((n = b64url_decode(raw, sizeof(raw), text.p, text.len)) <= 0 ||
+	    grant_open(raw, (size_t)n, g) == -1) {
+		log_warnx("a grant that is not the signer's was presented");
+		return -1;
+	}
+	return g->kind == kind ? 0 : -1;
+}
+
+/* Does the grant travel under this ticket or code? */
+static int
+travels_under(const struct grant *g, struct proto_str secret)
+{
+	unsigned char	 h[SHA256_LEN];
+
+	return secret.len > 0 && sha256(secret.p, secret.len, h) == 0 &&
+	    CRYPTO_memcmp(h, g->ticket_hash, sizeof(h)) == 0;
+}
+
+/* Take the grant as redeemed: 0, or the status that refuses it. */
+static uint32_t
+redeem(const struct grant *g, long long now)
+{
+	switch (redeemed_take(g->id, now + redeemed_for, now)) {
+	case 0:
+		return PROTO_OK;
+	case 1:
+		return PROTO_ERR_REDEEMED;
+	default:
+		log_warnx("too many grants redeemed lately: refusing");
+		return PROTO_ERR_INTERNAL;
+	}
+}
+
+/* The members of a record about g. */
+static void
+record_of(const struct grant *g, struct audit_record *r, char id[65])
+{
+	hex_encode(g->id, sizeof(g->id), id);
+	r->grant_id = id;
+	r->impersonator_id = g->impersonator_id;
+	r->user_id = g->user_id;
+	r->client_id = g->client_id;
+	r->caller = g->caller;
+	r->reason = g->reason[0] != '\0' ? g->reason : NULL;
+}
+
+/* Copy a checked string field; "" for an absent one. */
+#define FIELD(dst, src)	proto_strcpy(dst, sizeof(dst), src)
+
+/* The tokens of a login of g, with claims from the roster as it is now. */
+static uint32_t
+login(const struct grant *g, const struct client_config *app,
+    struct proto_str code, long long auth_time)
+{
+	struct login	 l;
+	char		 the_code[PROTO_CODE_MAX + 1];
+
+	memset(&l, 0, sizeof(l));
+	l.client = app;
+	l.user = roster_user(g->user_id);
+	l.impersonator = roster_user(g->impersonator_id);
+	if (l.user == NULL || l.impersonator == NULL)
+		return PROTO_ERR_INTERNAL;	/* the policy checked them */
+	l.scope = g->scope;
+	l.nonce = g->nonce;
+	if (code.len > 0) {
+		FIELD(the_code, code);
+		l.code = the_code;
+	}
+	l.auth_time = auth_time;
+	return (uint32_t)token_login(&l, &login_tokens);
+}
+
+static void
+record_issued(const struct grant *g, const char *grant_type,
+    const char *code_hash, const char *ip, const char *agent, int consumes)
+{
+	struct audit_record	 r = { .event = "token.issued",
+				    .outcome = "ok", .grant = grant_type };
+	char			 id[SHA256_HEX_LEN + 1];
+
+	record_of(g, &r, id);
+	if (!consumes)
+		r.grant_id = NULL;
+	r.reason = NULL;
+	r.caller = NULL;
+	r.jti = login_tokens.jti;
+	r.code_hash = code_hash;
+	r.ip = ip;
+	r.user_agent = agent;
+	audit_queue(&r);
+}
+
+/*
+ * PROTO_LINK: may the caller have a link?  What the front end checked of
+ * the request's shape is checked again; the decision is recorded either
+ * way, and a refusal is answered with the rule, as a reply of PROTO_OK.
+ */
+uint32_t
+answer_link(const struct proto_msg *req, struct proto_msg *rep)
+{
+	const struct client_config	*app;
+	struct policy_verdict		 v;
+	struct access			 a;
+	struct grant			 g;
+	const char			*why;
+	char	bearer[PROTO_TOKEN_MAX + 1], callback[PROTO_CALLBACK_MAX + 1];
+	char	ip[PROTO_IP_MAX + 1], agent[PROTO_AGENT_MAX + 1];
+	char	link_hash[SHA256_HEX_LEN + 1];
+	long long now = time(NULL);
+	int	grant_type;
+
+	FIELD(bearer, req->u.link_req.bearer);
+	if (bearer_verify(bearer, strlen(bearer), conf->issuer,
+	    token_api_audience(), (time_t)now, &a, &why) == -1 ||
+	    !scope_has(a.scope, "impersonate:users"))
+		return PROTO_ERR_BEARER;
+
+	memset(&g, 0, sizeof(g));
+	g.kind = GRANT_KIND_LINK;
+	FIELD(g.user_id, req->u.link_req.user_id);
+	FIELD(g.impersonator_id, req->u.link_req.impersonator_id);
+	FIELD(g.client_id, req->u.link_req.client_id);
+	FIELD(callback, req->u.link_req.callback_url);
+	FIELD(g.scope, req->u.link_req.scope);
+	FIELD(g.nonce, req->u.link_req.nonce);
+	FIELD(g.reason, req->u.link_req.reason);
+	memcpy(g.caller, a.client_id, sizeof(g.caller));
+	g.response_type = (int)req->u.link_req.response_type;
+	grant_type = g.response_type == POLICY_RESPONSE_CODE ?
+	    GRANT_AUTHORIZATION_CODE : g.response_type ==
+	    POLICY_RESPONSE_TOKEN ? GRANT_IMPLICIT : 0;
+	if ((app = config_client(conf, g.client_id)) == NULL ||
+	    grant_type == 0 || !(app->grant_types & grant_type) ||
+	    app->callbacks.n == 0 || g.user_id[0] == '\0' ||
+	    g.impersonator_id[0] == '\0' ||
+	    strspn(g.scope, " ") == strlen(g.scope) ||
+	    (g.reason[0] == '\0' && conf->require_reason))
+		return PROTO_ERR_REQUEST;
+	if (callback[0] == '\0')
+		memcpy(g.callback_url, app->callbacks.v[0],
+		    strlen(app->callbacks.v[0]) + 1);
+	else if (strlist_has(&app->callbacks, callback))
+		memcpy(g.callback_url, callback, sizeof(callback));
+	else
+		return PROTO_ERR_REQUEST;
+
+	(void)policy_check(conf, app, g.impersonator_id, g.user_id, &v);
+	if (v.status == 0) {
+		g.exp = now + conf->link_ttl;
+		if (new_secret(ticket_out) == -1 ||
+		    RAND_bytes(g.id, sizeof(g.id)) != 1 ||
+		    sha256(ticket_out, strlen(ticket_out), g.ticket_hash) ==
+		    -1 || seal(&g) == -1 ||
+		    sha256_hex(ticket_out, link_hash) == -1)
+			return PROTO_ERR_INTERNAL;
+	}
+	{
+		struct audit_record	 r = { .event =
+					    "impersonation.requested" };
+		char			 id[SHA256_HEX_LEN + 1];
+
+		record_of(&g, &r, id);
+		r.grant_id = NULL;	/* made, not consumed */
+		r.outcome = v.status == 0 ? "allowed" : "denied";
+		r.rule = v.rule;
+		r.link_hash = v.status == 0 ? link_hash : NULL;
+		FIELD(ip, req->u.link_req.ip);
+		FIELD(agent, req->u.link_req.user_agent);
+		r.ip = ip;
+		r.user_agent = agent;
+		audit_queue(&r);
+	}
+	if (v.status != 0) {
+		rep->u.link_rep.rule = proto_str(v.rule);
+		rep->u.link_rep.refusal = (uint32_t)v.status;
+		rep->u.link_rep.message = proto_str(v.message);
+		return PROTO_OK;
+	}
+	rep->u.link_rep.ticket = proto_str(ticket_out);
+	rep->u.link_rep.grant = proto_str(grant_out);
+	rep->u.link_rep.callback_url = proto_str(g.callback_url);
+	return PROTO_OK;
+}
+
+/* A followed link refused by a rule: recorded, the grant consumed. */
+static uint32_t
+follow_refused(const struct grant *g, const char *rule, int refusal,
+    const char *message, const char *link_hash, const char *ip,
+    const char *agent, struct proto_msg *rep)
+{
+	struct audit_record	 r = { .event = "impersonation.link_refused",
+				    .outcome = "denied" };
+	char			 id[SHA256_HEX_LEN + 1];
+
+	record_of(g, &r, id);
+	r.rule = rule;
+	r.link_hash = link_hash;
+	r.ip = ip;
+	r.user_agent = agent;
+	audit_queue(&r);
+	rep->u.follow_rep.rule = proto_str(rule);
+	rep->u.follow_rep.refusal = (uint32_t)refusal;
+	rep->u.follow_rep.message = proto_str(message);
+	return PROTO_OK;
+}
+
+/*
+ * PROTO_FOLLOW: a link followed.  Its grant must be a link grant of the
+ * signer's, for this ticket, alive and never redeemed; then the path's
+ * impersonator and the policy as it is now decide, and the decision is
+ * recorded.  Allowed, the code flow gets a code and its code grant, the
+ * implicit flow the tokens.
+ */
+uint32_t
+answer_follow(const struct proto_msg *req, struct proto_msg *rep)
+{
+	const struct client_config	*app;
+	struct policy_verdict		 v;
+	struct grant			 g;
+	struct audit_record		 r = {
+					    .event = "impersonation.link_redeemed",
+					    .outcome = "ok" };
+	char	imp[PROTO_USER_ID_MAX + 1], id[SHA256_HEX_LEN + 1];
+	char	ip[PROTO_IP_MAX + 1], agent[PROTO_AGENT_MAX + 1];
+	char	link_hash[SHA256_HEX_LEN + 1], code_hash[SHA256_HEX_LEN + 1];
+	long long now = time(NULL);
+	uint32_t status;
+
+	if (open_grant(req->u.follow_req.grant, GRANT_KIND_LINK, &g) == -1 ||
+	    !travels_under(&g, req->u.follow_req.ticket) || g.exp <= now)
+		return PROTO_ERR_INVALID_GRANT;
+	if ((status = redeem(&g, now)) != PROTO_OK)
+		return status;
+	FIELD(imp, req->u.follow_req.impersonator_id);
+	FIELD(ip, req->u.follow_req.ip);
+	FIELD(agent, req->u.follow_req.user_agent);
+	hex_encode(g.ticket_hash, sizeof(g.ticket_hash), link_hash);
+	if (strcmp(imp, g.impersonator_id) != 0)
+		return follow_refused(&g, "link_tampered", 400, LINK_INVALID,
+		    link_hash, ip, agent, rep);
+	if (policy_recheck(conf, g.client_id, g.callback_url,
+	    g.response_type, g.impersonator_id, g.user_id, &v) != 0)
+		return follow_refused(&g, v.rule, 403, NO_LONGER, link_hash,
+		    ip, agent, rep);
+	app = config_client(conf, g.client_id);
+
+	record_of(&g, &r, id);
+	r.link_hash = link_hash;
+	r.ip = ip;
+	r.user_agent = agent;
+	if (g.response_type == POLICY_RESPONSE_CODE) {
+		struct grant	 c = g;
+
+		c.kind = GRANT_KIND_CODE;
+		c.exp = now + conf->code_ttl;
+		c.auth_time = now;
+		if (new_secret(code_out) == -1 ||
+		    RAND_bytes(c.id, sizeof(c.id)) != 1 ||
+		    sha256(code_out, strlen(code_out), c.ticket_hash) == -1 ||
+		    seal(&c) == -1 || sha256_hex(code_out, code_hash) == -1)
+			return PROTO_ERR_INTERNAL;
+		r.code_hash = code_hash;
+		audit_queue(&r);
+		rep->u.follow_rep.code = proto_str(code_out);
+		rep->u.follow_rep.grant = proto_str(grant_out);
+		return PROTO_OK;
+	}
+	if ((status = login(&g, app, (struct proto_str){ NULL, 0 }, now)) !=
+	    PROTO_OK)
+		return status;
+	audit_queue(&r);
+	record_issued(&g, "implicit", NULL, ip, agent, 0);
+	rep->u.follow_rep.id_token.p = login_tokens.id_token;
+	rep->u.follow_rep.id_token.len = (uint16_t)login_tokens.id_len;
+	rep->u.follow_rep.access_token.p = login_tokens.access_token;
+	rep->u.follow_rep.access_token.len = (uint16_t)login_tokens.access_len;
+	rep->u.follow_rep.access_jti = proto_str(login_tokens.jti);
+	rep->u.follow_rep.expires_in = (uint32_t)login_tokens.expires_in;
+	return PROTO_OK;
+}
+
+/*
+ * A code grant presented by an authenticated client: 0 with *g and *app,
+ * or the status that refuses it.  A code grant is the client's, for the
+ * code it travels under.
+ */
+static uint32_t
+code_grant(const struct proto_msg *req, struct grant *g,
+    const struct client_config **app)
+{
+	if ((*app = answer_client(req->u.code_req.client_id,
+	    req->u.code_req.secret)) == NULL)
+		return PROTO_ERR_CLIENT;
+	if (!((*app)->grant_types & GRANT_AUTHORIZATION_CODE) ||
+	    !(*app)->allow_impersonation)
+		return PROTO_ERR_GRANT;
+	if (open_grant(req->u.code_req.grant, GRANT_KIND_CODE, g) == -1 ||
+	    !travels_under(g, req->u.code_req.code) ||
+	    strcmp(g->client_id, (*app)->client_id) != 0)
+		return PROTO_ERR_INVALID_GRANT;
+	return PROTO_OK;
+}
+
+/*
+ * PROTO_CODE_TOKENS: a code exchanged.  Its grant must be the client's,
+ * for this code and redirect_uri, alive and never redeemed; the policy as
+ * it is now decides, and a refusal is recorded.
+ */
+uint32_t
+answer_code_tokens(const struct proto_msg *req, struct proto_msg *rep)
+{
+	const struct client_config	*app;
+	struct policy_verdict		 v;
+	struct grant			 g;
+	char	redirect[PROTO_CALLBACK_MAX + 1], code_hash[SHA256_HEX_LEN + 1];
+	char	ip[PROTO_IP_MAX + 1], agent[PROTO_AGENT_MAX + 1];
+	long long now = time(NULL);
+	uint32_t status;
+
+	if ((status = code_grant(req, &g, &app)) != PROTO_OK)
+		return status;
+	FIELD(redirect, req->u.code_req.redirect_uri);
+	if (strcmp(redirect, g.callback_url) != 0 || g.exp <= now)
+		return PROTO_ERR_INVALID_GRANT;
+	if ((status = redeem(&g, now)) != PROTO_OK)
+		return status;
+	hex_encode(g.ticket_hash, sizeof(g.ticket_hash), code_hash);
+	FIELD(ip, req->u.code_req.ip);
+	FIELD(agent, req->u.code_req.user_agent);
+	if (policy_recheck(conf, g.client_id, g.callback_url,
+	    g.response_type, g.impersonator_id, g.user_id, &v) != 0) {
+		struct audit_record	 r = { .event =
+					    "impersonation.code_refused",
+					    .outcome = "denied" };
+		char			 id[SHA256_HEX_LEN + 1];
+
+		record_of(&g, &r, id);
+		r.rule = v.rule;
+		r.code_hash = code_hash;
+		r.ip = ip;
+		r.user_agent = agent;
+		audit_queue(&r);
+		return PROTO_ERR_INVALID_GRANT;
+	}
+	if ((status = login(&g, app, req->u.code_req.code, g.auth_time)) !=
+	    PROTO_OK)
+		return status;
+	record_issued(&g, "authorization_code", code_hash, ip, agent, 1);
+	rep->u.login_rep.id_token.p = login_tokens.id_token;
+	rep->u.login_rep.id_token.len = (uint16_t)login_tokens.id_len;
+	rep->u.login_rep.access_token.p = login_tokens.access_token;
+	rep->u.login_rep.access_token.len = (uint16_t)login_tokens.access_len;
+	rep->u.login_rep.access_jti = proto_str(login_tokens.jti);
+	rep->u.login_rep.expires_in = (uint32_t)login_tokens.expires_in;
+	return PROTO_OK;
+}
+
+/*
+ * PROTO_CODE_REPLAYED: a redeemed code presented again by its own client.
+ * The record names who impersonated whom from the grant, and the access
+ * token the front end says it revoked (its revocation list may be full).
+ */
+uint32_t
+answer_code_replayed(const struct proto_msg *req, struct proto_msg *rep)
+{
+	const struct client_config	*app;
+	struct grant			 g;
+	struct audit_record		 r = {
+					    .event = "impersonation.code_replayed",
+					    .outcome = "denied" };
+	char	id[SHA256_HEX_LEN + 1], code_hash[SHA256_HEX_LEN + 1];
+	char	ip[PROTO_IP_MAX + 1], agent[PROTO_AGENT_MAX + 1];
+	char	code[PROTO_CODE_MAX + 1], jti[JTI_LEN + 1];
+	uint32_t status;
+
+	(void)rep;
+	if ((status = code_grant(req, &g, &app)) != PROTO_OK)
+		return status;
+	/* Not redeemed: no replay to record. */
+	if (!redeemed_has(g.id, time(NULL)))
+		return PROTO_ERR_REQUEST;
+	FIELD(code, req->u.code_req.code);
+	FIELD(ip, req->u.code_req.ip);
+	FIELD(agent, req->u.code_req.user_agent);
+	hex_encode(g.ticket_hash, sizeof(g.ticket_hash), code_hash);
+	record_of(&g, &r, id);
+	r.grant_id = NULL;	/* consumed before */
+	r.caller = r.reason = NULL;
+	r.code_hash = code_hash;
+	if (req->u.code_req.revoked && jti_for_code(code, jti) == 0)
+		r.revoked = jti;
+	else
+		r.detail = "the revocation list is full: nothing was revoked";
+	r.ip = ip;
+	r.user_agent = agent;
+	audit_queue(&r);
+	return PROTO_OK;
+}

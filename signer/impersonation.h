@@ -1,0 +1,17 @@
+/* The signer's answers of the impersonation flow, on grants it sealed. */
+#ifndef GUISE_IMPERSONATION_H
+#define GUISE_IMPERSONATION_H
+
+#include "answers.h"
+#include "config.h"
+
+/* Before the sandbox: what the answers go by, and the keys that verify
+ * callers' tokens.  -1 with a message on error. */
+int		 impersonation_init(const struct config *);
+
+answer_fn	 answer_link;
+answer_fn	 answer_follow;
+answer_fn	 answer_code_tokens;
+answer_fn	 answer_code_replayed;
+
+#endif
