@@ -104,11 +104,14 @@ test_decode_header(void)
 
 	fr_start(0, PROTO_HELLO, 1, 0);
 	CHECK(fr_refused(PROTO_REQUEST, "version"), "version 0");
-	fr_start(2, PROTO_HELLO, 1, 0);
-	CHECK(fr_refused(PROTO_REQUEST, "version"), "version 2");
-	fr_start(0x0100, PROTO_HELLO, 1, 0);
+	fr_start(1, PROTO_HELLO, 1, 0);
 	CHECK(fr_refused(PROTO_REQUEST, "version"),
-	    "version 1 little-endian (0x0100)");
+	    "version 1 (the protocol before grants)");
+	fr_start(3, PROTO_HELLO, 1, 0);
+	CHECK(fr_refused(PROTO_REQUEST, "version"), "version 3");
+	fr_start(0x0200, PROTO_HELLO, 1, 0);
+	CHECK(fr_refused(PROTO_REQUEST, "version"),
+	    "version 2 little-endian (0x0200)");
 	fr_start(0xffff, PROTO_HELLO, 1, 0);
 	CHECK(fr_refused(PROTO_REPLY, "version"), "version 0xffff, a reply");
 
