@@ -1,4 +1,5 @@
 #include <stdint.h>
+#include <string.h>
 
 #include "b64url.h"
 
@@ -30,20 +31,27 @@ b64url_encode(char *out, const void *in, size_t len)
 	return (size_t)(o - out);
 }
 
-static int
-value_of(unsigned char c, int url)
+/*
+ * The value of each character, by alphabet (0: url, 1: standard), -1 for
+ * none: a table, because a grant of a few hundred characters is decoded
+ * on every step of a login, and a branch a character showed in perf.
+ */
+static signed char	 values[2][256];
+static int		 values_made;
+
+static void
+make_values(void)
 {
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == (url ? '-' : '+'))
-		return 62;
-	if (c == (url ? '_' : '/'))
-		return 63;
-	return -1;
+	int	 a, i;
+
+	memset(values, -1, sizeof(values));
+	for (a = 0; a < 2; a++)
+		for (i = 0; i < 64; i++)
+			values[a][(unsigned char)alphabet[i]] = (signed char)i;
+	values[1]['-'] = values[1]['_'] = -1;
+	values[1]['+'] = 62;
+	values[1]['/'] = 63;
+	values_made = 1;
 }
 
 static ssize_t
@@ -56,8 +64,10 @@ decode(void *out, size_t outlen, const char *in, size_t len, int url)
 
 	if (len % 4 == 1)
 		return -1;
+	if (!values_made)
+		make_values();
 	for (i = 0; i < len; i++) {
-		if ((v = value_of((unsigned char)in[i], url)) == -1)
+		if ((v = values[!url][(unsigned char)in[i]]) == -1)
 			return -1;
 		acc = (acc << 6) | (uint32_t)v;
 		bits += 6;

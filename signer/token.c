@@ -11,7 +11,6 @@
 #include <time.h>
 
 #include <jansson.h>
-#include <openssl/rand.h>
 
 #include "b64url.h"
 #include "jsonw.h"
@@ -19,6 +18,7 @@
 #include "keys.h"
 #include "profile.h"
 #include "proto.h"
+#include "random.h"
 #include "secrets.h"
 #include "token.h"
 
@@ -42,24 +42,15 @@ token_api_audience(void)
 	return api_audience;
 }
 
-/*
- * A fresh jti.  The random bytes are drawn 64 jtis at a time: one
- * RAND_bytes a token was 3% of the signer's time (perf), most of it the
- * DRBG's per-call work, not the bytes.
- */
+/* A fresh jti. */
 static int
 new_jti(char *out)
 {
-	static unsigned char	 pool[64 * JTI_BYTES];
-	static size_t		 used = sizeof(pool);
+	unsigned char	 raw[JTI_BYTES];
 
-	if (used == sizeof(pool)) {
-		if (RAND_bytes(pool, sizeof(pool)) != 1)
-			return -1;
-		used = 0;
-	}
-	b64url_encode(out, pool + used, JTI_BYTES);
-	used += JTI_BYTES;
+	if (random_draw(raw, sizeof(raw)) == -1)
+		return -1;
+	b64url_encode(out, raw, sizeof(raw));
 	return 0;
 }
 
