@@ -162,8 +162,9 @@ decision_refused(struct evhttp_request *req, uint32_t refusal,
 {
 	char	 why[PROTO_MESSAGE_MAX + 1];
 
-	if (refusal < 400 || refusal > 499 ||
-	    proto_strcpy(why, sizeof(why), message) == -1 || why[0] == '\0')
+	if (refusal < 400 || refusal > 499)
+		refusal = 403;
+	if (proto_strcpy(why, sizeof(why), message) == -1 || why[0] == '\0')
 		snprintf(why, sizeof(why), "the impersonation is not allowed");
 	reply_oauth_error(req, (int)refusal, refusal == 404 ? "not_found" :
 	    "access_denied", why);

@@ -15,6 +15,7 @@
 
 struct pending {
 	uint32_t	 id;
+	uint16_t	 type;		/* its reply must be of it too */
 	int		 busy;
 	int		 held;		/* queued while paused, not sent yet */
 	signer_cb	 cb;
@@ -109,6 +110,11 @@ handle_reply(const uint8_t *buf, size_t len)
 	if (!p->busy || p->id != m.id) {
 		/* Its request timed out already: nobody waits for it. */
 		log_debug("signer: late reply #%u dropped", m.id);
+		return;
+	}
+	/* A reply is read by its type's fields: another type is a fault. */
+	if (p->type != m.type) {
+		signer_lost("a reply of another type than its request");
 		return;
 	}
 	finish(p, &m);
@@ -241,6 +247,7 @@ signer_request(struct proto_msg *req, signer_cb cb, void *arg)
 		return -1;
 	p->held = paused;
 	p->id = req->id;
+	p->type = req->type;
 	p->busy = 1;
 	p->cb = cb;
 	p->arg = arg;

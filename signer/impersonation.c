@@ -14,7 +14,6 @@
 #include <time.h>
 
 #include <openssl/crypto.h>
-#include <openssl/rand.h>
 
 #include "access_token.h"
 #include "answers.h"
@@ -28,12 +27,13 @@
 #include "keys.h"
 #include "log.h"
 #include "policy.h"
+#include "random.h"
 #include "redeemed.h"
 #include "roster.h"
 #include "scope.h"
 #include "token.h"
 
-/* A ticket or a code: 256 bits from the CSPRNG, base64url. */
+/* A ticket or a code: 256 bits from the CSPRNG (random.c), base64url. */
 #define SECRET_BYTES	32
 #define SECRET_LEN	B64URL_ENCODED_LEN(SECRET_BYTES)
 
@@ -41,20 +41,18 @@
 #define NO_LONGER	"the impersonation is no longer allowed"
 
 static const struct config	*conf;
-/* How long a redeemed id is remembered: as long as its rebuild looks. */
-static long long		 redeemed_for;
 
 /* What a reply points into: valid until the next request is answered. */
 static char			 ticket_out[SECRET_LEN + 1];
 static char			 code_out[SECRET_LEN + 1];
 static char			 grant_out[PROTO_GRANT_MAX + 1];
+static char			 callback_out[PROTO_CALLBACK_MAX + 1];
 static struct login_tokens	 login_tokens;
 
 int
 impersonation_init(const struct config *c)
 {
 	conf = c;
-	redeemed_for = c->link_ttl > c->code_ttl ? c->link_ttl : c->code_ttl;
 	/* The public half of our own keys, to verify callers' tokens. */
 	return jwks_load(keys_jwks());
 }
@@ -64,7 +62,7 @@ new_secret(char out[SECRET_LEN + 1])
 {
 	unsigned char	 raw[SECRET_BYTES];
 
-	if (RAND_bytes(raw, sizeof(raw)) != 1)
+	if (random_draw(raw, sizeof(raw)) == -1)
 		return -1;
 	b64url_encode(out, raw, sizeof(raw));
 	return 0;
@@ -113,11 +111,20 @@ travels_under(const struct grant *g, struct proto_str secret)
 	    CRYPTO_memcmp(h, g->ticket_hash, sizeof(h)) == 0;
 }
 
-/* Take the grant as redeemed: 0, or the status that refuses it. */
+/*
+ * Take the grant as redeemed: 0, or the status that refuses it.  Its id is
+ * remembered as long as the grant is valid, on the clock that checks that
+ * (a clock stepped back keeps both), and a code's as long as the front
+ * end keeps its spent mark too, so that its replay can be recorded.
+ */
 static uint32_t
 redeem(const struct grant *g, long long now)
 {
-	switch (redeemed_take(g->id, now + redeemed_for, now)) {
+	long long	 until = g->exp;
+
+	if (g->kind == GRANT_KIND_CODE && now + conf->code_ttl > until)
+		until = now + conf->code_ttl;
+	switch (redeemed_take(g->id, until, now)) {
 	case 0:
 		return PROTO_OK;
 	case 1:
@@ -246,7 +253,7 @@ answer_link(const struct proto_msg *req, struct proto_msg *rep)
 	if (v.status == 0) {
 		g.exp = now + conf->link_ttl;
 		if (new_secret(ticket_out) == -1 ||
-		    RAND_bytes(g.id, sizeof(g.id)) != 1 ||
+		    random_draw(g.id, sizeof(g.id)) == -1 ||
 		    sha256(ticket_out, strlen(ticket_out), g.ticket_hash) ==
 		    -1 || seal(&g) == -1 ||
 		    sha256_hex(ticket_out, link_hash) == -1)
@@ -276,7 +283,9 @@ answer_link(const struct proto_msg *req, struct proto_msg *rep)
 	}
 	rep->u.link_rep.ticket = proto_str(ticket_out);
 	rep->u.link_rep.grant = proto_str(grant_out);
-	rep->u.link_rep.callback_url = proto_str(g.callback_url);
+	/* The reply is encoded after this returns: nothing of the stack. */
+	memcpy(callback_out, g.callback_url, sizeof(callback_out));
+	rep->u.link_rep.callback_url = proto_str(callback_out);
 	return PROTO_OK;
 }
 
@@ -353,7 +362,7 @@ answer_follow(const struct proto_msg *req, struct proto_msg *rep)
 		c.exp = now + conf->code_ttl;
 		c.auth_time = now;
 		if (new_secret(code_out) == -1 ||
-		    RAND_bytes(c.id, sizeof(c.id)) != 1 ||
+		    random_draw(c.id, sizeof(c.id)) == -1 ||
 		    sha256(code_out, strlen(code_out), c.ticket_hash) == -1 ||
 		    seal(&c) == -1 || sha256_hex(code_out, code_hash) == -1)
 			return PROTO_ERR_INTERNAL;

@@ -110,14 +110,18 @@ main(int argc, char *argv[])
 	    PROTO_ANCHOR_FD : -1;
 	cfd = fstat(PROTO_CONTROL_FD, &st) == 0 && S_ISSOCK(st.st_mode) ?
 	    PROTO_CONTROL_FD : -1;
+	/*
+	 * Grants redeemed before a restart stay redeemed.  Read before this
+	 * start's records: on a log the parent has just rotated they would
+	 * hide that the grants are in the file before it.
+	 */
+	if (redeemed_rebuild(conf) == -1)
+		fatalx("cannot read which grants were redeemed");
 	if (audit_open(conf, key, keylen, keys_describe(), anchor) == -1)
 		fatalx("cannot open the audit log");
 	if (audit_commit() == -1)
 		log_warnx("the audit log is not writable: every request will "
 		    "be refused until it is");
-	/* Grants redeemed before a restart stay redeemed. */
-	if (redeemed_rebuild(conf) == -1)
-		fatalx("cannot read which grants were redeemed");
 
 	if (fcntl(PROTO_SIGNER_FD, F_GETFD) == -1)
 		fatalx("no socket on fd %d: guise-signer is started by guised",

@@ -3,7 +3,7 @@
  * expired: a grant is redeemed once (DESIGN.md section 4, "No login
  * without a grant"), and a restart does not reopen one, for the set is
  * rebuilt at start from the audit log's records of the last
- * max(link_ttl, code_ttl) seconds, which name the grant each one redeems
+ * CONFIG_TTL_MAX seconds, which name the grant each one redeems
  * ("grant_id", doc/audit.md).
  */
 #ifndef GUISE_REDEEMED_H
@@ -27,8 +27,9 @@ int	redeemed_init(void);
  * Before the sandbox: read the audit log at conf->audit_path backwards
  * from its end (and the rotated files before it while each file began
  * inside the window) and mark as redeemed every "grant_id" of a record of
- * the last max(link_ttl, code_ttl) seconds, until the record's time plus
- * that window.  A missing or empty log is no error.  -1 with a message
+ * the last CONFIG_TTL_MAX seconds (the longest a grant may live, whatever
+ * the ttls were when it was sealed), until the record's time plus that
+ * window.  A missing or empty log is no error.  -1 with a message
  * when a file cannot be read.  When the set fills up, the redemptions it
  * could not mark expire within the window: until then every take is
  * refused (redeemed_refuse_until), and a message says so.

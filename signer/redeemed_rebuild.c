@@ -1,10 +1,12 @@
 /*
  * The redeemed grant ids, rebuilt when the signer starts from the audit
- * log: each record of the last max(link_ttl, code_ttl) seconds that names a
+ * log: each record of the last CONFIG_TTL_MAX seconds that names a
  * "grant_id" redeemed that grant, which expires at most that long after
  * the record (a grant expires at most a ttl after it is issued, and is
  * redeemed before it expires), so it stays redeemed until the record's
- * time plus the window.  Without this a signer killed with a malformed
+ * time plus the window.  The cap, not today's link_ttl and code_ttl: a
+ * grant sealed before a reload that shortened them lives as it was
+ * sealed.  Without this a signer killed with a malformed
  * frame would come back having forgotten every redemption.
  *
  * The log is read backwards from its end, a chunk at a time, and only as
@@ -336,8 +338,7 @@ redeemed_rebuild(const struct config *conf)
 	int		 n, rc;
 
 	memset(&rb, 0, sizeof(rb));
-	rb.window = conf->link_ttl > conf->code_ttl ? conf->link_ttl :
-	    conf->code_ttl;
+	rb.window = CONFIG_TTL_MAX;
 	window_start(&rb);
 	if (redeemed_init() == -1)
 		return -1;

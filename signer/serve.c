@@ -291,7 +291,12 @@ control(int fd, int cfd)
 	}
 	/* The decoder held the name to PROTO_CONTROL_MAX: it fits. */
 	proto_strcpy(name, sizeof(name), c.m.u.audit_file_req.previous);
-	finish_sync(fd);	/* the old file's last commit first */
+	/*
+	 * The old file's last commit first, this batch's included, with its
+	 * replies withheld if it fails: nothing may leave whose record the
+	 * rotation would lose.
+	 */
+	settle(fd, 1);
 	audit_rotate(c.fds[0], name);
 	log_info("audit log rotated: the previous file is %s", name);
 	return 0;

@@ -99,6 +99,41 @@ prepare(void)
 	return rc;
 }
 
+/* Set the configuration's link_ttl and code_ttl, as a reload would. */
+static int
+set_ttls(int link_ttl, int code_ttl)
+{
+	char	 path[1100];
+	json_t	*conf, *imp;
+	int	 rc = -1;
+
+	snprintf(path, sizeof(path), "%s/guise.json", dir);
+	if ((conf = json_load_file(path, 0, NULL)) == NULL)
+		return -1;
+	imp = json_object_get(conf, "impersonation");
+	if (json_object_set_new(imp, "link_ttl", json_integer(link_ttl)) == 0 &&
+	    json_object_set_new(imp, "code_ttl", json_integer(code_ttl)) == 0 &&
+	    json_dump_file(conf, path, JSON_INDENT(2)) == 0)
+		rc = 0;
+	json_decref(conf);
+	return rc;
+}
+
+/* Rotate the audit log as the parent does: renamed, a new one made. */
+static int
+rotate_log(void)
+{
+	char	 old[1100];
+	int	 fd;
+
+	snprintf(old, sizeof(old), "%s.1", audit_file);
+	if (rename(audit_file, old) == -1 ||
+	    (fd = open(audit_file, O_WRONLY | O_CREAT | O_EXCL, 0600)) == -1)
+		return -1;
+	close(fd);
+	return 0;
+}
+
 static int
 start(void)
 {
@@ -175,6 +210,13 @@ ask_link(const char *token, const char *user, const char *app,
 	    rep.u.link_rep.ticket) == -1 || copy_field(out->grant,
 	    sizeof(out->grant), rep.u.link_rep.grant) == -1)
 		return -1;
+	/* The callback the grant holds, as asked (a registered one). */
+	if (rep.u.link_rep.callback_url.len != strlen(callback) ||
+	    memcmp(rep.u.link_rep.callback_url.p, callback,
+	    strlen(callback)) != 0) {
+		diag("the link's callback is not %s", callback);
+		return -1;
+	}
 	return 0;
 }
 
@@ -350,9 +392,13 @@ forge_token(const char *scope, long long exp, char *out, size_t outlen)
 	return rc;
 }
 
-/* Kill the signer with a malformed frame, and start another. */
+/*
+ * Kill the signer with a malformed frame, and start another; rotate: with
+ * the audit log rotated in between, as when the parent rotated it and the
+ * signer died before it wrote audit.rotated.
+ */
 static int
-crash_and_restart(void)
+crash_and_restart(int rotate)
 {
 	static const uint8_t	 bad[PROTO_HEADER_LEN] = { 0, 0, 0, 16, 0,
 	    PROTO_VERSION, 0x7f, 0x7f };
@@ -368,25 +414,28 @@ crash_and_restart(void)
 		return -1;
 	}
 	signer_stop(&s);
+	if (rotate && rotate_log() == -1) {
+		diag("cannot rotate %s: %s", audit_file, strerror(errno));
+		return -1;
+	}
 	return start();
 }
 
 /*
- * The audit log after every case: 1 when it holds no record the peer made
- * up.  Decisions are the signer's (no "source"), observations the only
- * records of the front end's word; token.issued only for legit flows.
+ * The records of one audit file: count the impersonated token.issued in
+ * *issued, and what the peer must not have been able to write in *bad.
+ * -1 when the file cannot be read.
  */
 static int
-audit_clean(void)
+audit_scan(const char *path, int *issued, int *bad)
 {
 	FILE		*f;
 	char		 line[16384];
 	json_t		*r;
-	const char	*event, *outcome, *source, *user;
-	int		 issued = 0, bad = 0;
+	const char	*event, *outcome, *source, *user, *grant;
 
-	if ((f = fopen(audit_file, "r")) == NULL)
-		return 0;
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
 	while (fgets(line, sizeof(line), f) != NULL) {
 		if ((r = json_loads(line, 0, NULL)) == NULL)
 			continue;
@@ -394,29 +443,43 @@ audit_clean(void)
 		outcome = json_string_value(json_object_get(r, "outcome"));
 		source = json_string_value(json_object_get(r, "source"));
 		user = json_string_value(json_object_get(r, "user_id"));
-		if (event == NULL) {
-			json_decref(r);
-			continue;
-		}
-		if (strcmp(event, "token.issued") == 0 &&
-		    json_object_get(r, "grant") != NULL &&
-		    strcmp(json_string_value(json_object_get(r, "grant")),
-		    "client_credentials") != 0)
-			issued++;
-		if (strncmp(event, "impersonation.", 14) == 0 &&
-		    source != NULL) {
+		grant = json_string_value(json_object_get(r, "grant"));
+		if (event != NULL && strcmp(event, "token.issued") == 0 &&
+		    grant != NULL && strcmp(grant, "client_credentials") != 0)
+			(*issued)++;
+		if (event != NULL && strncmp(event, "impersonation.", 14) ==
+		    0 && source != NULL) {
 			diag("a record of the front end's word: %s", line);
-			bad++;
+			(*bad)++;
 		}
 		if (user != NULL && (strcmp(user, ADMIN) == 0 ||
 		    strcmp(user, BLOCKED) == 0) && outcome != NULL &&
 		    strcmp(outcome, "denied") != 0) {
 			diag("a protected or blocked user let in: %s", line);
-			bad++;
+			(*bad)++;
 		}
 		json_decref(r);
 	}
 	fclose(f);
+	return 0;
+}
+
+/*
+ * The audit log after every case (the file rotated midway, and the
+ * current one): 1 when it holds no record the peer made up.  Decisions
+ * are the signer's (no "source"), observations the only records of the
+ * front end's word; token.issued only for legitimate flows.
+ */
+static int
+audit_clean(void)
+{
+	char	 rotated[1100];
+	int	 issued = 0, bad = 0;
+
+	snprintf(rotated, sizeof(rotated), "%s.1", audit_file);
+	if (audit_scan(rotated, &issued, &bad) == -1 ||
+	    audit_scan(audit_file, &issued, &bad) == -1)
+		return 0;
 	if (issued != legit_tokens) {
 		diag("%d impersonated token.issued records, %d legitimate",
 		    issued, legit_tokens);
@@ -528,7 +591,7 @@ main(int argc, char *argv[])
 	    "followed again: nothing (%s)", proto_status_name(st));
 
 	/* Twice across a restart the peer caused with a malformed frame. */
-	r = crash_and_restart();
+	r = crash_and_restart(0);
 	CHECK(r == 0, "a malformed frame ends the signer (exit %s); another "
 	    "starts on the same audit log", signer_how(&s));
 	st = exchange(PROTO_CODE_TOKENS, "storefront", storefront_secret,
@@ -546,6 +609,32 @@ main(int argc, char *argv[])
 		legit_tokens++;
 	CHECK(r, "a code granted before the restart and never redeemed "
 	    "still works after it (%s)", proto_status_name(st));
+
+	/*
+	 * Twice across a restart after a rotation the crash interrupted, with
+	 * ttls a reload shortened: the new signer reads the rotated file, and
+	 * as far back as a grant may live, not as today's ttls say.
+	 */
+	r = ask_link(bearer, CUSTOMER, "storefront", CALLBACK, 1, &a, rule,
+	    sizeof(rule), &st) == 0 && follow(a.secret, a.grant, SUPPORT,
+	    &code, &tokens, NULL, 0) == PROTO_OK && exchange(PROTO_CODE_TOKENS,
+	    "storefront", storefront_secret, code.secret, code.grant, CALLBACK,
+	    &tokens, NULL, 0) == PROTO_OK && tokens;
+	if (r)
+		legit_tokens++;
+	usleep(1500 * 1000);	/* older than the shortened ttls */
+	r = r && set_ttls(1, 1) == 0 && crash_and_restart(1) == 0;
+	CHECK(r, "a link followed and its code exchanged; then the ttls "
+	    "shortened to 1 s, a crash, the log rotated, a new signer");
+	st = exchange(PROTO_CODE_TOKENS, "storefront", storefront_secret,
+	    code.secret, code.grant, CALLBACK, &tokens, NULL, 0);
+	CHECK(st == PROTO_ERR_REDEEMED && !tokens, "the code grant (sealed "
+	    "for 60 s) again: no token (%s)", proto_status_name(st));
+	st = follow(a.secret, a.grant, SUPPORT, NULL, &tokens, NULL, 0);
+	CHECK(st == PROTO_ERR_REDEEMED && !tokens, "the link grant (sealed "
+	    "for %d s) again: nothing (%s)", LINK_TTL, proto_status_name(st));
+	r = set_ttls(LINK_TTL, 60) == 0 && crash_and_restart(0) == 0;
+	CHECK(r, "the ttls back, a new signer");
 
 	/* Expired. */
 	r = ask_link(bearer, CUSTOMER, "storefront", CALLBACK, 1, &a, rule,
