@@ -12,25 +12,32 @@
 #include "frontend.h"
 #include "reply.h"
 
+const char *
+bearer_token(struct evhttp_request *req)
+{
+	const char	*h;
+
+	h = evhttp_find_header(evhttp_request_get_input_headers(req),
+	    "Authorization");
+	if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0)
+		return NULL;
+	for (h += 7; *h == ' '; h++)
+		;
+	return h;
+}
+
 int
 bearer_check(struct evhttp_request *req, const char *audience,
     struct access *out)
 {
 	const char	*h, *why;
 
-	h = evhttp_find_header(evhttp_request_get_input_headers(req),
-	    "Authorization");
-	if (h == NULL) {
-		reply_bearer_error(req, NULL);
+	if ((h = bearer_token(req)) == NULL) {
+		reply_bearer_error(req, evhttp_find_header(
+		    evhttp_request_get_input_headers(req), "Authorization") ==
+		    NULL ? NULL : "a Bearer token is required");
 		return -1;
 	}
-	if (strncasecmp(h, "Bearer ", 7) != 0) {
-		reply_bearer_error(req, "a Bearer token is required");
-		return -1;
-	}
-	h += 7;
-	while (*h == ' ')
-		h++;
 	if (bearer_verify(h, strlen(h), fe->conf->issuer, audience,
 	    time(NULL), out, &why) == -1) {
 		reply_bearer_error(req, why);

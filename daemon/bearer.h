@@ -9,6 +9,9 @@
 
 struct evhttp_request;
 
+/* The token of a request's "Authorization: Bearer" header, or NULL. */
+const char	*bearer_token(struct evhttp_request *);
+
 /*
  * bearer_verify on a request's Authorization header.  On failure the request
  * has been answered (401 with WWW-Authenticate) and -1 is returned.

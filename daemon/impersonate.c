@@ -236,21 +236,6 @@ link_decided(const struct proto_msg *rep, void *arg)
 	free(call);
 }
 
-/* The bearer token of req, as bearer_check found it. */
-static const char *
-bearer_of(struct evhttp_request *req)
-{
-	const char	*h;
-
-	h = evhttp_find_header(evhttp_request_get_input_headers(req),
-	    "Authorization");
-	if (h == NULL || strlen(h) < 7)
-		return "";
-	for (h += 7; *h == ' '; h++)
-		;
-	return h;
-}
-
 /*
  * Ask the signer for a link: it verifies the bearer token itself, decides
  * on its own copy of the users, records the decision and answers with the
@@ -280,7 +265,8 @@ ask_signer(struct evhttp_request *req, const struct link_request *r,
 	    strlen(r->impersonator_id) + 1);
 	memset(&m, 0, sizeof(m));
 	m.type = PROTO_LINK;
-	m.u.link_req.bearer = proto_str(bearer_of(req));
+	/* The token bearer_check found good: the signer checks it again. */
+	m.u.link_req.bearer = proto_str(bearer_token(req));
 	m.u.link_req.user_id = proto_str(user_id);
 	m.u.link_req.impersonator_id = proto_str(r->impersonator_id);
 	m.u.link_req.client_id = proto_str(r->client_id);

@@ -135,9 +135,10 @@ redeem(const struct grant *g, long long now)
 	}
 }
 
-/* The members of a record about g. */
+/* The members of a record about g; id holds its grant_id's hex. */
 static void
-record_of(const struct grant *g, struct audit_record *r, char id[65])
+record_of(const struct grant *g, struct audit_record *r,
+    char id[SHA256_HEX_LEN + 1])
 {
 	hex_encode(g->id, sizeof(g->id), id);
 	r->grant_id = id;
@@ -175,6 +176,10 @@ login(const struct grant *g, const struct client_config *app,
 	return (uint32_t)token_login(&l, &login_tokens);
 }
 
+/*
+ * The token.issued of the login of g just made; consumes: this record is
+ * the one that redeems g (a code's; a link's is its link_redeemed).
+ */
 static void
 record_issued(const struct grant *g, const char *grant_type,
     const char *code_hash, const char *ip, const char *agent, int consumes)
