@@ -196,6 +196,8 @@ write_members(const struct audit_record *r, char *out, size_t room)
 	member(&w, "link_hash", r->link_hash);
 	member(&w, "code_hash", r->code_hash);
 	member(&w, "grant_id", r->grant_id);
+	if (r->grant_id != NULL && r->grant_exp > 0)
+		jw_integer(&w, "grant_exp", r->grant_exp);
 	if (r->revoked != NULL && *r->revoked != '\0') {
 		if (jw_array1(revoked, sizeof(revoked), r->revoked) == -1)
 			fatalx("audit: a revoked jti is too long");

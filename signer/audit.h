@@ -30,6 +30,7 @@ struct audit_record {
 	const char	*link_hash;
 	const char	*code_hash;
 	const char	*grant_id;	/* hex: the grant this record redeems */
+	long long	 grant_exp;	/* with grant_id: when it expires */
 	const char	*revoked;	/* one jti, written as an array */
 	const char	*kid;
 	json_t		*keys;		/* borrowed */

@@ -135,18 +135,28 @@ redeem(const struct grant *g, long long now)
 	}
 }
 
-/* The members of a record about g; id holds its grant_id's hex. */
+/* The members of a record about g. */
 static void
-record_of(const struct grant *g, struct audit_record *r,
-    char id[SHA256_HEX_LEN + 1])
+record_of(const struct grant *g, struct audit_record *r)
 {
-	hex_encode(g->id, sizeof(g->id), id);
-	r->grant_id = id;
 	r->impersonator_id = g->impersonator_id;
 	r->user_id = g->user_id;
 	r->client_id = g->client_id;
 	r->caller = g->caller;
 	r->reason = g->reason[0] != '\0' ? g->reason : NULL;
+}
+
+/*
+ * r is the record that redeems g: it names the grant and its expiry, which
+ * a starting signer reads back (redeemed_rebuild.c); id holds the hex.
+ */
+static void
+record_redeems(const struct grant *g, struct audit_record *r,
+    char id[SHA256_HEX_LEN + 1])
+{
+	hex_encode(g->id, sizeof(g->id), id);
+	r->grant_id = id;
+	r->grant_exp = g->exp;
 }
 
 /* Copy a checked string field; "" for an absent one. */
@@ -188,9 +198,9 @@ record_issued(const struct grant *g, const char *grant_type,
 				    .outcome = "ok", .grant = grant_type };
 	char			 id[SHA256_HEX_LEN + 1];
 
-	record_of(g, &r, id);
-	if (!consumes)
-		r.grant_id = NULL;
+	record_of(g, &r);
+	if (consumes)
+		record_redeems(g, &r, id);
 	r.reason = NULL;
 	r.caller = NULL;
 	r.jti = login_tokens.jti;
@@ -267,10 +277,7 @@ answer_link(const struct proto_msg *req, struct proto_msg *rep)
 	{
 		struct audit_record	 r = { .event =
 					    "impersonation.requested" };
-		char			 id[SHA256_HEX_LEN + 1];
-
-		record_of(&g, &r, id);
-		r.grant_id = NULL;	/* made, not consumed */
+		record_of(&g, &r);
 		r.outcome = v.status == 0 ? "allowed" : "denied";
 		r.rule = v.rule;
 		r.link_hash = v.status == 0 ? link_hash : NULL;
@@ -304,7 +311,8 @@ follow_refused(const struct grant *g, const char *rule, int refusal,
 				    .outcome = "denied" };
 	char			 id[SHA256_HEX_LEN + 1];
 
-	record_of(g, &r, id);
+	record_of(g, &r);
+	record_redeems(g, &r, id);
 	r.rule = rule;
 	r.link_hash = link_hash;
 	r.ip = ip;
@@ -356,7 +364,8 @@ answer_follow(const struct proto_msg *req, struct proto_msg *rep)
 		    ip, agent, rep);
 	app = config_client(conf, g.client_id);
 
-	record_of(&g, &r, id);
+	record_of(&g, &r);
+	record_redeems(&g, &r, id);
 	r.link_hash = link_hash;
 	r.ip = ip;
 	r.user_agent = agent;
@@ -446,7 +455,8 @@ answer_code_tokens(const struct proto_msg *req, struct proto_msg *rep)
 					    .outcome = "denied" };
 		char			 id[SHA256_HEX_LEN + 1];
 
-		record_of(&g, &r, id);
+		record_of(&g, &r);
+		record_redeems(&g, &r, id);
 		r.rule = v.rule;
 		r.code_hash = code_hash;
 		r.ip = ip;
@@ -470,7 +480,8 @@ answer_code_tokens(const struct proto_msg *req, struct proto_msg *rep)
 /*
  * PROTO_CODE_REPLAYED: a redeemed code presented again by its own client.
  * The record names who impersonated whom from the grant, and the access
- * token the front end says it revoked (its revocation list may be full).
+ * token the front end says it revoked (its revocation list may be full);
+ * it is the front end's observation.
  */
 uint32_t
 answer_code_replayed(const struct proto_msg *req, struct proto_msg *rep)
@@ -480,7 +491,7 @@ answer_code_replayed(const struct proto_msg *req, struct proto_msg *rep)
 	struct audit_record		 r = {
 					    .event = "impersonation.code_replayed",
 					    .outcome = "denied" };
-	char	id[SHA256_HEX_LEN + 1], code_hash[SHA256_HEX_LEN + 1];
+	char	code_hash[SHA256_HEX_LEN + 1];
 	char	ip[PROTO_IP_MAX + 1], agent[PROTO_AGENT_MAX + 1];
 	char	code[PROTO_CODE_MAX + 1], jti[JTI_LEN + 1];
 	uint32_t status;
@@ -495,8 +506,13 @@ answer_code_replayed(const struct proto_msg *req, struct proto_msg *rep)
 	FIELD(ip, req->u.code_req.ip);
 	FIELD(agent, req->u.code_req.user_agent);
 	hex_encode(g.ticket_hash, sizeof(g.ticket_hash), code_hash);
-	record_of(&g, &r, id);
-	r.grant_id = NULL;	/* consumed before */
+	record_of(&g, &r);	/* redeemed before: no grant_id */
+	/*
+	 * Only the front end sees a replay: the signer vouches for the grant
+	 * it names (who, as whom, the code), not for when, from where, or
+	 * what the front end revoked.
+	 */
+	r.source = "frontend";
 	r.caller = r.reason = NULL;
 	r.code_hash = code_hash;
 	if (req->u.code_req.revoked && jti_for_code(code, jti) == 0)

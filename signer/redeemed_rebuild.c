@@ -12,10 +12,10 @@
  * The log is read backwards from its end, a chunk at a time, and only as
  * far as the first record older than the window: record times never go
  * backwards (doc/audit.md, "Times"), so no record before it is younger.
- * A file read to its start whose first record is an audit.rotated (inside
- * the window, then) goes on in the newest rotated file before it, and so
- * on; so does a file with no record at all (a signer killed between the
- * parent's rotation and its audit.rotated).  Only lines that hold
+ * A file read to its start without a record older than the window goes on
+ * in the newest rotated file before it, and so on, whatever its first
+ * record is (a signer killed between the parent's rotation and its
+ * audit.rotated begins the new file with its own start's records).  Only lines that hold
  * "grant_id" are parsed as JSON; the time of the others is read from the
  * start every record has, {"seq":N,"time":"YYYY-MM-DDTHH:MM:SS.mmmZ", and
  * compared with the window's start as text (the format sorts as time).
@@ -49,7 +49,6 @@
 #define SEQ_OPEN	"{\"seq\":"
 #define TIME_OPEN	",\"time\":\""
 #define TIME_SHAPE	"dddd-dd-ddTdd:dd:dd.dddZ"
-#define ROTATED		"\",\"event\":\"audit.rotated\""
 #define GRANT_ID	"\"grant_id\""
 
 /* A file read backwards, a line at a time. */
@@ -65,6 +64,7 @@ struct back {
 struct rebuild {
 	char		 cutoff[AUDIT_TIME_LEN + 1];	/* the window's start */
 	long long	 window;	/* seconds */
+	long long	 code_ttl;	/* a code's id is kept that long */
 	long long	 now;		/* seconds */
 	size_t		 marked;
 	size_t		 bad;		/* lines with "grant_id" but no id */
@@ -191,15 +191,18 @@ unhex(const char *s, size_t len, unsigned char *out)
 }
 
 /*
- * The grant a record with "grant_id" redeemed, marked until the record's
+ * The grant a record with "grant_id" redeemed, marked until its
+ * "grant_exp" (no longer valid after it; a code's until its record's time
+ * plus code_ttl too, as the running signer keeps it, so that a replay can
+ * still be recorded), or without one (an older record) until the record's
  * time plus the window.  0, or -1 when the set is full.
  */
 static int
 mark(struct rebuild *rb, const char *line, size_t len)
 {
-	json_t		*o, *id;
+	json_t		*o, *id, *gexp;
 	unsigned char	 bin[REDEEMED_ID_LEN];
-	long long	 ms, exp;
+	long long	 ms, t, exp;
 	int		 rc = 0;
 
 	if ((o = json_loadb(line, len, 0, NULL)) == NULL) {
@@ -213,7 +216,16 @@ mark(struct rebuild *rb, const char *line, size_t len)
 		goto done;
 	}
 	ms = audit_time_ms(json_string_value(json_object_get(o, "time")));
-	exp = (ms > 0 ? (ms + 999) / 1000 : rb->now) + rb->window;
+	t = ms > 0 ? (ms + 999) / 1000 : rb->now;
+	gexp = json_object_get(o, "grant_exp");
+	if (json_is_integer(gexp) && json_integer_value(gexp) > 0) {
+		exp = json_integer_value(gexp);
+		if (exp < t + rb->code_ttl)
+			exp = t + rb->code_ttl;
+	} else
+		exp = t + rb->window;
+	if (exp < rb->now)
+		goto done;	/* no longer valid: nothing to keep */
 	switch (redeemed_take(bin, exp, rb->now)) {
 	case -1:
 		/* Every grant it misses expired by then. */
@@ -232,11 +244,13 @@ mark(struct rebuild *rb, const char *line, size_t len)
 
 /*
  * Mark the grants of path's records in the window, from its end.  1: it
- * was read to its start, and its first record is an audit.rotated, or it
- * holds none (or, the current file, is missing): the file before it may
- * hold records of the window.  0: a record older than the window was
- * reached, or the file began a log, or the set is full.  -1 when the file
- * cannot be read.
+ * was read to its start without a record older than the window (or, the
+ * current file, is missing): the file before it may hold records of the
+ * window, whatever this one's first record is (a signer that died between
+ * the parent's rename and its audit.rotated starts the new file with
+ * service.started, and a second restart must still look back).  0: a
+ * record older than the window was reached, or the set is full.  -1 when
+ * the file cannot be read.
  */
 static int
 rebuild_file(struct rebuild *rb, struct back *b, const char *path,
@@ -246,7 +260,7 @@ rebuild_file(struct rebuild *rb, struct back *b, const char *path,
 	const char	*t;
 	char		*line;
 	size_t		 len;
-	int		 rc, records = 0, rotated = 0;
+	int		 rc;
 
 	if ((b->fd = open(path, O_RDONLY | O_CLOEXEC |
 	    (rotated_file ? O_NOFOLLOW : 0))) == -1) {
@@ -273,16 +287,12 @@ rebuild_file(struct rebuild *rb, struct back *b, const char *path,
 			continue;
 		if (memcmp(t, rb->cutoff, AUDIT_TIME_LEN) < 0)
 			break;
-		records = 1;
-		rotated = (size_t)(line + len - t) >= AUDIT_TIME_LEN +
-		    sizeof(ROTATED) - 1 && memcmp(t + AUDIT_TIME_LEN, ROTATED,
-		    sizeof(ROTATED) - 1) == 0;
 		if (memmem(line, len, GRANT_ID, sizeof(GRANT_ID) - 1) !=
 		    NULL && mark(rb, line, len) == -1)
 			break;
 	}
 	if (rc == 0)
-		rc = !records || rotated;
+		rc = 1;		/* its start, all of it in the window */
 	else if (rc == 1)
 		rc = 0;		/* a record before the window, or full */
  done:
@@ -339,6 +349,7 @@ redeemed_rebuild(const struct config *conf)
 
 	memset(&rb, 0, sizeof(rb));
 	rb.window = CONFIG_TTL_MAX;
+	rb.code_ttl = conf->code_ttl;
 	window_start(&rb);
 	if (redeemed_init() == -1)
 		return -1;

@@ -62,9 +62,9 @@ import { basename } from 'node:path';
 
 const ORDER = ['seq', 'time', 'event', 'outcome', 'grant', 'rule',
   'impersonator_id', 'user_id', 'client_id', 'caller', 'reason', 'ip',
-  'user_agent', 'jti', 'link_hash', 'code_hash', 'grant_id', 'revoked',
-  'kid', 'keys', 'last_seq', 'anchor_seq', 'torn', 'prev_file', 'count',
-  'source', 'detail'];
+  'user_agent', 'jti', 'link_hash', 'code_hash', 'grant_id', 'grant_exp',
+  'revoked', 'kid', 'keys', 'last_seq', 'anchor_seq', 'torn', 'prev_file',
+  'count', 'source', 'detail'];
 const ANCHOR_LEN = 256;
 const BASE = Date.UTC(2026, 10, 27, 0, 0, 0);
 const HOSTILE = 'ticket \u001b[31mRED\u001b[0m\u0007 bell\ttab \u202egnp.exe' +

@@ -84,7 +84,7 @@ static int
 load(const char *path, char *msg, size_t msglen)
 {
 	ssize_t	 n;
-	int	 saved, fd, rc;
+	int	 saved = -1, fd, rc;
 
 	fflush(stdout);
 	if ((fd = open(errfile, O_RDWR | O_CREAT | O_TRUNC, 0600)) == -1 ||

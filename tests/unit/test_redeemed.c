@@ -303,6 +303,24 @@ test_rebuild(void)
 	CHECK(redeemed_rebuild(&conf) == 0 && redeemed_count() == 3,
 	    "rebuilt twice: the same 3");
 
+	/* Records that say when their grant expires (grant_exp). */
+	reset();
+	f = create("exp.log", path);
+	fprintf(f, "{\"seq\":1,\"time\":\"%s\",\"event\":\"token.issued\","
+	    "\"grant_id\":\"%s\",\"grant_exp\":%lld,\"mac\":\"%064d\"}\n",
+	    "2026-12-03T09:58:20.000Z", grant_hex(31), now + 200, 0);
+	fprintf(f, "{\"seq\":2,\"time\":\"%s\",\"event\":\"token.issued\","
+	    "\"grant_id\":\"%s\",\"grant_exp\":%lld,\"mac\":\"%064d\"}\n",
+	    "2026-12-03T09:58:20.000Z", grant_hex(32), now - 50, 0);
+	fclose(f);
+	conf_for(&conf, path);
+	CHECK(redeemed_rebuild(&conf) == 0 && has(31, now + 200) &&
+	    !has(31, now + 201), "a grant_exp keeps its id until then, not "
+	    "the record's time plus the window");
+	CHECK(!has(32, now) && redeemed_count() == 1, "a grant that expired "
+	    "before the start, and whose record is older than code_ttl, takes "
+	    "no room");
+
 	reset();
 	snprintf(path, sizeof(path), "%s/missing.log", dir);
 	CHECK(redeemed_rebuild(&conf) == 0 && redeemed_count() == 0,
@@ -318,7 +336,7 @@ test_rebuild(void)
 
 /*
  * Rotated files: the newest one is read when the current file began
- * inside the window with audit.rotated, and no other.  Some of the
+ * inside the window, whatever its first record, and no other.  Some of the
  * rotated files hold grants timed inside the window although they come
  * before older records: they tell a file read that should not be.
  */
@@ -381,8 +399,10 @@ test_rotated(void)
 	record(f, 1, ms - 20000, "service.started", 0);
 	record(f, 2, ms - 10000, "token.issued", 27);
 	fclose(f);
-	CHECK(redeemed_rebuild(&conf) == 0 && redeemed_count() == 1 &&
-	    has(27, now), "a file that began a log: no rotated file read");
+	CHECK(redeemed_rebuild(&conf) == 0 && redeemed_count() == 2 &&
+	    has(27, now) && has(24, now), "a file begun inside the window by "
+	    "a signer's start (one that died before its audit.rotated, then "
+	    "another): the newest rotated file is read too");
 }
 
 /* A log written by audit.c itself, the clock moved between records. */

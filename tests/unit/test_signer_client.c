@@ -107,8 +107,8 @@ int
 main(void)
 {
 	struct seen	 s, t;
-	uint16_t	 type;
-	uint32_t	 id, id2;
+	uint16_t	 type = 0;
+	uint32_t	 id = 0, id2 = 0;
 	int		 sv[2];
 
 	if ((base = event_base_new()) == NULL ||
