@@ -70,23 +70,6 @@ grant_new_line(const char *kid, char *out, size_t outlen)
 	return n;
 }
 
-static int
-grant_fill(int fd, const char *p, size_t len)
-{
-	ssize_t	 n;
-
-	while (len > 0) {
-		if ((n = write(fd, p, len)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* The rename made durable: the folder's entry, not only the file's data. */
 static void
 grant_sync_dir(const char *file)
@@ -123,10 +106,10 @@ grant_replace(const char *file, const struct stat *st, const char *old,
 	/* As root, the file stays its owner's (the service may read it). */
 	if (fchmod(fd, 0600) == -1 ||
 	    (geteuid() == 0 && fchown(fd, st->st_uid, st->st_gid) == -1) ||
-	    grant_fill(fd, old, oldlen) == -1 ||
+	    newfile_fill(fd, old, oldlen) == -1 ||
 	    (oldlen > 0 && old[oldlen - 1] != '\n' &&
-	    grant_fill(fd, "\n", 1) == -1) ||
-	    grant_fill(fd, line, linelen) == -1 || fsync(fd) == -1) {
+	    newfile_fill(fd, "\n", 1) == -1) ||
+	    newfile_fill(fd, line, linelen) == -1 || fsync(fd) == -1) {
 		log_warn("%s", tmp);
 		(void)close(fd);
 		(void)unlink(tmp);

@@ -22,5 +22,7 @@ int	grant_key_add(const char *file, const char *kid);
 
 /* Create path, which must not exist, mode 0600, holding exactly data. */
 int	newfile_write(const char *, const void *, size_t);
+/* Write all len bytes to fd (a short write goes on): 0, or -1. */
+int	newfile_fill(int fd, const void *, size_t len);
 
 #endif

@@ -1,5 +1,6 @@
 /*
- * Files that hold keys are created here and only here.  O_EXCL makes the
+ * Files that hold keys are created here (a grant key file's rotation
+ * replaces one through a temporary file of its own: grant_key.c).  O_EXCL makes the
  * creation refuse anything already at the path, a symbolic link included
  * (O_CREAT|O_EXCL never follows one), so a key is never overwritten and
  * never written through a link someone left behind.  A file that could
@@ -14,10 +15,11 @@
 #include "guisectl.h"
 #include "log.h"
 
-static int
-newfile_fill(int fd, const unsigned char *p, size_t len)
+int
+newfile_fill(int fd, const void *data, size_t len)
 {
-	ssize_t	 n;
+	const unsigned char	*p = data;
+	ssize_t			 n;
 
 	while (len > 0) {
 		if ((n = write(fd, p, len)) == -1) {
