@@ -186,6 +186,19 @@ login(const struct grant *g, const struct client_config *app,
 	return (uint32_t)token_login(&l, &login_tokens);
 }
 
+/* The tokens of the login just made, as a reply's four fields. */
+static void
+reply_tokens(struct proto_str *id_token, struct proto_str *access_token,
+    struct proto_str *access_jti, uint32_t *expires_in)
+{
+	id_token->p = login_tokens.id_token;
+	id_token->len = (uint16_t)login_tokens.id_len;
+	access_token->p = login_tokens.access_token;
+	access_token->len = (uint16_t)login_tokens.access_len;
+	*access_jti = proto_str(login_tokens.jti);
+	*expires_in = (uint32_t)login_tokens.expires_in;
+}
+
 /*
  * The token.issued of the login of g just made; consumes: this record is
  * the one that redeems g (a code's; a link's is its link_redeemed).
@@ -227,7 +240,7 @@ answer_link(const struct proto_msg *req, struct proto_msg *rep)
 	char	ip[PROTO_IP_MAX + 1], agent[PROTO_AGENT_MAX + 1];
 	char	link_hash[SHA256_HEX_LEN + 1];
 	long long now = time(NULL);
-	int	grant_type;
+	unsigned int grant_type;
 
 	FIELD(bearer, req->u.link_req.bearer);
 	if (bearer_verify(bearer, strlen(bearer), conf->issuer,
@@ -246,9 +259,7 @@ answer_link(const struct proto_msg *req, struct proto_msg *rep)
 	FIELD(g.reason, req->u.link_req.reason);
 	memcpy(g.caller, a.client_id, sizeof(g.caller));
 	g.response_type = (int)req->u.link_req.response_type;
-	grant_type = g.response_type == POLICY_RESPONSE_CODE ?
-	    GRANT_AUTHORIZATION_CODE : g.response_type ==
-	    POLICY_RESPONSE_TOKEN ? GRANT_IMPLICIT : 0;
+	grant_type = policy_grant_of(g.response_type);
 	if ((app = config_client(conf, g.client_id)) == NULL ||
 	    grant_type == 0 || !(app->grant_types & grant_type) ||
 	    app->callbacks.n == 0 || g.user_id[0] == '\0' ||
@@ -270,9 +281,9 @@ answer_link(const struct proto_msg *req, struct proto_msg *rep)
 		if (new_secret(ticket_out) == -1 ||
 		    random_draw(g.id, sizeof(g.id)) == -1 ||
 		    sha256(ticket_out, strlen(ticket_out), g.ticket_hash) ==
-		    -1 || seal(&g) == -1 ||
-		    sha256_hex(ticket_out, link_hash) == -1)
+		    -1 || seal(&g) == -1)
 			return PROTO_ERR_INTERNAL;
+		hex_encode(g.ticket_hash, sizeof(g.ticket_hash), link_hash);
 	}
 	{
 		struct audit_record	 r = { .event =
@@ -378,8 +389,9 @@ answer_follow(const struct proto_msg *req, struct proto_msg *rep)
 		if (new_secret(code_out) == -1 ||
 		    random_draw(c.id, sizeof(c.id)) == -1 ||
 		    sha256(code_out, strlen(code_out), c.ticket_hash) == -1 ||
-		    seal(&c) == -1 || sha256_hex(code_out, code_hash) == -1)
+		    seal(&c) == -1)
 			return PROTO_ERR_INTERNAL;
+		hex_encode(c.ticket_hash, sizeof(c.ticket_hash), code_hash);
 		r.code_hash = code_hash;
 		audit_queue(&r);
 		rep->u.follow_rep.code = proto_str(code_out);
@@ -391,12 +403,9 @@ answer_follow(const struct proto_msg *req, struct proto_msg *rep)
 		return status;
 	audit_queue(&r);
 	record_issued(&g, "implicit", NULL, ip, agent, 0);
-	rep->u.follow_rep.id_token.p = login_tokens.id_token;
-	rep->u.follow_rep.id_token.len = (uint16_t)login_tokens.id_len;
-	rep->u.follow_rep.access_token.p = login_tokens.access_token;
-	rep->u.follow_rep.access_token.len = (uint16_t)login_tokens.access_len;
-	rep->u.follow_rep.access_jti = proto_str(login_tokens.jti);
-	rep->u.follow_rep.expires_in = (uint32_t)login_tokens.expires_in;
+	reply_tokens(&rep->u.follow_rep.id_token,
+	    &rep->u.follow_rep.access_token, &rep->u.follow_rep.access_jti,
+	    &rep->u.follow_rep.expires_in);
 	return PROTO_OK;
 }
 
@@ -468,12 +477,9 @@ answer_code_tokens(const struct proto_msg *req, struct proto_msg *rep)
 	    PROTO_OK)
 		return status;
 	record_issued(&g, "authorization_code", code_hash, ip, agent, 1);
-	rep->u.login_rep.id_token.p = login_tokens.id_token;
-	rep->u.login_rep.id_token.len = (uint16_t)login_tokens.id_len;
-	rep->u.login_rep.access_token.p = login_tokens.access_token;
-	rep->u.login_rep.access_token.len = (uint16_t)login_tokens.access_len;
-	rep->u.login_rep.access_jti = proto_str(login_tokens.jti);
-	rep->u.login_rep.expires_in = (uint32_t)login_tokens.expires_in;
+	reply_tokens(&rep->u.login_rep.id_token,
+	    &rep->u.login_rep.access_token, &rep->u.login_rep.access_jti,
+	    &rep->u.login_rep.expires_in);
 	return PROTO_OK;
 }
 

@@ -69,25 +69,27 @@ policy_check(const struct config *conf, const struct client_config *app,
 	return refuse(v, 0, NULL, NULL);
 }
 
+unsigned int
+policy_grant_of(int response_type)
+{
+	switch (response_type) {
+	case POLICY_RESPONSE_CODE:
+		return GRANT_AUTHORIZATION_CODE;
+	case POLICY_RESPONSE_TOKEN:
+		return GRANT_IMPLICIT;
+	default:
+		return 0;	/* allowed by no application */
+	}
+}
+
 int
 policy_recheck(const struct config *conf, const char *client_id,
     const char *callback_url, int response_type, const char *impersonator_id,
     const char *user_id, struct policy_verdict *v)
 {
 	const struct client_config	*app;
-	unsigned int			 grant;
+	unsigned int			 grant = policy_grant_of(response_type);
 
-	switch (response_type) {
-	case POLICY_RESPONSE_CODE:
-		grant = GRANT_AUTHORIZATION_CODE;
-		break;
-	case POLICY_RESPONSE_TOKEN:
-		grant = GRANT_IMPLICIT;
-		break;
-	default:
-		grant = 0;	/* allowed by no application */
-		break;
-	}
 	if ((app = config_client(conf, client_id)) == NULL)
 		return refuse(v, 403, "application_gone",
 		    "the application is gone");

@@ -15,6 +15,9 @@
 #define POLICY_RESPONSE_CODE	1	/* GRANT_AUTHORIZATION_CODE */
 #define POLICY_RESPONSE_TOKEN	2	/* GRANT_IMPLICIT */
 
+/* The grant (GRANT_*) a response_type asks for; 0 for none. */
+unsigned int	policy_grant_of(int response_type);
+
 struct policy_verdict {
 	int		 status;	/* 0: allowed; else the HTTP status */
 	const char	*rule;		/* the rule that refused, for logs */
