@@ -140,6 +140,20 @@ tail_chains(const struct tail_rec *r, const char *prev)
 	return CRYPTO_memcmp(want, r->mac, AUDIT_MAC_HEX) == 0;
 }
 
+int
+audit_newest_rotated(const char *path)
+{
+	struct stat	 st;
+	char		 name[PATH_MAX];
+	int		 n;
+
+	for (n = 1; n < INT_MAX; n++)
+		if ((size_t)snprintf(name, sizeof(name), "%s.%d", path, n) >=
+		    sizeof(name) || stat(name, &st) == -1)
+			break;
+	return n - 1;
+}
+
 /*
  * The mac of the last record of the newest rotated file, path.N: 1 with
  * mac set, 0 when there is no rotated file (or no record in its end).
@@ -149,16 +163,12 @@ tail_rotated(const char *path, char *mac)
 {
 	struct tail_buf	*t;
 	struct tail_rec	 r;
-	struct stat	 st;
 	char		 name[PATH_MAX];
 	int		 n, fd, found = 0, skipped = 0;
 
-	for (n = 1; n < INT_MAX; n++)
-		if ((size_t)snprintf(name, sizeof(name), "%s.%d", path, n) >=
-		    sizeof(name) || stat(name, &st) == -1)
-			break;
-	if (n == 1 || (size_t)snprintf(name, sizeof(name), "%s.%d", path,
-	    n - 1) >= sizeof(name))
+	if ((n = audit_newest_rotated(path)) == 0 ||
+	    (size_t)snprintf(name, sizeof(name), "%s.%d", path, n) >=
+	    sizeof(name))
 		return 0;
 	if ((fd = open(name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
 		return 0;

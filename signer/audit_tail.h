@@ -21,6 +21,12 @@ struct audit_tail {
  * cannot be read or its last record does not verify: then the signer may
  * not go on from it.
  */
+/*
+ * The N of the newest rotated file path.N (they count up from 1, with no
+ * gap), 0 when there is none.
+ */
+int	audit_newest_rotated(const char *path);
+
 int	audit_tail_read(int fd, const char *path, const struct anchor *,
 	    struct audit_tail *);
 

@@ -33,6 +33,7 @@
 
 #include <jansson.h>
 
+#include "audit_tail.h"
 #include "audit_time.h"
 #include "log.h"
 #include "redeemed.h"
@@ -302,21 +303,6 @@ rebuild_file(struct rebuild *rb, struct back *b, const char *path,
 	return rc;
 }
 
-/* The N of the newest rotated file path.N; 0: none. */
-static int
-newest_rotated(const char *path)
-{
-	struct stat	 st;
-	char		 name[PATH_MAX];
-	int		 n;
-
-	for (n = 1; n < INT_MAX; n++)
-		if ((size_t)snprintf(name, sizeof(name), "%s.%d", path, n) >=
-		    sizeof(name) || stat(name, &st) == -1)
-			break;
-	return n - 1;
-}
-
 /* The window's start, now - window, as a record's time. */
 static void
 window_start(struct rebuild *rb)
@@ -358,7 +344,7 @@ redeemed_rebuild(const struct config *conf)
 		log_warn("redeemed: malloc");
 		return -1;
 	}
-	n = newest_rotated(conf->audit_path);
+	n = audit_newest_rotated(conf->audit_path);
 	while ((rc = rebuild_file(&rb, &b, path, path != conf->audit_path)) ==
 	    1 && n > 0) {
 		if ((size_t)snprintf(name, sizeof(name), "%s.%d",
