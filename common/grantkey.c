@@ -4,7 +4,9 @@
  * twice, at most 16 keys.  Lengths, never NUL-terminated strings: a NUL
  * byte in the file is a bad character like any other.
  */
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/crypto.h>
 
@@ -16,6 +18,27 @@
 
 _Static_assert(GRANTKEY_FILE_MAX > (GRANTKEY_MAX + 1) *
     (GRANTKEY_KID_MAX + 1 + GRANTKEY_TEXT + 1), "GRANTKEY_FILE_MAX is small");
+
+ssize_t
+grantkey_read(int fd, char buf[GRANTKEY_FILE_MAX + 1])
+{
+	size_t	 len = 0;
+	ssize_t	 n;
+
+	while (len <= GRANTKEY_FILE_MAX) {
+		if ((n = read(fd, buf + len, GRANTKEY_FILE_MAX + 1 - len)) ==
+		    -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (n == 0)
+			return (ssize_t)len;
+		len += (size_t)n;
+	}
+	errno = EFBIG;
+	return -1;
+}
 
 int
 grantkey_kid_ok(const char *s, size_t len)

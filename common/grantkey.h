@@ -8,6 +8,7 @@
 #define GUISE_GRANTKEY_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #define GRANTKEY_BYTES		32
 #define GRANTKEY_KID_MAX	32
@@ -24,6 +25,13 @@ struct grantkey {
 
 /* Whether len bytes at s are a kid: 1 to 32 of GRANTKEY_KID_CHARS. */
 int	grantkey_kid_ok(const char *s, size_t len);
+
+/*
+ * The whole file open on fd into buf, which holds GRANTKEY_FILE_MAX + 1
+ * bytes: its length, or -1 with errno set (EFBIG: larger than
+ * GRANTKEY_FILE_MAX, no grant key file).
+ */
+ssize_t	grantkey_read(int fd, char buf[GRANTKEY_FILE_MAX + 1]);
 
 /*
  * The keys of the file's len bytes into out (GRANTKEY_MAX of them): their

@@ -124,29 +124,6 @@ grant_replace(const char *file, const struct stat *st, const char *old,
 	return 0;
 }
 
-/* The whole of fd into buf (size bytes): its length, or -1 logged. */
-static ssize_t
-grant_read(const char *file, int fd, char *buf, size_t size)
-{
-	size_t	 len = 0;
-	ssize_t	 n;
-
-	while (len < size) {
-		if ((n = read(fd, buf + len, size - len)) == -1) {
-			if (errno == EINTR)
-				continue;
-			log_warn("%s", file);
-			return -1;
-		}
-		if (n == 0)
-			return (ssize_t)len;
-		len += (size_t)n;
-	}
-	log_warnx("%s: larger than %d bytes, not a grant key file", file,
-	    GRANTKEY_FILE_MAX);
-	return -1;
-}
-
 /* The lines of the open file, and the new one after them. */
 static int
 grant_rotate(const char *file, int fd, const char *kid, const char *line,
@@ -168,8 +145,14 @@ grant_rotate(const char *file, int fd, const char *kid, const char *line,
 		log_warnx("%s: not a regular file", file);
 		return -1;
 	}
-	if ((len = grant_read(file, fd, buf, sizeof(buf))) == -1)
+	if ((len = grantkey_read(fd, buf)) == -1) {
+		if (errno == EFBIG)
+			log_warnx("%s: larger than %d bytes, not a grant key "
+			    "file", file, GRANTKEY_FILE_MAX);
+		else
+			log_warn("%s", file);
 		goto done;
+	}
 	if ((n = grantkey_parse(buf, (size_t)len, gk, &lineno, &why)) == -1) {
 		if (lineno == 0)
 			log_warnx("%s: %s; not changed", file, why);

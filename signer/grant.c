@@ -357,12 +357,12 @@ grant_keys_make(const char *file, const struct grantkey *gk, size_t n,
 	return 0;
 }
 
+/* The whole grant key file, named as the configuration names it. */
 static ssize_t
-grant_key_read(const char *file, char *buf, size_t size)
+grant_key_read(const char *file, char buf[GRANTKEY_FILE_MAX + 1])
 {
 	char	 path[PATH_MAX];
-	size_t	 len = 0;
-	ssize_t	 n;
+	ssize_t	 len;
 	int	 fd;
 
 	if (config_path(file, path, sizeof(path)) == -1 ||
@@ -370,24 +370,15 @@ grant_key_read(const char *file, char *buf, size_t size)
 		log_warn("%s", file);
 		return -1;
 	}
-	while (len < size) {
-		if ((n = read(fd, buf + len, size - len)) == -1) {
-			if (errno == EINTR)
-				continue;
+	if ((len = grantkey_read(fd, buf)) == -1) {
+		if (errno == EFBIG)
+			log_warnx("%s: larger than %d bytes", file,
+			    GRANTKEY_FILE_MAX);
+		else
 			log_warn("%s", file);
-			(void)close(fd);
-			return -1;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
 	}
 	(void)close(fd);
-	if (len == size) {
-		log_warnx("%s: larger than %d bytes", file, GRANTKEY_FILE_MAX);
-		return -1;
-	}
-	return (ssize_t)len;
+	return len;
 }
 
 int
@@ -407,7 +398,7 @@ grant_keys_load(const char *file)
 		return -1;
 	}
 	memset(fresh, 0, sizeof(fresh));
-	if ((len = grant_key_read(file, buf, sizeof(buf))) != -1 &&
+	if ((len = grant_key_read(file, buf)) != -1 &&
 	    (n = grantkey_parse(buf, (size_t)len, gk, &line, &why)) == -1) {
 		if (line == 0)
 			log_warnx("%s: %s (guisectl secret --grant-key makes "
