@@ -47,9 +47,7 @@ new_call(struct evhttp_request *req, const struct client_creds *creds,
 
 	if ((call = calloc(1, sizeof(*call))) == NULL)
 		return NULL;
-	if ((code != NULL && (call->code = strdup(code)) == NULL) ||
-	    (call->secret = strdup(creds->secret)) == NULL) {
-		free(call->code);
+	if (code != NULL && (call->code = strdup(code)) == NULL) {
 		free(call);
 		return NULL;
 	}
@@ -364,7 +362,11 @@ authorization_code(struct evhttp_request *req, const struct params *p,
 	switch (store_code_redeem(code, fe->conf->code_ttl, &imp)) {
 	case CODE_UNKNOWN:
 	case CODE_SPENT:
-		if ((call = new_call(req, creds, code, limit)) == NULL) {
+		/* A replay's record needs the secret again: kept for it. */
+		if ((call = new_call(req, creds, code, limit)) == NULL ||
+		    (call->secret = strdup(creds->secret)) == NULL) {
+			if (call != NULL)
+				free_call(call);
 			reply_unavailable(req);
 			return -1;
 		}
