@@ -26,6 +26,7 @@
 #include "jwks.h"
 #include "keys.h"
 #include "log.h"
+#include "monotonic.h"
 #include "policy.h"
 #include "random.h"
 #include "redeemed.h"
@@ -55,6 +56,34 @@ impersonation_init(const struct config *c)
 	conf = c;
 	/* The public half of our own keys, to verify callers' tokens. */
 	return jwks_load(keys_jwks());
+}
+
+/*
+ * A warning a broken-in front end can cause at will (a forged grant, a
+ * full set of redeemed grants): said at once, then at most once a second
+ * with how many came since, so that it cannot push the signer's audit
+ * commit lines past journald's rate limit.
+ */
+struct seldom {
+	long long	 said_us;	/* 0: never */
+	unsigned long	 since;
+};
+
+static void
+warn_seldom(struct seldom *s, const char *what)
+{
+	long long	 now = monotonic_us();
+
+	if (s->said_us != 0 && now - s->said_us < 1000000) {
+		s->since++;
+		return;
+	}
+	if (s->since > 0)
+		log_warnx("%s (%lu more since the last line)", what, s->since);
+	else
+		log_warnx("%s", what);
+	s->said_us = now;
+	s->since = 0;
 }
 
 static int
@@ -90,12 +119,14 @@ seal(const struct grant *g)
 static int
 open_grant(struct proto_str text, enum grant_kind kind, struct grant *g)
 {
-	unsigned char	 raw[GRANT_SEALED_MAX];
-	ssize_t		 n;
+	static struct seldom	 forged;
+	unsigned char		 raw[GRANT_SEALED_MAX];
+	ssize_t			 n;
 
 	if ((n = b64url_decode(raw, sizeof(raw), text.p, text.len)) <= 0 ||
 	    grant_open(raw, (size_t)n, g) == -1) {
-		log_warnx("a grant that is not the signer's was presented");
+		warn_seldom(&forged,
+		    "a grant that is not the signer's was presented");
 		return -1;
 	}
 	return g->kind == kind ? 0 : -1;
@@ -120,7 +151,8 @@ travels_under(const struct grant *g, struct proto_str secret)
 static uint32_t
 redeem(const struct grant *g, long long now)
 {
-	long long	 until = g->exp;
+	static struct seldom	 full;
+	long long		 until = g->exp;
 
 	if (g->kind == GRANT_KIND_CODE && now + conf->code_ttl > until)
 		until = now + conf->code_ttl;
@@ -130,7 +162,7 @@ redeem(const struct grant *g, long long now)
 	case 1:
 		return PROTO_ERR_REDEEMED;
 	default:
-		log_warnx("too many grants redeemed lately: refusing");
+		warn_seldom(&full, "too many grants redeemed lately: refusing");
 		return PROTO_ERR_INTERNAL;
 	}
 }

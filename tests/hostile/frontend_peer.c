@@ -37,6 +37,7 @@
 
 static const char	*signer_prog;
 static char		 dir[512];
+static char		 signer_log[600];
 static char		 other_secret[64] = "other-app-secret-0123456789abcdef";
 static struct signer	 s;
 static uint32_t		 next_id = 100;
@@ -392,6 +393,23 @@ forge_token(const char *scope, long long exp, char *out, size_t outlen)
 	return rc;
 }
 
+/* How many lines of the signers' log hold what. */
+static int
+log_lines(const char *what)
+{
+	FILE	*f;
+	char	 line[4096];
+	int	 n = 0;
+
+	if ((f = fopen(signer_log, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strstr(line, what) != NULL)
+			n++;
+	fclose(f);
+	return n;
+}
+
 /*
  * Kill the signer with a malformed frame, and start another; rotate: with
  * the audit log rotated in between, as when the parent rotated it and the
@@ -497,7 +515,7 @@ main(int argc, char *argv[])
 	char		 rule[64], tok[PROTO_TOKEN_MAX + 1];
 	char		 bad_grant[PROTO_GRANT_MAX + 1];
 	uint32_t	 st;
-	int		 tokens, r, i, all;
+	int		 tokens, r, i, n, all;
 
 	if (argc != 3) {
 		fprintf(stderr, "usage: frontend_peer SIGNER CONFIG_DIR\n");
@@ -506,6 +524,14 @@ main(int argc, char *argv[])
 	signer_prog = argv[1];
 	snprintf(dir, sizeof(dir), "%s", argv[2]);
 	signal(SIGPIPE, SIG_IGN);
+	/* The signers' log lines, as journald would take them, to count. */
+	snprintf(signer_log, sizeof(signer_log), "%s/signer.log", dir);
+	if ((i = open(signer_log, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND,
+	    0600)) == -1 || dup2(i, STDERR_FILENO) == -1) {
+		printf("Bail out! %s: %s\n", signer_log, strerror(errno));
+		return 1;
+	}
+	close(i);
 	if (prepare() == -1 || load_config(dir) == -1 || start() == -1 ||
 	    client_token("read:users impersonate:users", bearer,
 	    sizeof(bearer)) == -1) {
@@ -710,6 +736,11 @@ main(int argc, char *argv[])
 	}
 	CHECK(all, "a link grant with any one of its bytes altered: refused, "
 	    "every time");
+	n = log_lines("not the signer's");
+	CHECK(n >= 1 && n <= 5, "and said in the signer's log, but not a line "
+	    "each: the front end cannot flood journald through the signer "
+	    "past its rate limit, and the commit lines with it (%d lines for "
+	    "600 grants)", n);
 	st = follow(a.secret, a.grant, SUPPORT, NULL, &tokens, NULL, 0);
 	r = st == PROTO_OK && tokens;
 	if (r)
