@@ -86,13 +86,15 @@ wellknown_build_discovery(void)
 	 * Each true of the daemon: /authorize answers only through an
 	 * impersonation link's login (authorize.c), with PKCE S256 alone; no
 	 * request objects (request_uri_parameter_supported must be said
-	 * false: Discovery's default is true); every authorization response
-	 * names its issuer (RFC 9207), as a second issuer beside another
-	 * needs against mix-ups.
+	 * false: Discovery's default is true).  Its answers name the issuer
+	 * (RFC 9207's iss, checked by the clients that find it), but
+	 * authorization_response_iss_parameter_supported is not said: a
+	 * client would then demand iss of the how-to's redirect too, which
+	 * stays as the how-to has it.
 	 */
 	d = json_pack("{s:s, s:o, s:o, s:o, s:o, s:[sss], s:[sss], s:[s],"
 	    " s:o, s:[sss], s:[s], s:[sss], s:[sss],"
-	    " s:[sssssssssssssssss], s:b, s:b, s:b, s:b}",
+	    " s:[sssssssssssssssss], s:b, s:b, s:b}",
 	    "issuer", fe->conf->issuer,
 	    "authorization_endpoint", url("authorize"),
 	    "token_endpoint", url("oauth/token"),
@@ -114,8 +116,7 @@ wellknown_build_discovery(void)
 	    "impersonated", "impersonator", "act",
 	    "request_parameter_supported", 0,
 	    "request_uri_parameter_supported", 0,
-	    "claims_parameter_supported", 0,
-	    "authorization_response_iss_parameter_supported", 1);
+	    "claims_parameter_supported", 0);
 	text = json_dumps(d, JSON_COMPACT);
 	json_decref(d);
 	return text;

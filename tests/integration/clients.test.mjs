@@ -153,14 +153,15 @@ test('openid-client v6 against an ES256 issuer (id_token_signed_response_alg ES2
   await verifyIdToken(es, tokens.id_token);
 });
 
-test('discovery names the issuer byte for byte, the endpoints of the flow, and code/token response types', async () => {
+test('discovery names the issuer byte for byte, the endpoints of the flow, and the code, token and id_token token response types', async () => {
   for (const d of [rs, es]) {
     const r = await d.request('.well-known/openid-configuration');
     assert.equal(r.status, 200);
     assert.equal(r.json.issuer, d.url);
     assert.match(d.url, /^https:\/\/127\.0\.0\.1:\d+\/$/);
     assert.equal(r.json.userinfo_endpoint, `${d.url}userinfo`);
-    assert.deepEqual([...r.json.response_types_supported].sort(), ['code', 'token']);
+    assert.deepEqual([...r.json.response_types_supported].sort(), ['code', 'id_token token', 'token']);
+    assert.equal(r.json.authorization_endpoint, `${d.url}authorize`);
     assert.ok(r.json.grant_types_supported.includes('authorization_code'));
     assert.ok(!r.json.id_token_signing_alg_values_supported.includes('HS256'), 'HS256 is advertised only when a client asks for it');
     const keys = (await d.request('.well-known/jwks.json')).json.keys;

@@ -24,7 +24,7 @@ test('discovery names this issuer and its endpoints', async () => {
   assert.equal(r.json.issuer, d.url);
   assert.equal(r.json.token_endpoint, `${d.url}oauth/token`);
   assert.equal(r.json.jwks_uri, `${d.url}.well-known/jwks.json`);
-  assert.deepEqual(r.json.token_endpoint_auth_methods_supported, ['client_secret_basic', 'client_secret_post']);
+  assert.deepEqual(r.json.token_endpoint_auth_methods_supported, ['client_secret_basic', 'client_secret_post', 'none']);
   assert.ok(r.json.id_token_signing_alg_values_supported.includes('RS256'));
 });
 

@@ -148,6 +148,7 @@ export async function startWithClients(extra, opts = {}) {
     backoffice: randomBytes(32).toString('base64url'),
     storefront: randomBytes(32).toString('base64url'),
     reader: randomBytes(32).toString('base64url'),
+    portal: randomBytes(32).toString('base64url'),
   };
   for (const { client, secret } of extra) secrets[client.client_id] = secret ?? randomBytes(32).toString('base64url');
   const file = join(sdir, 'secrets.json');
