@@ -50,20 +50,6 @@ struct authz {
 	enum mode			 mode;
 };
 
-/* Printable text without control characters (the signer logs it). */
-static int
-is_text(const char *s, size_t max)
-{
-	size_t	 len = strlen(s), i;
-
-	if (len > max)
-		return 0;
-	for (i = 0; i < len; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return 0;
-	return 1;
-}
-
 /* Write s into b with HTML's five special characters escaped. */
 static void
 html_escape(struct evbuffer *b, const char *s)
@@ -315,7 +301,7 @@ read_request(const struct params *p, struct authz *a, const char **why)
 		*why = "the application may not use this response_type here";
 		return "unauthorized_client";
 	}
-	if (a->scope == NULL || !is_text(a->scope, PROTO_SCOPE_MAX) ||
+	if (a->scope == NULL || !params_text(a->scope, PROTO_SCOPE_MAX) ||
 	    !scope_has(a->scope, "openid")) {
 		*why = "scope must include openid";
 		return "invalid_scope";
@@ -325,7 +311,7 @@ read_request(const struct params *p, struct authz *a, const char **why)
 		return "invalid_request";
 	}
 	if (a->nonce != NULL && (*a->nonce == '\0' ||
-	    !is_text(a->nonce, PROTO_NONCE_MAX))) {
+	    !params_text(a->nonce, PROTO_NONCE_MAX))) {
 		*why = "nonce is empty, too long or has control characters";
 		return "invalid_request";
 	}

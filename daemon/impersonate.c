@@ -32,20 +32,6 @@
 
 #define REASON_MAX	1024
 
-/* Printable text without control characters: nothing to forge a log line. */
-static int
-is_text(const char *s, size_t max)
-{
-	size_t	 len = strlen(s), i;
-
-	if (len > max)
-		return 0;
-	for (i = 0; i < len; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return 0;
-	return 1;
-}
-
 struct link_request {
 	const char	*protocol;
 	const char	*impersonator_id;
@@ -82,7 +68,7 @@ read_request(const struct params *p, struct link_request *r)
 	if (strcmp(r->protocol, "oauth2") != 0)
 		return "only the oauth2 protocol is served";
 	if (r->impersonator_id == NULL || *r->impersonator_id == '\0' ||
-	    !is_text(r->impersonator_id, PROTO_USER_ID_MAX))
+	    !params_text(r->impersonator_id, PROTO_USER_ID_MAX))
 		return "impersonator_id is required";
 	if (r->client_id == NULL || *r->client_id == '\0')
 		return "client_id is required";
@@ -93,15 +79,15 @@ read_request(const struct params *p, struct link_request *r)
 		return "response_type must be code or token";
 	if (r->scope == NULL)
 		r->scope = "openid";
-	if (!is_text(r->scope, PROTO_SCOPE_MAX) ||
+	if (!params_text(r->scope, PROTO_SCOPE_MAX) ||
 	    strspn(r->scope, " ") == strlen(r->scope))
 		return "scope is empty or too long";
-	if (r->nonce != NULL && !is_text(r->nonce, PROTO_NONCE_MAX))
+	if (r->nonce != NULL && !params_text(r->nonce, PROTO_NONCE_MAX))
 		return "nonce is too long or has control characters";
 	if (r->state != NULL && strlen(r->state) > REDIRECT_STATE_MAX)
 		return "state is too long";
 	if (r->reason != NULL && (*r->reason == '\0' ||
-	    !is_text(r->reason, REASON_MAX)))
+	    !params_text(r->reason, REASON_MAX)))
 		return "reason is empty, too long or has control characters";
 	if (r->reason == NULL && fe->conf->require_reason)
 		return "a reason is required";

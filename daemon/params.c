@@ -107,6 +107,19 @@ params_get_in(const struct params *p, const char *object, const char *name,
 	return json_string_value(v);
 }
 
+int
+params_text(const char *s, size_t max)
+{
+	size_t	 len = strlen(s), i;
+
+	if (len > max)
+		return 0;
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return 0;
+	return 1;
+}
+
 void
 params_free(struct params *p)
 {

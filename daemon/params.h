@@ -39,6 +39,13 @@ const char	*params_get(const struct params *, const char *name, int *bad);
 const char	*params_get_in(const struct params *, const char *object,
 		    const char *name, int *bad);
 
+/*
+ * Is s printable text without control characters, at most max bytes?  A
+ * field that the signer writes into a log line must be, so that nothing
+ * in it can forge one.
+ */
+int		 params_text(const char *s, size_t max);
+
 void		 params_free(struct params *);
 
 #endif
