@@ -541,6 +541,14 @@ authorize(struct evhttp_request *req)
 	char			 login[PROTO_LOGIN_MAX + 1];
 	int			 bad = 0, sent;
 
+	/* A HEAD (a link checker's, say) must not spend the login. */
+	if (evhttp_request_get_command(req) == EVHTTP_REQ_HEAD) {
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Allow", "GET, POST");
+		reply_oauth_error(req, 405, "invalid_request",
+		    "method not allowed");
+		return;
+	}
 	if ((call = calloc(1, sizeof(*call))) == NULL) {
 		reply_unavailable(req);
 		return;

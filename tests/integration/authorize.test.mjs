@@ -218,6 +218,9 @@ test('the cookie of one browser does not work in another, and prompt=none withou
   }
   // The first browser's login is still there for it.
   const { params } = portalRequest({ prompt: 'none' });
+  // A HEAD (a link checker's) does not spend it either.
+  const head = await d.request(authorizePath(params), { method: 'HEAD', headers: b1.headers() });
+  assert.equal(head.status, 405);
   assert.ok(answerOf(await b1.get(authorizePath(params))).q.get('code'));
 });
 
