@@ -43,4 +43,11 @@ app.get('/profile', requiresAuth(), async (req, res, next) => {
   }
 });
 
+// An error handler of the application's own, as the README's "Error
+// Handling" suggests: the OAuth error of a failed login (login_required...)
+// as JSON, which needs no escaping.
+app.use((err, req, res, next) => {
+  res.status(err.status ?? 500).json({ error: err.error ?? err.name, error_description: err.error_description, message: err.message });
+});
+
 app.listen(port, '127.0.0.1', () => console.log('listening'));
