@@ -45,7 +45,8 @@ static const char *const signer_keys[] = { "keys", "active_kid",
 static const char *const key_keys[] = { "kid", "alg", "file", NULL };
 static const char *const client_keys[] = { "client_id", "name", "app_type",
     "callbacks", "grant_types", "scopes", "allow_impersonation",
-    "id_token_alg", NULL };
+    "id_token_alg", "initiate_login_uri", "target_link_uri",
+    "token_endpoint_auth_method", "web_origins", NULL };
 static const char *const imp_keys[] = { "link_ttl", "code_ttl", "token_ttl",
     "require_reason", "impersonators", "protected", NULL };
 static const char *const match_keys[] = { "roles", "users", NULL };
@@ -101,6 +102,51 @@ check_url(const char *s)
 		return "must not have user information";
 	if (strchr(host, '#') != NULL)
 		return "must not have a fragment";
+	return NULL;
+}
+
+/* Does the URL s (check_url's) name a loopback host? */
+static int
+url_on_loopback(const char *s)
+{
+	const char	*host = s + strcspn(s, ":") + 3;
+	size_t		 len = strcspn(host, ":/?#");
+
+	if (*host == '[')
+		return strncmp(host, "[::1]", 5) == 0;
+	return (len == 9 && strncmp(host, "localhost", 9) == 0) ||
+	    strncmp(host, "127.", 4) == 0;
+}
+
+/*
+ * Where a followed link sends the browser to start the application's
+ * login (initiate_login_uri): https, or http on loopback only, since the
+ * login hint travels in it.
+ */
+static const char *
+check_login_url(const char *s)
+{
+	const char	*problem;
+
+	if ((problem = check_url(s)) != NULL)
+		return problem;
+	if (strncmp(s, "https://", 8) != 0 && !url_on_loopback(s))
+		return "must be https:// (or http:// on a loopback address)";
+	return NULL;
+}
+
+/* A web origin: scheme://host[:port], nothing after it. */
+static const char *
+check_origin(const char *s)
+{
+	const char	*problem, *host;
+
+	if ((problem = check_url(s)) != NULL)
+		return problem;
+	host = s + strcspn(s, ":") + 3;
+	if (host[strcspn(host, "/?#")] != '\0')
+		return "is not an origin (scheme://host[:port], no path, no "
+		    "trailing slash)";
 	return NULL;
 }
 
@@ -464,6 +510,87 @@ has_key_alg(const struct config *c, enum sig_alg alg)
 	return 0;
 }
 
+/*
+ * What an application that starts its own login registers: where a link
+ * sends the browser (initiate_login_uri) and the page it asks to land on
+ * (target_link_uri, by default its origin's root: mod_auth_openidc
+ * refuses a target off its own host).
+ */
+static int
+parse_login_start(struct jsonread *jr, json_t *obj, struct client_config *cl)
+{
+	const char	*s, *problem;
+	size_t		 origin;
+
+	if (jr_get_str(jr, obj, "initiate_login_uri", 0, &s) == -1)
+		return -1;
+	if (s == NULL) {
+		if (jr_get_str(jr, obj, "target_link_uri", 0, &s) == -1)
+			return -1;
+		if (s != NULL)
+			return jr_error(jr, "target_link_uri", "needs "
+			    "initiate_login_uri");
+		return 0;
+	}
+	if ((problem = check_login_url(s)) != NULL)
+		return jr_error(jr, "initiate_login_uri", "\"%s\" %s", s,
+		    problem);
+	if (!(cl->grant_types & (GRANT_AUTHORIZATION_CODE | GRANT_IMPLICIT)))
+		return jr_error(jr, "initiate_login_uri", "needs the "
+		    "authorization_code or implicit grant type");
+	if (jr_dup_str(jr, "initiate_login_uri", s, &cl->initiate_login_uri) ==
+	    -1 || jr_get_str(jr, obj, "target_link_uri", 0, &s) == -1)
+		return -1;
+	if (s != NULL) {
+		if ((problem = check_login_url(s)) != NULL)
+			return jr_error(jr, "target_link_uri", "\"%s\" %s", s,
+			    problem);
+		return jr_dup_str(jr, "target_link_uri", s,
+		    &cl->target_link_uri);
+	}
+	origin = strcspn(cl->initiate_login_uri, ":") + 3;
+	origin += strcspn(cl->initiate_login_uri + origin, "/?#");
+	if ((cl->target_link_uri = malloc(origin + 2)) == NULL)
+		return jr_error(jr, "target_link_uri", "%s", strerror(errno));
+	memcpy(cl->target_link_uri, cl->initiate_login_uri, origin);
+	memcpy(cl->target_link_uri + origin, "/", 2);
+	return 0;
+}
+
+/*
+ * How the client authenticates at the token endpoint: with its secret
+ * (Basic or in the body, either), or "none", a public client (a
+ * single-page application), which logs in only through its own request
+ * with PKCE and has no secret to key HS256 or ask for client_credentials.
+ */
+static int
+parse_auth_method(struct jsonread *jr, json_t *obj, struct client_config *cl)
+{
+	const char	*s;
+
+	if (jr_get_str(jr, obj, "token_endpoint_auth_method", 0, &s) == -1)
+		return -1;
+	if (s == NULL || strcmp(s, "client_secret_basic") == 0 ||
+	    strcmp(s, "client_secret_post") == 0)
+		return 0;
+	if (strcmp(s, "none") != 0)
+		return jr_error(jr, "token_endpoint_auth_method", "unknown "
+		    "method \"%s\" (use client_secret_basic, "
+		    "client_secret_post or none)", s);
+	cl->public_client = 1;
+	if (cl->grant_types & GRANT_CLIENT_CREDENTIALS)
+		return jr_error(jr, "token_endpoint_auth_method", "a public "
+		    "client cannot use client_credentials");
+	if (cl->id_token_alg == ALG_HS256)
+		return jr_error(jr, "token_endpoint_auth_method", "a public "
+		    "client has no secret to key HS256");
+	if ((cl->grant_types & GRANT_AUTHORIZATION_CODE) &&
+	    cl->initiate_login_uri == NULL)
+		return jr_error(jr, "token_endpoint_auth_method", "a public "
+		    "client's codes need PKCE: give it an initiate_login_uri");
+	return 0;
+}
+
 static int
 parse_client(struct jsonread *jr, json_t *obj, void *arg, size_t n)
 {
@@ -505,6 +632,11 @@ parse_client(struct jsonread *jr, json_t *obj, void *arg, size_t n)
 	    cl->callbacks.n == 0)
 		return jr_error(jr, "callbacks", "missing: at least one "
 		    "callback is required for authorization_code and implicit");
+	if (parse_login_start(jr, obj, cl) == -1 ||
+	    parse_auth_method(jr, obj, cl) == -1 ||
+	    jr_get_strlist(jr, obj, "web_origins", 0, check_origin,
+	    &cl->web_origins.v, &cl->web_origins.n) == -1)
+		return -1;
 	return 0;
 }
 
@@ -759,6 +891,9 @@ client_free(struct client_config *cl)
 	free(cl->name);
 	free(cl->app_type);
 	strlist_free(&cl->callbacks);
+	free(cl->initiate_login_uri);
+	free(cl->target_link_uri);
+	strlist_free(&cl->web_origins);
 	strlist_free(&cl->scopes);
 }
 

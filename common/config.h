@@ -59,6 +59,16 @@ struct client_config {
 	struct strlist	 scopes;
 	int		 allow_impersonation;
 	enum sig_alg	 id_token_alg;	/* ALG_NONE: the active key's */
+	/*
+	 * An application that starts its own login (OpenID Connect Core
+	 * section 4): a followed link sends the browser here, NULL when it
+	 * goes straight to the callback as the how-to's does.
+	 */
+	char		*initiate_login_uri;
+	char		*target_link_uri;	/* set when the above is */
+	/* "token_endpoint_auth_method": "none": no secret, PKCE instead */
+	int		 public_client;
+	struct strlist	 web_origins;	/* CORS: scheme://host[:port] */
 };
 
 struct match_config {

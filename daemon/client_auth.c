@@ -98,9 +98,17 @@ client_auth_read(struct evhttp_request *req, const struct params *p,
 		}
 		return 0;
 	}
-	if (id == NULL || secret == NULL) {
+	if (id == NULL) {
 		*why = "client authentication is required";
 		return -1;
+	}
+	if (secret == NULL) {
+		if (copy_str(c->client_id, sizeof(c->client_id), id) == -1) {
+			*why = "client authentication failed";
+			return -1;
+		}
+		c->none = 1;
+		return 0;
 	}
 	if (copy_str(c->client_id, sizeof(c->client_id), id) == -1 ||
 	    copy_str(c->secret, sizeof(c->secret), secret) == -1) {

@@ -15,12 +15,16 @@ struct client_creds {
 	char	 client_id[PROTO_CLIENT_ID_MAX + 1];
 	char	 secret[PROTO_SECRET_MAX + 1];
 	int	 basic;		/* sent with HTTP Basic */
+	int	 none;		/* a client_id and no secret: a public
+				 * client's, if it is one (secret "") */
 };
 
 /*
  * Collect the credentials of req.  Returns 0, or -1 with *why set: the
  * answer is then invalid_client (or invalid_request when both methods were
- * used, *bad_request set).
+ * used, *bad_request set).  A client_id in the body without a secret is
+ * returned with none set: the caller decides whether it is a public
+ * client.
  */
 int	client_auth_read(struct evhttp_request *, const struct params *,
 	    struct client_creds *, int *bad_request, const char **why);

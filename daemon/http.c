@@ -17,6 +17,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include "cors.h"
 #include "frontend.h"
 #include "http.h"
 #include "http_settings.h"
@@ -31,6 +32,7 @@ struct route {
 	int		 prefix;	/* path is a prefix: the handler checks the rest */
 	int		 methods;
 	void		(*handler)(struct evhttp_request *);
+	int		 cors;		/* for single-page applications (cors.h) */
 };
 
 #define GET	(EVHTTP_REQ_GET | EVHTTP_REQ_HEAD)
@@ -45,19 +47,22 @@ static size_t				 nbound;
 static int				 stopped;
 
 static const struct route routes[] = {
-	{ "/.well-known/openid-configuration",	0, GET,	wellknown_discovery },
-	{ "/.well-known/jwks.json",		0, GET,	wellknown_jwks },
-	{ "/oauth/token",			0, POST, token_endpoint },
-	{ "/userinfo",				0, GET | POST, userinfo },
-	{ "/api/v2/users",			0, GET,	users_list },
-	{ "/api/v2/users/",			1, GET,	users_get },
-	{ "/api/v2/users-by-email",		0, GET,	users_get_by_email },
-	{ "/users/",				1, GET | POST, users_impersonate },
+	{ "/.well-known/openid-configuration",	0, GET,	wellknown_discovery,
+	    1 },
+	{ "/.well-known/jwks.json",		0, GET,	wellknown_jwks, 1 },
+	{ "/oauth/token",			0, POST, token_endpoint, 1 },
+	{ "/userinfo",				0, GET | POST, userinfo, 1 },
+	{ "/authorize",				0, GET | POST, authorize,
+	    0 },
+	{ "/api/v2/users",			0, GET,	users_list, 0 },
+	{ "/api/v2/users/",			1, GET,	users_get, 0 },
+	{ "/api/v2/users-by-email",		0, GET,	users_get_by_email, 0 },
+	{ "/users/",				1, GET | POST, users_impersonate, 0 },
 #ifdef GUISE_TEST_HOOKS
-	{ "/__test/probe",			0, POST, testhooks_probe },
-	{ "/__test/syscall",			0, GET,	testhooks_syscall },
-	{ "/__test/log",			0, GET,	testhooks_log },
-	{ "/__test/ctl",			0, GET,	testhooks_ctl },
+	{ "/__test/probe",			0, POST, testhooks_probe, 0 },
+	{ "/__test/syscall",			0, GET,	testhooks_syscall, 0 },
+	{ "/__test/log",			0, GET,	testhooks_log, 0 },
+	{ "/__test/ctl",			0, GET,	testhooks_ctl, 0 },
 #endif
 };
 
@@ -99,6 +104,11 @@ route(struct evhttp_request *req, void *arg)
 		if (routes[i].prefix ? strncmp(routes[i].path, path,
 		    strlen(routes[i].path)) != 0 : strcmp(routes[i].path, path) != 0)
 			continue;
+		if (routes[i].cors && evhttp_request_get_command(req) ==
+		    EVHTTP_REQ_OPTIONS) {
+			cors_preflight(req);
+			return;
+		}
 		if (!(evhttp_request_get_command(req) & routes[i].methods)) {
 			evhttp_add_header(evhttp_request_get_output_headers(req),
 			    "Allow", allow_header(routes[i].methods));
@@ -116,6 +126,8 @@ route(struct evhttp_request *req, void *arg)
 			reply_oauth_error(req, 400, "invalid_request", why);
 			return;
 		}
+		if (routes[i].cors)
+			cors_headers(req);
 		routing = req;
 		routes[i].handler(req);
 		routing = NULL;

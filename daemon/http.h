@@ -36,6 +36,7 @@ void	users_get(struct evhttp_request *);
 void	users_get_by_email(struct evhttp_request *);
 void	users_impersonate(struct evhttp_request *);	/* /users/{id}/impersonate */
 void	userinfo(struct evhttp_request *);
+void	authorize(struct evhttp_request *);		/* /authorize */
 #ifdef GUISE_TEST_HOOKS
 void	testhooks_probe(struct evhttp_request *);	/* testhooks.c */
 void	testhooks_syscall(struct evhttp_request *);

@@ -15,6 +15,7 @@
 
 #include "audit_client.h"
 #include "bearer.h"
+#include "cookie.h"
 #include "form.h"
 #include "frontend.h"
 #include "http.h"
@@ -29,7 +30,6 @@
 #include "tally.h"
 #include "verified.h"
 
-#define STATE_MAX	2048
 #define REASON_MAX	1024
 
 /* Printable text without control characters: nothing to forge a log line. */
@@ -98,7 +98,7 @@ read_request(const struct params *p, struct link_request *r)
 		return "scope is empty or too long";
 	if (r->nonce != NULL && !is_text(r->nonce, PROTO_NONCE_MAX))
 		return "nonce is too long or has control characters";
-	if (r->state != NULL && strlen(r->state) > STATE_MAX)
+	if (r->state != NULL && strlen(r->state) > REDIRECT_STATE_MAX)
 		return "state is too long";
 	if (r->reason != NULL && (*r->reason == '\0' ||
 	    !is_text(r->reason, REASON_MAX)))
@@ -411,6 +411,61 @@ issue_code(struct follow_call *call, const struct proto_msg *rep)
 	free(location);
 }
 
+/*
+ * A followed link of an application that starts its own login (OpenID
+ * Connect Core section 4): the signer's login grant kept under the value
+ * of a cookie in this browser, and the browser sent to the application's
+ * initiate_login_uri, whose own request at /authorize redeems it.
+ */
+static void
+start_login(struct follow_call *call, const struct proto_msg *rep)
+{
+	const struct client_config	*app;
+	struct impersonation		 made = { .client_id =
+					    call->imp->client_id,
+					    .callback_url = "",
+					    .response_type = RESPONSE_CODE };
+	struct impersonation		*imp;
+	char				 login[PROTO_LOGIN_MAX + 1];
+	char				 hint[PROTO_USER_ID_MAX + 1];
+	char				 grant[PROTO_GRANT_MAX + 1];
+	char				*location = NULL;
+
+	/* A reload between the signer's answer and this one: nowhere to go. */
+	if ((app = config_client(fe->conf, made.client_id)) == NULL ||
+	    app->initiate_login_uri == NULL ||
+	    proto_strcpy(login, sizeof(login), rep->u.follow_rep.login) ==
+	    -1 || proto_strcpy(hint, sizeof(hint),
+	    rep->u.follow_rep.login_hint) == -1 ||
+	    proto_strcpy(grant, sizeof(grant), rep->u.follow_rep.grant) == -1) {
+		reply_unavailable(call->req);
+		return;
+	}
+	{
+		const char *const params[] = {
+			"iss", fe->conf->issuer,
+			"target_link_uri", app->target_link_uri,
+			"login_hint", hint,
+			NULL
+		};
+
+		location = redirect_location(app->initiate_login_uri, '?',
+		    params);
+	}
+	made.grant = grant;
+	if (location == NULL || (imp = impersonation_dup(&made)) == NULL)
+		reply_unavailable(call->req);
+	else if (store_login_put(login, imp, fe->conf->link_ttl) == -1) {
+		impersonation_free(imp);
+		reply_busy(call->req, "too many logins are live; try again");
+	} else {
+		cookie_set_login(call->req, made.client_id, login,
+		    fe->conf->link_ttl);
+		reply_redirect(call->req, location);
+	}
+	free(location);
+}
+
 /* The signer's answer on a followed link, its record on disk. */
 static void
 followed(const struct proto_msg *rep, void *arg)
@@ -428,6 +483,8 @@ followed(const struct proto_msg *rep, void *arg)
 	else if (rep->u.follow_rep.rule.len > 0)
 		decision_refused(call->req, rep->u.follow_rep.refusal,
 		    rep->u.follow_rep.message);
+	else if (rep->u.follow_rep.login.len > 0)
+		start_login(call, rep);
 	else if (call->imp->response_type == RESPONSE_CODE)
 		issue_code(call, rep);
 	else

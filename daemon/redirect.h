@@ -8,6 +8,8 @@
 #ifndef GUISE_REDIRECT_H
 #define GUISE_REDIRECT_H
 
+#define REDIRECT_STATE_MAX	2048	/* an application's state, sent back */
+
 /*
  * A new string: base with the parameters appended after sep ('?' or '#').
  * params holds name, value pairs and ends with a NULL name; a NULL value

@@ -1,6 +1,7 @@
 /*
  * The single-use bookkeeping of the impersonation flow: links (tickets),
- * authorization codes and revoked access tokens.  This is the seam where a
+ * logins (a followed link's cookie, for an application that starts its
+ * own login), authorization codes and revoked access tokens.  This is the seam where a
  * shared store (Redis, DESIGN.md section 6) will replace the in-memory one
  * of store_mem.c; callers see only these functions.  Every table has a hard
  * bound: past it a put fails and the caller answers 503.
@@ -13,6 +14,7 @@
 #include "jti.h"
 
 #define STORE_LINKS_MAX		65536
+#define STORE_LOGINS_MAX	65536	/* followed, not yet at /authorize */
 #define STORE_CODES_MAX		65536	/* issued, not yet redeemed */
 /* Small entries, living code_ttl: 262,144 keeps 4,369 logins a second at
  * the default code_ttl of 60 s (the flow benchmark makes 5,000 a second
@@ -34,7 +36,7 @@ enum response_type {
  */
 struct impersonation {
 	const char		*client_id;	/* the application logged in to */
-	const char		*callback_url;
+	const char		*callback_url;	/* a login's: "" */
 	const char		*state;		/* NULL when not given */
 	const char		*grant;		/* sealed, base64url */
 	enum response_type	 response_type;
@@ -67,6 +69,10 @@ int	store_link_put(const char *ticket, struct impersonation *imp, int ttl);
 /* The impersonation of a live ticket, removed from the store: the caller
  * owns it.  NULL for an unknown, used or expired ticket. */
 struct impersonation *store_link_take(const char *ticket);
+
+/* The same for a login cookie's value: a grant that /authorize redeems. */
+int	store_login_put(const char *login, struct impersonation *imp, int ttl);
+struct impersonation *store_login_take(const char *login);
 
 /* Keep imp under code for ttl seconds; takes imp.  -1 when full. */
 int	store_code_put(const char *code, struct impersonation *imp, int ttl);

@@ -1,5 +1,5 @@
 /*
- * The in-memory store: four bounded tables in the front end, swept every
+ * The in-memory store: five bounded tables in the front end, swept every
  * second.  Single-use is simple here: the front end is one event loop, so
  * a take or a redeem is never interleaved with another.
  */
@@ -24,7 +24,7 @@ struct spent {
 	char			 strings[];
 };
 
-static struct table	*links, *codes, *spent, *revoked;
+static struct table	*links, *logins, *codes, *spent, *revoked;
 
 static const char *
 dup_or_null(const char *s)
@@ -94,6 +94,7 @@ void
 store_sweep(time_t now)
 {
 	table_expire(links, now);
+	table_expire(logins, now);
 	table_expire(codes, now);
 	table_expire(spent, now);
 	table_expire(revoked, now);
@@ -103,10 +104,11 @@ int
 store_init(void)
 {
 	links = table_new(STORE_LINKS_MAX, free_impersonation);
+	logins = table_new(STORE_LOGINS_MAX, free_impersonation);
 	codes = table_new(STORE_CODES_MAX, free_impersonation);
 	spent = table_new(STORE_SPENT_MAX, free_spent);
 	revoked = table_new(STORE_REVOKED_MAX, free_revoked);
-	if (links == NULL || codes == NULL || spent == NULL || revoked == NULL)
+	if (links == NULL || logins == NULL || codes == NULL || spent == NULL || revoked == NULL)
 		return -1;
 	return 0;
 }
@@ -115,47 +117,66 @@ void
 store_close(void)
 {
 	table_free(links);
+	table_free(logins);
 	table_free(codes);
 	table_free(spent);
 	table_free(revoked);
-	links = codes = spent = revoked = NULL;
+	links = logins = codes = spent = revoked = NULL;
+}
+
+/* Keep imp under secret in t for ttl seconds; what names t in a warning. */
+static int
+put(struct table *t, const char *what, const char *secret,
+    struct impersonation *imp, int ttl)
+{
+	uint8_t	 key[TABLE_KEY_LEN];
+
+	table_key(secret, key);
+	if (table_put(t, key, imp, time(NULL) + ttl) == -1) {
+		log_warnx("store: %zu %s live, refusing more", table_count(t),
+		    what);
+		return -1;
+	}
+	return 0;
+}
+
+static struct impersonation *
+take(struct table *t, const char *secret)
+{
+	uint8_t	 key[TABLE_KEY_LEN];
+
+	table_key(secret, key);
+	return table_take(t, key, time(NULL));
 }
 
 int
 store_link_put(const char *ticket, struct impersonation *imp, int ttl)
 {
-	uint8_t	 key[TABLE_KEY_LEN];
-
-	table_key(ticket, key);
-	if (table_put(links, key, imp, time(NULL) + ttl) == -1) {
-		log_warnx("store: %zu links live, refusing more",
-		    table_count(links));
-		return -1;
-	}
-	return 0;
+	return put(links, "links", ticket, imp, ttl);
 }
 
 struct impersonation *
 store_link_take(const char *ticket)
 {
-	uint8_t	 key[TABLE_KEY_LEN];
+	return take(links, ticket);
+}
 
-	table_key(ticket, key);
-	return table_take(links, key, time(NULL));
+int
+store_login_put(const char *login, struct impersonation *imp, int ttl)
+{
+	return put(logins, "logins", login, imp, ttl);
+}
+
+struct impersonation *
+store_login_take(const char *login)
+{
+	return take(logins, login);
 }
 
 int
 store_code_put(const char *code, struct impersonation *imp, int ttl)
 {
-	uint8_t	 key[TABLE_KEY_LEN];
-
-	table_key(code, key);
-	if (table_put(codes, key, imp, time(NULL) + ttl) == -1) {
-		log_warnx("store: %zu codes live, refusing more",
-		    table_count(codes));
-		return -1;
-	}
-	return 0;
+	return put(codes, "codes", code, imp, ttl);
 }
 
 /* The mark of a code of imp: one allocation, its two strings inside. */

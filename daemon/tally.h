@@ -37,6 +37,8 @@
 enum tally_kind {
 	TALLY_CLIENT_AUTH,	/* client.authentication_failed */
 	TALLY_LINK_REFUSED,	/* link.unknown: links unknown, used, expired */
+	TALLY_NO_LOGIN,		/* authorize.no_login: /authorize without a
+				 * live login cookie */
 	TALLY_SOURCE_AUTH,	/* ratelimit.c: a source's, every client_id;
 				 * no record (TALLY_CLIENT_AUTH's say it) */
 	TALLY_KINDS

@@ -347,16 +347,23 @@ authorization_code(struct evhttp_request *req, const struct params *p,
 	const struct impersonation	*imp = NULL;
 	struct proto_msg		 m;
 	struct token_call		*call;
-	const char			*code, *redirect_uri;
+	const char			*code, *redirect_uri, *verifier;
 	char				 ip[SOURCE_MAX];
 	int				 bad = 0;
 
 	code = params_get(p, "code", &bad);
 	redirect_uri = params_get(p, "redirect_uri", &bad);
+	verifier = params_get(p, "code_verifier", &bad);
 	if (bad || code == NULL || redirect_uri == NULL ||
 	    strlen(code) > PROTO_CODE_MAX) {
 		reply_oauth_error(req, 400, "invalid_request",
 		    "code and redirect_uri are required strings");
+		return -1;
+	}
+	/* RFC 7636 4.1: 43 to 128 characters; the signer checks it. */
+	if (verifier != NULL && strlen(verifier) > PROTO_CHALLENGE_MAX) {
+		reply_oauth_error(req, 400, "invalid_request",
+		    "code_verifier is longer than 128 characters");
 		return -1;
 	}
 	switch (store_code_redeem(code, fe->conf->code_ttl, &imp)) {
@@ -399,6 +406,7 @@ authorization_code(struct evhttp_request *req, const struct params *p,
 	m.u.code_req.code = proto_str(code);
 	m.u.code_req.grant = proto_str(imp->grant);
 	m.u.code_req.redirect_uri = proto_str(redirect_uri);
+	m.u.code_req.code_verifier = proto_str(verifier ? verifier : "");
 	audit_origin(req, ip, &m.u.code_req.ip, &m.u.code_req.user_agent);
 	if ((call = new_call(req, creds, code, limit)) == NULL ||
 	    signer_request(&m, code_tokens_done, call) == -1) {
@@ -414,6 +422,7 @@ authorization_code(struct evhttp_request *req, const struct params *p,
 void
 token_endpoint(struct evhttp_request *req)
 {
+	const struct client_config *app;
 	struct client_creds	 creds;
 	struct params		 p;
 	struct ratelimit_attempt limit;
@@ -444,6 +453,13 @@ token_endpoint(struct evhttp_request *req)
 			reply_oauth_error(req, 400, "invalid_request", why);
 		else
 			invalid_client(req, creds.basic, why);
+		goto done;
+	}
+	/* Only a public client names itself without a secret (RFC 6749
+	 * 3.2.1); it proves itself by PKCE, which the signer checks. */
+	if (creds.none && ((app = config_client(fe->conf,
+	    creds.client_id)) == NULL || !app->public_client)) {
+		invalid_client(req, 0, "client authentication is required");
 		goto done;
 	}
 	audit_source(req, source);

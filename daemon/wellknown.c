@@ -83,28 +83,39 @@ wellknown_build_discovery(void)
 	char	*text;
 
 	/*
-	 * No authorization_endpoint: logins start only from impersonation
-	 * links, and advertising an endpoint that does not exist would only
-	 * mislead a client.
+	 * Each true of the daemon: /authorize answers only through an
+	 * impersonation link's login (authorize.c), with PKCE S256 alone; no
+	 * request objects (request_uri_parameter_supported must be said
+	 * false: Discovery's default is true); every authorization response
+	 * names its issuer (RFC 9207), as a second issuer beside another
+	 * needs against mix-ups.
 	 */
-	d = json_pack("{s:s, s:o, s:o, s:o, s:[ss], s:[ss], s:[s], s:o,"
-	    " s:[ss], s:[sss], s:[sss], s:[sssssssssssssss]}",
+	d = json_pack("{s:s, s:o, s:o, s:o, s:o, s:[sss], s:[sss], s:[s],"
+	    " s:o, s:[sss], s:[s], s:[sss], s:[sss],"
+	    " s:[sssssssssssssssss], s:b, s:b, s:b, s:b}",
 	    "issuer", fe->conf->issuer,
+	    "authorization_endpoint", url("authorize"),
 	    "token_endpoint", url("oauth/token"),
 	    "userinfo_endpoint", url("userinfo"),
 	    "jwks_uri", url(".well-known/jwks.json"),
-	    "response_types_supported", "code", "token",
-	    "response_modes_supported", "query", "fragment",
+	    "response_types_supported", "code", "token", "id_token token",
+	    "response_modes_supported", "query", "fragment", "form_post",
 	    "subject_types_supported", "public",
 	    "id_token_signing_alg_values_supported", id_token_algs(),
 	    "token_endpoint_auth_methods_supported", "client_secret_basic",
-	    "client_secret_post",
+	    "client_secret_post", "none",
+	    "code_challenge_methods_supported", "S256",
 	    "grant_types_supported", "client_credentials",
 	    "authorization_code", "implicit",
 	    "scopes_supported", "openid", "profile", "email",
-	    "claims_supported", "sub", "iss", "aud", "exp", "iat", "name",
-	    "given_name", "family_name", "nickname", "picture", "updated_at",
-	    "email", "email_verified", "impersonated", "impersonator");
+	    "claims_supported", "sub", "iss", "aud", "exp", "iat",
+	    "auth_time", "name", "given_name", "family_name", "nickname",
+	    "picture", "updated_at", "email", "email_verified",
+	    "impersonated", "impersonator", "act",
+	    "request_parameter_supported", 0,
+	    "request_uri_parameter_supported", 0,
+	    "claims_parameter_supported", 0,
+	    "authorization_response_iss_parameter_supported", 1);
 	text = json_dumps(d, JSON_COMPACT);
 	json_decref(d);
 	return text;

@@ -100,11 +100,27 @@ static const struct field follow_rep[] = {
 	U32(u.follow_rep.refusal),
 	STR(u.follow_rep.message, PROTO_MESSAGE_MAX),
 	STR(u.follow_rep.code, PROTO_CODE_MAX),
+	STR(u.follow_rep.login, PROTO_LOGIN_MAX),
+	STR(u.follow_rep.login_hint, PROTO_USER_ID_MAX),
 	STR(u.follow_rep.grant, PROTO_GRANT_MAX),
 	STR(u.follow_rep.id_token, PROTO_ID_TOKEN_MAX),
 	STR(u.follow_rep.access_token, PROTO_TOKEN_MAX),
 	STR(u.follow_rep.access_jti, PROTO_JTI_MAX),
 	U32(u.follow_rep.expires_in),
+	END
+};
+
+static const struct field authorize_req[] = {
+	STR(u.authorize_req.login, PROTO_LOGIN_MAX),
+	STR(u.authorize_req.grant, PROTO_GRANT_MAX),
+	STR(u.authorize_req.client_id, PROTO_CLIENT_ID_MAX),
+	STR(u.authorize_req.redirect_uri, PROTO_CALLBACK_MAX),
+	U32(u.authorize_req.response_type),
+	STR(u.authorize_req.scope, PROTO_SCOPE_MAX),
+	STR(u.authorize_req.nonce, PROTO_NONCE_MAX),
+	STR(u.authorize_req.code_challenge, PROTO_CHALLENGE_MAX),
+	STR(u.authorize_req.ip, PROTO_IP_MAX),
+	STR(u.authorize_req.user_agent, PROTO_AGENT_MAX),
 	END
 };
 
@@ -114,6 +130,7 @@ static const struct field code_req[] = {
 	STR(u.code_req.code, PROTO_CODE_MAX),
 	STR(u.code_req.grant, PROTO_GRANT_MAX),
 	STR(u.code_req.redirect_uri, PROTO_CALLBACK_MAX),
+	STR(u.code_req.code_verifier, PROTO_CHALLENGE_MAX),
 	U32(u.code_req.revoked),
 	STR(u.code_req.ip, PROTO_IP_MAX),
 	STR(u.code_req.user_agent, PROTO_AGENT_MAX),
@@ -155,6 +172,7 @@ static const struct {
 	[PROTO_CODE_TOKENS] =	{ "code_tokens", { code_req, login_rep }, 0 },
 	[PROTO_CODE_REPLAYED] =	{ "code_replayed", { code_req, no_fields }, 0 },
 	[PROTO_OBSERVED] =	{ "observed", { observed_req, no_fields }, 0 },
+	[PROTO_AUTHORIZE] =	{ "authorize", { authorize_req, follow_rep }, 0 },
 	[PROTO_CTL_SIGNER] =	{ "ctl_signer", { no_fields, no_fields }, 1 },
 	[PROTO_CTL_PAUSE] =	{ "ctl_pause", { no_fields, no_fields }, 0 },
 	[PROTO_CTL_RELOAD] =	{ "ctl_reload", { no_fields, no_fields }, 2 },

@@ -20,9 +20,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* 2: the impersonation flow on grants (a front end and a signer of
- * version 1, as during an upgrade, refuse each other's frames). */
-#define PROTO_VERSION		2
+/* 3: logins the application starts (PROTO_AUTHORIZE, PKCE); a front end
+ * and a signer of another version, as during an upgrade, refuse each
+ * other's frames. */
+#define PROTO_VERSION		3
 #define PROTO_HEADER_LEN	16
 #define PROTO_FRAME_MAX		65536
 
@@ -60,6 +61,8 @@
 #define PROTO_TICKET_MAX	64	/* a link's ticket */
 #define PROTO_GRANT_MAX		8192	/* a sealed grant, base64url */
 #define PROTO_MESSAGE_MAX	256	/* a refusal's words for the client */
+#define PROTO_LOGIN_MAX		64	/* a login cookie's value */
+#define PROTO_CHALLENGE_MAX	128	/* a PKCE code_challenge or verifier */
 
 enum proto_type {
 	PROTO_HELLO = 1,	/* -> the public JWKS */
@@ -83,6 +86,9 @@ enum proto_type {
 				 * client -> on the record */
 	PROTO_OBSERVED,		/* what only the front end sees -> on the
 				 * record, as its word */
+	PROTO_AUTHORIZE,	/* a login cookie and its grant, with the
+				 * application's own request -> a code with
+				 * its code grant, or the tokens */
 	/*
 	 * The parent's control sockets (common/fdpass.h), never the
 	 * socketpair of the front end and the signer: each request carries
@@ -105,6 +111,7 @@ enum proto_observed {
 	PROTO_SEEN_LINK_UNKNOWN,	/* links unknown, used or expired */
 	PROTO_SEEN_RELOADED,		/* configuration and users reloaded */
 	PROTO_SEEN_RELOAD_FAILED,	/* ... or not: the old ones stay */
+	PROTO_SEEN_NO_LOGIN,		/* /authorize without a live login */
 	PROTO_SEEN__MAX
 };
 
@@ -218,12 +225,37 @@ struct proto_msg {
 			struct proto_str	 ip;
 			struct proto_str	 user_agent;
 		} follow_req;
-		/* A code and its grant (code flow), or the tokens (implicit). */
+		/*
+		 * The application's own request at /authorize, for a login
+		 * that a followed link began: the login cookie's value and
+		 * the grant kept under it, then the request (response_type
+		 * 1 code, 2 tokens; code_challenge S256, may be empty).
+		 */
+		struct {
+			struct proto_str	 login;
+			struct proto_str	 grant;
+			struct proto_str	 client_id;
+			struct proto_str	 redirect_uri;
+			uint32_t		 response_type;
+			struct proto_str	 scope;
+			struct proto_str	 nonce;
+			struct proto_str	 code_challenge;
+			struct proto_str	 ip;
+			struct proto_str	 user_agent;
+		} authorize_req;
+		/*
+		 * A followed link or an application's request answered: a
+		 * code and its grant (code flow), the tokens (implicit), or,
+		 * for an application that starts its own login, a login
+		 * cookie's value and its grant, with the user to hint.
+		 */
 		struct {
 			struct proto_str	 rule;
 			uint32_t		 refusal;
 			struct proto_str	 message;
 			struct proto_str	 code;
+			struct proto_str	 login;
+			struct proto_str	 login_hint;
 			struct proto_str	 grant;
 			struct proto_str	 id_token;
 			struct proto_str	 access_token;
@@ -242,6 +274,7 @@ struct proto_msg {
 			struct proto_str	 code;
 			struct proto_str	 grant;
 			struct proto_str	 redirect_uri;	/* exchange */
+			struct proto_str	 code_verifier;	/* exchange */
 			uint32_t		 revoked;	/* replay */
 			struct proto_str	 ip;
 			struct proto_str	 user_agent;

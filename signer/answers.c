@@ -34,14 +34,20 @@ answer_client(struct proto_str id_field, struct proto_str secret_field)
 {
 	char	 id[PROTO_CLIENT_ID_MAX + 1];
 	char	 secret[PROTO_SECRET_MAX + 1];
+	const struct client_config *app;
 	int	 good;
 
 	/* Field maxima were checked by the decoder: these copies fit. */
 	proto_strcpy(id, sizeof(id), id_field);
 	proto_strcpy(secret, sizeof(secret), secret_field);
-	good = secrets_check(id, secret, strlen(secret));
+	app = config_client(conf, id);
+	/* A public client has no secret: it proves itself by PKCE. */
+	if (app != NULL && app->public_client)
+		good = secret[0] == '\0';
+	else
+		good = secrets_check(id, secret, strlen(secret));
 	OPENSSL_cleanse(secret, sizeof(secret));
-	return good ? config_client(conf, id) : NULL;
+	return good ? app : NULL;
 }
 
 static uint32_t
@@ -112,6 +118,8 @@ answer_observed(const struct proto_msg *req, struct proto_msg *rep)
 		[PROTO_SEEN_RELOAD_FAILED] = { "service.reloaded", "failed",
 		    NULL, "the configuration or the users file did not load: "
 		    "the old stays" },
+		[PROTO_SEEN_NO_LOGIN] = { "authorize.no_login", "denied",
+		    "login_required", NULL },
 	};
 	struct audit_record	 r;
 	char			 id[PROTO_CLIENT_ID_MAX + 1];
@@ -186,6 +194,7 @@ static const struct handler {
 	{ PROTO_FOLLOW,		answer_follow },
 	{ PROTO_CODE_TOKENS,	answer_code_tokens },
 	{ PROTO_CODE_REPLAYED,	answer_code_replayed },
+	{ PROTO_AUTHORIZE,	answer_authorize },
 	{ PROTO_OBSERVED,	answer_observed },
 #ifdef GUISE_TEST_HOOKS
 	{ PROTO_TEST_SYSCALL,	answer_test_syscall },

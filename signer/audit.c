@@ -195,6 +195,7 @@ write_members(const struct audit_record *r, char *out, size_t room)
 	member(&w, "jti", r->jti);
 	member(&w, "link_hash", r->link_hash);
 	member(&w, "code_hash", r->code_hash);
+	member(&w, "login_hash", r->login_hash);
 	member(&w, "grant_id", r->grant_id);
 	if (r->grant_id != NULL && r->grant_exp > 0)
 		jw_integer(&w, "grant_exp", r->grant_exp);
@@ -313,7 +314,8 @@ queue_at(const struct audit_record *r, long long t)
 	    len_of(r->rule) + len_of(r->impersonator_id) + len_of(r->user_id) +
 	    len_of(r->client_id) + len_of(r->caller) + len_of(r->reason) +
 	    len_of(r->ip) + len_of(r->user_agent) + len_of(r->jti) +
-	    len_of(r->link_hash) + len_of(r->code_hash) + len_of(r->grant_id) +
+	    len_of(r->link_hash) + len_of(r->code_hash) + len_of(r->login_hash) +
+	    len_of(r->grant_id) +
 	    len_of(r->revoked) + len_of(r->kid) + len_of(r->detail) +
 	    len_of(r->prev_file) + len_of(r->source)) + 512 +
 	    (r->keys != NULL ? PROTO_JWKS_MAX : 0);

@@ -29,6 +29,7 @@ struct audit_record {
 	const char	*jti;
 	const char	*link_hash;
 	const char	*code_hash;
+	const char	*login_hash;	/* a login cookie's (GRANT_KIND_LOGIN) */
 	const char	*grant_id;	/* hex: the grant this record redeems */
 	long long	 grant_exp;	/* with grant_id: when it expires */
 	const char	*revoked;	/* one jti, written as an array */

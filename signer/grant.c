@@ -7,7 +7,7 @@
  * The payload, in this fixed order, big-endian: u8 kind, id (32 bytes),
  * u64 exp, u64 auth_time (two's complement), ticket_hash (32 bytes),
  * u8 response_type, then as u16 length + bytes: impersonator_id, user_id,
- * client_id, caller, callback_url, scope, nonce, reason.
+ * client_id, caller, callback_url, scope, nonce, reason, code_challenge.
  *
  * An HMAC, not encryption: the front end saw every field of a grant go by
  * on its way in; what it must not do is make one or alter one.  The MAC is
@@ -39,17 +39,18 @@
 #include "log.h"
 #include "wire.h"
 
-#define GRANT_VERSION	1
+#define GRANT_VERSION	2	/* 2: login grants, code_challenge */
 #define GRANT_MAC_BYTES	32
 
-#define GRANT_STRINGS	8
+#define GRANT_STRINGS	9
 #define GRANT_FIXED	(1 + GRANT_ID_BYTES + 8 + 8 + GRANT_HASH_BYTES + 1 + \
 			 2 * GRANT_STRINGS)
 
 /* The longest grant fits, with its longest kid. */
 _Static_assert(2 + GRANTKEY_KID_MAX + GRANT_FIXED + 2 * PROTO_USER_ID_MAX +
     2 * PROTO_CLIENT_ID_MAX + GRANT_CALLBACK_MAX + PROTO_SCOPE_MAX +
-    PROTO_NONCE_MAX + PROTO_REASON_MAX + GRANT_MAC_BYTES <= GRANT_SEALED_MAX,
+    PROTO_NONCE_MAX + PROTO_REASON_MAX + PROTO_CHALLENGE_MAX +
+    GRANT_MAC_BYTES <= GRANT_SEALED_MAX,
     "GRANT_SEALED_MAX is too small for the longest grant");
 
 struct grant_key {
@@ -206,7 +207,8 @@ grant_mac(EVP_MAC_CTX *ctx, const unsigned char *p, size_t len,
 static int
 grant_fields_ok(int kind, int response_type)
 {
-	return (kind == GRANT_KIND_LINK || kind == GRANT_KIND_CODE) &&
+	return (kind == GRANT_KIND_LINK || kind == GRANT_KIND_CODE ||
+	    kind == GRANT_KIND_LOGIN) &&
 	    (response_type == 1 || response_type == 2);
 }
 
@@ -238,6 +240,7 @@ grant_seal(const struct grant *g, unsigned char *out, size_t outlen)
 	w_str(&w, g->scope, sizeof(g->scope));
 	w_str(&w, g->nonce, sizeof(g->nonce));
 	w_str(&w, g->reason, sizeof(g->reason));
+	w_str(&w, g->code_challenge, sizeof(g->code_challenge));
 	if (w.bad || w.cap - w.len < GRANT_MAC_BYTES ||
 	    grant_mac(k->mac, out, w.len, out + w.len) == -1)
 		return -1;
@@ -275,6 +278,7 @@ grant_decode(struct reader *r, struct grant *g)
 	r_str(r, g->scope, sizeof(g->scope));
 	r_str(r, g->nonce, sizeof(g->nonce));
 	r_str(r, g->reason, sizeof(g->reason));
+	r_str(r, g->code_challenge, sizeof(g->code_challenge));
 	if (r->bad || r->off != r->len || !grant_fields_ok(kind, response_type))
 		return -1;
 	g->kind = (enum grant_kind)kind;

@@ -17,15 +17,25 @@
 #define GRANT_SEALED_MAX	6144		/* bytes of a sealed grant */
 #define GRANT_CALLBACK_MAX	2048
 
-enum grant_kind { GRANT_KIND_LINK = 1, GRANT_KIND_CODE = 2 };
+/*
+ * A link's; a code's; or a login's: a followed link for an application
+ * that starts its own login, kept under the browser's login cookie until
+ * the application's request arrives at /authorize.
+ */
+enum grant_kind {
+	GRANT_KIND_LINK = 1,
+	GRANT_KIND_CODE = 2,
+	GRANT_KIND_LOGIN = 3
+};
 
 struct grant {
 	enum grant_kind	 kind;
 	unsigned char	 id[GRANT_ID_BYTES];	/* random, 256 bits */
 	long long	 exp;			/* unix seconds */
-	/* code: when its link was followed; 0 for a link */
+	/* code, login: when its link was followed; 0 for a link */
 	long long	 auth_time;
-	/* SHA-256 of the ticket (link) or code it travels under */
+	/* SHA-256 of the ticket (link), code or login cookie it travels
+	 * under */
 	unsigned char	 ticket_hash[GRANT_HASH_BYTES];
 	int		 response_type;		/* 1 code, 2 token */
 	char		 impersonator_id[PROTO_USER_ID_MAX + 1];
@@ -37,6 +47,8 @@ struct grant {
 	char		 scope[PROTO_SCOPE_MAX + 1];
 	char		 nonce[PROTO_NONCE_MAX + 1];	/* "" when none */
 	char		 reason[PROTO_REASON_MAX + 1];	/* "" when none */
+	/* code: the application's PKCE S256 challenge, "" when none */
+	char		 code_challenge[PROTO_CHALLENGE_MAX + 1];
 };
 
 /*

@@ -46,6 +46,8 @@ static const struct config	*conf;
 /* What a reply points into: valid until the next request is answered. */
 static char			 ticket_out[SECRET_LEN + 1];
 static char			 code_out[SECRET_LEN + 1];
+static char			 login_out[SECRET_LEN + 1];
+static char			 hint_out[PROTO_USER_ID_MAX + 1];
 static char			 grant_out[PROTO_GRANT_MAX + 1];
 static char			 callback_out[PROTO_CALLBACK_MAX + 1];
 static struct login_tokens	 login_tokens;
@@ -344,26 +346,100 @@ answer_link(const struct proto_msg *req, struct proto_msg *rep)
 	return PROTO_OK;
 }
 
-/* A followed link refused by a rule: recorded, the grant consumed. */
+/*
+ * A grant refused by a rule when it was presented: r, the record of the
+ * step (its event, hashes and origin), says so and redeems the grant.
+ */
 static uint32_t
-follow_refused(const struct grant *g, const char *rule, int refusal,
-    const char *message, const char *link_hash, const char *ip,
-    const char *agent, struct proto_msg *rep)
+refused(const struct grant *g, struct audit_record *r, const char *rule,
+    int refusal, const char *message, struct proto_msg *rep)
 {
-	struct audit_record	 r = { .event = "impersonation.link_refused",
-				    .outcome = "denied" };
-	char			 id[SHA256_HEX_LEN + 1];
+	char	 id[SHA256_HEX_LEN + 1];
 
-	record_of(g, &r);
-	record_redeems(g, &r, id);
-	r.rule = rule;
-	r.link_hash = link_hash;
-	r.ip = ip;
-	r.user_agent = agent;
-	audit_queue(&r);
+	record_of(g, r);
+	record_redeems(g, r, id);
+	r->outcome = "denied";
+	r->rule = rule;
+	audit_queue(r);
 	rep->u.follow_rep.rule = proto_str(rule);
 	rep->u.follow_rep.refusal = (uint32_t)refusal;
 	rep->u.follow_rep.message = proto_str(message);
+	return PROTO_OK;
+}
+
+/*
+ * A new grant of kind for g's login, sealed into grant_out, under a new
+ * secret drawn into out (its hash, hex, into hash): a code, or a login
+ * cookie's value.
+ */
+static int
+grant_next(const struct grant *g, enum grant_kind kind, long long exp,
+    char out[SECRET_LEN + 1], char hash[SHA256_HEX_LEN + 1])
+{
+	struct grant	 n = *g;
+
+	n.kind = kind;
+	n.exp = exp;
+	if (new_secret(out) == -1 || random_draw(n.id, sizeof(n.id)) == -1 ||
+	    sha256(out, strlen(out), n.ticket_hash) == -1 || seal(&n) == -1)
+		return -1;
+	hex_encode(n.ticket_hash, sizeof(n.ticket_hash), hash);
+	return 0;
+}
+
+/*
+ * g allowed, r its record (which redeems the grant presented): the code
+ * and its code grant, or for the implicit flow the tokens, into rep.
+ */
+static uint32_t
+grant_login(const struct grant *g, const struct client_config *app,
+    struct audit_record *r, struct proto_msg *rep)
+{
+	char		 code_hash[SHA256_HEX_LEN + 1];
+	long long	 now = time(NULL);
+	uint32_t	 status;
+
+	if (g->response_type == POLICY_RESPONSE_CODE) {
+		if (grant_next(g, GRANT_KIND_CODE, now + conf->code_ttl,
+		    code_out, code_hash) == -1)
+			return PROTO_ERR_INTERNAL;
+		r->code_hash = code_hash;
+		audit_queue(r);
+		rep->u.follow_rep.code = proto_str(code_out);
+		rep->u.follow_rep.grant = proto_str(grant_out);
+		return PROTO_OK;
+	}
+	if ((status = login(g, app, (struct proto_str){ NULL, 0 },
+	    g->auth_time)) != PROTO_OK)
+		return status;
+	audit_queue(r);
+	record_issued(g, "implicit", NULL, r->ip, r->user_agent, 0);
+	reply_tokens(&rep->u.follow_rep.id_token,
+	    &rep->u.follow_rep.access_token, &rep->u.follow_rep.access_jti,
+	    &rep->u.follow_rep.expires_in);
+	return PROTO_OK;
+}
+
+/*
+ * A followed link of an application that starts its own login: a login
+ * grant, kept under a new cookie value in the browser that followed the
+ * link, which the application's own request redeems (answer_authorize).
+ */
+static uint32_t
+grant_login_start(const struct grant *g, struct audit_record *r,
+    struct proto_msg *rep)
+{
+	char	 login_hash[SHA256_HEX_LEN + 1];
+
+	if (grant_next(g, GRANT_KIND_LOGIN, g->auth_time + conf->link_ttl,
+	    login_out, login_hash) == -1)
+		return PROTO_ERR_INTERNAL;
+	r->login_hash = login_hash;
+	audit_queue(r);
+	memcpy(hint_out, g->user_id, sizeof(hint_out));
+	rep->u.follow_rep.login = proto_str(login_out);
+	rep->u.follow_rep.login_hint = proto_str(hint_out);
+	rep->u.follow_rep.grant = proto_str(grant_out);
 	return PROTO_OK;
 }
 
@@ -372,7 +448,8 @@ follow_refused(const struct grant *g, const char *rule, int refusal,
  * signer's, for this ticket, alive and never redeemed; then the path's
  * impersonator and the policy as it is now decide, and the decision is
  * recorded.  Allowed, the code flow gets a code and its code grant, the
- * implicit flow the tokens.
+ * implicit flow the tokens, and an application that starts its own login
+ * a login grant for the browser.
  */
 uint32_t
 answer_follow(const struct proto_msg *req, struct proto_msg *rep)
@@ -385,7 +462,7 @@ answer_follow(const struct proto_msg *req, struct proto_msg *rep)
 					    .outcome = "ok" };
 	char	imp[PROTO_USER_ID_MAX + 1], id[SHA256_HEX_LEN + 1];
 	char	ip[PROTO_IP_MAX + 1], agent[PROTO_AGENT_MAX + 1];
-	char	link_hash[SHA256_HEX_LEN + 1], code_hash[SHA256_HEX_LEN + 1];
+	char	link_hash[SHA256_HEX_LEN + 1];
 	long long now = time(NULL);
 	uint32_t status;
 
@@ -398,47 +475,121 @@ answer_follow(const struct proto_msg *req, struct proto_msg *rep)
 	FIELD(ip, req->u.follow_req.ip);
 	FIELD(agent, req->u.follow_req.user_agent);
 	hex_encode(g.ticket_hash, sizeof(g.ticket_hash), link_hash);
-	if (strcmp(imp, g.impersonator_id) != 0)
-		return follow_refused(&g, "link_tampered", 400, LINK_INVALID,
-		    link_hash, ip, agent, rep);
-	if (policy_recheck(conf, g.client_id, g.callback_url,
-	    g.response_type, g.impersonator_id, g.user_id, &v) != 0)
-		return follow_refused(&g, v.rule, 403, NO_LONGER, link_hash,
-		    ip, agent, rep);
-	app = config_client(conf, g.client_id);
-
-	record_of(&g, &r);
-	record_redeems(&g, &r, id);
 	r.link_hash = link_hash;
 	r.ip = ip;
 	r.user_agent = agent;
-	if (g.response_type == POLICY_RESPONSE_CODE) {
-		struct grant	 c = g;
-
-		c.kind = GRANT_KIND_CODE;
-		c.exp = now + conf->code_ttl;
-		c.auth_time = now;
-		if (new_secret(code_out) == -1 ||
-		    random_draw(c.id, sizeof(c.id)) == -1 ||
-		    sha256(code_out, strlen(code_out), c.ticket_hash) == -1 ||
-		    seal(&c) == -1)
-			return PROTO_ERR_INTERNAL;
-		hex_encode(c.ticket_hash, sizeof(c.ticket_hash), code_hash);
-		r.code_hash = code_hash;
-		audit_queue(&r);
-		rep->u.follow_rep.code = proto_str(code_out);
-		rep->u.follow_rep.grant = proto_str(grant_out);
-		return PROTO_OK;
+	if (strcmp(imp, g.impersonator_id) != 0) {
+		r.event = "impersonation.link_refused";
+		return refused(&g, &r, "link_tampered", 400, LINK_INVALID, rep);
 	}
-	if ((status = login(&g, app, (struct proto_str){ NULL, 0 }, now)) !=
-	    PROTO_OK)
+	if (policy_recheck(conf, g.client_id, g.callback_url,
+	    g.response_type, g.impersonator_id, g.user_id, &v) != 0) {
+		r.event = "impersonation.link_refused";
+		return refused(&g, &r, v.rule, 403, NO_LONGER, rep);
+	}
+	app = config_client(conf, g.client_id);
+	record_of(&g, &r);
+	record_redeems(&g, &r, id);
+	g.auth_time = now;
+	if (app->initiate_login_uri != NULL)
+		return grant_login_start(&g, &r, rep);
+	return grant_login(&g, app, &r, rep);
+}
+
+/* RFC 7636 S256: BASE64URL(SHA256(verifier)) is the challenge. */
+static int
+pkce_holds(const char *challenge, const char *verifier)
+{
+	unsigned char	 h[SHA256_LEN];
+	char		 b[B64URL_ENCODED_LEN(SHA256_LEN) + 1];
+	size_t		 len = strlen(verifier);
+
+	if (challenge[0] == '\0')
+		return len == 0;	/* a verifier for no challenge: refused */
+	if (len < 43 || len > 128 || strspn(verifier, "ABCDEFGHIJKLMNOPQRSTUVW"
+	    "XYZabcdefghijklmnopqrstuvwxyz0123456789-._~") != len ||
+	    sha256(verifier, len, h) == -1)
+		return 0;
+	b64url_encode(b, h, sizeof(h));
+	return strlen(challenge) == strlen(b) &&
+	    CRYPTO_memcmp(b, challenge, strlen(b)) == 0;
+}
+
+/* A PKCE S256 challenge: 43 characters of base64url. */
+static int
+is_challenge(const char *s)
+{
+	return strlen(s) == B64URL_ENCODED_LEN(SHA256_LEN) &&
+	    strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789-_") == strlen(s);
+}
+
+/*
+ * PROTO_AUTHORIZE: the application's own request at /authorize, in the
+ * browser that followed a link for it.  The login grant must be the
+ * signer's, for this cookie and this application, alive and never
+ * redeemed; then the request's redirect_uri and response_type and the
+ * policy as they are now decide, and the decision is recorded.  Allowed,
+ * the application's request is answered as the link's would have been,
+ * with its redirect_uri, scope, nonce and PKCE challenge.
+ */
+uint32_t
+answer_authorize(const struct proto_msg *req, struct proto_msg *rep)
+{
+	const struct client_config	*app;
+	struct policy_verdict		 v;
+	struct grant			 g;
+	struct audit_record		 r = {
+					    .event = "impersonation.authorized",
+					    .outcome = "ok" };
+	char	client[PROTO_CLIENT_ID_MAX + 1], id[SHA256_HEX_LEN + 1];
+	char	redirect[PROTO_CALLBACK_MAX + 1], scope[PROTO_SCOPE_MAX + 1];
+	char	nonce[PROTO_NONCE_MAX + 1];
+	char	challenge[PROTO_CHALLENGE_MAX + 1];
+	char	ip[PROTO_IP_MAX + 1], agent[PROTO_AGENT_MAX + 1];
+	char	login_hash[SHA256_HEX_LEN + 1];
+	long long now = time(NULL);
+	int	response_type = (int)req->u.authorize_req.response_type;
+	uint32_t status;
+
+	FIELD(client, req->u.authorize_req.client_id);
+	if (open_grant(req->u.authorize_req.grant, GRANT_KIND_LOGIN, &g) ==
+	    -1 || !travels_under(&g, req->u.authorize_req.login) ||
+	    strcmp(client, g.client_id) != 0 || g.exp <= now)
+		return PROTO_ERR_INVALID_GRANT;
+	FIELD(redirect, req->u.authorize_req.redirect_uri);
+	FIELD(scope, req->u.authorize_req.scope);
+	FIELD(nonce, req->u.authorize_req.nonce);
+	FIELD(challenge, req->u.authorize_req.code_challenge);
+	/* What the front end checked of the request, checked again. */
+	if ((app = config_client(conf, g.client_id)) == NULL ||
+	    policy_grant_of(response_type) == 0 ||
+	    strspn(scope, " ") == strlen(scope) ||
+	    (challenge[0] != '\0' && !is_challenge(challenge)) ||
+	    (app->public_client && response_type == POLICY_RESPONSE_CODE &&
+	    challenge[0] == '\0'))
+		return PROTO_ERR_REQUEST;
+	if ((status = redeem(&g, now)) != PROTO_OK)
 		return status;
-	audit_queue(&r);
-	record_issued(&g, "implicit", NULL, ip, agent, 0);
-	reply_tokens(&rep->u.follow_rep.id_token,
-	    &rep->u.follow_rep.access_token, &rep->u.follow_rep.access_jti,
-	    &rep->u.follow_rep.expires_in);
-	return PROTO_OK;
+	FIELD(ip, req->u.authorize_req.ip);
+	FIELD(agent, req->u.authorize_req.user_agent);
+	hex_encode(g.ticket_hash, sizeof(g.ticket_hash), login_hash);
+	r.login_hash = login_hash;
+	r.ip = ip;
+	r.user_agent = agent;
+	if (policy_recheck(conf, g.client_id, redirect, response_type,
+	    g.impersonator_id, g.user_id, &v) != 0) {
+		r.event = "impersonation.authorize_refused";
+		return refused(&g, &r, v.rule, 403, NO_LONGER, rep);
+	}
+	record_of(&g, &r);
+	record_redeems(&g, &r, id);
+	g.response_type = response_type;
+	memcpy(g.callback_url, redirect, sizeof(redirect));
+	memcpy(g.scope, scope, sizeof(scope));
+	memcpy(g.nonce, nonce, sizeof(nonce));
+	memcpy(g.code_challenge, challenge, sizeof(challenge));
+	return grant_login(&g, app, &r, rep);
 }
 
 /*
@@ -465,7 +616,8 @@ code_grant(const struct proto_msg *req, struct grant *g,
 
 /*
  * PROTO_CODE_TOKENS: a code exchanged.  Its grant must be the client's,
- * for this code and redirect_uri, alive and never redeemed; the policy as
+ * for this code, redirect_uri and PKCE verifier (none when the code was
+ * asked for without a challenge), alive and never redeemed; the policy as
  * it is now decides, and a refusal is recorded.
  */
 uint32_t
@@ -475,6 +627,7 @@ answer_code_tokens(const struct proto_msg *req, struct proto_msg *rep)
 	struct policy_verdict		 v;
 	struct grant			 g;
 	char	redirect[PROTO_CALLBACK_MAX + 1], code_hash[SHA256_HEX_LEN + 1];
+	char	verifier[PROTO_CHALLENGE_MAX + 1];
 	char	ip[PROTO_IP_MAX + 1], agent[PROTO_AGENT_MAX + 1];
 	long long now = time(NULL);
 	uint32_t status;
@@ -482,7 +635,11 @@ answer_code_tokens(const struct proto_msg *req, struct proto_msg *rep)
 	if ((status = code_grant(req, &g, &app)) != PROTO_OK)
 		return status;
 	FIELD(redirect, req->u.code_req.redirect_uri);
-	if (strcmp(redirect, g.callback_url) != 0 || g.exp <= now)
+	FIELD(verifier, req->u.code_req.code_verifier);
+	/* A public client proves itself only by PKCE. */
+	if (strcmp(redirect, g.callback_url) != 0 || g.exp <= now ||
+	    !pkce_holds(g.code_challenge, verifier) ||
+	    (app->public_client && g.code_challenge[0] == '\0'))
 		return PROTO_ERR_INVALID_GRANT;
 	if ((status = redeem(&g, now)) != PROTO_OK)
 		return status;

@@ -13,5 +13,6 @@ answer_fn	 answer_link;
 answer_fn	 answer_follow;
 answer_fn	 answer_code_tokens;
 answer_fn	 answer_code_replayed;
+answer_fn	 answer_authorize;
 
 #endif

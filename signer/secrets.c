@@ -82,19 +82,30 @@ load_secrets_file(const struct config *conf)
 	if ((secrets = calloc(conf->nclients, sizeof(*secrets))) == NULL)
 		goto fail;
 	for (i = 0; i < conf->nclients; i++) {
+		struct client_secret	*sec = &secrets[nsecrets];
+
 		id = conf->clients[i].client_id;
-		if ((v = json_object_get(root, id)) == NULL) {
+		v = json_object_get(root, id);
+		/* A public client proves itself by PKCE alone. */
+		if (conf->clients[i].public_client) {
+			if (v == NULL)
+				continue;
+			log_warnx("%s: \"%s\" is a public client "
+			    "(token_endpoint_auth_method none): it has no "
+			    "secret", conf->secrets_file, id);
+			goto fail;
+		}
+		if (v == NULL) {
 			log_warnx("%s: no secret for client \"%s\"",
 			    conf->secrets_file, id);
 			goto fail;
 		}
 		s = json_string_value(v);
-		strncpy(secrets[i].client_id, id,
-		    sizeof(secrets[i].client_id) - 1);
-		if (sha256(s, strlen(s), secrets[i].digest) == -1)
+		strncpy(sec->client_id, id, sizeof(sec->client_id) - 1);
+		if (sha256(s, strlen(s), sec->digest) == -1)
 			goto fail;
 		if (conf->clients[i].id_token_alg == ALG_HS256 &&
-		    (secrets[i].hs256_key = strdup(s)) == NULL)
+		    (sec->hs256_key = strdup(s)) == NULL)
 			goto fail;
 		nsecrets++;
 	}

@@ -36,6 +36,7 @@ cat > "$dir/secrets.json" <<EOS
 {
   "backoffice": "$("$ctl" secret)",
   "storefront": "$("$ctl" secret)",
+  "portal": "$("$ctl" secret)",
   "reader": "$("$ctl" secret)"
 }
 EOS
@@ -103,7 +104,18 @@ cat > "$dir/guise.json" <<EOS
      "grant_types": ["authorization_code", "implicit"],
      "allow_impersonation": true},
     {"client_id": "reader", "name": "reports", "app_type": "non_interactive",
-     "grant_types": ["client_credentials"], "scopes": ["read:users"]}
+     "grant_types": ["client_credentials"], "scopes": ["read:users"]},
+    {"client_id": "portal", "name": "app3", "app_type": "regular_web",
+     "callbacks": ["http://127.0.0.1:3001/callback"],
+     "grant_types": ["authorization_code", "implicit"],
+     "allow_impersonation": true,
+     "initiate_login_uri": "http://127.0.0.1:3001/login"},
+    {"client_id": "spa", "name": "app4", "app_type": "spa",
+     "callbacks": ["http://127.0.0.1:3002/callback.html"],
+     "grant_types": ["authorization_code"],
+     "allow_impersonation": true, "token_endpoint_auth_method": "none",
+     "initiate_login_uri": "http://127.0.0.1:3002/login.html",
+     "web_origins": ["http://127.0.0.1:3002"]}
   ],
   "impersonation": {
     "link_ttl": 120, "code_ttl": 60, "token_ttl": 3600,

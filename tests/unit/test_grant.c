@@ -152,6 +152,7 @@ grant_full(struct grant *g)
 	fill(g->scope, sizeof(g->scope), 's');
 	fill(g->nonce, sizeof(g->nonce), 'n');
 	fill(g->reason, sizeof(g->reason), 'r');
+	fill(g->code_challenge, sizeof(g->code_challenge), 'p');
 }
 
 /* What a link looks like: short strings, no nonce, no reason. */
@@ -223,8 +224,15 @@ test_round_trip(void)
 	    "empty strings stay empty");
 
 	grant_link(&g);
-	g.kind = 3;
-	CHECK(grant_seal(&g, s, sizeof(s)) == -1, "kind 3 is not sealed");
+	g.kind = 4;
+	CHECK(grant_seal(&g, s, sizeof(s)) == -1, "kind 4 is not sealed");
+	grant_link(&g);
+	g.kind = GRANT_KIND_LOGIN;
+	memcpy(g.code_challenge, "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+	    44);
+	n = grant_seal(&g, s, sizeof(s));
+	CHECK(n > 0 && opens_as(s, (size_t)n, &g),
+	    "a login grant with a PKCE challenge opens as it was");
 	grant_link(&g);
 	g.response_type = 0;
 	CHECK(grant_seal(&g, s, sizeof(s)) == -1,
@@ -317,10 +325,10 @@ test_malformed_payload(const struct testkey *k)
 	    "a trailing byte under a valid MAC: refused");
 
 	memcpy(c, s, len);
-	c[2 + kidlen] = 3;
+	c[2 + kidlen] = 4;
 	remac(c, len, k);
 	CHECK(grant_open(c, len, &got) == -1,
-	    "kind 3 under a valid MAC: refused");
+	    "kind 4 under a valid MAC: refused");
 
 	memcpy(c, s, len);
 	c[at - 1] = 0;
@@ -345,7 +353,7 @@ test_malformed_payload(const struct testkey *k)
 	CHECK(grant_open(c, len, &got) == -1,
 	    "a NUL inside a string under a valid MAC: refused");
 
-	/* The last string (reason, empty) cut off: 2 bytes fewer. */
+	/* The last string (code_challenge, empty) cut off: 2 bytes fewer. */
 	memcpy(c, s, len - 34);
 	memcpy(c + len - 34, s + len - 32, 32);
 	remac(c, len - 2, k);
@@ -353,10 +361,10 @@ test_malformed_payload(const struct testkey *k)
 	    "a field missing under a valid MAC: refused");
 
 	memcpy(c, s, len);
-	c[0] = 2;
+	c[0] = 1;
 	remac(c, len, k);
 	CHECK(grant_open(c, len, &got) == -1,
-	    "version 2 under a valid MAC: refused");
+	    "version 1 (before login grants) under a valid MAC: refused");
 }
 
 static void
