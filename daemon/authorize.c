@@ -192,7 +192,12 @@ answer(struct evhttp_request *req, const struct authz *a,
 	free(location);
 }
 
-/* An error for the application at its redirect_uri (RFC 6749 4.1.2.1). */
+/*
+ * An error for the application at its redirect_uri (RFC 6749 4.1.2.1).
+ * Without iss: mod_auth_openidc (2.4.12) takes a request to its redirect
+ * URI with iss and no code for a third-party initiated login, and shows
+ * a page about target_link_uri instead of the error.
+ */
 static void
 answer_error(struct evhttp_request *req, const struct authz *a,
     const char *error, const char *why)
@@ -201,7 +206,6 @@ answer_error(struct evhttp_request *req, const struct authz *a,
 		"error", error,
 		"error_description", why,
 		"state", a->state,
-		"iss", fe->conf->issuer,
 		NULL
 	};
 
