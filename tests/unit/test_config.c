@@ -169,7 +169,11 @@ test_bad_login_start(void)
 	    "http://a.example/login", "http://10.0.0.1/login",
 	    "http://128.0.0.1/login", "http://localhostx/login",
 	    "http://x.localhost/login", "http://[::2]/login",
-	    "http://[fe80::1]:3000/login" };
+	    "http://[fe80::1]:3000/login",
+	    /* Names, not addresses: DNS puts them anywhere. */
+	    "http://127.example/login", "http://127.0.0.1.example/login",
+	    "http://127.0.0.1x/login", "http://127.0.0.1.:3001/login",
+	    "http://[::1]x/login", "http://[::1].example/login" };
 	char	 text[1024];
 	size_t	 i;
 
