@@ -155,7 +155,8 @@ test_bad_proxies(void)
  */
 #define CLIENT(...)	CLIENTS("{\"client_id\": \"a\", " __VA_ARGS__ "}")
 /* One that may log in through a browser. */
-#define WEB_CLIENT(...)	CLIENT("\"grant_types\": [\"authorization_code\"], " \
+#define WEB_CLIENT(...)	CLIENT("\"grant_types\": " \
+			"[\"authorization_code\"], " \
 			"\"callbacks\": [\"https://a.example/cb\"], " \
 			__VA_ARGS__)
 #define START(url)	"\"initiate_login_uri\": \"" url "\""
@@ -262,8 +263,9 @@ test_bad_web_origins(void)
 	size_t	 i;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		(void)snprintf(text, sizeof(text), WEB_CLIENT("\"web_origins\": "
-		    "[\"https://ok.example\", \"%s\"]"), bad[i]);
+		(void)snprintf(text, sizeof(text), WEB_CLIENT(
+		    "\"web_origins\": [\"https://ok.example\", \"%s\"]"),
+		    bad[i]);
 		expect_error(cfg(F_CLIENTS, text, NULL),
 		    "clients[0].web_origins[1]", "is not an origin");
 	}
