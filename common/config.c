@@ -105,17 +105,32 @@ check_url(const char *s)
 	return NULL;
 }
 
-/* Does the URL s (check_url's) name a loopback host? */
+/*
+ * Does the URL s (check_url's) name a loopback host?  Only as an address
+ * of 127.0.0.0/8, [::1] or "localhost": a name that merely begins with
+ * "127." (127.example) is for DNS to place anywhere.
+ */
 static int
 url_on_loopback(const char *s)
 {
 	const char	*host = s + strcspn(s, ":") + 3;
 	size_t		 len = strcspn(host, ":/?#");
+	char		 a[INET_ADDRSTRLEN];
+	struct in_addr	 in;
 
+	/* After "]" a port, a path, a query or the end ('\0' is in the
+	 * set strchr searches). */
 	if (*host == '[')
-		return strncmp(host, "[::1]", 5) == 0;
-	return (len == 9 && strncmp(host, "localhost", 9) == 0) ||
-	    strncmp(host, "127.", 4) == 0;
+		return strncmp(host, "[::1]", 5) == 0 &&
+		    strchr(":/?#", host[5]) != NULL;
+	if (len == 9 && strncmp(host, "localhost", 9) == 0)
+		return 1;
+	if (len >= sizeof(a))
+		return 0;
+	memcpy(a, host, len);
+	a[len] = '\0';
+	return inet_pton(AF_INET, a, &in) == 1 &&
+	    (ntohl(in.s_addr) >> 24) == 127;
 }
 
 /*

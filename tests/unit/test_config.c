@@ -149,6 +149,272 @@ test_bad_proxies(void)
 	expect_error(cfg(F_NONE, NULL, text), "trusted_proxies", "more than");
 }
 
+/*
+ * A client with the members given after its client_id (the grant types
+ * among them), as the one client of the small configuration.
+ */
+#define CLIENT(...)	CLIENTS("{\"client_id\": \"a\", " __VA_ARGS__ "}")
+/* One that may log in through a browser. */
+#define WEB_CLIENT(...)	CLIENT("\"grant_types\": " \
+			"[\"authorization_code\"], " \
+			"\"callbacks\": [\"https://a.example/cb\"], " \
+			__VA_ARGS__)
+#define START(url)	"\"initiate_login_uri\": \"" url "\""
+#define PUBLIC		"\"token_endpoint_auth_method\": \"none\""
+
+/* An application that starts its own login: each rule of its URLs. */
+static void
+test_bad_login_start(void)
+{
+	static const char *const off_loopback[] = {
+	    "http://a.example/login", "http://10.0.0.1/login",
+	    "http://128.0.0.1/login", "http://localhostx/login",
+	    "http://x.localhost/login", "http://[::2]/login",
+	    "http://[fe80::1]:3000/login",
+	    /* Names, not addresses: DNS puts them anywhere. */
+	    "http://127.example/login", "http://127.0.0.1.example/login",
+	    "http://127.0.0.1x/login", "http://127.0.0.1.:3001/login",
+	    "http://[::1]x/login", "http://[::1].example/login" };
+	char	 text[1024];
+	size_t	 i;
+
+	for (i = 0; i < sizeof(off_loopback) / sizeof(off_loopback[0]); i++) {
+		(void)snprintf(text, sizeof(text), WEB_CLIENT(START("%s")),
+		    off_loopback[i]);
+		expect_error(cfg(F_CLIENTS, text, NULL),
+		    "clients[0].initiate_login_uri", "loopback");
+	}
+	expect_error(cfg(F_CLIENTS, WEB_CLIENT(START("ftp://a.example/l")),
+	    NULL), "clients[0].initiate_login_uri", "http");
+	expect_error(cfg(F_CLIENTS, WEB_CLIENT(START("/login")), NULL),
+	    "clients[0].initiate_login_uri", "http");
+	expect_error(cfg(F_CLIENTS, WEB_CLIENT(START("https://a.example/l#x")),
+	    NULL), "clients[0].initiate_login_uri", "fragment");
+	expect_error(cfg(F_CLIENTS, WEB_CLIENT(START("https://u@a.example/")),
+	    NULL), "clients[0].initiate_login_uri", "user information");
+	expect_error(cfg(F_CLIENTS, WEB_CLIENT(START("https:///login")),
+	    NULL), "clients[0].initiate_login_uri", "host");
+	expect_error(cfg(F_CLIENTS, WEB_CLIENT("\"initiate_login_uri\": 1"),
+	    NULL), "clients[0].initiate_login_uri", "string");
+	expect_error(cfg(F_CLIENTS, CLIENT("\"grant_types\": "
+	    "[\"client_credentials\"], " START("https://a.example/login")),
+	    NULL), "clients[0].initiate_login_uri",
+	    "authorization_code or implicit");
+
+	expect_error(cfg(F_CLIENTS, WEB_CLIENT("\"target_link_uri\": "
+	    "\"https://a.example/\""), NULL), "clients[0].target_link_uri",
+	    "needs initiate_login_uri");
+	expect_error(cfg(F_CLIENTS, CLIENT("\"grant_types\": "
+	    "[\"client_credentials\"], \"target_link_uri\": "
+	    "\"https://a.example/\""), NULL), "clients[0].target_link_uri",
+	    "needs initiate_login_uri");
+	expect_error(cfg(F_CLIENTS, WEB_CLIENT(START("https://a.example/l")
+	    ", \"target_link_uri\": \"http://a.example/\""), NULL),
+	    "clients[0].target_link_uri", "loopback");
+	expect_error(cfg(F_CLIENTS, WEB_CLIENT(START("https://a.example/l")
+	    ", \"target_link_uri\": \"https://a.example/#top\""), NULL),
+	    "clients[0].target_link_uri", "fragment");
+	expect_error(cfg(F_CLIENTS, WEB_CLIENT(START("https://a.example/l")
+	    ", \"target_link_uri\": 7"), NULL),
+	    "clients[0].target_link_uri", "string");
+}
+
+/* Public clients, and how a client authenticates. */
+static void
+test_bad_auth_method(void)
+{
+	expect_error(cfg(F_CLIENTS, CLIENT("\"grant_types\": "
+	    "[\"client_credentials\"], " PUBLIC), NULL),
+	    "clients[0].token_endpoint_auth_method", "client_credentials");
+	expect_error(cfg(F_CLIENTS, CLIENT("\"grant_types\": "
+	    "[\"implicit\", \"client_credentials\"], \"callbacks\": "
+	    "[\"https://a.example/cb\"], " PUBLIC), NULL),
+	    "clients[0].token_endpoint_auth_method", "client_credentials");
+	expect_error(cfg(F_CLIENTS, WEB_CLIENT(START("https://a.example/l")
+	    ", \"id_token_alg\": \"HS256\", " PUBLIC), NULL),
+	    "clients[0].token_endpoint_auth_method", "HS256");
+	expect_error(cfg(F_CLIENTS, WEB_CLIENT(PUBLIC), NULL),
+	    "clients[0].token_endpoint_auth_method", "initiate_login_uri");
+	expect_error(cfg(F_CLIENTS, CLIENT("\"grant_types\": "
+	    "[\"implicit\", \"authorization_code\"], \"callbacks\": "
+	    "[\"https://a.example/cb\"], " PUBLIC), NULL),
+	    "clients[0].token_endpoint_auth_method", "PKCE");
+	expect_error(cfg(F_CLIENTS, WEB_CLIENT("\"token_endpoint_auth_method\""
+	    ": \"private_key_jwt\""), NULL),
+	    "clients[0].token_endpoint_auth_method", "unknown method");
+	expect_error(cfg(F_CLIENTS, WEB_CLIENT("\"token_endpoint_auth_method\""
+	    ": \"None\""), NULL),
+	    "clients[0].token_endpoint_auth_method", "unknown method");
+	expect_error(cfg(F_CLIENTS, WEB_CLIENT("\"token_endpoint_auth_method\""
+	    ": \"\""), NULL),
+	    "clients[0].token_endpoint_auth_method", "empty");
+	expect_error(cfg(F_CLIENTS, WEB_CLIENT("\"token_endpoint_auth_method\""
+	    ": null"), NULL),
+	    "clients[0].token_endpoint_auth_method", "string");
+}
+
+static void
+test_bad_web_origins(void)
+{
+	static const char *const bad[] = { "https://a.example/",
+	    "https://a.example/app", "https://a.example:8443/",
+	    "https://a.example?x=1", "http://127.0.0.1:3002/callback.html" };
+	char	 text[1024];
+	size_t	 i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		(void)snprintf(text, sizeof(text), WEB_CLIENT(
+		    "\"web_origins\": [\"https://ok.example\", \"%s\"]"),
+		    bad[i]);
+		expect_error(cfg(F_CLIENTS, text, NULL),
+		    "clients[0].web_origins[1]", "is not an origin");
+	}
+	expect_error(cfg(F_CLIENTS, WEB_CLIENT("\"web_origins\": "
+	    "[\"a.example\"]"), NULL), "clients[0].web_origins[0]", "http");
+	expect_error(cfg(F_CLIENTS, WEB_CLIENT("\"web_origins\": "
+	    "[\"https://a.example#x\"]"), NULL), "clients[0].web_origins[0]",
+	    "fragment");
+	expect_error(cfg(F_CLIENTS, WEB_CLIENT("\"web_origins\": "
+	    "[\"https://\"]"), NULL), "clients[0].web_origins[0]", "host");
+	expect_error(cfg(F_CLIENTS, WEB_CLIENT("\"web_origins\": "
+	    "\"https://a.example\""), NULL), "clients[0].web_origins",
+	    "array");
+	expect_error(cfg(F_CLIENTS, WEB_CLIENT("\"web_origins\": [1]"), NULL),
+	    "clients[0].web_origins[0]", "string");
+}
+
+/* The client of text, parsed: NULL (with a failed check) when refused. */
+static struct config *
+parse_client(const char *text, const struct client_config **cl,
+    const char *what)
+{
+	struct config	*c;
+	char		 err[512] = "";
+
+	c = parse(cfg(F_CLIENTS, text, NULL), NULL, err, sizeof(err));
+	*cl = c != NULL ? config_client(c, "a") : NULL;
+	if (*cl == NULL)
+		CHECK(0, "%s: parses: %s", what, err);
+	return c;
+}
+
+/*
+ * initiate_login_uri accepted, and the target_link_uri it gives: the one
+ * given, or the origin of initiate_login_uri with "/".
+ */
+static void
+start_as(const char *text, const char *start, const char *target,
+    const char *what)
+{
+	const struct client_config	*cl;
+	struct config			*c;
+
+	if ((c = parse_client(text, &cl, what)) == NULL)
+		return;
+	CHECK(cl->initiate_login_uri != NULL && cl->target_link_uri != NULL &&
+	    strcmp(cl->initiate_login_uri, start) == 0 &&
+	    strcmp(cl->target_link_uri, target) == 0 && !cl->public_client,
+	    "%s: initiate_login_uri %s, target_link_uri %s", what,
+	    cl->initiate_login_uri != NULL ? cl->initiate_login_uri : "NULL",
+	    cl->target_link_uri != NULL ? cl->target_link_uri : "NULL");
+	config_free(c);
+}
+
+#define START_AS(url, target) \
+	start_as(WEB_CLIENT(START(url)), url, target, url)
+
+static void
+test_good_login_start(void)
+{
+	const struct client_config	*cl;
+	struct config			*c;
+
+	START_AS("https://app.example:8443/login?x=1",
+	    "https://app.example:8443/");
+	START_AS("https://app.example/a/b/login", "https://app.example/");
+	START_AS("https://app.example", "https://app.example/");
+	START_AS("https://app.example?next=/x", "https://app.example/");
+	START_AS("https://app.example:8443", "https://app.example:8443/");
+	START_AS("http://127.0.0.1/login", "http://127.0.0.1/");
+	START_AS("http://127.0.0.1:3001/login", "http://127.0.0.1:3001/");
+	START_AS("http://127.1.2.3:3001/login", "http://127.1.2.3:3001/");
+	START_AS("http://localhost/login", "http://localhost/");
+	START_AS("http://localhost:3001/login", "http://localhost:3001/");
+	START_AS("http://[::1]/login", "http://[::1]/");
+	START_AS("http://[::1]:3002/login", "http://[::1]:3002/");
+	start_as(WEB_CLIENT(START("https://app.example/login") ", "
+	    "\"target_link_uri\": \"https://app.example/home?tab=1\""),
+	    "https://app.example/login", "https://app.example/home?tab=1",
+	    "target_link_uri given");
+	start_as(WEB_CLIENT(START("https://app.example/login") ", "
+	    "\"target_link_uri\": \"http://127.0.0.1:3001/\""),
+	    "https://app.example/login", "http://127.0.0.1:3001/",
+	    "target_link_uri on loopback, over http");
+	start_as(CLIENT("\"grant_types\": [\"implicit\"], \"callbacks\": "
+	    "[\"https://a.example/cb\"], " START("https://a.example/l")),
+	    "https://a.example/l", "https://a.example/",
+	    "an implicit client that starts its own login");
+
+	if ((c = parse_client(WEB_CLIENT("\"allow_impersonation\": true"),
+	    &cl, "no initiate_login_uri")) != NULL) {
+		CHECK(cl->initiate_login_uri == NULL &&
+		    cl->target_link_uri == NULL && !cl->public_client &&
+		    cl->web_origins.n == 0, "without initiate_login_uri: no "
+		    "target_link_uri, a confidential client, no web_origins");
+		config_free(c);
+	}
+}
+
+static void
+test_good_auth_method(void)
+{
+	const struct client_config	*cl;
+	struct config			*c;
+
+	if ((c = parse_client(WEB_CLIENT(START("http://127.0.0.1:3002/")
+	    ", " PUBLIC ", \"web_origins\": [\"http://127.0.0.1:3002\", "
+	    "\"https://spa.example\", \"https://spa.example:8443\"]"), &cl,
+	    "a public client")) != NULL) {
+		CHECK(cl->public_client && cl->web_origins.n == 3 &&
+		    strlist_has(&cl->web_origins, "http://127.0.0.1:3002") &&
+		    strlist_has(&cl->web_origins, "https://spa.example") &&
+		    strlist_has(&cl->web_origins, "https://spa.example:8443") &&
+		    !strlist_has(&cl->web_origins, "https://spa.example/"),
+		    "a public client with its code, PKCE and web_origins");
+		config_free(c);
+	}
+	if ((c = parse_client(CLIENT("\"grant_types\": [\"implicit\"], "
+	    "\"callbacks\": [\"https://a.example/cb\"], " PUBLIC), &cl,
+	    "a public implicit client")) != NULL) {
+		CHECK(cl->public_client && cl->initiate_login_uri == NULL,
+		    "a public client of the implicit grant alone needs no "
+		    "initiate_login_uri (no code, no PKCE)");
+		config_free(c);
+	}
+	if ((c = parse_client(WEB_CLIENT("\"token_endpoint_auth_method\": "
+	    "\"client_secret_basic\""), &cl, "client_secret_basic")) != NULL) {
+		CHECK(!cl->public_client, "client_secret_basic: confidential");
+		config_free(c);
+	}
+	if ((c = parse_client(CLIENT("\"grant_types\": "
+	    "[\"client_credentials\"], \"token_endpoint_auth_method\": "
+	    "\"client_secret_post\""), &cl, "client_secret_post")) != NULL) {
+		CHECK(!cl->public_client, "client_secret_post: confidential");
+		config_free(c);
+	}
+	if ((c = parse_client(WEB_CLIENT("\"id_token_alg\": \"HS256\""), &cl,
+	    "HS256")) != NULL) {
+		CHECK(!cl->public_client && cl->id_token_alg == ALG_HS256,
+		    "HS256 for a confidential client");
+		config_free(c);
+	}
+	if ((c = parse_client(WEB_CLIENT("\"web_origins\": []"), &cl,
+	    "web_origins empty")) != NULL) {
+		CHECK(cl->web_origins.n == 0, "web_origins: an empty list");
+		config_free(c);
+	}
+}
+
 static void
 test_bad(void)
 {
@@ -314,6 +580,9 @@ test_bad(void)
 	    "{\"roles\": [\"admin\", 5]}")), "impersonation.protected.roles[1]",
 	    "string");
 	test_bad_proxies();
+	test_bad_login_start();
+	test_bad_auth_method();
+	test_bad_web_origins();
 	/* jansson refuses \u0000 itself without JSON_ALLOW_NUL. */
 	expect_error("{\n\"issuer\": \"https://a.example/\\u0000/\"\n}",
 	    "line 2", "u0000");
@@ -433,6 +702,8 @@ test_good(void)
 	config_free(c);
 
 	test_good_proxies();
+	test_good_login_start();
+	test_good_auth_method();
 	CHECK(parse("[]", NULL, NULL, 0) == NULL, "no error buffer");
 	CHECK(strcmp(alg_name(ALG_RS256), "RS256") == 0 &&
 	    strcmp(alg_name(ALG_ES256), "ES256") == 0 &&

@@ -1,9 +1,11 @@
 /*
- * The signer protocol's impersonation messages (link, follow, code_tokens,
- * code_replayed, observed), client_auth and the client_token request:
- * round trips of each, the frame's layout field by field (response_type
- * between callback_url and scope, revoked between redirect_uri and ip,
- * refusal between rule and message), every field at its maximum and one
+ * The signer protocol's impersonation messages (link, follow, authorize,
+ * code_tokens, code_replayed, observed), client_auth and the client_token
+ * request: round trips of each, the frame's layout field by field
+ * (response_type between callback_url or redirect_uri and scope, login and
+ * login_hint between code and grant, code_verifier between redirect_uri
+ * and revoked, revoked between code_verifier and ip, refusal between rule
+ * and message), every field at its maximum and one
  * byte over, error replies that carry a body, one type's body labelled as
  * another's, replies that may have no body, and every prefix of a valid
  * frame refused.  Frames are decoded from a heap copy of exactly their
@@ -79,11 +81,28 @@ static const struct sfield follow_rep_f[] = {
 	UFIELD("refusal", u.follow_rep.refusal),
 	SFIELD("message", u.follow_rep.message, PROTO_MESSAGE_MAX),
 	SFIELD("code", u.follow_rep.code, PROTO_CODE_MAX),
+	SFIELD("login", u.follow_rep.login, PROTO_LOGIN_MAX),
+	SFIELD("login_hint", u.follow_rep.login_hint, PROTO_USER_ID_MAX),
 	SFIELD("grant", u.follow_rep.grant, PROTO_GRANT_MAX),
 	SFIELD("id_token", u.follow_rep.id_token, PROTO_ID_TOKEN_MAX),
 	SFIELD("access_token", u.follow_rep.access_token, PROTO_TOKEN_MAX),
 	SFIELD("access_jti", u.follow_rep.access_jti, PROTO_JTI_MAX),
 	UFIELD("expires_in", u.follow_rep.expires_in)
+};
+
+static const struct sfield authorize_req_f[] = {
+	SFIELD("login", u.authorize_req.login, PROTO_LOGIN_MAX),
+	SFIELD("grant", u.authorize_req.grant, PROTO_GRANT_MAX),
+	SFIELD("client_id", u.authorize_req.client_id, PROTO_CLIENT_ID_MAX),
+	SFIELD("redirect_uri", u.authorize_req.redirect_uri,
+	    PROTO_CALLBACK_MAX),
+	UFIELD("response_type", u.authorize_req.response_type),
+	SFIELD("scope", u.authorize_req.scope, PROTO_SCOPE_MAX),
+	SFIELD("nonce", u.authorize_req.nonce, PROTO_NONCE_MAX),
+	SFIELD("code_challenge", u.authorize_req.code_challenge,
+	    PROTO_CHALLENGE_MAX),
+	SFIELD("ip", u.authorize_req.ip, PROTO_IP_MAX),
+	SFIELD("user_agent", u.authorize_req.user_agent, PROTO_AGENT_MAX)
 };
 
 /* Both code_tokens and code_replayed requests. */
@@ -93,6 +112,8 @@ static const struct sfield code_req_f[] = {
 	SFIELD("code", u.code_req.code, PROTO_CODE_MAX),
 	SFIELD("grant", u.code_req.grant, PROTO_GRANT_MAX),
 	SFIELD("redirect_uri", u.code_req.redirect_uri, PROTO_CALLBACK_MAX),
+	SFIELD("code_verifier", u.code_req.code_verifier,
+	    PROTO_CHALLENGE_MAX),
 	UFIELD("revoked", u.code_req.revoked),
 	SFIELD("ip", u.code_req.ip, PROTO_IP_MAX),
 	SFIELD("user_agent", u.code_req.user_agent, PROTO_AGENT_MAX)
@@ -136,6 +157,8 @@ enum {
 	FORM_LINK_REP,
 	FORM_FOLLOW_REQ,
 	FORM_FOLLOW_REP,
+	FORM_AUTHORIZE_REQ,
+	FORM_AUTHORIZE_REP,
 	FORM_CODE_REQ,
 	FORM_CODE_REP,
 	FORM_REPLAYED_REQ,
@@ -161,6 +184,11 @@ static const struct msgform {
 	    follow_req_f, NELEM(follow_req_f) },
 	[FORM_FOLLOW_REP] = { "follow reply", PROTO_FOLLOW, PROTO_REPLY,
 	    follow_rep_f, NELEM(follow_rep_f) },
+	/* The reply is a follow reply's: a code, or the tokens. */
+	[FORM_AUTHORIZE_REQ] = { "authorize request", PROTO_AUTHORIZE,
+	    PROTO_REQUEST, authorize_req_f, NELEM(authorize_req_f) },
+	[FORM_AUTHORIZE_REP] = { "authorize reply", PROTO_AUTHORIZE,
+	    PROTO_REPLY, follow_rep_f, NELEM(follow_rep_f) },
 	[FORM_CODE_REQ] = { "code_tokens request", PROTO_CODE_TOKENS,
 	    PROTO_REQUEST, code_req_f, NELEM(code_req_f) },
 	[FORM_CODE_REP] = { "code_tokens reply", PROTO_CODE_TOKENS,
@@ -405,6 +433,23 @@ u32_last(const uint8_t *copy, long n, struct proto_str a, uint32_t v)
 }
 
 /*
+ * Whether, in the frame of n bytes at copy, string b follows string a at
+ * once: its length right after a's last byte, its bytes right after that.
+ */
+static int
+str_follows(const uint8_t *copy, long n, struct proto_str a,
+    struct proto_str b)
+{
+	const uint8_t	*p;
+
+	if (copy == NULL || a.p == NULL || b.p == NULL)
+		return 0;
+	p = (const uint8_t *)a.p + a.len;
+	return p + 2 + b.len <= copy + n && get_u16(p) == b.len &&
+	    b.p == (const char *)p + 2;
+}
+
+/*
  * Round trip m, a message of form fm: every field comes back, each in its
  * place in the frame, which is want bytes long and is the form's frame
  * built by hand from m's own fields.  Returns the frame's length; *out
@@ -458,6 +503,12 @@ form_roundtrip(const struct msgform *fm, struct proto_msg *m, long want,
 			".c2ln"
 #define ACCESS_TOKEN	"eyJhbGciOiJFUzI1NiJ9.eyJzY29wZSI6Im9wZW5pZCJ9.c2ln"
 #define ACCESS_JTI	"3f2a9c1e7b8d4f60a1b2c3d4e5f60718"
+/* A login cookie's value, and the login grant kept under it. */
+#define LOGIN		"bG9naW4tY29va2llLXZhbHVlLW9mLTMyLWJ5dGVzLi4"
+#define LOGIN_GRANT	"g2.bG9naW4.ICEiIyQlJicoKSorLC0uLw"
+/* RFC 7636, appendix B. */
+#define CHALLENGE	"E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+#define VERIFIER	"dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
 
 static void
 link_req(struct proto_msg *m)
@@ -555,6 +606,56 @@ follow_rep_tokens(struct proto_msg *m)
 	m->u.follow_rep.expires_in = 3600;
 }
 
+/*
+ * A followed link of an application that starts its own login: the login
+ * cookie's value, the user to hint, the login grant; no code, no tokens.
+ */
+static void
+follow_rep_login(struct proto_msg *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->type = PROTO_FOLLOW;
+	m->id = 32;
+	m->u.follow_rep.rule = proto_str("");
+	m->u.follow_rep.message = proto_str("");
+	m->u.follow_rep.code = proto_str("");
+	m->u.follow_rep.login = proto_str(LOGIN);
+	m->u.follow_rep.login_hint = proto_str("auth0|5f1a2b3c");
+	m->u.follow_rep.grant = proto_str(LOGIN_GRANT);
+	m->u.follow_rep.id_token = proto_str("");
+	m->u.follow_rep.access_token = proto_str("");
+	m->u.follow_rep.access_jti = proto_str("");
+	m->u.follow_rep.expires_in = 0;
+}
+
+/* The application's own request, code flow with PKCE. */
+static void
+authorize_req(struct proto_msg *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->type = PROTO_AUTHORIZE;
+	m->id = 0x0a0b0c0d;
+	m->u.authorize_req.login = proto_str(LOGIN);
+	m->u.authorize_req.grant = proto_str(LOGIN_GRANT);
+	m->u.authorize_req.client_id = proto_str("web-app");
+	m->u.authorize_req.redirect_uri = proto_str(CALLBACK);
+	m->u.authorize_req.response_type = 1;
+	m->u.authorize_req.scope = proto_str("openid profile email");
+	m->u.authorize_req.nonce = proto_str("n-0S6_WzA2Mj");
+	m->u.authorize_req.code_challenge = proto_str(CHALLENGE);
+	m->u.authorize_req.ip = proto_str("127.0.0.1");
+	m->u.authorize_req.user_agent = proto_str("curl/7.88.1");
+}
+
+/* Its answer: a code with its code grant, as a followed link's. */
+static void
+authorize_rep_code(struct proto_msg *m)
+{
+	follow_rep_code(m);
+	m->type = PROTO_AUTHORIZE;
+	m->id = 0x0a0b0c0d;
+}
+
 /* A code exchanged (code_tokens), or presented again (code_replayed). */
 static void
 code_req(struct proto_msg *m, uint16_t type)
@@ -568,9 +669,11 @@ code_req(struct proto_msg *m, uint16_t type)
 	m->u.code_req.grant = proto_str(CODE_GRANT);
 	if (type == PROTO_CODE_TOKENS) {
 		m->u.code_req.redirect_uri = proto_str(CALLBACK);
+		m->u.code_req.code_verifier = proto_str(VERIFIER);
 		m->u.code_req.revoked = 0;
 	} else {
 		m->u.code_req.redirect_uri = proto_str("");
+		m->u.code_req.code_verifier = proto_str("");
 		m->u.code_req.revoked = 1;
 	}
 	m->u.code_req.ip = proto_str("127.0.0.1");
@@ -620,7 +723,7 @@ test_roundtrip_link(void)
 {
 	static const uint8_t	 want[] = {
 		0x00, 0x00, 0x00, 0x32,		/* 16 + 10 * 3 + 4 */
-		0x00, 0x02,
+		0x00, 0x03,
 		0x00, 0x05,			/* link */
 		0x00, 0x00, 0x00, 0x2a,
 		0x00, 0x00, 0x00, 0x00,
@@ -743,9 +846,9 @@ test_roundtrip_link_rep(void)
 
 /*
  * Sizes: follow_req() is 16 + 5 * 2 bytes of framing and 19 + 32 + 11 +
- * 9 + 11 of strings (108).  A follow reply has 16 + 7 * 2 + 2 * 4 of
- * framing; with a code, 22 + 32 of strings (92); with the tokens, 58 + 50
- * + 32 (178); refused, 11 + 28 (77).
+ * 9 + 11 of strings (108).  A follow reply has 16 + 9 * 2 + 2 * 4 of
+ * framing; with a code, 22 + 32 of strings (96); with the tokens, 58 + 50
+ * + 32 (182); refused, 11 + 28 (81); a login, 43 + 14 + 33 (132).
  */
 static void
 test_roundtrip_follow(void)
@@ -770,22 +873,26 @@ test_roundtrip_follow(void)
 	free(copy);
 
 	follow_rep_code(&in);
-	n = form_roundtrip(fp, &in, 92, &out, &copy, "follow reply, a code");
+	n = form_roundtrip(fp, &in, 96, &out, &copy, "follow reply, a code");
 	CHECK(u32_between(copy, n, out.u.follow_rep.rule, 0,
 	    out.u.follow_rep.message) &&
 	    str_is(out.u.follow_rep.code, CODE, 22) &&
+	    out.u.follow_rep.login.len == 0 &&
+	    out.u.follow_rep.login_hint.len == 0 &&
 	    str_is(out.u.follow_rep.grant, CODE_GRANT, 32) &&
 	    out.u.follow_rep.id_token.len == 0 &&
 	    out.u.follow_rep.access_token.len == 0 &&
 	    u32_last(copy, n, out.u.follow_rep.access_jti, 0),
-	    "follow reply, a code: the code and its grant, no tokens, "
-	    "expires_in 0 ends the frame");
+	    "follow reply, a code: the code and its grant, no login, no "
+	    "tokens, expires_in 0 ends the frame");
 	free(copy);
 
 	follow_rep_tokens(&in);
-	n = form_roundtrip(fp, &in, 178, &out, &copy,
+	n = form_roundtrip(fp, &in, 182, &out, &copy,
 	    "follow reply, the tokens");
 	CHECK(out.u.follow_rep.code.len == 0 &&
+	    out.u.follow_rep.login.len == 0 &&
+	    out.u.follow_rep.login_hint.len == 0 &&
 	    out.u.follow_rep.grant.len == 0 &&
 	    str_is(out.u.follow_rep.id_token, ID_TOKEN, 58) &&
 	    str_is(out.u.follow_rep.access_token, ACCESS_TOKEN, 50) &&
@@ -803,27 +910,181 @@ test_roundtrip_follow(void)
 	in.u.follow_rep.refusal = 403;
 	in.u.follow_rep.message = proto_str("no more impersonations today");
 	in.u.follow_rep.expires_in = 0;
-	n = form_roundtrip(fp, &in, 77, &out, &copy, "follow reply, refused");
+	n = form_roundtrip(fp, &in, 81, &out, &copy, "follow reply, refused");
 	CHECK(u32_between(copy, n, out.u.follow_rep.rule, 403,
 	    out.u.follow_rep.message) &&
 	    str_is(out.u.follow_rep.rule, "max_per_day", 11),
 	    "follow reply, refused: refusal 403 sits between rule and "
 	    "message");
 	free(copy);
+
+	follow_rep_login(&in);
+	n = form_roundtrip(fp, &in, 132, &out, &copy, "follow reply, a login");
+	CHECK(out.u.follow_rep.code.len == 0 &&
+	    str_follows(copy, n, out.u.follow_rep.code,
+	    out.u.follow_rep.login) &&
+	    str_is(out.u.follow_rep.login, LOGIN, 43) &&
+	    str_follows(copy, n, out.u.follow_rep.login,
+	    out.u.follow_rep.login_hint) &&
+	    str_is(out.u.follow_rep.login_hint, "auth0|5f1a2b3c", 14) &&
+	    str_follows(copy, n, out.u.follow_rep.login_hint,
+	    out.u.follow_rep.grant) &&
+	    str_is(out.u.follow_rep.grant, LOGIN_GRANT, 33) &&
+	    out.u.follow_rep.id_token.len == 0 &&
+	    u32_last(copy, n, out.u.follow_rep.access_jti, 0),
+	    "follow reply, a login: an empty code, then login, login_hint "
+	    "and the login grant, no tokens");
+	free(copy);
 }
 
 /*
- * Sizes: code_req() is 16 + 7 * 2 + 4 bytes of framing and 7 + 7 + 22 +
- * 32 + 32 + 9 + 11 of strings (154); the replayed one has no redirect_uri
- * (122).  login_rep() is 16 + 3 * 2 + 4 of framing and 58 + 50 + 32 of
- * strings (166).
+ * Sizes: authorize_req() is 16 + 9 * 2 + 4 bytes of framing and 43 + 33 +
+ * 7 + 32 + 20 + 12 + 43 + 9 + 11 of strings (248).  Its reply is a follow
+ * reply's: with a code, 96 bytes as there.
+ */
+static void
+test_roundtrip_authorize(void)
+{
+	static const uint8_t	 want[] = {
+		0x00, 0x00, 0x00, 0x2f,		/* 16 + 9 * 3 + 4 */
+		0x00, 0x03,
+		0x00, 0x0a,			/* authorize */
+		0x00, 0x00, 0x00, 0x2b,
+		0x00, 0x00, 0x00, 0x00,
+		0x00, 0x01, 'l',		/* login */
+		0x00, 0x01, 'g',		/* grant */
+		0x00, 0x01, 'c',		/* client_id */
+		0x00, 0x01, 'r',		/* redirect_uri */
+		0x00, 0x00, 0x00, 0x02,		/* response_type */
+		0x00, 0x01, 's',		/* scope */
+		0x00, 0x01, 'n',		/* nonce */
+		0x00, 0x01, 'h',		/* code_challenge */
+		0x00, 0x01, 'p',		/* ip */
+		0x00, 0x01, 'a',		/* user_agent */
+	};
+	const struct msgform	*fq = &forms[FORM_AUTHORIZE_REQ];
+	const struct msgform	*fp = &forms[FORM_AUTHORIZE_REP];
+	struct proto_msg	 in, out;
+	const char		*why;
+	uint8_t			*copy, buf[256];
+	long			 n;
+	int			 rc;
+
+	authorize_req(&in);
+	n = form_roundtrip(fq, &in, 248, &out, &copy, "authorize request");
+	CHECK(out.u.authorize_req.login.p == (const char *)copy +
+	    PROTO_HEADER_LEN + 2 && str_is(out.u.authorize_req.login, LOGIN,
+	    43) && str_is(out.u.authorize_req.grant, LOGIN_GRANT, 33) &&
+	    str_is(out.u.authorize_req.client_id, "web-app", 7) &&
+	    u32_between(copy, n, out.u.authorize_req.redirect_uri, 1,
+	    out.u.authorize_req.scope) &&
+	    str_is(out.u.authorize_req.redirect_uri, CALLBACK, 32) &&
+	    str_is(out.u.authorize_req.scope, "openid profile email", 20) &&
+	    str_is(out.u.authorize_req.nonce, "n-0S6_WzA2Mj", 12) &&
+	    str_follows(copy, n, out.u.authorize_req.nonce,
+	    out.u.authorize_req.code_challenge) &&
+	    str_is(out.u.authorize_req.code_challenge, CHALLENGE, 43) &&
+	    str_is(out.u.authorize_req.ip, "127.0.0.1", 9) &&
+	    str_is(out.u.authorize_req.user_agent, "curl/7.88.1", 11) &&
+	    out.u.authorize_req.user_agent.p == (const char *)copy + n - 11,
+	    "authorize request: login first, response_type 1 between "
+	    "redirect_uri and scope, code_challenge after nonce, user_agent "
+	    "ends the frame");
+	free(copy);
+
+	/* The implicit flow: no challenge; a request with no nonce. */
+	authorize_req(&in);
+	in.u.authorize_req.response_type = 2;
+	in.u.authorize_req.nonce = str_of("", 0);
+	in.u.authorize_req.code_challenge = str_of("", 0);
+	n = form_roundtrip(fq, &in, 248 - 12 - 43, &out, &copy,
+	    "authorize request, no nonce, no code_challenge");
+	CHECK(u32_between(copy, n, out.u.authorize_req.redirect_uri, 2,
+	    out.u.authorize_req.scope) &&
+	    out.u.authorize_req.nonce.len == 0 &&
+	    out.u.authorize_req.code_challenge.len == 0 &&
+	    str_follows(copy, n, out.u.authorize_req.code_challenge,
+	    out.u.authorize_req.ip),
+	    "authorize request: response_type 2, an empty nonce and "
+	    "code_challenge, then ip");
+	free(copy);
+
+	authorize_req(&in);
+	in.u.authorize_req.response_type = UINT32_MAX;
+	n = roundtrip(&in, PROTO_REQUEST, &out, &copy);
+	CHECK(n == 248 && out.u.authorize_req.response_type == UINT32_MAX,
+	    "authorize request: response_type UINT32_MAX is carried as it "
+	    "is");
+	free(copy);
+
+	memset(&in, 0, sizeof(in));
+	in.type = PROTO_AUTHORIZE;
+	in.id = 43;
+	in.u.authorize_req.login = proto_str("l");
+	in.u.authorize_req.grant = proto_str("g");
+	in.u.authorize_req.client_id = proto_str("c");
+	in.u.authorize_req.redirect_uri = proto_str("r");
+	in.u.authorize_req.response_type = 2;
+	in.u.authorize_req.scope = proto_str("s");
+	in.u.authorize_req.nonce = proto_str("n");
+	in.u.authorize_req.code_challenge = proto_str("h");
+	in.u.authorize_req.ip = proto_str("p");
+	in.u.authorize_req.user_agent = proto_str("a");
+	n = proto_encode(&in, PROTO_REQUEST, buf, sizeof(buf));
+	CHECK(n == (long)sizeof(want) && memcmp(buf, want, sizeof(want)) == 0,
+	    "authorize request: login, grant, client_id, redirect_uri, "
+	    "response_type, scope, nonce, code_challenge, ip, user_agent, "
+	    "big-endian");
+	fr_start(PROTO_VERSION, PROTO_AUTHORIZE, 43, 0);
+	fr_bytes(want + PROTO_HEADER_LEN, sizeof(want) - PROTO_HEADER_LEN);
+	fr_seal();
+	rc = decode_copy(fr.b, fr.len, PROTO_REQUEST, &out, &why, &copy);
+	CHECK(rc == 0 && fr.len == sizeof(want) &&
+	    memcmp(fr.b, want, sizeof(want)) == 0 &&
+	    str_is(out.u.authorize_req.login, "l", 1) &&
+	    str_is(out.u.authorize_req.code_challenge, "h", 1) &&
+	    out.u.authorize_req.response_type == 2,
+	    "authorize request: the frame built by hand decodes");
+	free(copy);
+
+	authorize_rep_code(&in);
+	n = form_roundtrip(fp, &in, 96, &out, &copy, "authorize reply, a code");
+	CHECK(out.type == PROTO_AUTHORIZE &&
+	    str_is(out.u.follow_rep.code, CODE, 22) &&
+	    str_is(out.u.follow_rep.grant, CODE_GRANT, 32) &&
+	    out.u.follow_rep.login.len == 0 &&
+	    u32_last(copy, n, out.u.follow_rep.access_jti, 0),
+	    "authorize reply, a code: the code and its grant, as a follow "
+	    "reply's");
+	free(copy);
+
+	/* The two replies share a layout: a body is good as either. */
+	follow_rep_tokens(&in);
+	n = proto_encode(&in, PROTO_REPLY, buf, sizeof(buf));
+	fr_start(PROTO_VERSION, PROTO_AUTHORIZE, 31, 0);
+	if (n > PROTO_HEADER_LEN)
+		fr_bytes(buf + PROTO_HEADER_LEN, (size_t)n - PROTO_HEADER_LEN);
+	fr_seal();
+	rc = decode_copy(fr.b, fr.len, PROTO_REPLY, &out, &why, &copy);
+	CHECK(n == 182 && rc == 0 && out.type == PROTO_AUTHORIZE &&
+	    form_same(fp, &out, &in),
+	    "a follow reply's body (the tokens) decodes as an authorize "
+	    "reply");
+	free(copy);
+}
+
+/*
+ * Sizes: code_req() is 16 + 8 * 2 + 4 bytes of framing and 7 + 7 + 22 +
+ * 32 + 32 + 43 + 9 + 11 of strings (199); the replayed one has no
+ * redirect_uri and no code_verifier (124).  login_rep() is 16 + 3 * 2 +
+ * 4 of framing and 58 + 50 + 32 of strings (166).
  */
 static void
 test_roundtrip_code(void)
 {
 	static const uint8_t	 want[] = {
-		0x00, 0x00, 0x00, 0x29,		/* 16 + 7 * 3 + 4 */
-		0x00, 0x02,
+		0x00, 0x00, 0x00, 0x2c,		/* 16 + 8 * 3 + 4 */
+		0x00, 0x03,
 		0x00, 0x08,			/* code_replayed */
 		0x00, 0x00, 0x00, 0x07,
 		0x00, 0x00, 0x00, 0x00,
@@ -832,6 +1093,7 @@ test_roundtrip_code(void)
 		0x00, 0x01, 'o',		/* code */
 		0x00, 0x01, 'g',		/* grant */
 		0x00, 0x01, 'r',		/* redirect_uri */
+		0x00, 0x01, 'v',		/* code_verifier */
 		0x00, 0x00, 0x00, 0x01,		/* revoked */
 		0x00, 0x01, 'p',		/* ip */
 		0x00, 0x01, 'a',		/* user_agent */
@@ -846,8 +1108,11 @@ test_roundtrip_code(void)
 
 	fm = &forms[FORM_CODE_REQ];
 	code_req(&in, PROTO_CODE_TOKENS);
-	n = form_roundtrip(fm, &in, 154, &out, &copy, "code_tokens request");
-	CHECK(u32_between(copy, n, out.u.code_req.redirect_uri, 0,
+	n = form_roundtrip(fm, &in, 199, &out, &copy, "code_tokens request");
+	CHECK(str_follows(copy, n, out.u.code_req.redirect_uri,
+	    out.u.code_req.code_verifier) &&
+	    str_is(out.u.code_req.code_verifier, VERIFIER, 43) &&
+	    u32_between(copy, n, out.u.code_req.code_verifier, 0,
 	    out.u.code_req.ip) &&
 	    str_is(out.u.code_req.redirect_uri, CALLBACK, 32) &&
 	    str_is(out.u.code_req.ip, "127.0.0.1", 9) &&
@@ -855,20 +1120,24 @@ test_roundtrip_code(void)
 	    str_is(out.u.code_req.secret, "s3cr:et", 7) &&
 	    str_is(out.u.code_req.code, CODE, 22) &&
 	    str_is(out.u.code_req.grant, CODE_GRANT, 32),
-	    "code_tokens request: revoked 0 sits between redirect_uri and "
-	    "ip");
+	    "code_tokens request: code_verifier right after redirect_uri, "
+	    "then revoked 0, then ip");
 	free(copy);
 
 	fm = &forms[FORM_REPLAYED_REQ];
 	code_req(&in, PROTO_CODE_REPLAYED);
-	n = form_roundtrip(fm, &in, 122, &out, &copy,
+	n = form_roundtrip(fm, &in, 124, &out, &copy,
 	    "code_replayed request");
-	CHECK(u32_between(copy, n, out.u.code_req.redirect_uri, 1,
+	CHECK(str_follows(copy, n, out.u.code_req.redirect_uri,
+	    out.u.code_req.code_verifier) &&
+	    u32_between(copy, n, out.u.code_req.code_verifier, 1,
 	    out.u.code_req.ip) && out.u.code_req.redirect_uri.len == 0 &&
+	    out.u.code_req.code_verifier.len == 0 &&
 	    str_is(out.u.code_req.user_agent, "curl/7.88.1", 11) &&
 	    out.u.code_req.user_agent.p == (const char *)copy + n - 11,
 	    "code_replayed request: revoked 1 right after an empty "
-	    "redirect_uri, before ip; user_agent ends the frame");
+	    "redirect_uri and an empty code_verifier, before ip; user_agent "
+	    "ends the frame");
 	free(copy);
 
 	/* The two requests share a layout: a body is good as either. */
@@ -879,7 +1148,7 @@ test_roundtrip_code(void)
 		fr_bytes(buf + PROTO_HEADER_LEN, (size_t)n - PROTO_HEADER_LEN);
 	fr_seal();
 	rc = decode_copy(fr.b, fr.len, PROTO_REQUEST, &out, &why, &copy);
-	CHECK(n == 154 && rc == 0 && out.type == PROTO_CODE_REPLAYED &&
+	CHECK(n == 199 && rc == 0 && out.type == PROTO_CODE_REPLAYED &&
 	    form_same(fm, &out, &in),
 	    "a code_tokens request's body decodes as a code_replayed one");
 	free(copy);
@@ -892,13 +1161,15 @@ test_roundtrip_code(void)
 	in.u.code_req.code = proto_str("o");
 	in.u.code_req.grant = proto_str("g");
 	in.u.code_req.redirect_uri = proto_str("r");
+	in.u.code_req.code_verifier = proto_str("v");
 	in.u.code_req.revoked = 1;
 	in.u.code_req.ip = proto_str("p");
 	in.u.code_req.user_agent = proto_str("a");
 	n = proto_encode(&in, PROTO_REQUEST, buf, sizeof(buf));
 	CHECK(n == (long)sizeof(want) && memcmp(buf, want, sizeof(want)) == 0,
 	    "code_replayed request: client_id, secret, code, grant, "
-	    "redirect_uri, revoked, ip, user_agent, big-endian");
+	    "redirect_uri, code_verifier, revoked, ip, user_agent, "
+	    "big-endian");
 
 	fm = &forms[FORM_CODE_REP];
 	login_rep(&in);
@@ -949,7 +1220,7 @@ test_roundtrip_observed(void)
 {
 	static const uint8_t	 want[] = {
 		0x00, 0x00, 0x00, 0x1e,		/* 16 + 4 + 3 + 3 + 4 */
-		0x00, 0x02,
+		0x00, 0x03,
 		0x00, 0x09,			/* observed */
 		0x00, 0x00, 0x00, 0x03,
 		0x00, 0x00, 0x00, 0x00,
@@ -1015,7 +1286,7 @@ test_roundtrip_client_auth(void)
 {
 	static const uint8_t	 want[] = {
 		0x00, 0x00, 0x00, 0x17,		/* 16 + 3 + 4 */
-		0x00, 0x02,
+		0x00, 0x03,
 		0x00, 0x04,			/* client_auth */
 		0x00, 0x00, 0x00, 0x05,
 		0x00, 0x00, 0x00, 0x00,
@@ -1091,12 +1362,16 @@ test_constants(void)
 	unsigned int	 t, u;
 	int		 all;
 
+	CHECK(PROTO_VERSION == 3 && PROTO_LOGIN_MAX == 64 &&
+	    PROTO_CHALLENGE_MAX == 128,
+	    "protocol version 3; a login cookie's value at most 64 bytes, a "
+	    "PKCE challenge or verifier at most 128 (RFC 7636's longest)");
 	CHECK(PROTO_CLIENT_AUTH == 4 && PROTO_LINK == 5 &&
 	    PROTO_FOLLOW == 6 && PROTO_CODE_TOKENS == 7 &&
 	    PROTO_CODE_REPLAYED == 8 && PROTO_OBSERVED == 9 &&
-	    PROTO_CTL_SIGNER == 10 && PROTO_CTL_PAUSE == 11 &&
-	    PROTO_CTL_RELOAD == 12 && PROTO_CTL_AUDIT_FILE == 13 &&
-	    PROTO_TYPE__MAX == 14,
+	    PROTO_AUTHORIZE == 10 && PROTO_CTL_SIGNER == 11 &&
+	    PROTO_CTL_PAUSE == 12 && PROTO_CTL_RELOAD == 13 &&
+	    PROTO_CTL_AUDIT_FILE == 14 && PROTO_TYPE__MAX == 15,
 	    "wire numbers of the client_auth, impersonation and control "
 	    "types");
 	CHECK(PROTO_ERR_GRANT == 2 && PROTO_ERR_REQUEST == 6 &&
@@ -1104,7 +1379,8 @@ test_constants(void)
 	    PROTO_ERR_INVALID_GRANT == 9 && PROTO_ERR_REDEEMED == 10 &&
 	    PROTO_STATUS__MAX == 11 && PROTO_SEEN_AUTH_FAILED == 1 &&
 	    PROTO_SEEN_LINK_UNKNOWN == 2 && PROTO_SEEN_RELOADED == 3 &&
-	    PROTO_SEEN_RELOAD_FAILED == 4 && PROTO_SEEN__MAX == 5,
+	    PROTO_SEEN_RELOAD_FAILED == 4 && PROTO_SEEN_NO_LOGIN == 5 &&
+	    PROTO_SEEN__MAX == 6,
 	    "wire numbers of the statuses and of what is observed");
 	CHECK(name_is(proto_type_name(PROTO_LINK), "link") &&
 	    name_is(proto_type_name(PROTO_FOLLOW), "follow") &&
@@ -1112,6 +1388,7 @@ test_constants(void)
 	    name_is(proto_type_name(PROTO_CODE_REPLAYED),
 	    "code_replayed") &&
 	    name_is(proto_type_name(PROTO_OBSERVED), "observed") &&
+	    name_is(proto_type_name(PROTO_AUTHORIZE), "authorize") &&
 	    name_is(proto_type_name(PROTO_CLIENT_AUTH), "client_auth") &&
 	    name_is(proto_type_name(PROTO_CTL_AUDIT_FILE),
 	    "ctl_audit_file") &&
@@ -1151,6 +1428,7 @@ test_constants(void)
 	    proto_type_fds(PROTO_CODE_TOKENS) == 0 &&
 	    proto_type_fds(PROTO_CODE_REPLAYED) == 0 &&
 	    proto_type_fds(PROTO_OBSERVED) == 0 &&
+	    proto_type_fds(PROTO_AUTHORIZE) == 0 &&
 	    proto_type_fds(PROTO_CLIENT_AUTH) == 0,
 	    "the impersonation types carry no descriptors");
 }
@@ -1159,8 +1437,9 @@ test_constants(void)
  * Each form with every field at its maximum: its round trip, its size,
  * and the encoder's bytes against a frame built by hand; then each string
  * one byte over, refused by both sides.  The largest is a follow reply
- * (code, grant and both tokens at their maxima: 49,638 bytes), under
- * PROTO_FRAME_MAX.
+ * (code, login, login_hint, grant and both tokens at their maxima: 49,962
+ * bytes), under PROTO_FRAME_MAX; an authorize reply, the same fields, is
+ * as large and comes after it.
  */
 static void
 test_form_maxima(void)
@@ -1219,7 +1498,7 @@ test_form_maxima(void)
 	}
 	printf("# largest frame: %s, %ld bytes\n",
 	    largest != NULL ? largest->what : "none", most);
-	CHECK(largest == &forms[FORM_FOLLOW_REP] && most == 49638 &&
+	CHECK(largest == &forms[FORM_FOLLOW_REP] && most == 49962 &&
 	    most <= PROTO_FRAME_MAX, "the largest frame of these types is a "
 	    "follow reply of %ld bytes, at most PROTO_FRAME_MAX (%d)", most,
 	    PROTO_FRAME_MAX);
@@ -1348,6 +1627,10 @@ test_decode_errors(void)
 	decode_error_body(&forms[FORM_LINK_REP], &m);
 	follow_rep_tokens(&m);
 	decode_error_body(&forms[FORM_FOLLOW_REP], &m);
+	follow_rep_login(&m);
+	decode_error_body(&forms[FORM_FOLLOW_REP], &m);
+	authorize_rep_code(&m);
+	decode_error_body(&forms[FORM_AUTHORIZE_REP], &m);
 	login_rep(&m);
 	decode_error_body(&forms[FORM_CODE_REP], &m);
 
@@ -1396,6 +1679,41 @@ test_decode_mislabelled(void)
 	CHECK(fr_refused(PROTO_REPLY, NULL),
 	    "a code_tokens reply labelled follow: refused");
 
+	authorize_req(&m);
+	fr_relabel(&m, PROTO_REQUEST, PROTO_FOLLOW);
+	CHECK(fr_refused(PROTO_REQUEST, NULL),
+	    "an authorize request labelled follow: refused");
+	follow_req(&m);
+	fr_relabel(&m, PROTO_REQUEST, PROTO_AUTHORIZE);
+	CHECK(fr_refused(PROTO_REQUEST, NULL),
+	    "a follow request labelled authorize: refused");
+	authorize_req(&m);
+	fr_relabel(&m, PROTO_REQUEST, PROTO_LINK);
+	CHECK(fr_refused(PROTO_REQUEST, NULL),
+	    "an authorize request labelled link: refused");
+	fr_form(&forms[FORM_AUTHORIZE_REQ], NO_FIELD, 0);
+	put_u16(fr.b + 6, PROTO_FOLLOW);
+	CHECK(fr_refused(PROTO_REQUEST, NULL),
+	    "an authorize request's body at its maxima labelled follow: "
+	    "refused");
+	fr_form(&forms[FORM_FOLLOW_REQ], NO_FIELD, 0);
+	put_u16(fr.b + 6, PROTO_AUTHORIZE);
+	CHECK(fr_refused(PROTO_REQUEST, NULL),
+	    "a follow request's body at its maxima labelled authorize: "
+	    "refused");
+	code_req(&m, PROTO_CODE_TOKENS);
+	fr_relabel(&m, PROTO_REQUEST, PROTO_AUTHORIZE);
+	CHECK(fr_refused(PROTO_REQUEST, NULL),
+	    "a code_tokens request labelled authorize: refused");
+	follow_rep_login(&m);
+	fr_relabel(&m, PROTO_REPLY, PROTO_LINK);
+	CHECK(fr_refused(PROTO_REPLY, NULL),
+	    "a follow reply with a login labelled link: refused");
+	authorize_rep_code(&m);
+	fr_relabel(&m, PROTO_REPLY, PROTO_CODE_TOKENS);
+	CHECK(fr_refused(PROTO_REPLY, NULL),
+	    "an authorize reply labelled code_tokens: refused");
+
 	code_req(&m, PROTO_CODE_TOKENS);
 	fr_relabel(&m, PROTO_REQUEST, PROTO_FOLLOW);
 	CHECK(fr_refused(PROTO_REQUEST, NULL),
@@ -1418,6 +1736,14 @@ test_decode_mislabelled(void)
 	fr_relabel(&m, PROTO_REQUEST, PROTO_FOLLOW);
 	CHECK(fr_refused(PROTO_REPLY, NULL),
 	    "a follow request read as a reply: refused");
+	authorize_req(&m);
+	fr_relabel(&m, PROTO_REQUEST, PROTO_AUTHORIZE);
+	CHECK(fr_refused(PROTO_REPLY, NULL),
+	    "an authorize request read as a reply: refused");
+	authorize_rep_code(&m);
+	fr_relabel(&m, PROTO_REPLY, PROTO_AUTHORIZE);
+	CHECK(fr_refused(PROTO_REQUEST, NULL),
+	    "an authorize reply read as a request: refused");
 	fr_form(&forms[FORM_AUTH_REQ], NO_FIELD, 0);
 	CHECK(fr_refused(PROTO_REPLY, "trailing"),
 	    "a client_auth request read as a reply: refused");
@@ -1465,12 +1791,37 @@ test_decode_requests(void)
 	CHECK(fr_refused(PROTO_REQUEST, "trailing"),
 	    "link request with 1 byte after user_agent");
 
+	fm = &forms[FORM_AUTHORIZE_REQ];
+	fr_form_n(fm, NO_FIELD, 0, 4);
+	CHECK(fr_refused(PROTO_REQUEST, "truncated integer"),
+	    "authorize request cut after redirect_uri");
+	fr_form_n(fm, NO_FIELD, 0, 4);
+	fr_str("openid");
+	CHECK(fr_refused(PROTO_REQUEST, NULL),
+	    "authorize request with scope where response_type belongs");
+	fr_form_n(fm, NO_FIELD, 0, 7);
+	CHECK(fr_refused(PROTO_REQUEST, "truncated string length"),
+	    "authorize request cut after nonce, without code_challenge");
+	fr_form(fm, NO_FIELD, 0);
+	fr_fill(0, 1);
+	CHECK(fr_refused(PROTO_REQUEST, "trailing"),
+	    "authorize request with 1 byte after user_agent");
+
 	fm = &forms[FORM_CODE_REQ];
 	fr_form_n(fm, NO_FIELD, 0, 5);
+	CHECK(fr_refused(PROTO_REQUEST, "truncated string length"),
+	    "code_tokens request cut after redirect_uri, without "
+	    "code_verifier");
+	fr_form_n(fm, NO_FIELD, 0, 5);
+	fr_u32(0);
+	CHECK(fr_refused(PROTO_REQUEST, NULL),
+	    "code_tokens request of protocol 2's layout: revoked where "
+	    "code_verifier belongs");
+	fr_form_n(fm, NO_FIELD, 0, 6);
 	fr_fill(0, 3);
 	CHECK(fr_refused(PROTO_REQUEST, "truncated integer"),
 	    "code_tokens request with 3 of 4 bytes of revoked");
-	fr_form_n(fm, NO_FIELD, 0, 6);
+	fr_form_n(fm, NO_FIELD, 0, 7);
 	CHECK(fr_refused(PROTO_REQUEST, "truncated string length"),
 	    "code_tokens request cut after revoked");
 	fr_form(fm, NO_FIELD, 0);
@@ -1521,6 +1872,12 @@ test_truncation(void)
 	sweep(&m, PROTO_REPLY, "follow reply, a code");
 	follow_rep_tokens(&m);
 	sweep(&m, PROTO_REPLY, "follow reply, the tokens");
+	follow_rep_login(&m);
+	sweep(&m, PROTO_REPLY, "follow reply, a login");
+	authorize_req(&m);
+	sweep(&m, PROTO_REQUEST, "authorize request");
+	authorize_rep_code(&m);
+	sweep(&m, PROTO_REPLY, "authorize reply, a code");
 	code_req(&m, PROTO_CODE_TOKENS);
 	sweep(&m, PROTO_REQUEST, "code_tokens request");
 	login_rep(&m);
@@ -1543,6 +1900,7 @@ main(void)
 	test_roundtrip_link();
 	test_roundtrip_link_rep();
 	test_roundtrip_follow();
+	test_roundtrip_authorize();
 	test_roundtrip_code();
 	test_roundtrip_observed();
 	test_roundtrip_client_auth();
