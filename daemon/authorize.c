@@ -23,6 +23,7 @@
 #include "frontend.h"
 #include "http.h"
 #include "params.h"
+#include "pkce.h"
 #include "redirect.h"
 #include "reply.h"
 #include "scope.h"
@@ -324,7 +325,7 @@ read_request(const struct params *p, struct authz *a, const char **why)
 		return "invalid_request";
 	}
 	if (prompt != NULL && !prompt_ok(prompt)) {
-		*why = "prompt=none cannot be given with other values";
+		*why = "prompt is too long, or none with other values";
 		return "invalid_request";
 	}
 	if (a->response_type != RESPONSE_CODE) {
@@ -346,9 +347,7 @@ read_request(const struct params *p, struct authz *a, const char **why)
 		*why = "code_challenge_method must be S256";
 		return "invalid_request";
 	}
-	if (strlen(a->code_challenge) != 43 || strspn(a->code_challenge,
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-	    "-_") != 43) {
+	if (!pkce_is_challenge(a->code_challenge)) {
 		*why = "code_challenge is not a base64url SHA-256";
 		return "invalid_request";
 	}
@@ -361,6 +360,7 @@ struct authorize_call {
 	struct authz		 a;		/* its strings are in p */
 	struct params		 p;
 	struct impersonation	*imp;		/* the login, taken */
+	char			 login[PROTO_LOGIN_MAX + 1];	/* its cookie */
 	char			 ip[SOURCE_MAX];
 };
 
@@ -379,6 +379,7 @@ answer_code(struct authorize_call *call, const struct proto_msg *rep)
 	struct impersonation	 made = { .client_id = call->a.client_id,
 				    .callback_url = call->a.redirect_uri,
 				    .state = call->a.state,
+				    .code_challenge = call->a.code_challenge,
 				    .response_type = RESPONSE_CODE };
 	struct impersonation	*imp;
 	char			 code[PROTO_CODE_MAX + 1];
@@ -447,17 +448,35 @@ authorized(const struct proto_msg *rep, void *arg)
 	struct evhttp_request	*req = call->req;
 	char			 why[PROTO_MESSAGE_MAX + 1];
 
+	/*
+	 * Nothing decided (the signer did not answer, or refused the request
+	 * before it looked at the grant): the login stays, for another try
+	 * in this browser; the signer alone knows whether it was spent.
+	 */
 	if (rep == NULL || rep->status == PROTO_ERR_AUDIT ||
-	    rep->status == PROTO_ERR_INTERNAL)
-		answer_error(req, &call->a, "temporarily_unavailable",
-		    "nothing was issued; follow a new link");
-	else if (rep->status == PROTO_ERR_INVALID_GRANT ||
+	    rep->status == PROTO_ERR_INTERNAL ||
+	    rep->status == PROTO_ERR_REQUEST) {
+		if (store_login_put(call->a.client_id, call->login, call->imp,
+		    fe->conf->link_ttl) == 0)
+			call->imp = NULL;
+		if (rep != NULL && rep->status == PROTO_ERR_REQUEST)
+			answer_error(req, &call->a, "invalid_request",
+			    "the request is not one the signer grants");
+		else
+			answer_error(req, &call->a, "temporarily_unavailable",
+			    "nothing was issued; try again");
+		call_free(call);
+		return;
+	}
+	/* Used, or refused for good: the cookie has done its work. */
+	cookie_set_login(req, call->a.client_id, NULL, 0);
+	if (rep->status == PROTO_ERR_INVALID_GRANT ||
 	    rep->status == PROTO_ERR_REDEEMED)
 		answer_error(req, &call->a, "login_required",
 		    "the impersonation link's login is expired or used");
 	else if (rep->status != PROTO_OK)
-		answer_error(req, &call->a, "invalid_request",
-		    "the request is not one the signer grants");
+		answer_error(req, &call->a, "temporarily_unavailable",
+		    "nothing was issued; follow a new link");
 	else if (rep->u.follow_rep.rule.len > 0) {
 		if (proto_strcpy(why, sizeof(why),
 		    rep->u.follow_rep.message) == -1 || why[0] == '\0')
@@ -486,16 +505,17 @@ no_login(struct evhttp_request *req, const struct authz *a)
 
 /*
  * Redeem the login of the cookie sent for call's application: the login
- * grant leaves the store now, whatever the signer says.
+ * grant leaves the store now, and comes back only if the signer decided
+ * nothing (authorized).
  */
 static void
-ask_signer(struct authorize_call *call, const char *login)
+ask_signer(struct authorize_call *call)
 {
 	struct proto_msg	 m;
 
 	memset(&m, 0, sizeof(m));
 	m.type = PROTO_AUTHORIZE;
-	m.u.authorize_req.login = proto_str(login);
+	m.u.authorize_req.login = proto_str(call->login);
 	m.u.authorize_req.grant = proto_str(call->imp->grant);
 	m.u.authorize_req.client_id = proto_str(call->a.client_id);
 	m.u.authorize_req.redirect_uri = proto_str(call->a.redirect_uri);
@@ -542,7 +562,6 @@ authorize(struct evhttp_request *req)
 	struct authorize_call	*call;
 	struct authz		*a;
 	const char		*why, *error;
-	char			 login[PROTO_LOGIN_MAX + 1];
 	int			 bad = 0, sent;
 
 	/* A HEAD (a link checker's, say) must not spend the login. */
@@ -578,25 +597,26 @@ authorize(struct evhttp_request *req)
 		    "application");
 		goto done;
 	}
+	/* Its links lead straight to its callback, as the how-to's do. */
+	if (a->app->initiate_login_uri == NULL) {
+		refuse_page(req, "this application does not start its own "
+		    "login here (it has no initiate_login_uri)");
+		goto done;
+	}
 	if ((error = read_request(&call->p, a, &why)) != NULL) {
 		answer_error(req, a, error, why);
 		goto done;
 	}
-	if (cookie_login(req, a->client_id, login, sizeof(login), &sent) ==
-	    -1) {
+	if (cookie_login(req, a->client_id, call->login, sizeof(call->login),
+	    &sent) == -1 || (call->imp = store_login_take(a->client_id,
+	    call->login)) == NULL) {
+		/* A cookie that names no live login: cleared. */
 		if (sent)
 			cookie_set_login(req, a->client_id, NULL, 0);
 		no_login(req, a);
 		goto done;
 	}
-	/* Used or not, the cookie has done its work. */
-	cookie_set_login(req, a->client_id, NULL, 0);
-	if ((call->imp = store_login_take(login)) == NULL ||
-	    strcmp(call->imp->client_id, a->client_id) != 0) {
-		no_login(req, a);
-		goto done;
-	}
-	ask_signer(call, login);
+	ask_signer(call);
 	return;
  done:
 	call_free(call);

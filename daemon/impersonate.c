@@ -441,7 +441,8 @@ start_login(struct follow_call *call, const struct proto_msg *rep)
 	made.grant = grant;
 	if (location == NULL || (imp = impersonation_dup(&made)) == NULL)
 		reply_unavailable(call->req);
-	else if (store_login_put(login, imp, fe->conf->link_ttl) == -1) {
+	else if (store_login_put(made.client_id, login, imp,
+	    fe->conf->link_ttl) == -1) {
 		impersonation_free(imp);
 		reply_busy(call->req, "too many logins are live; try again");
 	} else {

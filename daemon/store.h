@@ -39,6 +39,8 @@ struct impersonation {
 	const char		*callback_url;	/* a login's: "" */
 	const char		*state;		/* NULL when not given */
 	const char		*grant;		/* sealed, base64url */
+	/* a code's PKCE S256 challenge, NULL when none: it proves a replay */
+	const char		*code_challenge;
 	enum response_type	 response_type;
 };
 
@@ -53,6 +55,7 @@ enum code_state {
 enum replay {
 	REPLAY_NONE,		/* unknown, or another client's: nothing done */
 	REPLAY_REVOKED,		/* the code's access token is revoked */
+	REPLAY_AGAIN,		/* revoked by a replay before: nothing more */
 	REPLAY_FAILED		/* its client's, but no room to revoke: 503 */
 };
 
@@ -70,9 +73,15 @@ int	store_link_put(const char *ticket, struct impersonation *imp, int ttl);
  * owns it.  NULL for an unknown, used or expired ticket. */
 struct impersonation *store_link_take(const char *ticket);
 
-/* The same for a login cookie's value: a grant that /authorize redeems. */
-int	store_login_put(const char *login, struct impersonation *imp, int ttl);
-struct impersonation *store_login_take(const char *login);
+/*
+ * The same for a login cookie's value, under its application's client_id:
+ * a grant that /authorize redeems.  Taken only for that client, so that a
+ * value sent under another client's cookie leaves it where it was.
+ */
+int	store_login_put(const char *client_id, const char *login,
+	    struct impersonation *imp, int ttl);
+struct impersonation *store_login_take(const char *client_id,
+	    const char *login);
 
 /* Keep imp under code for ttl seconds; takes imp.  -1 when full. */
 int	store_code_put(const char *code, struct impersonation *imp, int ttl);
@@ -93,16 +102,19 @@ void	store_code_spend(const char *code);
 /* Refused for good, nothing issued: the code is forgotten, mark and all. */
 void	store_code_discard(const char *code);
 /*
- * client_id, authenticated, presents code again.  Only when the code is
- * marked spent and client_id is its client is the code's access token
- * (jti_for_code, into jti) revoked until exp: REPLAY_REVOKED, or
- * REPLAY_FAILED when the revocation list is full.  Both set *imp (as
- * store_code_redeem), for the record.  Anything else is REPLAY_NONE and
- * revokes nothing: an unknown code is not a replay that can be proved.
+ * client_id, authenticated, presents code again with verifier (NULL:
+ * none).  Only when the code is marked spent, client_id is its client and,
+ * for a code asked for with a PKCE challenge, verifier answers it (a
+ * public client's name proves nothing: its verifier does) is the code's
+ * access token (jti_for_code, into jti) revoked until exp: REPLAY_REVOKED,
+ * or REPLAY_FAILED when the revocation list is full; REPLAY_AGAIN once a
+ * replay has revoked it.  These set *imp (as store_code_redeem), for the
+ * record.  Anything else is REPLAY_NONE and revokes nothing: an unknown
+ * code is not a replay that can be proved.
  */
 enum replay store_code_replay(const char *code, const char *client_id,
-	    time_t exp, const struct impersonation **imp,
-	    char jti[JTI_LEN + 1]);
+	    const char *verifier, time_t exp,
+	    const struct impersonation **imp, char jti[JTI_LEN + 1]);
 
 /* Revoke the access token jti until it expires anyway; -1 when full. */
 int	store_revoke(const char *jti, time_t exp);

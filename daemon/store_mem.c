@@ -4,11 +4,14 @@
  * a take or a redeem is never interleaved with another.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "jti.h"
 #include "log.h"
+#include "pkce.h"
+#include "proto.h"
 #include "store.h"
 #include "table.h"
 
@@ -20,7 +23,8 @@
  * whom: the code's client, and its grant for the signer's record.
  */
 struct spent {
-	struct impersonation	 imp;	/* client_id, grant */
+	struct impersonation	 imp;	/* client_id, grant, code_challenge */
+	int			 replayed;	/* its replay revoked it */
 	char			 strings[];
 };
 
@@ -51,8 +55,10 @@ impersonation_dup(const struct impersonation *src)
 	imp->callback_url = dup_or_null(src->callback_url);
 	imp->state = dup_or_null(src->state);
 	imp->grant = dup_or_null(src->grant);
+	imp->code_challenge = dup_or_null(src->code_challenge);
 	if (imp->client_id == NULL || imp->callback_url == NULL ||
-	    imp->grant == NULL || (src->state && !imp->state)) {
+	    imp->grant == NULL || (src->state && !imp->state) ||
+	    (src->code_challenge && !imp->code_challenge)) {
 		impersonation_free(imp);
 		return NULL;
 	}
@@ -68,6 +74,7 @@ impersonation_free(struct impersonation *imp)
 	free_str(imp->callback_url);
 	free_str(imp->state);
 	free_str(imp->grant);
+	free_str(imp->code_challenge);
 	free(imp);
 }
 
@@ -161,16 +168,34 @@ store_link_take(const char *ticket)
 	return take(links, ticket);
 }
 
-int
-store_login_put(const char *login, struct impersonation *imp, int ttl)
+/* A login's key: its client and the cookie's value, which has no '\n'. */
+static int
+login_key(const char *client_id, const char *login, char *buf, size_t len)
 {
-	return put(logins, "logins", login, imp, ttl);
+	int	 n = snprintf(buf, len, "%s\n%s", client_id, login);
+
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+int
+store_login_put(const char *client_id, const char *login,
+    struct impersonation *imp, int ttl)
+{
+	char	 key[PROTO_CLIENT_ID_MAX + PROTO_LOGIN_MAX + 2];
+
+	if (login_key(client_id, login, key, sizeof(key)) == -1)
+		return -1;
+	return put(logins, "logins", key, imp, ttl);
 }
 
 struct impersonation *
-store_login_take(const char *login)
+store_login_take(const char *client_id, const char *login)
 {
-	return take(logins, login);
+	char	 key[PROTO_CLIENT_ID_MAX + PROTO_LOGIN_MAX + 2];
+
+	if (login_key(client_id, login, key, sizeof(key)) == -1)
+		return NULL;
+	return take(logins, key);
 }
 
 int
@@ -179,20 +204,25 @@ store_code_put(const char *code, struct impersonation *imp, int ttl)
 	return put(codes, "codes", code, imp, ttl);
 }
 
-/* The mark of a code of imp: one allocation, its two strings inside. */
+/* The mark of a code of imp: one allocation, its strings inside. */
 static struct spent *
 spent_new(const struct impersonation *imp)
 {
 	struct spent	*sp;
 	size_t		 a = strlen(imp->client_id) + 1;
 	size_t		 b = strlen(imp->grant) + 1;
+	size_t		 c = imp->code_challenge ?
+			    strlen(imp->code_challenge) + 1 : 0;
 	char		*p;
 
-	if ((sp = calloc(1, sizeof(*sp) + a + b)) == NULL)
+	if ((sp = calloc(1, sizeof(*sp) + a + b + c)) == NULL)
 		return NULL;
 	p = sp->strings;
 	sp->imp.client_id = memcpy(p, imp->client_id, a);
 	sp->imp.grant = memcpy(p + a, imp->grant, b);
+	if (c > 0)
+		sp->imp.code_challenge = memcpy(p + a + b,
+		    imp->code_challenge, c);
 	return sp;
 }
 
@@ -246,22 +276,28 @@ store_code_discard(const char *code)
 }
 
 enum replay
-store_code_replay(const char *code, const char *client_id, time_t exp,
-    const struct impersonation **imp, char jti[JTI_LEN + 1])
+store_code_replay(const char *code, const char *client_id,
+    const char *verifier, time_t exp, const struct impersonation **imp,
+    char jti[JTI_LEN + 1])
 {
 	uint8_t		 key[TABLE_KEY_LEN];
 	struct spent	*sp;
 
 	table_key(code, key);
 	if ((sp = table_get(spent, key, time(NULL))) == NULL ||
-	    strcmp(sp->imp.client_id, client_id) != 0)
+	    strcmp(sp->imp.client_id, client_id) != 0 ||
+	    (sp->imp.code_challenge != NULL && !pkce_holds(
+	    sp->imp.code_challenge, verifier != NULL ? verifier : "")))
 		return REPLAY_NONE;
 	*imp = &sp->imp;
+	if (sp->replayed)
+		return REPLAY_AGAIN;
 	if (jti_for_code(code, jti) == -1 || store_revoke(jti, exp) == -1) {
 		log_warnx("store: %zu tokens revoked, no room for a replayed "
 		    "code's", table_count(revoked));
 		return REPLAY_FAILED;
 	}
+	sp->replayed = 1;
 	return REPLAY_REVOKED;
 }
 

@@ -35,6 +35,7 @@ struct token_call {
 	char			 client_id[PROTO_CLIENT_ID_MAX + 1];
 	char			*code;		/* authorization_code only */
 	char			*secret;	/* a replay's, for the signer */
+	char			*verifier;	/* a replay's PKCE verifier */
 	int			 unrevoked;	/* a replay with no room to revoke */
 	struct ratelimit_attempt limit;		/* told the answer */
 };
@@ -65,6 +66,7 @@ free_call(struct token_call *call)
 	if (call->secret != NULL)
 		OPENSSL_cleanse(call->secret, strlen(call->secret));
 	free(call->secret);
+	free(call->verifier);
 	free(call);
 }
 
@@ -292,8 +294,10 @@ replay_checked(const struct proto_msg *rep, void *arg)
 
 	if (not_authenticated(call, rep))
 		return;
+	/* Recorded once: a code replayed again is only refused. */
 	if ((r = store_code_replay(call->code, call->client_id,
-	    time(NULL) + fe->conf->token_ttl, &imp, jti)) == REPLAY_NONE) {
+	    call->verifier, time(NULL) + fe->conf->token_ttl, &imp, jti)) ==
+	    REPLAY_NONE || r == REPLAY_AGAIN) {
 		replay_answered(NULL, call);
 		return;
 	}
@@ -304,6 +308,8 @@ replay_checked(const struct proto_msg *rep, void *arg)
 	m.u.code_req.secret = proto_str(call->secret);
 	m.u.code_req.code = proto_str(call->code);
 	m.u.code_req.grant = proto_str(imp->grant);
+	m.u.code_req.code_verifier = proto_str(call->verifier ?
+	    call->verifier : "");
 	m.u.code_req.revoked = r == REPLAY_REVOKED;
 	audit_origin(call->req, ip, &m.u.code_req.ip,
 	    &m.u.code_req.user_agent);
@@ -369,9 +375,12 @@ authorization_code(struct evhttp_request *req, const struct params *p,
 	switch (store_code_redeem(code, fe->conf->code_ttl, &imp)) {
 	case CODE_UNKNOWN:
 	case CODE_SPENT:
-		/* A replay's record needs the secret again: kept for it. */
+		/* A replay's record needs the secret again, and proof of
+		 * its PKCE: kept for it. */
 		if ((call = new_call(req, creds, code, limit)) == NULL ||
-		    (call->secret = strdup(creds->secret)) == NULL) {
+		    (call->secret = strdup(creds->secret)) == NULL ||
+		    (verifier != NULL &&
+		    (call->verifier = strdup(verifier)) == NULL)) {
 			if (call != NULL)
 				free_call(call);
 			reply_unavailable(req);

@@ -27,6 +27,7 @@
 #include "keys.h"
 #include "log.h"
 #include "monotonic.h"
+#include "pkce.h"
 #include "policy.h"
 #include "random.h"
 #include "redeemed.h"
@@ -496,34 +497,6 @@ answer_follow(const struct proto_msg *req, struct proto_msg *rep)
 	return grant_login(&g, app, &r, rep);
 }
 
-/* RFC 7636 S256: BASE64URL(SHA256(verifier)) is the challenge. */
-static int
-pkce_holds(const char *challenge, const char *verifier)
-{
-	unsigned char	 h[SHA256_LEN];
-	char		 b[B64URL_ENCODED_LEN(SHA256_LEN) + 1];
-	size_t		 len = strlen(verifier);
-
-	if (challenge[0] == '\0')
-		return len == 0;	/* a verifier for no challenge: refused */
-	if (len < 43 || len > 128 || strspn(verifier, "ABCDEFGHIJKLMNOPQRSTUVW"
-	    "XYZabcdefghijklmnopqrstuvwxyz0123456789-._~") != len ||
-	    sha256(verifier, len, h) == -1)
-		return 0;
-	b64url_encode(b, h, sizeof(h));
-	return strlen(challenge) == strlen(b) &&
-	    CRYPTO_memcmp(b, challenge, strlen(b)) == 0;
-}
-
-/* A PKCE S256 challenge: 43 characters of base64url. */
-static int
-is_challenge(const char *s)
-{
-	return strlen(s) == B64URL_ENCODED_LEN(SHA256_LEN) &&
-	    strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-	    "0123456789-_") == strlen(s);
-}
-
 /*
  * PROTO_AUTHORIZE: the application's own request at /authorize, in the
  * browser that followed a link for it.  The login grant must be the
@@ -565,7 +538,7 @@ answer_authorize(const struct proto_msg *req, struct proto_msg *rep)
 	if ((app = config_client(conf, g.client_id)) == NULL ||
 	    policy_grant_of(response_type) == 0 ||
 	    strspn(scope, " ") == strlen(scope) ||
-	    (challenge[0] != '\0' && !is_challenge(challenge)) ||
+	    (challenge[0] != '\0' && !pkce_is_challenge(challenge)) ||
 	    (app->public_client && response_type == POLICY_RESPONSE_CODE &&
 	    challenge[0] == '\0'))
 		return PROTO_ERR_REQUEST;
@@ -584,6 +557,8 @@ answer_authorize(const struct proto_msg *req, struct proto_msg *rep)
 	}
 	record_of(&g, &r);
 	record_redeems(&g, &r, id);
+	r.grant = response_type == POLICY_RESPONSE_CODE ?
+	    "authorization_code" : "implicit";
 	g.response_type = response_type;
 	memcpy(g.callback_url, redirect, sizeof(redirect));
 	memcpy(g.scope, scope, sizeof(scope));
@@ -673,7 +648,8 @@ answer_code_tokens(const struct proto_msg *req, struct proto_msg *rep)
 }
 
 /*
- * PROTO_CODE_REPLAYED: a redeemed code presented again by its own client.
+ * PROTO_CODE_REPLAYED: a redeemed code presented again by its own client
+ * (with its PKCE verifier, when it was asked for with a challenge).
  * The record names who impersonated whom from the grant, and the access
  * token the front end says it revoked (its revocation list may be full);
  * it is the front end's observation.
@@ -689,13 +665,20 @@ answer_code_replayed(const struct proto_msg *req, struct proto_msg *rep)
 	char	code_hash[SHA256_HEX_LEN + 1];
 	char	ip[PROTO_IP_MAX + 1], agent[PROTO_AGENT_MAX + 1];
 	char	code[PROTO_CODE_MAX + 1], jti[JTI_LEN + 1];
+	char	verifier[PROTO_CHALLENGE_MAX + 1];
 	uint32_t status;
 
 	(void)rep;
 	if ((status = code_grant(req, &g, &app)) != PROTO_OK)
 		return status;
-	/* Not redeemed: no replay to record. */
-	if (!redeemed_has(g.id, time(NULL)))
+	FIELD(verifier, req->u.code_req.code_verifier);
+	/*
+	 * Not redeemed: no replay to record.  A code asked for with a
+	 * challenge is its client's only with the verifier (a public
+	 * client's name proves nothing).
+	 */
+	if (!redeemed_has(g.id, time(NULL)) || (g.code_challenge[0] != '\0' &&
+	    !pkce_holds(g.code_challenge, verifier)))
 		return PROTO_ERR_REQUEST;
 	FIELD(code, req->u.code_req.code);
 	FIELD(ip, req->u.code_req.ip);

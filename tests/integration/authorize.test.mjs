@@ -236,6 +236,37 @@ test('a link for one application cannot complete a login for another', async () 
   const renamed = answerOf(await d.request(authorizePath(spaParams), { headers: { cookie: `__Host-guise-imp-spa=${value}` } }));
   assert.equal(renamed.q.get('error'), 'login_required');
   assert.equal(renamed.q.get('code'), null);
+  // Neither spent portal's login: its own request still gets its code.
+  assert.ok(answerOf(await b.get(authorizePath(portalRequest().params))).q.get('code'));
+});
+
+test('an application without initiate_login_uri gets a page at /authorize, as its links lead to it directly', async () => {
+  const r = await d.request(authorizePath({ client_id: 'storefront', redirect_uri: 'http://127.0.0.1:3000/callback', response_type: 'code', scope: 'openid', state: 'x' }));
+  assert.equal(r.status, 400);
+  assert.equal(r.headers.location, undefined);
+  assert.match(r.text, /initiate_login_uri/);
+});
+
+test('a signer that dies with the request unread: the login stays for another try in the same browser', async () => {
+  const b = new Browser();
+  await followFor(b);
+  const signer = d.children().find((c) => c.name === 'guise-signer');
+  process.kill(signer.pid, 'SIGSTOP');
+  const pending = b.get(authorizePath(portalRequest().params));
+  await new Promise((res) => setTimeout(res, 300));
+  process.kill(signer.pid, 'SIGKILL');
+  const first = answerOf(await pending);
+  assert.equal(first.q.get('error'), 'temporarily_unavailable');
+  assert.ok(b.jar.has('__Host-guise-imp-portal'), 'the cookie stays');
+  const until = Date.now() + 10000;
+  let again;
+  for (;;) {
+    again = answerOf(await b.get(authorizePath(portalRequest().params)));
+    if (again.q.get('error') !== 'temporarily_unavailable' || Date.now() > until) break;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  assert.ok(again.q.get('code'), again.url.href);
+  assert.ok(!b.jar.has('__Host-guise-imp-portal'));
 });
 
 test('nothing is redirected to an unregistered redirect_uri or for an unknown client: a page says why', async () => {
@@ -337,6 +368,21 @@ test('a public client: PKCE required, no secret, CORS for its web origin only', 
   const { payload } = await verifyIdToken(d, t.json.id_token, { audience: 'spa' });
   assert.equal(payload.nonce, 'nn');
   assert.equal(payload.impersonated, true);
+
+  // A replay of the spent code: the client's name alone proves nothing for
+  // a public client, so it revokes nothing and writes nothing; with the
+  // verifier it revokes, recorded once, and not again.
+  const replay = (extra) => d.request('oauth/token', { method: 'POST', body: { grant_type: 'authorization_code', client_id: 'spa', code, redirect_uri: SPA, ...extra } });
+  const n = records(d).length;
+  for (let i = 0; i < 5; i++) assert.equal((await replay({})).json.error, 'invalid_grant');
+  assert.equal((await replay({ code_verifier: pkce().verifier })).json.error, 'invalid_grant');
+  assert.equal((await userinfo(d, t.json.access_token)).status, 200, 'not revoked by a name alone');
+  assert.deepEqual(records(d).slice(n).map((x) => x.event), []);
+  for (let i = 0; i < 3; i++) assert.equal((await replay({ code_verifier: p.verifier })).json.error, 'invalid_grant');
+  assert.equal((await userinfo(d, t.json.access_token)).status, 401, 'revoked by its verifier');
+  const replayed = records(d).slice(n).filter((x) => x.event === 'impersonation.code_replayed');
+  assert.equal(replayed.length, 1, 'recorded once');
+  assert.equal(replayed[0].client_id, 'spa');
 
   // A confidential client cannot leave its secret out.
   const bare = await d.request('oauth/token', { method: 'POST', body: { grant_type: 'authorization_code', client_id: 'portal', code: 'x', redirect_uri: PORTAL } });

@@ -49,6 +49,43 @@ revoked_jti_of(const char *code)
 	return jti_for_code(code, j) == 0 && store_is_revoked(j);
 }
 
+/*
+ * A code asked for with a PKCE challenge: a replay is its client's only
+ * with the verifier (a public client's name proves nothing).
+ */
+static void
+test_pkce_replay(void)
+{
+	struct impersonation	 pk = {
+		.client_id = "spa",
+		.callback_url = "http://127.0.0.1:3002/callback.html",
+		.grant = "AQlzaWduZWQtYnktdGhlLXNpZ25lcg",
+		.code_challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+		.response_type = RESPONSE_CODE,
+	};
+	const struct impersonation	*imp;
+	const char	*verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+	time_t		 exp = time(NULL) + 3600;
+
+	CHECK(store_init() == 0, "store_init");
+	CHECK(store_code_put("pkce", impersonation_dup(&pk), 60) == 0 &&
+	    store_code_redeem("pkce", 60, &imp) == CODE_FRESH,
+	    "a PKCE code redeemed");
+	store_code_spend("pkce");
+	CHECK(store_code_replay("pkce", "spa", NULL, exp, &imp, jti) ==
+	    REPLAY_NONE && !revoked_jti_of("pkce"),
+	    "replayed without its verifier: revokes nothing");
+	CHECK(store_code_replay("pkce", "spa", "dBjftJeZ4CVP-mB92K27uhbUJU1p1"
+	    "r_wW1gFWFOEjXX", exp, &imp, jti) == REPLAY_NONE &&
+	    !revoked_jti_of("pkce"),
+	    "replayed with a wrong verifier: revokes nothing");
+	CHECK(store_code_replay("pkce", "spa", verifier, exp, &imp, jti) ==
+	    REPLAY_REVOKED && revoked_jti_of("pkce") &&
+	    strcmp(imp->code_challenge, pk.code_challenge) == 0,
+	    "replayed with its verifier (RFC 7636's example): revoked");
+	store_close();
+}
+
 int
 main(void)
 {
@@ -81,24 +118,25 @@ main(void)
 	    "released after a failed issue: good again");
 	store_code_discard("kept");
 	CHECK(store_code_redeem("kept", 60, &imp) == CODE_UNKNOWN &&
-	    store_code_replay("kept", "storefront", exp, &imp, jti) ==
+	    store_code_replay("kept", "storefront", NULL, exp, &imp, jti) ==
 	    REPLAY_NONE, "discarded (refused at exchange): forgotten");
 
 	/* Replays: only the code's own client, only a code marked spent. */
-	CHECK(store_code_replay("code-never", "storefront", exp, &imp, jti) ==
+	CHECK(store_code_replay("code-never", "storefront", NULL, exp, &imp, jti) ==
 	    REPLAY_NONE && !revoked_jti_of("code-never"),
 	    "an unknown code revokes nothing");
-	CHECK(store_code_replay("code-1", "backoffice", exp, &imp, jti) ==
+	CHECK(store_code_replay("code-1", "backoffice", NULL, exp, &imp, jti) ==
 	    REPLAY_NONE && !revoked_jti_of("code-1"),
 	    "another client's replay revokes nothing");
-	CHECK(store_code_replay("code-1", "storefront", exp, &imp, jti) ==
+	CHECK(store_code_replay("code-1", "storefront", NULL, exp, &imp, jti) ==
 	    REPLAY_REVOKED && revoked_jti_of("code-1") &&
 	    strcmp(imp->grant, "AQlzaWduZWQtYnktdGhlLXNpZ25lcg") == 0 &&
 	    strcmp(imp->client_id, "storefront") == 0,
 	    "its own client's replay revokes, and keeps the code's grant for "
 	    "the signer's record");
-	CHECK(store_code_replay("code-1", "storefront", exp, &imp, jti) ==
-	    REPLAY_REVOKED, "a replay of a replay: revoked still");
+	CHECK(store_code_replay("code-1", "storefront", NULL, exp, &imp, jti) ==
+	    REPLAY_AGAIN, "a replay of a replay: revoked before, nothing more "
+	    "(no second record)");
 
 	/* The revocation list full: a replay revokes nothing and says so. */
 	for (i = 1; i < STORE_REVOKED_MAX; i++) {
@@ -108,7 +146,7 @@ main(void)
 	}
 	CHECK(i == STORE_REVOKED_MAX && store_revoke("one-more", exp) == -1,
 	    "the revocation list holds %d tokens, no more", STORE_REVOKED_MAX);
-	CHECK(store_code_replay("code-2", "storefront", exp, &imp, jti) ==
+	CHECK(store_code_replay("code-2", "storefront", NULL, exp, &imp, jti) ==
 	    REPLAY_FAILED && !revoked_jti_of("code-2") &&
 	    strcmp(imp->grant, "AQlzaWduZWQtYnktdGhlLXNpZ25lcg") == 0,
 	    "revocation list full: REPLAY_FAILED, nothing revoked");
@@ -126,5 +164,6 @@ main(void)
 	CHECK(store_code_redeem("late", 60, &imp) == CODE_FULL,
 	    "and it is still live, not spent");
 	store_close();
+	test_pkce_replay();
 	return check_done();
 }
