@@ -59,6 +59,29 @@ grep -q '"impersonated":true' "$tmp/userinfo"
 rc=$?
 cp "$tmp/daemon.log" "$tmp/err"
 check $rc "the impersonation flow works under valgrind"
+
+# A login the application starts: the link's cookie, /authorize with PKCE
+# (RFC 7636's example verifier), without a cookie, as form_post, and the
+# code exchanged with its verifier.
+link=$(c -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+    -d '{"protocol":"oauth2","impersonator_id":"auth0|support-1","client_id":"portal"}' \
+    "$url/users/auth0%7Ccustomer-1/impersonate")
+cookie=$(c -D - -o /dev/null "$link" | tr -d '\r' |
+    sed -n 's/^Set-Cookie: \([^;]*\);.*/\1/p')
+authz="$url/authorize?client_id=portal&redirect_uri=http%3A%2F%2F127.0.0.1%3A3001%2Fcallback&scope=openid&state=s&nonce=n"
+pkce="code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256"
+c -o /dev/null "$authz&response_type=code&$pkce"
+c -o /dev/null "$authz&response_type=code&response_mode=form_post&$pkce"
+code=$(c -H "Cookie: $cookie" -o /dev/null -w '%{redirect_url}' \
+    "$authz&response_type=code&$pkce" | sed 's/.*code=\([^&]*\).*/\1/')
+tokens=$(c -u "portal:$(secret portal)" -d grant_type=authorization_code \
+    -d "code=$code" -d redirect_uri=http://127.0.0.1:3001/callback \
+    -d code_verifier=dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk \
+    "$url/oauth/token")
+echo "$tokens" | grep -q '"id_token"'
+rc=$?
+cp "$tmp/daemon.log" "$tmp/err"
+check $rc "a login the application starts works under valgrind"
 kill -TERM $pid
 wait $pid
 cat "$tmp"/vg.* >"$tmp/err" 2>/dev/null
