@@ -536,6 +536,7 @@ answer_authorize(const struct proto_msg *req, struct proto_msg *rep)
 	FIELD(challenge, req->u.authorize_req.code_challenge);
 	/* What the front end checked of the request, checked again. */
 	if ((app = config_client(conf, g.client_id)) == NULL ||
+	    app->initiate_login_uri == NULL ||
 	    policy_grant_of(response_type) == 0 ||
 	    strspn(scope, " ") == strlen(scope) ||
 	    (challenge[0] != '\0' && !pkce_is_challenge(challenge)) ||
