@@ -8,6 +8,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as oidc from 'openid-client';
 import { startDaemon } from './lib/daemon.mjs';
 import { records } from './lib/audit.mjs';
@@ -405,6 +407,52 @@ test('a public client: PKCE required, no secret, CORS for its web origin only', 
   // /authorize is a browser's navigation, never a script's.
   const authz = await d.request('authorize', { method: 'OPTIONS', headers: { origin: SPA_ORIGIN } });
   assert.equal(authz.headers['access-control-allow-origin'], undefined);
+});
+
+test('POST /authorize, as the specification allows, answers alike', async () => {
+  const b = new Browser();
+  await followFor(b);
+  const { params } = portalRequest();
+  const { q } = answerOf(await b.post('authorize', params));
+  assert.ok(q.get('code'));
+  assert.equal(q.get('state'), params.state);
+});
+
+// Reload guise with users changed by change (the daemon's own file kept).
+async function reloadUsers(change) {
+  const file = join(d.dir, 'users.json');
+  const before = readFileSync(file, 'utf8');
+  writeFileSync(file, JSON.stringify(change(JSON.parse(before))), { mode: 0o644 });
+  const mark = d.log.length;
+  d.proc.kill('SIGHUP');
+  const until = Date.now() + 10000;
+  while (!/audit: event=service\.reloaded outcome=ok/.test(d.log.slice(mark))) {
+    assert.ok(Date.now() < until, `no reload seen in:\n${d.log.slice(mark)}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return before;
+}
+
+test('a login refused by the policy as it is at /authorize: access_denied, recorded, and spent', async () => {
+  const b = new Browser();
+  await followFor(b);
+  const before = await reloadUsers((users) => users.map((u) => (u.user_id === CUSTOMER ? { ...u, blocked: true } : u)));
+  try {
+    const n = records(d).length;
+    const { params } = portalRequest();
+    const { q } = answerOf(await b.get(authorizePath(params)));
+    assert.equal(q.get('error'), 'access_denied');
+    assert.equal(q.get('code'), null);
+    const refused = records(d).slice(n).filter((x) => x.event === 'impersonation.authorize_refused');
+    assert.equal(refused.length, 1);
+    assert.equal(refused[0].outcome, 'denied');
+    assert.equal(refused[0].user_id, CUSTOMER);
+    assert.ok(refused[0].rule, 'names the rule');
+    assert.match(refused[0].grant_id, /^[0-9a-f]{64}$/, 'the login is spent');
+  } finally {
+    await reloadUsers(() => JSON.parse(before));
+  }
+  assert.equal(answerOf(await b.get(authorizePath(portalRequest().params))).q.get('error'), 'login_required');
 });
 
 test('the audit log tells the login: link_redeemed with the cookie\'s hash, authorized with its code, token.issued; refusals counted', async () => {
