@@ -3,10 +3,13 @@
  * starting a guise-signer as guised does, on its end of a socketpair,
  * reading the test configuration, sending requests and reading replies,
  * every wait bounded; and the requests and hand-made frames they send
- * (signer_sandbox needs only the first part and hello_msg).  Each program
- * is one .c file compiled alone, so all of this is static; the functions
- * are static inline so that a program that does not use one is not
- * warned about it.
+ * (signer_sandbox needs only the first part and hello_msg).  A program
+ * of one .c file has all of this to itself, static; the functions are
+ * static inline so that a program that does not use one is not warned
+ * about it.  A program of several files (frontend_peer) defines
+ * PEER_SHARED in each, and PEER_DEFINE in the one that holds the data
+ * below: else each file would have its own copy, and all but the one
+ * load_config() filled would read empty secrets and paths.
  */
 #ifndef GUISE_PEER_H
 #define GUISE_PEER_H
@@ -47,13 +50,21 @@ struct frame {
 	size_t	 len;
 };
 
-static char		 config_file[1024];
-static char		 audit_file[1024];
-static char		 issuer[256];
-static char		 audience[PROTO_AUDIENCE_MAX + 1];
-static char		 backoffice_secret[PROTO_SECRET_MAX + 1];
-static char		 storefront_secret[PROTO_SECRET_MAX + 1];
-static uint8_t		 rbuf[PROTO_FRAME_MAX];	/* the last reply read */
+#if !defined(PEER_SHARED)
+#define PEER_DATA	static
+#elif defined(PEER_DEFINE)
+#define PEER_DATA	/* held here, extern in the other files */
+#else
+#define PEER_DATA	extern
+#endif
+
+PEER_DATA char		 config_file[1024];
+PEER_DATA char		 audit_file[1024];
+PEER_DATA char		 issuer[256];
+PEER_DATA char		 audience[PROTO_AUDIENCE_MAX + 1];
+PEER_DATA char		 backoffice_secret[PROTO_SECRET_MAX + 1];
+PEER_DATA char		 storefront_secret[PROTO_SECRET_MAX + 1];
+PEER_DATA uint8_t	 rbuf[PROTO_FRAME_MAX];	/* the last reply read */
 
 static inline void	diag(const char *, ...)
 		    __attribute__((format(printf, 1, 2)));

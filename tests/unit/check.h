@@ -9,7 +9,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+/*
+ * One count per program.  A program of several files (frontend_peer)
+ * defines CHECK_SHARED in each, and CHECK_DEFINE in the one that holds the
+ * count: else each file would number its lines from 1 on its own.
+ */
+#if !defined(CHECK_SHARED)
 static int	check_n, check_failed;
+#elif defined(CHECK_DEFINE)
+int		check_n, check_failed;
+#else
+extern int	check_n, check_failed;
+#endif
 
 #define CHECK(cond, ...) do {						\
 	int	 check_ok_ = (cond) ? 1 : 0;				\
