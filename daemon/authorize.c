@@ -608,11 +608,19 @@ authorize(struct evhttp_request *req)
 		goto done;
 	}
 	if (cookie_login(req, a->client_id, call->login, sizeof(call->login),
-	    &sent) == -1 || (call->imp = store_login_take(a->client_id,
-	    call->login)) == NULL) {
-		/* A cookie that names no live login: cleared. */
+	    &sent) == -1) {
+		/* A malformed cookie: cleared. */
 		if (sent)
 			cookie_set_login(req, a->client_id, NULL, 0);
+		no_login(req, a);
+		goto done;
+	}
+	/*
+	 * A cookie that names no live login stays: another request of this
+	 * browser may have its login at the signer, to come back (authorized).
+	 */
+	if ((call->imp = store_login_take(a->client_id, call->login)) ==
+	    NULL) {
 		no_login(req, a);
 		goto done;
 	}

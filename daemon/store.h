@@ -116,6 +116,12 @@ enum replay store_code_replay(const char *code, const char *client_id,
 	    const char *verifier, time_t exp,
 	    const struct impersonation **imp, char jti[JTI_LEN + 1]);
 
+/*
+ * The record of code's revocation was not written: the next proven
+ * replay is REPLAY_REVOKED again (the revocation stands), and recorded.
+ */
+void	store_code_replay_unrecorded(const char *code);
+
 /* Revoke the access token jti until it expires anyway; -1 when full. */
 int	store_revoke(const char *jti, time_t exp);
 int	store_is_revoked(const char *jti);

@@ -301,6 +301,17 @@ store_code_replay(const char *code, const char *client_id,
 	return REPLAY_REVOKED;
 }
 
+void
+store_code_replay_unrecorded(const char *code)
+{
+	uint8_t		 key[TABLE_KEY_LEN];
+	struct spent	*sp;
+
+	table_key(code, key);
+	if ((sp = table_get(spent, key, time(NULL))) != NULL)
+		sp->replayed = 0;
+}
+
 int
 store_revoke(const char *jti, time_t exp)
 {

@@ -37,6 +37,7 @@ struct token_call {
 	char			*secret;	/* a replay's, for the signer */
 	char			*verifier;	/* a replay's PKCE verifier */
 	int			 unrevoked;	/* a replay with no room to revoke */
+	int			 recording;	/* its revocation's record asked */
 	struct ratelimit_attempt limit;		/* told the answer */
 };
 
@@ -264,7 +265,13 @@ replay_answered(const struct proto_msg *rep, void *arg)
 {
 	struct token_call	*call = arg;
 
-	(void)rep;	/* revoked already, or not at all: the answer stands */
+	/*
+	 * Revoked already, or not at all: the answer stands.  But a
+	 * revocation the signer did not record is recorded by the next
+	 * proven replay.
+	 */
+	if (call->recording && (rep == NULL || rep->status != PROTO_OK))
+		store_code_replay_unrecorded(call->code);
 	if (call->unrevoked)
 		reply_busy(call->req, "too many tokens are revoked to revoke "
 		    "this code's; try again");
@@ -302,6 +309,7 @@ replay_checked(const struct proto_msg *rep, void *arg)
 		return;
 	}
 	call->unrevoked = r != REPLAY_REVOKED;
+	call->recording = r == REPLAY_REVOKED;
 	memset(&m, 0, sizeof(m));
 	m.type = PROTO_CODE_REPLAYED;
 	m.u.code_req.client_id = proto_str(call->client_id);

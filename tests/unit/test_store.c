@@ -83,6 +83,13 @@ test_pkce_replay(void)
 	    REPLAY_REVOKED && revoked_jti_of("pkce") &&
 	    strcmp(imp->code_challenge, pk.code_challenge) == 0,
 	    "replayed with its verifier (RFC 7636's example): revoked");
+	CHECK(store_code_replay("pkce", "spa", verifier, exp, &imp, jti) ==
+	    REPLAY_AGAIN, "replayed again: revoked before, nothing more");
+	store_code_replay_unrecorded("pkce");
+	CHECK(store_code_replay("pkce", "spa", verifier, exp, &imp, jti) ==
+	    REPLAY_REVOKED && revoked_jti_of("pkce"),
+	    "its record not written (the signer died): the next proven "
+	    "replay revokes, still, and is recorded");
 	store_close();
 }
 
