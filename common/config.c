@@ -36,7 +36,8 @@
 
 static const char *const top_keys[] = { "issuer", "listen", "user",
     "users_file", "audit", "signer", "clients", "impersonation",
-    "max_connections", "trusted_proxies", "frontend_confinement", NULL };
+    "max_connections", "trusted_proxies", "frontend_confinement", "console",
+    NULL };
 static const char *const listen_keys[] = { "address", "port", "tls", NULL };
 static const char *const tls_keys[] = { "cert", "key", NULL };
 static const char *const audit_keys[] = { "path", NULL };
@@ -50,6 +51,10 @@ static const char *const client_keys[] = { "client_id", "name", "app_type",
 static const char *const imp_keys[] = { "link_ttl", "code_ttl", "token_ttl",
     "require_reason", "impersonators", "protected", NULL };
 static const char *const match_keys[] = { "roles", "users", NULL };
+static const char *const console_keys[] = { "idp", "session_ttl",
+    "idle_ttl", NULL };
+static const char *const idp_keys[] = { "issuer", "client_id", "auth",
+    "match", "jwks_file", "ca_file", NULL };
 
 static const char *const app_types[] = { "non_interactive", "regular_web",
     "spa", "native", NULL };
@@ -722,6 +727,86 @@ parse_impersonation(struct jsonread *jr, json_t *top, struct config *c)
 	return 0;
 }
 
+/*
+ * The organization's OpenID Connect provider that console staff sign in
+ * with: its issuer (with its trailing slash, as its id_tokens' iss), the
+ * client guise is there, how guise authenticates, how a sign-in maps to a
+ * directory user, and the files of its keys and of the CA of its
+ * certificate.
+ */
+static int
+parse_idp(struct jsonread *jr, json_t *console, struct console_config *cc)
+{
+	json_t		*o;
+	const char	*s, *problem;
+	size_t		 saved;
+
+	if (jr_get(jr, console, "idp", JSON_OBJECT, 1, &o) == -1)
+		return -1;
+	saved = jr_key(jr, "idp");
+	if (jr_check_keys(jr, o, idp_keys) == -1 ||
+	    jr_get_str(jr, o, "issuer", 1, &s) == -1)
+		return -1;
+	if ((problem = check_login_url(s)) != NULL)
+		return jr_error(jr, "issuer", "\"%s\" %s", s, problem);
+	if (strchr(s, '?') != NULL || s[strlen(s) - 1] != '/')
+		return jr_error(jr, "issuer", "\"%s\" must end with a slash "
+		    "'/' and have no query", s);
+	if (jr_dup_str(jr, "issuer", s, &cc->idp_issuer) == -1 ||
+	    jr_get_strdup(jr, o, "client_id", 1, &cc->idp_client_id) == -1 ||
+	    jr_get_str(jr, o, "auth", 1, &s) == -1)
+		return -1;
+	if (strcmp(s, "private_key_jwt") == 0)
+		cc->idp_auth = IDP_AUTH_PRIVATE_KEY_JWT;
+	else if (strcmp(s, "client_secret_basic") == 0)
+		cc->idp_auth = IDP_AUTH_CLIENT_SECRET_BASIC;
+	else
+		return jr_error(jr, "auth", "unknown \"%s\" (use "
+		    "private_key_jwt or client_secret_basic)", s);
+	if (jr_get_str(jr, o, "match", 1, &s) == -1)
+		return -1;
+	if (strcmp(s, "email") == 0)
+		cc->idp_match = IDP_MATCH_EMAIL;
+	else if (strcmp(s, "sub") == 0)
+		cc->idp_match = IDP_MATCH_SUB;
+	else
+		return jr_error(jr, "match", "unknown \"%s\" (use email or "
+		    "sub)", s);
+	if (jr_get_path(jr, o, "jwks_file", &cc->idp_jwks_file) == -1 ||
+	    jr_get_str(jr, o, "ca_file", 0, &s) == -1 ||
+	    (s != NULL && jr_get_path(jr, o, "ca_file", &cc->idp_ca_file) ==
+	    -1))
+		return -1;
+	jr_pop(jr, saved);
+	return 0;
+}
+
+static int
+parse_console(struct jsonread *jr, json_t *top, struct config *c)
+{
+	struct console_config	*cc = &c->console;
+	json_t			*o;
+	size_t			 saved;
+
+	if (jr_get(jr, top, "console", JSON_OBJECT, 0, &o) == -1)
+		return -1;
+	if (o == NULL)
+		return 0;
+	saved = jr_key(jr, "console");
+	if (jr_check_keys(jr, o, console_keys) == -1 ||
+	    parse_idp(jr, o, cc) == -1 ||
+	    jr_get_int(jr, o, "session_ttl", 0, 60, CONFIG_TOKEN_TTL_MAX,
+	    CONSOLE_SESSION_TTL, &cc->session_ttl) == -1 ||
+	    jr_get_int(jr, o, "idle_ttl", 0, 60, CONFIG_TOKEN_TTL_MAX,
+	    CONSOLE_IDLE_TTL, &cc->idle_ttl) == -1)
+		return -1;
+	if (cc->idle_ttl > cc->session_ttl)
+		return jr_error(jr, "idle_ttl", "is longer than session_ttl");
+	cc->enabled = 1;
+	jr_pop(jr, saved);
+	return 0;
+}
+
 static int
 parse_top(struct jsonread *jr, json_t *top, struct config *c)
 {
@@ -741,7 +826,8 @@ parse_top(struct jsonread *jr, json_t *top, struct config *c)
 	    parse_audit(jr, top, c) == -1 ||
 	    parse_signer(jr, top, c) == -1 ||
 	    parse_clients(jr, top, c) == -1 ||
-	    parse_impersonation(jr, top, c) == -1)
+	    parse_impersonation(jr, top, c) == -1 ||
+	    parse_console(jr, top, c) == -1)
 		return -1;
 	return 0;
 }
@@ -948,6 +1034,10 @@ config_free(struct config *c)
 	strlist_free(&c->impersonators.users);
 	strlist_free(&c->protected.roles);
 	strlist_free(&c->protected.users);
+	free(c->console.idp_issuer);
+	free(c->console.idp_client_id);
+	free(c->console.idp_jwks_file);
+	free(c->console.idp_ca_file);
 	free(c);
 }
 

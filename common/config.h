@@ -76,6 +76,37 @@ struct match_config {
 	struct strlist	 users;
 };
 
+/* How the console's sign-in authenticates guise to the provider. */
+enum idp_auth {
+	IDP_AUTH_PRIVATE_KEY_JWT = 1,	/* an assertion the signer signs */
+	IDP_AUTH_CLIENT_SECRET_BASIC	/* "console:idp" in secrets_file */
+};
+
+/* Which directory user a provider's sign-in is. */
+enum idp_match {
+	IDP_MATCH_EMAIL = 1,		/* its verified email */
+	IDP_MATCH_SUB			/* its sub, as a user_id */
+};
+
+/*
+ * The support console (DESIGN.md section 7): staff sign in with the
+ * organization's OpenID Connect provider.  enabled is 0 without "console".
+ */
+#define CONSOLE_SESSION_TTL	28800	/* default seconds */
+#define CONSOLE_IDLE_TTL	1800
+struct console_config {
+	int		 enabled;
+	char		*idp_issuer;	/* https, or http on loopback */
+	char		*idp_client_id;
+	enum idp_auth	 idp_auth;
+	enum idp_match	 idp_match;
+	char		*idp_jwks_file;	/* its keys, as guisectl idp-keys wrote
+					 * them; absolute */
+	char		*idp_ca_file;	/* NULL: the system's CAs */
+	int		 session_ttl;	/* absolute, seconds */
+	int		 idle_ttl;
+};
+
 struct config {
 	char			*path;		/* the file as given */
 	char			*dir;		/* its folder, for relative paths */
@@ -110,6 +141,8 @@ struct config {
 	int			 require_reason;
 	struct match_config	 impersonators;
 	struct match_config	 protected;
+
+	struct console_config	 console;
 };
 
 /*

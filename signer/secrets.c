@@ -39,6 +39,16 @@ static size_t			 nsecrets;
 static unsigned char		 nobody_digest[SHA256_LEN];
 static unsigned char		 audit_key[256];
 static size_t			 audit_key_len;
+/* The console's secret at its identity provider, for client_secret_basic. */
+static char			 console_idp[PROTO_SECRET_MAX + 1];
+
+/* Does the console authenticate at its provider with a secret of ours? */
+static int
+console_secret_used(const struct config *conf)
+{
+	return conf->console.enabled &&
+	    conf->console.idp_auth == IDP_AUTH_CLIENT_SECRET_BASIC;
+}
 
 static int
 load_secrets_file(const struct config *conf)
@@ -65,6 +75,21 @@ load_secrets_file(const struct config *conf)
 		goto fail;
 	}
 	json_object_foreach(root, id, v) {
+		if (strcmp(id, SECRETS_CONSOLE_IDP) == 0 &&
+		    console_secret_used(conf)) {
+			if (!json_is_string(v) || json_string_length(v) >=
+			    sizeof(console_idp) || json_string_length(v) == 0 ||
+			    strlen(json_string_value(v)) !=
+			    json_string_length(v)) {
+				log_warnx("%s: \"%s\" must be a string of 1 "
+				    "to %d bytes", conf->secrets_file, id,
+				    PROTO_SECRET_MAX);
+				goto fail;
+			}
+			memcpy(console_idp, json_string_value(v),
+			    json_string_length(v) + 1);
+			continue;
+		}
 		if (config_client(conf, id) == NULL) {
 			log_warnx("%s: \"%s\" is not a configured client",
 			    conf->secrets_file, id);
@@ -108,6 +133,12 @@ load_secrets_file(const struct config *conf)
 		    (sec->hs256_key = strdup(s)) == NULL)
 			goto fail;
 		nsecrets++;
+	}
+	if (console_secret_used(conf) && console_idp[0] == '\0') {
+		log_warnx("%s: no \"%s\": the console's client_secret_basic "
+		    "needs its secret at the identity provider",
+		    conf->secrets_file, SECRETS_CONSOLE_IDP);
+		goto fail;
 	}
 	/*
 	 * Wipe the secrets themselves, only their digests stay.  The strings
@@ -156,6 +187,7 @@ static void
 secrets_wipe(void)
 {
 	OPENSSL_cleanse(audit_key, sizeof(audit_key));
+	OPENSSL_cleanse(console_idp, sizeof(console_idp));
 	audit_key_len = 0;
 	grant_keys_wipe();
 }
@@ -200,6 +232,12 @@ secrets_hs256_key(const char *client_id)
 		if (strcmp(secrets[i].client_id, client_id) == 0)
 			return secrets[i].hs256_key;
 	return NULL;
+}
+
+const char *
+secrets_console_idp(void)
+{
+	return console_idp;
 }
 
 const unsigned char *

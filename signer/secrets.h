@@ -10,6 +10,8 @@
 #include "config.h"
 
 #define SECRET_MIN_LEN	16	/* 128 bits, as guisectl secret makes more */
+/* The key in secrets_file of the console's secret at its provider. */
+#define SECRETS_CONSOLE_IDP	"console:idp"
 #define AUDIT_KEY_MIN	32
 
 /*
@@ -26,6 +28,12 @@ int	secrets_check(const char *client_id, const char *secret, size_t len);
 
 /* The audit key, as the file holds it. */
 const unsigned char *secrets_audit_key(size_t *len);
+
+/*
+ * The console's secret at its identity provider (client_secret_basic), ""
+ * when it authenticates otherwise.
+ */
+const char *secrets_console_idp(void);
 
 /* The secret that keys client_id's HS256 id_tokens, or NULL. */
 const char *secrets_hs256_key(const char *client_id);

@@ -820,6 +820,78 @@ test_load_errors(void)
 	unlink(tmp);
 }
 
+/* The console (DESIGN.md section 7): its identity provider and sessions. */
+#define IDP(extra)	"\"console\": {\"idp\": {\"issuer\": "		\
+			"\"https://login.example.com/\", \"client_id\": "	\
+			"\"guise-console\", \"auth\": \"private_key_jwt\", "	\
+			"\"match\": \"email\", \"jwks_file\": \"idp.jwks\""	\
+			extra "}"
+
+static void
+test_console(void)
+{
+	struct config	*c;
+	char		 err[512] = "";
+
+	c = parse(cfg(F__MAX, NULL, IDP("") "}"), CFGDIR, err, sizeof(err));
+	CHECK(c != NULL && c->console.enabled &&
+	    strcmp(c->console.idp_issuer, "https://login.example.com/") == 0 &&
+	    strcmp(c->console.idp_client_id, "guise-console") == 0 &&
+	    c->console.idp_auth == IDP_AUTH_PRIVATE_KEY_JWT &&
+	    c->console.idp_match == IDP_MATCH_EMAIL &&
+	    strcmp(c->console.idp_jwks_file, CFGDIR "/idp.jwks") == 0 &&
+	    c->console.idp_ca_file == NULL &&
+	    c->console.session_ttl == CONSOLE_SESSION_TTL &&
+	    c->console.idle_ttl == CONSOLE_IDLE_TTL,
+	    "a console: its provider, the default lifetimes: %s", err);
+	config_free(c);
+	c = parse(cfg(F__MAX, NULL, IDP(", \"ca_file\": \"ca.pem\"") ", "
+	    "\"session_ttl\": 3600, \"idle_ttl\": 600}"), CFGDIR, err,
+	    sizeof(err));
+	CHECK(c != NULL && strcmp(c->console.idp_ca_file, CFGDIR "/ca.pem") ==
+	    0 && c->console.session_ttl == 3600 && c->console.idle_ttl == 600,
+	    "a console with a CA file and its own lifetimes: %s", err);
+	config_free(c);
+	c = parse(cfg(F__MAX, NULL, "\"console\": {\"idp\": {\"issuer\": "
+	    "\"http://127.0.0.1:4000/\", \"client_id\": \"c\", \"auth\": "
+	    "\"client_secret_basic\", \"match\": \"sub\", \"jwks_file\": "
+	    "\"/abs/idp.jwks\"}}"), CFGDIR, err, sizeof(err));
+	CHECK(c != NULL && c->console.idp_auth ==
+	    IDP_AUTH_CLIENT_SECRET_BASIC && c->console.idp_match ==
+	    IDP_MATCH_SUB && strcmp(c->console.idp_jwks_file,
+	    "/abs/idp.jwks") == 0,
+	    "an http provider on loopback, client_secret_basic, sub: %s", err);
+	config_free(c);
+	c = parse(cfg(F__MAX, NULL, NULL), CFGDIR, err, sizeof(err));
+	CHECK(c != NULL && !c->console.enabled, "no console: none");
+	config_free(c);
+
+	expect_error(cfg(F__MAX, NULL, "\"console\": {}"), "console.idp",
+	    "missing");
+	expect_error(cfg(F__MAX, NULL, "\"console\": {\"idp\": {\"issuer\": "
+	    "\"http://login.example.com/\"}}"), "console.idp.issuer", "https");
+	expect_error(cfg(F__MAX, NULL, "\"console\": {\"idp\": {\"issuer\": "
+	    "\"https://login.example.com\"}}"), "console.idp.issuer", "slash");
+	expect_error(cfg(F__MAX, NULL, "\"console\": {\"idp\": {\"issuer\": "
+	    "\"https://l.example/\", \"client_id\": \"c\", \"auth\": "
+	    "\"password\", \"match\": \"email\", \"jwks_file\": \"j\"}}"),
+	    "console.idp.auth", "unknown");
+	expect_error(cfg(F__MAX, NULL, "\"console\": {\"idp\": {\"issuer\": "
+	    "\"https://l.example/\", \"client_id\": \"c\", \"auth\": "
+	    "\"private_key_jwt\", \"match\": \"name\", \"jwks_file\": "
+	    "\"j\"}}"), "console.idp.match", "unknown");
+	expect_error(cfg(F__MAX, NULL, "\"console\": {\"idp\": {\"issuer\": "
+	    "\"https://l.example/\", \"client_id\": \"c\", \"auth\": "
+	    "\"private_key_jwt\", \"match\": \"email\"}}"),
+	    "console.idp.jwks_file", "missing");
+	expect_error(cfg(F__MAX, NULL, IDP(", \"secret\": \"x\"") "}"),
+	    "console.idp", "secret");
+	expect_error(cfg(F__MAX, NULL, IDP("") ", \"idle_ttl\": 7200, "
+	    "\"session_ttl\": 3600}"), "console.idle_ttl", "session_ttl");
+	expect_error(cfg(F__MAX, NULL, IDP("") ", \"session_ttl\": 10}"),
+	    "console.session_ttl", "range");
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -828,5 +900,6 @@ main(int argc, char *argv[])
 	test_good();
 	test_bad();
 	test_load_errors();
+	test_console();
 	return check_done();
 }
