@@ -10,30 +10,14 @@
 #include <strings.h>
 
 #include <jansson.h>
-#include <openssl/bn.h>
-#include <openssl/ecdsa.h>
-#include <openssl/evp.h>
 
-#include "b64url.h"
 #include "access_token.h"
 #include "jwks.h"
+#include "jws.h"
 #include "verified.h"
 
 #define HEADER_JSON_MAX		1024
 #define PAYLOAD_JSON_MAX	(BEARER_TOKEN_MAX * 3 / 4)
-#define SIG_MAX			1024
-
-static json_t *
-decode_json(const char *b64, size_t len, size_t max)
-{
-	char	 buf[PAYLOAD_JSON_MAX + 1];
-	ssize_t	 n;
-
-	if (len > B64URL_ENCODED_LEN(max) ||
-	    (n = b64url_decode(buf, sizeof(buf) - 1, b64, len)) <= 0)
-		return NULL;
-	return json_loadb(buf, (size_t)n, JSON_REJECT_DUPLICATES, NULL);
-}
 
 /* RFC 9068 section 4: typ is "at+jwt", or its long form, any case. */
 static int
@@ -72,64 +56,6 @@ check_header(json_t *h, const char **why)
 		return NULL;
 	}
 	return k;
-}
-
-/* ES256 signatures are r||s; EVP wants DER. */
-static int
-rs_to_der(const unsigned char *rs, unsigned char *der, size_t *derlen)
-{
-	ECDSA_SIG	*sig;
-	BIGNUM		*r, *s;
-	unsigned char	*p = der;
-	int		 n;
-
-	if ((sig = ECDSA_SIG_new()) == NULL)
-		return -1;
-	r = BN_bin2bn(rs, 32, NULL);
-	s = BN_bin2bn(rs + 32, 32, NULL);
-	if (r == NULL || s == NULL || ECDSA_SIG_set0(sig, r, s) != 1) {
-		BN_free(r);
-		BN_free(s);
-		ECDSA_SIG_free(sig);
-		return -1;
-	}
-	n = i2d_ECDSA_SIG(sig, &p);
-	ECDSA_SIG_free(sig);
-	if (n <= 0)
-		return -1;
-	*derlen = (size_t)n;
-	return 0;
-}
-
-static int
-check_signature(const struct verify_key *k, const char *input, size_t inlen,
-    const char *b64sig, size_t siglen)
-{
-	unsigned char	 sig[SIG_MAX], der[SIG_MAX];
-	size_t		 derlen;
-	ssize_t		 n;
-	EVP_MD_CTX	*ctx;
-	int		 ok;
-
-	if (siglen > B64URL_ENCODED_LEN(SIG_MAX) ||
-	    (n = b64url_decode(sig, sizeof(sig), b64sig, siglen)) <= 0)
-		return -1;
-	if (k->alg == ALG_ES256) {
-		if (n != 64 || rs_to_der(sig, der, &derlen) == -1)
-			return -1;
-	} else {
-		if (n != EVP_PKEY_get_size(k->pkey))
-			return -1;
-		memcpy(der, sig, (size_t)n);
-		derlen = (size_t)n;
-	}
-	if ((ctx = EVP_MD_CTX_new()) == NULL)
-		return -1;
-	ok = EVP_DigestVerifyInit(ctx, NULL, EVP_sha256(), NULL, k->pkey) == 1 &&
-	    EVP_DigestVerify(ctx, der, derlen, (const unsigned char *)input,
-	    inlen) == 1;
-	EVP_MD_CTX_free(ctx);
-	return ok ? 0 : -1;
 }
 
 static int
@@ -236,36 +162,31 @@ bearer_verify(const char *token, size_t len, const char *issuer,
 	const struct verify_key		*k;
 	const struct verified_claims	*known;
 	struct verified			*v = NULL;
-	const char			*dot1, *dot2;
+	struct jws_parts		 p;
 	json_t				*header = NULL, *claims = NULL, *aud;
 	int				 rc = -1;
 
 	*why = "the token is malformed";
-	if (len == 0 || len > BEARER_TOKEN_MAX ||
-	    (dot1 = memchr(token, '.', len)) == NULL ||
-	    (dot2 = memchr(dot1 + 1, '.', len - (size_t)(dot1 + 1 - token))) ==
-	    NULL ||
-	    memchr(dot2 + 1, '.', len - (size_t)(dot2 + 1 - token)) != NULL)
+	if (jws_split(token, len, BEARER_TOKEN_MAX, &p) == -1)
 		return -1;
 	if ((v = verified_find(token, len)) != NULL &&
 	    (known = verified_claims(v)) != NULL)
 		return claims_hold(known, issuer, audience, now, out, why);
-	if ((header = decode_json(token, (size_t)(dot1 - token),
-	    HEADER_JSON_MAX)) == NULL || !json_is_object(header))
+	if ((header = jws_json(p.header, p.header_len, HEADER_JSON_MAX)) ==
+	    NULL)
 		goto done;
 	if ((k = check_header(header, why)) == NULL)
 		goto done;
 	if (v == NULL) {
-		if (check_signature(k, token, (size_t)(dot2 - token),
-		    dot2 + 1, len - (size_t)(dot2 + 1 - token)) == -1) {
+		if (jws_signature_holds(k, token, &p) == -1) {
 			*why = "the token's signature is not valid";
 			goto done;
 		}
 		v = verified_add(token, len);
 	}
 	*why = "the token is malformed";
-	if ((claims = decode_json(dot1 + 1, (size_t)(dot2 - dot1 - 1),
-	    PAYLOAD_JSON_MAX)) == NULL || !json_is_object(claims))
+	if ((claims = jws_json(p.payload, p.payload_len, PAYLOAD_JSON_MAX)) ==
+	    NULL)
 		goto done;
 	rc = check_claims(claims, issuer, audience, now, out, why);
 	/* Kept for next time: a token for one audience, as ours are. */

@@ -1,7 +1,9 @@
 /*
  * The front end never sees a private key: it builds public EVP_PKEYs from
  * the JWKS that the signer sends in its hello, so the keys it verifies
- * with are exactly the keys it publishes.
+ * with are exactly the keys it publishes.  The signer reads its console's
+ * identity provider's keys the same way, from the file guisectl idp-keys
+ * wrote.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,11 +18,15 @@
 #include "log.h"
 #include "verified.h"
 
-#define JWKS_KEYS_MAX	16
 #define JWK_PART_MAX	1024	/* RSA-8192 modulus */
+#define RSA_BITS_MIN	2048
 
-static struct verify_key	 keys[JWKS_KEYS_MAX];
-static size_t			 nkeys;
+/* The signer's own keys (jwks_load). */
+static struct jwks_set		 own;
+
+/* Members that only a private key has: never in a set of public keys. */
+static const char *const private_members[] = { "d", "p", "q", "dp", "dq",
+    "qi", "oth", "k", NULL };
 
 /* Decode the base64url member name of jwk; returns its length or -1. */
 static ssize_t
@@ -97,25 +103,115 @@ rsa_key(json_t *jwk)
 }
 
 static int
-add_key(json_t *jwk, struct verify_key *k)
+add_key(json_t *jwk, int flags, struct verify_key *k, const char **why)
 {
-	const char		*kid, *alg;
+	const char	*kid, *alg, *kty, *crv, *use;
+	size_t		 i;
 
+	*why = "a key is malformed";
+	if (!json_is_object(jwk))
+		return -1;
+	for (i = 0; private_members[i] != NULL; i++)
+		if (json_object_get(jwk, private_members[i]) != NULL) {
+			*why = "a key has a private member";
+			return -1;
+		}
 	kid = json_string_value(json_object_get(jwk, "kid"));
 	alg = json_string_value(json_object_get(jwk, "alg"));
-	if (kid == NULL || alg == NULL || strlen(kid) > CONFIG_ID_MAX)
+	kty = json_string_value(json_object_get(jwk, "kty"));
+	crv = json_string_value(json_object_get(jwk, "crv"));
+	use = json_string_value(json_object_get(jwk, "use"));
+	if (kid == NULL || *kid == '\0' || strlen(kid) > CONFIG_ID_MAX ||
+	    (json_object_get(jwk, "use") != NULL &&
+	    (use == NULL || strcmp(use, "sig") != 0)))
 		return -1;
-	if (strcmp(alg, "ES256") == 0) {
+	/* A provider may leave alg out: its kty (and crv) say it. */
+	if (alg == NULL && (flags & JWKS_ALG_OPTIONAL) && kty != NULL)
+		alg = strcmp(kty, "RSA") == 0 ? "RS256" :
+		    strcmp(kty, "EC") == 0 ? "ES256" : NULL;
+	*why = "a key is neither RS256 nor ES256 on P-256";
+	if (alg == NULL)
+		return -1;
+	if (strcmp(alg, "ES256") == 0 && (kty == NULL ||
+	    strcmp(kty, "EC") == 0) && (crv == NULL ||
+	    strcmp(crv, "P-256") == 0)) {
 		k->alg = ALG_ES256;
 		k->pkey = ec_key(jwk);
-	} else if (strcmp(alg, "RS256") == 0) {
+	} else if (strcmp(alg, "RS256") == 0 && (kty == NULL ||
+	    strcmp(kty, "RSA") == 0)) {
 		k->alg = ALG_RS256;
-		k->pkey = rsa_key(jwk);
-	}
-	if (k->pkey == NULL)
+		if ((k->pkey = rsa_key(jwk)) != NULL &&
+		    EVP_PKEY_get_bits(k->pkey) < RSA_BITS_MIN) {
+			*why = "an RSA key is shorter than 2048 bits";
+			EVP_PKEY_free(k->pkey);
+			k->pkey = NULL;
+			return -1;
+		}
+	} else
 		return -1;
-	strncpy(k->kid, kid, sizeof(k->kid) - 1);
+	if (k->pkey == NULL) {
+		*why = "a key's numbers are not a public key";
+		return -1;
+	}
+	memcpy(k->kid, kid, strlen(kid) + 1);
 	return 0;
+}
+
+void
+jwks_set_free(struct jwks_set *set)
+{
+	size_t	 i;
+
+	for (i = 0; i < set->n; i++)
+		EVP_PKEY_free(set->keys[i].pkey);
+	memset(set, 0, sizeof(*set));
+}
+
+int
+jwks_parse(const char *text, int flags, struct jwks_set *set,
+    const char **why)
+{
+	json_t		*root, *arr;
+	size_t		 i, n;
+
+	memset(set, 0, sizeof(*set));
+	if ((root = json_loads(text, JSON_REJECT_DUPLICATES, NULL)) == NULL ||
+	    !json_is_array(arr = json_object_get(root, "keys")) ||
+	    json_array_size(arr) == 0 ||
+	    json_array_size(arr) > JWKS_KEYS_MAX) {
+		*why = "not a JWKS of 1 to 32 keys";
+		json_decref(root);
+		return -1;
+	}
+	n = json_array_size(arr);
+	for (i = 0; i < n; i++) {
+		if (add_key(json_array_get(arr, i), flags,
+		    &set->keys[set->n], why) == -1)
+			break;
+		set->n++;
+		if (jwks_set_find(set, set->keys[set->n - 1].kid) !=
+		    &set->keys[set->n - 1]) {
+			*why = "a kid is used twice";
+			break;
+		}
+	}
+	json_decref(root);
+	if (set->n != i || i != n) {
+		jwks_set_free(set);
+		return -1;
+	}
+	return 0;
+}
+
+const struct verify_key *
+jwks_set_find(const struct jwks_set *set, const char *kid)
+{
+	size_t	 i;
+
+	for (i = 0; i < set->n; i++)
+		if (strcmp(set->keys[i].kid, kid) == 0)
+			return &set->keys[i];
+	return NULL;
 }
 
 /*
@@ -125,35 +221,15 @@ add_key(json_t *jwk, struct verify_key *k)
 int
 jwks_load(const char *text)
 {
-	struct verify_key	 fresh[JWKS_KEYS_MAX];
-	json_t			*root, *arr;
-	json_error_t		 jerr;
-	size_t			 i, n = 0;
-	int			 rc = 0;
+	struct jwks_set	 fresh;
+	const char	*why;
 
-	memset(fresh, 0, sizeof(fresh));
-	if ((root = json_loads(text, 0, &jerr)) == NULL ||
-	    !json_is_array(arr = json_object_get(root, "keys")) ||
-	    json_array_size(arr) == 0 ||
-	    json_array_size(arr) > JWKS_KEYS_MAX) {
-		log_warnx("the signer's JWKS is malformed");
-		json_decref(root);
+	if (jwks_parse(text, 0, &fresh, &why) == -1) {
+		log_warnx("the signer's JWKS: %s", why);
 		return -1;
 	}
-	for (i = 0; i < json_array_size(arr) && rc == 0; i++)
-		if ((rc = add_key(json_array_get(arr, i), &fresh[n])) == 0)
-			n++;
-	json_decref(root);
-	if (rc == -1) {
-		log_warnx("the signer's JWKS has a key that cannot be used");
-		for (i = 0; i < n; i++)
-			EVP_PKEY_free(fresh[i].pkey);
-		return -1;
-	}
-	for (i = 0; i < nkeys; i++)
-		EVP_PKEY_free(keys[i].pkey);
-	memcpy(keys, fresh, sizeof(keys));
-	nkeys = n;
+	jwks_set_free(&own);
+	own = fresh;
 	verified_forget();
 	return 0;
 }
@@ -161,10 +237,5 @@ jwks_load(const char *text)
 const struct verify_key *
 jwks_find(const char *kid)
 {
-	size_t	 i;
-
-	for (i = 0; i < nkeys; i++)
-		if (strcmp(keys[i].kid, kid) == 0)
-			return &keys[i];
-	return NULL;
+	return jwks_set_find(&own, kid);
 }
