@@ -21,6 +21,7 @@
 #include "audit.h"
 #include "cmdline.h"
 #include "config.h"
+#include "console_idp.h"
 #include "fsync_async.h"
 #include "impersonation.h"
 #include "keys.h"
@@ -102,6 +103,8 @@ main(int argc, char *argv[])
 		fatalx("cannot load the users");
 	if (impersonation_init(conf) == -1)
 		fatalx("cannot verify tokens with the signing keys");
+	if (console_idp_load(conf) == -1)
+		fatalx("cannot read the console's identity provider's keys");
 	if (cl.check)
 		exit(0);
 	key = secrets_audit_key(&keylen);
