@@ -24,6 +24,12 @@ matches(const struct match_config *m, const struct user *u)
 	return 0;
 }
 
+int
+policy_may_impersonate(const struct config *conf, const struct user *u)
+{
+	return matches(&conf->impersonators, u);
+}
+
 static int
 refuse(struct policy_verdict *v, int status, const char *rule,
     const char *message)

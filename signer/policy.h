@@ -24,6 +24,11 @@ struct policy_verdict {
 	const char	*message;	/* for the client */
 };
 
+struct user;
+
+/* Does u match impersonators (its user_id listed, or one of the roles)? */
+int	policy_may_impersonate(const struct config *, const struct user *u);
+
 /*
  * May impersonator_id impersonate user_id in the application app, given
  * the roster as it is now?  Returns v->status: 0, 404 when user_id is no

@@ -9,6 +9,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <jansson.h>
 
@@ -121,6 +122,22 @@ roster_user(const char *user_id)
 			lo = mid + 1;
 	}
 	return NULL;
+}
+
+size_t
+roster_by_email(const char *email, const struct user **out, size_t max)
+{
+	size_t	 i, n = 0;
+
+	/* A sign-in now and then: a scan, and no index to keep. */
+	for (i = 0; i < nusers; i++)
+		if (users[i].email != NULL &&
+		    strcasecmp(users[i].email, email) == 0) {
+			if (n < max)
+				out[n] = &users[i];
+			n++;
+		}
+	return n;
 }
 
 size_t

@@ -31,6 +31,12 @@ int			 roster_load(const struct config *);
  * Valid until the next roster_load() or roster_free().
  */
 const struct user	*roster_user(const char *user_id);
+/*
+ * The users with this email (ASCII case-insensitive, as the directory's
+ * index), at most max into out; returns how many there are.
+ */
+size_t			 roster_by_email(const char *email,
+			    const struct user **out, size_t max);
 size_t			 roster_count(void);
 void			 roster_free(void);
 
