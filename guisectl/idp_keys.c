@@ -113,7 +113,7 @@ idp_keys(const struct console_config *cc, const char *file)
 		goto done;
 	if (idp_jwks_check(body, len, jwks_uri, &kids, err,
 	    sizeof(err)) == -1) {
-		log_warnx("%s; %s not changed", err, file);
+		log_warnx("jwks_uri %s; %s not changed", err, file);
 		goto done;
 	}
 	/* Public keys: the signer reads the file as its own user. */
