@@ -56,7 +56,7 @@ struct https_request {
 	char			 err[HTTPS_ERR_MAX];
 };
 
-static void
+static void __attribute__((format(printf, 3, 4)))
 https_errf(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list	 ap;
@@ -367,7 +367,7 @@ on_done(evutil_socket_t fd, short ev, void *arg)
 
 /* The TLS session: SNI for a name, and the name or address verified. */
 static SSL *
-tls_session(struct https_client *c, const struct https_url *u, char *err,
+tls_session(struct https_client *c, struct https_url *u, char *err,
     size_t errlen)
 {
 	SSL	*ssl;
