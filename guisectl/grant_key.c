@@ -13,7 +13,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,22 +69,6 @@ grant_new_line(const char *kid, char *out, size_t outlen)
 	return n;
 }
 
-/* The rename made durable: the folder's entry, not only the file's data. */
-static void
-grant_sync_dir(const char *file)
-{
-	char	 copy[PATH_MAX];
-	int	 fd;
-
-	if (snprintf(copy, sizeof(copy), "%s", file) >= (int)sizeof(copy))
-		return;
-	if ((fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
-	    -1)
-		return;
-	(void)fsync(fd);
-	(void)close(fd);
-}
-
 /* old (its owner in st) and then line, in place of file. */
 static int
 grant_replace(const char *file, const struct stat *st, const char *old,
@@ -120,7 +103,7 @@ grant_replace(const char *file, const struct stat *st, const char *old,
 		(void)unlink(tmp);
 		return -1;
 	}
-	grant_sync_dir(file);
+	newfile_sync_dir(file);
 	return 0;
 }
 

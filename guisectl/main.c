@@ -23,6 +23,7 @@ static const struct ctl_command commands[] = {
 	{ "token",	token_main,	"decode TOKEN|-" },
 	{ "audit",	audit_main,	"verify|show|rotate -f FILE [...]" },
 	{ "check",	check_main,	"-f FILE" },
+	{ "idp-keys",	idp_keys_main,	"-f FILE [-o FILE]" },
 };
 
 #define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
