@@ -6,6 +6,8 @@
  * id_tokens": a private part, an encryption key, an algorithm the signer
  * does not verify, a weak or malformed key, two keys under one kid.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -13,6 +15,7 @@
 #include "b64url.h"
 #include "idp_jwks.h"
 #include "jsonread.h"
+#include "jwks.h"
 
 /* RFC 7518 section 6: the private parts of RSA and EC keys, and "k". */
 static const char *const private_members[] = { "d", "p", "q", "dp", "dq",
@@ -138,6 +141,32 @@ key_check(struct jsonread *jr, json_t *jwk, void *arg, size_t i)
 	return 0;
 }
 
+/* Does the signer's reading of the set take it whole?  0, or -1 and err. */
+static int
+taken_whole(const char *text, size_t len, const char *name, char *err,
+    size_t errlen)
+{
+	struct jwks_set	 set;
+	const char	*why = "out of memory";
+	char		*copy;
+	int		 rc = -1;
+
+	if ((copy = malloc(len + 1)) != NULL) {
+		memcpy(copy, text, len);
+		copy[len] = '\0';
+		if (memchr(copy, '\0', len) == NULL &&
+		    jwks_parse(copy, JWKS_ALG_OPTIONAL, &set, &why) == 0) {
+			jwks_set_free(&set);
+			rc = 0;
+		}
+		free(copy);
+	}
+	if (rc == -1)
+		snprintf(err, errlen, "%s: the signer would refuse it: %s",
+		    name, why);
+	return rc;
+}
+
 int
 idp_jwks_check(const char *text, size_t len, const char *name,
     struct idp_kids *kids, char *err, size_t errlen)
@@ -162,6 +191,12 @@ idp_jwks_check(const char *text, size_t len, const char *name,
 			rc = jr_each(&jr, "keys", keys, key_check, kids);
 	}
 	json_decref(root);
+	/*
+	 * What is checked here in detail, the signer takes whole: its own
+	 * reading (jwks_parse, as console_idp_load reads the file) must agree.
+	 */
+	if (rc == 0 && taken_whole(text, len, name, err, errlen) == -1)
+		rc = -1;
 	if (rc == -1)
 		memset(kids, 0, sizeof(*kids));
 	return rc;

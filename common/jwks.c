@@ -26,7 +26,7 @@ static struct jwks_set		 own;
 
 /* Members that only a private key has: never in a set of public keys. */
 static const char *const private_members[] = { "d", "p", "q", "dp", "dq",
-    "qi", "oth", "k", NULL };
+    "qi", "oth", "r", "t", "k", NULL };
 
 /* Decode the base64url member name of jwk; returns its length or -1. */
 static ssize_t

@@ -22,11 +22,15 @@
 		"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" \
 		"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" \
 		"AAAAAAAAAAAAAAAAAAAAAAAB"
+/* A point on P-256 (the signer's reading checks that it is one). */
+#define X	"Oby63bSQL5Pb8o4xhjp7OpEvKYSqv3-fxf3Wp2fJU7E"
+#define Y	"0uP0MTsRX4Vy4BT7fqREALgereJxRM6ETKGeG3b9C2I"
+/* 32 bytes that are no point's coordinates, for the lengths' checks. */
 #define XY	"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAE"
 #define RSA(extra)	"{\"kid\":\"r\",\"kty\":\"RSA\",\"n\":\"" N2048 \
 			"\",\"e\":\"AQAB\"" extra "}"
 #define EC(extra)	"{\"kid\":\"e\",\"kty\":\"EC\",\"crv\":\"P-256\"," \
-			"\"x\":\"" XY "\",\"y\":\"" XY "\"" extra "}"
+			"\"x\":\"" X "\",\"y\":\"" Y "\"" extra "}"
 
 static char	 err[512];
 
@@ -117,6 +121,10 @@ main(void)
 	    "not printable ASCII"), "a kid with a space");
 	CHECK(refused("{\"keys\":[1]}", "keys[0]: not an object"),
 	    "a key that is not an object");
+	CHECK(refused("{\"keys\":[{\"kid\":\"e\",\"kty\":\"EC\",\"crv\":"
+	    "\"P-256\",\"x\":\"" XY "\",\"y\":\"" XY "\"}]}",
+	    "the signer would refuse it"),
+	    "a point that is not on P-256: the signer's reading refuses it");
 
 	len = (size_t)snprintf(many, sizeof(many), "{\"keys\":[");
 	for (i = 0; i < 33; i++)
