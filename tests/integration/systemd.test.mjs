@@ -44,6 +44,27 @@ test('guised.socket and the service it starts pass systemd-analyze verify', (t) 
   }
 });
 
+test('the timer that refreshes the console\'s provider keys, and its service, pass systemd-analyze verify', (t) => {
+  const dir = spawnSync('mktemp', ['-d'], { encoding: 'utf8' }).stdout.trim();
+  try {
+    const service = readFileSync(join(top, 'systemd/guise-idp-keys.service.in'), 'utf8')
+      .replaceAll('@BINDIR@', join(top, 'build')).replaceAll('@SYSCONFDIR@', '/etc/guise');
+    assert.match(service, /^ExecStart=\S+\/guisectl idp-keys -f \/etc\/guise\/guise\.json$/m);
+    assert.match(service, /^ExecStartPost=\/bin\/systemctl try-reload-or-restart guised\.service$/m);
+    writeFileSync(join(dir, 'guise-idp-keys.service'), service);
+    copyFileSync(join(top, 'systemd/guise-idp-keys.timer'), join(dir, 'guise-idp-keys.timer'));
+    const r = spawnSync('systemd-analyze', ['verify', '--man=no', join(dir, 'guise-idp-keys.timer')], { encoding: 'utf8' });
+    if (r.error) {
+      t.skip('systemd-analyze is not installed');
+      return;
+    }
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.equal(r.stdout + r.stderr, '');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('keys, secrets and the audit key read as systemd credentials', async () => {
   const cfg = await credentialConfig();
   const { creds } = cfg;
