@@ -153,6 +153,25 @@ static const struct field login_rep[] = {
 	END
 };
 
+static const struct field signin_req[] = {
+	STR(u.signin_req.id_token, PROTO_ID_TOKEN_MAX),
+	STR(u.signin_req.nonce, PROTO_NONCE_MAX),
+	STR(u.signin_req.ip, PROTO_IP_MAX),
+	STR(u.signin_req.user_agent, PROTO_AGENT_MAX),
+	END
+};
+
+static const struct field signin_rep[] = {
+	STR(u.signin_rep.rule, PROTO_EVENT_MAX),
+	U32(u.signin_rep.refusal),
+	STR(u.signin_rep.message, PROTO_MESSAGE_MAX),
+	STR(u.signin_rep.user_id, PROTO_USER_ID_MAX),
+	STR(u.signin_rep.email, PROTO_USER_ID_MAX),
+	STR(u.signin_rep.session, PROTO_LOGIN_MAX),
+	STR(u.signin_rep.grant, PROTO_GRANT_MAX),
+	END
+};
+
 static const struct field audit_file_req[] = {
 	STR(u.audit_file_req.previous, PROTO_CONTROL_MAX),
 	END
@@ -173,6 +192,8 @@ static const struct {
 	[PROTO_CODE_REPLAYED] =	{ "code_replayed", { code_req, no_fields }, 0 },
 	[PROTO_OBSERVED] =	{ "observed", { observed_req, no_fields }, 0 },
 	[PROTO_AUTHORIZE] =	{ "authorize", { authorize_req, follow_rep }, 0 },
+	[PROTO_CONSOLE_SIGNIN] = { "console_signin",
+				   { signin_req, signin_rep }, 0 },
 	[PROTO_CTL_SIGNER] =	{ "ctl_signer", { no_fields, no_fields }, 1 },
 	[PROTO_CTL_PAUSE] =	{ "ctl_pause", { no_fields, no_fields }, 0 },
 	[PROTO_CTL_RELOAD] =	{ "ctl_reload", { no_fields, no_fields }, 2 },

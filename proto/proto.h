@@ -20,10 +20,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* 3: logins the application starts (PROTO_AUTHORIZE, PKCE); a front end
- * and a signer of another version, as during an upgrade, refuse each
- * other's frames. */
-#define PROTO_VERSION		3
+/* 4: the console's sign-in (PROTO_CONSOLE_SIGNIN); a front end and a
+ * signer of another version, as during an upgrade, refuse each other's
+ * frames. */
+#define PROTO_VERSION		4
 #define PROTO_HEADER_LEN	16
 #define PROTO_FRAME_MAX		65536
 
@@ -89,6 +89,9 @@ enum proto_type {
 	PROTO_AUTHORIZE,	/* a login cookie and its grant, with the
 				 * application's own request -> a code with
 				 * its code grant, or the tokens */
+	PROTO_CONSOLE_SIGNIN,	/* the console's identity provider's id_token
+				 * -> who signed in, and a console session
+				 * with its grant */
 	/*
 	 * The parent's control sockets (common/fdpass.h), never the
 	 * socketpair of the front end and the signer: each request carries
@@ -285,6 +288,30 @@ struct proto_msg {
 			struct proto_str	 access_jti;
 			uint32_t		 expires_in;
 		} login_rep;
+		/*
+		 * A console sign-in: the provider's id_token the front end
+		 * got for the sign-in's code, and the nonce the sign-in sent.
+		 */
+		struct {
+			struct proto_str	 id_token;
+			struct proto_str	 nonce;
+			struct proto_str	 ip;
+			struct proto_str	 user_agent;
+		} signin_req;
+		/*
+		 * Who signed in (rule "" when allowed; else the rule that
+		 * refused, its status and words), and the console session:
+		 * its cookie's value and the grant kept under it.
+		 */
+		struct {
+			struct proto_str	 rule;
+			uint32_t		 refusal;
+			struct proto_str	 message;
+			struct proto_str	 user_id;
+			struct proto_str	 email;
+			struct proto_str	 session;
+			struct proto_str	 grant;
+		} signin_rep;
 	} u;
 };
 

@@ -195,6 +195,7 @@ static const struct handler {
 	{ PROTO_CODE_TOKENS,	answer_code_tokens },
 	{ PROTO_CODE_REPLAYED,	answer_code_replayed },
 	{ PROTO_AUTHORIZE,	answer_authorize },
+	{ PROTO_CONSOLE_SIGNIN,	answer_console_signin },
 	{ PROTO_OBSERVED,	answer_observed },
 #ifdef GUISE_TEST_HOOKS
 	{ PROTO_TEST_SYSCALL,	answer_test_syscall },

@@ -207,6 +207,8 @@ grant_mac(EVP_MAC_CTX *ctx, const unsigned char *p, size_t len,
 static int
 grant_fields_ok(int kind, int response_type)
 {
+	if (kind == GRANT_KIND_CONSOLE)
+		return response_type == 0;
 	return (kind == GRANT_KIND_LINK || kind == GRANT_KIND_CODE ||
 	    kind == GRANT_KIND_LOGIN) &&
 	    (response_type == 1 || response_type == 2);

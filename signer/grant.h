@@ -25,7 +25,9 @@
 enum grant_kind {
 	GRANT_KIND_LINK = 1,
 	GRANT_KIND_CODE = 2,
-	GRANT_KIND_LOGIN = 3
+	GRANT_KIND_LOGIN = 3,
+	GRANT_KIND_CONSOLE = 4	/* a console session: who signed in (as
+				 * impersonator_id), no response type */
 };
 
 struct grant {

@@ -10,6 +10,7 @@
  * client and callback, that it was not redeemed before (redeemed.c), and
  * the policy as it is now.  Every claim of a token comes from the roster.
  */
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -19,6 +20,8 @@
 #include "answers.h"
 #include "audit.h"
 #include "b64url.h"
+#include "console_idp.h"
+#include "console_signin.h"
 #include "grant.h"
 #include "hex.h"
 #include "impersonation.h"
@@ -701,5 +704,79 @@ answer_code_replayed(const struct proto_msg *req, struct proto_msg *rep)
 	r.ip = ip;
 	r.user_agent = agent;
 	audit_queue(&r);
+	return PROTO_OK;
+}
+
+/*
+ * PROTO_CONSOLE_SIGNIN: someone signed in at the console's identity
+ * provider, and the front end brings the provider's id_token with the
+ * nonce the sign-in sent.  A token that does not hold proves nobody and
+ * is refused without a record (the front end counts such refusals); a
+ * person it proves is recorded, allowed or refused (console_signin.c).
+ * Allowed, the console session is a new secret, the browser's cookie, and
+ * a console grant under it that names who signed in: the console's later
+ * requests present it, and the signer trusts nothing else about who is
+ * at the console.
+ */
+uint32_t
+answer_console_signin(const struct proto_msg *req, struct proto_msg *rep)
+{
+	static char		 token[PROTO_ID_TOKEN_MAX + 1];
+	static char		 user_out[PROTO_USER_ID_MAX + 1];
+	static char		 email_out[PROTO_USER_ID_MAX + 1];
+	struct console_signin	 s;
+	struct policy_verdict	 v;
+	struct audit_record	 r = { .event = "console.signin" };
+	struct grant		 g;
+	char	nonce[PROTO_NONCE_MAX + 1], ip[PROTO_IP_MAX + 1];
+	char	agent[PROTO_AGENT_MAX + 1], session_hash[SHA256_HEX_LEN + 1];
+	char	detail[2 * PROTO_USER_ID_MAX + 64];
+	const char *why;
+	long long now = time(NULL);
+
+	if (!conf->console.enabled)
+		return PROTO_ERR_REQUEST;
+	FIELD(token, req->u.signin_req.id_token);
+	FIELD(nonce, req->u.signin_req.nonce);
+	if (console_signin(conf, console_idp_keys(), token, strlen(token),
+	    nonce, (time_t)now, &s, &v, &why) == -1)
+		return PROTO_ERR_INVALID_GRANT;
+	FIELD(ip, req->u.signin_req.ip);
+	FIELD(agent, req->u.signin_req.user_agent);
+	snprintf(detail, sizeof(detail), "provider sub %s, email %s%s",
+	    s.id.sub, s.id.email[0] != '\0' ? s.id.email : "none",
+	    s.id.email[0] != '\0' && !s.id.email_verified ?
+	    " (not verified)" : "");
+	r.impersonator_id = s.staff != NULL ? s.staff->user_id : NULL;
+	r.detail = detail;
+	r.ip = ip;
+	r.user_agent = agent;
+	if (v.status != 0) {
+		r.outcome = "denied";
+		r.rule = v.rule;
+		audit_queue(&r);
+		rep->u.signin_rep.rule = proto_str(v.rule);
+		rep->u.signin_rep.refusal = (uint32_t)v.status;
+		rep->u.signin_rep.message = proto_str(v.message);
+		return PROTO_OK;
+	}
+	memset(&g, 0, sizeof(g));
+	g.kind = GRANT_KIND_CONSOLE;
+	g.auth_time = now;
+	memcpy(g.impersonator_id, s.staff->user_id,
+	    strlen(s.staff->user_id) + 1);
+	if (grant_next(&g, GRANT_KIND_CONSOLE,
+	    now + conf->console.session_ttl, login_out, session_hash) == -1)
+		return PROTO_ERR_INTERNAL;
+	r.outcome = "ok";
+	r.login_hash = session_hash;
+	audit_queue(&r);
+	memcpy(user_out, s.staff->user_id, strlen(s.staff->user_id) + 1);
+	memcpy(email_out, s.staff->email != NULL ? s.staff->email : "",
+	    s.staff->email != NULL ? strlen(s.staff->email) + 1 : 1);
+	rep->u.signin_rep.user_id = proto_str(user_out);
+	rep->u.signin_rep.email = proto_str(email_out);
+	rep->u.signin_rep.session = proto_str(login_out);
+	rep->u.signin_rep.grant = proto_str(grant_out);
 	return PROTO_OK;
 }

@@ -14,5 +14,6 @@ answer_fn	 answer_follow;
 answer_fn	 answer_code_tokens;
 answer_fn	 answer_code_replayed;
 answer_fn	 answer_authorize;
+answer_fn	 answer_console_signin;
 
 #endif

@@ -300,6 +300,7 @@ main(int argc, char *argv[])
 	}
 
 	test_logins();
+	test_console();
 	legit_flow("after every refusal");
 	CHECK(audit_clean(), "the audit log holds no decision of the front "
 	    "end's word (no impersonation.* but a replay's with a source), no protected or blocked user let in, and exactly "

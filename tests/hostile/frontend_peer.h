@@ -69,4 +69,7 @@ int		 audit_clean(void);
 /* frontend_login.c */
 void		 test_logins(void);
 
+/* frontend_console.c */
+void		 test_console(void);
+
 #endif

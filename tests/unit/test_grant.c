@@ -224,8 +224,16 @@ test_round_trip(void)
 	    "empty strings stay empty");
 
 	grant_link(&g);
-	g.kind = 4;
-	CHECK(grant_seal(&g, s, sizeof(s)) == -1, "kind 4 is not sealed");
+	g.kind = 5;
+	CHECK(grant_seal(&g, s, sizeof(s)) == -1, "kind 5 is not sealed");
+	grant_link(&g);
+	g.kind = GRANT_KIND_CONSOLE;
+	CHECK(grant_seal(&g, s, sizeof(s)) == -1,
+	    "a console grant with a response type is not sealed");
+	g.response_type = 0;
+	n = grant_seal(&g, s, sizeof(s));
+	CHECK(n > 0 && opens_as(s, (size_t)n, &g),
+	    "a console grant (no response type) opens as it was");
 	grant_link(&g);
 	g.kind = GRANT_KIND_LOGIN;
 	memcpy(g.code_challenge, "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
@@ -325,10 +333,16 @@ test_malformed_payload(const struct testkey *k)
 	    "a trailing byte under a valid MAC: refused");
 
 	memcpy(c, s, len);
-	c[2 + kidlen] = 4;
+	c[2 + kidlen] = 5;
 	remac(c, len, k);
 	CHECK(grant_open(c, len, &got) == -1,
-	    "kind 4 under a valid MAC: refused");
+	    "kind 5 under a valid MAC: refused");
+	memcpy(c, s, len);
+	c[2 + kidlen] = GRANT_KIND_CONSOLE;
+	remac(c, len, k);
+	CHECK(grant_open(c, len, &got) == -1,
+	    "a link's grant relabelled a console grant (a response type) under "
+	    "a valid MAC: refused");
 
 	memcpy(c, s, len);
 	c[at - 1] = 0;

@@ -1,12 +1,12 @@
 /*
  * The signer protocol's impersonation messages (link, follow, authorize,
- * code_tokens, code_replayed, observed), client_auth and the client_token
- * request: round trips of each, the frame's layout field by field
- * (response_type between callback_url or redirect_uri and scope, login and
- * login_hint between code and grant, code_verifier between redirect_uri
- * and revoked, revoked between code_verifier and ip, refusal between rule
- * and message), every field at its maximum and one
- * byte over, error replies that carry a body, one type's body labelled as
+ * code_tokens, code_replayed, observed, console_signin), client_auth and
+ * the client_token request: round trips of each, the frame's layout field
+ * by field (response_type between callback_url or redirect_uri and scope,
+ * login and login_hint between code and grant, code_verifier between
+ * redirect_uri and revoked, revoked between code_verifier and ip, refusal
+ * between rule and message), every field at its maximum and one byte
+ * over, error replies that carry a body, one type's body labelled as
  * another's, replies that may have no body, and every prefix of a valid
  * frame refused.  Frames are decoded from a heap copy of exactly their
  * length and encoded into a heap buffer of exactly the length given, so an
@@ -90,6 +90,23 @@ static const struct sfield follow_rep_f[] = {
 	UFIELD("expires_in", u.follow_rep.expires_in)
 };
 
+static const struct sfield signin_req_f[] = {
+	SFIELD("id_token", u.signin_req.id_token, PROTO_ID_TOKEN_MAX),
+	SFIELD("nonce", u.signin_req.nonce, PROTO_NONCE_MAX),
+	SFIELD("ip", u.signin_req.ip, PROTO_IP_MAX),
+	SFIELD("user_agent", u.signin_req.user_agent, PROTO_AGENT_MAX)
+};
+
+static const struct sfield signin_rep_f[] = {
+	SFIELD("rule", u.signin_rep.rule, PROTO_EVENT_MAX),
+	UFIELD("refusal", u.signin_rep.refusal),
+	SFIELD("message", u.signin_rep.message, PROTO_MESSAGE_MAX),
+	SFIELD("user_id", u.signin_rep.user_id, PROTO_USER_ID_MAX),
+	SFIELD("email", u.signin_rep.email, PROTO_USER_ID_MAX),
+	SFIELD("session", u.signin_rep.session, PROTO_LOGIN_MAX),
+	SFIELD("grant", u.signin_rep.grant, PROTO_GRANT_MAX)
+};
+
 static const struct sfield authorize_req_f[] = {
 	SFIELD("login", u.authorize_req.login, PROTO_LOGIN_MAX),
 	SFIELD("grant", u.authorize_req.grant, PROTO_GRANT_MAX),
@@ -165,6 +182,8 @@ enum {
 	FORM_OBSERVED_REQ,
 	FORM_AUTH_REQ,
 	FORM_TOKEN_REQ,
+	FORM_SIGNIN_REQ,
+	FORM_SIGNIN_REP,
 	FORM__MAX
 };
 
@@ -201,6 +220,10 @@ static const struct msgform {
 	    PROTO_REQUEST, auth_req_f, NELEM(auth_req_f) },
 	[FORM_TOKEN_REQ] = { "client_token request", PROTO_CLIENT_TOKEN,
 	    PROTO_REQUEST, token_req_f, NELEM(token_req_f) },
+	[FORM_SIGNIN_REQ] = { "console_signin request", PROTO_CONSOLE_SIGNIN,
+	    PROTO_REQUEST, signin_req_f, NELEM(signin_req_f) },
+	[FORM_SIGNIN_REP] = { "console_signin reply", PROTO_CONSOLE_SIGNIN,
+	    PROTO_REPLY, signin_rep_f, NELEM(signin_rep_f) },
 };
 
 /* Slices of one buffer, so that each field has bytes of its own. */
@@ -723,7 +746,7 @@ test_roundtrip_link(void)
 {
 	static const uint8_t	 want[] = {
 		0x00, 0x00, 0x00, 0x32,		/* 16 + 10 * 3 + 4 */
-		0x00, 0x03,
+		0x00, 0x04,
 		0x00, 0x05,			/* link */
 		0x00, 0x00, 0x00, 0x2a,
 		0x00, 0x00, 0x00, 0x00,
@@ -947,7 +970,7 @@ test_roundtrip_authorize(void)
 {
 	static const uint8_t	 want[] = {
 		0x00, 0x00, 0x00, 0x2f,		/* 16 + 9 * 3 + 4 */
-		0x00, 0x03,
+		0x00, 0x04,
 		0x00, 0x0a,			/* authorize */
 		0x00, 0x00, 0x00, 0x2b,
 		0x00, 0x00, 0x00, 0x00,
@@ -1084,7 +1107,7 @@ test_roundtrip_code(void)
 {
 	static const uint8_t	 want[] = {
 		0x00, 0x00, 0x00, 0x2c,		/* 16 + 8 * 3 + 4 */
-		0x00, 0x03,
+		0x00, 0x04,
 		0x00, 0x08,			/* code_replayed */
 		0x00, 0x00, 0x00, 0x07,
 		0x00, 0x00, 0x00, 0x00,
@@ -1220,7 +1243,7 @@ test_roundtrip_observed(void)
 {
 	static const uint8_t	 want[] = {
 		0x00, 0x00, 0x00, 0x1e,		/* 16 + 4 + 3 + 3 + 4 */
-		0x00, 0x03,
+		0x00, 0x04,
 		0x00, 0x09,			/* observed */
 		0x00, 0x00, 0x00, 0x03,
 		0x00, 0x00, 0x00, 0x00,
@@ -1286,7 +1309,7 @@ test_roundtrip_client_auth(void)
 {
 	static const uint8_t	 want[] = {
 		0x00, 0x00, 0x00, 0x17,		/* 16 + 3 + 4 */
-		0x00, 0x03,
+		0x00, 0x04,
 		0x00, 0x04,			/* client_auth */
 		0x00, 0x00, 0x00, 0x05,
 		0x00, 0x00, 0x00, 0x00,
@@ -1362,16 +1385,17 @@ test_constants(void)
 	unsigned int	 t, u;
 	int		 all;
 
-	CHECK(PROTO_VERSION == 3 && PROTO_LOGIN_MAX == 64 &&
+	CHECK(PROTO_VERSION == 4 && PROTO_LOGIN_MAX == 64 &&
 	    PROTO_CHALLENGE_MAX == 128,
-	    "protocol version 3; a login cookie's value at most 64 bytes, a "
+	    "protocol version 4; a login cookie's value at most 64 bytes, a "
 	    "PKCE challenge or verifier at most 128 (RFC 7636's longest)");
 	CHECK(PROTO_CLIENT_AUTH == 4 && PROTO_LINK == 5 &&
 	    PROTO_FOLLOW == 6 && PROTO_CODE_TOKENS == 7 &&
 	    PROTO_CODE_REPLAYED == 8 && PROTO_OBSERVED == 9 &&
-	    PROTO_AUTHORIZE == 10 && PROTO_CTL_SIGNER == 11 &&
-	    PROTO_CTL_PAUSE == 12 && PROTO_CTL_RELOAD == 13 &&
-	    PROTO_CTL_AUDIT_FILE == 14 && PROTO_TYPE__MAX == 15,
+	    PROTO_AUTHORIZE == 10 && PROTO_CONSOLE_SIGNIN == 11 &&
+	    PROTO_CTL_SIGNER == 12 && PROTO_CTL_PAUSE == 13 &&
+	    PROTO_CTL_RELOAD == 14 && PROTO_CTL_AUDIT_FILE == 15 &&
+	    PROTO_TYPE__MAX == 16,
 	    "wire numbers of the client_auth, impersonation and control "
 	    "types");
 	CHECK(PROTO_ERR_GRANT == 2 && PROTO_ERR_REQUEST == 6 &&
@@ -1389,6 +1413,7 @@ test_constants(void)
 	    "code_replayed") &&
 	    name_is(proto_type_name(PROTO_OBSERVED), "observed") &&
 	    name_is(proto_type_name(PROTO_AUTHORIZE), "authorize") &&
+	    name_is(proto_type_name(PROTO_CONSOLE_SIGNIN), "console_signin") &&
 	    name_is(proto_type_name(PROTO_CLIENT_AUTH), "client_auth") &&
 	    name_is(proto_type_name(PROTO_CTL_AUDIT_FILE),
 	    "ctl_audit_file") &&
@@ -1429,6 +1454,7 @@ test_constants(void)
 	    proto_type_fds(PROTO_CODE_REPLAYED) == 0 &&
 	    proto_type_fds(PROTO_OBSERVED) == 0 &&
 	    proto_type_fds(PROTO_AUTHORIZE) == 0 &&
+	    proto_type_fds(PROTO_CONSOLE_SIGNIN) == 0 &&
 	    proto_type_fds(PROTO_CLIENT_AUTH) == 0,
 	    "the impersonation types carry no descriptors");
 }
