@@ -224,7 +224,8 @@ failed(struct https_request *r, int saved_errno, int what)
 			    X509_verify_cert_error_string(v));
 			return;
 		}
-		if ((e = bufferevent_get_openssl_error(r->bev)) != 0) {
+		if ((e = bufferevent_get_openssl_error(r->bev)) != 0 &&
+		    ERR_GET_LIB(e) != 0) {
 			finish(r, "TLS: %s", ssl_reason(e));
 			return;
 		}
@@ -383,7 +384,8 @@ tls_session(struct https_client *c, struct https_url *u, char *err,
 		ok = X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl),
 		    u->host);
 	else {
-		SSL_set_hostflags(ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+		SSL_set_hostflags(ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS |
+		    X509_CHECK_FLAG_NEVER_CHECK_SUBJECT);
 		ok = SSL_set1_host(ssl, u->host) == 1 &&
 		    SSL_set_tlsext_host_name(ssl, u->host) == 1;
 	}
@@ -420,8 +422,13 @@ request_start(struct https_request *r, char *err, size_t errlen)
 		https_errf(err, errlen, "cannot make a connection buffer");
 		return -1;
 	}
+	/*
+	 * localhost is loopback by its name (RFC 6761), never by what a
+	 * resolver answers: a plain http fetch to it must stay on this host.
+	 */
 	r->evcon = evhttp_connection_base_bufferevent_new(c->base, c->dns,
-	    r->bev, r->url.host, (unsigned short)r->url.port);
+	    r->bev, strcasecmp(r->url.host, "localhost") == 0 ? "127.0.0.1" :
+	    r->url.host, (unsigned short)r->url.port);
 	if (r->evcon == NULL) {
 		bufferevent_free(r->bev);
 		https_errf(err, errlen, "cannot make a connection");

@@ -77,6 +77,9 @@ https_fetch(const char *ca_file, const char *url, int flags, int timeout,
 	https_client_free(c);
 	if (dns != NULL)
 		evdns_base_free(dns, 1);
+	/* What freeing left for the loop (a cancelled lookup's callback,
+	 * a bufferevent's deferred release) runs before the loop goes. */
+	(void)event_base_loop(f.base, EVLOOP_NONBLOCK);
 	event_base_free(f.base);
 	if (f.body == NULL)
 		return -1;

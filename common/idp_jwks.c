@@ -177,6 +177,9 @@ idp_jwks_check(const char *text, size_t len, const char *name,
 
 	memset(kids, 0, sizeof(*kids));
 	jr_init(&jr, name, NULL, err, errlen);
+	if (len >= IDP_JWKS_FILE_MAX)
+		return jr_error(&jr, NULL, "%zu bytes; the signer reads under "
+		    "%d", len, IDP_JWKS_FILE_MAX);
 	/* jr_load refuses a key given twice: no two readings of one set. */
 	if ((root = jr_load(&jr, text, len)) == NULL)
 		return -1;

@@ -14,6 +14,7 @@
 #define IDP_KID_MAX		128
 #define IDP_RSA_BITS_MIN	2048
 #define IDP_RSA_BITS_MAX	8192
+#define IDP_JWKS_FILE_MAX	65536	/* the signer reads fewer bytes */
 
 struct idp_kids {
 	size_t	 n;

@@ -53,11 +53,12 @@ static int
 fetch(const struct console_config *cc, const char *what, const char *url,
     char **body, size_t *len)
 {
-	char	 err[HTTPS_ERR_MAX];
+	char	 err[HTTPS_ERR_MAX], show[HTTPS_URL_MAX + 1];
 
 	if (https_fetch(cc->idp_ca_file, url, HTTPS_JSON, HTTPS_TIMEOUT, body,
 	    len, err, sizeof(err)) == -1) {
-		log_warnx("%s %s: %s", what, url, err);
+		shown(show, sizeof(show), url);
+		log_warnx("%s %s: %s", what, show, err);
 		return -1;
 	}
 	return 0;
@@ -109,6 +110,12 @@ idp_keys(const struct console_config *cc, const char *file)
 
 	if ((jwks_uri = discover(cc)) == NULL)
 		return -1;
+	if (strncmp(cc->idp_issuer, "https://", 8) == 0 &&
+	    strncmp(jwks_uri, "https://", 8) != 0) {
+		log_warnx("jwks_uri: not https:// where the issuer is; %s not "
+		    "changed", file);
+		goto done;
+	}
 	if (fetch(cc, "jwks_uri", jwks_uri, &body, &len) == -1)
 		goto done;
 	if (idp_jwks_check(body, len, jwks_uri, &kids, err,

@@ -4,9 +4,10 @@
 #include <unistd.h>
 
 #include "console_idp.h"
+#include "idp_jwks.h"
 #include "log.h"
 
-#define JWKS_FILE_MAX	65536
+#define JWKS_FILE_MAX	IDP_JWKS_FILE_MAX
 
 static struct jwks_set	 keys;
 

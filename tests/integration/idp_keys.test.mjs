@@ -254,6 +254,29 @@ test('a body over 256 KiB is refused', async () => {
   await refused({ issuer: `${g.base}/` }, /jwks_uri .*: body over 262144 bytes/);
 });
 
+test('a valid set the signer could not read whole (64 KiB or more) is refused, not written', async () => {
+  const keys = signingKeys().map(({ d, p, q, dp, dq, qi, ...k }) => k);
+  const big = JSON.stringify({ keys, pad: 'x'.repeat(65 * 1024) });
+  const f = await fakeProvider((req, res) => json(res, big));
+  servers.push(f.server);
+  await refused({ issuer: `${f.base}/` }, /jwks_uri http:\/\/127\.0\.0\.1:\d+\/jwks: \d+ bytes; the signer reads under 65536/);
+});
+
+test('an https issuer\'s jwks_uri must be https too, even on loopback', async () => {
+  const plain = await fakeProvider((req, res) => json(res, { keys: signingKeys().map(({ d, p, q, dp, dq, qi, ...k }) => k) }));
+  servers.push(plain.server);
+  // An https discovery document of our own that names the plain keys.
+  const server = createHttps({ key: readFileSync(tls.key), cert: readFileSync(tls.cert) }, (req, res) => {
+    const issuer = `https://127.0.0.1:${server.address().port}/`;
+    if (req.url === '/.well-known/openid-configuration') return json(res, { issuer, jwks_uri: `${plain.base}/jwks` });
+    res.writeHead(404).end();
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  servers.push(server);
+  await refused({ issuer: `https://127.0.0.1:${server.address().port}/`, ca_file: tls.cert },
+    /jwks_uri: not https:\/\/ where the issuer is; .*idp\.jwks not changed/);
+});
+
 test('a server that accepts and never answers: timed out after 10 s', async () => {
   const sockets = [];
   const silent = createNet((s) => { sockets.push(s); });
