@@ -25,6 +25,7 @@
 #include <jansson.h>
 
 #include "config.h"
+#include "loopback.h"
 #include "proto.h"
 #include "jsonread.h"
 
@@ -111,31 +112,31 @@ check_url(const char *s)
 }
 
 /*
- * Does the URL s (check_url's) name a loopback host?  Only as an address
- * of 127.0.0.0/8, [::1] or "localhost": a name that merely begins with
- * "127." (127.example) is for DNS to place anywhere.
+ * Does the URL s (check_url's) name a loopback host: an address of
+ * 127.0.0.0/8, ::1, or "localhost" (a name that merely begins with
+ * "127.", 127.example, is for DNS to place anywhere)?  By the outbound
+ * client's own rule (loopback.h).
  */
 static int
 url_on_loopback(const char *s)
 {
 	const char	*host = s + strcspn(s, ":") + 3;
-	size_t		 len = strcspn(host, ":/?#");
-	char		 a[INET_ADDRSTRLEN];
-	struct in_addr	 in;
+	char		 h[256];
+	size_t		 len;
 
-	/* After "]" a port, a path, a query or the end ('\0' is in the
-	 * set strchr searches). */
-	if (*host == '[')
-		return strncmp(host, "[::1]", 5) == 0 &&
-		    strchr(":/?#", host[5]) != NULL;
-	if (len == 9 && strncmp(host, "localhost", 9) == 0)
-		return 1;
-	if (len >= sizeof(a))
+	if (*host == '[') {
+		len = strcspn(++host, "]");
+		/* After "]" a port, a path, a query or the end ('\0' is in
+		 * the set strchr searches). */
+		if (host[len] != ']' || strchr(":/?#", host[len + 1]) == NULL)
+			return 0;
+	} else
+		len = strcspn(host, ":/?#");
+	if (len == 0 || len >= sizeof(h))
 		return 0;
-	memcpy(a, host, len);
-	a[len] = '\0';
-	return inet_pton(AF_INET, a, &in) == 1 &&
-	    (ntohl(in.s_addr) >> 24) == 127;
+	memcpy(h, host, len);
+	h[len] = '\0';
+	return host_is_loopback(h);
 }
 
 /*

@@ -20,21 +20,8 @@
 #include <event2/http.h>
 
 #include "https_url.h"
+#include "loopback.h"
 
-int
-https_host_loopback(const char *host)
-{
-	struct in_addr	 in4;
-	struct in6_addr	 in6;
-
-	if (strcmp(host, "localhost") == 0)
-		return 1;
-	if (inet_pton(AF_INET, host, &in4) == 1)
-		return (ntohl(in4.s_addr) >> 24) == 127;
-	if (inet_pton(AF_INET6, host, &in6) == 1)
-		return IN6_IS_ADDR_LOOPBACK(&in6);
-	return 0;
-}
 
 /*
  * A DNS name of letters, digits, '-' and '.': evhttp's reg-name also takes
@@ -107,7 +94,7 @@ url_check(const struct evhttp_uri *uri, struct https_url *u)
 		return "has no host";
 	if ((problem = url_host(evhttp_uri_get_host(uri), u)) != NULL)
 		return problem;
-	if (!u->tls && !https_host_loopback(u->host))
+	if (!u->tls && !host_is_loopback(u->host))
 		return "must be https:// (http:// only on 127.0.0.0/8, ::1 "
 		    "or localhost)";
 	u->port = evhttp_uri_get_port(uri);

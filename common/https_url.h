@@ -28,7 +28,5 @@ struct https_url {
  */
 const char	*https_url_parse(const char *url, struct https_url *u);
 
-/* 1 when host (no brackets) is 127.0.0.0/8, ::1 or "localhost". */
-int		 https_host_loopback(const char *host);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include "check.h"
 #include "https_url.h"
+#include "loopback.h"
 
 /* NULL when url parses; else its problem.  The target is freed. */
 static const char *
@@ -97,10 +98,10 @@ main(void)
 	memcpy(longurl, "https://x.example/", 18);
 	CHECK(!accepted(longurl), "a URL over %d bytes", HTTPS_URL_MAX);
 
-	CHECK(https_host_loopback("127.0.0.1") &&
-	    https_host_loopback("::1") && https_host_loopback("localhost") &&
-	    !https_host_loopback("128.0.0.1") &&
-	    !https_host_loopback("LOCALHOST.") && !https_host_loopback(""),
-	    "https_host_loopback on addresses and names");
+	CHECK(host_is_loopback("127.0.0.1") &&
+	    host_is_loopback("::1") && host_is_loopback("localhost") &&
+	    !host_is_loopback("128.0.0.1") &&
+	    !host_is_loopback("LOCALHOST.") && !host_is_loopback(""),
+	    "host_is_loopback on addresses and names");
 	return check_done();
 }
