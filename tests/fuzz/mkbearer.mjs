@@ -1,7 +1,8 @@
 // Makes the fixed public JWKS of fuzz_bearer (fuzz_bearer_jwks.h) and the
-// tokens of its seed corpus, signed with throwaway keys that never leave
-// this process: no private key is written anywhere.  Run it again and both
-// change together.
+// tokens of its seed corpus, and those of fuzz_idp_token (the console's
+// provider's id_tokens, on the same keys), signed with throwaway keys that
+// never leave this process: no private key is written anywhere.  Run it
+// again and all of them change together.
 //   node tests/fuzz/mkbearer.mjs   (from the top of the tree)
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -79,6 +80,38 @@ const tokens = {
 mkdirSync(dir, { recursive: true });
 for (const [name, t] of Object.entries(tokens))
 	writeFileSync(`${dir}/${name}`, t);
+
+// fuzz_idp_token: its issuer, client and nonce (fuzz_idp_token.c).
+const idpDir = 'tests/fuzz/corpus/fuzz_idp_token';
+const idp = { iss: ISS, aud: 'fuzz-console', sub: 'provider|sam',
+	email: 'sam@example.com', email_verified: true, nonce: 'fuzz-nonce',
+	iat: NOW - 5, exp: NOW + 300 };
+const idpTokens = {
+	'es-valid': token({ alg: 'ES256', kid: 'fuzz-ec' }, idp),
+	'rs-valid-jwt': token({ alg: 'RS256', kid: 'fuzz-rsa', typ: 'JWT' }, idp),
+	'es-aud-azp': token({ alg: 'ES256', kid: 'fuzz-ec' },
+	    { ...idp, aud: ['fuzz-console', 'other'], azp: 'fuzz-console' }),
+	'es-aud-no-azp': token({ alg: 'ES256', kid: 'fuzz-ec' },
+	    { ...idp, aud: ['fuzz-console', 'other'] }),
+	'es-unverified': token({ alg: 'ES256', kid: 'fuzz-ec' },
+	    { ...idp, email_verified: false }),
+	'es-no-email': token({ alg: 'ES256', kid: 'fuzz-ec' },
+	    { ...idp, email: undefined, email_verified: undefined }),
+	'es-other-nonce': token({ alg: 'ES256', kid: 'fuzz-ec' },
+	    { ...idp, nonce: 'another' }),
+	'es-iat-future': token({ alg: 'ES256', kid: 'fuzz-ec' },
+	    { ...idp, iat: NOW + 3600 }),
+	'es-nbf': token({ alg: 'ES256', kid: 'fuzz-ec' }, { ...idp, nbf: NOW }),
+	'es-expired': token({ alg: 'ES256', kid: 'fuzz-ec' },
+	    { ...idp, exp: NOW }),
+	'es-at-jwt': token({ alg: 'ES256', kid: 'fuzz-ec', typ: 'at+jwt' }, idp),
+	'es-bad-sig': token({ alg: 'ES256', kid: 'fuzz-ec' }, idp, 'junk'),
+	'alg-none': token({ alg: 'none', kid: 'fuzz-ec' }, idp, 'none'),
+	'empty-parts': '..',
+};
+mkdirSync(idpDir, { recursive: true });
+for (const [name, t] of Object.entries(idpTokens))
+	writeFileSync(`${idpDir}/${name}`, t);
 
 const text = JSON.stringify(jwks);
 writeFileSync('tests/fuzz/fuzz_bearer_jwks.h',
