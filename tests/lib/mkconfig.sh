@@ -25,6 +25,9 @@ dir=$(cd "$dir" && pwd)
 umask 077
 rm -rf "$dir/keys" "$dir/tls"
 rm -f "$dir/secrets.json" "$dir/audit.key" "$dir/grant.key" "$dir/guise.json"
+# A log chained under the old audit key would stop the signer: a second
+# `make demo` starts a new one.
+rm -f "$dir"/audit.log "$dir"/audit.log.*
 mkdir -p "$dir/keys" "$dir/tls"
 
 "$ctl" keygen --alg ES256 --kid test-es256 -o "$dir/keys/es256.pem" >/dev/null
