@@ -40,7 +40,8 @@ cat > "$dir/secrets.json" <<EOS
   "backoffice": "$("$ctl" secret)",
   "storefront": "$("$ctl" secret)",
   "portal": "$("$ctl" secret)",
-  "reader": "$("$ctl" secret)"
+  "reader": "$("$ctl" secret)",
+  "example-storefront": "$("$ctl" secret)"
 }
 EOS
 
@@ -118,7 +119,14 @@ cat > "$dir/guise.json" <<EOS
      "grant_types": ["authorization_code"],
      "allow_impersonation": true, "token_endpoint_auth_method": "none",
      "initiate_login_uri": "http://127.0.0.1:3002/login.html",
-     "web_origins": ["http://127.0.0.1:3002"]}
+     "web_origins": ["http://127.0.0.1:3002"]},
+    {"client_id": "example-storefront", "name": "Storefront (examples/storefront)",
+     "app_type": "regular_web",
+     "callbacks": ["http://127.0.0.1:3005/callback"],
+     "grant_types": ["authorization_code"],
+     "allow_impersonation": true,
+     "initiate_login_uri": "http://127.0.0.1:3005/login",
+     "id_token_alg": "RS256"}
   ],
   "impersonation": {
     "link_ttl": 120, "code_ttl": 60, "token_ttl": 3600,
