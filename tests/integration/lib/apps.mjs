@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 export const rpDir = join(import.meta.dirname, '../rp');
 export const APACHE = process.env.APACHE ?? '/usr/sbin/apache2';
@@ -20,9 +20,10 @@ function waitExit(proc, ms) {
   });
 }
 
-// Run node rp/SCRIPT with env; resolves once it prints "listening".
+// Run node rp/SCRIPT (or SCRIPT, an absolute path) with env; resolves once
+// it prints "listening".
 export async function startNodeApp(script, { port, env = {}, ca }) {
-  const proc = spawn(process.execPath, [join(rpDir, script)], {
+  const proc = spawn(process.execPath, [resolve(rpDir, script)], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...(ca ? { NODE_EXTRA_CA_CERTS: ca } : {}), PORT: String(port), ...env },
   });
