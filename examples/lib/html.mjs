@@ -25,13 +25,16 @@ export function html(strings, ...values) {
 }
 
 // The headers of every page: nothing but the site's own files, no frames,
-// forms only to the site itself.
-export const SECURITY_HEADERS = {
-  'Content-Security-Policy': "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-  'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'same-origin',
-  'Cache-Control': 'no-store',
-};
+// forms only to the site itself and to the origins in formTargets (Chrome
+// holds the redirects after a form's POST to form-action too).
+export function securityHeaders(formTargets = []) {
+  return {
+    'Content-Security-Policy': `default-src 'self'; base-uri 'none'; form-action ${["'self'", ...formTargets].join(' ')}; frame-ancestors 'none'`,
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'same-origin',
+    'Cache-Control': 'no-store',
+  };
+}
 
 // A whole document.  site: the name in the header; header: more of the
 // header (the signed-in user, a banner); main: the page's content; footer:

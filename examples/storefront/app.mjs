@@ -20,7 +20,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import express from 'express';
 import eoc from 'express-openid-connect';
-import { SECURITY_HEADERS } from '../lib/html.mjs';
+import { securityHeaders } from '../lib/html.mjs';
 import { impersonation } from './impersonation.mjs';
 import * as pages from './pages.mjs';
 
@@ -40,7 +40,8 @@ const origin = new URL(baseURL).origin;
 const app = express();
 app.disable('x-powered-by');
 app.set('query parser', 'simple');
-app.use((req, res, next) => { res.set(SECURITY_HEADERS); next(); });
+const headers = securityHeaders();
+app.use((req, res, next) => { res.set(headers); next(); });
 app.use('/static', express.static(join(import.meta.dirname, 'public'), { index: false }));
 app.get('/favicon.ico', (req, res) => res.status(204).end());	// no icon, no 404
 
