@@ -20,10 +20,10 @@ function waitExit(proc, ms) {
   });
 }
 
-// Run node rp/SCRIPT (or SCRIPT, an absolute path) with env; resolves once
-// it prints "listening".
-export async function startNodeApp(script, { port, env = {}, ca }) {
-  const proc = spawn(process.execPath, [resolve(rpDir, script)], {
+// Run node rp/SCRIPT (or SCRIPT, an absolute path) with args and env;
+// resolves once it prints ready ("listening").
+export async function startNodeApp(script, { port, env = {}, ca, args = [], ready = 'listening' }) {
+  const proc = spawn(process.execPath, [resolve(rpDir, script), ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...(ca ? { NODE_EXTRA_CA_CERTS: ca } : {}), PORT: String(port), ...env },
   });
@@ -42,7 +42,7 @@ export async function startNodeApp(script, { port, env = {}, ca }) {
     },
   };
   const until = Date.now() + 15000;
-  while (!out.includes('listening')) {
+  while (!out.includes(ready)) {
     if (proc.exitCode !== null) throw new Error(`${script} exited ${proc.exitCode}:\n${out}`);
     if (Date.now() > until) { await app.stop(); throw new Error(`${script} did not start:\n${out}`); }
     await new Promise((r) => setTimeout(r, 20));
