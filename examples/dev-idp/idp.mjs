@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import express from 'express';
 import Provider from 'oidc-provider';
 import { securityHeaders } from '../lib/html.mjs';
+import { serve } from '../lib/serve.mjs';
 import * as pages from './pages.mjs';
 
 const USAGE = `usage: node examples/dev-idp/idp.mjs --accounts FILE [options]
@@ -269,18 +270,12 @@ function app(o, accounts, idp) {
 
 const o = options();
 const accounts = loadAccounts(o.accounts);
-const server = app(o, accounts, provider(o, accounts)).listen(o.port, '127.0.0.1', () => {
-  console.log(`issuer ${o.issuer}`);
-  console.error(`dev-idp: ${accounts.size} accounts; client ${o.client.id} (${o.client.auth}`
-    + `${o.client.jwksUri ? `, keys at ${o.client.jwksUri}` : ''}), redirect URI ${o.client.redirectUri}, id_token ${o.alg}`);
+serve(app(o, accounts, provider(o, accounts)), {
+  port: o.port,
+  name: 'dev-idp',
+  ready() {
+    console.log(`issuer ${o.issuer}`);
+    console.error(`dev-idp: ${accounts.size} accounts; client ${o.client.id} (${o.client.auth}`
+      + `${o.client.jwksUri ? `, keys at ${o.client.jwksUri}` : ''}), redirect URI ${o.client.redirectUri}, id_token ${o.alg}`);
+  },
 });
-server.on('error', (e) => {
-  console.error(`dev-idp: ${e.message}`);
-  process.exit(1);
-});
-function stop() {
-  server.close(() => process.exit(0));
-  server.closeAllConnections();
-}
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);

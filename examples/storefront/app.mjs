@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import express from 'express';
 import eoc from 'express-openid-connect';
 import { securityHeaders } from '../lib/html.mjs';
+import { serve } from '../lib/serve.mjs';
 import { impersonation } from './impersonation.mjs';
 import * as pages from './pages.mjs';
 
@@ -133,16 +134,4 @@ app.use((err, req, res, next) => {
   res.status(err.status ?? 500).send(pages.problem({ title: 'Not signed in', text }));
 });
 
-const server = app.listen(port, env.HOST ?? '127.0.0.1', () => {
-  console.log(`listening on ${baseURL}`);
-});
-server.on('error', (e) => {
-  console.error(`storefront: ${e.message}`);
-  process.exit(1);
-});
-function stop() {
-  server.close(() => process.exit(0));
-  server.closeAllConnections();		// a browser's idle keep-alives
-}
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
+serve(app, { port, host: env.HOST, name: 'storefront', ready: () => console.log(`listening on ${baseURL}`) });
