@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import * as client from 'openid-client';
 import { decodeProtectedHeader } from 'jose';
 import { freePort, startDaemon, top } from './lib/daemon.mjs';
-import { startNodeApp } from './lib/apps.mjs';
+import { startNodeApp, stopAll } from './lib/apps.mjs';
 import { launchBrowser, newPage, pageText } from './lib/browser.mjs';
 
 const IDP = join(top, 'examples/dev-idp/idp.mjs');
@@ -28,12 +28,11 @@ const running = [];
 
 before(async () => {
   writeFileSync(accounts, JSON.stringify([SAM, { sub: 'idp|bea', email: 'bea@example.com', password: 'other' }]));
-  browser = await launchBrowser();
+  running.push(browser = await launchBrowser());
 });
 
 after(async () => {
-  await browser?.close();
-  for (const p of running.reverse()) await p.stop().catch(() => {});
+  await stopAll(running);
   rmSync(tmp, { recursive: true, force: true });
 });
 

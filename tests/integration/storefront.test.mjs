@@ -12,7 +12,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { build, freePort, startDaemon, top } from './lib/daemon.mjs';
 import { CUSTOMER, SUPPORT, impersonationToken, newLink } from './lib/flow.mjs';
-import { startNodeApp } from './lib/apps.mjs';
+import { startNodeApp, stopAll } from './lib/apps.mjs';
 import { launchBrowser, newPage, pageText, waitForUrl } from './lib/browser.mjs';
 import { impersonation } from '../../examples/storefront/impersonation.mjs';
 
@@ -21,7 +21,7 @@ const APP = join(top, 'examples/storefront/app.mjs');
 const SHOTS = join(build, 'tests/screenshots');
 
 let browser;
-const running = [];	// daemons and storefronts, to stop after
+const running = [];	// the browser, daemons and storefronts, to stop after
 
 // guised with mkconfig.sh's storefront client on a free port, the
 // storefront for it, and a back-office token.  imp: more of guise.json's
@@ -49,13 +49,10 @@ async function shop(imp = {}) {
 
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  browser = await launchBrowser();
+  running.push(browser = await launchBrowser());
 });
 
-after(async () => {
-  await browser?.close();
-  for (const p of running.reverse()) await p.stop().catch(() => {});
-});
+after(() => stopAll(running));
 
 function why(page, s) {
   return `\n-- page ${page.url()}\n${page.text ?? ''}\n-- browser\n${page.messages.join('\n')}`

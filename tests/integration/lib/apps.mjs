@@ -20,6 +20,12 @@ function waitExit(proc, ms) {
   });
 }
 
+// Stop what a test file started (daemons, applications, a browser), the
+// last first, whatever fails: for its after hook.
+export async function stopAll(started) {
+  for (const p of started.reverse()) await (p.close ?? p.stop).call(p).catch(() => {});
+}
+
 // Run node rp/SCRIPT (or SCRIPT, an absolute path) with args and env;
 // resolves once it prints ready ("listening").
 export async function startNodeApp(script, { port, env = {}, ca, args = [], ready = 'listening' }) {
