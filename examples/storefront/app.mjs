@@ -127,11 +127,22 @@ app.post('/account/delete', requiresAuth(), (req, res) => {
 // login_required to a login started without a link.
 app.use((err, req, res, next) => {
   if (res.headersSent) return next(err);
-  console.error(`storefront: ${err.error ?? err.name}: ${err.error_description ?? err.message}`);
+  const why = reason(err);
+  console.error(`storefront: ${err.error ?? err.name}: ${why}`);
   const text = err.error === 'login_required'
     ? 'guise signs people in to this shop only through an impersonation link, opened in this browser. There was none.'
-    : `The sign-in failed: ${err.error_description ?? err.message}`;
+    : `The sign-in failed: ${why}`;
   res.status(err.status ?? 500).send(pages.problem({ title: 'Not signed in', text }));
 });
+
+// What went wrong, with the cause of a failed fetch ("fetch failed" alone
+// says nothing); a certificate Node does not trust, with the remedy.
+function reason(err) {
+  const { cause } = err;
+  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(cause?.code ?? '')) {
+    return `guise's certificate is not trusted (${cause.code}): start the shop with NODE_EXTRA_CA_CERTS naming its CA file.`;
+  }
+  return [err.error_description ?? err.message, cause?.message].filter(Boolean).join(': ');
+}
 
 serve(app, { port, host: env.HOST, name: 'storefront', ready: () => console.log(`listening on ${baseURL}`) });
