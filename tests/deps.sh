@@ -1,7 +1,8 @@
 #!/bin/sh
 # Install what the build and the tests need, when it is missing: Debian's
 # packages with apt-get (as root; otherwise print the exact command), and
-# the test clients from the committed npm lockfile with `npm ci`.
+# the test clients and the examples' libraries from the committed npm
+# lockfiles with `npm ci`.
 #
 #   deps.sh PACKAGE...	the Debian packages the GNUmakefile lists
 set -eu
@@ -30,8 +31,13 @@ if [ -n "$missing" ]; then
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
 fi
 
-# The independent clients the integration tests use (jose, ...).
-if [ ! -f tests/node_modules/.package-lock.json ] ||
-    [ tests/package-lock.json -nt tests/node_modules/.package-lock.json ]; then
-	(cd tests && npm ci --no-audit --no-fund --loglevel=error)
-fi
+# The independent clients the integration tests use (jose, ...), and the
+# examples' libraries (examples/: the storefront and the development
+# identity provider, which the tests run too), each from its lockfile.
+for dir in tests examples; do
+	if [ ! -f $dir/node_modules/.package-lock.json ] ||
+	    [ $dir/package-lock.json -nt $dir/node_modules/.package-lock.json ]
+	then
+		(cd $dir && npm ci --no-audit --no-fund --loglevel=error)
+	fi
+done

@@ -18,6 +18,8 @@ import { generateKeyPairSync } from 'node:crypto';
 
 import Provider, { errors } from 'oidc-provider';
 
+import { serve } from '../../examples/lib/serve.mjs';
+
 const CLIENT_ID = 'bench';
 const CLIENT_SECRET = 'bench-secret-0123456789abcdef0123456789';
 const SCOPE = 'read:users impersonate:users';
@@ -79,18 +81,5 @@ const provider = new Provider(issuer, {
   },
 });
 
-const server = provider.listen(port, '127.0.0.1', () => {
-  process.stdout.write('ready\n');
-});
-server.on('error', (err) => {
-  console.error(`oidc_provider: ${err.message}`);
-  process.exit(1);
-});
-
-function stop() {
-  server.close(() => process.exit(0));
-  // Keep-alive connections from the load generator would hold close().
-  server.closeAllConnections();
-}
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
+// Keep-alive connections from the load generator are closed on SIGTERM.
+serve(provider, { port, name: 'oidc_provider', ready: () => process.stdout.write('ready\n') });

@@ -25,6 +25,9 @@ dir=$(cd "$dir" && pwd)
 umask 077
 rm -rf "$dir/keys" "$dir/tls"
 rm -f "$dir/secrets.json" "$dir/audit.key" "$dir/grant.key" "$dir/guise.json"
+# A log chained under the old audit key would stop the signer: a second
+# `make demo` starts a new one.
+rm -f "$dir"/audit.log "$dir"/audit.log.*
 mkdir -p "$dir/keys" "$dir/tls"
 
 "$ctl" keygen --alg ES256 --kid test-es256 -o "$dir/keys/es256.pem" >/dev/null
@@ -37,7 +40,8 @@ cat > "$dir/secrets.json" <<EOS
   "backoffice": "$("$ctl" secret)",
   "storefront": "$("$ctl" secret)",
   "portal": "$("$ctl" secret)",
-  "reader": "$("$ctl" secret)"
+  "reader": "$("$ctl" secret)",
+  "example-storefront": "$("$ctl" secret)"
 }
 EOS
 
@@ -115,7 +119,14 @@ cat > "$dir/guise.json" <<EOS
      "grant_types": ["authorization_code"],
      "allow_impersonation": true, "token_endpoint_auth_method": "none",
      "initiate_login_uri": "http://127.0.0.1:3002/login.html",
-     "web_origins": ["http://127.0.0.1:3002"]}
+     "web_origins": ["http://127.0.0.1:3002"]},
+    {"client_id": "example-storefront", "name": "Storefront (examples/storefront)",
+     "app_type": "regular_web",
+     "callbacks": ["http://127.0.0.1:3005/callback"],
+     "grant_types": ["authorization_code"],
+     "allow_impersonation": true,
+     "initiate_login_uri": "http://127.0.0.1:3005/login",
+     "id_token_alg": "RS256"}
   ],
   "impersonation": {
     "link_ttl": 120, "code_ttl": 60, "token_ttl": 3600,

@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 export const rpDir = join(import.meta.dirname, '../rp');
 export const APACHE = process.env.APACHE ?? '/usr/sbin/apache2';
@@ -20,9 +20,16 @@ function waitExit(proc, ms) {
   });
 }
 
-// Run node rp/SCRIPT with env; resolves once it prints "listening".
-export async function startNodeApp(script, { port, env = {}, ca }) {
-  const proc = spawn(process.execPath, [join(rpDir, script)], {
+// Stop what a test file started (daemons, applications, a browser), the
+// last first, whatever fails: for its after hook.
+export async function stopAll(started) {
+  for (const p of started.reverse()) await (p.close ?? p.stop).call(p).catch(() => {});
+}
+
+// Run node rp/SCRIPT (or SCRIPT, an absolute path) with args and env;
+// resolves once it prints ready ("listening").
+export async function startNodeApp(script, { port, env = {}, ca, args = [], ready = 'listening' }) {
+  const proc = spawn(process.execPath, [resolve(rpDir, script), ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...(ca ? { NODE_EXTRA_CA_CERTS: ca } : {}), PORT: String(port), ...env },
   });
@@ -41,7 +48,7 @@ export async function startNodeApp(script, { port, env = {}, ca }) {
     },
   };
   const until = Date.now() + 15000;
-  while (!out.includes('listening')) {
+  while (!out.includes(ready)) {
     if (proc.exitCode !== null) throw new Error(`${script} exited ${proc.exitCode}:\n${out}`);
     if (Date.now() > until) { await app.stop(); throw new Error(`${script} did not start:\n${out}`); }
     await new Promise((r) => setTimeout(r, 20));

@@ -144,12 +144,9 @@ export function curl(d, args) {
 // this file's contents.  extra: [{client, secret}], client the record.
 export async function startWithClients(extra, opts = {}) {
   const sdir = mkdtempSync(join(tmpdir(), 'guise-secrets-'));
-  const secrets = {
-    backoffice: randomBytes(32).toString('base64url'),
-    storefront: randomBytes(32).toString('base64url'),
-    reader: randomBytes(32).toString('base64url'),
-    portal: randomBytes(32).toString('base64url'),
-  };
+  // mkconfig.sh's confidential clients.
+  const secrets = Object.fromEntries(['backoffice', 'storefront', 'reader', 'portal', 'example-storefront']
+    .map((id) => [id, randomBytes(32).toString('base64url')]));
   for (const { client, secret } of extra) secrets[client.client_id] = secret ?? randomBytes(32).toString('base64url');
   const file = join(sdir, 'secrets.json');
   writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 });

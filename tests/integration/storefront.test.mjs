@@ -1,0 +1,160 @@
+// examples/storefront, the example application of doc/integrating.md, as a
+// support person meets it: the back office asks the Management API for a
+// link into the storefront, Debian's Chromium follows it, and the shop,
+// on express-openid-connect and guise's third-party initiated login,
+// shows the customer signed in under a banner naming the impersonator.
+// Deleting the account is refused while impersonated; the same link in a
+// second browser gets nowhere; the session ends with its tokens.  The
+// client record is mkconfig.sh's (make demo's), moved to a free port.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { build, freePort, startDaemon, top } from './lib/daemon.mjs';
+import { CUSTOMER, SUPPORT, impersonationToken, newLink } from './lib/flow.mjs';
+import { startNodeApp, stopAll } from './lib/apps.mjs';
+import { launchBrowser, newPage, pageText, waitForUrl } from './lib/browser.mjs';
+import { impersonation } from '../../examples/storefront/impersonation.mjs';
+
+const CLIENT = 'example-storefront';
+const APP = join(top, 'examples/storefront/app.mjs');
+const SHOTS = join(build, 'tests/screenshots');
+
+let browser;
+const running = [];	// the browser, daemons and storefronts, to stop after
+
+// guised with mkconfig.sh's storefront client on a free port, the
+// storefront for it, and a back-office token.  imp: more of guise.json's
+// impersonation settings.
+async function shop(imp = {}) {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const d = await startDaemon({
+    mutate: (c) => {
+      const sf = c.clients.find((x) => x.client_id === CLIENT);
+      sf.callbacks = [`${base}/callback`];
+      sf.initiate_login_uri = `${base}/login`;
+      Object.assign(c.impersonation, imp);
+    },
+  });
+  running.push(d);
+  const app = await startNodeApp(APP, {
+    port,
+    ca: join(d.dir, 'tls/cert.pem'),
+    env: { GUISE_ISSUER: d.url, CLIENT_SECRET: d.secrets[CLIENT] },
+  });
+  running.push(app);
+  return { d, app, base, token: await impersonationToken(d) };
+}
+
+before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  running.push(browser = await launchBrowser());
+});
+
+after(() => stopAll(running));
+
+function why(page, s) {
+  return `\n-- page ${page.url()}\n${page.text ?? ''}\n-- browser\n${page.messages.join('\n')}`
+    + `\n-- storefront\n${s.app.log().slice(-2000)}\n-- guised\n${s.d.log.slice(-2000)}`;
+}
+
+async function show(page) {
+  page.text = await pageText(page);
+  return page.text;
+}
+
+// Follow a link for the storefront in a fresh browser; returns the page
+// landed on, the shop's home, and its response.
+async function land(s, link) {
+  const page = await newPage(await browser.context());
+  let home;
+  page.on('response', (r) => { if (r.url() === `${s.base}/`) home = r; });
+  await page.goto(link);
+  await waitForUrl(page, `${s.base}/`);
+  await show(page);
+  return { page, home };
+}
+
+let s;
+before(async () => { s = await shop(); });
+
+test('a link from the Management API lands in the storefront as the customer, under the impersonator\'s banner', async () => {
+  const link = await newLink(s.d, s.token, { body: { client_id: CLIENT, reason: 'ticket 4711' } });
+  const { page, home } = await land(s, link);
+  await page.screenshot({ path: join(SHOTS, 'storefront-impersonated.png'), fullPage: true });
+  const w = why(page, s);
+
+  assert.equal(await page.$eval('#impersonation-title', (e) => e.textContent), 'Impersonated by sam@example.com', w);
+  assert.match(page.text, new RegExp(`${SUPPORT.replace('|', '\\|')} is using the shop as Alice Customer`), w);
+  assert.equal(await page.$eval('#name', (e) => e.textContent), 'Alice Customer', w);
+  assert.equal(await page.$eval('#email', (e) => e.textContent), 'alice@example.com (verified)', w);
+  assert.equal(await page.$eval('#sub', (e) => e.textContent), CUSTOMER, w);
+  assert.match(page.text, /Signed in as Alice Customer/, w);
+
+  // Landmarks and labels, a strict CSP it runs under without a complaint.
+  assert.equal(await page.$eval('html', (e) => e.lang), 'en');
+  for (const sel of ['header', 'main', 'footer', 'nav[aria-label="Account"]', 'section[aria-labelledby="impersonation-title"]', 'form[aria-labelledby="delete-title"]']) {
+    assert.ok(await page.$(sel), `no ${sel}${w}`);
+  }
+  assert.match(home.headers()['content-security-policy'], /default-src 'self'/);
+  assert.deepEqual(page.messages.filter((m) => /error|violat/i.test(m)), [], w);
+
+  // The sensitive action: refused, said why, and logged with who asked.
+  const [refused] = await Promise.all([page.waitForNavigation(), page.click('form[action="/account/delete"] button')]);
+  assert.equal(refused.status(), 403, why(page, s));
+  assert.match(await show(page), /Not allowed while impersonated/, why(page, s));
+  assert.match(page.text, /impersonated by sam@example\.com \(auth0\|support-1\)/, why(page, s));
+  assert.match(page.text, /nothing was deleted/, why(page, s));
+  assert.match(s.app.log(), /refused: delete account auth0\|customer-1, impersonated by auth0\|support-1 \(sam@example\.com\)/);
+
+  // The same POST from another site, with this browser's session cookie.
+  const cookie = (await page.cookies(s.base)).map((c) => `${c.name}=${c.value}`).join('; ');
+  const forged = await fetch(`${s.base}/account/delete`, { method: 'POST', headers: { cookie, origin: 'http://evil.example' } });
+  assert.equal(forged.status, 403);
+  assert.match(await forged.text(), /did not come from this shop/);
+});
+
+test('the same link in a second browser gets guise\'s refusal, and the shop there stays signed out', async () => {
+  const link = await newLink(s.d, s.token, { body: { client_id: CLIENT } });
+  await land(s, link);
+
+  const two = await newPage(await browser.context());
+  const again = await two.goto(link);
+  assert.equal(again.status(), 400, why(two, s));
+  assert.equal(JSON.parse(await show(two)).error, 'access_denied', why(two, s));
+
+  await two.goto(`${s.base}/`);
+  assert.match(await show(two), /You are not signed in/, why(two, s));
+  // Its own sign-in has no link behind it: guise's login_required, said
+  // in the shop's words.
+  const failed = await two.goto(`${s.base}/login`);
+  await waitForUrl(two, `${s.base}/callback`);
+  assert.equal(failed.status(), 400, why(two, s));
+  assert.match(await show(two), /only through an impersonation link/, why(two, s));
+  assert.doesNotMatch(two.text, /Alice|customer-1/, why(two, s));
+});
+
+test('an impersonated session in the storefront ends when its tokens expire', async () => {
+  const short = await shop({ token_ttl: 3 });
+  const { page } = await land(short, await newLink(short.d, short.token, { body: { client_id: CLIENT } }));
+  assert.match(page.text, /Impersonated by sam@example\.com/, why(page, short));
+  // The tokens were issued before the landing: 3 s, and 1 s for the
+  // whole seconds of their expiry.
+  await new Promise((r) => setTimeout(r, 4000));
+  await page.goto(`${short.base}/`);
+  assert.match(await show(page), /The impersonated session ended: its tokens expired\./, why(page, short));
+  assert.match(page.text, /You are not signed in/, why(page, short));
+  await page.reload();
+  assert.doesNotMatch(await show(page), /Alice|Impersonated/, 'the session cookie is gone');
+});
+
+test('impersonation(): any one of impersonated, impersonator and act makes a session impersonated', () => {
+  const alice = { sub: CUSTOMER, email: 'alice@example.com' };
+  assert.equal(impersonation(alice), null);
+  assert.equal(impersonation({ ...alice, impersonated: false }), null);
+  assert.deepEqual(impersonation({ ...alice, impersonated: true, impersonator: { user_id: SUPPORT, email: 'sam@example.com' }, act: { sub: SUPPORT } }),
+    { id: SUPPORT, email: 'sam@example.com', label: 'sam@example.com' });
+  assert.deepEqual(impersonation({ ...alice, act: { sub: SUPPORT } }), { id: SUPPORT, email: undefined, label: SUPPORT });
+  assert.equal(impersonation({ ...alice, impersonated: 'yes' }).label, 'someone guise did not name');
+});
