@@ -19,6 +19,9 @@
     view: null,		// { name, arg, update } of the view shown
     controller: null,	// aborts the requests of the view shown
     apps: null,		// a promise of GET /console/api/applications
+    lastSeen: 0,	// Date.now() of the last answer from guise
+    idleTimer: 0,	// shows the signed-out view once idle_ttl has passed
+    inFlight: 0,	// requests not answered yet
     search: '#/users',	// the last search shown, where a profile leads back to
   };
 
@@ -164,7 +167,9 @@
   function setStatus(message, kind) {
     const s = $('status');
     s.className = `status status-${kind}`;
-    s.textContent = message;
+    // The same words again are a new message: make them differ, or the
+    // screen reader stays silent.
+    s.textContent = message !== '' && s.textContent === message ? `${message}\u00a0` : message;
   }
 
   function say(message) { setStatus(message, 'quiet'); }
@@ -199,16 +204,20 @@
     };
     if (form) init.body = new URLSearchParams(form);
     let res;
+    state.inFlight++;
     try {
       res = await fetch(path, init);
     } catch (e) {
       if (e.name === 'AbortError') throw e;
       throw new ApiError(0, 'network', 'guise could not be reached. Check the connection, then try again.');
+    } finally {
+      state.inFlight--;
     }
     let body;
     if (/^application\/([a-z.+-]*\+)?json\b/i.test(res.headers.get('Content-Type') ?? '')) {
       try { body = await res.json(); } catch (e) { if (e.name === 'AbortError') throw e; }
     }
+    if (res.status !== 401) touch();
     if (res.status === 401) {
       // Several requests may end at once: one signed-out view.
       if (state.session || !state.outShown) signedOut(state.hadSession ? 'ended' : 'none');
@@ -224,6 +233,33 @@
       throw new ApiError(res.status, 'bad_response', 'guise answered something the console does not understand.');
     }
     return body;
+  }
+
+  // Every answer keeps the session alive on the server for idle_ttl more
+  // seconds.  Once that has passed without one, the session has ended
+  // there: say so now, rather than when the next request is refused
+  // (someone coming back to the tab would type a reason for nothing).  No
+  // request is made to find out, since a request would keep it alive.
+  function touch() {
+    state.lastSeen = Date.now();
+    clearTimeout(state.idleTimer);
+    const idle = state.session?.idle_ttl;
+    if (typeof idle === 'number' && idle > 0) {
+      state.idleTimer = setTimeout(idleCheck, (idle + 5) * 1000);
+    }
+  }
+
+  function idleCheck() {
+    const idle = state.session?.idle_ttl;
+    // A request on its way will be answered, or refused with a 401.
+    if (typeof idle !== 'number' || idle <= 0 || !state.session || state.inFlight > 0) return;
+    const left = state.lastSeen + (idle + 5) * 1000 - Date.now();
+    if (left > 0) {
+      clearTimeout(state.idleTimer);
+      state.idleTimer = setTimeout(idleCheck, left);
+      return;
+    }
+    signedOut('ended');
   }
 
   // After a failed request: nothing to say when the session ended (the
@@ -341,6 +377,7 @@
     state.outShown = false;
     $('who-name').textContent = session.name || session.email || session.user_id || 'unknown';
     showChrome(true);
+    touch();
     let back = null;
     try {
       back = sessionStorage.getItem(RETURN_KEY);
@@ -367,6 +404,7 @@
     const wasShown = state.session !== null;
     state.session = null;
     state.outShown = true;
+    clearTimeout(state.idleTimer);
     state.view = null;
     state.apps = null;
     state.controller?.abort();
@@ -397,11 +435,11 @@
     const f = fields(root);
     f.text.textContent = message;
     setTitle('guise could not be reached');
+    say(message);
     f.retry.addEventListener('click', () => {
       f.retry.disabled = true;
       start();
     });
-    fail(message);
   }
 
   async function start() {
@@ -668,7 +706,8 @@
       }).catch((e) => {
         if (ctx.signal.aborted) return;
         select.replaceChildren(h('option', { value: '' }, 'Applications unavailable'));
-        report(e, error);
+        report(e instanceof ApiError
+          ? new ApiError(e.status, e.code, `The applications could not be listed: ${e.message}`) : e, error);
       });
 
       function invalid(el, message) {
@@ -899,6 +938,11 @@
     });
     $('sign-out').addEventListener('click', signOut);
     window.addEventListener('hashchange', () => render({ focus: true }));
+    // Timers wait longer than asked while a computer sleeps: look again
+    // when the page is seen.
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'visible') idleCheck();
+    });
     // Back from the application: a page from the back/forward cache shows
     // again as it was left (an Impersonate button still busy): draw it anew.
     window.addEventListener('pageshow', (e) => {
