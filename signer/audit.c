@@ -23,6 +23,7 @@
 
 #include "anchor.h"
 #include "audit.h"
+#include "audit_index.h"
 #include "audit_mac.h"
 #include "audit_tail.h"
 #include "jsonw.h"
@@ -494,6 +495,7 @@ audit_write(void)
 	}
 	pending.n = nqueued;
 	pending.written = write_all(batch, len, &pending.err);
+	audit_index_add(batch, pending.written);	/* its whole lines */
 	free(batch);
 
 	/* The queue is free for the next batch from here on. */

@@ -19,6 +19,9 @@
  * "grant_id" are parsed as JSON; the time of the others is read from the
  * start every record has, {"seq":N,"time":"YYYY-MM-DDTHH:MM:SS.mmmZ", and
  * compared with the window's start as text (the format sorts as time).
+ * The same pass hands every record of the window to the index of the
+ * impersonation records (audit_index.h), newest first, so that the
+ * console's audit trail survives a restart without a second reading.
  */
 #include <sys/stat.h>
 
@@ -33,6 +36,7 @@
 
 #include <jansson.h>
 
+#include "audit_index.h"
 #include "audit_tail.h"
 #include "audit_time.h"
 #include "log.h"
@@ -288,6 +292,7 @@ rebuild_file(struct rebuild *rb, struct back *b, const char *path,
 			continue;
 		if (memcmp(t, rb->cutoff, AUDIT_TIME_LEN) < 0)
 			break;
+		audit_index_add_older(line, len);
 		if (memmem(line, len, GRANT_ID, sizeof(GRANT_ID) - 1) !=
 		    NULL && mark(rb, line, len) == -1)
 			break;

@@ -2,9 +2,9 @@
  * Record times never go backwards (doc/audit.md, "Times"): the signer's
  * audit.c, linked alone, writes a log while its clock is stepped back 5 s
  * twice in one life and once across a restart, and the real guisectl
- * audit verify must find the chain whole.  The clock is this program's:
- * it defines clock_gettime, which the linker binds audit.o's calls to
- * (CLOCK_REALTIME is a number set here; any other clock is the system's).
+ * audit verify must find the chain whole.  The clock is this program's
+ * (fake_clock.c: CLOCK_REALTIME is a number set here; any other clock is
+ * the system's).
  *
  * Usage: test_audit_clock [GUISECTL]	(by default ../guisectl beside
  *					 this program's folder)
@@ -12,7 +12,6 @@
  * audit.c keeps its state in static storage and is opened once per
  * process, as the signer is: each life of the log is a child.
  */
-#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -29,35 +28,11 @@
 #include "audit.h"
 #include "check.h"
 #include "config.h"
+#include "fake_clock.h"
 #include "log.h"
 
 #define T0	1796292000000LL		/* 2026-12-03T10:00:00.000Z, in ms */
 #define STEP	5000			/* the clock goes back this far */
-
-static long long	 fake_ms;	/* CLOCK_REALTIME, in ms */
-
-int
-clock_gettime(clockid_t id, struct timespec *ts)
-{
-	if (id != CLOCK_REALTIME)
-		return (int)syscall(SYS_clock_gettime, id, ts);
-	ts->tv_sec = (time_t)(fake_ms / 1000);
-	ts->tv_nsec = (long)(fake_ms % 1000) * 1000000;
-	return 0;
-}
-
-/* ms as a record's time, YYYY-MM-DDTHH:MM:SS.mmmZ. */
-static void
-rfc3339(long long ms, char out[32])
-{
-	time_t		 t = (time_t)(ms / 1000);
-	struct tm	 tm;
-	size_t		 n;
-
-	gmtime_r(&t, &tm);
-	n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(out + n, 32 - n, ".%03dZ", (int)(ms % 1000));
-}
 
 static void
 token(void)

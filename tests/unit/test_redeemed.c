@@ -5,16 +5,14 @@
  * the grants redeemed inside the window, from the end of the log and the
  * rotated files before it, reading no more of a long log than its end.
  *
- * The clock is this program's, as in test_audit_clock: it defines
- * clock_gettime, which the linker binds the rebuild's and audit.c's calls
- * to.  One log is written by audit.c itself (in a child: its state is
+ * The clock is this program's, as in test_audit_clock (fake_clock.c).
+ * One log is written by audit.c itself (in a child: its state is
  * static, opened once a process, as in the signer); the others by hand,
  * in its format, with the odd lines the real one may hold.
  *
  * Usage: test_redeemed [DIR]	(a scratch folder; by default one in /tmp)
  */
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -29,6 +27,7 @@
 #include "audit.h"
 #include "check.h"
 #include "config.h"
+#include "fake_clock.h"
 #include "hex.h"
 #include "log.h"
 #include "redeemed.h"
@@ -37,18 +36,7 @@
 #define WINDOW	CONFIG_TTL_MAX		/* whatever link_ttl and code_ttl are */
 #define BIG_LOG	(50LL * 1024 * 1024)
 
-static long long	 fake_ms = T0 * 1000;	/* CLOCK_REALTIME, in ms */
 static char		 dir[PATH_MAX / 2];	/* room for names in it */
-
-int
-clock_gettime(clockid_t id, struct timespec *ts)
-{
-	if (id != CLOCK_REALTIME)
-		return (int)syscall(SYS_clock_gettime, id, ts);
-	ts->tv_sec = (time_t)(fake_ms / 1000);
-	ts->tv_nsec = (long)(fake_ms % 1000) * 1000000;
-	return 0;
-}
 
 /* A grant id made from a number, spread over its 32 bytes (splitmix64). */
 static void
@@ -95,19 +83,6 @@ take(uint64_t n, long long exp, long long now)
 
 	grant(n, id);
 	return redeemed_take(id, exp, now);
-}
-
-/* ms as a record's time, YYYY-MM-DDTHH:MM:SS.mmmZ. */
-static void
-rfc3339(long long ms, char out[32])
-{
-	time_t		 t = (time_t)(ms / 1000);
-	struct tm	 tm;
-	size_t		 n;
-
-	gmtime_r(&t, &tm);
-	n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(out + n, 32 - n, ".%03dZ", (int)(ms % 1000));
 }
 
 /*
