@@ -52,7 +52,7 @@ static const char *const client_keys[] = { "client_id", "name", "app_type",
 static const char *const imp_keys[] = { "link_ttl", "code_ttl", "token_ttl",
     "require_reason", "impersonators", "protected", NULL };
 static const char *const match_keys[] = { "roles", "users", NULL };
-static const char *const console_keys[] = { "idp", "session_ttl",
+static const char *const console_keys[] = { "idp", "pages", "session_ttl",
     "idle_ttl", NULL };
 static const char *const idp_keys[] = { "issuer", "client_id", "auth",
     "match", "jwks_file", "ca_file", NULL };
@@ -787,6 +787,7 @@ parse_console(struct jsonread *jr, json_t *top, struct config *c)
 {
 	struct console_config	*cc = &c->console;
 	json_t			*o;
+	const char		*pages;
 	size_t			 saved;
 
 	if (jr_get(jr, top, "console", JSON_OBJECT, 0, &o) == -1)
@@ -796,9 +797,13 @@ parse_console(struct jsonread *jr, json_t *top, struct config *c)
 	saved = jr_key(jr, "console");
 	if (jr_check_keys(jr, o, console_keys) == -1 ||
 	    parse_idp(jr, o, cc) == -1 ||
+	    jr_get_str(jr, o, "pages", 0, &pages) == -1 ||
+	    (pages != NULL && jr_get_path(jr, o, "pages", &cc->pages) ==
+	    -1) ||
 	    jr_get_int(jr, o, "session_ttl", 0, 60, CONFIG_TOKEN_TTL_MAX,
 	    CONSOLE_SESSION_TTL, &cc->session_ttl) == -1 ||
-	    jr_get_int(jr, o, "idle_ttl", 0, 60, CONFIG_TOKEN_TTL_MAX,
+	    jr_get_int(jr, o, "idle_ttl", 0, CONSOLE_IDLE_TTL_MIN,
+	    CONFIG_TOKEN_TTL_MAX,
 	    CONSOLE_IDLE_TTL, &cc->idle_ttl) == -1)
 		return -1;
 	if (cc->idle_ttl > cc->session_ttl)
@@ -1039,6 +1044,7 @@ config_free(struct config *c)
 	free(c->console.idp_client_id);
 	free(c->console.idp_jwks_file);
 	free(c->console.idp_ca_file);
+	free(c->console.pages);
 	free(c);
 }
 

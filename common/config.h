@@ -93,7 +93,11 @@ enum idp_match {
  * organization's OpenID Connect provider.  enabled is 0 without "console".
  */
 #define CONSOLE_SESSION_TTL	28800	/* default seconds */
+#ifndef CONSOLE_PAGES
+#define CONSOLE_PAGES	"/usr/local/share/guise/console"
+#endif
 #define CONSOLE_IDLE_TTL	1800
+#define CONSOLE_IDLE_TTL_MIN	5	/* a test's; an operator's is minutes */
 struct console_config {
 	int		 enabled;
 	char		*idp_issuer;	/* https, or http on loopback */
@@ -103,6 +107,8 @@ struct console_config {
 	char		*idp_jwks_file;	/* its keys, as guisectl idp-keys wrote
 					 * them; absolute */
 	char		*idp_ca_file;	/* NULL: the system's CAs */
+	char		*pages;		/* its static files; NULL: the
+					 * installed CONSOLE_PAGES */
 	int		 session_ttl;	/* absolute, seconds */
 	int		 idle_ttl;
 };

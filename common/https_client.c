@@ -25,6 +25,7 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 #include <event2/util.h>
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
@@ -53,6 +54,8 @@ struct https_request {
 	int			 got_headers;
 	https_cb		 cb;
 	void			*arg;
+	char			*form;		/* a POST's body; NULL: a GET */
+	char			*authorization;	/* NULL: none */
 	char			 err[HTTPS_ERR_MAX];
 };
 
@@ -141,6 +144,11 @@ request_free(struct https_request *r)
 		event_free(r->done);
 	if (r->body != NULL)
 		evbuffer_free(r->body);
+	/* A Basic header carries the console's secret at its provider. */
+	if (r->authorization != NULL)
+		OPENSSL_cleanse(r->authorization, strlen(r->authorization));
+	free(r->authorization);
+	free(r->form);
 	free(r->url.target);
 	free(r);
 }
@@ -463,17 +471,29 @@ request_start(struct https_request *r, char *err, size_t errlen)
 	 * is a small leak on a path that does not happen, freeing it a
 	 * double free on one that might.
 	 */
-	if (evhttp_make_request(r->evcon, req, EVHTTP_REQ_GET,
-	    r->url.target) == -1) {
+	if (r->form != NULL && (evhttp_add_header(h, "Content-Type",
+	    "application/x-www-form-urlencoded") == -1 ||
+	    (r->authorization != NULL && evhttp_add_header(h,
+	    "Authorization", r->authorization) == -1) ||
+	    evbuffer_add(evhttp_request_get_output_buffer(req), r->form,
+	    strlen(r->form)) == -1)) {
+		evhttp_request_free(req);
+		https_errf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (evhttp_make_request(r->evcon, req, r->form != NULL ?
+	    EVHTTP_REQ_POST : EVHTTP_REQ_GET, r->url.target) == -1) {
 		https_errf(err, errlen, "cannot start the request");
 		return -1;
 	}
 	return 0;
 }
 
-struct https_request *
-https_get(struct https_client *c, const char *url, int flags, int timeout,
-    https_cb cb, void *arg, char *err, size_t errlen)
+/* A GET, or a POST of form with authorization (NULL for none). */
+static struct https_request *
+https_request(struct https_client *c, const char *url, const char *form,
+    const char *authorization, int flags, int timeout, https_cb cb,
+    void *arg, char *err, size_t errlen)
 {
 	struct https_request	*r;
 	struct timeval		 tv = { timeout, 0 };
@@ -493,7 +513,10 @@ https_get(struct https_client *c, const char *url, int flags, int timeout,
 		free(r);
 		return NULL;
 	}
-	if ((r->body = evbuffer_new()) == NULL ||
+	if ((form != NULL && (r->form = strdup(form)) == NULL) ||
+	    (authorization != NULL &&
+	    (r->authorization = strdup(authorization)) == NULL) ||
+	    (r->body = evbuffer_new()) == NULL ||
 	    (r->timer = evtimer_new(c->base, on_timer, r)) == NULL ||
 	    (r->done = event_new(c->base, -1, 0, on_done, r)) == NULL ||
 	    evtimer_add(r->timer, &tv) == -1) {
@@ -507,4 +530,21 @@ https_get(struct https_client *c, const char *url, int flags, int timeout,
 		return NULL;
 	}
 	return r;
+}
+
+struct https_request *
+https_get(struct https_client *c, const char *url, int flags, int timeout,
+    https_cb cb, void *arg, char *err, size_t errlen)
+{
+	return https_request(c, url, NULL, NULL, flags, timeout, cb, arg, err,
+	    errlen);
+}
+
+struct https_request *
+https_post_form(struct https_client *c, const char *url, const char *form,
+    const char *authorization, int flags, int timeout, https_cb cb,
+    void *arg, char *err, size_t errlen)
+{
+	return https_request(c, url, form, authorization, flags, timeout, cb,
+	    arg, err, errlen);
 }

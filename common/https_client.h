@@ -54,6 +54,15 @@ struct https_request	*https_get(struct https_client *, const char *url,
 			    int flags, int timeout, https_cb cb, void *arg,
 			    char *err, size_t errlen);
 
+/*
+ * The same for a POST of form (application/x-www-form-urlencoded), with
+ * an Authorization header when authorization is not NULL.
+ */
+struct https_request	*https_post_form(struct https_client *,
+			    const char *url, const char *form,
+			    const char *authorization, int flags, int timeout,
+			    https_cb cb, void *arg, char *err, size_t errlen);
+
 /* Drop a request before its callback (not from within it). */
 void			 https_cancel(struct https_request *);
 

@@ -70,3 +70,9 @@ notify(const char *state)
 	if (send(sock, state, strlen(state), MSG_NOSIGNAL) == -1)
 		log_warn("notify");
 }
+
+int
+notify_fd(void)
+{
+	return sock;
+}

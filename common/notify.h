@@ -15,4 +15,7 @@ int	notify_abstract(void);
 /* Send state ("READY=1", "STATUS=...", ...); errors are only logged. */
 void	notify(const char *state);
 
+/* The notify socket's descriptor, or -1: no one may reconnect it. */
+int	notify_fd(void);
+
 #endif

@@ -53,13 +53,14 @@ trap_mode(const char *who, uint32_t *deflt)
 static int
 add_rule(scmp_filter_ctx ctx, const struct seccomp_rule *r)
 {
-	struct scmp_arg_cmp	 cmp = r->cmp;
+	struct scmp_arg_cmp	 cmp[2] = { r->cmp[0], r->cmp[1] };
 
 	if (r->ncmp == 0)
 		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, r->nr, 0);
 	if (r->self)
-		cmp.datum_a = (scmp_datum_t)getpid();
-	return seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, r->nr, 1, &cmp);
+		cmp[0].datum_a = (scmp_datum_t)getpid();
+	return seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, r->nr,
+	    (unsigned int)r->ncmp, cmp);
 }
 
 int

@@ -18,22 +18,32 @@
 
 struct seccomp_rule {
 	int			 nr;		/* SCMP_SYS(name) */
-	int			 ncmp;		/* 0: any arguments; 1: cmp */
-	struct scmp_arg_cmp	 cmp;
-	int			 self;		/* cmp.datum_a: this process's pid */
+	int			 ncmp;		/* 0: any arguments; else how
+						 * many of cmp must hold */
+	struct scmp_arg_cmp	 cmp[2];
+	int			 self;		/* cmp[0].datum_a: this
+						 * process's pid */
 };
 
+#define SECCOMP_CMP_EQ(n, value)	{ (n), SCMP_CMP_EQ, (value), 0 }
+#define SECCOMP_CMP_NE(n, value)	{ (n), SCMP_CMP_NE, (value), 0 }
+#define SECCOMP_CMP_MASKED(n, mask, value) \
+	{ (n), SCMP_CMP_MASKED_EQ, (mask), (value) }
+
 /* An allowed call, with any arguments. */
-#define SECCOMP_ANY(name)	{ SCMP_SYS(name), 0, { 0, 0, 0, 0 }, 0 }
+#define SECCOMP_ANY(name)	{ SCMP_SYS(name), 0, { { 0, 0, 0, 0 } }, 0 }
 /* Allowed when argument n, masked with mask, equals value. */
 #define SECCOMP_MASKED(name, n, mask, value) \
-	{ SCMP_SYS(name), 1, { (n), SCMP_CMP_MASKED_EQ, (mask), (value) }, 0 }
+	{ SCMP_SYS(name), 1, { SECCOMP_CMP_MASKED(n, mask, value) }, 0 }
 /* Allowed when argument n equals value. */
 #define SECCOMP_EQ(name, n, value) \
-	{ SCMP_SYS(name), 1, { (n), SCMP_CMP_EQ, (value), 0 }, 0 }
+	{ SCMP_SYS(name), 1, { SECCOMP_CMP_EQ(n, value) }, 0 }
+/* Allowed when both comparisons hold. */
+#define SECCOMP_BOTH(name, cmp1, cmp2) \
+	{ SCMP_SYS(name), 2, { cmp1, cmp2 }, 0 }
 /* Allowed when argument n is the calling process's own pid. */
 #define SECCOMP_SELF(name, n) \
-	{ SCMP_SYS(name), 1, { (n), SCMP_CMP_EQ, 0, 0 }, 1 }
+	{ SCMP_SYS(name), 1, { SECCOMP_CMP_EQ(n, 0) }, 1 }
 
 /*
  * Load the filter: the rules of allowed (several rules for one call are

@@ -22,6 +22,7 @@
 #include "cookie.h"
 #include "frontend.h"
 #include "http.h"
+#include "page.h"
 #include "params.h"
 #include "pkce.h"
 #include "redirect.h"
@@ -51,51 +52,6 @@ struct authz {
 	enum mode			 mode;
 };
 
-/* Write s into b with HTML's five special characters escaped. */
-static void
-html_escape(struct evbuffer *b, const char *s)
-{
-	for (; *s != '\0'; s++) {
-		switch (*s) {
-		case '&':
-			evbuffer_add_printf(b, "&amp;");
-			break;
-		case '<':
-			evbuffer_add_printf(b, "&lt;");
-			break;
-		case '>':
-			evbuffer_add_printf(b, "&gt;");
-			break;
-		case '"':
-			evbuffer_add_printf(b, "&quot;");
-			break;
-		case '\'':
-			evbuffer_add_printf(b, "&#39;");
-			break;
-		default:
-			evbuffer_add(b, s, 1);
-			break;
-		}
-	}
-}
-
-/* An HTML page that runs nothing but the one script its CSP names. */
-static void
-send_page(struct evhttp_request *req, int code, const char *reason,
-    struct evbuffer *body, const char *script_hash)
-{
-	struct evkeyvalq	*h = evhttp_request_get_output_headers(req);
-	char			 csp[160];
-
-	snprintf(csp, sizeof(csp), "default-src 'none'; %s%s%s"
-	    "frame-ancestors 'none'", script_hash ? "script-src '" : "",
-	    script_hash ? script_hash : "", script_hash ? "'; " : "");
-	evhttp_add_header(h, "Content-Type", "text/html; charset=utf-8");
-	evhttp_add_header(h, "Content-Security-Policy", csp);
-	reply_no_store(req);
-	evhttp_send_reply(req, code, reason, body);
-}
-
 /*
  * The request cannot be answered at any redirect_uri: say so on a page,
  * never with a redirect to an address nobody registered.
@@ -112,11 +68,11 @@ refuse_page(struct evhttp_request *req, const char *why)
 	evbuffer_add_printf(b, "<!DOCTYPE html>\n<html><head><meta "
 	    "charset=\"utf-8\"><title>guise: sign-in refused</title></head>"
 	    "<body><h1>Sign-in refused</h1><p>");
-	html_escape(b, why);
+	page_escape(b, why);
 	evbuffer_add_printf(b, "</p><p>guise signs in to applications only "
 	    "through impersonation links: follow the link you were given, "
 	    "in this browser, to reach the application.</p></body></html>\n");
-	send_page(req, 400, "Bad Request", b, NULL);
+	page_send(req, 400, "Bad Request", b, NULL);
 	evbuffer_free(b);
 }
 
@@ -155,21 +111,21 @@ send_form_post(struct evhttp_request *req, const char *redirect_uri,
 	evbuffer_add_printf(b, "<!DOCTYPE html>\n<html><head><meta "
 	    "charset=\"utf-8\"><title>Signing in</title></head><body>"
 	    "<form method=\"post\" action=\"");
-	html_escape(b, redirect_uri);
+	page_escape(b, redirect_uri);
 	evbuffer_add_printf(b, "\">");
 	for (i = 0; params[i] != NULL; i += 2) {
 		if (params[i + 1] == NULL)
 			continue;
 		evbuffer_add_printf(b, "<input type=\"hidden\" name=\"");
-		html_escape(b, params[i]);
+		page_escape(b, params[i]);
 		evbuffer_add_printf(b, "\" value=\"");
-		html_escape(b, params[i + 1]);
+		page_escape(b, params[i + 1]);
 		evbuffer_add_printf(b, "\">");
 	}
 	evbuffer_add_printf(b, "<noscript><button type=\"submit\">Continue"
 	    "</button></noscript></form><script>%s</script></body></html>\n",
 	    form_script);
-	send_page(req, 200, "OK", b, form_script_hash);
+	page_send(req, 200, "OK", b, form_script_hash);
 	evbuffer_free(b);
 }
 

@@ -14,13 +14,17 @@
  */
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "confine.h"
+#include "console.h"
+#include "https_url.h"
 #include "landlock.h"
 #include "log.h"
 #include "notify.h"
@@ -80,8 +84,63 @@ static const struct seccomp_rule allowed[] = {
 #endif
 };
 
+/*
+ * The console's outbound client (DESIGN.md section 7) reaches its identity
+ * provider: TCP sockets of its own, connected anywhere, and the resolver's
+ * datagram sockets, made before confinement, which alone may send to an
+ * address.  No AF_UNIX socket can be made, and the one datagram socket it
+ * holds, the notify socket, can never be connected elsewhere: a confined
+ * front end reaches no local socket by its path (journald's, syslog's).
+ * What it can still reach is any TCP service, with nothing of a secret's
+ * to send it.
+ */
+#define DNS_RULES	8
+#define OUTBOUND_MAX	(6 + 2 * DNS_RULES)
+#define SOCK_FLAGS	(SOCK_NONBLOCK | SOCK_CLOEXEC)
+
+static struct seccomp_rule
+    rules[sizeof(allowed) / sizeof(allowed[0]) + OUTBOUND_MAX];
+
+/* rules: allowed, and the outbound client's when the console is on. */
+static size_t
+with_outbound(const struct config *conf, struct seccomp_rule *r)
+{
+	const struct seccomp_rule outbound[] = {
+		SECCOMP_BOTH(socket, SECCOMP_CMP_EQ(0, AF_INET),
+		    SECCOMP_CMP_MASKED(1, ~(scmp_datum_t)SOCK_FLAGS,
+		    SOCK_STREAM)),
+		SECCOMP_BOTH(socket, SECCOMP_CMP_EQ(0, AF_INET6),
+		    SECCOMP_CMP_MASKED(1, ~(scmp_datum_t)SOCK_FLAGS,
+		    SOCK_STREAM)),
+		/* A connection's outcome, once its socket is writable, and
+		 * the address evhttp then asks for. */
+		SECCOMP_BOTH(getsockopt, SECCOMP_CMP_EQ(1, SOL_SOCKET),
+		    SECCOMP_CMP_EQ(2, SO_ERROR)),
+		SECCOMP_ANY(getpeername),
+	};
+	int	 dns[DNS_RULES];
+	size_t	 n = sizeof(allowed) / sizeof(allowed[0]), i, ndns;
+
+	memcpy(r, allowed, sizeof(allowed));
+	if (!conf->console.enabled)
+		return n;
+	memcpy(r + n, outbound, sizeof(outbound));
+	n += sizeof(outbound) / sizeof(outbound[0]);
+	r[n++] = (struct seccomp_rule)SECCOMP_ANY(connect);
+	if (notify_fd() != -1)
+		r[n - 1] = (struct seccomp_rule){ SCMP_SYS(connect), 1,
+		    { SECCOMP_CMP_NE(0, (scmp_datum_t)notify_fd()) }, 0 };
+	ndns = console_dns_sockets(dns, DNS_RULES);
+	for (i = 0; i < ndns; i++) {
+		r[n++] = (struct seccomp_rule)SECCOMP_EQ(sendto, 0,
+		    (scmp_datum_t)dns[i]);
+		r[n++] = (struct seccomp_rule)SECCOMP_EQ(recvfrom, 0,
+		    (scmp_datum_t)dns[i]);
+	}
+	return n;
+}
+
 #ifdef GUISE_TEST_HOOKS
-#include <stdlib.h>
 
 /* Test build: the layers one at a time, to show what each one stops. */
 static int
@@ -98,15 +157,36 @@ skipped(const char *layer)
 #define skipped(layer)	0
 #endif
 
+/*
+ * The ports the console's outbound client may connect to: its provider's
+ * issuer's, and 443 (a provider's endpoints are on one of them); none
+ * without a console.
+ */
+static size_t
+provider_ports(const struct config *conf, unsigned short ports[2])
+{
+	struct https_url	 u;
+
+	if (!conf->console.enabled ||
+	    https_url_parse(conf->console.idp_issuer, &u) != NULL)
+		return 0;
+	free(u.target);
+	ports[0] = (unsigned short)u.port;
+	ports[1] = 443;
+	return u.port == 443 ? 1 : 2;
+}
+
 /* Landlock, or a reason not to start without it. */
 static int
 enter_landlock(const struct config *conf)
 {
-	int	 abi;
+	unsigned short	 ports[2];
+	int		 abi;
 
 	if (skipped("landlock"))
 		return 0;
-	if ((abi = landlock_enter(!notify_abstract())) != -1) {
+	if ((abi = landlock_enter(!notify_abstract(), ports,
+	    provider_ports(conf, ports))) != -1) {
 		log_info("confined by Landlock (ABI %d) and a system call "
 		    "filter", abi);
 		return 0;
@@ -148,6 +228,6 @@ confine_frontend(const struct config *conf)
 	if (skipped("seccomp"))
 		return 0;
 #endif
-	return seccomp_filter_enter("frontend", allowed,
-	    sizeof(allowed) / sizeof(allowed[0]));
+	return seccomp_filter_enter("frontend", rules, with_outbound(conf,
+	    rules));
 }

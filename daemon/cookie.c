@@ -70,16 +70,13 @@ login_name(const char *client_id, char *name, size_t len)
 }
 
 int
-cookie_login(struct evhttp_request *req, const char *client_id, char *out,
+cookie_get(struct evhttp_request *req, const char *name, char *out,
     size_t outlen, int *sent)
 {
 	struct evkeyvalq	*h = evhttp_request_get_input_headers(req);
 	struct evkeyval		*kv;
-	char			 name[sizeof(COOKIE_LOGIN_PREFIX) +
-				    CONFIG_ID_MAX];
 
 	*sent = 0;
-	login_name(client_id, name, sizeof(name));
 	TAILQ_FOREACH(kv, h, next) {
 		if (strcasecmp(kv->key, "Cookie") != 0 ||
 		    strstr(kv->value, name) == NULL)
@@ -91,17 +88,35 @@ cookie_login(struct evhttp_request *req, const char *client_id, char *out,
 	return -1;
 }
 
+int
+cookie_login(struct evhttp_request *req, const char *client_id, char *out,
+    size_t outlen, int *sent)
+{
+	char	 name[sizeof(COOKIE_LOGIN_PREFIX) + CONFIG_ID_MAX];
+
+	login_name(client_id, name, sizeof(name));
+	return cookie_get(req, name, out, outlen, sent);
+}
+
+void
+cookie_set(struct evhttp_request *req, const char *name, const char *value,
+    int ttl, const char *same_site)
+{
+	char	 line[COOKIE_NAME_MAX + 256];
+
+	snprintf(line, sizeof(line), "%s=%s; Max-Age=%d; Path=/; Secure; "
+	    "HttpOnly; SameSite=%s", name, value != NULL ? value : "",
+	    value != NULL ? ttl : 0, same_site);
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Set-Cookie", line);
+}
+
 void
 cookie_set_login(struct evhttp_request *req, const char *client_id,
     const char *value, int ttl)
 {
 	char	 name[sizeof(COOKIE_LOGIN_PREFIX) + CONFIG_ID_MAX];
-	char	 line[sizeof(name) + 256];
 
 	login_name(client_id, name, sizeof(name));
-	snprintf(line, sizeof(line), "%s=%s; Max-Age=%d; Path=/; Secure; "
-	    "HttpOnly; SameSite=Lax", name, value != NULL ? value : "",
-	    value != NULL ? ttl : 0);
-	evhttp_add_header(evhttp_request_get_output_headers(req),
-	    "Set-Cookie", line);
+	cookie_set(req, name, value, ttl, "Lax");
 }

@@ -13,6 +13,7 @@
 
 #define COOKIE_LOGIN_PREFIX	"__Host-guise-imp-"
 #define COOKIE_HEADER_MAX	8192	/* a Cookie header we read at all */
+#define COOKIE_NAME_MAX		(sizeof(COOKIE_LOGIN_PREFIX) + CONFIG_ID_MAX)
 
 struct evhttp_request;
 
@@ -25,6 +26,22 @@ struct evhttp_request;
  */
 int	cookie_find(const char *header, const char *name, char *out,
 	    size_t outlen);
+
+/*
+ * The value of the cookie called name in req's Cookie headers, as
+ * cookie_find(): 0, or -1 when there is none.  *sent is set when the
+ * request carries the cookie at all, well formed or not.
+ */
+int	cookie_get(struct evhttp_request *, const char *name, char *out,
+	    size_t outlen, int *sent);
+
+/*
+ * Set the cookie name (at most COOKIE_NAME_MAX bytes) to value for ttl
+ * seconds: Secure, HttpOnly, SameSite=same_site, Path=/ and no Domain, as
+ * the __Host- prefix requires.  A NULL value clears it.
+ */
+void	cookie_set(struct evhttp_request *, const char *name,
+	    const char *value, int ttl, const char *same_site);
 
 /*
  * The value of client_id's login cookie in req's Cookie headers, as

@@ -24,6 +24,7 @@
 #include "jwks.h"
 #include "log.h"
 #include "notify.h"
+#include "console.h"
 #include "privdrop.h"
 #include "proto.h"
 #include "signer_client.h"
@@ -307,6 +308,8 @@ frontend_main(const struct config *conf, int signer_fd, int ctl,
 		fatalx("cannot drop privileges");
 	if (store_init() == -1 || tally_init() == -1 || configure(conf) == -1)
 		fatalx("out of memory");
+	if (console_init(fe->base, conf) == -1)
+		fatalx("cannot serve the console");
 
 	ev_term = evsignal_new(fe->base, SIGTERM, stop, fe->base);
 	ev_int = evsignal_new(fe->base, SIGINT, stop, fe->base);

@@ -58,6 +58,7 @@ static const struct route routes[] = {
 	{ "/api/v2/users/",			1, GET,	users_get, 0 },
 	{ "/api/v2/users-by-email",		0, GET,	users_get_by_email, 0 },
 	{ "/users/",				1, GET | POST, users_impersonate, 0 },
+	{ "/console",				1, GET | POST, console_route, 0 },
 #ifdef GUISE_TEST_HOOKS
 	{ "/__test/probe",			0, POST, testhooks_probe, 0 },
 	{ "/__test/syscall",			0, GET,	testhooks_syscall, 0 },

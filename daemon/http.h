@@ -34,6 +34,25 @@ void	token_endpoint(struct evhttp_request *);
 void	users_list(struct evhttp_request *);
 void	users_get(struct evhttp_request *);
 void	users_get_by_email(struct evhttp_request *);
+/*
+ * The search and the lookup of one user (its id the path's segment after
+ * prefix) without the API's bearer check: the console's, once its session
+ * holds.
+ */
+void	users_search_answer(struct evhttp_request *);
+void	users_one_answer(struct evhttp_request *, const char *prefix);
+void	console_route(struct evhttp_request *);		/* /console... */
+
+/*
+ * A link the signer granted (rep, a link_rep without a rule): its grant
+ * kept under its ticket, as an impersonation of base; the link, a new
+ * string, or NULL (*full set when the store has no room).
+ */
+struct impersonation;
+struct proto_msg;
+char	*link_keep(const struct proto_msg *rep,
+	    const struct impersonation *base, const char *impersonator_id,
+	    int *full);
 void	users_impersonate(struct evhttp_request *);	/* /users/{id}/impersonate */
 void	userinfo(struct evhttp_request *);
 void	authorize(struct evhttp_request *);		/* /authorize */

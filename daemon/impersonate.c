@@ -15,6 +15,7 @@
 
 #include "audit_client.h"
 #include "bearer.h"
+#include "console.h"
 #include "cookie.h"
 #include "form.h"
 #include "frontend.h"
@@ -156,26 +157,52 @@ decision_refused(struct evhttp_request *req, uint32_t refusal,
 	    "access_denied", why);
 }
 
-static void
-reply_link(struct evhttp_request *req, const char *impersonator_id,
-    const char *ticket)
+/* The link of ticket, for impersonator_id: a new string, or NULL. */
+static char *
+link_of(const char *impersonator_id, const char *ticket)
 {
 	char	*id, *link = NULL;
-	size_t	 len;
 
-	if ((id = redirect_encode(impersonator_id)) != NULL) {
-		len = strlen(fe->conf->issuer) + strlen(id) + strlen(ticket) +
-		    64;
-		if ((link = malloc(len)) != NULL)
-			snprintf(link, len, "%susers/%s/impersonate?&bewit=%s",
-			    fe->conf->issuer, id, ticket);
-	}
-	if (link != NULL)
-		reply_text(req, link);
-	else
-		reply_unavailable(req);
-	free(link);
+	if ((id = redirect_encode(impersonator_id)) == NULL)
+		return NULL;
+	if (asprintf(&link, "%susers/%s/impersonate?&bewit=%s",
+	    fe->conf->issuer, id, ticket) == -1)
+		link = NULL;
 	free(id);
+	return link;
+}
+
+char *
+link_keep(const struct proto_msg *rep, const struct impersonation *base,
+    const char *impersonator_id, int *full)
+{
+	struct impersonation	*imp, made = *base;
+	char			 ticket[PROTO_TICKET_MAX + 1];
+	char			 grant[PROTO_GRANT_MAX + 1];
+	char			 callback[PROTO_CALLBACK_MAX + 1];
+	char			*link;
+
+	*full = 0;
+	if (proto_strcpy(ticket, sizeof(ticket), rep->u.link_rep.ticket) ==
+	    -1 || ticket[0] == '\0' ||
+	    proto_strcpy(grant, sizeof(grant), rep->u.link_rep.grant) == -1 ||
+	    proto_strcpy(callback, sizeof(callback),
+	    rep->u.link_rep.callback_url) == -1)
+		return NULL;
+	made.grant = grant;
+	made.callback_url = callback;
+	if ((link = link_of(impersonator_id, ticket)) == NULL ||
+	    (imp = impersonation_dup(&made)) == NULL) {
+		free(link);
+		return NULL;
+	}
+	if (store_link_put(ticket, imp, fe->conf->link_ttl) == -1) {
+		impersonation_free(imp);
+		free(link);
+		*full = 1;
+		return NULL;
+	}
+	return link;
 }
 
 /*
@@ -186,10 +213,8 @@ static void
 link_decided(const struct proto_msg *rep, void *arg)
 {
 	struct link_call	*call = arg;
-	struct impersonation	*imp;
-	char			 ticket[PROTO_TICKET_MAX + 1];
-	char			 grant[PROTO_GRANT_MAX + 1];
-	char			 callback[PROTO_CALLBACK_MAX + 1];
+	char			*link;
+	int			 full;
 
 	if (rep == NULL)
 		reply_unavailable(call->req);
@@ -198,26 +223,15 @@ link_decided(const struct proto_msg *rep, void *arg)
 	else if (rep->u.link_rep.rule.len > 0)
 		decision_refused(call->req, rep->u.link_rep.refusal,
 		    rep->u.link_rep.message);
-	else if (proto_strcpy(ticket, sizeof(ticket),
-	    rep->u.link_rep.ticket) == -1 || ticket[0] == '\0' ||
-	    proto_strcpy(grant, sizeof(grant), rep->u.link_rep.grant) == -1 ||
-	    proto_strcpy(callback, sizeof(callback),
-	    rep->u.link_rep.callback_url) == -1)
+	else if ((link = link_keep(rep, call->imp, call->impersonator_id,
+	    &full)) != NULL) {
+		reply_text(call->req, link);
+		free(link);
+	} else if (full)
+		reply_busy(call->req,
+		    "too many impersonation links are live; try again");
+	else
 		reply_unavailable(call->req);
-	else {
-		struct impersonation	 made = *call->imp;
-
-		made.grant = grant;
-		made.callback_url = callback;
-		if ((imp = impersonation_dup(&made)) == NULL)
-			reply_unavailable(call->req);
-		else if (store_link_put(ticket, imp, fe->conf->link_ttl) == -1) {
-			impersonation_free(imp);
-			reply_busy(call->req,
-			    "too many impersonation links are live; try again");
-		} else
-			reply_link(call->req, call->impersonator_id, ticket);
-	}
 	impersonation_free(call->imp);
 	free(call);
 }
@@ -318,6 +332,7 @@ struct follow_call {
 	struct evhttp_request	*req;
 	struct impersonation	*imp;
 	char			 ip[SOURCE_MAX];	/* the request's views */
+	char			 session[PROTO_LOGIN_MAX + 1];	/* console */
 };
 
 static void
@@ -489,6 +504,7 @@ follow_link(struct evhttp_request *req, const char *impersonator_id)
 	struct proto_msg		 m;
 	struct form			 f;
 	char				 buf[512], source[SOURCE_MAX];
+	int				 sent;
 
 	query = evhttp_uri_get_query(uri);
 	if (query == NULL || strlen(query) >= sizeof(buf)) {
@@ -526,6 +542,10 @@ follow_link(struct evhttp_request *req, const char *impersonator_id)
 	m.u.follow_req.ticket = proto_str(ticket);
 	m.u.follow_req.grant = proto_str(call->imp->grant);
 	m.u.follow_req.impersonator_id = proto_str(impersonator_id);
+	/* A link asked for at the console goes only where its session is. */
+	if (cookie_get(req, CONSOLE_COOKIE, call->session,
+	    sizeof(call->session), &sent) == 0)
+		m.u.follow_req.session = proto_str(call->session);
 	audit_origin(req, call->ip, &m.u.follow_req.ip,
 	    &m.u.follow_req.user_agent);
 	if (signer_request(&m, followed, call) == -1)

@@ -2,7 +2,8 @@
  * The front end's Landlock domain: every filesystem right the kernel can
  * restrict is handled and no rule grants any, so no path can be opened,
  * created, removed, renamed, truncated or executed; from ABI 4 no TCP bind
- * or connect; from ABI 6 no signal to, and no abstract socket of, a
+ * and no TCP connect but to the ports given (the console's provider's);
+ * from ABI 6 no signal to, and no abstract socket of, a
  * process outside the domain (the parent and the signer).  Whatever the
  * front end reads from files it opened before (its listeners, its TLS
  * certificate and key) or is handed by the parent (the configuration and
@@ -36,6 +37,14 @@
 #define SCOPE_ABSTRACT_UNIX_SOCKET (1ULL << 0)	/* ABI 6 */
 #define SCOPE_SIGNAL	(1ULL << 1)
 
+#define RULE_NET_PORT	2			/* ABI 4 */
+
+/* struct landlock_net_port_attr. */
+struct net_port_attr {
+	uint64_t	 allowed_access;
+	uint64_t	 port;
+} __attribute__((packed));
+
 /* struct landlock_ruleset_attr as the newest kernels have it. */
 struct ruleset_attr {
 	uint64_t	 handled_access_fs;
@@ -51,10 +60,11 @@ landlock_abi(void)
 }
 
 int
-landlock_enter(int scope_abstract)
+landlock_enter(int scope_abstract, const unsigned short *ports, size_t nports)
 {
 	struct ruleset_attr	 attr;
-	size_t			 size = sizeof(attr.handled_access_fs);
+	struct net_port_attr	 port;
+	size_t			 size = sizeof(attr.handled_access_fs), i;
 	int			 abi, fd, saved;
 
 	if ((abi = landlock_abi()) < 1)
@@ -79,7 +89,18 @@ landlock_enter(int scope_abstract)
 	if ((fd = (int)syscall(SYS_landlock_create_ruleset, &attr, size,
 	    0)) == -1)
 		return -1;
-	/* No rule: nothing of what is handled is granted. */
+	/* One rule a port: nothing else of what is handled is granted. */
+	for (i = 0; abi >= 4 && i < nports; i++) {
+		port.allowed_access = NET_CONNECT_TCP;
+		port.port = ports[i];
+		if (syscall(SYS_landlock_add_rule, fd, RULE_NET_PORT, &port,
+		    0) == -1) {
+			saved = errno;
+			close(fd);
+			errno = saved;
+			return -1;
+		}
+	}
 	if (syscall(SYS_landlock_restrict_self, fd, 0) == -1) {
 		saved = errno;
 		close(fd);

@@ -6,12 +6,14 @@ int	landlock_abi(void);
 
 /*
  * Enter a Landlock domain that grants nothing of what it handles (see
- * landlock.c); no_new_privs must be set.  scope_abstract: keep abstract
+ * landlock.c) but a TCP connect to the nports ports; no_new_privs must be
+ * set.  scope_abstract: keep abstract
  * Unix sockets of other domains out of reach too (not when systemd's
  * NOTIFY_SOCKET is one).  Returns the ABI version enforced, or -1 with
  * errno set (ENOSYS or EOPNOTSUPP: no Landlock; EPERM: a system call
  * filter, such as a systemd unit's, refused the call).
  */
-int	landlock_enter(int scope_abstract);
+int	landlock_enter(int scope_abstract, const unsigned short *ports,
+	    size_t nports);
 
 #endif

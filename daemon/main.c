@@ -589,10 +589,6 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	find_signer();
-	/* Checked, not served yet (the console is being built): say so. */
-	if (conf->console.enabled)
-		log_warnx("%s: console: checked, but the support console is "
-		    "not served yet", cl.file);
 	if (cl.check) {
 		config_free(conf);
 		return check_only(cl.file);

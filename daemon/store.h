@@ -123,6 +123,36 @@ enum replay store_code_replay(const char *code, const char *client_id,
 void	store_code_replay_unrecorded(const char *code);
 
 /* Revoke the access token jti until it expires anyway; -1 when full. */
+/*
+ * The console's (DESIGN.md section 7): a sign-in begun, its grant under
+ * its state until the provider sends the person back; and the console
+ * sessions, under their cookie's value, living until their absolute end
+ * and, used, for idle seconds more each time.
+ */
+#define STORE_SIGNINS_MAX	4096
+#define STORE_SESSIONS_MAX	4096
+#define STORE_CSRF_LEN		43	/* 256 bits, base64url */
+
+struct console_session {
+	char	*grant;		/* the signer's console grant */
+	char	*user_id;	/* who signed in, as the signer said */
+	char	*email;
+	char	 csrf[STORE_CSRF_LEN + 1];
+	time_t	 expires;	/* absolute */
+	time_t	 seen;		/* last used: the idle lifetime runs from it */
+};
+
+int	store_signin_put(const char *state, const char *grant, int ttl);
+char	*store_signin_take(const char *state);	/* the grant; free it */
+
+int	store_session_put(const char *cookie, struct console_session *);
+/* The live session, now used; NULL when there is none or it idled out. */
+const struct console_session *store_session_use(const char *cookie,
+	    int idle, time_t now);
+/* Remove and return the session (the caller frees it), or NULL. */
+struct console_session *store_session_take(const char *cookie);
+void	console_session_free(struct console_session *);
+
 int	store_revoke(const char *jti, time_t exp);
 int	store_is_revoked(const char *jti);
 

@@ -29,6 +29,7 @@ struct spent {
 };
 
 static struct table	*links, *logins, *codes, *spent, *revoked;
+static struct table	*signins, *sessions;
 
 static const char *
 dup_or_null(const char *s)
@@ -98,6 +99,24 @@ free_revoked(void *v)
 }
 
 void
+console_session_free(struct console_session *s)
+{
+	if (s == NULL)
+		return;
+	free(s->grant);
+	free(s->user_id);
+	free(s->email);
+	explicit_bzero(s->csrf, sizeof(s->csrf));
+	free(s);
+}
+
+static void
+free_session(void *v)
+{
+	console_session_free(v);
+}
+
+void
 store_sweep(time_t now)
 {
 	table_expire(links, now);
@@ -105,6 +124,8 @@ store_sweep(time_t now)
 	table_expire(codes, now);
 	table_expire(spent, now);
 	table_expire(revoked, now);
+	table_expire(signins, now);
+	table_expire(sessions, now);
 }
 
 int
@@ -115,7 +136,10 @@ store_init(void)
 	codes = table_new(STORE_CODES_MAX, free_impersonation);
 	spent = table_new(STORE_SPENT_MAX, free_spent);
 	revoked = table_new(STORE_REVOKED_MAX, free_revoked);
-	if (links == NULL || logins == NULL || codes == NULL || spent == NULL || revoked == NULL)
+	signins = table_new(STORE_SIGNINS_MAX, free);
+	sessions = table_new(STORE_SESSIONS_MAX, free_session);
+	if (links == NULL || logins == NULL || codes == NULL || spent == NULL ||
+	    revoked == NULL || signins == NULL || sessions == NULL)
 		return -1;
 	return 0;
 }
@@ -128,7 +152,9 @@ store_close(void)
 	table_free(codes);
 	table_free(spent);
 	table_free(revoked);
-	links = logins = codes = spent = revoked = NULL;
+	table_free(signins);
+	table_free(sessions);
+	links = logins = codes = spent = revoked = signins = sessions = NULL;
 }
 
 /* Keep imp under secret in t for ttl seconds; what names t in a warning. */
@@ -331,4 +357,71 @@ store_is_revoked(const char *jti)
 
 	table_key(jti, key);
 	return table_get(revoked, key, time(NULL)) != NULL;
+}
+
+int
+store_signin_put(const char *state, const char *grant, int ttl)
+{
+	uint8_t	 key[TABLE_KEY_LEN];
+	char	*copy;
+
+	if ((copy = strdup(grant)) == NULL)
+		return -1;
+	table_key(state, key);
+	if (table_put(signins, key, copy, time(NULL) + ttl) == -1) {
+		log_warnx("store: %zu console sign-ins under way, refusing "
+		    "more", table_count(signins));
+		free(copy);
+		return -1;
+	}
+	return 0;
+}
+
+char *
+store_signin_take(const char *state)
+{
+	uint8_t	 key[TABLE_KEY_LEN];
+
+	table_key(state, key);
+	return table_take(signins, key, time(NULL));
+}
+
+int
+store_session_put(const char *cookie, struct console_session *s)
+{
+	uint8_t	 key[TABLE_KEY_LEN];
+
+	table_key(cookie, key);
+	if (table_put(sessions, key, s, s->expires) == -1) {
+		log_warnx("store: %zu console sessions live, refusing more",
+		    table_count(sessions));
+		return -1;
+	}
+	return 0;
+}
+
+const struct console_session *
+store_session_use(const char *cookie, int idle, time_t now)
+{
+	struct console_session	*s;
+	uint8_t			 key[TABLE_KEY_LEN];
+
+	table_key(cookie, key);
+	if ((s = table_get(sessions, key, now)) == NULL)
+		return NULL;
+	if (now - s->seen > idle) {
+		console_session_free(table_take(sessions, key, now));
+		return NULL;
+	}
+	s->seen = now;
+	return s;
+}
+
+struct console_session *
+store_session_take(const char *cookie)
+{
+	uint8_t	 key[TABLE_KEY_LEN];
+
+	table_key(cookie, key);
+	return table_take(sessions, key, time(NULL));
 }

@@ -92,12 +92,19 @@ read_query(struct evhttp_request *req, struct form *f, char **buf)
 void
 users_list(struct evhttp_request *req)
 {
+	if (authorized(req))
+		users_search_answer(req);
+}
+
+void
+users_search_answer(struct evhttp_request *req)
+{
 	struct users_search	 s;
 	struct form		 f;
 	char			*buf, err[MESSAGE_MAX];
 	json_t			*out;
 
-	if (!authorized(req) || read_query(req, &f, &buf) == -1)
+	if (read_query(req, &f, &buf) == -1)
 		return;
 	if (users_search_parse(&s, &f, err, sizeof(err)) == -1) {
 		bad_query(req, err);
@@ -138,6 +145,13 @@ read_fields(struct evhttp_request *req, const char *const *allowed,
 void
 users_get(struct evhttp_request *req)
 {
+	if (authorized(req))
+		users_one_answer(req, USERS_PREFIX);
+}
+
+void
+users_one_answer(struct evhttp_request *req, const char *prefix)
+{
 	static const char *const allowed[] = {
 		"fields", "include_fields", NULL
 	};
@@ -149,16 +163,13 @@ users_get(struct evhttp_request *req)
 	char			 id[USER_ID_MAX + 1], *buf;
 	json_t			*out;
 
-	if (!authorized(req))
-		return;
-	if (path == NULL || strncmp(path, USERS_PREFIX,
-	    strlen(USERS_PREFIX)) != 0 ||
-	    strchr(path + strlen(USERS_PREFIX), '/') != NULL) {
+	if (path == NULL || strncmp(path, prefix, strlen(prefix)) != 0 ||
+	    strchr(path + strlen(prefix), '/') != NULL) {
 		/* /api/v2/users/{id}/roles and the like are not served. */
 		reply_api_error(req, 404, "Not Found", NULL);
 		return;
 	}
-	if (path_segment(path, USERS_PREFIX, "", id, sizeof(id)) == -1) {
+	if (path_segment(path, prefix, "", id, sizeof(id)) == -1) {
 		reply_api_error(req, 400, "Path validation error: the user id "
 		    "is empty, too long, malformed, not UTF-8, or holds a "
 		    "control character", "invalid_uri");

@@ -14,17 +14,14 @@
 #include <unistd.h>
 
 #include <event2/event.h>
-#include <jansson.h>
 
 #include "config.h"
 #include "guisectl.h"
 #include "https_client.h"
 #include "https_url.h"
+#include "idp_discovery.h"
 #include "idp_jwks.h"
-#include "jsonread.h"
 #include "log.h"
-
-#define DISCOVERY_PATH	".well-known/openid-configuration"
 
 /*
  * libevent's own warnings would be a second, vaguer line beside the one
@@ -68,33 +65,26 @@ fetch(const struct console_config *cc, const char *what, const char *url,
 static char *
 discover(const struct console_config *cc)
 {
-	struct jsonread	 jr;
-	json_t		*doc;
-	const char	*issuer, *jwks_uri;
-	char		 url[HTTPS_URL_MAX + 1], err[512], show[128];
-	char		*body, *out = NULL;
-	size_t		 len;
+	struct idp_discovery	 d;
+	char			 url[HTTPS_URL_MAX + 1], err[512];
+	char			*body, *out = NULL;
+	size_t			 len;
 
 	if (snprintf(url, sizeof(url), "%s%s", cc->idp_issuer,
-	    DISCOVERY_PATH) >= (int)sizeof(url)) {
+	    IDP_DISCOVERY_PATH) >= (int)sizeof(url)) {
 		log_warnx("console.idp.issuer: too long");
 		return NULL;
 	}
 	if (fetch(cc, "discovery", url, &body, &len) == -1)
 		return NULL;
-	jr_init(&jr, url, NULL, err, sizeof(err));
-	if ((doc = jr_load(&jr, body, len)) == NULL ||
-	    jr_get_str(&jr, doc, "issuer", 1, &issuer) == -1 ||
-	    jr_get_str(&jr, doc, "jwks_uri", 1, &jwks_uri) == -1)
-		log_warnx("discovery %s", err);
-	else if (strcmp(issuer, cc->idp_issuer) != 0) {
-		shown(show, sizeof(show), issuer);
-		log_warnx("discovery %s: issuer \"%s\" is not "
-		    "console.idp.issuer \"%s\"; refused", url, show,
-		    cc->idp_issuer);
-	} else if ((out = strdup(jwks_uri)) == NULL)
-		log_warn("strdup");
-	json_decref(doc);
+	if (idp_discovery_parse(body, len, url, cc->idp_issuer, &d, err,
+	    sizeof(err)) == -1)
+		log_warnx("discovery %s; refused", err);
+	else {
+		out = d.jwks_uri;
+		d.jwks_uri = NULL;
+		idp_discovery_free(&d);
+	}
 	free(body);
 	return out;
 }
@@ -110,12 +100,6 @@ idp_keys(const struct console_config *cc, const char *file)
 
 	if ((jwks_uri = discover(cc)) == NULL)
 		return -1;
-	if (strncmp(cc->idp_issuer, "https://", 8) == 0 &&
-	    strncmp(jwks_uri, "https://", 8) != 0) {
-		log_warnx("jwks_uri: not https:// where the issuer is; %s not "
-		    "changed", file);
-		goto done;
-	}
 	if (fetch(cc, "jwks_uri", jwks_uri, &body, &len) == -1)
 		goto done;
 	if (idp_jwks_check(body, len, jwks_uri, &kids, err,

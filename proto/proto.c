@@ -90,6 +90,7 @@ static const struct field follow_req[] = {
 	STR(u.follow_req.ticket, PROTO_TICKET_MAX),
 	STR(u.follow_req.grant, PROTO_GRANT_MAX),
 	STR(u.follow_req.impersonator_id, PROTO_USER_ID_MAX),
+	STR(u.follow_req.session, PROTO_LOGIN_MAX),
 	STR(u.follow_req.ip, PROTO_IP_MAX),
 	STR(u.follow_req.user_agent, PROTO_AGENT_MAX),
 	END
@@ -154,8 +155,9 @@ static const struct field login_rep[] = {
 };
 
 static const struct field signin_req[] = {
+	STR(u.signin_req.state, PROTO_TICKET_MAX),
+	STR(u.signin_req.grant, PROTO_GRANT_MAX),
 	STR(u.signin_req.id_token, PROTO_ID_TOKEN_MAX),
-	STR(u.signin_req.nonce, PROTO_NONCE_MAX),
 	STR(u.signin_req.ip, PROTO_IP_MAX),
 	STR(u.signin_req.user_agent, PROTO_AGENT_MAX),
 	END
@@ -169,6 +171,54 @@ static const struct field signin_rep[] = {
 	STR(u.signin_rep.email, PROTO_USER_ID_MAX),
 	STR(u.signin_rep.session, PROTO_LOGIN_MAX),
 	STR(u.signin_rep.grant, PROTO_GRANT_MAX),
+	END
+};
+
+static const struct field begin_rep[] = {
+	STR(u.begin_rep.state, PROTO_TICKET_MAX),
+	STR(u.begin_rep.nonce, PROTO_NONCE_MAX),
+	STR(u.begin_rep.code_challenge, PROTO_CHALLENGE_MAX),
+	STR(u.begin_rep.grant, PROTO_GRANT_MAX),
+	END
+};
+
+static const struct field idp_auth_req[] = {
+	STR(u.idp_auth_req.state, PROTO_TICKET_MAX),
+	STR(u.idp_auth_req.grant, PROTO_GRANT_MAX),
+	END
+};
+
+static const struct field idp_auth_rep[] = {
+	STR(u.idp_auth_rep.code_verifier, PROTO_CHALLENGE_MAX),
+	STR(u.idp_auth_rep.assertion, PROTO_TOKEN_MAX),
+	STR(u.idp_auth_rep.authorization, PROTO_AUTHORIZATION_MAX),
+	END
+};
+
+static const struct field console_req[] = {
+	STR(u.console_req.session, PROTO_LOGIN_MAX),
+	STR(u.console_req.grant, PROTO_GRANT_MAX),
+	STR(u.console_req.user_id, PROTO_USER_ID_MAX),
+	STR(u.console_req.client_id, PROTO_CLIENT_ID_MAX),
+	STR(u.console_req.reason, PROTO_REASON_MAX),
+	STR(u.console_req.ip, PROTO_IP_MAX),
+	STR(u.console_req.user_agent, PROTO_AGENT_MAX),
+	END
+};
+
+static const struct field audit_req[] = {
+	STR(u.audit_req.session, PROTO_LOGIN_MAX),
+	STR(u.audit_req.grant, PROTO_GRANT_MAX),
+	STR(u.audit_req.impersonator_id, PROTO_USER_ID_MAX),
+	STR(u.audit_req.user_id, PROTO_USER_ID_MAX),
+	U32(u.audit_req.since),
+	U32(u.audit_req.until),
+	U32(u.audit_req.limit),
+	END
+};
+
+static const struct field audit_rep[] = {
+	STR(u.audit_rep.records, PROTO_RECORDS_MAX),
 	END
 };
 
@@ -194,6 +244,13 @@ static const struct {
 	[PROTO_AUTHORIZE] =	{ "authorize", { authorize_req, follow_rep }, 0 },
 	[PROTO_CONSOLE_SIGNIN] = { "console_signin",
 				   { signin_req, signin_rep }, 0 },
+	[PROTO_CONSOLE_BEGIN] =	{ "console_begin", { no_fields, begin_rep }, 0 },
+	[PROTO_CONSOLE_IDP_AUTH] = { "console_idp_auth",
+				   { idp_auth_req, idp_auth_rep }, 0 },
+	[PROTO_CONSOLE_LINK] =	{ "console_link", { console_req, link_rep }, 0 },
+	[PROTO_CONSOLE_AUDIT] =	{ "console_audit", { audit_req, audit_rep }, 0 },
+	[PROTO_CONSOLE_SIGNOUT] = { "console_signout",
+				   { console_req, no_fields }, 0 },
 	[PROTO_CTL_SIGNER] =	{ "ctl_signer", { no_fields, no_fields }, 1 },
 	[PROTO_CTL_PAUSE] =	{ "ctl_pause", { no_fields, no_fields }, 0 },
 	[PROTO_CTL_RELOAD] =	{ "ctl_reload", { no_fields, no_fields }, 2 },

@@ -20,10 +20,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* 4: the console's sign-in (PROTO_CONSOLE_SIGNIN); a front end and a
- * signer of another version, as during an upgrade, refuse each other's
- * frames. */
-#define PROTO_VERSION		4
+/* 5: the console (sign-in begun by the signer, its links, audit trail);
+ * a front end and a signer of another version, as during an upgrade,
+ * refuse each other's frames. */
+#define PROTO_VERSION		5
 #define PROTO_HEADER_LEN	16
 #define PROTO_FRAME_MAX		65536
 
@@ -63,6 +63,8 @@
 #define PROTO_MESSAGE_MAX	256	/* a refusal's words for the client */
 #define PROTO_LOGIN_MAX		64	/* a login cookie's value */
 #define PROTO_CHALLENGE_MAX	128	/* a PKCE code_challenge or verifier */
+#define PROTO_AUTHORIZATION_MAX	1024	/* an HTTP Authorization header's value */
+#define PROTO_RECORDS_MAX	60000	/* the console's audit trail, JSON */
 
 enum proto_type {
 	PROTO_HELLO = 1,	/* -> the public JWKS */
@@ -89,9 +91,26 @@ enum proto_type {
 	PROTO_AUTHORIZE,	/* a login cookie and its grant, with the
 				 * application's own request -> a code with
 				 * its code grant, or the tokens */
-	PROTO_CONSOLE_SIGNIN,	/* the console's identity provider's id_token
-				 * -> who signed in, and a console session
-				 * with its grant */
+	/*
+	 * The support console (DESIGN.md section 7).  The signer begins each
+	 * sign-in and redeems it once; the console's later requests present
+	 * the console session's cookie and grant, and the signer trusts
+	 * nothing else about who is at the console.
+	 */
+	PROTO_CONSOLE_SIGNIN,	/* the sign-in's state and grant, and the
+				 * provider's id_token -> who signed in, and
+				 * a console session with its grant */
+	PROTO_CONSOLE_BEGIN,	/* -> a sign-in's state, nonce, PKCE
+				 * challenge, and its grant */
+	PROTO_CONSOLE_IDP_AUTH,	/* the sign-in's state and grant -> its PKCE
+				 * verifier and the client authentication
+				 * for the provider's token endpoint */
+	PROTO_CONSOLE_LINK,	/* a console session's request -> the
+				 * decision, and a link bound to it */
+	PROTO_CONSOLE_AUDIT,	/* a console session's query -> the recent
+				 * impersonation records, JSON */
+	PROTO_CONSOLE_SIGNOUT,	/* a console session ended -> on the record,
+				 * and its grant redeemed */
 	/*
 	 * The parent's control sockets (common/fdpass.h), never the
 	 * socketpair of the front end and the signer: each request carries
@@ -220,11 +239,16 @@ struct proto_msg {
 			struct proto_str	 grant;
 			struct proto_str	 callback_url;
 		} link_rep;
-		/* A link followed: its ticket, its grant, the path's user. */
+		/*
+		 * A link followed: its ticket, its grant, the path's user,
+		 * and the console session cookie of the browser that
+		 * follows it ("" when it has none).
+		 */
 		struct {
 			struct proto_str	 ticket;
 			struct proto_str	 grant;
 			struct proto_str	 impersonator_id;
+			struct proto_str	 session;
 			struct proto_str	 ip;
 			struct proto_str	 user_agent;
 		} follow_req;
@@ -289,15 +313,70 @@ struct proto_msg {
 			uint32_t		 expires_in;
 		} login_rep;
 		/*
-		 * A console sign-in: the provider's id_token the front end
-		 * got for the sign-in's code, and the nonce the sign-in sent.
+		 * A console sign-in: the state the provider sent back with
+		 * the code, the sign-in grant kept under it, and the
+		 * provider's id_token the front end got for the code.
 		 */
 		struct {
+			struct proto_str	 state;
+			struct proto_str	 grant;
 			struct proto_str	 id_token;
-			struct proto_str	 nonce;
 			struct proto_str	 ip;
 			struct proto_str	 user_agent;
 		} signin_req;
+		/* A sign-in begun: what goes to the provider, and the grant. */
+		struct {
+			struct proto_str	 state;
+			struct proto_str	 nonce;
+			struct proto_str	 code_challenge;
+			struct proto_str	 grant;
+		} begin_rep;
+		/* The sign-in's state and grant, before the code exchange. */
+		struct {
+			struct proto_str	 state;
+			struct proto_str	 grant;
+		} idp_auth_req;
+		/*
+		 * The code exchange's PKCE verifier and the client's
+		 * authentication: a private_key_jwt assertion, or a Basic
+		 * Authorization header value; the other is "".
+		 */
+		struct {
+			struct proto_str	 code_verifier;
+			struct proto_str	 assertion;
+			struct proto_str	 authorization;
+		} idp_auth_rep;
+		/*
+		 * A console session's request: its cookie's value and grant,
+		 * then, for a link (reply link_rep), the user to impersonate,
+		 * the application and the reason; for a sign-out, nothing.
+		 */
+		struct {
+			struct proto_str	 session;
+			struct proto_str	 grant;
+			struct proto_str	 user_id;
+			struct proto_str	 client_id;
+			struct proto_str	 reason;
+			struct proto_str	 ip;
+			struct proto_str	 user_agent;
+		} console_req;
+		/*
+		 * The audit trail asked for from the console: filters ("" or
+		 * 0 for any; since and until in unix seconds) and at most
+		 * limit records.
+		 */
+		struct {
+			struct proto_str	 session;
+			struct proto_str	 grant;
+			struct proto_str	 impersonator_id;
+			struct proto_str	 user_id;
+			uint32_t		 since;
+			uint32_t		 until;
+			uint32_t		 limit;
+		} audit_req;
+		struct {
+			struct proto_str	 records;
+		} audit_rep;
 		/*
 		 * Who signed in (rule "" when allowed; else the rule that
 		 * refused, its status and words), and the console session:

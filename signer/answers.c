@@ -11,6 +11,7 @@
 
 #include "answers.h"
 #include "audit.h"
+#include "console_answers.h"
 #include "impersonation.h"
 #include "keys.h"
 #include "scope.h"
@@ -195,7 +196,12 @@ static const struct handler {
 	{ PROTO_CODE_TOKENS,	answer_code_tokens },
 	{ PROTO_CODE_REPLAYED,	answer_code_replayed },
 	{ PROTO_AUTHORIZE,	answer_authorize },
+	{ PROTO_CONSOLE_BEGIN,	answer_console_begin },
+	{ PROTO_CONSOLE_IDP_AUTH, answer_console_idp_auth },
 	{ PROTO_CONSOLE_SIGNIN,	answer_console_signin },
+	{ PROTO_CONSOLE_LINK,	answer_console_link },
+	{ PROTO_CONSOLE_AUDIT,	answer_console_audit },
+	{ PROTO_CONSOLE_SIGNOUT, answer_console_signout },
 	{ PROTO_OBSERVED,	answer_observed },
 #ifdef GUISE_TEST_HOOKS
 	{ PROTO_TEST_SYSCALL,	answer_test_syscall },

@@ -26,8 +26,11 @@ enum grant_kind {
 	GRANT_KIND_LINK = 1,
 	GRANT_KIND_CODE = 2,
 	GRANT_KIND_LOGIN = 3,
-	GRANT_KIND_CONSOLE = 4	/* a console session: who signed in (as
+	GRANT_KIND_CONSOLE = 4,	/* a console session: who signed in (as
 				 * impersonator_id), no response type */
+	GRANT_KIND_SIGNIN = 5	/* a console sign-in the signer began: under
+				 * its state, with its nonce, and its PKCE
+				 * verifier in code_challenge */
 };
 
 struct grant {
@@ -39,6 +42,12 @@ struct grant {
 	/* SHA-256 of the ticket (link), code or login cookie it travels
 	 * under */
 	unsigned char	 ticket_hash[GRANT_HASH_BYTES];
+	/*
+	 * A link asked for at the console: SHA-256 of the console session's
+	 * cookie, which the browser that follows it must hold (and the code
+	 * or login made of it keeps); all zero for a link of the API's.
+	 */
+	unsigned char	 session_hash[GRANT_HASH_BYTES];
 	int		 response_type;		/* 1 code, 2 token */
 	char		 impersonator_id[PROTO_USER_ID_MAX + 1];
 	char		 user_id[PROTO_USER_ID_MAX + 1];

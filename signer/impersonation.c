@@ -23,6 +23,7 @@
 #include "console_idp.h"
 #include "console_signin.h"
 #include "grant.h"
+#include "grant_text.h"
 #include "hex.h"
 #include "impersonation.h"
 #include "jti.h"
@@ -38,12 +39,10 @@
 #include "scope.h"
 #include "token.h"
 
-/* A ticket or a code: 256 bits from the CSPRNG (random.c), base64url. */
-#define SECRET_BYTES	32
-#define SECRET_LEN	B64URL_ENCODED_LEN(SECRET_BYTES)
-
 #define LINK_INVALID	"the link is invalid, expired or already used"
 #define NO_LONGER	"the impersonation is no longer allowed"
+#define ELSEWHERE	"the link was asked for in another browser's console " \
+			"session"
 
 static const struct config	*conf;
 
@@ -65,112 +64,14 @@ impersonation_init(const struct config *c)
 }
 
 /*
- * A warning a broken-in front end can cause at will (a forged grant, a
- * full set of redeemed grants): said at once, then at most once a second
- * with how many came since, so that it cannot push the signer's audit
- * commit lines past journald's rate limit.
- */
-struct seldom {
-	long long	 said_us;	/* 0: never */
-	unsigned long	 since;
-};
-
-static void
-warn_seldom(struct seldom *s, const char *what)
-{
-	long long	 now = monotonic_us();
-
-	if (s->said_us != 0 && now - s->said_us < 1000000) {
-		s->since++;
-		return;
-	}
-	if (s->since > 0)
-		log_warnx("%s (%lu more since the last line)", what, s->since);
-	else
-		log_warnx("%s", what);
-	s->said_us = now;
-	s->since = 0;
-}
-
-static int
-new_secret(char out[SECRET_LEN + 1])
-{
-	unsigned char	 raw[SECRET_BYTES];
-
-	if (random_draw(raw, sizeof(raw)) == -1)
-		return -1;
-	b64url_encode(out, raw, sizeof(raw));
-	return 0;
-}
-
-/* g sealed, as the text the front end keeps, into grant_out. */
-static int
-seal(const struct grant *g)
-{
-	unsigned char	 raw[GRANT_SEALED_MAX];
-	long		 n;
-
-	if ((n = grant_seal(g, raw, sizeof(raw))) == -1 ||
-	    B64URL_ENCODED_LEN((size_t)n) > PROTO_GRANT_MAX)
-		return -1;
-	b64url_encode(grant_out, raw, (size_t)n);
-	return 0;
-}
-
-/*
- * The grant the front end presents, opened: 0, or -1 when it is not one
- * the signer sealed (or was altered), which is said in the log, since a
- * working front end never presents one.
- */
-static int
-open_grant(struct proto_str text, enum grant_kind kind, struct grant *g)
-{
-	static struct seldom	 forged;
-	unsigned char		 raw[GRANT_SEALED_MAX];
-	ssize_t			 n;
-
-	if ((n = b64url_decode(raw, sizeof(raw), text.p, text.len)) <= 0 ||
-	    grant_open(raw, (size_t)n, g) == -1) {
-		warn_seldom(&forged,
-		    "a grant that is not the signer's was presented");
-		return -1;
-	}
-	return g->kind == kind ? 0 : -1;
-}
-
-/* Does the grant travel under this ticket or code? */
-static int
-travels_under(const struct grant *g, struct proto_str secret)
-{
-	unsigned char	 h[SHA256_LEN];
-
-	return secret.len > 0 && sha256(secret.p, secret.len, h) == 0 &&
-	    CRYPTO_memcmp(h, g->ticket_hash, sizeof(h)) == 0;
-}
-
-/*
- * Take the grant as redeemed: 0, or the status that refuses it.  Its id is
- * remembered as long as the grant is valid, on the clock that checks that
- * (a clock stepped back keeps both), and a code's as long as the front
- * end keeps its spent mark too, so that its replay can be recorded.
+ * Take the grant as redeemed: a code's id is remembered as long as the
+ * front end keeps its spent mark too, so that its replay can be recorded.
  */
 static uint32_t
 redeem(const struct grant *g, long long now)
 {
-	static struct seldom	 full;
-	long long		 until = g->exp;
-
-	if (g->kind == GRANT_KIND_CODE && now + conf->code_ttl > until)
-		until = now + conf->code_ttl;
-	switch (redeemed_take(g->id, until, now)) {
-	case 0:
-		return PROTO_OK;
-	case 1:
-		return PROTO_ERR_REDEEMED;
-	default:
-		warn_seldom(&full, "too many grants redeemed lately: refusing");
-		return PROTO_ERR_INTERNAL;
-	}
+	return grant_redeem(g, g->kind == GRANT_KIND_CODE ?
+	    now + conf->code_ttl : g->exp, now);
 }
 
 /* The members of a record about g. */
@@ -182,19 +83,6 @@ record_of(const struct grant *g, struct audit_record *r)
 	r->client_id = g->client_id;
 	r->caller = g->caller;
 	r->reason = g->reason[0] != '\0' ? g->reason : NULL;
-}
-
-/*
- * r is the record that redeems g: it names the grant and its expiry, which
- * a starting signer reads back (redeemed_rebuild.c); id holds the hex.
- */
-static void
-record_redeems(const struct grant *g, struct audit_record *r,
-    char id[SHA256_HEX_LEN + 1])
-{
-	hex_encode(g->id, sizeof(g->id), id);
-	r->grant_id = id;
-	r->grant_exp = g->exp;
 }
 
 /* Copy a checked string field; "" for an absent one. */
@@ -251,7 +139,7 @@ record_issued(const struct grant *g, const char *grant_type,
 
 	record_of(g, &r);
 	if (consumes)
-		record_redeems(g, &r, id);
+		grant_recorded(g, &r, id);
 	r.reason = NULL;
 	r.caller = NULL;
 	r.jti = login_tokens.jti;
@@ -262,32 +150,74 @@ record_issued(const struct grant *g, const char *grant_type,
 }
 
 /*
+ * The decision on a link of g (its user, impersonator, client, callback,
+ * scope, nonce, reason and caller filled, and checked) for app: the policy
+ * decides, the decision is recorded either way, and a refusal is answered
+ * with the rule, as a reply of PROTO_OK.
+ */
+uint32_t
+link_decide(struct grant *g, const struct client_config *app,
+    const char *ip, const char *agent, struct proto_msg *rep)
+{
+	struct policy_verdict	 v;
+	struct audit_record	 r = { .event = "impersonation.requested" };
+	char			 link_hash[SHA256_HEX_LEN + 1];
+	long long		 now = time(NULL);
+
+	g->kind = GRANT_KIND_LINK;
+	(void)policy_check(conf, app, g->impersonator_id, g->user_id, &v);
+	if (v.status == 0) {
+		g->exp = now + conf->link_ttl;
+		if (secret_draw(ticket_out) == -1 ||
+		    random_draw(g->id, sizeof(g->id)) == -1 ||
+		    sha256(ticket_out, strlen(ticket_out), g->ticket_hash) ==
+		    -1 || grant_to_text(g, grant_out) == -1)
+			return PROTO_ERR_INTERNAL;
+		hex_encode(g->ticket_hash, sizeof(g->ticket_hash), link_hash);
+	}
+	record_of(g, &r);
+	r.outcome = v.status == 0 ? "allowed" : "denied";
+	r.rule = v.rule;
+	r.link_hash = v.status == 0 ? link_hash : NULL;
+	r.ip = ip;
+	r.user_agent = agent;
+	audit_queue(&r);
+	if (v.status != 0) {
+		rep->u.link_rep.rule = proto_str(v.rule);
+		rep->u.link_rep.refusal = (uint32_t)v.status;
+		rep->u.link_rep.message = proto_str(v.message);
+		return PROTO_OK;
+	}
+	rep->u.link_rep.ticket = proto_str(ticket_out);
+	rep->u.link_rep.grant = proto_str(grant_out);
+	/* The reply is encoded after this returns: nothing of the stack. */
+	memcpy(callback_out, g->callback_url, sizeof(callback_out));
+	rep->u.link_rep.callback_url = proto_str(callback_out);
+	return PROTO_OK;
+}
+
+/*
  * PROTO_LINK: may the caller have a link?  What the front end checked of
- * the request's shape is checked again; the decision is recorded either
- * way, and a refusal is answered with the rule, as a reply of PROTO_OK.
+ * the request's shape is checked again; then link_decide.
  */
 uint32_t
 answer_link(const struct proto_msg *req, struct proto_msg *rep)
 {
 	const struct client_config	*app;
-	struct policy_verdict		 v;
 	struct access			 a;
 	struct grant			 g;
 	const char			*why;
 	char	bearer[PROTO_TOKEN_MAX + 1], callback[PROTO_CALLBACK_MAX + 1];
 	char	ip[PROTO_IP_MAX + 1], agent[PROTO_AGENT_MAX + 1];
-	char	link_hash[SHA256_HEX_LEN + 1];
-	long long now = time(NULL);
 	unsigned int grant_type;
 
 	FIELD(bearer, req->u.link_req.bearer);
 	if (bearer_verify(bearer, strlen(bearer), conf->issuer,
-	    token_api_audience(), (time_t)now, &a, &why) == -1 ||
+	    token_api_audience(), time(NULL), &a, &why) == -1 ||
 	    !scope_has(a.scope, "impersonate:users"))
 		return PROTO_ERR_BEARER;
 
 	memset(&g, 0, sizeof(g));
-	g.kind = GRANT_KIND_LINK;
 	FIELD(g.user_id, req->u.link_req.user_id);
 	FIELD(g.impersonator_id, req->u.link_req.impersonator_id);
 	FIELD(g.client_id, req->u.link_req.client_id);
@@ -312,42 +242,9 @@ answer_link(const struct proto_msg *req, struct proto_msg *rep)
 		memcpy(g.callback_url, callback, sizeof(callback));
 	else
 		return PROTO_ERR_REQUEST;
-
-	(void)policy_check(conf, app, g.impersonator_id, g.user_id, &v);
-	if (v.status == 0) {
-		g.exp = now + conf->link_ttl;
-		if (new_secret(ticket_out) == -1 ||
-		    random_draw(g.id, sizeof(g.id)) == -1 ||
-		    sha256(ticket_out, strlen(ticket_out), g.ticket_hash) ==
-		    -1 || seal(&g) == -1)
-			return PROTO_ERR_INTERNAL;
-		hex_encode(g.ticket_hash, sizeof(g.ticket_hash), link_hash);
-	}
-	{
-		struct audit_record	 r = { .event =
-					    "impersonation.requested" };
-		record_of(&g, &r);
-		r.outcome = v.status == 0 ? "allowed" : "denied";
-		r.rule = v.rule;
-		r.link_hash = v.status == 0 ? link_hash : NULL;
-		FIELD(ip, req->u.link_req.ip);
-		FIELD(agent, req->u.link_req.user_agent);
-		r.ip = ip;
-		r.user_agent = agent;
-		audit_queue(&r);
-	}
-	if (v.status != 0) {
-		rep->u.link_rep.rule = proto_str(v.rule);
-		rep->u.link_rep.refusal = (uint32_t)v.status;
-		rep->u.link_rep.message = proto_str(v.message);
-		return PROTO_OK;
-	}
-	rep->u.link_rep.ticket = proto_str(ticket_out);
-	rep->u.link_rep.grant = proto_str(grant_out);
-	/* The reply is encoded after this returns: nothing of the stack. */
-	memcpy(callback_out, g.callback_url, sizeof(callback_out));
-	rep->u.link_rep.callback_url = proto_str(callback_out);
-	return PROTO_OK;
+	FIELD(ip, req->u.link_req.ip);
+	FIELD(agent, req->u.link_req.user_agent);
+	return link_decide(&g, app, ip, agent, rep);
 }
 
 /*
@@ -361,7 +258,7 @@ refused(const struct grant *g, struct audit_record *r, const char *rule,
 	char	 id[SHA256_HEX_LEN + 1];
 
 	record_of(g, r);
-	record_redeems(g, r, id);
+	grant_recorded(g, r, id);
 	r->outcome = "denied";
 	r->rule = rule;
 	audit_queue(r);
@@ -369,26 +266,6 @@ refused(const struct grant *g, struct audit_record *r, const char *rule,
 	rep->u.follow_rep.refusal = (uint32_t)refusal;
 	rep->u.follow_rep.message = proto_str(message);
 	return PROTO_OK;
-}
-
-/*
- * A new grant of kind for g's login, sealed into grant_out, under a new
- * secret drawn into out (its hash, hex, into hash): a code, or a login
- * cookie's value.
- */
-static int
-grant_next(const struct grant *g, enum grant_kind kind, long long exp,
-    char out[SECRET_LEN + 1], char hash[SHA256_HEX_LEN + 1])
-{
-	struct grant	 n = *g;
-
-	n.kind = kind;
-	n.exp = exp;
-	if (new_secret(out) == -1 || random_draw(n.id, sizeof(n.id)) == -1 ||
-	    sha256(out, strlen(out), n.ticket_hash) == -1 || seal(&n) == -1)
-		return -1;
-	hex_encode(n.ticket_hash, sizeof(n.ticket_hash), hash);
-	return 0;
 }
 
 /*
@@ -404,8 +281,8 @@ grant_login(const struct grant *g, const struct client_config *app,
 	uint32_t	 status;
 
 	if (g->response_type == POLICY_RESPONSE_CODE) {
-		if (grant_next(g, GRANT_KIND_CODE, now + conf->code_ttl,
-		    code_out, code_hash) == -1)
+		if (grant_renew(g, GRANT_KIND_CODE, now + conf->code_ttl,
+		    code_out, code_hash, grant_out) == -1)
 			return PROTO_ERR_INTERNAL;
 		r->code_hash = code_hash;
 		audit_queue(r);
@@ -435,8 +312,8 @@ grant_login_start(const struct grant *g, struct audit_record *r,
 {
 	char	 login_hash[SHA256_HEX_LEN + 1];
 
-	if (grant_next(g, GRANT_KIND_LOGIN, g->auth_time + conf->link_ttl,
-	    login_out, login_hash) == -1)
+	if (grant_renew(g, GRANT_KIND_LOGIN, g->auth_time + conf->link_ttl,
+	    login_out, login_hash, grant_out) == -1)
 		return PROTO_ERR_INTERNAL;
 	r->login_hash = login_hash;
 	audit_queue(r);
@@ -445,6 +322,22 @@ grant_login_start(const struct grant *g, struct audit_record *r,
 	rep->u.follow_rep.login_hint = proto_str(hint_out);
 	rep->u.follow_rep.grant = proto_str(grant_out);
 	return PROTO_OK;
+}
+
+/*
+ * Is the link of g followed in the console session it was asked for in?
+ * A link of the API's was asked for in none, and goes anywhere.
+ */
+static int
+in_its_session(const struct grant *g, struct proto_str session)
+{
+	static const unsigned char	 none[GRANT_HASH_BYTES];
+	unsigned char			 h[SHA256_LEN];
+
+	if (CRYPTO_memcmp(g->session_hash, none, sizeof(none)) == 0)
+		return 1;
+	return session.len > 0 && sha256(session.p, session.len, h) == 0 &&
+	    CRYPTO_memcmp(h, g->session_hash, sizeof(h)) == 0;
 }
 
 /*
@@ -470,8 +363,8 @@ answer_follow(const struct proto_msg *req, struct proto_msg *rep)
 	long long now = time(NULL);
 	uint32_t status;
 
-	if (open_grant(req->u.follow_req.grant, GRANT_KIND_LINK, &g) == -1 ||
-	    !travels_under(&g, req->u.follow_req.ticket) || g.exp <= now)
+	if (grant_from_text(req->u.follow_req.grant, GRANT_KIND_LINK, &g) == -1 ||
+	    !grant_travels_under(&g, req->u.follow_req.ticket) || g.exp <= now)
 		return PROTO_ERR_INVALID_GRANT;
 	if ((status = redeem(&g, now)) != PROTO_OK)
 		return status;
@@ -486,6 +379,10 @@ answer_follow(const struct proto_msg *req, struct proto_msg *rep)
 		r.event = "impersonation.link_refused";
 		return refused(&g, &r, "link_tampered", 400, LINK_INVALID, rep);
 	}
+	if (!in_its_session(&g, req->u.follow_req.session)) {
+		r.event = "impersonation.link_refused";
+		return refused(&g, &r, "session_mismatch", 403, ELSEWHERE, rep);
+	}
 	if (policy_recheck(conf, g.client_id, g.callback_url,
 	    g.response_type, g.impersonator_id, g.user_id, &v) != 0) {
 		r.event = "impersonation.link_refused";
@@ -493,7 +390,7 @@ answer_follow(const struct proto_msg *req, struct proto_msg *rep)
 	}
 	app = config_client(conf, g.client_id);
 	record_of(&g, &r);
-	record_redeems(&g, &r, id);
+	grant_recorded(&g, &r, id);
 	g.auth_time = now;
 	if (app->initiate_login_uri != NULL)
 		return grant_login_start(&g, &r, rep);
@@ -529,8 +426,8 @@ answer_authorize(const struct proto_msg *req, struct proto_msg *rep)
 	uint32_t status;
 
 	FIELD(client, req->u.authorize_req.client_id);
-	if (open_grant(req->u.authorize_req.grant, GRANT_KIND_LOGIN, &g) ==
-	    -1 || !travels_under(&g, req->u.authorize_req.login) ||
+	if (grant_from_text(req->u.authorize_req.grant, GRANT_KIND_LOGIN, &g) ==
+	    -1 || !grant_travels_under(&g, req->u.authorize_req.login) ||
 	    strcmp(client, g.client_id) != 0 || g.exp <= now)
 		return PROTO_ERR_INVALID_GRANT;
 	FIELD(redirect, req->u.authorize_req.redirect_uri);
@@ -560,7 +457,7 @@ answer_authorize(const struct proto_msg *req, struct proto_msg *rep)
 		return refused(&g, &r, v.rule, 403, NO_LONGER, rep);
 	}
 	record_of(&g, &r);
-	record_redeems(&g, &r, id);
+	grant_recorded(&g, &r, id);
 	r.grant = response_type == POLICY_RESPONSE_CODE ?
 	    "authorization_code" : "implicit";
 	g.response_type = response_type;
@@ -586,8 +483,8 @@ code_grant(const struct proto_msg *req, struct grant *g,
 	if (!((*app)->grant_types & GRANT_AUTHORIZATION_CODE) ||
 	    !(*app)->allow_impersonation)
 		return PROTO_ERR_GRANT;
-	if (open_grant(req->u.code_req.grant, GRANT_KIND_CODE, g) == -1 ||
-	    !travels_under(g, req->u.code_req.code) ||
+	if (grant_from_text(req->u.code_req.grant, GRANT_KIND_CODE, g) == -1 ||
+	    !grant_travels_under(g, req->u.code_req.code) ||
 	    strcmp(g->client_id, (*app)->client_id) != 0)
 		return PROTO_ERR_INVALID_GRANT;
 	return PROTO_OK;
@@ -633,7 +530,7 @@ answer_code_tokens(const struct proto_msg *req, struct proto_msg *rep)
 		char			 id[SHA256_HEX_LEN + 1];
 
 		record_of(&g, &r);
-		record_redeems(&g, &r, id);
+		grant_recorded(&g, &r, id);
 		r.rule = v.rule;
 		r.code_hash = code_hash;
 		r.ip = ip;
@@ -704,79 +601,5 @@ answer_code_replayed(const struct proto_msg *req, struct proto_msg *rep)
 	r.ip = ip;
 	r.user_agent = agent;
 	audit_queue(&r);
-	return PROTO_OK;
-}
-
-/*
- * PROTO_CONSOLE_SIGNIN: someone signed in at the console's identity
- * provider, and the front end brings the provider's id_token with the
- * nonce the sign-in sent.  A token that does not hold proves nobody and
- * is refused without a record (the front end counts such refusals); a
- * person it proves is recorded, allowed or refused (console_signin.c).
- * Allowed, the console session is a new secret, the browser's cookie, and
- * a console grant under it that names who signed in: the console's later
- * requests present it, and the signer trusts nothing else about who is
- * at the console.
- */
-uint32_t
-answer_console_signin(const struct proto_msg *req, struct proto_msg *rep)
-{
-	static char		 token[PROTO_ID_TOKEN_MAX + 1];
-	static char		 user_out[PROTO_USER_ID_MAX + 1];
-	static char		 email_out[PROTO_USER_ID_MAX + 1];
-	struct console_signin	 s;
-	struct policy_verdict	 v;
-	struct audit_record	 r = { .event = "console.signin" };
-	struct grant		 g;
-	char	nonce[PROTO_NONCE_MAX + 1], ip[PROTO_IP_MAX + 1];
-	char	agent[PROTO_AGENT_MAX + 1], session_hash[SHA256_HEX_LEN + 1];
-	char	detail[2 * PROTO_USER_ID_MAX + 64];
-	const char *why;
-	long long now = time(NULL);
-
-	if (!conf->console.enabled)
-		return PROTO_ERR_REQUEST;
-	FIELD(token, req->u.signin_req.id_token);
-	FIELD(nonce, req->u.signin_req.nonce);
-	if (console_signin(conf, console_idp_keys(), token, strlen(token),
-	    nonce, (time_t)now, &s, &v, &why) == -1)
-		return PROTO_ERR_INVALID_GRANT;
-	FIELD(ip, req->u.signin_req.ip);
-	FIELD(agent, req->u.signin_req.user_agent);
-	snprintf(detail, sizeof(detail), "provider sub %s, email %s%s",
-	    s.id.sub, s.id.email[0] != '\0' ? s.id.email : "none",
-	    s.id.email[0] != '\0' && !s.id.email_verified ?
-	    " (not verified)" : "");
-	r.impersonator_id = s.staff != NULL ? s.staff->user_id : NULL;
-	r.detail = detail;
-	r.ip = ip;
-	r.user_agent = agent;
-	if (v.status != 0) {
-		r.outcome = "denied";
-		r.rule = v.rule;
-		audit_queue(&r);
-		rep->u.signin_rep.rule = proto_str(v.rule);
-		rep->u.signin_rep.refusal = (uint32_t)v.status;
-		rep->u.signin_rep.message = proto_str(v.message);
-		return PROTO_OK;
-	}
-	memset(&g, 0, sizeof(g));
-	g.kind = GRANT_KIND_CONSOLE;
-	g.auth_time = now;
-	memcpy(g.impersonator_id, s.staff->user_id,
-	    strlen(s.staff->user_id) + 1);
-	if (grant_next(&g, GRANT_KIND_CONSOLE,
-	    now + conf->console.session_ttl, login_out, session_hash) == -1)
-		return PROTO_ERR_INTERNAL;
-	r.outcome = "ok";
-	r.login_hash = session_hash;
-	audit_queue(&r);
-	memcpy(user_out, s.staff->user_id, strlen(s.staff->user_id) + 1);
-	memcpy(email_out, s.staff->email != NULL ? s.staff->email : "",
-	    s.staff->email != NULL ? strlen(s.staff->email) + 1 : 1);
-	rep->u.signin_rep.user_id = proto_str(user_out);
-	rep->u.signin_rep.email = proto_str(email_out);
-	rep->u.signin_rep.session = proto_str(login_out);
-	rep->u.signin_rep.grant = proto_str(grant_out);
 	return PROTO_OK;
 }

@@ -4,6 +4,7 @@
 
 #include "answers.h"
 #include "config.h"
+#include "grant.h"
 
 /* Before the sandbox: what the answers go by, and the keys that verify
  * callers' tokens.  -1 with a message on error. */
@@ -14,6 +15,12 @@ answer_fn	 answer_follow;
 answer_fn	 answer_code_tokens;
 answer_fn	 answer_code_replayed;
 answer_fn	 answer_authorize;
-answer_fn	 answer_console_signin;
+
+/*
+ * The decision on a link of g for app, recorded, into rep (link_rep):
+ * answer_link's, and the console's (console_answers.c).
+ */
+uint32_t	 link_decide(struct grant *g, const struct client_config *app,
+		    const char *ip, const char *agent, struct proto_msg *rep);
 
 #endif

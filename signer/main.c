@@ -23,6 +23,7 @@
 #include "config.h"
 #include "console_idp.h"
 #include "fsync_async.h"
+#include "console_answers.h"
 #include "impersonation.h"
 #include "keys.h"
 #include "log.h"
@@ -101,6 +102,7 @@ main(int argc, char *argv[])
 	/* Its own copy of the users, on which it decides (DESIGN.md 4). */
 	if (roster_load(conf) == -1)
 		fatalx("cannot load the users");
+	console_answers_init(conf);
 	if (impersonation_init(conf) == -1)
 		fatalx("cannot verify tokens with the signing keys");
 	if (console_idp_load(conf) == -1)

@@ -97,6 +97,26 @@ token_client_credentials(const struct client_config *client,
 	return sign_claims(&w, "at+jwt", out, outlen);
 }
 
+long
+token_client_assertion(const char *client_id, const char *audience,
+    char *out, size_t outlen)
+{
+	char		 jti[PROTO_JTI_MAX + 1];
+	struct jsonw	 w;
+	time_t		 now = time(NULL);
+
+	if (new_jti(jti) == -1)
+		return -1;
+	jw_begin(&w, claims_buf, sizeof(claims_buf), 1);
+	jw_string(&w, "iss", client_id);
+	jw_string(&w, "sub", client_id);
+	jw_string(&w, "aud", audience);
+	jw_string(&w, "jti", jti);
+	jw_integer(&w, "iat", now);
+	jw_integer(&w, "exp", now + CLIENT_ASSERTION_TTL);
+	return sign_claims(&w, "JWT", out, outlen);
+}
+
 static json_t *
 impersonation_claims(const struct login *l, json_t *claims)
 {

@@ -24,6 +24,16 @@ long	token_client_credentials(const struct client_config *client,
 const char *token_api_audience(void);
 
 /* An impersonated login, of users of the signer's own roster. */
+/*
+ * A private_key_jwt client assertion (RFC 7523 section 3) for the console
+ * at its identity provider: iss and sub client_id, aud audience (the
+ * provider's issuer, DESIGN.md section 7), a fresh jti, living
+ * CLIENT_ASSERTION_TTL.  Returns its length, or -1.
+ */
+#define CLIENT_ASSERTION_TTL	60	/* seconds */
+long	token_client_assertion(const char *client_id, const char *audience,
+	    char *out, size_t outlen);
+
 struct login {
 	const struct client_config	*client;	/* the application */
 	const struct user		*user;

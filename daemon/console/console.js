@@ -506,7 +506,7 @@
       results.setAttribute('aria-busy', 'true');
       $('users-count').textContent = 'Searching…';
       say('Searching…');
-      const query = { page: pageNo, per_page: PER_PAGE };
+      const query = { page: pageNo, per_page: PER_PAGE, include_totals: 'true' };
       if (q !== '') query.q = q;
       let data;
       try {

@@ -1,12 +1,15 @@
 /*
- * The console's sign-in (PROTO_CONSOLE_SIGNIN), attacked as a broken-into
- * front end would: it hands the signer id_tokens of its own making.  The
- * identity provider here is this program: a P-256 key made at start, its
- * public half written to idp.jwks for the signer, id_tokens signed with
- * libjwt.  Only a token the provider signed, for guise's console client,
- * with the sign-in's nonce, proves anyone; only a directory user who may
- * impersonate gets a console session; and a console grant is no link's,
- * no login's.
+ * The console (PROTO_CONSOLE_*), attacked as a broken-into front end
+ * would: it hands the signer id_tokens of its own making, presents one it
+ * saw go by again, moves a sign-in grant under another state, and asks
+ * for links and the audit trail without a session, or with one signed
+ * out.  The identity provider here is this program: a P-256 key made at
+ * start, its public half written to idp.jwks for the signer, id_tokens
+ * signed with libjwt.  Only a token the provider signed, for guise's
+ * console client, with the nonce of a sign-in the signer began and has
+ * not redeemed, proves anyone; only a directory user who may impersonate
+ * gets a console session; a console grant is no link's, no login's; and
+ * a link asked for at the console is followed only in its session.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +27,6 @@
 
 #define IDP_ISSUER	"https://idp.example/"
 #define IDP_CLIENT	"guise-console"
-#define SIGNIN_NONCE	"signin-nonce-5b1e"
 
 struct idp {
 	EVP_PKEY	*key;
@@ -114,19 +116,116 @@ id_token(const struct idp *p, const char *sub, const char *email,
 	return out;
 }
 
-/* The signer's answer to a sign-in with token: its status; rep kept. */
+/* A sign-in the signer began: what the front end keeps of it. */
+struct signin {
+	char	 state[PROTO_TICKET_MAX + 1];
+	char	 nonce[PROTO_NONCE_MAX + 1];
+	char	 challenge[PROTO_CHALLENGE_MAX + 1];
+	char	 grant[PROTO_GRANT_MAX + 1];
+};
+
 static uint32_t
-signin(const char *token, const char *nonce, struct proto_msg *rep)
+begin(struct signin *b)
+{
+	struct proto_msg	 req, rep;
+
+	memset(&req, 0, sizeof(req));
+	memset(b, 0, sizeof(*b));
+	req.type = PROTO_CONSOLE_BEGIN;
+	req.id = next_id++;
+	if (request(&s, &req, &rep) == -1)
+		return (uint32_t)-1;
+	if (rep.status == PROTO_OK && (copy_field(b->state, sizeof(b->state),
+	    rep.u.begin_rep.state) == -1 || copy_field(b->nonce,
+	    sizeof(b->nonce), rep.u.begin_rep.nonce) == -1 ||
+	    copy_field(b->challenge, sizeof(b->challenge),
+	    rep.u.begin_rep.code_challenge) == -1 || copy_field(b->grant,
+	    sizeof(b->grant), rep.u.begin_rep.grant) == -1))
+		return (uint32_t)-1;
+	return rep.status;
+}
+
+/* The signer's answer to sign-in b with token: its status; rep kept. */
+static uint32_t
+signin(const struct signin *b, const char *token, struct proto_msg *rep)
 {
 	struct proto_msg	 req;
 
 	memset(&req, 0, sizeof(req));
 	req.type = PROTO_CONSOLE_SIGNIN;
 	req.id = next_id++;
+	req.u.signin_req.state = proto_str(b->state);
+	req.u.signin_req.grant = proto_str(b->grant);
 	req.u.signin_req.id_token = proto_str(token ? token : "");
-	req.u.signin_req.nonce = proto_str(nonce);
 	req.u.signin_req.ip = proto_str("127.0.0.1");
 	req.u.signin_req.user_agent = proto_str("peer");
+	if (request(&s, &req, rep) == -1)
+		return (uint32_t)-1;
+	return rep->status;
+}
+
+/* A sign-in begun, answered with a token of p for sub and email. */
+static uint32_t
+signin_as(const struct idp *p, const char *sub, const char *email,
+    int verified, struct proto_msg *rep)
+{
+	struct signin	 b;
+	char		*t;
+	uint32_t	 st;
+
+	if (begin(&b) != PROTO_OK ||
+	    (t = id_token(p, sub, email, verified, b.nonce)) == NULL)
+		return (uint32_t)-1;
+	st = signin(&b, t, rep);
+	free(t);
+	return st;
+}
+
+/* A console request of type for the session under cookie with grant. */
+static uint32_t
+console_req(uint16_t type, const char *cookie, const char *grant,
+    const char *user_id, struct proto_msg *rep)
+{
+	struct proto_msg	 req;
+
+	memset(&req, 0, sizeof(req));
+	req.type = type;
+	req.id = next_id++;
+	if (type == PROTO_CONSOLE_AUDIT) {
+		req.u.audit_req.session = proto_str(cookie);
+		req.u.audit_req.grant = proto_str(grant);
+		req.u.audit_req.user_id = proto_str(user_id);
+		req.u.audit_req.impersonator_id = proto_str("");
+	} else {
+		req.u.console_req.session = proto_str(cookie);
+		req.u.console_req.grant = proto_str(grant);
+		req.u.console_req.user_id = proto_str(user_id);
+		req.u.console_req.client_id = proto_str("storefront");
+		req.u.console_req.reason = proto_str("ticket 7");
+		req.u.console_req.ip = proto_str("127.0.0.1");
+		req.u.console_req.user_agent = proto_str("peer");
+	}
+	if (request(&s, &req, rep) == -1)
+		return (uint32_t)-1;
+	return rep->status;
+}
+
+/* The link followed, with the console cookie session ("" for none). */
+static uint32_t
+follow_in(const char *ticket, const char *grant, const char *session,
+    struct proto_msg *rep)
+{
+	struct proto_msg	 req;
+
+	memset(&req, 0, sizeof(req));
+	req.type = PROTO_FOLLOW;
+	req.id = next_id++;
+	req.u.follow_req.ticket = proto_str(ticket);
+	req.u.follow_req.grant = proto_str(grant);
+	req.u.follow_req.impersonator_id = proto_str(SUPPORT);
+	req.u.follow_req.session = proto_str(session);
+	req.u.follow_req.ip = proto_str("127.0.0.1");
+	req.u.follow_req.user_agent = proto_str("peer");
 	if (request(&s, &req, rep) == -1)
 		return (uint32_t)-1;
 	return rep->status;
@@ -171,19 +270,106 @@ records_of(const char *event)
 	return n;
 }
 
+/* The console asks for a link: ticket and grant, 0; or -1. */
+static int
+console_link(const char *cookie, const char *grant, char *ticket,
+    char *link_grant)
+{
+	struct proto_msg	 rep;
+
+	if (console_req(PROTO_CONSOLE_LINK, cookie, grant, CUSTOMER, &rep) !=
+	    PROTO_OK || rep.u.link_rep.rule.len != 0 ||
+	    copy_field(ticket, PROTO_TICKET_MAX + 1,
+	    rep.u.link_rep.ticket) == -1 ||
+	    copy_field(link_grant, PROTO_GRANT_MAX + 1,
+	    rep.u.link_rep.grant) == -1)
+		return -1;
+	return 0;
+}
+
+/* Sessions, links bound to them, the audit trail, a sign-out. */
+static void
+test_console_session(const char *cookie, const char *grant,
+    const char *other_cookie, const char *other_grant)
+{
+	struct proto_msg	 rep;
+	char			 ticket[PROTO_TICKET_MAX + 1];
+	char			 link_grant[PROTO_GRANT_MAX + 1];
+	uint32_t		 st;
+
+	st = console_req(PROTO_CONSOLE_LINK, other_cookie, grant, CUSTOMER,
+	    &rep);
+	CHECK(st == PROTO_ERR_INVALID_GRANT, "a console grant under another "
+	    "session's cookie asks for nothing (%s)", proto_status_name(st));
+	CHECK(console_link(cookie, grant, ticket, link_grant) == 0,
+	    "the session asks for a link for the customer: allowed");
+	st = follow_in(ticket, link_grant, "", &rep);
+	CHECK(st == PROTO_OK && rep.u.follow_rep.rule.len == 16 &&
+	    memcmp(rep.u.follow_rep.rule.p, "session_mismatch", 16) == 0 &&
+	    rep.u.follow_rep.refusal == 403 && rep.u.follow_rep.code.len == 0,
+	    "that link followed in a browser with no console session: "
+	    "refused, session_mismatch");
+	CHECK(log_lines("session_mismatch") >= 1 &&
+	    records_of("impersonation.link_refused") >= 1,
+	    "and audited as link_refused with session_mismatch");
+	CHECK(console_link(cookie, grant, ticket, link_grant) == 0,
+	    "another link");
+	st = follow_in(ticket, link_grant, other_cookie, &rep);
+	CHECK(st == PROTO_OK && rep.u.follow_rep.rule.len == 16 &&
+	    rep.u.follow_rep.code.len == 0,
+	    "followed in another console session: refused");
+	CHECK(console_link(cookie, grant, ticket, link_grant) == 0,
+	    "a third link");
+	st = follow_in(ticket, link_grant, cookie, &rep);
+	CHECK(st == PROTO_OK && rep.u.follow_rep.rule.len == 0 &&
+	    (rep.u.follow_rep.code.len > 0 || rep.u.follow_rep.login.len > 0),
+	    "followed in its own session: the login goes on");
+
+	st = console_req(PROTO_CONSOLE_AUDIT, cookie, grant, CUSTOMER, &rep);
+	CHECK(st == PROTO_OK && rep.u.audit_rep.records.len > 2 &&
+	    rep.u.audit_rep.records.p[0] == '{',
+	    "the audit trail, for a session: JSON (%s)",
+	    proto_status_name(st));
+	st = console_req(PROTO_CONSOLE_AUDIT, other_cookie, grant, "", &rep);
+	CHECK(st == PROTO_ERR_INVALID_GRANT, "the audit trail under another "
+	    "session's cookie: refused");
+
+	st = console_req(PROTO_CONSOLE_SIGNOUT, cookie, grant, "", &rep);
+	CHECK(st == PROTO_OK && records_of("console.signout") == 1,
+	    "signed out: on the record");
+	st = console_req(PROTO_CONSOLE_LINK, cookie, grant, CUSTOMER, &rep);
+	CHECK(st == PROTO_ERR_INVALID_GRANT, "a signed-out session's grant "
+	    "asks for no link (%s)", proto_status_name(st));
+	st = console_req(PROTO_CONSOLE_AUDIT, cookie, grant, "", &rep);
+	CHECK(st == PROTO_ERR_INVALID_GRANT, "nor for the audit trail");
+	st = console_req(PROTO_CONSOLE_SIGNOUT, cookie, grant, "", &rep);
+	CHECK(st == PROTO_ERR_REDEEMED, "nor signs out twice");
+	CHECK(crash_and_restart(0) == 0 && console_req(PROTO_CONSOLE_LINK,
+	    cookie, grant, CUSTOMER, &rep) == PROTO_ERR_INVALID_GRANT,
+	    "and still none after the signer is killed and restarted");
+	(void)other_grant;
+}
+
 void
 test_console(void)
 {
 	struct proto_msg	 rep;
 	struct idp		 idp, forger;
+	struct signin		 b, b2;
 	char			 session[PROTO_LOGIN_MAX + 1];
 	char			 grant[PROTO_GRANT_MAX + 1];
+	char			 other_session[PROTO_LOGIN_MAX + 1];
+	char			 other_grant[PROTO_GRANT_MAX + 1];
 	char			*t;
 	uint32_t		 st;
 	int			 before;
 
-	CHECK(signin("a.b.c", SIGNIN_NONCE, &rep) == PROTO_ERR_REQUEST,
-	    "no console configured: a sign-in is refused");
+	{
+		struct signin	 none;
+
+		CHECK(begin(&none) == PROTO_ERR_REQUEST,
+		    "no console configured: no sign-in begins");
+	}
 	if (idp_make(&idp, "idp.jwks", "idp-1") == -1 ||
 	    idp_make(&forger, NULL, NULL) == -1 || with_console() == -1 ||
 	    crash_and_restart(0) == -1) {
@@ -194,39 +380,53 @@ test_console(void)
 	before = records_of("console.signin");
 
 	/* Tokens the provider never signed, or not for this sign-in. */
-	t = id_token(&forger, "p|sam", "sam@example.com", 1, SIGNIN_NONCE);
-	st = signin(t, SIGNIN_NONCE, &rep);
+	st = signin_as(&forger, "p|sam", "sam@example.com", 1, &rep);
 	CHECK(st == PROTO_ERR_INVALID_GRANT, "an id_token of another key: "
 	    "proves nobody (%s)", proto_status_name(st));
-	free(t);
+	CHECK(begin(&b) == PROTO_OK && strlen(b.state) == 43 &&
+	    strlen(b.nonce) == 43 && strlen(b.challenge) == 43,
+	    "a sign-in begun by the signer: 256-bit state and nonce, an S256 "
+	    "challenge");
 	t = id_token(&idp, "p|sam", "sam@example.com", 1, "other-nonce");
-	st = signin(t, SIGNIN_NONCE, &rep);
-	CHECK(st == PROTO_ERR_INVALID_GRANT, "another sign-in's id_token: "
+	st = signin(&b, t, &rep);
+	CHECK(st == PROTO_ERR_INVALID_GRANT, "an id_token with another nonce: "
 	    "proves nobody (%s)", proto_status_name(st));
+	free(t);
+	t = id_token(&idp, "p|sam", "sam@example.com", 1, b.nonce);
+	st = signin(&b, t, &rep);
+	CHECK(st == PROTO_ERR_REDEEMED, "that sign-in again, now with its "
+	    "own nonce: it was used (%s)", proto_status_name(st));
 	free(t);
 	CHECK(records_of("console.signin") == before,
 	    "a token that proves nobody costs no record");
 
 	/* People the provider proved, whom the directory does not let in. */
-	t = id_token(&idp, "p|alice", "alice@example.com", 1, SIGNIN_NONCE);
-	st = signin(t, SIGNIN_NONCE, &rep);
+	st = signin_as(&idp, "p|alice", "alice@example.com", 1, &rep);
 	CHECK(st == PROTO_OK && rep.u.signin_rep.rule.len > 0 &&
 	    rep.u.signin_rep.refusal == 403 &&
 	    rep.u.signin_rep.session.len == 0 &&
 	    rep.u.signin_rep.grant.len == 0,
 	    "a customer: refused, no session (%.*s)",
 	    (int)rep.u.signin_rep.rule.len, rep.u.signin_rep.rule.p);
-	free(t);
-	t = id_token(&idp, "p|sam", "sam@example.com", 0, SIGNIN_NONCE);
-	st = signin(t, SIGNIN_NONCE, &rep);
+	st = signin_as(&idp, "p|sam", "sam@example.com", 0, &rep);
 	CHECK(st == PROTO_OK && rep.u.signin_rep.rule.len > 0 &&
 	    rep.u.signin_rep.grant.len == 0,
 	    "support's email, not verified by the provider: refused");
-	free(t);
 
 	/* Support, proved: a session and its grant. */
-	t = id_token(&idp, "p|sam", "sam@example.com", 1, SIGNIN_NONCE);
-	st = signin(t, SIGNIN_NONCE, &rep);
+	CHECK(begin(&b) == PROTO_OK, "a sign-in begun");
+	t = id_token(&idp, "p|sam", "sam@example.com", 1, b.nonce);
+	{
+		struct signin	 moved = b;
+
+		CHECK(begin(&moved) == PROTO_OK, "a second sign-in begun");
+		memcpy(moved.grant, b.grant, sizeof(moved.grant));
+		st = signin(&moved, t, &rep);
+		CHECK(st == PROTO_ERR_INVALID_GRANT, "the first sign-in's "
+		    "grant under the second's state: refused (%s)",
+		    proto_status_name(st));
+	}
+	st = signin(&b, t, &rep);
 	CHECK(st == PROTO_OK && rep.u.signin_rep.rule.len == 0 &&
 	    copy_field(session, sizeof(session), rep.u.signin_rep.session) ==
 	    0 && strlen(session) == 43 &&
@@ -235,9 +435,64 @@ test_console(void)
 	    strlen(SUPPORT) && memcmp(rep.u.signin_rep.user_id.p, SUPPORT,
 	    strlen(SUPPORT)) == 0,
 	    "support, proved: signed in as %s, with a session", SUPPORT);
-	free(t);
 	CHECK(records_of("console.signin") == before + 3,
 	    "each person proved is on the record, allowed or refused");
+
+	/*
+	 * The attack: a broken-in front end saw support's id_token go by,
+	 * and presents it again for a session of its own.
+	 */
+	st = signin(&b, t, &rep);
+	CHECK(st == PROTO_ERR_REDEEMED, "the same sign-in and id_token "
+	    "again: refused, the sign-in was redeemed (%s)",
+	    proto_status_name(st));
+	CHECK(begin(&b2) == PROTO_OK, "a fresh sign-in begun");
+	st = signin(&b2, t, &rep);
+	CHECK(st == PROTO_ERR_INVALID_GRANT, "the seen id_token with a fresh "
+	    "sign-in: refused, its nonce is another's (%s)",
+	    proto_status_name(st));
+	CHECK(crash_and_restart(0) == 0 && signin(&b, t, &rep) ==
+	    PROTO_ERR_REDEEMED, "and after the signer is killed and "
+	    "restarted, the sign-in stays redeemed");
+	CHECK(records_of("console.signin") == before + 3,
+	    "replays get no session and no record");
+	free(t);
+
+	/* The client authentication for the provider, for open sign-ins. */
+	{
+		struct proto_msg	 req;
+
+		CHECK(begin(&b2) == PROTO_OK, "a sign-in begun");
+		memset(&req, 0, sizeof(req));
+		req.type = PROTO_CONSOLE_IDP_AUTH;
+		req.id = next_id++;
+		req.u.idp_auth_req.state = proto_str(b2.state);
+		req.u.idp_auth_req.grant = proto_str(b2.grant);
+		st = request(&s, &req, &rep) == 0 ? rep.status : (uint32_t)-1;
+		CHECK(st == PROTO_OK && rep.u.idp_auth_rep.code_verifier.len ==
+		    43 && rep.u.idp_auth_rep.assertion.len > 0 &&
+		    rep.u.idp_auth_rep.authorization.len == 0,
+		    "an open sign-in: its verifier and a private_key_jwt "
+		    "assertion");
+		req.id = next_id++;
+		req.u.idp_auth_req.grant = proto_str(b.grant);
+		st = request(&s, &req, &rep) == 0 ? rep.status : (uint32_t)-1;
+		CHECK(st == PROTO_ERR_INVALID_GRANT, "a redeemed sign-in's "
+		    "grant, under another state: nothing (%s)",
+		    proto_status_name(st));
+		req.id = next_id++;
+		req.u.idp_auth_req.state = proto_str(b.state);
+		st = request(&s, &req, &rep) == 0 ? rep.status : (uint32_t)-1;
+		CHECK(st == PROTO_ERR_INVALID_GRANT, "a redeemed sign-in: "
+		    "nothing (%s)", proto_status_name(st));
+	}
+
+	/* A second session, to swap cookies with. */
+	if (signin_as(&idp, "p|sam", "sam@example.com", 1, &rep) != PROTO_OK ||
+	    copy_field(other_session, sizeof(other_session),
+	    rep.u.signin_rep.session) == -1 || copy_field(other_grant,
+	    sizeof(other_grant), rep.u.signin_rep.grant) == -1)
+		CHECK(0, "a second session");
 
 	/* A console grant is no link's and no login's. */
 	{
@@ -272,6 +527,7 @@ test_console(void)
 		CHECK(st == PROTO_ERR_INVALID_GRANT, "a console grant presented "
 		    "as a login: refused (%s)", proto_status_name(st));
 	}
+	test_console_session(session, grant, other_session, other_grant);
 	idp_free(&idp);
 	idp_free(&forger);
 }

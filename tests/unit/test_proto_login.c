@@ -1,6 +1,6 @@
 /*
  * The signer protocol's impersonation messages (link, follow, authorize,
- * code_tokens, code_replayed, observed, console_signin), client_auth and
+ * code_tokens, code_replayed, observed, the console's), client_auth and
  * the client_token request: round trips of each, the frame's layout field
  * by field (response_type between callback_url or redirect_uri and scope,
  * login and login_hint between code and grant, code_verifier between
@@ -72,6 +72,7 @@ static const struct sfield follow_req_f[] = {
 	SFIELD("grant", u.follow_req.grant, PROTO_GRANT_MAX),
 	SFIELD("impersonator_id", u.follow_req.impersonator_id,
 	    PROTO_USER_ID_MAX),
+	SFIELD("session", u.follow_req.session, PROTO_LOGIN_MAX),
 	SFIELD("ip", u.follow_req.ip, PROTO_IP_MAX),
 	SFIELD("user_agent", u.follow_req.user_agent, PROTO_AGENT_MAX)
 };
@@ -91,8 +92,9 @@ static const struct sfield follow_rep_f[] = {
 };
 
 static const struct sfield signin_req_f[] = {
+	SFIELD("state", u.signin_req.state, PROTO_TICKET_MAX),
+	SFIELD("grant", u.signin_req.grant, PROTO_GRANT_MAX),
 	SFIELD("id_token", u.signin_req.id_token, PROTO_ID_TOKEN_MAX),
-	SFIELD("nonce", u.signin_req.nonce, PROTO_NONCE_MAX),
 	SFIELD("ip", u.signin_req.ip, PROTO_IP_MAX),
 	SFIELD("user_agent", u.signin_req.user_agent, PROTO_AGENT_MAX)
 };
@@ -105,6 +107,53 @@ static const struct sfield signin_rep_f[] = {
 	SFIELD("email", u.signin_rep.email, PROTO_USER_ID_MAX),
 	SFIELD("session", u.signin_rep.session, PROTO_LOGIN_MAX),
 	SFIELD("grant", u.signin_rep.grant, PROTO_GRANT_MAX)
+};
+
+static const struct sfield begin_rep_f[] = {
+	SFIELD("state", u.begin_rep.state, PROTO_TICKET_MAX),
+	SFIELD("nonce", u.begin_rep.nonce, PROTO_NONCE_MAX),
+	SFIELD("code_challenge", u.begin_rep.code_challenge,
+	    PROTO_CHALLENGE_MAX),
+	SFIELD("grant", u.begin_rep.grant, PROTO_GRANT_MAX)
+};
+
+static const struct sfield idp_auth_req_f[] = {
+	SFIELD("state", u.idp_auth_req.state, PROTO_TICKET_MAX),
+	SFIELD("grant", u.idp_auth_req.grant, PROTO_GRANT_MAX)
+};
+
+static const struct sfield idp_auth_rep_f[] = {
+	SFIELD("code_verifier", u.idp_auth_rep.code_verifier,
+	    PROTO_CHALLENGE_MAX),
+	SFIELD("assertion", u.idp_auth_rep.assertion, PROTO_TOKEN_MAX),
+	SFIELD("authorization", u.idp_auth_rep.authorization,
+	    PROTO_AUTHORIZATION_MAX)
+};
+
+/* Both console_link and console_signout requests. */
+static const struct sfield console_req_f[] = {
+	SFIELD("session", u.console_req.session, PROTO_LOGIN_MAX),
+	SFIELD("grant", u.console_req.grant, PROTO_GRANT_MAX),
+	SFIELD("user_id", u.console_req.user_id, PROTO_USER_ID_MAX),
+	SFIELD("client_id", u.console_req.client_id, PROTO_CLIENT_ID_MAX),
+	SFIELD("reason", u.console_req.reason, PROTO_REASON_MAX),
+	SFIELD("ip", u.console_req.ip, PROTO_IP_MAX),
+	SFIELD("user_agent", u.console_req.user_agent, PROTO_AGENT_MAX)
+};
+
+static const struct sfield audit_req_f[] = {
+	SFIELD("session", u.audit_req.session, PROTO_LOGIN_MAX),
+	SFIELD("grant", u.audit_req.grant, PROTO_GRANT_MAX),
+	SFIELD("impersonator_id", u.audit_req.impersonator_id,
+	    PROTO_USER_ID_MAX),
+	SFIELD("user_id", u.audit_req.user_id, PROTO_USER_ID_MAX),
+	UFIELD("since", u.audit_req.since),
+	UFIELD("until", u.audit_req.until),
+	UFIELD("limit", u.audit_req.limit)
+};
+
+static const struct sfield audit_rep_f[] = {
+	SFIELD("records", u.audit_rep.records, PROTO_RECORDS_MAX)
 };
 
 static const struct sfield authorize_req_f[] = {
@@ -184,6 +233,14 @@ enum {
 	FORM_TOKEN_REQ,
 	FORM_SIGNIN_REQ,
 	FORM_SIGNIN_REP,
+	FORM_BEGIN_REP,
+	FORM_IDP_AUTH_REQ,
+	FORM_IDP_AUTH_REP,
+	FORM_CONSOLE_LINK_REQ,
+	FORM_CONSOLE_LINK_REP,
+	FORM_AUDIT_REQ,
+	FORM_AUDIT_REP,
+	FORM_SIGNOUT_REQ,
 	FORM__MAX
 };
 
@@ -224,6 +281,27 @@ static const struct msgform {
 	    PROTO_REQUEST, signin_req_f, NELEM(signin_req_f) },
 	[FORM_SIGNIN_REP] = { "console_signin reply", PROTO_CONSOLE_SIGNIN,
 	    PROTO_REPLY, signin_rep_f, NELEM(signin_rep_f) },
+	[FORM_BEGIN_REP] = { "console_begin reply", PROTO_CONSOLE_BEGIN,
+	    PROTO_REPLY, begin_rep_f, NELEM(begin_rep_f) },
+	[FORM_IDP_AUTH_REQ] = { "console_idp_auth request",
+	    PROTO_CONSOLE_IDP_AUTH, PROTO_REQUEST, idp_auth_req_f,
+	    NELEM(idp_auth_req_f) },
+	[FORM_IDP_AUTH_REP] = { "console_idp_auth reply",
+	    PROTO_CONSOLE_IDP_AUTH, PROTO_REPLY, idp_auth_rep_f,
+	    NELEM(idp_auth_rep_f) },
+	[FORM_CONSOLE_LINK_REQ] = { "console_link request",
+	    PROTO_CONSOLE_LINK, PROTO_REQUEST, console_req_f,
+	    NELEM(console_req_f) },
+	/* The reply is a link reply's. */
+	[FORM_CONSOLE_LINK_REP] = { "console_link reply", PROTO_CONSOLE_LINK,
+	    PROTO_REPLY, link_rep_f, NELEM(link_rep_f) },
+	[FORM_AUDIT_REQ] = { "console_audit request", PROTO_CONSOLE_AUDIT,
+	    PROTO_REQUEST, audit_req_f, NELEM(audit_req_f) },
+	[FORM_AUDIT_REP] = { "console_audit reply", PROTO_CONSOLE_AUDIT,
+	    PROTO_REPLY, audit_rep_f, NELEM(audit_rep_f) },
+	[FORM_SIGNOUT_REQ] = { "console_signout request",
+	    PROTO_CONSOLE_SIGNOUT, PROTO_REQUEST, console_req_f,
+	    NELEM(console_req_f) },
 };
 
 /* Slices of one buffer, so that each field has bytes of its own. */
@@ -1385,19 +1463,22 @@ test_constants(void)
 	unsigned int	 t, u;
 	int		 all;
 
-	CHECK(PROTO_VERSION == 4 && PROTO_LOGIN_MAX == 64 &&
+	CHECK(PROTO_VERSION == 5 && PROTO_LOGIN_MAX == 64 &&
 	    PROTO_CHALLENGE_MAX == 128,
-	    "protocol version 4; a login cookie's value at most 64 bytes, a "
+	    "protocol version 5; a login cookie's value at most 64 bytes, a "
 	    "PKCE challenge or verifier at most 128 (RFC 7636's longest)");
 	CHECK(PROTO_CLIENT_AUTH == 4 && PROTO_LINK == 5 &&
 	    PROTO_FOLLOW == 6 && PROTO_CODE_TOKENS == 7 &&
 	    PROTO_CODE_REPLAYED == 8 && PROTO_OBSERVED == 9 &&
 	    PROTO_AUTHORIZE == 10 && PROTO_CONSOLE_SIGNIN == 11 &&
-	    PROTO_CTL_SIGNER == 12 && PROTO_CTL_PAUSE == 13 &&
-	    PROTO_CTL_RELOAD == 14 && PROTO_CTL_AUDIT_FILE == 15 &&
-	    PROTO_TYPE__MAX == 16,
-	    "wire numbers of the client_auth, impersonation and control "
-	    "types");
+	    PROTO_CONSOLE_BEGIN == 12 && PROTO_CONSOLE_IDP_AUTH == 13 &&
+	    PROTO_CONSOLE_LINK == 14 && PROTO_CONSOLE_AUDIT == 15 &&
+	    PROTO_CONSOLE_SIGNOUT == 16 &&
+	    PROTO_CTL_SIGNER == 17 && PROTO_CTL_PAUSE == 18 &&
+	    PROTO_CTL_RELOAD == 19 && PROTO_CTL_AUDIT_FILE == 20 &&
+	    PROTO_TYPE__MAX == 21,
+	    "wire numbers of the client_auth, impersonation, console and "
+	    "control types");
 	CHECK(PROTO_ERR_GRANT == 2 && PROTO_ERR_REQUEST == 6 &&
 	    PROTO_ERR_AUDIT == 7 && PROTO_ERR_BEARER == 8 &&
 	    PROTO_ERR_INVALID_GRANT == 9 && PROTO_ERR_REDEEMED == 10 &&
@@ -1414,6 +1495,13 @@ test_constants(void)
 	    name_is(proto_type_name(PROTO_OBSERVED), "observed") &&
 	    name_is(proto_type_name(PROTO_AUTHORIZE), "authorize") &&
 	    name_is(proto_type_name(PROTO_CONSOLE_SIGNIN), "console_signin") &&
+	    name_is(proto_type_name(PROTO_CONSOLE_BEGIN), "console_begin") &&
+	    name_is(proto_type_name(PROTO_CONSOLE_IDP_AUTH),
+	    "console_idp_auth") &&
+	    name_is(proto_type_name(PROTO_CONSOLE_LINK), "console_link") &&
+	    name_is(proto_type_name(PROTO_CONSOLE_AUDIT), "console_audit") &&
+	    name_is(proto_type_name(PROTO_CONSOLE_SIGNOUT),
+	    "console_signout") &&
 	    name_is(proto_type_name(PROTO_CLIENT_AUTH), "client_auth") &&
 	    name_is(proto_type_name(PROTO_CTL_AUDIT_FILE),
 	    "ctl_audit_file") &&
@@ -1455,6 +1543,11 @@ test_constants(void)
 	    proto_type_fds(PROTO_OBSERVED) == 0 &&
 	    proto_type_fds(PROTO_AUTHORIZE) == 0 &&
 	    proto_type_fds(PROTO_CONSOLE_SIGNIN) == 0 &&
+	    proto_type_fds(PROTO_CONSOLE_BEGIN) == 0 &&
+	    proto_type_fds(PROTO_CONSOLE_IDP_AUTH) == 0 &&
+	    proto_type_fds(PROTO_CONSOLE_LINK) == 0 &&
+	    proto_type_fds(PROTO_CONSOLE_AUDIT) == 0 &&
+	    proto_type_fds(PROTO_CONSOLE_SIGNOUT) == 0 &&
 	    proto_type_fds(PROTO_CLIENT_AUTH) == 0,
 	    "the impersonation types carry no descriptors");
 }
@@ -1462,10 +1555,10 @@ test_constants(void)
 /*
  * Each form with every field at its maximum: its round trip, its size,
  * and the encoder's bytes against a frame built by hand; then each string
- * one byte over, refused by both sides.  The largest is a follow reply
- * (code, login, login_hint, grant and both tokens at their maxima: 49,962
- * bytes), under PROTO_FRAME_MAX; an authorize reply, the same fields, is
- * as large and comes after it.
+ * one byte over, refused by both sides.  The largest is the console's
+ * audit trail (60,018 bytes), under PROTO_FRAME_MAX; the largest of the
+ * impersonation flow is a follow reply (code, login, login_hint, grant and
+ * both tokens at their maxima: 49,962 bytes).
  */
 static void
 test_form_maxima(void)
@@ -1524,10 +1617,10 @@ test_form_maxima(void)
 	}
 	printf("# largest frame: %s, %ld bytes\n",
 	    largest != NULL ? largest->what : "none", most);
-	CHECK(largest == &forms[FORM_FOLLOW_REP] && most == 49962 &&
+	CHECK(largest == &forms[FORM_AUDIT_REP] && most == 60018 &&
 	    most <= PROTO_FRAME_MAX, "the largest frame of these types is a "
-	    "follow reply of %ld bytes, at most PROTO_FRAME_MAX (%d)", most,
-	    PROTO_FRAME_MAX);
+	    "console_audit reply of %ld bytes, at most PROTO_FRAME_MAX (%d)",
+	    most, PROTO_FRAME_MAX);
 }
 
 /*

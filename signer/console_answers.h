@@ -1,0 +1,17 @@
+/* The signer's answers for the support console (DESIGN.md section 7). */
+#ifndef GUISE_CONSOLE_ANSWERS_H
+#define GUISE_CONSOLE_ANSWERS_H
+
+#include "answers.h"
+#include "config.h"
+
+void		 console_answers_init(const struct config *);
+
+answer_fn	 answer_console_begin;
+answer_fn	 answer_console_idp_auth;
+answer_fn	 answer_console_signin;
+answer_fn	 answer_console_link;
+answer_fn	 answer_console_audit;
+answer_fn	 answer_console_signout;
+
+#endif
