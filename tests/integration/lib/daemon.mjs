@@ -80,8 +80,10 @@ function existingConfig(dir) {
 // env: more environment for guised (NOTIFY_SOCKET, CREDENTIALS_DIRECTORY);
 // exe: another guised (build/tests/guised-test); prefix: a command that
 // execs it (setpriv, a system call filter), so that its pid is guised's.
+// beforeStart: a function given the configuration's folder, to run first.
 export async function startDaemon(opts = {}) {
   const cfg = opts.reuse ? existingConfig(opts.reuse) : await makeConfig(opts);
+  opts.beforeStart?.(cfg.dir);
   const file = join(cfg.dir, 'guise.json');
   const argv = [...(opts.prefix ?? []), opts.exe ?? join(build, 'guised'), '-f', file];
   const proc = spawn(argv[0], argv.slice(1), {
