@@ -6,12 +6,13 @@
  *
  *	POST /__test/probe	{"open": [path, ...], "open_write": [...],
  *				 "memory": [pid, ...], "intrusive": [pid, ...],
- *				 "env": [name, ...]}
+ *				 "env": [name, ...], "connect": ["ADDR:PORT", ...]}
  *	  tries each and answers what happened, by name: "ok" or the errno
  *	  ("EACCES").  memory: open /proc/PID/mem and environ; intrusive
  *	  (only where seccomp is skipped, which would kill the process):
  *	  process_vm_readv, ptrace(PTRACE_SEIZE), kill(PID, 0).  env: whether
  *	  the variable, or any environment string naming it, is there.
+ *	  connect: a TCP connection to an IPv4 address and port.
  *	GET /__test/syscall?call=NAME&pid=PID
  *	  makes one call that the seccomp filter must kill the front end for;
  *	  an answer means it did not.
@@ -35,6 +36,9 @@
 #include <sys/uio.h>
 #include <sys/un.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -51,6 +55,7 @@
 #include "frontend.h"
 #include "http.h"
 #include "monotonic.h"
+#include "notify.h"
 #include "reply.h"
 
 static const char *
@@ -118,6 +123,29 @@ try_env(const char *name)
 		if (strstr(*e, name) != NULL)
 			return "named";
 	return "absent";
+}
+
+static const char *
+try_connect(const char *target)
+{
+	struct sockaddr_in	 sin = { .sin_family = AF_INET };
+	const char		*colon = strrchr(target, ':');
+	char			 addr[64];
+	const char		*out;
+	int			 fd;
+
+	if (colon == NULL || (size_t)(colon - target) >= sizeof(addr))
+		return "malformed";
+	memcpy(addr, target, (size_t)(colon - target));
+	addr[colon - target] = '\0';
+	sin.sin_port = htons((uint16_t)atoi(colon + 1));
+	if (inet_pton(AF_INET, addr, &sin.sin_addr) != 1)
+		return "malformed";
+	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return outcome(-1);
+	out = outcome(connect(fd, (struct sockaddr *)&sin, sizeof(sin)));
+	close(fd);
+	return out;
 }
 
 /* Each string (or pid) of list through try, into out[key]. */
@@ -198,6 +226,7 @@ testhooks_probe(struct evhttp_request *req)
 	each(in, out, "memory", NULL, memory);
 	each(in, out, "intrusive", NULL, intrusive);
 	each(in, out, "env", try_env, NULL);
+	each(in, out, "connect", try_connect, NULL);
 	text = json_dumps(out, JSON_COMPACT);
 	reply_body(req, 200, "application/json", text ? text : "{}");
 	free(text);
@@ -256,6 +285,23 @@ testhooks_syscall(struct evhttp_request *req)
 		(void)execl("/bin/true", "true", (char *)NULL);
 	else if (strcmp(call, "socket") == 0)
 		(void)socket(AF_INET, SOCK_STREAM, 0);
+	else if (strcmp(call, "socket_unix") == 0)
+		(void)socket(AF_UNIX, SOCK_DGRAM, 0);
+	else if (strcmp(call, "socket_udp") == 0)
+		(void)socket(AF_INET, SOCK_DGRAM, 0);
+	else if (strcmp(call, "getsockopt") == 0) {
+		int	 v;
+		socklen_t len = sizeof(v);
+
+		(void)getsockopt(STDERR_FILENO, SOL_SOCKET, SO_RCVBUF, &v, &len);
+	} else if (strcmp(call, "connect_notify") == 0) {
+		/* The notify socket, pointed at syslog's: forged lines. */
+		struct sockaddr_un	 sun = { .sun_family = AF_UNIX };
+
+		strcpy(sun.sun_path, "/dev/log");
+		(void)connect(notify_fd(), (struct sockaddr *)&sun,
+		    sizeof(sun));
+	}
 	else if (strcmp(call, "connect") == 0)
 		(void)connect(STDERR_FILENO, NULL, 0);
 	else if (strcmp(call, "mprotect") == 0)

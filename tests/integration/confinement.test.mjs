@@ -13,10 +13,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, credentialConfig, startDaemon, top } from './lib/daemon.mjs';
 import { impersonationToken, newCode, redeem, userinfo } from './lib/flow.mjs';
+import { notifySocket } from './lib/notify.mjs';
 
 const root = process.getuid() === 0;
 const skip = root ? false : 'not run as root: the test runs guised as a uid of its own';
@@ -35,8 +38,13 @@ async function unitLayout(mutate) {
   return { cfg, creds: cfg.creds };
 }
 
-async function start({ mutate, env = {}, prefix = [] } = {}) {
+// files: more files to write into the configuration's folder first.
+async function start({ mutate, env = {}, prefix = [], files = {} } = {}) {
   const { cfg, creds } = await unitLayout(mutate);
+  for (const [name, text] of Object.entries(files)) {
+    writeFileSync(join(cfg.dir, name), text, { mode: 0o644 });
+    spawnSync('chown', [`${UID}:${UID}`, join(cfg.dir, name)]);
+  }
   return startDaemon({
     reuse: cfg.dir, exe: guisedTest, prefix: [...asUid, ...prefix],
     env: { CREDENTIALS_DIRECTORY: creds, ...env },
@@ -379,5 +387,63 @@ test('a unit filter without the Landlock calls: guised refuses to start, unless 
     for (const p of t.open) assert.equal(got.open[p], 'EACCES', `open ${p}`);
   } finally {
     await x.stop();
+  }
+});
+
+// The console (issue 15) gives the front end an outbound client: TCP
+// sockets of its own, connect, and the resolver's datagram sockets.  The
+// same attacker, with the console on, still opens no secret, makes no
+// socket but a TCP one, reaches no local socket by its path (journald's,
+// syslog's, by a new socket or by pointing the notify socket elsewhere),
+// and under Landlock ABI 4 connects to no TCP port but the provider's.
+test('with the console on: still no secret, no Unix or UDP socket, no notify socket pointed at syslog, no TCP port but the provider\'s', { skip }, async () => {
+  const { generateKeyPair, exportJWK } = await import('jose');
+  const { publicKey } = await generateKeyPair('RS256');
+  const jwks = JSON.stringify({ keys: [{ ...await exportJWK(publicKey), kid: 'p-1', use: 'sig' }] });
+  const provider = createServer((req, res) => res.end('{}'));
+  const other = createServer((req, res) => res.end('{}'));
+  await new Promise((ok) => provider.listen(0, '127.0.0.1', ok));
+  await new Promise((ok) => other.listen(0, '127.0.0.1', ok));
+  const notifyDir = mkdtempSync(join(tmpdir(), 'guise-notify-'));
+  spawnSync('chmod', ['755', notifyDir]);
+  const notify = notifySocket(join(notifyDir, 'notify'));
+  const withConsole = (c) => {
+    c.console = { idp: { issuer: `http://127.0.0.1:${provider.address().port}/`, client_id: 'guise-console',
+      auth: 'private_key_jwt', match: 'email', jwks_file: 'idp.jwks' }, pages: join(top, 'daemon/console') };
+  };
+  const startConsole = () => start({ mutate: withConsole, files: { 'idp.jwks': jwks }, env: { NOTIFY_SOCKET: join(notifyDir, 'notify') } });
+  try {
+    while (!notify.got.includes('bound')) await new Promise((r) => setTimeout(r, 20));
+    const x = await startConsole();
+    try {
+      assert.equal((await x.request('console/')).status, 200, 'the console is served');
+      const t = targets(x);
+      const got = await probe(x, { open: t.open, open_write: t.open_write, memory: t.pids,
+        connect: [`127.0.0.1:${provider.address().port}`, `127.0.0.1:${other.address().port}`] });
+      for (const p of t.open) assert.equal(got.open[p], 'EACCES', `open ${p}`);
+      for (const p of t.open_write) assert.equal(got.open_write[p], 'EACCES', `open ${p} for writing`);
+      for (const pid of t.pids) assert.equal(got.memory[pid], 'EACCES EACCES');
+      assert.equal(got.connect[`127.0.0.1:${provider.address().port}`], 'ok', 'the provider\'s port');
+      if (landlockAbi(x) >= 4) assert.equal(got.connect[`127.0.0.1:${other.address().port}`], 'EACCES', 'any other port');
+    } finally {
+      await x.stop();
+    }
+    for (const call of ['socket_unix', 'socket_udp', 'connect_notify', 'sendto_address', 'getsockopt', 'ptrace', 'kill', 'execve']) {
+      const y = await startConsole();
+      try {
+        const r = await y.request(`__test/syscall?call=${call}&pid=${y.proc.pid}`).catch((e) => ({ error: e.message }));
+        assert.equal(r.status, undefined, `${call}: answered ${r.status} ${r.text}`);
+        const until = Date.now() + 5000;
+        while (!y.exited && Date.now() < until) await new Promise((res) => setTimeout(res, 20));
+        assert.match(y.log, /front end was killed by signal 31/, `${call}:\n${y.log}`);
+      } finally {
+        await y.stop();
+      }
+    }
+  } finally {
+    notify.stop();
+    provider.close();
+    other.close();
+    rmSync(notifyDir, { recursive: true, force: true });
   }
 });

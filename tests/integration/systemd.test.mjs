@@ -7,6 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startDaemon, children, clientToken, credentialConfig, freePort, makeConfig, top } from './lib/daemon.mjs';
+import { notifySocket } from './lib/notify.mjs';
 
 test('the unit scores 1.5 or less in systemd-analyze security', (t) => {
   const unit = readFileSync(join(top, 'systemd/guised.service.in'), 'utf8')
@@ -83,30 +84,6 @@ test('keys, secrets and the audit key read as systemd credentials', async () => 
 });
 
 // A datagram socket standing in for systemd's, collecting what guised says.
-function notifySocket(path) {
-  const py = spawn('python3', ['-c', `
-import os, socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-os.chmod(sys.argv[1], 0o777)  # the front end speaks as "nobody" here
-print("bound", flush=True)
-while True:
-    print(s.recv(4096).decode().replace("\\n", "|"), flush=True)
-`, path], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const got = [];
-  let buf = '';
-  py.stdout.setEncoding('utf8');
-  py.stdout.on('data', (s) => {
-    buf += s;
-    let i;
-    while ((i = buf.indexOf('\n')) >= 0) {
-      got.push(buf.slice(0, i));
-      buf = buf.slice(i + 1);
-    }
-  });
-  return { got, stop: () => py.kill() };
-}
-
 async function waitFor(list, re, ms = 5000) {
   const until = Date.now() + ms;
   while (!list.some((l) => re.test(l))) {
