@@ -249,3 +249,33 @@ test('the pages: static, under a CSP of the console\'s own files', async () => {
   assert.equal((await browse(new Jar(), `${d.url}console/secrets.json`)).status, 404);
   assert.equal((await browse(new Jar(), `${d.url}console`)).location, `${d.url}console/`);
 });
+
+test('client_secret_basic: the secret, read only by the signer, authenticates the exchange', async () => {
+  const secret = 'the-console-secret-at-its-provider';
+  const port = await freePort();
+  const basicIdp = await startIdp({ dir, guisePort: port, secret });
+  const x = await startConsoleDaemon({ port, idp: basicIdp, auth: 'client_secret_basic', secret });
+  try {
+    const jar = new Jar();
+    const r = await signIn(x, jar, SAM);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(JSON.parse((await api(x, jar, 'session')).text).user_id, SUPPORT);
+  } finally {
+    await x.stop();
+    await basicIdp.stop();
+  }
+});
+
+test('a provider that does not answer: a page that says so, and nothing begun', async () => {
+  const port = await freePort();
+  const gone = { issuer: `http://127.0.0.1:${await freePort()}/` };
+  const x = await startConsoleDaemon({ port, idp: gone, keys: await (await fetch(`${idp.issuer}jwks`)).text() });
+  try {
+    const r = await browse(new Jar(), `${x.url}console/login`);
+    assert.equal(r.status, 503);
+    assert.match(r.text, /cannot be reached/);
+    assert.match(x.log, /console: discovery .*connect to 127\.0\.0\.1/);
+  } finally {
+    await x.stop();
+  }
+});

@@ -2,7 +2,7 @@
 // the organization's provider (examples/dev-idp, oidc-provider), and a
 // browser's cookies kept by hand, one jar per origin.
 import { spawn, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { build, freePort, startDaemon, top } from './daemon.mjs';
@@ -38,8 +38,9 @@ export async function startIdp({ dir, guisePort, secret, accounts = ACCOUNTS }) 
 }
 
 // guised with a console whose provider is idp, its keys fetched by
-// guisectl idp-keys as an operator would.  console: more of the section.
-export async function startConsoleDaemon({ port, idp, auth = 'private_key_jwt', console: more = {}, secret, mutate } = {}) {
+// guisectl idp-keys as an operator would (or keys, a JWKS, written as
+// they are).  console: more of the section.
+export async function startConsoleDaemon({ port, idp, auth = 'private_key_jwt', console: more = {}, secret, keys, mutate } = {}) {
   return startDaemon({
     port,
     mutate: (c) => {
@@ -53,8 +54,12 @@ export async function startConsoleDaemon({ port, idp, auth = 'private_key_jwt', 
     beforeStart: (dir) => {
       if (secret) {
         const f = join(dir, 'secrets.json');
-        const s = JSON.parse(spawnSync('cat', [f], { encoding: 'utf8' }).stdout);
+        const s = JSON.parse(readFileSync(f, 'utf8'));
         writeFileSync(f, JSON.stringify({ ...s, 'console:idp': secret }), { mode: 0o600 });
+      }
+      if (keys) {
+        writeFileSync(join(dir, 'idp.jwks'), keys, { mode: 0o644 });
+        return;
       }
       const r = spawnSync(join(build, 'guisectl'), ['idp-keys', '-f', join(dir, 'guise.json')], { encoding: 'utf8' });
       if (r.status !== 0) throw new Error(`guisectl idp-keys: ${r.stderr}`);
