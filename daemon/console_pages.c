@@ -6,6 +6,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,11 +67,41 @@ page_read(const char *dir, struct page *p)
 	return 0;
 }
 
+/*
+ * Where the pages are when console.pages does not say: beside the running
+ * guised as make install lays them out (PREFIX/sbin/guised, PREFIX/share/
+ * guise/console), or as the build tree has them, or CONSOLE_PAGES.
+ */
+static const char *
+pages_dir(char *buf, size_t buflen)
+{
+	const char	*tries[] = { "/../share/guise/console",
+			    "/../daemon/console",	/* build/guised */
+			    "/../../daemon/console" };	/* build/tests/ */
+	char		 self[PATH_MAX], *dir;
+	ssize_t		 n;
+	size_t		 i;
+
+	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) > 0) {
+		self[n] = '\0';
+		dir = dirname(self);
+		for (i = 0; i < sizeof(tries) / sizeof(tries[0]); i++) {
+			snprintf(buf, buflen, "%s%s/index.html", dir, tries[i]);
+			if (access(buf, R_OK) == 0) {
+				buf[strlen(buf) - strlen("/index.html")] = '\0';
+				return buf;
+			}
+		}
+	}
+	return CONSOLE_PAGES;
+}
+
 int
 console_pages_load(const struct config *conf)
 {
+	char		 found[PATH_MAX + 64];
 	const char	*dir = conf->console.pages != NULL ?
-			    conf->console.pages : CONSOLE_PAGES;
+			    conf->console.pages : pages_dir(found, sizeof(found));
 	size_t		 i;
 
 	for (i = 0; i < sizeof(pages) / sizeof(pages[0]); i++)

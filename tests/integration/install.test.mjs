@@ -23,6 +23,9 @@ test('make install lays out every file, and the installed daemon finds its signe
       'opt/guise/share/man/man8/guised.8': 0o644,
       'opt/guise/share/man/man8/guisectl.8': 0o644,
       'opt/guise/share/man/man5/guise.json.5': 0o644,
+      'opt/guise/share/guise/console/index.html': 0o644,
+      'opt/guise/share/guise/console/console.js': 0o644,
+      'opt/guise/share/guise/console/console.css': 0o644,
     };
     for (const [f, mode] of Object.entries(files)) {
       assert.ok(existsSync(join(dest, f)), `${f} installed`);
