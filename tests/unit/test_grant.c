@@ -224,8 +224,25 @@ test_round_trip(void)
 	    "empty strings stay empty");
 
 	grant_link(&g);
-	g.kind = 5;
-	CHECK(grant_seal(&g, s, sizeof(s)) == -1, "kind 5 is not sealed");
+	g.kind = 6;
+	CHECK(grant_seal(&g, s, sizeof(s)) == -1, "kind 6 is not sealed");
+	grant_link(&g);
+	g.kind = GRANT_KIND_SIGNIN;
+	CHECK(grant_seal(&g, s, sizeof(s)) == -1,
+	    "a sign-in grant with a response type is not sealed");
+	g.response_type = 0;
+	memcpy(g.code_challenge, "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk",
+	    44);
+	n = grant_seal(&g, s, sizeof(s));
+	CHECK(n > 0 && opens_as(s, (size_t)n, &g),
+	    "a sign-in grant (its verifier in code_challenge) opens as it was");
+	grant_link(&g);
+	memset(g.session_hash, 0xa5, sizeof(g.session_hash));
+	n = grant_seal(&g, s, sizeof(s));
+	CHECK(n > 0 && grant_open(s, (size_t)n, &got) == 0 &&
+	    memcmp(got.session_hash, g.session_hash,
+	    sizeof(g.session_hash)) == 0,
+	    "a console link's session hash opens as it was sealed");
 	grant_link(&g);
 	g.kind = GRANT_KIND_CONSOLE;
 	CHECK(grant_seal(&g, s, sizeof(s)) == -1,
@@ -319,7 +336,7 @@ test_malformed_payload(const struct testkey *k)
 		bail("grant_seal");
 	len = (size_t)n;
 	/* The u16 length of impersonator_id. */
-	at = 2 + kidlen + 1 + GRANT_ID_BYTES + 8 + 8 + GRANT_HASH_BYTES + 1;
+	at = 2 + kidlen + 1 + GRANT_ID_BYTES + 8 + 8 + 2 * GRANT_HASH_BYTES + 1;
 
 	memcpy(c, s, len);
 	remac(c, len, k);
@@ -333,10 +350,16 @@ test_malformed_payload(const struct testkey *k)
 	    "a trailing byte under a valid MAC: refused");
 
 	memcpy(c, s, len);
-	c[2 + kidlen] = 5;
+	c[2 + kidlen] = 6;
 	remac(c, len, k);
 	CHECK(grant_open(c, len, &got) == -1,
-	    "kind 5 under a valid MAC: refused");
+	    "kind 6 under a valid MAC: refused");
+	memcpy(c, s, len);
+	c[2 + kidlen] = GRANT_KIND_SIGNIN;
+	remac(c, len, k);
+	CHECK(grant_open(c, len, &got) == -1,
+	    "a link's grant relabelled a sign-in grant under a valid MAC: "
+	    "refused");
 	memcpy(c, s, len);
 	c[2 + kidlen] = GRANT_KIND_CONSOLE;
 	remac(c, len, k);

@@ -824,7 +824,7 @@ test_roundtrip_link(void)
 {
 	static const uint8_t	 want[] = {
 		0x00, 0x00, 0x00, 0x32,		/* 16 + 10 * 3 + 4 */
-		0x00, 0x04,
+		0x00, 0x05,
 		0x00, 0x05,			/* link */
 		0x00, 0x00, 0x00, 0x2a,
 		0x00, 0x00, 0x00, 0x00,
@@ -946,8 +946,8 @@ test_roundtrip_link_rep(void)
 }
 
 /*
- * Sizes: follow_req() is 16 + 5 * 2 bytes of framing and 19 + 32 + 11 +
- * 9 + 11 of strings (108).  A follow reply has 16 + 9 * 2 + 2 * 4 of
+ * Sizes: follow_req() is 16 + 6 * 2 bytes of framing and 19 + 32 + 11 +
+ * 0 + 9 + 11 of strings (110: no console session).  A follow reply has 16 + 9 * 2 + 2 * 4 of
  * framing; with a code, 22 + 32 of strings (96); with the tokens, 58 + 50
  * + 32 (182); refused, 11 + 28 (81); a login, 43 + 14 + 33 (132).
  */
@@ -961,16 +961,17 @@ test_roundtrip_follow(void)
 	long			 n;
 
 	follow_req(&in);
-	n = form_roundtrip(fq, &in, 108, &out, &copy, "follow request");
+	n = form_roundtrip(fq, &in, 110, &out, &copy, "follow request");
 	CHECK(out.u.follow_req.ticket.p == (const char *)copy +
 	    PROTO_HEADER_LEN + 2 && str_is(out.u.follow_req.ticket, TICKET,
 	    19) && str_is(out.u.follow_req.grant, LINK_GRANT, 32) &&
 	    str_is(out.u.follow_req.impersonator_id, "auth0|admin", 11) &&
+	    out.u.follow_req.session.len == 0 &&
 	    str_is(out.u.follow_req.ip, "127.0.0.1", 9) &&
 	    str_is(out.u.follow_req.user_agent, "curl/7.88.1", 11) &&
 	    out.u.follow_req.user_agent.p == (const char *)copy + n - 11,
-	    "follow request: ticket first, then grant, impersonator_id, ip, "
-	    "and user_agent, which ends the frame");
+	    "follow request: ticket first, then grant, impersonator_id, an "
+	    "empty session, ip, and user_agent, which ends the frame");
 	free(copy);
 
 	follow_rep_code(&in);
@@ -1048,7 +1049,7 @@ test_roundtrip_authorize(void)
 {
 	static const uint8_t	 want[] = {
 		0x00, 0x00, 0x00, 0x2f,		/* 16 + 9 * 3 + 4 */
-		0x00, 0x04,
+		0x00, 0x05,
 		0x00, 0x0a,			/* authorize */
 		0x00, 0x00, 0x00, 0x2b,
 		0x00, 0x00, 0x00, 0x00,
@@ -1185,7 +1186,7 @@ test_roundtrip_code(void)
 {
 	static const uint8_t	 want[] = {
 		0x00, 0x00, 0x00, 0x2c,		/* 16 + 8 * 3 + 4 */
-		0x00, 0x04,
+		0x00, 0x05,
 		0x00, 0x08,			/* code_replayed */
 		0x00, 0x00, 0x00, 0x07,
 		0x00, 0x00, 0x00, 0x00,
@@ -1321,7 +1322,7 @@ test_roundtrip_observed(void)
 {
 	static const uint8_t	 want[] = {
 		0x00, 0x00, 0x00, 0x1e,		/* 16 + 4 + 3 + 3 + 4 */
-		0x00, 0x04,
+		0x00, 0x05,
 		0x00, 0x09,			/* observed */
 		0x00, 0x00, 0x00, 0x03,
 		0x00, 0x00, 0x00, 0x00,
@@ -1387,7 +1388,7 @@ test_roundtrip_client_auth(void)
 {
 	static const uint8_t	 want[] = {
 		0x00, 0x00, 0x00, 0x17,		/* 16 + 3 + 4 */
-		0x00, 0x04,
+		0x00, 0x05,
 		0x00, 0x04,			/* client_auth */
 		0x00, 0x00, 0x00, 0x05,
 		0x00, 0x00, 0x00, 0x00,
