@@ -84,7 +84,7 @@ function json(res, body, type = 'application/json') {
 function fakeProvider(jwks, { jwksUri } = {}) {
   return fakeServer((req, res, base) => {
     if (req.url === '/.well-known/openid-configuration')
-      return json(res, { issuer: `${base}/`, jwks_uri: jwksUri ?? `${base}/jwks` });
+      return json(res, { issuer: `${base}/`, authorization_endpoint: `${base}/auth`, token_endpoint: `${base}/token`, jwks_uri: jwksUri ?? `${base}/jwks` });
     if (req.url === '/jwks') return jwks(req, res);
     res.writeHead(404).end();
   });
@@ -216,7 +216,8 @@ test('an http issuer off loopback is refused by the configuration', async () => 
 test('an http jwks_uri off loopback is refused, and not fetched', async () => {
   const f = await fakeProvider((req, res) => json(res, { keys: [] }), { jwksUri: 'http://192.0.2.1/jwks' });
   servers.push(f.server);
-  await refused({ issuer: `${f.base}/` }, /jwks_uri http:\/\/192\.0\.2\.1\/jwks: URL must be https:\/\/ \(http:\/\/ only on 127\.0\.0\.0\/8, ::1 or localhost\)/);
+  // Refused with the discovery document, which names it: never fetched.
+  await refused({ issuer: `${f.base}/` }, /discovery .*: jwks_uri: must be https:\/\/ \(http:\/\/ only on 127\.0\.0\.0\/8, ::1 or localhost\); refused/);
 });
 
 test('a JWKS with a private key is refused whole', async () => {
@@ -268,13 +269,15 @@ test('an https issuer\'s jwks_uri must be https too, even on loopback', async ()
   // An https discovery document of our own that names the plain keys.
   const server = createHttps({ key: readFileSync(tls.key), cert: readFileSync(tls.cert) }, (req, res) => {
     const issuer = `https://127.0.0.1:${server.address().port}/`;
-    if (req.url === '/.well-known/openid-configuration') return json(res, { issuer, jwks_uri: `${plain.base}/jwks` });
+    if (req.url === '/.well-known/openid-configuration') {
+      return json(res, { issuer, authorization_endpoint: `${issuer}auth`, token_endpoint: `${issuer}token`, jwks_uri: `${plain.base}/jwks` });
+    }
     res.writeHead(404).end();
   });
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
   servers.push(server);
   await refused({ issuer: `https://127.0.0.1:${server.address().port}/`, ca_file: tls.cert },
-    /jwks_uri: not https:\/\/ where the issuer is; .*idp\.jwks not changed/);
+    /discovery .*: jwks_uri: not https:\/\/ where the issuer is; refused/);
 });
 
 test('a server that accepts and never answers: timed out after 10 s', async () => {
