@@ -8,13 +8,12 @@
 #include "idp_discovery.h"
 #include "jsonread.h"
 
-/* A string from the provider, fit for one line of a message. */
-static void
-shown(char *out, size_t outlen, const char *s)
+void
+idp_shown(char *out, size_t outlen, const char *s)
 {
 	size_t	 i;
 
-	for (i = 0; s[i] != '\0' && i + 1 < outlen; i++)
+	for (i = 0; s != NULL && s[i] != '\0' && i + 1 < outlen; i++)
 		out[i] = ((unsigned char)s[i] >= 0x20 && s[i] != 0x7f) ?
 		    s[i] : '?';
 	out[i] = '\0';
@@ -57,7 +56,7 @@ idp_discovery_parse(const char *body, size_t len, const char *url,
 	    jr_get_str(&jr, doc, "issuer", 1, &named) == -1)
 		goto done;
 	if (strcmp(named, issuer) != 0) {
-		shown(show, sizeof(show), named);
+		idp_shown(show, sizeof(show), named);
 		snprintf(err, errlen, "%s: issuer \"%s\" is not "
 		    "console.idp.issuer \"%s\"", url, show, issuer);
 		goto done;

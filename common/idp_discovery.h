@@ -28,4 +28,10 @@ int	idp_discovery_parse(const char *body, size_t len, const char *url,
 
 void	idp_discovery_free(struct idp_discovery *);
 
+/*
+ * A string from the provider (or about it), fit for one line of a message
+ * or a page: control characters made '?', cut to outlen; NULL is "".
+ */
+void	idp_shown(char *out, size_t outlen, const char *s);
+
 #endif

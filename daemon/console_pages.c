@@ -6,7 +6,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +15,7 @@
 #include <event2/buffer.h>
 #include <event2/http.h>
 
+#include "beside.h"
 #include "console.h"
 #include "log.h"
 #include "reply.h"
@@ -70,30 +70,21 @@ page_read(const char *dir, struct page *p)
 /*
  * Where the pages are when console.pages does not say: beside the running
  * guised as make install lays them out (PREFIX/sbin/guised, PREFIX/share/
- * guise/console), or as the build tree has them, or CONSOLE_PAGES.
+ * guise/console), or as the build tree has them (build/guised,
+ * build/tests/guised-test), or CONSOLE_PAGES.
  */
 static const char *
 pages_dir(char *buf, size_t buflen)
 {
-	const char	*tries[] = { "/../share/guise/console",
-			    "/../daemon/console",	/* build/guised */
-			    "/../../daemon/console" };	/* build/tests/ */
-	char		 self[PATH_MAX], *dir;
-	ssize_t		 n;
-	size_t		 i;
+	const char *const	 tries[] = { "/../share/guise/console/index.html",
+				    "/../daemon/console/index.html",
+				    "/../../daemon/console/index.html" };
 
-	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) > 0) {
-		self[n] = '\0';
-		dir = dirname(self);
-		for (i = 0; i < sizeof(tries) / sizeof(tries[0]); i++) {
-			snprintf(buf, buflen, "%s%s/index.html", dir, tries[i]);
-			if (access(buf, R_OK) == 0) {
-				buf[strlen(buf) - strlen("/index.html")] = '\0';
-				return buf;
-			}
-		}
-	}
-	return CONSOLE_PAGES;
+	if (beside_self(tries, sizeof(tries) / sizeof(tries[0]), R_OK, buf,
+	    buflen) == -1)
+		return CONSOLE_PAGES;
+	buf[strlen(buf) - strlen("/index.html")] = '\0';
+	return buf;
 }
 
 int

@@ -116,18 +116,6 @@ console_dns_sockets(int *fds, size_t max)
 	return i;
 }
 
-/* A string from the provider, fit for a page: printable, bounded. */
-static void
-shown(char *out, size_t outlen, const char *s)
-{
-	size_t	 i;
-
-	for (i = 0; s != NULL && s[i] != '\0' && i + 1 < outlen; i++)
-		out[i] = ((unsigned char)s[i] >= 0x20 && s[i] != 0x7f) ?
-		    s[i] : '?';
-	out[i] = '\0';
-}
-
 /* Where the provider sends the browser back: the one URI to register. */
 static char *
 callback_uri(void)
@@ -513,10 +501,11 @@ console_callback(struct evhttp_request *req)
 		return;
 	}
 	if ((error = form_get(&f, "error")) != NULL) {
-		shown(said, sizeof(said), form_get(&f, "error_description"));
+		idp_shown(said, sizeof(said),
+		    form_get(&f, "error_description"));
 		snprintf(text, sizeof(text), "the provider refused the "
 		    "sign-in (%.64s)%s%s", error, said[0] ? ": " : ".", said);
-		shown(said, sizeof(said), text);
+		idp_shown(said, sizeof(said), text);
 		callback_free(c);
 		console_words(req, 403, "Sign-in refused", said);
 		return;

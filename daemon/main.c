@@ -15,7 +15,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <poll.h>
 #include <limits.h>
 #include <signal.h>
@@ -30,6 +29,7 @@
 #include "fdpass.h"
 #include "frontend.h"
 #include "listenfds.h"
+#include "beside.h"
 #include "log.h"
 #include "monotonic.h"
 #include "notify.h"
@@ -73,28 +73,16 @@ static int	 debug;
 static void
 find_signer(void)
 {
-	const char	*tries[] = { "/guise-signer",
+	const char *const	 tries[] = { "/guise-signer",
 #ifdef GUISE_TEST_HOOKS
-			    "/../guise-signer",	/* build/tests/guised-test */
+				    "/../guise-signer",	/* build/tests/guised-test */
 #endif
-			    "/../libexec/guise/guise-signer" };
-	char		 self[PATH_MAX], *dir;
-	ssize_t		 n;
-	size_t		 i;
+				    "/../libexec/guise/guise-signer" };
 
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n > 0) {
-		self[n] = '\0';
-		dir = dirname(self);
-		for (i = 0; i < sizeof(tries) / sizeof(tries[0]); i++) {
-			snprintf(signer_path, sizeof(signer_path), "%s%s", dir,
-			    tries[i]);
-			if (access(signer_path, X_OK) == 0)
-				return;
-		}
-	}
-	snprintf(signer_path, sizeof(signer_path), "%s/guise-signer",
-	    LIBEXECDIR);
+	if (beside_self(tries, sizeof(tries) / sizeof(tries[0]), X_OK,
+	    signer_path, sizeof(signer_path)) == -1)
+		snprintf(signer_path, sizeof(signer_path), "%s/guise-signer",
+		    LIBEXECDIR);
 }
 
 static void

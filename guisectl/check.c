@@ -5,33 +5,23 @@
  * guised is looked for beside guisectl (the build tree), then where make
  * install puts it (bin/../sbin), then on the PATH.
  */
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "guisectl.h"
+#include "beside.h"
 #include "log.h"
 
 static void
 find_guised(char *out, size_t outlen)
 {
-	const char	*tries[] = { "/guised", "/../sbin/guised" };
-	char		 self[PATH_MAX], *dir;
-	ssize_t		 n;
-	size_t		 i;
+	const char *const	 tries[] = { "/guised", "/../sbin/guised" };
 
-	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) > 0) {
-		self[n] = '\0';
-		dir = dirname(self);
-		for (i = 0; i < sizeof(tries) / sizeof(tries[0]); i++) {
-			snprintf(out, outlen, "%s%s", dir, tries[i]);
-			if (access(out, X_OK) == 0)
-				return;
-		}
-	}
-	snprintf(out, outlen, "guised");
+	if (beside_self(tries, sizeof(tries) / sizeof(tries[0]), X_OK, out,
+	    outlen) == -1)
+		snprintf(out, outlen, "guised");
 }
 
 int

@@ -34,18 +34,6 @@ quiet(int severity, const char *msg)
 	(void)msg;
 }
 
-/* A string from the provider, fit for one line of a message. */
-static void
-shown(char *out, size_t outlen, const char *s)
-{
-	size_t	 i;
-
-	for (i = 0; s[i] != '\0' && i + 1 < outlen; i++)
-		out[i] = ((unsigned char)s[i] >= 0x20 && s[i] != 0x7f) ?
-		    s[i] : '?';
-	out[i] = '\0';
-}
-
 static int
 fetch(const struct console_config *cc, const char *what, const char *url,
     char **body, size_t *len)
@@ -54,7 +42,7 @@ fetch(const struct console_config *cc, const char *what, const char *url,
 
 	if (https_fetch(cc->idp_ca_file, url, HTTPS_JSON, HTTPS_TIMEOUT, body,
 	    len, err, sizeof(err)) == -1) {
-		shown(show, sizeof(show), url);
+		idp_shown(show, sizeof(show), url);
 		log_warnx("%s %s: %s", what, show, err);
 		return -1;
 	}
