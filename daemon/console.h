@@ -18,7 +18,8 @@ struct evhttp_request;
 
 #define CONSOLE_COOKIE		"__Host-guise-console"	/* SameSite=Strict */
 #define CONSOLE_SIGNIN_COOKIE	"__Host-guise-signin"	/* SameSite=Lax */
-#define CONSOLE_SIGNIN_TTL	600	/* the signer's sign-in lives as long */
+#define CONSOLE_SIGNIN_TTL	600	/* the signer's sign-in lives as long;
+					 * its cookie holds the sign-in grant */
 #define CONSOLE_BODY_MAX	4096	/* a console POST's form */
 
 /*

@@ -2,9 +2,12 @@
  * The console's sign-in with the organization's OpenID Connect provider
  * (DESIGN.md section 7): authorization code with PKCE S256, state and
  * nonce, all three drawn by the signer, which seals them into the sign-in
- * grant kept here under the state until the provider sends the browser
- * back.  The browser holds the state in a short-lived SameSite=Lax cookie
- * (it must come back on the provider's redirect), and the callback, which
+ * grant.  The browser holds that grant in a short-lived SameSite=Lax
+ * cookie (it must come back on the provider's redirect), so the front end
+ * keeps nothing for a sign-in under way (a flood of them fills no table),
+ * and a callback is taken only in the browser that began it: the signer
+ * checks that its grant travels under the state the provider sent back,
+ * and redeems it once.  The callback, which
  * the provider's redirect chain reaches, answers a 200 page that moves on
  * to the console: only a request that starts on guise's own page carries
  * the console's SameSite=Strict cookie.
@@ -51,6 +54,8 @@
 #define CALLBACK_QUERY_MAX 8192
 #define DNS_SOCKETS_MAX	8
 #define SCOPE		"openid email profile"
+#define NOT_HERE	"this sign-in was not started in this browser, or it " \
+			"is over (used, or older than ten minutes): start again."
 
 static struct evdns_base	*dns;
 static struct https_client	*client;
@@ -148,10 +153,6 @@ begun(const struct proto_msg *rep, void *arg)
 		reply_unavailable(req);
 		return;
 	}
-	if (store_signin_put(state, grant, CONSOLE_SIGNIN_TTL) == -1) {
-		reply_busy(req, "too many console sign-ins are under way");
-		return;
-	}
 	if ((callback = callback_uri()) != NULL) {
 		const char *const params[] = {
 			"response_type", "code",
@@ -170,7 +171,7 @@ begun(const struct proto_msg *rep, void *arg)
 	if (location == NULL)
 		reply_unavailable(req);
 	else {
-		cookie_set(req, CONSOLE_SIGNIN_COOKIE, state,
+		cookie_set(req, CONSOLE_SIGNIN_COOKIE, grant,
 		    CONSOLE_SIGNIN_TTL, "Lax");
 		reply_redirect(req, location);
 	}
@@ -244,14 +245,13 @@ struct callback {
 	struct evhttp_request	*req;
 	char			 state[PROTO_TICKET_MAX + 1];
 	char			 code[1024];
-	char			*grant;
+	char			 grant[PROTO_GRANT_MAX + 1];
 	char			 ip[SOURCE_MAX];
 };
 
 static void
 callback_free(struct callback *c)
 {
-	free(c->grant);
 	OPENSSL_cleanse(c->code, sizeof(c->code));
 	free(c);
 }
@@ -430,8 +430,7 @@ authed(const struct proto_msg *rep, void *arg)
 	    proto_strcpy(authorization, sizeof(authorization),
 	    rep->u.idp_auth_rep.authorization) == -1) {
 		if (rep != NULL && rep->status == PROTO_ERR_INVALID_GRANT)
-			console_words(c->req, 400, "Sign-in expired", "this "
-			    "sign-in is over; start again.");
+			console_words(c->req, 400, "Sign-in failed", NOT_HERE);
 		else
 			reply_unavailable(c->req);
 		callback_free(c);
@@ -461,7 +460,7 @@ console_callback(struct evhttp_request *req)
 	struct callback		*c;
 	struct proto_msg	 m;
 	struct form		 f;
-	char			 buf[CALLBACK_QUERY_MAX], cookie[PROTO_TICKET_MAX + 1];
+	char			 buf[CALLBACK_QUERY_MAX];
 	char			 said[256], text[400];
 	int			 sent;
 
@@ -478,28 +477,24 @@ console_callback(struct evhttp_request *req)
 		    "answer is malformed.");
 		return;
 	}
-	/* The browser that began this sign-in holds its state. */
-	if (cookie_get(req, CONSOLE_SIGNIN_COOKIE, cookie, sizeof(cookie),
-	    &sent) == -1 || strlen(cookie) != strlen(state) ||
-	    CRYPTO_memcmp(cookie, state, strlen(state)) != 0) {
-		console_words(req, 400, "Sign-in failed", "this sign-in was "
-		    "not started in this browser, or it took too long.");
-		return;
-	}
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
 		reply_unavailable(req);
 		return;
 	}
 	c->req = req;
 	memcpy(c->state, state, strlen(state) + 1);
-	/* Taken now: whatever follows, this sign-in is over. */
-	cookie_set(req, CONSOLE_SIGNIN_COOKIE, NULL, 0, "Lax");
-	if ((c->grant = store_signin_take(state)) == NULL) {
+	/*
+	 * The browser that began this sign-in holds its grant, which the
+	 * signer finds under this state or refuses.  Cleared now: whatever
+	 * follows, this sign-in is over.
+	 */
+	if (cookie_get(req, CONSOLE_SIGNIN_COOKIE, c->grant, sizeof(c->grant),
+	    &sent) == -1) {
 		callback_free(c);
-		console_words(req, 400, "Sign-in expired", "this sign-in is "
-		    "over or was used before; start again.");
+		console_words(req, 400, "Sign-in failed", NOT_HERE);
 		return;
 	}
+	cookie_set(req, CONSOLE_SIGNIN_COOKIE, NULL, 0, "Lax");
 	if ((error = form_get(&f, "error")) != NULL) {
 		idp_shown(said, sizeof(said),
 		    form_get(&f, "error_description"));
@@ -541,7 +536,7 @@ logged_out(const struct proto_msg *rep, void *arg)
 	struct logout	*l = arg;
 
 	/* The session is gone here whatever the signer said. */
-	if (rep == NULL || rep->status != PROTO_OK)
+	if (l->s != NULL && (rep == NULL || rep->status != PROTO_OK))
 		log_warnx("console: a sign-out the signer did not record");
 	cookie_set(l->req, CONSOLE_COOKIE, NULL, 0, "Strict");
 	reply_body(l->req, 200, "application/json", "{\"signed_out\":true}");
@@ -568,7 +563,10 @@ console_logout(struct evhttp_request *req)
 	}
 	l->req = req;
 	memcpy(l->cookie, cookie, sizeof(cookie));
-	l->s = store_session_take(cookie);
+	if ((l->s = store_session_take(cookie)) == NULL) {
+		logged_out(NULL, l);	/* it ended meanwhile */
+		return;
+	}
 	memset(&m, 0, sizeof(m));
 	m.type = PROTO_CONSOLE_SIGNOUT;
 	m.u.console_req.session = proto_str(l->cookie);

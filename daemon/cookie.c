@@ -6,6 +6,7 @@
 #include <sys/queue.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -102,13 +103,16 @@ void
 cookie_set(struct evhttp_request *req, const char *name, const char *value,
     int ttl, const char *same_site)
 {
-	char	 line[COOKIE_NAME_MAX + 256];
+	char	*line;
 
-	snprintf(line, sizeof(line), "%s=%s; Max-Age=%d; Path=/; Secure; "
-	    "HttpOnly; SameSite=%s", name, value != NULL ? value : "",
-	    value != NULL ? ttl : 0, same_site);
+	/* A value is a grant's text at most; a line cut short is none. */
+	if (asprintf(&line, "%s=%s; Max-Age=%d; Path=/; Secure; HttpOnly; "
+	    "SameSite=%s", name, value != NULL ? value : "",
+	    value != NULL ? ttl : 0, same_site) == -1)
+		return;
 	evhttp_add_header(evhttp_request_get_output_headers(req),
 	    "Set-Cookie", line);
+	free(line);
 }
 
 void

@@ -124,12 +124,11 @@ void	store_code_replay_unrecorded(const char *code);
 
 /* Revoke the access token jti until it expires anyway; -1 when full. */
 /*
- * The console's (DESIGN.md section 7): a sign-in begun, its grant under
- * its state until the provider sends the person back; and the console
- * sessions, under their cookie's value, living until their absolute end
- * and, used, for idle seconds more each time.
+ * The console's sessions (DESIGN.md section 7), under their cookie's
+ * value, living until their absolute end and, used, for idle seconds more
+ * each time.  (A sign-in under way is kept by the browser: its cookie
+ * holds the signer's sign-in grant.)
  */
-#define STORE_SIGNINS_MAX	4096
 #define STORE_SESSIONS_MAX	4096
 #define STORE_CSRF_LEN		43	/* 256 bits, base64url */
 
@@ -141,9 +140,6 @@ struct console_session {
 	time_t	 expires;	/* absolute */
 	time_t	 seen;		/* last used: the idle lifetime runs from it */
 };
-
-int	store_signin_put(const char *state, const char *grant, int ttl);
-char	*store_signin_take(const char *state);	/* the grant; free it */
 
 int	store_session_put(const char *cookie, struct console_session *);
 /* The live session, now used; NULL when there is none or it idled out. */

@@ -29,7 +29,7 @@ struct spent {
 };
 
 static struct table	*links, *logins, *codes, *spent, *revoked;
-static struct table	*signins, *sessions;
+static struct table	*sessions;
 
 static const char *
 dup_or_null(const char *s)
@@ -124,7 +124,6 @@ store_sweep(time_t now)
 	table_expire(codes, now);
 	table_expire(spent, now);
 	table_expire(revoked, now);
-	table_expire(signins, now);
 	table_expire(sessions, now);
 }
 
@@ -136,10 +135,9 @@ store_init(void)
 	codes = table_new(STORE_CODES_MAX, free_impersonation);
 	spent = table_new(STORE_SPENT_MAX, free_spent);
 	revoked = table_new(STORE_REVOKED_MAX, free_revoked);
-	signins = table_new(STORE_SIGNINS_MAX, free);
 	sessions = table_new(STORE_SESSIONS_MAX, free_session);
 	if (links == NULL || logins == NULL || codes == NULL || spent == NULL ||
-	    revoked == NULL || signins == NULL || sessions == NULL)
+	    revoked == NULL || sessions == NULL)
 		return -1;
 	return 0;
 }
@@ -152,9 +150,8 @@ store_close(void)
 	table_free(codes);
 	table_free(spent);
 	table_free(revoked);
-	table_free(signins);
 	table_free(sessions);
-	links = logins = codes = spent = revoked = signins = sessions = NULL;
+	links = logins = codes = spent = revoked = sessions = NULL;
 }
 
 /* Keep imp under secret in t for ttl seconds; what names t in a warning. */
@@ -357,33 +354,6 @@ store_is_revoked(const char *jti)
 
 	table_key(jti, key);
 	return table_get(revoked, key, time(NULL)) != NULL;
-}
-
-int
-store_signin_put(const char *state, const char *grant, int ttl)
-{
-	uint8_t	 key[TABLE_KEY_LEN];
-	char	*copy;
-
-	if ((copy = strdup(grant)) == NULL)
-		return -1;
-	table_key(state, key);
-	if (table_put(signins, key, copy, time(NULL) + ttl) == -1) {
-		log_warnx("store: %zu console sign-ins under way, refusing "
-		    "more", table_count(signins));
-		free(copy);
-		return -1;
-	}
-	return 0;
-}
-
-char *
-store_signin_take(const char *state)
-{
-	uint8_t	 key[TABLE_KEY_LEN];
-
-	table_key(state, key);
-	return table_take(signins, key, time(NULL));
 }
 
 int

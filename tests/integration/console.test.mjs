@@ -48,8 +48,9 @@ test('sign-in: authorization code with PKCE S256, state and nonce, all drawn by 
   assert.match(q.get('state'), /^[A-Za-z0-9_-]{43}$/);
   assert.match(q.get('nonce'), /^[A-Za-z0-9_-]{43}$/);
   const set = r.res.headers.getSetCookie().join('\n');
-  assert.match(set, /__Host-guise-signin=[^;]+; Max-Age=600; Path=\/; Secure; HttpOnly; SameSite=Lax/);
-  assert.equal(jar.get(d.url, '__Host-guise-signin'), q.get('state'));
+  // The browser keeps the sign-in: the signer's grant, not the state.
+  assert.match(set, /__Host-guise-signin=[A-Za-z0-9_-]{200,}; Max-Age=600; Path=\/; Secure; HttpOnly; SameSite=Lax/);
+  assert.notEqual(jar.get(d.url, '__Host-guise-signin'), q.get('state'));
 });
 
 test('support signs in: a 200 page that moves on, and a Strict session cookie', async () => {
@@ -82,7 +83,16 @@ test('the provider\'s answer replayed, or brought to another browser, opens noth
   assert.equal(r.status, 200);
   const again = await browse(jar, r.callback);
   assert.equal(again.status, 400);
-  assert.match(again.text, /not started in this browser|over or was used before/);
+  assert.match(again.text, /not started in this browser, or it is over/);
+  // The same, with the sign-in cookie kept and sent again: the signer
+  // redeemed that sign-in.
+  const before = records(d).length;
+  const replay = new Jar();
+  replay.set(d.url, '__Host-guise-signin', r.signin);
+  const replayed = await browse(replay, r.callback);
+  assert.equal(replayed.status, 400);
+  assert.equal(replay.get(d.url, '__Host-guise-console'), undefined);
+  assert.equal(records(d).length, before, 'no record, no session');
   // Someone else's browser, given the same callback URL, with its own cookie.
   const other = new Jar();
   await browse(other, `${d.url}console/login`);

@@ -115,11 +115,13 @@ export async function browse(jar, url, { method = 'GET', form, headers = {} } = 
 }
 
 // Sign in at guise d's console as account: through /console/login, the
-// provider's sign-in page, and back.  Returns the callback's answer, and
-// the provider's redirect to it (callback), to replay.
+// provider's sign-in page, and back.  Returns the callback's answer, the
+// provider's redirect to it (callback) and the sign-in cookie the browser
+// held (signin), to replay.
 export async function signIn(d, jar, account) {
   let r = await browse(jar, new URL('console/login', d.url).href);
   if (r.status !== 302) throw new Error(`/console/login: ${r.status} ${r.text}`);
+  const signin = jar.get(d.url, '__Host-guise-signin');
   r = await browse(jar, r.location);				// /auth
   while (r.status >= 300 && r.status < 400 && !r.location.startsWith(d.url))
     r = await browse(jar, r.location);			// the sign-in page
@@ -132,7 +134,7 @@ export async function signIn(d, jar, account) {
   if (!r.location?.startsWith(`${d.url}console/callback`)) throw new Error(`no way back to guise: ${r.status} ${r.location} ${r.text.slice(0, 300)}`);
   const callback = r.location;
   const answer = await browse(jar, callback);
-  return { ...answer, callback };
+  return { ...answer, callback, signin };
 }
 
 // The console's API as its pages call it: same origin, the session cookie.
