@@ -53,7 +53,7 @@ trap_mode(const char *who, uint32_t *deflt)
 static int
 add_rule(scmp_filter_ctx ctx, const struct seccomp_rule *r)
 {
-	struct scmp_arg_cmp	 cmp[2] = { r->cmp[0], r->cmp[1] };
+	struct scmp_arg_cmp	 cmp[3] = { r->cmp[0], r->cmp[1], r->cmp[2] };
 
 	if (r->ncmp == 0)
 		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, r->nr, 0);

@@ -20,7 +20,7 @@ struct seccomp_rule {
 	int			 nr;		/* SCMP_SYS(name) */
 	int			 ncmp;		/* 0: any arguments; else how
 						 * many of cmp must hold */
-	struct scmp_arg_cmp	 cmp[2];
+	struct scmp_arg_cmp	 cmp[3];
 	int			 self;		/* cmp[0].datum_a: this
 						 * process's pid */
 };
@@ -38,9 +38,11 @@ struct seccomp_rule {
 /* Allowed when argument n equals value. */
 #define SECCOMP_EQ(name, n, value) \
 	{ SCMP_SYS(name), 1, { SECCOMP_CMP_EQ(n, value) }, 0 }
-/* Allowed when both comparisons hold. */
+/* Allowed when both comparisons hold; when all three hold. */
 #define SECCOMP_BOTH(name, cmp1, cmp2) \
 	{ SCMP_SYS(name), 2, { cmp1, cmp2 }, 0 }
+#define SECCOMP_ALL3(name, cmp1, cmp2, cmp3) \
+	{ SCMP_SYS(name), 3, { cmp1, cmp2, cmp3 }, 0 }
 /* Allowed when argument n is the calling process's own pid. */
 #define SECCOMP_SELF(name, n) \
 	{ SCMP_SYS(name), 1, { SECCOMP_CMP_EQ(n, 0) }, 1 }

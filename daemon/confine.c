@@ -105,13 +105,17 @@ static struct seccomp_rule
 static size_t
 with_outbound(const struct config *conf, struct seccomp_rule *r)
 {
+	/*
+	 * Protocol 0, TCP: not IPPROTO_MPTCP, which older kernels' Landlock
+	 * does not restrict.
+	 */
 	const struct seccomp_rule outbound[] = {
-		SECCOMP_BOTH(socket, SECCOMP_CMP_EQ(0, AF_INET),
+		SECCOMP_ALL3(socket, SECCOMP_CMP_EQ(0, AF_INET),
 		    SECCOMP_CMP_MASKED(1, ~(scmp_datum_t)SOCK_FLAGS,
-		    SOCK_STREAM)),
-		SECCOMP_BOTH(socket, SECCOMP_CMP_EQ(0, AF_INET6),
+		    SOCK_STREAM), SECCOMP_CMP_EQ(2, 0)),
+		SECCOMP_ALL3(socket, SECCOMP_CMP_EQ(0, AF_INET6),
 		    SECCOMP_CMP_MASKED(1, ~(scmp_datum_t)SOCK_FLAGS,
-		    SOCK_STREAM)),
+		    SOCK_STREAM), SECCOMP_CMP_EQ(2, 0)),
 		/* A connection's outcome, once its socket is writable, and
 		 * the address evhttp then asks for. */
 		SECCOMP_BOTH(getsockopt, SECCOMP_CMP_EQ(1, SOL_SOCKET),
