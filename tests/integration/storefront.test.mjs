@@ -10,14 +10,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { build, freePort, startDaemon, top } from './lib/daemon.mjs';
+import { build, freePort, startDaemon } from './lib/daemon.mjs';
 import { CUSTOMER, SUPPORT, impersonationToken, newLink } from './lib/flow.mjs';
-import { startNodeApp, stopAll } from './lib/apps.mjs';
+import { STOREFRONT as CLIENT, moveStorefront, startStorefront, stopAll } from './lib/apps.mjs';
 import { launchBrowser, newPage, pageText, waitForUrl } from './lib/browser.mjs';
 import { impersonation } from '../../examples/storefront/impersonation.mjs';
 
-const CLIENT = 'example-storefront';
-const APP = join(top, 'examples/storefront/app.mjs');
 const SHOTS = join(build, 'tests/screenshots');
 
 let browser;
@@ -31,18 +29,12 @@ async function shop(imp = {}) {
   const base = `http://127.0.0.1:${port}`;
   const d = await startDaemon({
     mutate: (c) => {
-      const sf = c.clients.find((x) => x.client_id === CLIENT);
-      sf.callbacks = [`${base}/callback`];
-      sf.initiate_login_uri = `${base}/login`;
+      moveStorefront(c, base);
       Object.assign(c.impersonation, imp);
     },
   });
   running.push(d);
-  const app = await startNodeApp(APP, {
-    port,
-    ca: join(d.dir, 'tls/cert.pem'),
-    env: { GUISE_ISSUER: d.url, CLIENT_SECRET: d.secrets[CLIENT] },
-  });
+  const app = await startStorefront(d, port);
   running.push(app);
   return { d, app, base, token: await impersonationToken(d) };
 }

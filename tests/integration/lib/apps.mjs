@@ -8,6 +8,7 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, 
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { top } from './daemon.mjs';
 
 export const rpDir = join(import.meta.dirname, '../rp');
 export const APACHE = process.env.APACHE ?? '/usr/sbin/apache2';
@@ -54,6 +55,26 @@ export async function startNodeApp(script, { port, env = {}, ca, args = [], read
     await new Promise((r) => setTimeout(r, 20));
   }
   return app;
+}
+
+// examples/storefront, the example application, as a test runs it:
+// mkconfig.sh's client record for it (make demo's), moved to the shop's
+// base URL by moveStorefront(conf, base) in a startDaemon mutate; then
+// startStorefront(d, port) runs the shop there for guised d.
+export const STOREFRONT = 'example-storefront';
+
+export function moveStorefront(conf, base) {
+  const sf = conf.clients.find((x) => x.client_id === STOREFRONT);
+  sf.callbacks = [`${base}/callback`];
+  sf.initiate_login_uri = `${base}/login`;
+}
+
+export function startStorefront(d, port) {
+  return startNodeApp(join(top, 'examples/storefront/app.mjs'), {
+    port,
+    ca: join(d.dir, 'tls/cert.pem'),
+    env: { GUISE_ISSUER: d.url, CLIENT_SECRET: d.secrets[STOREFRONT] },
+  });
 }
 
 // Apache in the foreground with rp/apache.conf.in filled in; resolves once
