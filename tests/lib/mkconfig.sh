@@ -10,7 +10,15 @@
 #                GUISE_TLS (1, or 0 for plain http on loopback),
 #                GUISE_TLS_CERT and GUISE_TLS_KEY (a certificate to use
 #                instead of a new one: tests/run makes one per run, so
-#                that Node clients trust it through NODE_EXTRA_CA_CERTS)
+#                that Node clients trust it through NODE_EXTRA_CA_CERTS),
+#                GUISE_STOREFRONT_PORT (3005: examples/storefront's port,
+#                in the example-storefront client's URIs),
+#                GUISE_CONSOLE_IDP (unset: no console; an identity
+#                provider's issuer URL, http://127.0.0.1:8400/ for make
+#                demo's examples/dev-idp: a console section signing in
+#                with it, private_key_jwt, its keys in idp.jwks for
+#                `guisectl idp-keys` to fetch, the pages of daemon/console
+#                under the current folder)
 set -eu
 
 dir=$1
@@ -18,6 +26,7 @@ port=${2:-8443}
 ctl=${GUISECTL:-build/guisectl}
 active=${GUISE_ACTIVE:-es256}
 tls=${GUISE_TLS:-1}
+shop=${GUISE_STOREFRONT_PORT:-3005}
 
 case $ctl in /*) ;; *) ctl=$(pwd)/$ctl ;; esac
 mkdir -p "$dir"
@@ -63,6 +72,20 @@ else
 	listen_tls=
 fi
 
+console_line=
+if [ -n "${GUISE_CONSOLE_IDP:-}" ]; then
+	console_line=$(cat <<EOS
+
+  "console": {
+    "idp": {"issuer": "$GUISE_CONSOLE_IDP", "client_id": "guise-console",
+            "auth": "private_key_jwt", "match": "email",
+            "jwks_file": "idp.jwks"},
+    "pages": "$(pwd)/daemon/console"
+  },
+EOS
+)
+fi
+
 # Children drop to this account when the daemon is started as root.
 user_line=
 [ "$(id -u)" = 0 ] && user_line='"user": "nobody",'
@@ -89,7 +112,7 @@ cat > "$dir/guise.json" <<EOS
   "issuer": "$scheme://127.0.0.1:$port/",
   "listen": [{"address": "127.0.0.1", "port": $port$listen_tls}],
   $user_line
-  "users_file": "users.json",
+  "users_file": "users.json",$console_line
   "audit": {"path": "audit.log"},
   "signer": {
     "keys": [{"kid": "test-es256", "alg": "ES256", "file": "keys/es256.pem"},
@@ -122,10 +145,10 @@ cat > "$dir/guise.json" <<EOS
      "web_origins": ["http://127.0.0.1:3002"]},
     {"client_id": "example-storefront", "name": "Storefront (examples/storefront)",
      "app_type": "regular_web",
-     "callbacks": ["http://127.0.0.1:3005/callback"],
+     "callbacks": ["http://127.0.0.1:$shop/callback"],
      "grant_types": ["authorization_code"],
      "allow_impersonation": true,
-     "initiate_login_uri": "http://127.0.0.1:3005/login",
+     "initiate_login_uri": "http://127.0.0.1:$shop/login",
      "id_token_alg": "RS256"}
   ],
   "impersonation": {
