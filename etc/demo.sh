@@ -98,32 +98,32 @@ PORT=$shop_port NODE_EXTRA_CA_CERTS=$dir/tls/cert.pem \
 pids="$pids $!"
 ready $! "$shop/"
 
+echo
+echo "guise demo: configuration in $dir (fresh keys, secrets, certificate)."
+echo "Running on this machine only, until Ctrl-C:"
+printf '  %-26s%s\n' "$url/" "guised, with its support console at /console/" \
+    "$idp/" "the development identity provider that the console" \
+    "" "signs in with (examples/dev-idp)" \
+    "$shop/" "the example storefront (examples/storefront)"
 cat <<EOT
-
-guise demo: configuration in $dir (fresh keys, secrets, certificate).
-Running, on this machine only:
-  guised and its support console   $url/
-  the development identity
-  provider the console signs in
-  with (examples/dev-idp)          $idp/
-  the example storefront           $shop/
 
 The console path, in a browser on this machine:
 
-  1. Open $url/console/ and accept the certificate warning: the
-     demo's certificate is self-signed (or import $dir/tls/cert.pem
-     into the browser as an authority).  Press "Sign in".
+  1. Open  $url/console/  and accept the browser's certificate
+     warning: the demo's certificate is self-signed (or import it as an
+     authority: $dir/tls/cert.pem).  Press "Sign in".
   2. The development provider asks for an email and a password:
        sam@example.com  $password   Sam, who does support
-     (alice@example.com with the same password is a customer: the console
-     refuses her sign-in and says why).  The password is new at each
-     make demo.
+     The password is new at each make demo (it is also in
+     $dir/idp-accounts.json).  alice@example.com, with the
+     same password, is a customer: the console refuses her and says why.
   3. Find users: search  email:"alice@example.com"  and open Alice Customer.
-     Impersonate: application "Storefront (examples/storefront)", a reason
-     such as "ticket 4711", then the Impersonate button.  The browser lands
-     on $shop/ signed in as Alice Customer, under the banner
-     "Impersonated by sam@example.com".  Back in the console, the Audit
-     trail shows who impersonated whom, into what and why.
+     Under Impersonate, choose the application "Storefront
+     (examples/storefront)", give a reason such as "ticket 4711" and press
+     "Impersonate Alice Customer".  The browser lands on $shop/
+     as Alice Customer, under the banner "Impersonated by sam@example.com".
+     Back in the console, the Audit trail shows who impersonated whom, into
+     which application and why.
 
 The API path, in another terminal:
 
@@ -138,8 +138,8 @@ The API path, in another terminal:
   curl --cacert $dir/tls/cert.pem -H "Authorization: Bearer \$TOKEN" \\
       $url/api/v2/users
 
-The README's walk-through goes on from there, step by step through the
-impersonation flow, after:  G=$dir URL=$url
+The README's walk-through (the API path) goes on from there, step by step
+through the impersonation flow, after:  G=$dir URL=$url
 
 Stop it with Ctrl-C (guised, the provider and the storefront all stop).
 EOT

@@ -137,15 +137,17 @@ test('make demo: the API path, and the console path from sign-in to the storefro
     assert.equal(payload.client_id, 'backoffice');
 
     // The console path, as printed: where, who, and the password.
-    assert.ok(out.includes(`Open ${d.url}console/ and accept the certificate`), out);
+    assert.ok(out.includes(`Open  ${d.url}console/  and accept the browser's certificate`), out);
     assert.ok(out.includes(`${demo.dir}/tls/cert.pem`), out);
     assert.ok(out.includes(demo.idp) && out.includes(demo.shop), out);
     const password = /^ +sam@example\.com +(\S+) +Sam, who does support$/m.exec(out)?.[1];
     assert.match(password ?? '', /^[a-z0-9]{10}$/, `the printed sign-in:\n${out}`);
-    assert.match(out, /alice@example\.com with the same password is a customer/);
+    assert.match(out, /alice@example\.com, with the\s+same password, is a customer/);
     assert.match(out, /search +email:"alice@example\.com"/);
-    assert.match(out, /"Storefront \(examples\/storefront\)"/);
+    assert.match(out, /"Storefront\s+\(examples\/storefront\)"/);
+    assert.match(out, /"Impersonate Alice Customer"/);
     assert.match(out, /"Impersonated by sam@example\.com"/);
+    assert.equal(JSON.parse(readFileSync(join(demo.dir, 'idp-accounts.json'), 'utf8'))[0].password, password);
 
     // Each server answers: the console's page, the provider's discovery,
     // the storefront.
