@@ -95,11 +95,39 @@ static const struct seccomp_rule allowed[] = {
  * to send it.
  */
 #define DNS_RULES	8
-#define OUTBOUND_MAX	(6 + 2 * DNS_RULES)
+#define OUTBOUND_MAX	(4 + 32 + 2 * DNS_RULES)
 #define SOCK_FLAGS	(SOCK_NONBLOCK | SOCK_CLOEXEC)
 
 static struct seccomp_rule
     rules[sizeof(allowed) / sizeof(allowed[0]) + OUTBOUND_MAX];
+
+/*
+ * connect() on any descriptor but the notify socket's.  The filter sees
+ * all 64 bits of the argument and the kernel takes the low 32, so "not
+ * the notify descriptor" cannot be one comparison (notify | 1 << 32 would
+ * pass it): it is 32 rules, each for the descriptors with no high bit set
+ * that differ from the notify descriptor in bit b.  Without a notify
+ * socket, one rule: no high bit set.
+ */
+static size_t
+connect_rules(struct seccomp_rule *r)
+{
+	const scmp_datum_t	 high = 0xffffffff00000000ULL;
+	scmp_datum_t		 notify;
+	size_t			 b;
+
+	if (notify_fd() == -1) {
+		r[0] = (struct seccomp_rule){ SCMP_SYS(connect), 1,
+		    { SECCOMP_CMP_MASKED(0, high, 0) }, 0 };
+		return 1;
+	}
+	notify = (scmp_datum_t)notify_fd();
+	for (b = 0; b < 32; b++)
+		r[b] = (struct seccomp_rule){ SCMP_SYS(connect), 1,
+		    { SECCOMP_CMP_MASKED(0, high | (1ULL << b),
+		    ~notify & (1ULL << b)) }, 0 };
+	return 32;
+}
 
 /* rules: allowed, and the outbound client's when the console is on. */
 static size_t
@@ -130,10 +158,7 @@ with_outbound(const struct config *conf, struct seccomp_rule *r)
 		return n;
 	memcpy(r + n, outbound, sizeof(outbound));
 	n += sizeof(outbound) / sizeof(outbound[0]);
-	r[n++] = (struct seccomp_rule)SECCOMP_ANY(connect);
-	if (notify_fd() != -1)
-		r[n - 1] = (struct seccomp_rule){ SCMP_SYS(connect), 1,
-		    { SECCOMP_CMP_NE(0, (scmp_datum_t)notify_fd()) }, 0 };
+	n += connect_rules(r + n);
 	ndns = console_dns_sockets(dns, DNS_RULES);
 	for (i = 0; i < ndns; i++) {
 		r[n++] = (struct seccomp_rule)SECCOMP_EQ(sendto, 0,

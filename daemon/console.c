@@ -23,13 +23,19 @@
 #define PAGES_PREFIX	"/console/"
 #define API_PREFIX	"/console/api/"
 
+/* Whether console_init made the console ready: only a start can. */
+static int	 served;
+
 int
 console_init(struct event_base *base, const struct config *conf)
 {
 	if (!conf->console.enabled)
 		return 0;
-	return console_pages_load(conf) == -1 ||
-	    console_signin_init(base, conf) == -1 ? -1 : 0;
+	if (console_pages_load(conf) == -1 ||
+	    console_signin_init(base, conf) == -1)
+		return -1;
+	served = 1;
+	return 0;
 }
 
 void
@@ -134,10 +140,20 @@ console_route(struct evhttp_request *req)
 {
 	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
 	const char		*path = evhttp_uri_get_path(uri);
+	static int		 said;
 	int			 post;
 
 	post = evhttp_request_get_command(req) == EVHTTP_REQ_POST;
-	if (!fe->conf->console.enabled || path == NULL) {
+	/*
+	 * Its pages, CA file, resolver and the confinement's allowances are
+	 * read at start: a console that a reload turned on waits for one.
+	 */
+	if (fe->conf->console.enabled && !served && !said) {
+		log_warnx("console: turned on by a reload; restart guised to "
+		    "serve it");
+		said = 1;
+	}
+	if (!fe->conf->console.enabled || !served || path == NULL) {
 		reply_oauth_error(req, 404, "not_found", "no such endpoint");
 		return;
 	}

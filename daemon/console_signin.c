@@ -247,6 +247,7 @@ struct callback {
 	char			 code[1024];
 	char			 grant[PROTO_GRANT_MAX + 1];
 	char			 ip[SOURCE_MAX];
+	char			 refused[256];	/* the provider's error */
 };
 
 static void
@@ -436,6 +437,12 @@ authed(const struct proto_msg *rep, void *arg)
 		callback_free(c);
 		return;
 	}
+	if (c->refused[0] != '\0') {
+		console_words(c->req, 403, "Sign-in refused", c->refused);
+		OPENSSL_cleanse(authorization, sizeof(authorization));
+		callback_free(c);
+		return;
+	}
 	form = exchange_form(c, verifier, assertion);
 	if (form == NULL || provider.d.token_endpoint == NULL ||
 	    https_post_form(client, provider.d.token_endpoint, form,
@@ -495,24 +502,24 @@ console_callback(struct evhttp_request *req)
 		return;
 	}
 	cookie_set(req, CONSOLE_SIGNIN_COOKIE, NULL, 0, "Lax");
+	/*
+	 * The provider's error is shown once the signer has found this
+	 * sign-in under the state (authed): before, its words are anyone's.
+	 */
 	if ((error = form_get(&f, "error")) != NULL) {
 		idp_shown(said, sizeof(said),
 		    form_get(&f, "error_description"));
 		snprintf(text, sizeof(text), "the provider refused the "
 		    "sign-in (%.64s)%s%s", error, said[0] ? ": " : ".", said);
-		idp_shown(said, sizeof(said), text);
-		callback_free(c);
-		console_words(req, 403, "Sign-in refused", said);
-		return;
-	}
-	if ((code = form_get(&f, "code")) == NULL || code[0] == '\0' ||
+		idp_shown(c->refused, sizeof(c->refused), text);
+	} else if ((code = form_get(&f, "code")) == NULL || code[0] == '\0' ||
 	    strlen(code) >= sizeof(c->code)) {
 		callback_free(c);
 		console_words(req, 400, "Sign-in failed", "the provider's "
 		    "answer has no usable code.");
 		return;
-	}
-	memcpy(c->code, code, strlen(code) + 1);
+	} else
+		memcpy(c->code, code, strlen(code) + 1);
 	memset(&m, 0, sizeof(m));
 	m.type = PROTO_CONSOLE_IDP_AUTH;
 	m.u.idp_auth_req.state = proto_str(c->state);

@@ -301,6 +301,14 @@ testhooks_syscall(struct evhttp_request *req)
 		strcpy(sun.sun_path, "/dev/log");
 		(void)connect(notify_fd(), (struct sockaddr *)&sun,
 		    sizeof(sun));
+	} else if (strcmp(call, "connect_notify_high") == 0) {
+		/* The same with bit 32 set in the register: the kernel
+		 * takes the low 32 bits, the filter sees all 64. */
+		struct sockaddr_un	 sun = { .sun_family = AF_UNIX };
+
+		strcpy(sun.sun_path, "/dev/log");
+		(void)syscall(SYS_connect, (long)notify_fd() | (1L << 32),
+		    (struct sockaddr *)&sun, sizeof(sun));
 	}
 	else if (strcmp(call, "connect") == 0)
 		(void)connect(STDERR_FILENO, NULL, 0);

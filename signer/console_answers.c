@@ -55,8 +55,6 @@ static char	 challenge_out[B64URL_ENCODED_LEN(SHA256_LEN) + 1];
 static char	 grant_out[PROTO_GRANT_MAX + 1];
 static char	 verifier_out[PROTO_CHALLENGE_MAX + 1];
 static char	 auth_out[PROTO_TOKEN_MAX + 1];
-static char	 user_out[PROTO_USER_ID_MAX + 1];
-static char	 email_out[PROTO_USER_ID_MAX + 1];
 static char	 records_out[AUDIT_INDEX_OUT_MAX];
 
 void
@@ -255,11 +253,11 @@ answer_console_signin(const struct proto_msg *req, struct proto_msg *rep)
 	r.outcome = "ok";
 	r.login_hash = session_hash;
 	audit_queue(&r);
-	memcpy(user_out, s.staff->user_id, strlen(s.staff->user_id) + 1);
-	memcpy(email_out, s.staff->email != NULL ? s.staff->email : "",
-	    s.staff->email != NULL ? strlen(s.staff->email) + 1 : 1);
-	rep->u.signin_rep.user_id = proto_str(user_out);
-	rep->u.signin_rep.email = proto_str(email_out);
+	/* The roster's own strings, which live past the reply's encoding;
+	 * an email longer than the field is left out, not cut. */
+	rep->u.signin_rep.user_id = proto_str(s.staff->user_id);
+	rep->u.signin_rep.email = proto_str(s.staff->email != NULL &&
+	    strlen(s.staff->email) <= PROTO_USER_ID_MAX ? s.staff->email : "");
 	rep->u.signin_rep.session = proto_str(secret_out);
 	rep->u.signin_rep.grant = proto_str(grant_out);
 	return PROTO_OK;
@@ -267,8 +265,8 @@ answer_console_signin(const struct proto_msg *req, struct proto_msg *rep)
 
 /*
  * The console session a request presents: its grant, under its cookie,
- * alive and not signed out, and a person the roster still has and who is
- * still allowed at the console: 0, or -1.
+ * alive and not signed out, and a person the roster still has, not
+ * blocked, and still allowed at the console (as at sign-in): 0, or -1.
  */
 static int
 console_session(struct proto_str cookie, struct proto_str text,
@@ -281,7 +279,7 @@ console_session(struct proto_str cookie, struct proto_str text,
 	    redeemed_has(g->id, now))
 		return -1;
 	return (u = roster_user(g->impersonator_id)) != NULL &&
-	    policy_may_impersonate(conf, u) ? 0 : -1;
+	    !u->blocked && policy_may_impersonate(conf, u) ? 0 : -1;
 }
 
 /*
