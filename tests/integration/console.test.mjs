@@ -289,3 +289,72 @@ test('a provider that does not answer: a page that says so, and nothing begun', 
     await x.stop();
   }
 });
+
+test('the provider\'s error is shown only for the sign-in its state names: forged words for a browser mid-sign-in are not', async () => {
+  const jar = new Jar();
+  const login = await browse(jar, `${d.url}console/login`);
+  const state = new URL(login.location).searchParams.get('state');
+  const words = 'Your account is locked. Call the helpdesk at +1 555 0100 now.';
+  const forged = await browse(jar, `${d.url}console/callback?${new URLSearchParams({ error: 'access_denied', error_description: words, state: 'A'.repeat(43) })}`);
+  assert.equal(forged.status, 400);
+  assert.doesNotMatch(forged.text, /helpdesk/);
+  assert.match(forged.text, /not started in this browser/);
+  // The provider's own refusal, under this browser's state: shown, escaped.
+  const other = new Jar();
+  const login2 = await browse(other, `${d.url}console/login`);
+  const state2 = new URL(login2.location).searchParams.get('state');
+  const refused = await browse(other, `${d.url}console/callback?${new URLSearchParams({ error: 'access_denied', error_description: 'the <b>user</b> said no', state: state2 })}`);
+  assert.equal(refused.status, 403);
+  assert.match(refused.text, /the provider refused the sign-in \(access_denied\): the &lt;b&gt;user&lt;\/b&gt; said no/);
+  assert.ok(state);
+});
+
+test('after a reload: a console turned on waits for a restart, and a staff member blocked since sign-in reads no audit trail', async () => {
+  const { readFileSync, writeFileSync } = await import('node:fs');
+  const edit = (x, name, fn) => {
+    const file = join(x.dir, name);
+    const v = JSON.parse(readFileSync(file, 'utf8'));
+    fn(v);
+    writeFileSync(file, JSON.stringify(v, null, 1));
+  };
+  const hup = async (x) => {
+    const mark = x.log.length;
+    x.proc.kill('SIGHUP');
+    const until = Date.now() + 10000;
+    while (!/event=service\.reloaded outcome=ok/.test(x.log.slice(mark))) {
+      assert.ok(Date.now() < until, x.log.slice(mark));
+      await wait(20);
+    }
+  };
+
+  // Blocked after signing in: the session's requests to the signer fail.
+  const jar = new Jar();
+  await signIn(d, jar, SAM);
+  assert.equal((await api(d, jar, 'audit')).status, 200);
+  edit(d, 'users.json', (users) => { users.find((u) => u.user_id === SUPPORT).blocked = true; });
+  try {
+    await hup(d);
+    assert.equal((await api(d, jar, 'audit')).status, 401);
+  } finally {
+    edit(d, 'users.json', (users) => { delete users.find((u) => u.user_id === SUPPORT).blocked; });
+    await hup(d);
+  }
+
+  // A daemon started without a console, given one by a reload.
+  const { startDaemon } = await import('./lib/daemon.mjs');
+  const x = await startDaemon();
+  try {
+    edit(x, 'guise.json', (c) => {
+      c.console = { idp: { issuer: idp.issuer, client_id: 'guise-console', auth: 'private_key_jwt', match: 'email', jwks_file: 'idp.jwks' } };
+    });
+    writeFileSync(join(x.dir, 'idp.jwks'), await (await fetch(`${idp.issuer}jwks`)).text());
+    await hup(x);
+    const r = await browse(new Jar(), `${x.url}console/login`);
+    assert.equal(r.status, 404);
+    assert.match(x.log, /console: turned on by a reload; restart guised to serve it/);
+    assert.equal(x.exited, null, 'still serving');
+    assert.equal((await browse(new Jar(), `${x.url}.well-known/jwks.json`)).status, 200);
+  } finally {
+    await x.stop();
+  }
+});
