@@ -322,6 +322,7 @@ answer_console_link(const struct proto_msg *req, struct proto_msg *rep)
 	if (sha256(req->u.console_req.session.p,
 	    req->u.console_req.session.len, g.session_hash) == -1)
 		return PROTO_ERR_INTERNAL;
+	memcpy(g.session_id, session.id, sizeof(g.session_id));
 	FIELD(ip, req->u.console_req.ip);
 	FIELD(agent, req->u.console_req.user_agent);
 	return link_decide(&g, app, ip, agent, rep);

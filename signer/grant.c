@@ -6,7 +6,7 @@
  *
  * The payload, in this fixed order, big-endian: u8 kind, id (32 bytes),
  * u64 exp, u64 auth_time (two's complement), ticket_hash (32 bytes),
- * session_hash (32 bytes), u8 response_type, then as u16 length + bytes: impersonator_id, user_id,
+ * session_hash (32 bytes), session_id (32 bytes), u8 response_type, then as u16 length + bytes: impersonator_id, user_id,
  * client_id, caller, callback_url, scope, nonce, reason, code_challenge.
  *
  * An HMAC, not encryption: the front end saw every field of a grant go by
@@ -40,11 +40,12 @@
 #include "wire.h"
 
 #define GRANT_VERSION	3	/* 2: login grants, code_challenge;
-				 * 3: session_hash, sign-in grants */
+				 * 3: session_hash and session_id,
+				 * sign-in grants */
 #define GRANT_MAC_BYTES	32
 
 #define GRANT_STRINGS	9
-#define GRANT_FIXED	(1 + GRANT_ID_BYTES + 8 + 8 + 2 * GRANT_HASH_BYTES + 1 + \
+#define GRANT_FIXED	(1 + 2 * GRANT_ID_BYTES + 8 + 8 + 2 * GRANT_HASH_BYTES + 1 + \
 			 2 * GRANT_STRINGS)
 
 /* The longest grant fits, with its longest kid. */
@@ -235,6 +236,7 @@ grant_seal(const struct grant *g, unsigned char *out, size_t outlen)
 	w_u64(&w, g->auth_time);
 	w_bytes(&w, g->ticket_hash, sizeof(g->ticket_hash));
 	w_bytes(&w, g->session_hash, sizeof(g->session_hash));
+	w_bytes(&w, g->session_id, sizeof(g->session_id));
 	w_u8(&w, (unsigned int)g->response_type);
 	w_str(&w, g->impersonator_id, sizeof(g->impersonator_id));
 	w_str(&w, g->user_id, sizeof(g->user_id));
@@ -274,6 +276,7 @@ grant_decode(struct reader *r, struct grant *g)
 	g->auth_time = r_u64(r);
 	r_copy(r, g->ticket_hash, sizeof(g->ticket_hash));
 	r_copy(r, g->session_hash, sizeof(g->session_hash));
+	r_copy(r, g->session_id, sizeof(g->session_id));
 	response_type = (int)r_u8(r);
 	r_str(r, g->impersonator_id, sizeof(g->impersonator_id));
 	r_str(r, g->user_id, sizeof(g->user_id));

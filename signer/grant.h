@@ -48,6 +48,9 @@ struct grant {
 	 * or login made of it keeps); all zero for a link of the API's.
 	 */
 	unsigned char	 session_hash[GRANT_HASH_BYTES];
+	/* ... and that console session's grant id: signed out, it is
+	 * redeemed, and what it asked for goes no further. */
+	unsigned char	 session_id[GRANT_ID_BYTES];
 	int		 response_type;		/* 1 code, 2 token */
 	char		 impersonator_id[PROTO_USER_ID_MAX + 1];
 	char		 user_id[PROTO_USER_ID_MAX + 1];

@@ -43,6 +43,7 @@
 #define NO_LONGER	"the impersonation is no longer allowed"
 #define ELSEWHERE	"the link was asked for in another browser's console " \
 			"session"
+#define SIGNED_OUT	"the console session that asked for the link signed out"
 
 static const struct config	*conf;
 
@@ -324,6 +325,15 @@ grant_login_start(const struct grant *g, struct audit_record *r,
 	return PROTO_OK;
 }
 
+/* Was g asked for at the console (in a console session)? */
+static int
+from_console(const struct grant *g)
+{
+	static const unsigned char	 none[GRANT_HASH_BYTES];
+
+	return CRYPTO_memcmp(g->session_hash, none, sizeof(none)) != 0;
+}
+
 /*
  * Is the link of g followed in the console session it was asked for in?
  * A link of the API's was asked for in none, and goes anywhere.
@@ -331,13 +341,22 @@ grant_login_start(const struct grant *g, struct audit_record *r,
 static int
 in_its_session(const struct grant *g, struct proto_str session)
 {
-	static const unsigned char	 none[GRANT_HASH_BYTES];
-	unsigned char			 h[SHA256_LEN];
+	unsigned char	 h[SHA256_LEN];
 
-	if (CRYPTO_memcmp(g->session_hash, none, sizeof(none)) == 0)
+	if (!from_console(g))
 		return 1;
 	return session.len > 0 && sha256(session.p, session.len, h) == 0 &&
 	    CRYPTO_memcmp(h, g->session_hash, sizeof(h)) == 0;
+}
+
+/*
+ * Has the console session that asked for g signed out?  Then what it
+ * asked for goes no further: its link, the login or code made of it.
+ */
+static int
+signed_out(const struct grant *g, long long now)
+{
+	return from_console(g) && redeemed_has(g->session_id, now);
 }
 
 /*
@@ -382,6 +401,11 @@ answer_follow(const struct proto_msg *req, struct proto_msg *rep)
 	if (!in_its_session(&g, req->u.follow_req.session)) {
 		r.event = "impersonation.link_refused";
 		return refused(&g, &r, "session_mismatch", 403, ELSEWHERE, rep);
+	}
+	if (signed_out(&g, now)) {
+		r.event = "impersonation.link_refused";
+		return refused(&g, &r, "session_signed_out", 403, SIGNED_OUT,
+		    rep);
 	}
 	if (policy_recheck(conf, g.client_id, g.callback_url,
 	    g.response_type, g.impersonator_id, g.user_id, &v) != 0) {
@@ -451,6 +475,11 @@ answer_authorize(const struct proto_msg *req, struct proto_msg *rep)
 	r.login_hash = login_hash;
 	r.ip = ip;
 	r.user_agent = agent;
+	if (signed_out(&g, now)) {
+		r.event = "impersonation.authorize_refused";
+		return refused(&g, &r, "session_signed_out", 403, SIGNED_OUT,
+		    rep);
+	}
 	if (policy_recheck(conf, g.client_id, redirect, response_type,
 	    g.impersonator_id, g.user_id, &v) != 0) {
 		r.event = "impersonation.authorize_refused";
@@ -522,8 +551,10 @@ answer_code_tokens(const struct proto_msg *req, struct proto_msg *rep)
 	hex_encode(g.ticket_hash, sizeof(g.ticket_hash), code_hash);
 	FIELD(ip, req->u.code_req.ip);
 	FIELD(agent, req->u.code_req.user_agent);
-	if (policy_recheck(conf, g.client_id, g.callback_url,
-	    g.response_type, g.impersonator_id, g.user_id, &v) != 0) {
+	v.rule = "session_signed_out";
+	if (signed_out(&g, now) || policy_recheck(conf, g.client_id,
+	    g.callback_url, g.response_type, g.impersonator_id, g.user_id,
+	    &v) != 0) {
 		struct audit_record	 r = { .event =
 					    "impersonation.code_refused",
 					    .outcome = "denied" };

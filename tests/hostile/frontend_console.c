@@ -334,9 +334,17 @@ test_console_session(const char *cookie, const char *grant,
 	CHECK(st == PROTO_ERR_INVALID_GRANT, "the audit trail under another "
 	    "session's cookie: refused");
 
+	CHECK(console_link(cookie, grant, ticket, link_grant) == 0,
+	    "a link asked for just before the sign-out");
 	st = console_req(PROTO_CONSOLE_SIGNOUT, cookie, grant, "", &rep);
 	CHECK(st == PROTO_OK && records_of("console.signout") == 1,
 	    "signed out: on the record");
+	st = follow_in(ticket, link_grant, cookie, &rep);
+	CHECK(st == PROTO_OK && rep.u.follow_rep.rule.len == 18 &&
+	    memcmp(rep.u.follow_rep.rule.p, "session_signed_out", 18) == 0 &&
+	    rep.u.follow_rep.code.len == 0 && rep.u.follow_rep.login.len == 0,
+	    "that link, followed after the sign-out even with the session's "
+	    "cookie: refused, session_signed_out");
 	st = console_req(PROTO_CONSOLE_LINK, cookie, grant, CUSTOMER, &rep);
 	CHECK(st == PROTO_ERR_INVALID_GRANT, "a signed-out session's grant "
 	    "asks for no link (%s)", proto_status_name(st));

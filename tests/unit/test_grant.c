@@ -336,7 +336,8 @@ test_malformed_payload(const struct testkey *k)
 		bail("grant_seal");
 	len = (size_t)n;
 	/* The u16 length of impersonator_id. */
-	at = 2 + kidlen + 1 + GRANT_ID_BYTES + 8 + 8 + 2 * GRANT_HASH_BYTES + 1;
+	at = 2 + kidlen + 1 + 2 * GRANT_ID_BYTES + 8 + 8 + 2 * GRANT_HASH_BYTES +
+	    1;
 
 	memcpy(c, s, len);
 	remac(c, len, k);
