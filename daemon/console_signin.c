@@ -69,24 +69,39 @@ static struct {
 	time_t			 fetched;
 } provider;
 
-/* The resolver's sockets: its datagram sockets, the only ones there are. */
-static void
+/*
+ * The resolver's sockets: its datagram sockets, the only ones there are.
+ * The filter lets these alone send to an address (confine.c): one more
+ * than it can name would be a resolver that kills the front end at its
+ * first question, so that is refused at start.
+ */
+static int
 find_dns_sockets(void)
 {
 	struct sockaddr_storage	 ss;
 	socklen_t		 len;
-	int			 fd, type;
+	int			 fd, type, found = 0;
 
-	for (fd = 0; fd < 1024 && ndns < DNS_SOCKETS_MAX; fd++) {
+	for (fd = 0; fd < FD_SETSIZE; fd++) {
 		len = sizeof(type);
 		if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == -1 ||
 		    type != SOCK_DGRAM)
 			continue;
 		len = sizeof(ss);
-		if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0 &&
-		    (ss.ss_family == AF_INET || ss.ss_family == AF_INET6))
+		if (getsockname(fd, (struct sockaddr *)&ss, &len) != 0 ||
+		    (ss.ss_family != AF_INET && ss.ss_family != AF_INET6))
+			continue;
+		if (ndns < DNS_SOCKETS_MAX)
 			dns_fds[ndns++] = fd;
+		found++;
 	}
+	if (found > DNS_SOCKETS_MAX) {
+		log_warnx("console: the resolver has %d nameservers; at most "
+		    "%d are used by the console's client: list fewer in "
+		    "/etc/resolv.conf", found, DNS_SOCKETS_MAX);
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -102,7 +117,8 @@ console_signin_init(struct event_base *base, const struct config *conf)
 		if ((dns = evdns_base_new(base, 0)) == NULL)
 			return -1;
 	}
-	find_dns_sockets();
+	if (find_dns_sockets() == -1)
+		return -1;
 	if ((client = https_client_new(base, dns, conf->console.idp_ca_file,
 	    err, sizeof(err))) == NULL) {
 		log_warnx("console: %s", err);
