@@ -149,7 +149,8 @@ function signedIn(page) {
 
 // On a profile in the console: choose the shop and type reason.
 async function fill(page, reason) {
-  await page.waitForSelector('#impersonate-app:not([disabled])');
+  // The applications arrive after the profile: wait for the one wanted.
+  await page.waitForSelector(`#impersonate-app:not([disabled]) option[value="${STOREFRONT}"]`);
   await page.select('#impersonate-app', STOREFRONT);
   await page.type('#impersonate-reason', reason);
 }
