@@ -33,7 +33,6 @@
 #include "monotonic.h"
 #include "pkce.h"
 #include "policy.h"
-#include "random.h"
 #include "redeemed.h"
 #include "roster.h"
 #include "scope.h"
@@ -157,25 +156,18 @@ record_issued(const struct grant *g, const char *grant_type,
  * with the rule, as a reply of PROTO_OK.
  */
 uint32_t
-link_decide(struct grant *g, const struct client_config *app,
+link_decide(const struct grant *g, const struct client_config *app,
     const char *ip, const char *agent, struct proto_msg *rep)
 {
 	struct policy_verdict	 v;
 	struct audit_record	 r = { .event = "impersonation.requested" };
 	char			 link_hash[SHA256_HEX_LEN + 1];
-	long long		 now = time(NULL);
 
-	g->kind = GRANT_KIND_LINK;
 	(void)policy_check(conf, app, g->impersonator_id, g->user_id, &v);
-	if (v.status == 0) {
-		g->exp = now + conf->link_ttl;
-		if (secret_draw(ticket_out) == -1 ||
-		    random_draw(g->id, sizeof(g->id)) == -1 ||
-		    sha256(ticket_out, strlen(ticket_out), g->ticket_hash) ==
-		    -1 || grant_to_text(g, grant_out) == -1)
-			return PROTO_ERR_INTERNAL;
-		hex_encode(g->ticket_hash, sizeof(g->ticket_hash), link_hash);
-	}
+	if (v.status == 0 && grant_renew(g, GRANT_KIND_LINK,
+	    time(NULL) + conf->link_ttl, ticket_out, link_hash, grant_out) ==
+	    -1)
+		return PROTO_ERR_INTERNAL;
 	record_of(g, &r);
 	r.outcome = v.status == 0 ? "allowed" : "denied";
 	r.rule = v.rule;

@@ -20,7 +20,7 @@ answer_fn	 answer_authorize;
  * The decision on a link of g for app, recorded, into rep (link_rep):
  * answer_link's, and the console's (console_answers.c).
  */
-uint32_t	 link_decide(struct grant *g, const struct client_config *app,
+uint32_t	 link_decide(const struct grant *g, const struct client_config *app,
 		    const char *ip, const char *agent, struct proto_msg *rep);
 
 #endif
