@@ -289,6 +289,10 @@ testhooks_syscall(struct evhttp_request *req)
 		(void)socket(AF_UNIX, SOCK_DGRAM, 0);
 	else if (strcmp(call, "socket_udp") == 0)
 		(void)socket(AF_INET, SOCK_DGRAM, 0);
+	else if (strcmp(call, "socket_mptcp") == 0)
+		/* IPPROTO_MPTCP: a stream socket Landlock's port rules
+		 * did not restrict (kernel 6.18 here). */
+		(void)socket(AF_INET, SOCK_STREAM, 262);
 	else if (strcmp(call, "getsockopt") == 0) {
 		int	 v;
 		socklen_t len = sizeof(v);

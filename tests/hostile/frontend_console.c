@@ -358,6 +358,76 @@ test_console_session(const char *cookie, const char *grant,
 	(void)other_grant;
 }
 
+/* Change key of the object in dir/name (its first element's whose
+ * user_id is user, for the users file) to value; 0, or -1. */
+static int
+edit_json(const char *name, const char *user, const char *key,
+    json_t *value)
+{
+	char	 path[1100];
+	json_t	*doc, *o = NULL, *u;
+	size_t	 i;
+	int	 rc = -1;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if ((doc = json_load_file(path, 0, NULL)) == NULL) {
+		json_decref(value);
+		return -1;
+	}
+	if (user == NULL)
+		o = json_object_get(json_object_get(doc, "console"), "idp");
+	else
+		json_array_foreach(doc, i, u)
+			if (o == NULL && json_is_string(json_object_get(u,
+			    "user_id")) && strcmp(json_string_value(
+			    json_object_get(u, "user_id")), user) == 0)
+				o = u;
+	if (o != NULL && json_object_set_new(o, key, value) == 0 &&
+	    json_dump_file(doc, path, JSON_INDENT(2)) == 0)
+		rc = 0;
+	else if (o == NULL)
+		json_decref(value);
+	json_decref(doc);
+	return rc;
+}
+
+/*
+ * match "sub": the staff user found by the provider's sub, whose email in
+ * the directory is longer than the reply's field (the directory takes 512
+ * bytes, the field 256): signed in, the email left out, the signer alive.
+ */
+static void
+test_long_email(const struct idp *p)
+{
+	struct proto_msg	 rep;
+	char			 email[320];
+	uint32_t		 st;
+
+	memset(email, 'a', 300);
+	memcpy(email + 300, "@example.com", sizeof("@example.com"));
+	if (edit_json("users.json", SUPPORT, "email", json_string(email)) ==
+	    -1 || edit_json("guise.json", NULL, "match", json_string("sub")) ==
+	    -1 || crash_and_restart(0) == -1) {
+		CHECK(0, "a staff email of 312 bytes, and match sub");
+		return;
+	}
+	st = signin_as(p, SUPPORT, "sam@example.com", 1, &rep);
+	CHECK(st == PROTO_OK && rep.u.signin_rep.rule.len == 0 &&
+	    rep.u.signin_rep.email.len == 0 &&
+	    rep.u.signin_rep.user_id.len == strlen(SUPPORT) &&
+	    rep.u.signin_rep.session.len == 43,
+	    "match sub, a directory email of 312 bytes: signed in, the email "
+	    "left out of the reply (%s)", proto_status_name(st));
+	CHECK(edit_json("users.json", SUPPORT, "email",
+	    json_string("sam@example.com")) == 0 && edit_json("guise.json",
+	    NULL, "match", json_string("email")) == 0 &&
+	    crash_and_restart(0) == 0 &&
+	    signin_as(p, "p|sam", "sam@example.com", 1, &rep) == PROTO_OK &&
+	    rep.u.signin_rep.rule.len == 0,
+	    "and the signer, restarted on the files as they were, signs in "
+	    "by email again");
+}
+
 void
 test_console(void)
 {
@@ -536,6 +606,7 @@ test_console(void)
 		    "as a login: refused (%s)", proto_status_name(st));
 	}
 	test_console_session(session, grant, other_session, other_grant);
+	test_long_email(&idp);
 	idp_free(&idp);
 	idp_free(&forger);
 }

@@ -428,7 +428,7 @@ test('with the console on: still no secret, no Unix or UDP socket, no notify soc
     } finally {
       await x.stop();
     }
-    for (const call of ['socket_unix', 'socket_udp', 'connect_notify', 'connect_notify_high', 'sendto_address', 'getsockopt', 'ptrace', 'kill', 'execve']) {
+    for (const call of ['socket_unix', 'socket_udp', 'socket_mptcp', 'connect_notify', 'connect_notify_high', 'sendto_address', 'getsockopt', 'ptrace', 'kill', 'execve']) {
       const y = await startConsole();
       try {
         const r = await y.request(`__test/syscall?call=${call}&pid=${y.proc.pid}`).catch((e) => ({ error: e.message }));
