@@ -6,6 +6,9 @@
 #include "config.h"
 #include "proto.h"
 
+/* Copy a checked string field into an array; "" for an absent one. */
+#define FIELD(dst, src)	proto_strcpy(dst, sizeof(dst), src)
+
 /* One request answered: the reply's status, its fields filled in rep. */
 typedef uint32_t answer_fn(const struct proto_msg *req, struct proto_msg *rep);
 

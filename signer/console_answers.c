@@ -43,9 +43,6 @@
 /* The scope of a login made at the console. */
 #define CONSOLE_SCOPE	"openid profile email"
 
-/* Copy a checked string field; "" for an absent one. */
-#define FIELD(dst, src)	proto_strcpy(dst, sizeof(dst), src)
-
 static const struct config	*conf;
 
 /* What a reply points into: valid until the next request is answered. */

@@ -85,9 +85,6 @@ record_of(const struct grant *g, struct audit_record *r)
 	r->reason = g->reason[0] != '\0' ? g->reason : NULL;
 }
 
-/* Copy a checked string field; "" for an absent one. */
-#define FIELD(dst, src)	proto_strcpy(dst, sizeof(dst), src)
-
 /* The tokens of a login of g, with claims from the roster as it is now. */
 static uint32_t
 login(const struct grant *g, const struct client_config *app,
