@@ -118,6 +118,9 @@ check_claims(json_t *c, const char *issuer, const char *audience,
 	    sizeof(out->client_id), 1) == -1 ||
 	    copy_claim(c, "scope", out->scope, sizeof(out->scope), 0) == -1 ||
 	    copy_claim(c, "jti", out->jti, sizeof(out->jti), 1) == -1 ||
+	    copy_claim(c, "sid", out->sid, sizeof(out->sid), 0) == -1 ||
+	    (json_object_get(c, "iat") != NULL &&
+	    !json_is_integer(json_object_get(c, "iat"))) ||
 	    (json_object_get(c, "act") != NULL &&
 	    copy_claim(json_object_get(c, "act"), "sub", out->act_sub,
 	    sizeof(out->act_sub), 1) == -1)) {
@@ -126,6 +129,7 @@ check_claims(json_t *c, const char *issuer, const char *audience,
 	}
 	if (json_object_get(c, "act") == NULL)
 		out->act_sub[0] = '\0';
+	out->iat = json_integer_value(json_object_get(c, "iat"));
 	out->exp = json_integer_value(exp);
 	return 0;
 }

@@ -20,6 +20,9 @@ struct access {
 	char	 client_id[PROTO_CLIENT_ID_MAX + 1];
 	char	 scope[PROTO_SCOPE_MAX + 1];
 	char	 jti[64];
+	/* the impersonation session it was issued in: "" for none */
+	char	 sid[PROTO_SID_MAX + 1];
+	long long iat;				/* 0 when the token has none */
 	long long exp;
 };
 

@@ -1,6 +1,6 @@
 /*
  * The bearer-token check of a request: its Authorization header, verified
- * by bearer_verify (access_token.c), or answered 401.
+ * by bearer_verify (access_token.c) and not revoked, or answered 401.
  */
 #include <string.h>
 #include <strings.h>
@@ -11,6 +11,7 @@
 #include "bearer.h"
 #include "frontend.h"
 #include "reply.h"
+#include "store.h"
 
 const char *
 bearer_token(struct evhttp_request *req)
@@ -43,5 +44,15 @@ bearer_check(struct evhttp_request *req, const char *audience,
 		reply_bearer_error(req, why);
 		return -1;
 	}
+	if (bearer_revoked(out)) {
+		reply_bearer_error(req, "the token has been revoked");
+		return -1;
+	}
 	return 0;
+}
+
+int
+bearer_revoked(const struct access *a)
+{
+	return store_is_revoked(a->jti);
 }

@@ -13,8 +13,16 @@ struct evhttp_request;
 const char	*bearer_token(struct evhttp_request *);
 
 /*
- * bearer_verify on a request's Authorization header.  On failure the request
- * has been answered (401 with WWW-Authenticate) and -1 is returned.
+ * Is a verified token revoked: by its client (/oauth/revoke), by the
+ * replay of the code it was issued for, or because the impersonation
+ * session it was issued in ended?
+ */
+int	bearer_revoked(const struct access *);
+
+/*
+ * bearer_verify on a request's Authorization header, and a revoked token
+ * refused.  On failure the request has been answered (401 with
+ * WWW-Authenticate) and -1 is returned.
  */
 int	bearer_check(struct evhttp_request *, const char *audience,
 	    struct access *out);

@@ -52,6 +52,7 @@
 #define PROTO_USER_ID_MAX	256
 #define PROTO_NONCE_MAX		512
 #define PROTO_JTI_MAX		64
+#define PROTO_SID_MAX		64	/* an impersonation session's id */
 #define PROTO_CODE_MAX		64	/* an authorization code */
 #define PROTO_EVENT_MAX		64	/* audit: event, outcome, rule names */
 #define PROTO_REASON_MAX	1024
