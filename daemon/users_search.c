@@ -98,8 +98,8 @@ users_params_check(const struct form *f, const char *const *allowed,
 	return 0;
 }
 
-static int
-parse_bool(const char *v, int def, int *out)
+int
+query_bool(const char *v, int def, int *out)
 {
 	if (v == NULL)
 		*out = def;
@@ -156,7 +156,7 @@ users_fields_parse(struct users_fields *f, const char *fields,
 	size_t		 len, used = 0;
 
 	f->n = 0;
-	if (parse_bool(include_fields, 1, &f->include) == -1)
+	if (query_bool(include_fields, 1, &f->include) == -1)
 		return say(err, errlen, "Query validation error: "
 		    "include_fields must be true or false");
 	if (fields == NULL || *fields == '\0')
@@ -246,25 +246,25 @@ parse_sort(struct users_search *s, const char *v, char *err, size_t errlen)
 	    "last_login, logins_count");
 }
 
-static int
-parse_paging(struct users_search *s, const struct form *f, char *err,
+int
+paging_parse(struct paging *pg, const struct form *f, char *err,
     size_t errlen)
 {
 	const char	*v;
 
-	s->page = 0;
-	s->per_page = SEARCH_PER_PAGE_DEFAULT;
+	pg->page = 0;
+	pg->per_page = SEARCH_PER_PAGE_DEFAULT;
 	if ((v = form_get(f, "page")) != NULL &&
-	    parse_count(v, SEARCH_PAGE_MAX, &s->page) == -1)
+	    parse_count(v, SEARCH_PAGE_MAX, &pg->page) == -1)
 		return say(err, errlen, "Query validation error: page must be "
 		    "an integer from 0 to %d", SEARCH_PAGE_MAX);
 	if ((v = form_get(f, "per_page")) != NULL &&
-	    (parse_count(v, SEARCH_PER_PAGE_MAX, &s->per_page) == -1 ||
-	    s->per_page == 0))
+	    (parse_count(v, SEARCH_PER_PAGE_MAX, &pg->per_page) == -1 ||
+	    pg->per_page == 0))
 		return say(err, errlen, "Query validation error: per_page "
 		    "must be an integer from 1 to %d", SEARCH_PER_PAGE_MAX);
-	if (parse_bool(form_get(f, "include_totals"), 0,
-	    &s->include_totals) == -1)
+	if (query_bool(form_get(f, "include_totals"), 0,
+	    &pg->include_totals) == -1)
 		return say(err, errlen, "Query validation error: "
 		    "include_totals must be true or false");
 	return 0;
@@ -309,7 +309,7 @@ users_search_parse(struct users_search *s, const struct form *f, char *err,
 	s->sort = 0;
 	s->descending = 0;
 	if (users_params_check(f, search_params, err, errlen) == -1 ||
-	    parse_paging(s, f, err, errlen) == -1 ||
+	    paging_parse(&s->paging, f, err, errlen) == -1 ||
 	    users_fields_parse(&s->fields, form_get(f, "fields"),
 	    form_get(f, "include_fields"), err, errlen) == -1)
 		return -1;
@@ -444,20 +444,21 @@ static json_t *
 page_of(const struct users_search *s, const struct user **v, size_t n)
 {
 	json_t	*users;
-	size_t	 i, start = s->page * s->per_page;
+	const struct paging	*pg = &s->paging;
+	size_t	 i, start = pg->page * pg->per_page;
 
 	if ((users = json_array()) == NULL)
 		return NULL;
-	for (i = start; i < n && i - start < s->per_page; i++)
+	for (i = start; i < n && i - start < pg->per_page; i++)
 		if (json_array_append_new(users,
 		    users_fields_apply(&s->fields, v[i])) == -1) {
 			json_decref(users);
 			return NULL;
 		}
-	if (!s->include_totals)
+	if (!pg->include_totals)
 		return users;
 	return json_pack("{s:I, s:I, s:I, s:I, s:o}",
-	    "start", (json_int_t)start, "limit", (json_int_t)s->per_page,
+	    "start", (json_int_t)start, "limit", (json_int_t)pg->per_page,
 	    "length", (json_int_t)json_array_size(users),
 	    "total", (json_int_t)n, "users", users);
 }

@@ -28,12 +28,17 @@ struct users_fields {
 	char		 text[FIELDS_TEXT_MAX];
 };
 
-struct users_search {
-	struct query		 query;
-	int			 has_query;	/* 0: every user */
+/* The Management API's paging, as every list of it takes it. */
+struct paging {
 	size_t			 page;		/* from 0 */
 	size_t			 per_page;
 	int			 include_totals;
+};
+
+struct users_search {
+	struct query		 query;
+	int			 has_query;	/* 0: every user */
+	struct paging		 paging;
 	int			 sort;		/* 0: file order */
 	int			 descending;
 	struct users_fields	 fields;
@@ -52,6 +57,16 @@ int	 users_fields_parse(struct users_fields *, const char *fields,
 
 /* A new reference to the user's object as the fields ask; NULL: no memory. */
 json_t	*users_fields_apply(const struct users_fields *, const struct user *);
+
+/*
+ * page, per_page and include_totals of a list's query: 0, or -1 with a
+ * message for the client in err.
+ */
+int	 paging_parse(struct paging *, const struct form *, char *err,
+	    size_t errlen);
+
+/* "true" or "false" (NULL: def) into *out: 0, or -1. */
+int	 query_bool(const char *v, int def, int *out);
 
 /*
  * The parameters of GET /api/v2/users: q, search_engine, page, per_page,

@@ -473,7 +473,7 @@ test_search_refused(void)
 	    search_refused("per_page=", "per_page") &&
 	    search_refused("per_page=1e2", "per_page"), "per_page");
 	CHECK(search_parse("per_page=100&page=1000000") == 0 &&
-	    s.per_page == 100 && s.page == 1000000, "the largest page");
+	    s.paging.per_page == 100 && s.paging.page == 1000000, "the largest page");
 	CHECK(search_refused("page=1000001", "page must be") &&
 	    search_refused("page=99999999999999999999999", "page must be") &&
 	    search_refused("page=x", "page must be"), "page");
@@ -498,7 +498,7 @@ test_search_refused(void)
 	    "\"connection\""), "an unknown parameter");
 	CHECK(search_parse("q=name:a&search_engine=v3&page=0&per_page=1&"
 	    "include_totals=true&sort=email:-1&fields=email&"
-	    "include_fields=true") == 0 && s.has_query && s.include_totals &&
+	    "include_fields=true") == 0 && s.has_query && s.paging.include_totals &&
 	    s.descending && s.fields.n == 1 && s.fields.include,
 	    "every parameter at once");
 }
