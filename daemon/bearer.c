@@ -2,6 +2,7 @@
  * The bearer-token check of a request: its Authorization header, verified
  * by bearer_verify (access_token.c) and not revoked, or answered 401.
  */
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -11,6 +12,8 @@
 #include "bearer.h"
 #include "frontend.h"
 #include "reply.h"
+#include "scope.h"
+#include "sessions.h"
 #include "store.h"
 
 const char *
@@ -52,7 +55,25 @@ bearer_check(struct evhttp_request *req, const char *audience,
 }
 
 int
+bearer_api_check(struct evhttp_request *req, const char *scope,
+    struct access *out)
+{
+	char	 message[128];
+
+	if (bearer_check(req, fe->api_audience, out) == -1)
+		return -1;
+	if (!scope_has(out->scope, scope)) {
+		(void)snprintf(message, sizeof(message),
+		    "Insufficient scope, expected any of: %s", scope);
+		reply_api_error(req, 403, message, "insufficient_scope");
+		return -1;
+	}
+	return 0;
+}
+
+int
 bearer_revoked(const struct access *a)
 {
-	return store_is_revoked(a->jti);
+	return store_is_revoked(a->jti) ||
+	    (a->sid[0] != '\0' && sessions_ended(a->sid));
 }

@@ -27,4 +27,11 @@ int	bearer_revoked(const struct access *);
 int	bearer_check(struct evhttp_request *, const char *audience,
 	    struct access *out);
 
+/*
+ * bearer_check for the Management API: a token for its audience holding
+ * scope, or the request answered (401, or 403 insufficient_scope) and -1.
+ */
+int	bearer_api_check(struct evhttp_request *, const char *scope,
+	    struct access *out);
+
 #endif

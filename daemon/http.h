@@ -28,6 +28,8 @@ void	http_stop_listening(void);
 char	*http_routing_source(const struct evhttp_request *req);
 
 /* The endpoints, one file per family. */
+struct form;
+
 void	wellknown_discovery(struct evhttp_request *);
 void	wellknown_jwks(struct evhttp_request *);
 void	token_endpoint(struct evhttp_request *);
@@ -42,6 +44,13 @@ void	users_get_by_email(struct evhttp_request *);
 void	users_search_answer(struct evhttp_request *);
 void	users_one_answer(struct evhttp_request *, const char *prefix);
 void	console_route(struct evhttp_request *);		/* /console... */
+void	impersonations_list(struct evhttp_request *);
+void	impersonations_one(struct evhttp_request *);	/* GET, DELETE */
+/*
+ * The request's query string decoded into f, over a copy in *buf that the
+ * caller frees: 0, or -1 with the request answered (400).
+ */
+int	api_query(struct evhttp_request *, struct form *f, char **buf);
 
 /*
  * A link the signer granted (rep, a link_rep without a rule): its grant

@@ -33,15 +33,7 @@ authorized(struct evhttp_request *req)
 {
 	struct access	 a;
 
-	if (bearer_check(req, fe->api_audience, &a) == -1)
-		return 0;
-	if (!scope_has(a.scope, "read:users")) {
-		reply_api_error(req, 403,
-		    "Insufficient scope, expected any of: read:users",
-		    "insufficient_scope");
-		return 0;
-	}
-	return 1;
+	return bearer_api_check(req, "read:users", &a) == 0;
 }
 
 static void
@@ -56,12 +48,8 @@ no_memory(struct evhttp_request *req)
 	reply_api_error(req, 503, "Out of memory; try again", NULL);
 }
 
-/*
- * Decode the request's query string into f, over a copy in *buf that the
- * caller frees.  Returns -1 when the request has been answered.
- */
-static int
-read_query(struct evhttp_request *req, struct form *f, char **buf)
+int
+api_query(struct evhttp_request *req, struct form *f, char **buf)
 {
 	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
 	const char		*q = uri ? evhttp_uri_get_query(uri) : NULL;
@@ -104,7 +92,7 @@ users_search_answer(struct evhttp_request *req)
 	char			*buf, err[MESSAGE_MAX];
 	json_t			*out;
 
-	if (read_query(req, &f, &buf) == -1)
+	if (api_query(req, &f, &buf) == -1)
 		return;
 	if (users_search_parse(&s, &f, err, sizeof(err)) == -1) {
 		bad_query(req, err);
@@ -129,7 +117,7 @@ read_fields(struct evhttp_request *req, const char *const *allowed,
 {
 	char	 msg[MESSAGE_MAX];
 
-	if (read_query(req, f, buf) == -1)
+	if (api_query(req, f, buf) == -1)
 		return -1;
 	if (users_params_check(f, allowed, msg, sizeof(msg)) == -1 ||
 	    users_fields_parse(fields, form_get(f, "fields"),
