@@ -108,6 +108,12 @@ static const struct field follow_rep[] = {
 	STR(u.follow_rep.access_token, PROTO_TOKEN_MAX),
 	STR(u.follow_rep.access_jti, PROTO_JTI_MAX),
 	U32(u.follow_rep.expires_in),
+	STR(u.follow_rep.sid, PROTO_SID_MAX),
+	STR(u.follow_rep.session, PROTO_GRANT_MAX),
+	STR(u.follow_rep.user_id, PROTO_USER_ID_MAX),
+	STR(u.follow_rep.impersonator_id, PROTO_USER_ID_MAX),
+	STR(u.follow_rep.reason, PROTO_REASON_MAX),
+	U32(u.follow_rep.session_exp),
 	END
 };
 
@@ -151,6 +157,24 @@ static const struct field login_rep[] = {
 	STR(u.login_rep.access_token, PROTO_TOKEN_MAX),
 	STR(u.login_rep.access_jti, PROTO_JTI_MAX),
 	U32(u.login_rep.expires_in),
+	STR(u.login_rep.sid, PROTO_SID_MAX),
+	END
+};
+
+static const struct field end_req[] = {
+	STR(u.end_req.sid, PROTO_SID_MAX),
+	STR(u.end_req.grant, PROTO_GRANT_MAX),
+	U32(u.end_req.cause),
+	STR(u.end_req.bearer, PROTO_TOKEN_MAX),
+	STR(u.end_req.session, PROTO_LOGIN_MAX),
+	STR(u.end_req.console_grant, PROTO_GRANT_MAX),
+	STR(u.end_req.ip, PROTO_IP_MAX),
+	STR(u.end_req.user_agent, PROTO_AGENT_MAX),
+	END
+};
+
+static const struct field end_rep[] = {
+	STR(u.end_rep.logout_token, PROTO_TOKEN_MAX),
 	END
 };
 
@@ -251,6 +275,7 @@ static const struct {
 	[PROTO_CONSOLE_AUDIT] =	{ "console_audit", { audit_req, audit_rep }, 0 },
 	[PROTO_CONSOLE_SIGNOUT] = { "console_signout",
 				   { console_req, no_fields }, 0 },
+	[PROTO_SESSION_END] =	{ "session_end", { end_req, end_rep }, 0 },
 	[PROTO_CTL_SIGNER] =	{ "ctl_signer", { no_fields, no_fields }, 1 },
 	[PROTO_CTL_PAUSE] =	{ "ctl_pause", { no_fields, no_fields }, 0 },
 	[PROTO_CTL_RELOAD] =	{ "ctl_reload", { no_fields, no_fields }, 2 },
@@ -271,6 +296,19 @@ static const char *status_names[PROTO_STATUS__MAX] = {
 	[PROTO_ERR_INVALID_GRANT] = "invalid grant",
 	[PROTO_ERR_REDEEMED] =	"grant redeemed already",
 };
+
+static const char *const end_names[PROTO_END__MAX] = {
+	[PROTO_END_API] =		"ended",
+	[PROTO_END_CONSOLE] =		"ended_at_console",
+	[PROTO_END_EXPIRED] =		"expired",
+	[PROTO_END_SIGNED_OUT] =	"console_signed_out",
+};
+
+const char *
+proto_end_name(unsigned int cause)
+{
+	return cause < PROTO_END__MAX ? end_names[cause] : NULL;
+}
 
 unsigned int
 proto_type_fds(unsigned int type)

@@ -21,9 +21,10 @@
 #include <stdint.h>
 
 /* 5: the console (sign-in begun by the signer, its links, audit trail);
+ * 6: impersonation sessions (their sid and grant, and their end);
  * a front end and a signer of another version, as during an upgrade,
  * refuse each other's frames. */
-#define PROTO_VERSION		5
+#define PROTO_VERSION		6
 #define PROTO_HEADER_LEN	16
 #define PROTO_FRAME_MAX		65536
 
@@ -113,6 +114,15 @@ enum proto_type {
 	PROTO_CONSOLE_SIGNOUT,	/* a console session ended -> on the record,
 				 * and its grant redeemed */
 	/*
+	 * Impersonation sessions (DESIGN.md section 8): a followed link
+	 * answers with a session's sid and its grant; ending the session
+	 * presents them with the authority of its cause (enum proto_end),
+	 * which the signer checks.
+	 */
+	PROTO_SESSION_END,	/* a session's sid and grant, and who ends it
+				 * -> on the record, its grant redeemed, and
+				 * the application's logout token */
+	/*
 	 * The parent's control sockets (common/fdpass.h), never the
 	 * socketpair of the front end and the signer: each request carries
 	 * the descriptors proto_type_fds() says, and only PROTO_CTL_PAUSE
@@ -136,6 +146,18 @@ enum proto_observed {
 	PROTO_SEEN_RELOAD_FAILED,	/* ... or not: the old ones stay */
 	PROTO_SEEN_NO_LOGIN,		/* /authorize without a live login */
 	PROTO_SEEN__MAX
+};
+
+/* Why a session ends, for PROTO_SESSION_END: what the signer checks. */
+enum proto_end {
+	PROTO_END_API = 1,	/* bearer: a token with end:impersonations */
+	PROTO_END_CONSOLE,	/* session and console_grant: the console
+				 * session of the impersonator, who ends
+				 * their own */
+	PROTO_END_EXPIRED,	/* the session's grant has expired */
+	PROTO_END_SIGNED_OUT,	/* the console session that asked for its
+				 * link signed out */
+	PROTO_END__MAX
 };
 
 enum proto_status {
@@ -289,6 +311,17 @@ struct proto_msg {
 			struct proto_str	 access_token;
 			struct proto_str	 access_jti;
 			uint32_t		 expires_in;
+			/*
+			 * The impersonation session a followed link began
+			 * (PROTO_FOLLOW: its grant and what the front end
+			 * lists; PROTO_AUTHORIZE: its sid alone).
+			 */
+			struct proto_str	 sid;
+			struct proto_str	 session;
+			struct proto_str	 user_id;
+			struct proto_str	 impersonator_id;
+			struct proto_str	 reason;
+			uint32_t		 session_exp;	/* unix seconds */
 		} follow_rep;
 		/*
 		 * A code exchanged, or (PROTO_CODE_REPLAYED) presented again
@@ -312,7 +345,28 @@ struct proto_msg {
 			struct proto_str	 access_token;
 			struct proto_str	 access_jti;
 			uint32_t		 expires_in;
+			struct proto_str	 sid;
 		} login_rep;
+		/*
+		 * An impersonation session ended (enum proto_end): for
+		 * PROTO_END_API the bearer token, for PROTO_END_CONSOLE the
+		 * console session's cookie and grant; the rest "".
+		 */
+		struct {
+			struct proto_str	 sid;
+			struct proto_str	 grant;
+			uint32_t		 cause;
+			struct proto_str	 bearer;
+			struct proto_str	 session;
+			struct proto_str	 console_grant;
+			struct proto_str	 ip;
+			struct proto_str	 user_agent;
+		} end_req;
+		/* The Back-Channel Logout token, "" when the application
+		 * registered no backchannel_logout_uri. */
+		struct {
+			struct proto_str	 logout_token;
+		} end_rep;
 		/*
 		 * A console sign-in: the state the provider sent back with
 		 * the code, the sign-in grant kept under it, and the
@@ -427,6 +481,8 @@ int		 proto_strcpy(char *dst, size_t dstlen, struct proto_str);
 unsigned int	 proto_type_fds(unsigned int type);
 
 const char	*proto_type_name(unsigned int type);
+/* A session's end_cause as the audit log and the API say it, or NULL. */
+const char	*proto_end_name(unsigned int cause);
 const char	*proto_status_name(unsigned int status);
 
 #endif

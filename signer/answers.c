@@ -12,6 +12,7 @@
 #include "answers.h"
 #include "audit.h"
 #include "console_answers.h"
+#include "session.h"
 #include "impersonation.h"
 #include "keys.h"
 #include "scope.h"
@@ -202,6 +203,7 @@ static const struct handler {
 	{ PROTO_CONSOLE_LINK,	answer_console_link },
 	{ PROTO_CONSOLE_AUDIT,	answer_console_audit },
 	{ PROTO_CONSOLE_SIGNOUT, answer_console_signout },
+	{ PROTO_SESSION_END,	answer_session_end },
 	{ PROTO_OBSERVED,	answer_observed },
 #ifdef GUISE_TEST_HOOKS
 	{ PROTO_TEST_SYSCALL,	answer_test_syscall },

@@ -260,12 +260,7 @@ answer_console_signin(const struct proto_msg *req, struct proto_msg *rep)
 	return PROTO_OK;
 }
 
-/*
- * The console session a request presents: its grant, under its cookie,
- * alive and not signed out, and a person the roster still has, not
- * blocked, and still allowed at the console (as at sign-in): 0, or -1.
- */
-static int
+int
 console_session(struct proto_str cookie, struct proto_str text,
     struct grant *g, long long now)
 {

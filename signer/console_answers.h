@@ -14,4 +14,14 @@ answer_fn	 answer_console_link;
 answer_fn	 answer_console_audit;
 answer_fn	 answer_console_signout;
 
+struct grant;
+
+/*
+ * The console session a request presents: its grant (into *g), under its
+ * cookie, alive and not signed out, and a person the roster still has, not
+ * blocked, and still allowed at the console (as at sign-in): 0, or -1.
+ */
+int		 console_session(struct proto_str cookie, struct proto_str grant,
+		    struct grant *g, long long now);
+
 #endif

@@ -7,7 +7,8 @@
  * The payload, in this fixed order, big-endian: u8 kind, id (32 bytes),
  * u64 exp, u64 auth_time (two's complement), ticket_hash (32 bytes),
  * session_hash (32 bytes), session_id (32 bytes), u8 response_type, then as u16 length + bytes: impersonator_id, user_id,
- * client_id, caller, callback_url, scope, nonce, reason, code_challenge.
+ * client_id, caller, callback_url, scope, nonce, reason, code_challenge,
+ * sid.
  *
  * An HMAC, not encryption: the front end saw every field of a grant go by
  * on its way in; what it must not do is make one or alter one.  The MAC is
@@ -39,12 +40,13 @@
 #include "log.h"
 #include "wire.h"
 
-#define GRANT_VERSION	3	/* 2: login grants, code_challenge;
+#define GRANT_VERSION	4	/* 2: login grants, code_challenge;
 				 * 3: session_hash and session_id,
-				 * sign-in grants */
+				 * sign-in grants; 4: sid, session
+				 * grants */
 #define GRANT_MAC_BYTES	32
 
-#define GRANT_STRINGS	9
+#define GRANT_STRINGS	10
 #define GRANT_FIXED	(1 + 2 * GRANT_ID_BYTES + 8 + 8 + 2 * GRANT_HASH_BYTES + 1 + \
 			 2 * GRANT_STRINGS)
 
@@ -52,7 +54,7 @@
 _Static_assert(2 + GRANTKEY_KID_MAX + GRANT_FIXED + 2 * PROTO_USER_ID_MAX +
     2 * PROTO_CLIENT_ID_MAX + GRANT_CALLBACK_MAX + PROTO_SCOPE_MAX +
     PROTO_NONCE_MAX + PROTO_REASON_MAX + PROTO_CHALLENGE_MAX +
-    GRANT_MAC_BYTES <= GRANT_SEALED_MAX,
+    PROTO_SID_MAX + GRANT_MAC_BYTES <= GRANT_SEALED_MAX,
     "GRANT_SEALED_MAX is too small for the longest grant");
 
 struct grant_key {
@@ -212,7 +214,7 @@ grant_fields_ok(int kind, int response_type)
 	if (kind == GRANT_KIND_CONSOLE || kind == GRANT_KIND_SIGNIN)
 		return response_type == 0;
 	return (kind == GRANT_KIND_LINK || kind == GRANT_KIND_CODE ||
-	    kind == GRANT_KIND_LOGIN) &&
+	    kind == GRANT_KIND_LOGIN || kind == GRANT_KIND_SESSION) &&
 	    (response_type == 1 || response_type == 2);
 }
 
@@ -247,6 +249,7 @@ grant_seal(const struct grant *g, unsigned char *out, size_t outlen)
 	w_str(&w, g->nonce, sizeof(g->nonce));
 	w_str(&w, g->reason, sizeof(g->reason));
 	w_str(&w, g->code_challenge, sizeof(g->code_challenge));
+	w_str(&w, g->sid, sizeof(g->sid));
 	if (w.bad || w.cap - w.len < GRANT_MAC_BYTES ||
 	    grant_mac(k->mac, out, w.len, out + w.len) == -1)
 		return -1;
@@ -287,6 +290,7 @@ grant_decode(struct reader *r, struct grant *g)
 	r_str(r, g->nonce, sizeof(g->nonce));
 	r_str(r, g->reason, sizeof(g->reason));
 	r_str(r, g->code_challenge, sizeof(g->code_challenge));
+	r_str(r, g->sid, sizeof(g->sid));
 	if (r->bad || r->off != r->len || !grant_fields_ok(kind, response_type))
 		return -1;
 	g->kind = (enum grant_kind)kind;

@@ -28,9 +28,11 @@ enum grant_kind {
 	GRANT_KIND_LOGIN = 3,
 	GRANT_KIND_CONSOLE = 4,	/* a console session: who signed in (as
 				 * impersonator_id), no response type */
-	GRANT_KIND_SIGNIN = 5	/* a console sign-in the signer began: under
+	GRANT_KIND_SIGNIN = 5,	/* a console sign-in the signer began: under
 				 * its state, with its nonce, and its PKCE
 				 * verifier in code_challenge */
+	GRANT_KIND_SESSION = 6	/* an impersonation session (session.h):
+				 * under its sid, until it ends by itself */
 };
 
 struct grant {
@@ -63,6 +65,9 @@ struct grant {
 	char		 reason[PROTO_REASON_MAX + 1];	/* "" when none */
 	/* code: the application's PKCE S256 challenge, "" when none */
 	char		 code_challenge[PROTO_CHALLENGE_MAX + 1];
+	/* code, login, session: the impersonation session the followed link
+	 * began; "" for a link */
+	char		 sid[PROTO_SID_MAX + 1];
 };
 
 /*

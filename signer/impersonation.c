@@ -36,6 +36,7 @@
 #include "redeemed.h"
 #include "roster.h"
 #include "scope.h"
+#include "session.h"
 #include "token.h"
 
 #define LINK_INVALID	"the link is invalid, expired or already used"
@@ -43,6 +44,7 @@
 #define ELSEWHERE	"the link was asked for in another browser's console " \
 			"session"
 #define SIGNED_OUT	"the console session that asked for the link signed out"
+#define ENDED		"the impersonation session has ended"
 
 static const struct config	*conf;
 
@@ -83,6 +85,7 @@ record_of(const struct grant *g, struct audit_record *r)
 	r->client_id = g->client_id;
 	r->caller = g->caller;
 	r->reason = g->reason[0] != '\0' ? g->reason : NULL;
+	r->sid = g->sid[0] != '\0' ? g->sid : NULL;
 }
 
 /* The tokens of a login of g, with claims from the roster as it is now. */
@@ -106,6 +109,9 @@ login(const struct grant *g, const struct client_config *app,
 		l.code = the_code;
 	}
 	l.auth_time = auth_time;
+	l.sid = g->sid;
+	if ((l.session_exp = session_exp(g)) <= time(NULL))
+		return PROTO_ERR_INVALID_GRANT;	/* it ended by itself */
 	return (uint32_t)token_login(&l, &login_tokens);
 }
 
@@ -141,6 +147,7 @@ record_issued(const struct grant *g, const char *grant_type,
 	r.caller = NULL;
 	r.jti = login_tokens.jti;
 	r.code_hash = code_hash;
+	r.sid = g->sid;
 	r.ip = ip;
 	r.user_agent = agent;
 	audit_queue(&r);
@@ -338,11 +345,7 @@ in_its_session(const struct grant *g, struct proto_str session)
 	    CRYPTO_memcmp(h, g->session_hash, sizeof(h)) == 0;
 }
 
-/*
- * Has the console session that asked for g signed out?  Then what it
- * asked for goes no further: its link, the login or code made of it.
- */
-static int
+int
 signed_out(const struct grant *g, long long now)
 {
 	return from_console(g) && redeemed_has(g->session_id, now);
@@ -402,9 +405,11 @@ answer_follow(const struct proto_msg *req, struct proto_msg *rep)
 		return refused(&g, &r, v.rule, 403, NO_LONGER, rep);
 	}
 	app = config_client(conf, g.client_id);
+	g.auth_time = now;
+	if ((status = session_begin(&g, rep)) != PROTO_OK)
+		return status;
 	record_of(&g, &r);
 	grant_recorded(&g, &r, id);
-	g.auth_time = now;
 	if (app->initiate_login_uri != NULL)
 		return grant_login_start(&g, &r, rep);
 	return grant_login(&g, app, &r, rep);
@@ -469,6 +474,10 @@ answer_authorize(const struct proto_msg *req, struct proto_msg *rep)
 		return refused(&g, &r, "session_signed_out", 403, SIGNED_OUT,
 		    rep);
 	}
+	if (session_ended(&g, now)) {
+		r.event = "impersonation.authorize_refused";
+		return refused(&g, &r, "session_ended", 403, ENDED, rep);
+	}
 	if (policy_recheck(conf, g.client_id, redirect, response_type,
 	    g.impersonator_id, g.user_id, &v) != 0) {
 		r.event = "impersonation.authorize_refused";
@@ -483,6 +492,7 @@ answer_authorize(const struct proto_msg *req, struct proto_msg *rep)
 	memcpy(g.scope, scope, sizeof(scope));
 	memcpy(g.nonce, nonce, sizeof(nonce));
 	memcpy(g.code_challenge, challenge, sizeof(challenge));
+	rep->u.follow_rep.sid = session_sid(&g);
 	return grant_login(&g, app, &r, rep);
 }
 
@@ -540,8 +550,9 @@ answer_code_tokens(const struct proto_msg *req, struct proto_msg *rep)
 	hex_encode(g.ticket_hash, sizeof(g.ticket_hash), code_hash);
 	FIELD(ip, req->u.code_req.ip);
 	FIELD(agent, req->u.code_req.user_agent);
-	v.rule = "session_signed_out";
-	if (signed_out(&g, now) || policy_recheck(conf, g.client_id,
+	v.rule = signed_out(&g, now) ? "session_signed_out" :
+	    session_ended(&g, now) ? "session_ended" : NULL;
+	if (v.rule != NULL || policy_recheck(conf, g.client_id,
 	    g.callback_url, g.response_type, g.impersonator_id, g.user_id,
 	    &v) != 0) {
 		struct audit_record	 r = { .event =
@@ -565,6 +576,7 @@ answer_code_tokens(const struct proto_msg *req, struct proto_msg *rep)
 	reply_tokens(&rep->u.login_rep.id_token,
 	    &rep->u.login_rep.access_token, &rep->u.login_rep.access_jti,
 	    &rep->u.login_rep.expires_in);
+	rep->u.login_rep.sid = session_sid(&g);
 	return PROTO_OK;
 }
 

@@ -23,4 +23,11 @@ answer_fn	 answer_authorize;
 uint32_t	 link_decide(const struct grant *g, const struct client_config *app,
 		    const char *ip, const char *agent, struct proto_msg *rep);
 
+/*
+ * Has the console session that asked for g signed out?  Then what it
+ * asked for goes no further: its link, the login or code made of it, and
+ * the impersonation session it began.
+ */
+int		 signed_out(const struct grant *g, long long now);
+
 #endif

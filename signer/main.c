@@ -24,6 +24,7 @@
 #include "console_idp.h"
 #include "fsync_async.h"
 #include "console_answers.h"
+#include "session.h"
 #include "impersonation.h"
 #include "keys.h"
 #include "log.h"
@@ -103,6 +104,7 @@ main(int argc, char *argv[])
 	if (roster_load(conf) == -1)
 		fatalx("cannot load the users");
 	console_answers_init(conf);
+	session_init(conf);
 	if (impersonation_init(conf) == -1)
 		fatalx("cannot verify tokens with the signing keys");
 	if (console_idp_load(conf) == -1)

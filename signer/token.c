@@ -137,6 +137,14 @@ impersonation_claims(const struct login *l, json_t *claims)
 	return claims;
 }
 
+/* token_ttl from now, and not past the end of the login's session. */
+static long long
+login_exp(const struct login *l, long long now)
+{
+	return now + conf->token_ttl < l->session_exp ?
+	    now + conf->token_ttl : l->session_exp;
+}
+
 static int
 login_access_token(const struct login *l, long long now,
     struct login_tokens *t)
@@ -157,14 +165,15 @@ login_access_token(const struct login *l, long long now,
 	jw_string(&w, "sub", l->user->user_id);
 	jw_string(&w, "aud", userinfo_audience);
 	jw_integer(&w, "iat", now);
-	jw_integer(&w, "exp", now + conf->token_ttl);
+	jw_integer(&w, "exp", login_exp(l, now));
 	jw_string(&w, "jti", t->jti);
 	jw_string(&w, "client_id", l->client->client_id);
 	jw_string(&w, "scope", l->scope);
+	jw_string(&w, "sid", l->sid);
 	jw_json(&w, "act", act);
 	t->access_len = sign_claims(&w, "at+jwt", t->access_token,
 	    sizeof(t->access_token));
-	t->expires_in = conf->token_ttl;
+	t->expires_in = (int)(login_exp(l, now) - now);
 	return t->access_len == -1 ? PROTO_ERR_INTERNAL : PROTO_OK;
 }
 
@@ -205,14 +214,15 @@ login_id_token(const struct login *l, long long now, struct login_tokens *t)
 	if (keys_at_hash(t->access_token, (size_t)t->access_len, at_hash,
 	    sizeof(at_hash)) == -1 ||
 	    json_object_update_new(claims, json_pack("{s:s, s:s, s:s, s:I,"
-	    " s:I, s:I, s:s}",
+	    " s:I, s:I, s:s, s:s}",
 	    "iss", conf->issuer,
 	    "sub", l->user->user_id,
 	    "aud", l->client->client_id,
 	    "iat", (json_int_t)now,
-	    "exp", (json_int_t)now + conf->token_ttl,
+	    "exp", (json_int_t)login_exp(l, now),
 	    "auth_time", (json_int_t)l->auth_time,
-	    "at_hash", at_hash)) == -1 ||
+	    "at_hash", at_hash,
+	    "sid", l->sid)) == -1 ||
 	    (l->nonce[0] != '\0' &&
 	    json_object_set_new(claims, "nonce", json_string(l->nonce)) == -1)) {
 		json_decref(claims);

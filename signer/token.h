@@ -42,6 +42,10 @@ struct login {
 	const char			*nonce;			/* or "" */
 	const char			*code;		/* NULL: implicit */
 	long long			 auth_time;
+	/* The impersonation session the login is in (session.h): its sid,
+	 * a claim of both tokens, and its end, which neither outlives. */
+	const char			*sid;
+	long long			 session_exp;
 };
 
 struct login_tokens {
@@ -54,9 +58,9 @@ struct login_tokens {
 };
 
 /*
- * The access token (for {issuer}userinfo, token_ttl seconds) and the
- * id_token of an impersonated login, the profile claims its scope allows
- * taken from the user's record.  Returns a proto_status: PROTO_OK or
+ * The access token (for {issuer}userinfo, token_ttl seconds and not past
+ * the session's end) and the id_token of an impersonated login, the
+ * profile claims its scope allows taken from the user's record.  Returns a proto_status: PROTO_OK or
  * PROTO_ERR_INTERNAL.
  */
 int	token_login(const struct login *, struct login_tokens *);
