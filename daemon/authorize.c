@@ -28,6 +28,7 @@
 #include "redirect.h"
 #include "reply.h"
 #include "scope.h"
+#include "sessions.h"
 #include "signer_client.h"
 #include "store.h"
 #include "tally.h"
@@ -380,6 +381,7 @@ answer_tokens(struct authorize_call *call, const struct proto_msg *rep)
 	proto_strcpy(id_token, sizeof(id_token), rep->u.follow_rep.id_token);
 	proto_strcpy(access, sizeof(access), rep->u.follow_rep.access_token);
 	(void)verified_add(access, strlen(access));
+	sessions_token(rep->u.follow_rep.sid, rep->u.follow_rep.access_jti);
 	snprintf(expires, sizeof(expires), "%u", rep->u.follow_rep.expires_in);
 	{
 		const char *const params[] = {

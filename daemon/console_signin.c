@@ -48,6 +48,7 @@
 #include "source.h"
 #include "redirect.h"
 #include "reply.h"
+#include "session_end.h"
 #include "signer_client.h"
 
 #define DISCOVERY_TTL	3600	/* seconds a discovery document is used */
@@ -561,6 +562,8 @@ logged_out(const struct proto_msg *rep, void *arg)
 	/* The session is gone here whatever the signer said. */
 	if (l->s != NULL && (rep == NULL || rep->status != PROTO_OK))
 		log_warnx("console: a sign-out the signer did not record");
+	else if (l->s != NULL)
+		session_end_console(l->cookie);
 	cookie_set(l->req, CONSOLE_COOKIE, NULL, 0, "Strict");
 	reply_body(l->req, 200, "application/json", "{\"signed_out\":true}");
 	console_session_free(l->s);

@@ -27,6 +27,8 @@
 #include "console.h"
 #include "privdrop.h"
 #include "proto.h"
+#include "session_end.h"
+#include "sessions.h"
 #include "signer_client.h"
 #include "store.h"
 #include "tally.h"
@@ -261,6 +263,8 @@ tick(evutil_socket_t fd, short what, void *arg)
 	(void)arg;
 	store_sweep(now);
 	tally_sweep(now);
+	session_end_expired(now);
+	sessions_sweep(now);
 }
 
 /*
@@ -306,7 +310,8 @@ frontend_main(const struct config *conf, int signer_fd, int ctl,
 	forget_credentials();
 	if (privdrop(conf->user) == -1)
 		fatalx("cannot drop privileges");
-	if (store_init() == -1 || tally_init() == -1 || configure(conf) == -1)
+	if (store_init() == -1 || sessions_init() == -1 || tally_init() == -1 ||
+	    configure(conf) == -1)
 		fatalx("out of memory");
 	if (console_init(fe->base, conf) == -1)
 		fatalx("cannot serve the console");

@@ -37,6 +37,7 @@ struct route {
 
 #define GET	(EVHTTP_REQ_GET | EVHTTP_REQ_HEAD)
 #define POST	EVHTTP_REQ_POST
+#define DELETE	EVHTTP_REQ_DELETE
 
 #define LISTEN_MAX	64
 
@@ -58,6 +59,10 @@ static const struct route routes[] = {
 	{ "/api/v2/users/",			1, GET,	users_get, 0 },
 	{ "/api/v2/users-by-email",		0, GET,	users_get_by_email, 0 },
 	{ "/users/",				1, GET | POST, users_impersonate, 0 },
+	{ "/api/v2/impersonations",		0, GET, impersonations_list,
+	    0 },
+	{ "/api/v2/impersonations/",		1, GET | DELETE,
+	    impersonations_one, 0 },
 	{ "/console",				1, GET | POST, console_route, 0 },
 #ifdef GUISE_TEST_HOOKS
 	{ "/__test/probe",			0, POST, testhooks_probe, 0 },
@@ -72,6 +77,8 @@ allow_header(int methods)
 {
 	if (methods == POST)
 		return "POST";
+	if (methods & DELETE)
+		return "GET, HEAD, DELETE";
 	return methods & POST ? "GET, HEAD, POST" : "GET, HEAD";
 }
 

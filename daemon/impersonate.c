@@ -26,6 +26,7 @@
 #include "redirect.h"
 #include "reply.h"
 #include "scope.h"
+#include "sessions.h"
 #include "signer_client.h"
 #include "store.h"
 #include "tally.h"
@@ -353,6 +354,7 @@ reply_implicit(struct follow_call *call, const struct proto_msg *rep)
 	proto_strcpy(id_token, sizeof(id_token), rep->u.follow_rep.id_token);
 	proto_strcpy(access, sizeof(access), rep->u.follow_rep.access_token);
 	(void)verified_add(access, strlen(access));
+	sessions_token(rep->u.follow_rep.sid, rep->u.follow_rep.access_jti);
 	snprintf(expires, sizeof(expires), "%u", rep->u.follow_rep.expires_in);
 	{
 		const char *const params[] = {
@@ -485,6 +487,10 @@ followed(const struct proto_msg *rep, void *arg)
 	else if (rep->u.follow_rep.rule.len > 0)
 		decision_refused(call->req, rep->u.follow_rep.refusal,
 		    rep->u.follow_rep.message);
+	else if (sessions_begin(rep, call->imp->client_id, call->session) ==
+	    -1)
+		reply_busy(call->req, "too many impersonation sessions are "
+		    "listed; try again");
 	else if (rep->u.follow_rep.login.len > 0)
 		start_login(call, rep);
 	else if (call->imp->response_type == RESPONSE_CODE)

@@ -25,6 +25,7 @@
 #include "params.h"
 #include "ratelimit.h"
 #include "reply.h"
+#include "sessions.h"
 #include "signer_client.h"
 #include "store.h"
 #include "verified.h"
@@ -234,6 +235,8 @@ code_tokens_done(const struct proto_msg *rep, void *arg)
 		store_code_spend(call->code);
 		(void)verified_add(rep->u.login_rep.access_token.p,
 		    rep->u.login_rep.access_token.len);
+		sessions_token(rep->u.login_rep.sid,
+		    rep->u.login_rep.access_jti);
 		reply_tokens(call->req, rep->u.login_rep.access_token,
 		    &rep->u.login_rep.id_token, rep->u.login_rep.expires_in,
 		    NULL);

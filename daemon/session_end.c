@@ -1,0 +1,128 @@
+/*
+ * Ending impersonation sessions: by the API or the console (whose request
+ * carries the authority), or by the front end's own sweep, as expired or
+ * signed out, which the signer checks on the session's grant.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "audit_client.h"
+#include "log.h"
+#include "session_end.h"
+#include "signer_client.h"
+#include "source.h"
+#include "table.h"
+
+struct end_call {
+	char		 sid[PROTO_SID_MAX + 1];
+	unsigned int	 cause;
+	void		(*done)(uint32_t, void *);
+	void		*arg;
+	char		 ip[SOURCE_MAX];
+};
+
+/* The signer's answer: ended now, or before (the grant was redeemed). */
+static void
+ended(const struct proto_msg *rep, void *arg)
+{
+	struct end_call		*call = arg;
+	struct imp_session	*s = sessions_find(call->sid);
+	uint32_t		 status = rep == NULL ? PROTO_ERR_INTERNAL :
+				    rep->status;
+
+	if (s != NULL) {
+		if (status == PROTO_OK || status == PROTO_ERR_REDEEMED)
+			sessions_mark_ended(s, proto_end_name(call->cause),
+			    time(NULL));
+		else
+			s->ending = 0;
+	}
+	if (call->done != NULL)
+		call->done(status, call->arg);
+	free(call);
+}
+
+int
+session_end(struct imp_session *s, unsigned int cause,
+    const struct end_authority *auth, struct evhttp_request *origin,
+    void (*done)(uint32_t, void *), void *arg)
+{
+	struct end_call		*call;
+	struct proto_msg	 m;
+
+	if (s->ending)
+		return -1;
+	if ((call = calloc(1, sizeof(*call))) == NULL) {
+		if (done != NULL)
+			done(PROTO_ERR_INTERNAL, arg);
+		return 0;
+	}
+	memcpy(call->sid, s->sid, sizeof(call->sid));
+	call->cause = cause;
+	call->done = done;
+	call->arg = arg;
+	memset(&m, 0, sizeof(m));
+	m.type = PROTO_SESSION_END;
+	m.u.end_req.sid = proto_str(s->sid);
+	m.u.end_req.grant = proto_str(s->grant);
+	m.u.end_req.cause = cause;
+	if (auth != NULL) {
+		m.u.end_req.bearer = proto_str(auth->bearer);
+		m.u.end_req.session = proto_str(auth->console_cookie);
+		m.u.end_req.console_grant = proto_str(auth->console_grant);
+	}
+	if (origin != NULL)
+		audit_origin(origin, call->ip, &m.u.end_req.ip,
+		    &m.u.end_req.user_agent);
+	s->ending = 1;
+	if (signer_request(&m, ended, call) == -1)
+		ended(NULL, call);
+	return 0;
+}
+
+/*
+ * End, for cause, each session of a snapshot that matches: none of them
+ * leaves the table meanwhile (each is listed an hour past its expiry, and
+ * only a lookup of its own sid could remove it).
+ */
+static void
+end_each(unsigned int cause, int (*matches)(const struct imp_session *,
+    const void *), const void *arg)
+{
+	struct imp_session	**v;
+	size_t			 i, n = sessions_all(&v, 0);
+
+	for (i = 0; i < n; i++)
+		if (v[i]->ended_at == 0 && !v[i]->ending &&
+		    matches(v[i], arg))
+			(void)session_end(v[i], cause, NULL, NULL, NULL, NULL);
+	free(v);
+}
+
+static int
+expired(const struct imp_session *s, const void *arg)
+{
+	return s->expires_at <= *(const time_t *)arg;
+}
+
+void
+session_end_expired(time_t now)
+{
+	end_each(PROTO_END_EXPIRED, expired, &now);
+}
+
+static int
+begun_in(const struct imp_session *s, const void *key)
+{
+	return s->from_console && memcmp(s->console, key, TABLE_KEY_LEN) == 0;
+}
+
+void
+session_end_console(const char *console_cookie)
+{
+	unsigned char	 key[TABLE_KEY_LEN];
+
+	table_key(console_cookie, key);
+	end_each(PROTO_END_SIGNED_OUT, begun_in, key);
+}

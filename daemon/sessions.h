@@ -1,0 +1,80 @@
+/*
+ * Impersonation sessions as the front end keeps them (DESIGN.md section
+ * 8): what it lists at /api/v2/impersonations, the signer's session grant
+ * that ending one presents, and whether one has ended, which the bearer
+ * check asks of every token that carries a sid.  Bounded: past
+ * SESSIONS_MAX live entries a followed link is answered 503, so that no
+ * login happens whose session could not be ended.  An ended or expired
+ * session stays listed SESSIONS_LISTED_AFTER seconds past its expiry,
+ * longer than any of its tokens lives.
+ */
+#ifndef GUISE_SESSIONS_H
+#define GUISE_SESSIONS_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "proto.h"
+#include "table.h"
+
+#define SESSIONS_MAX		8192
+#define SESSIONS_LISTED_AFTER	3600	/* seconds */
+#define SESSION_TOKENS_MAX	16	/* jtis listed; more are counted */
+
+struct imp_session {
+	char		 sid[PROTO_SID_MAX + 1];
+	char		*grant;			/* the signer's session grant */
+	char		 user_id[PROTO_USER_ID_MAX + 1];
+	char		 impersonator_id[PROTO_USER_ID_MAX + 1];
+	char		 client_id[PROTO_CLIENT_ID_MAX + 1];
+	char		*reason;		/* "" when none */
+	/* table_key of the console cookie that followed the link: signed
+	 * out, the session ends with it */
+	unsigned char	 console[TABLE_KEY_LEN];
+	int		 from_console;
+	time_t		 started_at, expires_at;
+	time_t		 ended_at;		/* 0 while active */
+	const char	*end_cause;		/* the signer's word for it */
+	int		 ending;		/* the signer is asked */
+	char		 tokens[SESSION_TOKENS_MAX][PROTO_JTI_MAX + 1];
+	size_t		 ntokens;		/* issued, listed or not */
+};
+
+int	sessions_init(void);
+
+/*
+ * A followed link's reply (follow_rep) began a session for client_id, in
+ * the console session of cookie (NULL: none): kept.  0, or -1 when there
+ * is no room or the reply is malformed.
+ */
+int	sessions_begin(const struct proto_msg *rep, const char *client_id,
+	    const char *console_cookie);
+
+/* An access token issued in session sid. */
+void	sessions_token(struct proto_str sid, struct proto_str jti);
+
+/* The session of sid, or NULL (unknown, or listed no longer). */
+struct imp_session *sessions_find(const char *sid);
+
+/* Has session sid ended?  An unknown one has not: its tokens expire. */
+int	sessions_ended(const char *sid);
+
+/* Neither ended nor past its expiry? */
+int	sessions_active(const struct imp_session *, time_t now);
+
+/* s ended, as the signer recorded it with cause (a static string). */
+void	sessions_mark_ended(struct imp_session *s, const char *cause,
+	    time_t now);
+
+/* Every session, newest first, into *out (the caller frees the array). */
+size_t	sessions_all(struct imp_session ***out, int active_only);
+
+/* The session as the API shows it; tokens: with its jtis.  NULL: memory. */
+json_t	*sessions_json(const struct imp_session *, int tokens);
+
+/* Forget what is listed no longer. */
+void	sessions_sweep(time_t now);
+
+#endif

@@ -1,0 +1,143 @@
+// Impersonation sessions (DESIGN.md section 8): every followed link begins
+// one, listed by the Management API while it is active; ending it (DELETE,
+// or its own expiry) revokes its tokens at once at /userinfo and in the
+// bearer check, refuses its code, and is on the signer's record with the
+// cause and who ended it.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { decodeJwt } from 'jose';
+import { records } from './lib/audit.mjs';
+import { clientToken } from './lib/daemon.mjs';
+import { CUSTOMER, SUPPORT, follow, impersonationToken, newCode, newLink, redeem, startWithClients, userinfo } from './lib/flow.mjs';
+
+const OVERSEER = {
+  client: {
+    client_id: 'overseer', name: 'ops', app_type: 'non_interactive',
+    grant_types: ['client_credentials'],
+    scopes: ['read:impersonations', 'end:impersonations'],
+  },
+};
+const WATCHER = {
+  client: {
+    client_id: 'watcher', name: 'read only', app_type: 'non_interactive',
+    grant_types: ['client_credentials'], scopes: ['read:impersonations'],
+  },
+};
+
+let d, token, overseer, watcher;
+before(async () => {
+  d = await startWithClients([OVERSEER, WATCHER], {
+    mutate: (conf) => { conf.impersonation.token_ttl = 8; },
+  });
+  token = await impersonationToken(d);
+  overseer = (await clientToken(d, 'overseer')).access_token;
+  watcher = (await clientToken(d, 'watcher')).access_token;
+});
+after(async () => { await d?.stop(); });
+
+const api = (path, bearer, method = 'GET') =>
+  d.request(`api/v2/${path}`, { method, headers: { authorization: `Bearer ${bearer}` } });
+
+// A code login of the customer by support-1: the tokens and their sid.
+async function login(reason) {
+  const { code } = await newCode(d, token, { body: { reason } });
+  const r = await redeem(d, code);
+  assert.equal(r.status, 200, r.text);
+  const sid = decodeJwt(r.json.id_token).sid;
+  return { ...r.json, sid };
+}
+
+test('a followed link begins a session: its sid is in both tokens, and the API lists it while active', async () => {
+  const t = await login('ticket 1');
+  assert.match(t.sid, /^[A-Za-z0-9_-]{43}$/);
+  assert.equal(decodeJwt(t.access_token).sid, t.sid);
+  const one = await api(`impersonations/${t.sid}`, watcher);
+  assert.equal(one.status, 200, one.text);
+  assert.equal(one.json.sid, t.sid);
+  assert.equal(one.json.user_id, CUSTOMER);
+  assert.equal(one.json.impersonator_id, SUPPORT);
+  assert.equal(one.json.client_id, 'storefront');
+  assert.equal(one.json.reason, 'ticket 1');
+  assert.equal(one.json.active, true);
+  assert.equal(one.json.ended_at, null);
+  assert.deepEqual(one.json.tokens, [decodeJwt(t.access_token).jti]);
+  const list = await api('impersonations?active=true&include_totals=true', watcher);
+  assert.equal(list.status, 200, list.text);
+  assert.ok(list.json.impersonations.some((s) => s.sid === t.sid));
+  assert.equal(list.json.total, list.json.impersonations.length);
+});
+
+test('DELETE ends a session: its token is refused at /userinfo and in the bearer check at once, and it leaves the active list', async () => {
+  const t = await login('ticket 2');
+  assert.equal((await userinfo(d, t.access_token)).status, 200);
+  const del = await api(`impersonations/${t.sid}`, overseer, 'DELETE');
+  assert.equal(del.status, 204, del.text);
+  const u = await userinfo(d, t.access_token);
+  assert.equal(u.status, 401, u.text);
+  assert.match(u.headers['www-authenticate'], /revoked/);
+  const one = await api(`impersonations/${t.sid}`, watcher);
+  assert.equal(one.json.active, false);
+  assert.equal(one.json.end_cause, 'ended');
+  assert.ok(one.json.ended_at);
+  const active = await api('impersonations?active=true', watcher);
+  assert.ok(!active.json.some((s) => s.sid === t.sid), 'listed as active after its end');
+  const all = await api('impersonations', watcher);
+  assert.ok(all.json.some((s) => s.sid === t.sid && !s.active), 'an ended session stays listed');
+  const ended = records(d).filter((r) => r.event === 'impersonation.ended' && r.sid === t.sid);
+  assert.equal(ended.length, 1);
+  assert.equal(ended[0].cause, 'ended');
+  assert.equal(ended[0].ended_by, 'overseer');
+  assert.equal(ended[0].user_id, CUSTOMER);
+  assert.equal(ended[0].impersonator_id, SUPPORT);
+  // A second DELETE changes nothing and records nothing.
+  assert.equal((await api(`impersonations/${t.sid}`, overseer, 'DELETE')).status, 204);
+  assert.equal(records(d).filter((r) => r.event === 'impersonation.ended' && r.sid === t.sid).length, 1);
+});
+
+test('a session ended before its code is exchanged: the code is refused by the signer', async () => {
+  const link = await newLink(d, token, { body: { reason: 'ticket 3' } });
+  const r = await follow(d, link);
+  assert.equal(r.status, 302);
+  const code = new URL(r.headers.location).searchParams.get('code');
+  const list = await api('impersonations?active=true', watcher);
+  const s = list.json.find((x) => x.reason === 'ticket 3');
+  assert.ok(s, 'the session begun by the followed link is listed');
+  assert.deepEqual((await api(`impersonations/${s.sid}`, watcher)).json.tokens, []);
+  assert.equal((await api(`impersonations/${s.sid}`, overseer, 'DELETE')).status, 204);
+  const x = await redeem(d, code);
+  assert.equal(x.status, 400, x.text);
+  assert.equal(x.json.error, 'invalid_grant');
+  assert.ok(records(d).some((q) => q.event === 'impersonation.code_refused' && q.rule === 'session_ended' && q.sid === s.sid));
+});
+
+test('the scopes: reading needs read:impersonations, ending needs end:impersonations', async () => {
+  const t = await login('ticket 4');
+  assert.equal((await api('impersonations', token)).status, 403);
+  assert.equal((await api(`impersonations/${t.sid}`, token)).status, 403);
+  const del = await api(`impersonations/${t.sid}`, watcher, 'DELETE');
+  assert.equal(del.status, 403, del.text);
+  assert.equal(del.json.errorCode, 'insufficient_scope');
+  assert.equal((await userinfo(d, t.access_token)).status, 200, 'a refused DELETE ends nothing');
+  assert.equal((await api('impersonations/nope', watcher)).status, 404);
+  assert.equal((await api('impersonations?page=x', watcher)).status, 400);
+  assert.equal((await api('impersonations?colour=red', watcher)).status, 400);
+  assert.equal((await d.request('api/v2/impersonations')).status, 401);
+});
+
+test('a session ends by itself at token_ttl: on the record as expired, and its token was never good past it', async () => {
+  const t = await login('ticket 5');
+  const claims = decodeJwt(t.access_token);
+  assert.ok(claims.exp - claims.iat <= 8, 'the token lives no longer than its session');
+  const until = Date.now() + 30000;
+  let one;
+  do {
+    await new Promise((r) => setTimeout(r, 250));
+    one = await api(`impersonations/${t.sid}`, watcher);
+  } while (one.json.end_cause !== 'expired' && Date.now() < until);
+  assert.equal(one.json.end_cause, 'expired', one.text);
+  assert.equal(one.json.active, false);
+  const ended = records(d).filter((r) => r.event === 'impersonation.ended' && r.sid === t.sid);
+  assert.equal(ended.length, 1);
+  assert.equal(ended[0].cause, 'expired');
+  assert.equal(ended[0].ended_by, undefined);
+});
