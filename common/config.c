@@ -48,7 +48,8 @@ static const char *const key_keys[] = { "kid", "alg", "file", NULL };
 static const char *const client_keys[] = { "client_id", "name", "app_type",
     "callbacks", "grant_types", "scopes", "allow_impersonation",
     "id_token_alg", "initiate_login_uri", "target_link_uri",
-    "token_endpoint_auth_method", "web_origins", NULL };
+    "token_endpoint_auth_method", "web_origins", "backchannel_logout_uri",
+    NULL };
 static const char *const imp_keys[] = { "link_ttl", "code_ttl", "token_ttl",
     "require_reason", "impersonators", "protected", NULL };
 static const char *const match_keys[] = { "roles", "users", NULL };
@@ -579,6 +580,30 @@ parse_login_start(struct jsonread *jr, json_t *obj, struct client_config *cl)
 }
 
 /*
+ * Where the application is told that an impersonation session ended
+ * (OpenID Connect Back-Channel Logout 1.0): an application that logs in,
+ * https or http on loopback, as its login's URLs.
+ */
+static int
+parse_backchannel(struct jsonread *jr, json_t *obj, struct client_config *cl)
+{
+	const char	*s, *problem;
+
+	if (jr_get_str(jr, obj, "backchannel_logout_uri", 0, &s) == -1)
+		return -1;
+	if (s == NULL)
+		return 0;
+	if ((problem = check_login_url(s)) != NULL)
+		return jr_error(jr, "backchannel_logout_uri", "\"%s\" %s", s,
+		    problem);
+	if (!(cl->grant_types & (GRANT_AUTHORIZATION_CODE | GRANT_IMPLICIT)))
+		return jr_error(jr, "backchannel_logout_uri", "needs the "
+		    "authorization_code or implicit grant type");
+	return jr_dup_str(jr, "backchannel_logout_uri", s,
+	    &cl->backchannel_logout_uri);
+}
+
+/*
  * How the client authenticates at the token endpoint: with its secret
  * (Basic or in the body, either), or "none", a public client (a
  * single-page application), which logs in only through its own request
@@ -654,6 +679,7 @@ parse_client(struct jsonread *jr, json_t *obj, void *arg, size_t n)
 		return jr_error(jr, "callbacks", "missing: at least one "
 		    "callback is required for authorization_code and implicit");
 	if (parse_login_start(jr, obj, cl) == -1 ||
+	    parse_backchannel(jr, obj, cl) == -1 ||
 	    parse_auth_method(jr, obj, cl) == -1 ||
 	    jr_get_strlist(jr, obj, "web_origins", 0, check_origin,
 	    &cl->web_origins.v, &cl->web_origins.n) == -1)
@@ -1000,6 +1026,7 @@ client_free(struct client_config *cl)
 	strlist_free(&cl->callbacks);
 	free(cl->initiate_login_uri);
 	free(cl->target_link_uri);
+	free(cl->backchannel_logout_uri);
 	strlist_free(&cl->web_origins);
 	strlist_free(&cl->scopes);
 }

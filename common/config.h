@@ -66,6 +66,8 @@ struct client_config {
 	 */
 	char		*initiate_login_uri;
 	char		*target_link_uri;	/* set when the above is */
+	/* Back-Channel Logout: told when a session ends, NULL for none */
+	char		*backchannel_logout_uri;
 	/* "token_endpoint_auth_method": "none": no secret, PKCE instead */
 	int		 public_client;
 	struct strlist	 web_origins;	/* CORS: scheme://host[:port] */

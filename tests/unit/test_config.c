@@ -323,6 +323,42 @@ start_as(const char *text, const char *start, const char *target,
 #define START_AS(url, target) \
 	start_as(WEB_CLIENT(START(url)), url, target, url)
 
+/* Where an application is told that a session ended: each rule. */
+#define BACKCHANNEL(url)	"\"backchannel_logout_uri\": \"" url "\""
+static void
+test_backchannel(void)
+{
+	const struct client_config	*cl;
+	struct config			*c;
+
+	expect_error(cfg(F_CLIENTS, WEB_CLIENT(BACKCHANNEL(
+	    "http://a.example/bcl")), NULL), "clients[0].backchannel_logout_uri",
+	    "loopback");
+	expect_error(cfg(F_CLIENTS, WEB_CLIENT(BACKCHANNEL(
+	    "ftp://a.example/bcl")), NULL), "clients[0].backchannel_logout_uri",
+	    "http");
+	expect_error(cfg(F_CLIENTS, WEB_CLIENT(BACKCHANNEL(
+	    "https://a.example/bcl#x")), NULL),
+	    "clients[0].backchannel_logout_uri", "fragment");
+	expect_error(cfg(F_CLIENTS, WEB_CLIENT("\"backchannel_logout_uri\": "
+	    "[]"), NULL), "clients[0].backchannel_logout_uri", "string");
+	expect_error(cfg(F_CLIENTS, CLIENT("\"grant_types\": "
+	    "[\"client_credentials\"], " BACKCHANNEL("https://a.example/b")),
+	    NULL), "clients[0].backchannel_logout_uri",
+	    "authorization_code or implicit");
+	if ((c = parse_client(WEB_CLIENT(BACKCHANNEL(
+	    "http://127.0.0.1:3005/bcl?x=1")), &cl, "backchannel")) != NULL)
+		CHECK(cl->backchannel_logout_uri != NULL && strcmp(
+		    cl->backchannel_logout_uri, "http://127.0.0.1:3005/bcl?x=1")
+		    == 0, "backchannel_logout_uri on loopback, with a query");
+	config_free(c);
+	if ((c = parse_client(WEB_CLIENT("\"name\": \"n\""), &cl, "none")) !=
+	    NULL)
+		CHECK(cl->backchannel_logout_uri == NULL,
+		    "no backchannel_logout_uri: NULL");
+	config_free(c);
+}
+
 static void
 test_good_login_start(void)
 {
@@ -581,6 +617,7 @@ test_bad(void)
 	    "string");
 	test_bad_proxies();
 	test_bad_login_start();
+	test_backchannel();
 	test_bad_auth_method();
 	test_bad_web_origins();
 	/* jansson refuses \u0000 itself without JSON_ALLOW_NUL. */
