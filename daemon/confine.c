@@ -23,8 +23,7 @@
 #include <time.h>
 
 #include "confine.h"
-#include "console.h"
-#include "https_url.h"
+#include "outbound.h"
 #include "landlock.h"
 #include "log.h"
 #include "notify.h"
@@ -85,8 +84,9 @@ static const struct seccomp_rule allowed[] = {
 };
 
 /*
- * The console's outbound client (DESIGN.md section 7) reaches its identity
- * provider: TCP sockets of its own, connected anywhere, and the resolver's
+ * The outbound client (outbound.h) reaches the console's identity provider
+ * and the applications' back-channel logout URIs: TCP sockets of its own,
+ * connected anywhere (Landlock narrows it to their ports), and the resolver's
  * datagram sockets, made before confinement, which alone may send to an
  * address.  No AF_UNIX socket can be made, and the one datagram socket it
  * holds, the notify socket, can never be connected elsewhere: a confined
@@ -94,7 +94,7 @@ static const struct seccomp_rule allowed[] = {
  * What it can still reach is any TCP service, with nothing of a secret's
  * to send it.
  */
-#define DNS_RULES	8
+#define DNS_RULES	OUTBOUND_DNS_MAX
 #define OUTBOUND_MAX	(4 + 32 + 2 * DNS_RULES)
 #define SOCK_FLAGS	(SOCK_NONBLOCK | SOCK_CLOEXEC)
 
@@ -129,7 +129,7 @@ connect_rules(struct seccomp_rule *r)
 	return 32;
 }
 
-/* rules: allowed, and the outbound client's when the console is on. */
+/* rules: allowed, and the outbound client's when anything goes out. */
 static size_t
 with_outbound(const struct config *conf, struct seccomp_rule *r)
 {
@@ -154,12 +154,12 @@ with_outbound(const struct config *conf, struct seccomp_rule *r)
 	size_t	 n = sizeof(allowed) / sizeof(allowed[0]), i, ndns;
 
 	memcpy(r, allowed, sizeof(allowed));
-	if (!conf->console.enabled)
+	if (!outbound_needed(conf))
 		return n;
 	memcpy(r + n, outbound, sizeof(outbound));
 	n += sizeof(outbound) / sizeof(outbound[0]);
 	n += connect_rules(r + n);
-	ndns = console_dns_sockets(dns, DNS_RULES);
+	ndns = outbound_dns_sockets(dns, DNS_RULES);
 	for (i = 0; i < ndns; i++) {
 		r[n++] = (struct seccomp_rule)SECCOMP_EQ(sendto, 0,
 		    (scmp_datum_t)dns[i]);
@@ -186,36 +186,19 @@ skipped(const char *layer)
 #define skipped(layer)	0
 #endif
 
-/*
- * The ports the console's outbound client may connect to: its provider's
- * issuer's, and 443 (a provider's endpoints are on one of them); none
- * without a console.
- */
-static size_t
-provider_ports(const struct config *conf, unsigned short ports[2])
-{
-	struct https_url	 u;
-
-	if (!conf->console.enabled ||
-	    https_url_parse(conf->console.idp_issuer, &u) != NULL)
-		return 0;
-	free(u.target);
-	ports[0] = (unsigned short)u.port;
-	ports[1] = 443;
-	return u.port == 443 ? 1 : 2;
-}
-
 /* Landlock, or a reason not to start without it. */
 static int
 enter_landlock(const struct config *conf)
 {
-	unsigned short	 ports[2];
-	int		 abi;
+	unsigned short	 ports[OUTBOUND_PORTS_MAX];
+	int		 abi, nports;
 
 	if (skipped("landlock"))
 		return 0;
+	if ((nports = outbound_ports(conf, ports)) == -1)
+		return -1;	/* outbound_init said so */
 	if ((abi = landlock_enter(!notify_abstract(), ports,
-	    provider_ports(conf, ports))) != -1) {
+	    (size_t)nports)) != -1) {
 		log_info("confined by Landlock (ABI %d) and a system call "
 		    "filter", abi);
 		return 0;

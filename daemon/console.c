@@ -27,12 +27,12 @@
 static int	 served;
 
 int
-console_init(struct event_base *base, const struct config *conf)
+console_init(const struct config *conf)
 {
 	if (!conf->console.enabled)
 		return 0;
 	if (console_pages_load(conf) == -1 ||
-	    console_signin_init(base, conf) == -1)
+	    console_signin_init(conf) == -1)
 		return -1;
 	served = 1;
 	return 0;

@@ -23,17 +23,11 @@ struct evhttp_request;
 #define CONSOLE_BODY_MAX	4096	/* a console POST's form */
 
 /*
- * Before the front end confines itself: its pages read, and the outbound
- * client made (the CA file read, the resolver's sockets opened).  -1 with
- * a message when the console is configured and cannot be served.
+ * Before the front end confines itself, after outbound_init: its pages
+ * read, and the outbound client made (the CA file read).  -1 with a
+ * message when the console is configured and cannot be served.
  */
-int	console_init(struct event_base *, const struct config *);
-
-/*
- * The descriptors of the resolver's sockets, which alone may send to an
- * address once the front end is confined (confine.c); n of at most max.
- */
-size_t	console_dns_sockets(int *fds, size_t max);
+int	console_init(const struct config *);
 
 /* console_pages.c: the pages read, and a GET of one by its name under
  * /console/ ("" for index.html). */
@@ -44,8 +38,8 @@ void	console_page(struct evhttp_request *, const char *name);
 void	console_login(struct evhttp_request *);
 void	console_callback(struct evhttp_request *);
 void	console_logout(struct evhttp_request *);
-/* The outbound client and resolver of console_init. */
-int	console_signin_init(struct event_base *, const struct config *);
+/* The outbound client of console_init (outbound.h). */
+int	console_signin_init(const struct config *);
 
 /* console_api.c: /console/api/{name}. */
 void	console_api(struct evhttp_request *, const char *name);

@@ -44,6 +44,7 @@
 #include "https_url.h"
 #include "idp_discovery.h"
 #include "log.h"
+#include "outbound.h"
 #include "page.h"
 #include "source.h"
 #include "redirect.h"
@@ -53,15 +54,11 @@
 
 #define DISCOVERY_TTL	3600	/* seconds a discovery document is used */
 #define CALLBACK_QUERY_MAX 8192
-#define DNS_SOCKETS_MAX	8
 #define SCOPE		"openid email profile"
 #define NOT_HERE	"this sign-in was not started in this browser, or it " \
 			"is over (used, or older than ten minutes): start again."
 
-static struct evdns_base	*dns;
 static struct https_client	*client;
-static int			 dns_fds[DNS_SOCKETS_MAX];
-static size_t			 ndns;
 
 /* The provider's discovery document, as last fetched. */
 static struct {
@@ -70,72 +67,17 @@ static struct {
 	time_t			 fetched;
 } provider;
 
-/*
- * The resolver's sockets: its datagram sockets, the only ones there are.
- * The filter lets these alone send to an address (confine.c): one more
- * than it can name would be a resolver that kills the front end at its
- * first question, so that is refused at start.
- */
-static int
-find_dns_sockets(void)
-{
-	struct sockaddr_storage	 ss;
-	socklen_t		 len;
-	int			 fd, type, found = 0;
-
-	for (fd = 0; fd < FD_SETSIZE; fd++) {
-		len = sizeof(type);
-		if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == -1 ||
-		    type != SOCK_DGRAM)
-			continue;
-		len = sizeof(ss);
-		if (getsockname(fd, (struct sockaddr *)&ss, &len) != 0 ||
-		    (ss.ss_family != AF_INET && ss.ss_family != AF_INET6))
-			continue;
-		if (ndns < DNS_SOCKETS_MAX)
-			dns_fds[ndns++] = fd;
-		found++;
-	}
-	if (found > DNS_SOCKETS_MAX) {
-		log_warnx("console: the resolver has %d nameservers; at most "
-		    "%d are used by the console's client: list fewer in "
-		    "/etc/resolv.conf", found, DNS_SOCKETS_MAX);
-		return -1;
-	}
-	return 0;
-}
-
 int
-console_signin_init(struct event_base *base, const struct config *conf)
+console_signin_init(const struct config *conf)
 {
 	char	 err[HTTPS_ERR_MAX];
 
-	/* The system's resolver configuration, read now or never. */
-	if ((dns = evdns_base_new(base,
-	    EVDNS_BASE_INITIALIZE_NAMESERVERS)) == NULL) {
-		log_warnx("console: no resolver configuration: the provider "
-		    "is reached by address only");
-		if ((dns = evdns_base_new(base, 0)) == NULL)
-			return -1;
-	}
-	if (find_dns_sockets() == -1)
-		return -1;
-	if ((client = https_client_new(base, dns, conf->console.idp_ca_file,
-	    err, sizeof(err))) == NULL) {
+	if ((client = outbound_client(conf->console.idp_ca_file, err,
+	    sizeof(err))) == NULL) {
 		log_warnx("console: %s", err);
 		return -1;
 	}
 	return 0;
-}
-
-size_t
-console_dns_sockets(int *fds, size_t max)
-{
-	size_t	 i;
-
-	for (i = 0; i < ndns && i < max; i++)
-		fds[i] = dns_fds[i];
-	return i;
 }
 
 /* Where the provider sends the browser back: the one URI to register. */
