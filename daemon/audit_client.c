@@ -6,6 +6,7 @@
 #include "audit_client.h"
 #include "frontend.h"
 #include "http.h"
+#include "log.h"
 
 /* A string field, cut to its maximum: the log keeps what it can. */
 static struct proto_str
@@ -55,9 +56,10 @@ audit_origin(struct evhttp_request *req, char ipbuf[SOURCE_MAX],
 	*user_agent = field(agent, PROTO_AGENT_MAX);
 }
 
-int
-audit_observed(enum proto_observed what, const char *client_id,
-    const char *ip, unsigned int count, signer_cb cb, void *arg)
+static int
+observed(enum proto_observed what, const char *client_id, const char *ip,
+    unsigned int count, const char *sid, const char *detail, signer_cb cb,
+    void *arg)
 {
 	struct proto_msg	 m;
 
@@ -67,5 +69,32 @@ audit_observed(enum proto_observed what, const char *client_id,
 	m.u.observed_req.client_id = field(client_id, PROTO_CLIENT_ID_MAX);
 	m.u.observed_req.ip = field(ip, PROTO_IP_MAX);
 	m.u.observed_req.count = count;
+	m.u.observed_req.sid = field(sid, PROTO_SID_MAX);
+	m.u.observed_req.detail = field(detail, PROTO_MESSAGE_MAX);
 	return signer_request(&m, cb, arg);
+}
+
+int
+audit_observed(enum proto_observed what, const char *client_id,
+    const char *ip, unsigned int count, signer_cb cb, void *arg)
+{
+	return observed(what, client_id, ip, count, NULL, NULL, cb, arg);
+}
+
+/* Nobody waits for it: a record that could not be written is said here. */
+static void
+observed_session(const struct proto_msg *rep, void *arg)
+{
+	(void)arg;
+	if (rep == NULL || rep->status != PROTO_OK)
+		log_warnx("a delivery the signer did not record");
+}
+
+void
+audit_observed_session(enum proto_observed what, const char *client_id,
+    const char *sid, const char *detail)
+{
+	if (observed(what, client_id, NULL, 0, sid, detail, observed_session,
+	    NULL) == -1)
+		observed_session(NULL, NULL);
 }

@@ -22,6 +22,13 @@ struct evhttp_request;
 int	audit_observed(enum proto_observed, const char *client_id,
 	    const char *ip, unsigned int count, signer_cb cb, void *arg);
 
+/*
+ * The same for what the front end saw of session sid, in its words;
+ * nobody waits for it (a record not written is said in the log).
+ */
+void	audit_observed_session(enum proto_observed, const char *client_id,
+	    const char *sid, const char *detail);
+
 /* The source address of req (source.h), as the audit log records it. */
 void	audit_source(struct evhttp_request *, char ipbuf[SOURCE_MAX]);
 

@@ -27,6 +27,8 @@
 #include "console.h"
 #include "privdrop.h"
 #include "proto.h"
+#include "backchannel.h"
+#include "outbound.h"
 #include "session_end.h"
 #include "sessions.h"
 #include "signer_client.h"
@@ -313,7 +315,10 @@ frontend_main(const struct config *conf, int signer_fd, int ctl,
 	if (store_init() == -1 || sessions_init() == -1 || tally_init() == -1 ||
 	    configure(conf) == -1)
 		fatalx("out of memory");
-	if (console_init(fe->base, conf) == -1)
+	if (outbound_init(fe->base, conf) == -1 ||
+	    backchannel_init(conf) == -1)
+		fatalx("cannot make the outbound client");
+	if (console_init(conf) == -1)
 		fatalx("cannot serve the console");
 
 	ev_term = evsignal_new(fe->base, SIGTERM, stop, fe->base);

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "audit_client.h"
+#include "backchannel.h"
 #include "log.h"
 #include "session_end.h"
 #include "signer_client.h"
@@ -38,6 +39,9 @@ ended(const struct proto_msg *rep, void *arg)
 		else
 			s->ending = 0;
 	}
+	if (status == PROTO_OK && s != NULL)
+		backchannel_send(s->client_id, s->sid,
+		    rep->u.end_rep.logout_token);
 	if (call->done != NULL)
 		call->done(status, call->arg);
 	free(call);

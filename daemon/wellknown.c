@@ -90,11 +90,13 @@ wellknown_build_discovery(void)
 	 * (RFC 9207's iss, checked by the clients that find it), but
 	 * authorization_response_iss_parameter_supported is not said: a
 	 * client would then demand iss of the how-to's redirect too, which
-	 * stays as the how-to has it.
+	 * stays as the how-to has it.  An ended impersonation session is
+	 * told to the application that registered a backchannel_logout_uri,
+	 * with its sid (Back-Channel Logout 1.0).
 	 */
 	d = json_pack("{s:s, s:o, s:o, s:o, s:o, s:[sss], s:[sss], s:[s],"
 	    " s:o, s:[sss], s:[s], s:[sss], s:[sss],"
-	    " s:[sssssssssssssssss], s:b, s:b, s:b}",
+	    " s:[ssssssssssssssssss], s:b, s:b, s:b, s:b, s:b}",
 	    "issuer", fe->conf->issuer,
 	    "authorization_endpoint", url("authorize"),
 	    "token_endpoint", url("oauth/token"),
@@ -113,7 +115,9 @@ wellknown_build_discovery(void)
 	    "claims_supported", "sub", "iss", "aud", "exp", "iat",
 	    "auth_time", "name", "given_name", "family_name", "nickname",
 	    "picture", "updated_at", "email", "email_verified",
-	    "impersonated", "impersonator", "act",
+	    "impersonated", "impersonator", "act", "sid",
+	    "backchannel_logout_supported", 1,
+	    "backchannel_logout_session_supported", 1,
 	    "request_parameter_supported", 0,
 	    "request_uri_parameter_supported", 0,
 	    "claims_parameter_supported", 0);

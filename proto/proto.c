@@ -149,6 +149,8 @@ static const struct field observed_req[] = {
 	STR(u.observed_req.client_id, PROTO_CLIENT_ID_MAX),
 	STR(u.observed_req.ip, PROTO_IP_MAX),
 	U32(u.observed_req.count),
+	STR(u.observed_req.sid, PROTO_SID_MAX),
+	STR(u.observed_req.detail, PROTO_MESSAGE_MAX),
 	END
 };
 

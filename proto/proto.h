@@ -145,6 +145,10 @@ enum proto_observed {
 	PROTO_SEEN_RELOADED,		/* configuration and users reloaded */
 	PROTO_SEEN_RELOAD_FAILED,	/* ... or not: the old ones stay */
 	PROTO_SEEN_NO_LOGIN,		/* /authorize without a live login */
+	PROTO_SEEN_LOGOUT_DELIVERED,	/* a logout token the application
+					 * took (Back-Channel Logout) */
+	PROTO_SEEN_LOGOUT_FAILED,	/* ... or never did, after every
+					 * attempt: detail says why */
 	PROTO_SEEN__MAX
 };
 
@@ -202,14 +206,17 @@ struct proto_msg {
 		} auth_req;
 		/*
 		 * What the front end saw (enum proto_observed), count times
-		 * (0: once), from ip for client_id: the signer writes the
-		 * record, marked as the front end's word.
+		 * (0: once), from ip for client_id, of session sid, with the
+		 * front end's detail: the signer writes the record, marked as
+		 * the front end's word.
 		 */
 		struct {
 			uint32_t		 what;
 			struct proto_str	 client_id;
 			struct proto_str	 ip;
 			uint32_t		 count;
+			struct proto_str	 sid;
+			struct proto_str	 detail;
 		} observed_req;
 		struct {
 			struct proto_str	 client_id;

@@ -122,10 +122,16 @@ answer_observed(const struct proto_msg *req, struct proto_msg *rep)
 		    "the old stays" },
 		[PROTO_SEEN_NO_LOGIN] = { "authorize.no_login", "denied",
 		    "login_required", NULL },
+		[PROTO_SEEN_LOGOUT_DELIVERED] = { "logout.delivered", "ok",
+		    NULL, NULL },
+		[PROTO_SEEN_LOGOUT_FAILED] = { "logout.delivered", "failed",
+		    NULL, NULL },
 	};
 	struct audit_record	 r;
 	char			 id[PROTO_CLIENT_ID_MAX + 1];
 	char			 ip[PROTO_IP_MAX + 1];
+	char			 sid[PROTO_SID_MAX + 1];
+	char			 detail[PROTO_MESSAGE_MAX + 1];
 	uint32_t		 what = req->u.observed_req.what;
 
 	(void)rep;
@@ -133,6 +139,8 @@ answer_observed(const struct proto_msg *req, struct proto_msg *rep)
 		return PROTO_ERR_REQUEST;
 	proto_strcpy(id, sizeof(id), req->u.observed_req.client_id);
 	proto_strcpy(ip, sizeof(ip), req->u.observed_req.ip);
+	proto_strcpy(sid, sizeof(sid), req->u.observed_req.sid);
+	proto_strcpy(detail, sizeof(detail), req->u.observed_req.detail);
 	memset(&r, 0, sizeof(r));
 	r.event = seen[what].event;
 	r.outcome = seen[what].outcome;
@@ -144,6 +152,10 @@ answer_observed(const struct proto_msg *req, struct proto_msg *rep)
 		r.ip = ip;
 	else if (req->u.observed_req.count > 0)
 		r.detail = "counted together: the table of counts was full";
+	if (sid[0] != '\0')
+		r.sid = sid;
+	if (detail[0] != '\0')
+		r.detail = detail;
 	r.count = req->u.observed_req.count;
 	r.source = "frontend";
 	audit_queue(&r);

@@ -29,7 +29,7 @@
 #define HEADER_MAX	256
 
 /* The typs of the tokens the signer makes: their headers are made once. */
-static const char *const header_typs[] = { "at+jwt", "JWT" };
+static const char *const header_typs[] = { "at+jwt", "JWT", "logout+jwt" };
 #define HEADER_TYPS	(sizeof(header_typs) / sizeof(header_typs[0]))
 
 struct signing_key {
@@ -366,19 +366,23 @@ keys_sign_jws(const struct signing_key *k, const char *typ,
 }
 
 long
-keys_sign_hs256(const char *secret, const char *payload, size_t payloadlen,
-    char *out, size_t outlen)
+keys_sign_hs256(const char *secret, const char *typ, const char *payload,
+    size_t payloadlen, char *out, size_t outlen)
 {
-	static const char	 header[] = "{\"alg\":\"HS256\",\"typ\":\"JWT\"}";
 	unsigned char		 mac[EVP_MAX_MD_SIZE];
 	unsigned int		 maclen = 0;
+	char			 header[64];
 	size_t			 len;
+	int			 n;
 
-	if (B64URL_ENCODED_LEN(sizeof(header) - 1) + 1 +
+	n = snprintf(header, sizeof(header), "{\"alg\":\"HS256\",\"typ\":\"%s\"}",
+	    typ);
+	if (n < 0 || (size_t)n >= sizeof(header) ||
+	    B64URL_ENCODED_LEN((size_t)n) + 1 +
 	    B64URL_ENCODED_LEN(payloadlen) + 1 + B64URL_ENCODED_LEN(32) + 1 >
 	    outlen)
 		return -1;
-	len = b64url_encode(out, header, sizeof(header) - 1);
+	len = b64url_encode(out, header, (size_t)n);
 	out[len++] = '.';
 	len += b64url_encode(out + len, payload, payloadlen);
 	if (HMAC(EVP_sha256(), secret, (int)strlen(secret),

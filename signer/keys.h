@@ -28,8 +28,8 @@ const char *key_kid(const struct signing_key *);
 json_t	*keys_describe(void);
 
 /*
- * Sign header.payload as a compact JWS with the given typ ("at+jwt" or
- * "JWT") and write it to out.  payload is the JSON text of the claims.
+ * Sign header.payload as a compact JWS with the given typ ("at+jwt",
+ * "JWT" or "logout+jwt") and write it to out.  payload is the JSON text of the claims.
  * Returns the token's length, or -1 when out is too small, typ is another,
  * or signing fails.
  */
@@ -38,10 +38,11 @@ long	keys_sign_jws(const struct signing_key *, const char *typ,
 
 /*
  * The same with HS256 keyed by the UTF-8 octets of a client secret (OpenID
- * Connect Core 10.1): only for the id_tokens of a client that asks for it.
+ * Connect Core 10.1): only for the id_tokens (and logout tokens) of a
+ * client that asks for it.
  */
-long	keys_sign_hs256(const char *secret, const char *payload,
-	    size_t payloadlen, char *out, size_t outlen);
+long	keys_sign_hs256(const char *secret, const char *typ,
+	    const char *payload, size_t payloadlen, char *out, size_t outlen);
 
 /* at_hash of an access token: the left half of its SHA-256, base64url. */
 int	keys_at_hash(const char *token, size_t len, char *out, size_t outlen);

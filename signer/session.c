@@ -31,6 +31,7 @@ static char	 session_out[PROTO_GRANT_MAX + 1];
 static char	 user_out[PROTO_USER_ID_MAX + 1];
 static char	 impersonator_out[PROTO_USER_ID_MAX + 1];
 static char	 reason_out[PROTO_REASON_MAX + 1];
+static char	 logout_out[PROTO_TOKEN_MAX + 1];
 
 void
 session_init(const struct config *c)
@@ -140,6 +141,44 @@ authority(const struct proto_msg *req, const struct grant *g,
 }
 
 /*
+ * The logout token that tells the application of session g that it ended,
+ * when it registered a backchannel_logout_uri, into rep; recorded as
+ * every token is.  The end stands without it: a failure is said in the
+ * log, and the application learns of the end when its tokens are refused.
+ */
+static uint32_t
+logout_token(const struct grant *g, const char *ip, const char *agent,
+    struct proto_msg *rep)
+{
+	static struct seldom		 failed;
+	const struct client_config	*app = config_client(conf, g->client_id);
+	struct audit_record		 r = { .event = "token.issued",
+					    .outcome = "ok",
+					    .grant = "backchannel_logout" };
+	char				 jti[PROTO_JTI_MAX + 1];
+	long				 n;
+
+	if (app == NULL || app->backchannel_logout_uri == NULL)
+		return PROTO_OK;
+	if ((n = token_logout(app, g->user_id, g->sid, logout_out,
+	    sizeof(logout_out), jti)) == -1) {
+		warn_seldom(&failed, "a logout token could not be signed");
+		return PROTO_OK;
+	}
+	r.impersonator_id = g->impersonator_id;
+	r.user_id = g->user_id;
+	r.client_id = g->client_id;
+	r.jti = jti;
+	r.sid = g->sid;
+	r.ip = ip;
+	r.user_agent = agent;
+	audit_queue(&r);
+	rep->u.end_rep.logout_token.p = logout_out;
+	rep->u.end_rep.logout_token.len = (uint16_t)n;
+	return PROTO_OK;
+}
+
+/*
  * PROTO_SESSION_END: the session grant must be the signer's, for this
  * sid; the cause's authority holds; and the session was not ended before.
  * Then its end is recorded, with its cause and who ended it.  A session
@@ -181,6 +220,5 @@ answer_session_end(const struct proto_msg *req, struct proto_msg *rep)
 	r.ip = ip;
 	r.user_agent = agent;
 	audit_queue(&r);
-	(void)rep;
-	return PROTO_OK;
+	return logout_token(&g, ip, agent, rep);
 }

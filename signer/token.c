@@ -177,29 +177,30 @@ login_access_token(const struct login *l, long long now,
 	return t->access_len == -1 ? PROTO_ERR_INTERNAL : PROTO_OK;
 }
 
+/* Signed as the application registered its id_tokens' alg. */
 static long
-sign_id_token(const struct login *l, const char *payload, char *out,
-    size_t outlen)
+sign_for_client(const struct client_config *client, const char *typ,
+    const char *payload, char *out, size_t outlen)
 {
 	const struct signing_key	*k;
 	const char			*secret;
 
-	switch (l->client->id_token_alg) {
+	switch (client->id_token_alg) {
 	case ALG_HS256:
-		if ((secret = secrets_hs256_key(l->client->client_id)) == NULL)
+		if ((secret = secrets_hs256_key(client->client_id)) == NULL)
 			return -1;
-		return keys_sign_hs256(secret, payload, strlen(payload), out,
-		    outlen);
+		return keys_sign_hs256(secret, typ, payload, strlen(payload),
+		    out, outlen);
 	case ALG_NONE:
 		k = keys_active();
 		break;
 	default:
 		/* What the application registered; the parser saw a key. */
-		if ((k = keys_for_alg(l->client->id_token_alg)) == NULL)
+		if ((k = keys_for_alg(client->id_token_alg)) == NULL)
 			return -1;
 		break;
 	}
-	return keys_sign_jws(k, "JWT", payload, strlen(payload), out, outlen);
+	return keys_sign_jws(k, typ, payload, strlen(payload), out, outlen);
 }
 
 static int
@@ -234,7 +235,8 @@ login_id_token(const struct login *l, long long now, struct login_tokens *t)
 	json_decref(claims);
 	if (payload == NULL)
 		return PROTO_ERR_INTERNAL;
-	t->id_len = sign_id_token(l, payload, t->id_token, sizeof(t->id_token));
+	t->id_len = sign_for_client(l->client, "JWT", payload, t->id_token,
+	    sizeof(t->id_token));
 	free(payload);
 	return t->id_len == -1 ? PROTO_ERR_INTERNAL : PROTO_OK;
 }
@@ -248,4 +250,29 @@ token_login(const struct login *l, struct login_tokens *t)
 	if ((rc = login_access_token(l, now, t)) != PROTO_OK)
 		return rc;
 	return login_id_token(l, now, t);
+}
+
+long
+token_logout(const struct client_config *client, const char *sub,
+    const char *sid, char *out, size_t outlen, char jti[PROTO_JTI_MAX + 1])
+{
+	struct jsonw	 w;
+	long long	 now = time(NULL);
+	long		 n;
+
+	if (new_jti(jti) == -1)
+		return -1;
+	jw_begin(&w, claims_buf, sizeof(claims_buf), 1);
+	jw_string(&w, "iss", conf->issuer);
+	jw_string(&w, "sub", sub);
+	jw_string(&w, "aud", client->client_id);
+	jw_integer(&w, "iat", now);
+	jw_integer(&w, "exp", now + LOGOUT_TOKEN_TTL);
+	jw_string(&w, "jti", jti);
+	jw_string(&w, "sid", sid);
+	jw_json(&w, "events",
+	    "{\"http://schemas.openid.net/event/backchannel-logout\":{}}");
+	if ((n = jw_end(&w, 1)) == -1)
+		return -1;
+	return sign_for_client(client, "logout+jwt", w.buf, out, outlen);
 }

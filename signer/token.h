@@ -65,4 +65,16 @@ struct login_tokens {
  */
 int	token_login(const struct login *, struct login_tokens *);
 
+/*
+ * The logout token of OpenID Connect Back-Channel Logout 1.0 (section 2.4)
+ * telling client that the session sid of sub ended: iss, sub, aud, iat,
+ * exp, jti (into jti), sid and the back-channel logout event, never a
+ * nonce; typ logout+jwt (its section 4.1), signed as the client's
+ * id_tokens are.  Returns its length, or -1.
+ */
+#define LOGOUT_TOKEN_TTL	120	/* seconds: it waits out retries */
+long	token_logout(const struct client_config *client, const char *sub,
+	    const char *sid, char *out, size_t outlen,
+	    char jti[PROTO_JTI_MAX + 1]);
+
 #endif

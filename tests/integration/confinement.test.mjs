@@ -447,3 +447,47 @@ test('with the console on: still no secret, no Unix or UDP socket, no notify soc
     rmSync(notifyDir, { recursive: true, force: true });
   }
 });
+
+// Back-Channel Logout (issue 16) gives the front end the same outbound
+// client without a console: it reaches the applications'
+// backchannel_logout_uri ports, and nothing more than with the console.
+test('with a back-channel logout URI and no console: still no secret, no Unix or UDP socket, no TCP port but the URI\'s', { skip }, async () => {
+  const app = createServer((req, res) => res.end());
+  const other = createServer((req, res) => res.end());
+  await new Promise((ok) => app.listen(0, '127.0.0.1', ok));
+  await new Promise((ok) => other.listen(0, '127.0.0.1', ok));
+  const withBackchannel = (c) => {
+    c.clients.find((x) => x.client_id === 'storefront').backchannel_logout_uri =
+      `http://127.0.0.1:${app.address().port}/backchannel-logout`;
+  };
+  try {
+    const x = await start({ mutate: withBackchannel });
+    try {
+      const t = targets(x);
+      const got = await probe(x, { open: t.open, open_write: t.open_write, memory: t.pids,
+        connect: [`127.0.0.1:${app.address().port}`, `127.0.0.1:${other.address().port}`] });
+      for (const p of t.open) assert.equal(got.open[p], 'EACCES', `open ${p}`);
+      for (const p of t.open_write) assert.equal(got.open_write[p], 'EACCES', `open ${p} for writing`);
+      for (const pid of t.pids) assert.equal(got.memory[pid], 'EACCES EACCES');
+      assert.equal(got.connect[`127.0.0.1:${app.address().port}`], 'ok', 'the back-channel URI\'s port');
+      if (landlockAbi(x) >= 4) assert.equal(got.connect[`127.0.0.1:${other.address().port}`], 'EACCES', 'any other port');
+    } finally {
+      await x.stop();
+    }
+    for (const call of ['socket_unix', 'socket_udp', 'socket_mptcp', 'sendto_address', 'execve']) {
+      const y = await start({ mutate: withBackchannel });
+      try {
+        const r = await y.request(`__test/syscall?call=${call}&pid=${y.proc.pid}`).catch((e) => ({ error: e.message }));
+        assert.equal(r.status, undefined, `${call}: answered ${r.status} ${r.text}`);
+        const until = Date.now() + 5000;
+        while (!y.exited && Date.now() < until) await new Promise((res) => setTimeout(res, 20));
+        assert.match(y.log, /front end was killed by signal 31/, `${call}:\n${y.log}`);
+      } finally {
+        await y.stop();
+      }
+    }
+  } finally {
+    app.close();
+    other.close();
+  }
+});

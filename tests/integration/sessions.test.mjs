@@ -2,12 +2,14 @@
 // one, listed by the Management API while it is active; ending it (DELETE,
 // or its own expiry) revokes its tokens at once at /userinfo and in the
 // bearer check, refuses its code, and is on the signer's record with the
-// cause and who ended it.
+// cause and who ended it; the application that registered a
+// backchannel_logout_uri is told, with retries, each outcome on the record.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeJwt } from 'jose';
+import { createServer } from 'node:http';
+import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { records } from './lib/audit.mjs';
-import { clientToken } from './lib/daemon.mjs';
+import { clientToken, freePort } from './lib/daemon.mjs';
 import { CUSTOMER, SUPPORT, follow, impersonationToken, newCode, newLink, redeem, startWithClients, userinfo } from './lib/flow.mjs';
 
 const OVERSEER = {
@@ -140,4 +142,103 @@ test('a session ends by itself at token_ttl: on the record as expired, and its t
   assert.equal(ended.length, 1);
   assert.equal(ended[0].cause, 'expired');
   assert.equal(ended[0].ended_by, undefined);
+});
+
+// A receiver for storefront's back-channel logout: answers with status(n)
+// for the n-th POST (from 1), keeping each logout_token.
+async function receiver(status) {
+  const got = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (s) => { body += s; });
+    req.on('end', () => {
+      got.push({ at: Date.now(), type: req.headers['content-type'], token: new URLSearchParams(body).get('logout_token') });
+      res.statusCode = status(got.length);
+      res.end();
+    });
+  });
+  return { got, server, listen: (port) => new Promise((ok) => server.listen(port, '127.0.0.1', ok)) };
+}
+
+async function waitFor(what, until = Date.now() + 45000) {
+  for (;;) {
+    const r = what();
+    if (r) return r;
+    if (Date.now() > until) return undefined;
+    await new Promise((ok) => setTimeout(ok, 200));
+  }
+}
+
+test('back-channel logout: refused twice, then taken; one logout token, retried, with exactly the claims of the specification; on the record', async () => {
+  const port = await freePort();
+  const rx = await receiver((n) => (n <= 2 ? 503 : 200));
+  await rx.listen(port);
+  const x = await startWithClients([OVERSEER], {
+    mutate: (conf) => {
+      conf.clients.find((c) => c.client_id === 'storefront').backchannel_logout_uri = `http://127.0.0.1:${port}/bcl`;
+    },
+  });
+  try {
+    const t = await (async () => {
+      const { code } = await newCode(x, await impersonationToken(x), { body: { reason: 'bcl' } });
+      const r = await redeem(x, code);
+      return { ...r.json, sid: decodeJwt(r.json.id_token).sid };
+    })();
+    const ops = (await clientToken(x, 'overseer')).access_token;
+    const del = await x.request(`api/v2/impersonations/${t.sid}`, { method: 'DELETE', headers: { authorization: `Bearer ${ops}` } });
+    assert.equal(del.status, 204, del.text);
+    const delivered = await waitFor(() => records(x).find((r) => r.event === 'logout.delivered' && r.sid === t.sid));
+    assert.ok(delivered, `no delivery on the record:\n${x.log.slice(-2000)}`);
+    assert.equal(delivered.outcome, 'ok');
+    assert.equal(delivered.client_id, 'storefront');
+    assert.equal(delivered.source, 'frontend');
+    assert.equal(rx.got.length, 3, 'two refusals, then the one taken');
+    assert.ok(rx.got[1].at - rx.got[0].at >= 450, 'the first retry waits half a second at least');
+    assert.ok(rx.got[2].at - rx.got[1].at >= 950, 'the second waits longer');
+    assert.equal(new Set(rx.got.map((g) => g.token)).size, 1, 'the same token each time');
+    assert.equal(rx.got[0].type, 'application/x-www-form-urlencoded');
+    // Section 2.4: exactly these claims, verified through the JWKS.
+    const { payload, protectedHeader } = await jwtVerify(rx.got[0].token,
+      createLocalJWKSet((await x.request('.well-known/jwks.json')).json), { issuer: x.url, audience: 'storefront' });
+    assert.deepEqual(Object.keys(payload).sort(), ['aud', 'events', 'exp', 'iat', 'iss', 'jti', 'sid', 'sub']);
+    assert.equal(payload.sub, CUSTOMER);
+    assert.equal(payload.sid, t.sid);
+    assert.deepEqual(payload.events, { 'http://schemas.openid.net/event/backchannel-logout': {} });
+    assert.ok(payload.exp > payload.iat);
+    assert.equal(protectedHeader.typ, 'logout+jwt');
+    const issued = records(x).find((r) => r.event === 'token.issued' && r.grant === 'backchannel_logout');
+    assert.equal(issued?.jti, payload.jti, 'the logout token is on the record as every token');
+    const disc = (await x.request('.well-known/openid-configuration')).json;
+    assert.equal(disc.backchannel_logout_supported, true);
+    assert.equal(disc.backchannel_logout_session_supported, true);
+  } finally {
+    rx.server.close();
+    await x.stop();
+  }
+});
+
+test('back-channel logout: an application that never takes it gets every attempt, then a failure on the record', async () => {
+  const port = await freePort();
+  const rx = await receiver(() => 500);
+  await rx.listen(port);
+  const x = await startWithClients([OVERSEER], {
+    mutate: (conf) => {
+      conf.clients.find((c) => c.client_id === 'storefront').backchannel_logout_uri = `http://127.0.0.1:${port}/bcl`;
+    },
+  });
+  try {
+    const { code } = await newCode(x, await impersonationToken(x));
+    const sid = decodeJwt((await redeem(x, code)).json.id_token).sid;
+    const ops = (await clientToken(x, 'overseer')).access_token;
+    assert.equal((await x.request(`api/v2/impersonations/${sid}`, { method: 'DELETE', headers: { authorization: `Bearer ${ops}` } })).status, 204);
+    const failed = await waitFor(() => records(x).find((r) => r.event === 'logout.delivered' && r.sid === sid), Date.now() + 60000);
+    assert.ok(failed, `no failure on the record:\n${x.log.slice(-2000)}`);
+    assert.equal(failed.outcome, 'failed');
+    assert.match(failed.detail, /^6 attempts; the last: status 500/);
+    assert.equal(rx.got.length, 6);
+  } finally {
+    rx.server.close();
+    await x.stop();
+  }
 });
