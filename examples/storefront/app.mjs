@@ -22,6 +22,7 @@ import express from 'express';
 import eoc from 'express-openid-connect';
 import { securityHeaders } from '../lib/html.mjs';
 import { serve } from '../lib/serve.mjs';
+import { backchannelLogout } from './backchannel.mjs';
 import { impersonation } from './impersonation.mjs';
 import * as pages from './pages.mjs';
 
@@ -46,6 +47,11 @@ app.use((req, res, next) => { res.set(headers); next(); });
 app.use('/static', express.static(join(import.meta.dirname, 'public'), { index: false }));
 app.get('/favicon.ico', (req, res) => res.status(204).end());	// no icon, no 404
 
+// guise tells the shop when an impersonation session ends: before auth(),
+// which would otherwise take the POST for a sign-in's.
+const backchannel = backchannelLogout({ issuer, clientId: env.CLIENT_ID ?? 'example-storefront' });
+app.use(backchannel.route);
+
 app.use(auth({
   issuerBaseURL: issuer,
   baseURL,
@@ -60,15 +66,20 @@ app.use(auth({
 
 // What every page needs: the user of this session and who impersonates
 // them.  An impersonated session lasts no longer than its tokens (guise's
-// token_ttl): the support person's browser keeps no way in after that.
+// token_ttl), nor past guise's word that it ended (back-channel logout):
+// the support person's browser keeps no way in after that.
 app.use((req, res, next) => {
   if (req.oidc.isAuthenticated()) {
     req.user = req.oidc.user;
     req.imp = impersonation(req.user);
     if (req.imp && req.oidc.accessToken?.isExpired() !== false) {
+      req.ended = 'expired';
+    } else if (backchannel.isEnded(req.oidc.idTokenClaims?.sid)) {
+      req.ended = 'ended';
+    }
+    if (req.ended) {
       req.appSession = undefined;
       req.user = req.imp = undefined;
-      req.ended = true;
     }
   }
   next();

@@ -32,7 +32,7 @@ export function home({ user, imp, ended }) {
     return layout({
       title: 'Welcome',
       main: html`<h1>Welcome</h1>
-${ended ? html`<p class="notice" role="status">The impersonated session ended: its tokens expired.</p>` : ''}
+${ended ? html`<p class="notice" role="status">The impersonated session ended: ${ended === 'expired' ? 'its tokens expired' : 'guise ended it'}.</p>` : ''}
 <p>You are not signed in.</p>
 <p>This shop signs in with guise, which lets a support person in as a
 customer through an impersonation link, and only through one.</p>

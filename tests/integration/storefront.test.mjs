@@ -4,12 +4,16 @@
 // on express-openid-connect and guise's third-party initiated login,
 // shows the customer signed in under a banner naming the impersonator.
 // Deleting the account is refused while impersonated; the same link in a
-// second browser gets nowhere; the session ends with its tokens.  The
-// client record is mkconfig.sh's (make demo's), moved to a free port.
+// second browser gets nowhere; the session ends with its tokens, or when
+// guise ends it (Back-Channel Logout, each rule of its section 2.6 shown
+// to refuse).  The client record is mkconfig.sh's (make demo's), moved to
+// a free port.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { generateKeyPair, importPKCS8, SignJWT } from 'jose';
 import { join } from 'node:path';
+import { records } from './lib/audit.mjs';
 import { build, freePort, startDaemon } from './lib/daemon.mjs';
 import { CUSTOMER, SUPPORT, impersonationToken, newLink } from './lib/flow.mjs';
 import { STOREFRONT as CLIENT, moveStorefront, startStorefront, stopAll } from './lib/apps.mjs';
@@ -31,6 +35,7 @@ async function shop(imp = {}) {
     mutate: (c) => {
       moveStorefront(c, base);
       Object.assign(c.impersonation, imp);
+      c.clients.find((x) => x.client_id === 'backoffice').scopes.push('read:impersonations', 'end:impersonations');
     },
   });
   running.push(d);
@@ -149,4 +154,69 @@ test('impersonation(): any one of impersonated, impersonator and act makes a ses
     { id: SUPPORT, email: 'sam@example.com', label: 'sam@example.com' });
   assert.deepEqual(impersonation({ ...alice, act: { sub: SUPPORT } }), { id: SUPPORT, email: undefined, label: SUPPORT });
   assert.equal(impersonation({ ...alice, impersonated: 'yes' }).label, 'someone guise did not name');
+});
+
+test('ended at the Management API, the impersonation is signed out of the storefront at once (Back-Channel Logout)', async () => {
+  const { page } = await land(s, await newLink(s.d, s.token, { body: { client_id: CLIENT, reason: 'ticket 4712' } }));
+  assert.match(page.text, /Impersonated by sam@example\.com/, why(page, s));
+  const api = (path, method = 'GET') => s.d.request(`api/v2/${path}`, { method, headers: { authorization: `Bearer ${s.token}` } });
+  const mine = (await api('impersonations?active=true')).json.find((x) => x.reason === 'ticket 4712');
+  assert.ok(mine, 'the session is listed');
+  assert.equal((await api(`impersonations/${mine.sid}`, 'DELETE')).status, 204);
+  const until = Date.now() + 10000;
+  while (!records(s.d).some((r) => r.event === 'logout.delivered' && r.sid === mine.sid) && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const delivered = records(s.d).find((r) => r.event === 'logout.delivered' && r.sid === mine.sid);
+  assert.equal(delivered?.outcome, 'ok', why(page, s));
+  assert.match(s.app.log(), new RegExp(`back-channel logout: session ${mine.sid} of auth0\\|customer-1 ended`));
+  await page.goto(`${s.base}/`);
+  assert.match(await show(page), /The impersonated session ended: guise ended it\./, why(page, s));
+  assert.match(page.text, /You are not signed in/, why(page, s));
+  await page.reload();
+  assert.doesNotMatch(await show(page), /Alice|Impersonated/, 'the session cookie is gone');
+});
+
+test('the storefront refuses a logout token that breaks a rule of section 2.6, and takes a good one once', async () => {
+  const key = await importPKCS8(readFileSync(join(s.d.dir, 'keys/rs256.pem'), 'utf8'), 'RS256');
+  const kid = (await s.d.request('.well-known/jwks.json')).json.keys.find((k) => k.alg === 'RS256').kid;
+  const EVENT = 'http://schemas.openid.net/event/backchannel-logout';
+  const now = Math.floor(Date.now() / 1000);
+  const good = { iss: s.d.url, aud: CLIENT, iat: now, exp: now + 120, sub: CUSTOMER, sid: 'a-sid', events: { [EVENT]: {} } };
+  let n = 0;
+  const sign = (claims, { k = key, header = {} } = {}) =>
+    new SignJWT({ jti: `test-${n++}`, ...claims }).setProtectedHeader({ alg: 'RS256', kid, typ: 'logout+jwt', ...header }).sign(k);
+  const post = (token) => fetch(`${s.base}/backchannel-logout`, {
+    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ logout_token: token }),
+  });
+  const { privateKey: stranger } = await generateKeyPair('RS256');
+  const { sub: _s, sid: _i, ...anonymous } = good;
+  const { events: _e, ...noEvent } = good;
+  const { iat: _t, ...noIat } = good;
+  const none = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'logout+jwt' })).toString('base64url')}.${Buffer.from(JSON.stringify({ ...good, jti: 'none' })).toString('base64url')}.`;
+  const bad = {
+    'a key not in guise\'s JWKS (2.6 step 2)': await sign(good, { k: stranger }),
+    'alg none (step 2)': none,
+    'typ JWT, an id_token\'s': await sign(good, { header: { typ: 'JWT' } }),
+    'another issuer (step 3)': await sign({ ...good, iss: 'https://evil.example/' }),
+    'another audience (step 3)': await sign({ ...good, aud: 'storefront' }),
+    'no iat (step 3)': await sign(noIat),
+    'iat an hour ahead (step 3)': await sign({ ...good, iat: now + 3600, exp: now + 3700 }),
+    'expired': await sign({ ...good, iat: now - 600, exp: now - 300 }),
+    'neither sub nor sid (step 4)': await sign(anonymous),
+    'no events (step 5)': await sign(noEvent),
+    'another event (step 5)': await sign({ ...good, events: { 'urn:other': {} } }),
+    'a nonce (step 6)': await sign({ ...good, nonce: 'n-1' }),
+  };
+  for (const [what, token] of Object.entries(bad)) {
+    const r = await post(token);
+    assert.equal(r.status, 400, what);
+    assert.equal((await r.json()).error, 'invalid_request', what);
+  }
+  assert.equal((await post('not.a.jwt')).status, 400);
+  const ok = await sign(good);
+  const r = await post(ok);
+  assert.equal(r.status, 200, 'a good token, as guise signs it');
+  assert.equal(r.headers.get('cache-control'), 'no-store');
+  assert.equal((await post(ok)).status, 400, 'the same token again (step 7)');
 });

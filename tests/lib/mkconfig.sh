@@ -12,7 +12,8 @@
 #                instead of a new one: tests/run makes one per run, so
 #                that Node clients trust it through NODE_EXTRA_CA_CERTS),
 #                GUISE_STOREFRONT_PORT (3005: examples/storefront's port,
-#                in the example-storefront client's URIs),
+#                in the example-storefront client's URIs; set, its
+#                backchannel_logout_uri too),
 #                GUISE_CONSOLE_IDP (unset: no console; an identity
 #                provider's issuer URL, http://127.0.0.1:8400/ for make
 #                demo's examples/dev-idp: a console section signing in
@@ -27,6 +28,12 @@ ctl=${GUISECTL:-build/guisectl}
 active=${GUISE_ACTIVE:-es256}
 tls=${GUISE_TLS:-1}
 shop=${GUISE_STOREFRONT_PORT:-3005}
+# The shop told of ended impersonations only when it runs (make demo says
+# its port): a back-channel URI gives the front end an outbound client.
+backchannel_line=
+[ -n "${GUISE_STOREFRONT_PORT:-}" ] && backchannel_line='
+     "backchannel_logout_uri": "http://127.0.0.1:'"$shop"'/backchannel-logout",'
+
 
 case $ctl in /*) ;; *) ctl=$(pwd)/$ctl ;; esac
 mkdir -p "$dir"
@@ -148,7 +155,7 @@ cat > "$dir/guise.json" <<EOS
      "callbacks": ["http://127.0.0.1:$shop/callback"],
      "grant_types": ["authorization_code"],
      "allow_impersonation": true,
-     "initiate_login_uri": "http://127.0.0.1:$shop/login",
+     "initiate_login_uri": "http://127.0.0.1:$shop/login",$backchannel_line
      "id_token_alg": "RS256"}
   ],
   "impersonation": {

@@ -67,6 +67,7 @@ export function moveStorefront(conf, base) {
   const sf = conf.clients.find((x) => x.client_id === STOREFRONT);
   sf.callbacks = [`${base}/callback`];
   sf.initiate_login_uri = `${base}/login`;
+  sf.backchannel_logout_uri = `${base}/backchannel-logout`;
 }
 
 export function startStorefront(d, port) {
