@@ -44,6 +44,11 @@ int	console_signin_init(const struct config *);
 /* console_api.c: /console/api/{name}. */
 void	console_api(struct evhttp_request *, const char *name);
 
+/* console_sessions.c: the active impersonations, and ending one. */
+void	console_impersonations(struct evhttp_request *);
+void	console_end(struct evhttp_request *, const struct console_session *,
+	    const char *cookie);
+
 /*
  * The console session of req's cookie (its value into cookie), now used;
  * NULL, with the request answered 401, when there is none.

@@ -9,6 +9,8 @@
  *	GET  applications	the applications that allow impersonation
  *	POST impersonate	a link, bound to this console session
  *	GET  audit		the signer's recent impersonation records
+ *	GET  impersonations	the active ones (console_sessions.c)
+ *	POST impersonations/end	end one's own
  *
  * The directory is the front end's own copy, as the Management API's is;
  * what is decided (a link, the audit trail) is asked of the signer with
@@ -299,6 +301,10 @@ console_api(struct evhttp_request *req, const char *name)
 		impersonate(req, s, cookie);
 	else if (strcmp(name, "audit") == 0 && !post)
 		audit(req, s, cookie);
+	else if (strcmp(name, "impersonations") == 0 && !post)
+		console_impersonations(req);
+	else if (strcmp(name, "impersonations/end") == 0 && post)
+		console_end(req, s, cookie);
 	else
 		reply_oauth_error(req, 404, "not_found", "no such endpoint");
 }

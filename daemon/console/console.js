@@ -910,6 +910,86 @@
     return update;
   }
 
+  // ---- Active impersonations: #/active --------------------------------
+
+  function activeView(route, ctx) {
+    ctx.root.append(fromTemplate('t-active'));
+    ctx.setTitle('Active impersonations');
+    const results = $('active-results');
+    let loads = 0;
+
+    async function end(s, button) {
+      button.disabled = true;
+      button.textContent = 'Ending…';
+      say('Ending the impersonation…');
+      try {
+        await api(`${API}/impersonations/end`, { method: 'POST', form: { csrf: state.session?.csrf ?? '', sid: s.sid }, signal: ctx.signal });
+        await update();
+        show(`The impersonation of ${s.user_id} has ended.`);
+        $('active-title').focus();
+      } catch (e) {
+        button.disabled = false;
+        button.textContent = 'End';
+        report(e);
+      }
+    }
+
+    async function update() {
+      const load = ++loads;
+      results.setAttribute('aria-busy', 'true');
+      $('active-count').textContent = 'Loading…';
+      const [list, apps] = await Promise.allSettled([
+        api(`${API}/impersonations`, { signal: ctx.signal }),
+        applications(),
+      ]);
+      if (load !== loads || ctx.signal.aborted) return;
+      results.setAttribute('aria-busy', 'false');
+      if (list.status === 'rejected') {
+        $('active-rows').replaceChildren();
+        $('active-table-wrap').hidden = true;
+        $('active-empty').hidden = true;
+        $('active-count').textContent = '';
+        report(list.reason);
+        return;
+      }
+      const names = new Map();
+      if (apps.status === 'fulfilled' && Array.isArray(apps.value)) {
+        for (const a of apps.value) if (a?.client_id && a.name) names.set(a.client_id, a.name);
+      }
+      const sessions = Array.isArray(list.value) ? list.value : [];
+      const me = state.session?.user_id;
+      $('active-rows').replaceChildren(...sessions.map((x) => {
+        let action = none();
+        if (x?.impersonator_id === me && typeof x?.sid === 'string') {
+          const button = h('button', { type: 'button', class: 'button button-danger', 'aria-label': `End the impersonation of ${x.user_id}` }, 'End');
+          button.addEventListener('click', () => end(x, button));
+          action = button;
+        }
+        return row([
+          ['Started', time(x?.started_at, true)],
+          ['Impersonator', userLink(x?.impersonator_id)],
+          ['Customer', userLink(x?.user_id)],
+          ['Application', x?.client_id
+            ? (names.has(x.client_id) ? [h('span', { class: 'app-name' }, names.get(x.client_id)), ' ', h('code', { class: 'id subtle' }, x.client_id)] : h('code', { class: 'id' }, String(x.client_id)))
+            : none()],
+          ['Reason', text(x?.reason)],
+          ['Ends by itself', time(x?.expires_at, true)],
+          ['Action', action],
+        ]);
+      }));
+      tableRoles(results.querySelector('table'));
+      $('active-table-wrap').hidden = sessions.length === 0;
+      $('active-empty').hidden = sessions.length !== 0;
+      const summary = sessions.length === 0 ? 'None going on' : `${plural(sessions.length, 'impersonation', 'impersonations')} going on`;
+      $('active-count').textContent = summary;
+      say(`${summary}.`);
+    }
+
+    $('active-refresh').addEventListener('click', () => update());
+    update();
+    return () => update();
+  }
+
   function notFoundView(route, ctx) {
     ctx.root.replaceChildren(fromTemplate('t-not-found'));
     ctx.setTitle('Page not found');
@@ -919,9 +999,9 @@
   // ---- The console's sections, in the order of the navigation --------
 
   section('users', 'Users', usersView);
+  section('active', 'Active impersonations', activeView);
   section('audit', 'Audit trail', auditView);
-  // Issue 16 adds, each with its view function:
-  //   section('active', 'Active impersonations', activeView);
+  // Issue 16 adds, with its view function:
   //   section('approvals', 'Approvals', approvalsView);
   page('user', 'users', userView);
 

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { records } from './lib/audit.mjs';
 import { freePort } from './lib/daemon.mjs';
 import { ALICE, Jar, SAM, api, browse, signIn, startConsoleDaemon, startIdp } from './lib/console.mjs';
-import { CUSTOMER, SUPPORT } from './lib/flow.mjs';
+import { ADMIN, CUSTOMER, SUPPORT, follow, impersonationToken, newLink } from './lib/flow.mjs';
 
 let d, idp, dir;
 
@@ -22,7 +22,10 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'guise-console-'));
   const port = await freePort();
   idp = await startIdp({ dir, guisePort: port });
-  d = await startConsoleDaemon({ port, idp, console: { idle_ttl: 5 } });
+  // Ada, an admin, may impersonate too (through the API only: she has no
+  // account at the provider): someone else's impersonation for Sam.
+  d = await startConsoleDaemon({ port, idp, console: { idle_ttl: 5 },
+    mutate: (c) => { c.impersonation.impersonators.users = [ADMIN]; } });
 });
 
 after(async () => {
@@ -357,4 +360,49 @@ test('after a reload: a console turned on waits for a restart, and a staff membe
   } finally {
     await x.stop();
   }
+});
+
+test('active impersonations: listed at the console, ended there by their own impersonator only, and ended with the console session that began them', async () => {
+  const jar = new Jar();
+  await signIn(d, jar, SAM);
+  const { csrf } = JSON.parse((await api(d, jar, 'session')).text);
+  const begin = async (reason) => {
+    const link = JSON.parse((await api(d, jar, 'impersonate', { method: 'POST', form: { csrf, user_id: CUSTOMER, client_id: 'storefront', reason } })).text).link;
+    assert.equal((await browse(jar, link)).status, 302);
+    const active = JSON.parse((await api(d, jar, 'impersonations')).text);
+    const s = active.find((x) => x.reason === reason);
+    assert.ok(s, `${reason}: listed at the console`);
+    assert.equal(s.impersonator_id, SUPPORT);
+    assert.equal(s.active, true);
+    return s;
+  };
+  const one = await begin('console end');
+  // Ada's, through the API: listed, but Sam cannot end it (the signer
+  // reads who asks from the console grant).
+  const adas = await follow(d, await newLink(d, await impersonationToken(d), { body: { impersonator_id: ADMIN, reason: 'ada' } }));
+  assert.equal(adas.status, 302);
+  const ada = JSON.parse((await api(d, jar, 'impersonations')).text).find((x) => x.reason === 'ada');
+  assert.equal(ada?.impersonator_id, ADMIN);
+  const theirs = await api(d, jar, 'impersonations/end', { method: 'POST', form: { csrf, sid: ada.sid } });
+  assert.equal(theirs.status, 403, theirs.text);
+  assert.ok(JSON.parse((await api(d, jar, 'impersonations')).text).some((x) => x.sid === ada.sid), 'still going on');
+  assert.ok(!records(d).some((x) => x.event === 'impersonation.ended' && x.sid === ada.sid), 'nothing on the record');
+  // Ending needs the CSRF token of the session that asks.
+  assert.equal((await api(d, jar, 'impersonations/end', { method: 'POST', form: { sid: one.sid } })).status, 403);
+  const end = await api(d, jar, 'impersonations/end', { method: 'POST', form: { csrf, sid: one.sid } });
+  assert.equal(end.status, 200, end.text);
+  assert.ok(!JSON.parse((await api(d, jar, 'impersonations')).text).some((x) => x.sid === one.sid));
+  const rec = records(d).find((x) => x.event === 'impersonation.ended' && x.sid === one.sid);
+  assert.equal(rec.cause, 'ended_at_console');
+  assert.equal(rec.ended_by, SUPPORT);
+
+  // The console session that began two more signs out: both end with it.
+  const two = await begin('sign-out 1');
+  const three = await begin('sign-out 2');
+  const out = await browse(jar, `${d.url}console/logout`, { method: 'POST', form: { csrf }, headers: { origin: d.url.replace(/\/$/, '') } });
+  assert.equal(out.status, 200);
+  const until = Date.now() + 5000;
+  const ends = () => records(d).filter((x) => x.event === 'impersonation.ended' && (x.sid === two.sid || x.sid === three.sid));
+  while (ends().length < 2 && Date.now() < until) await wait(100);
+  assert.deepEqual(ends().map((x) => x.cause), ['console_signed_out', 'console_signed_out']);
 });

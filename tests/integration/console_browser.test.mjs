@@ -301,6 +301,36 @@ test('the audit trail shows it: the impersonation of Alice by Sam, for the store
   assert.match(await textOf(page, '#audit-count'), /^\d+ records?$/);
 }));
 
+test('active impersonations: Sam\'s of Alice is listed with an End button; End ends it, and the storefront signs her out', explained(async () => {
+  const page = look(sam);
+  await page.click('a[data-section="active"]');
+  await page.waitForFunction(() => document.getElementById('active-results')?.getAttribute('aria-busy') === 'false'
+    && !document.getElementById('active-table-wrap').hidden);
+  await shot(page, 'active');
+  const rows = await page.$$eval('#active-rows tr', (trs) => trs.map((tr) =>
+    Object.fromEntries([...tr.cells].map((td) => [td.dataset.label, td.innerText.replace(/\s+/g, ' ').trim()]))));
+  const mine = rows.filter((r) => r.Customer === CUSTOMER && r.Reason === 'ticket 4711');
+  assert.equal(mine.length, 1, JSON.stringify(rows));
+  assert.equal(mine[0].Impersonator, SUPPORT);
+  assert.match(mine[0].Application, /^Storefront .* example-storefront$/);
+  assert.equal(mine[0].Action, 'End');
+  assert.equal(await page.$eval('#active-rows button', (b) => b.getAttribute('aria-label')), `End the impersonation of ${CUSTOMER}`);
+  await page.click('#active-rows button');
+  await page.waitForFunction(() => !document.getElementById('active-empty').hidden);
+  assert.match(await textOf(page, '#status'), /has ended/);
+  const ended = records(s.d).find((x) => x.event === 'impersonation.ended' && x.reason === undefined && x.impersonator_id === SUPPORT);
+  assert.equal(ended?.cause, 'ended_at_console');
+  assert.equal(ended.ended_by, SUPPORT);
+  const until = Date.now() + 10000;
+  while (!records(s.d).some((x) => x.event === 'logout.delivered' && x.sid === ended.sid) && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await page.goto(`${s.base}/`);
+  assert.match(await pageText(page), /The impersonated session ended: guise ended it\./);
+  await page.goto(s.url);
+  await signedIn(page);
+}));
+
 // ---- The console's defences ------------------------------------------
 
 test('the same link opened in a second browser context is refused: access_denied, and link_refused session_mismatch on the record', explained(async () => {
