@@ -24,7 +24,7 @@ static const struct {
 	{ "show",	audit_show_main,
 	    "-f FILE [--impersonator ID] [--user ID] [--client ID]\n"
 	    "                [--event NAME] [--since TIME] [--until TIME] "
-	    "[--json]" },
+	    "[--session SID]\n                [--json]" },
 	{ "rotate",	audit_rotate_main,	"-f FILE" },
 };
 

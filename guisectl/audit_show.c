@@ -36,6 +36,7 @@ enum {
 	OPT_SINCE,
 	OPT_UNTIL,
 	OPT_JSON,
+	OPT_SESSION,
 };
 
 static const struct option show_longopts[] = {
@@ -46,11 +47,26 @@ static const struct option show_longopts[] = {
 	{ "since",		required_argument,	NULL,	OPT_SINCE },
 	{ "until",		required_argument,	NULL,	OPT_UNTIL },
 	{ "json",		no_argument,		NULL,	OPT_JSON },
+	{ "session",		required_argument,	NULL,	OPT_SESSION },
 	{ "help",		no_argument,		NULL,	'h' },
 	{ NULL,			0,			NULL,	0 },
 };
 
+/*
+ * --session: the records that name the session's sid, and those that
+ * name a link, code or login cookie of it (the request before the session
+ * began, a code replayed), found by a first pass over the files.
+ */
+#define SHOW_HASHES_MAX	64
+static const char *const show_hash_keys[] = {
+	"link_hash", "code_hash", "login_hash"
+};
+
 struct show_filter {
+	const char	*session;
+	char		*hashes[SHOW_HASHES_MAX];
+	size_t		 nhashes;
+	int		 collecting;	/* the first pass of --session */
 	const char	*impersonator;
 	const char	*user;
 	const char	*client;	/* client_id or caller */
@@ -293,9 +309,28 @@ show_cut(const json_t *o, char *buf, size_t len)
 	return buf;
 }
 
+/* Why a session ended, and by whom; or the token a record names. */
+static const char *
+show_what(const json_t *o, char *buf, size_t len)
+{
+	const char	*cause = audit_str(o, "cause");
+	const char	*by = audit_str(o, "ended_by");
+	const char	*jti = audit_str(o, "jti");
+
+	if (cause != NULL)
+		(void)snprintf(buf, len, "%s%s%s", cause, by != NULL ? " by " :
+		    "", by != NULL ? by : "");
+	else if (jti != NULL)
+		(void)snprintf(buf, len, "jti %s", jti);
+	else
+		return NULL;
+	return buf;
+}
+
 /*
  * The last column: the caller's reason, or else what the record says
- * (its detail, the records an audit.truncated found cut), after what the
+ * (its detail, the records an audit.truncated found cut, a session's end
+ * or a token's jti), after what the
  * front end observed, "(frontend, 17 times)".  Malloc'ed; NULL (logged).
  */
 static char *
@@ -303,13 +338,15 @@ show_note(const json_t *o)
 {
 	const json_t	*count = json_object_get(o, "count");
 	const char	*text, *source = audit_str(o, "source");
-	char		 cut[64], times[32] = "", *s;
+	char		 cut[64], times[32] = "", what[320], *s;
 	int		 n;
 
 	if ((text = audit_str(o, "reason")) == NULL || text[0] == '\0')
 		text = audit_str(o, "detail");
 	if (text == NULL || text[0] == '\0')
 		text = show_cut(o, cut, sizeof(cut));
+	if (text == NULL || text[0] == '\0')
+		text = show_what(o, what, sizeof(what));
 	if (json_is_integer(count))
 		(void)snprintf(times, sizeof(times), "%" JSON_INTEGER_FORMAT
 		    " time%s", json_integer_value(count),
@@ -352,13 +389,62 @@ show_row(const json_t *o)
 /* -------------------------------------------------------------------- */
 /* Reading */
 
+/* Does o name a link, code or login cookie of the session? */
+static int
+show_of_session(const struct show_filter *f, const json_t *o)
+{
+	const char	*h;
+	size_t		 i, k;
+
+	if (show_is(o, "sid", f->session))
+		return 1;
+	for (k = 0; k < sizeof(show_hash_keys) / sizeof(show_hash_keys[0]); k++)
+		if ((h = audit_str(o, show_hash_keys[k])) != NULL)
+			for (i = 0; i < f->nhashes; i++)
+				if (strcmp(h, f->hashes[i]) == 0)
+					return 1;
+	return 0;
+}
+
+/* The first pass: the hashes of the records that name the sid. */
+static int
+show_collect(struct show_filter *f, const json_t *o)
+{
+	const char	*h;
+	size_t		 i, k;
+
+	if (!show_is(o, "sid", f->session))
+		return 0;
+	for (k = 0; k < sizeof(show_hash_keys) / sizeof(show_hash_keys[0]);
+	    k++) {
+		if ((h = audit_str(o, show_hash_keys[k])) == NULL)
+			continue;
+		for (i = 0; i < f->nhashes && strcmp(f->hashes[i], h) != 0; i++)
+			;
+		if (i < f->nhashes)
+			continue;
+		if (f->nhashes == SHOW_HASHES_MAX) {
+			log_warnx("--session: more than %d links, codes and "
+			    "logins name the session", SHOW_HASHES_MAX);
+			return -1;
+		}
+		if ((f->hashes[f->nhashes] = strdup(h)) == NULL) {
+			log_warn("strdup");
+			return -1;
+		}
+		f->nhashes++;
+	}
+	return 0;
+}
+
 static int
 show_match(const struct show_filter *f, const json_t *o)
 {
 	const char	*time;
 	int64_t		 t;
 
-	if ((f->impersonator != NULL &&
+	if ((f->session != NULL && !show_of_session(f, o)) ||
+	    (f->impersonator != NULL &&
 	    !show_is(o, "impersonator_id", f->impersonator)) ||
 	    (f->user != NULL && !show_is(o, "user_id", f->user)) ||
 	    (f->event != NULL && !show_is(o, "event", f->event)) ||
@@ -381,12 +467,21 @@ show_skip(const struct audit_reader *r, const char *why)
 }
 
 static int
-show_line(const struct show_filter *f, const struct audit_reader *r,
+show_line(struct show_filter *f, const struct audit_reader *r,
     enum audit_line st)
 {
 	json_t	*o;
 	int	 dup, rc = 0;
 
+	if (f->collecting) {
+		if (st == AUDIT_LINE_OK &&
+		    (o = audit_json(r->line, r->len, &dup)) != NULL) {
+			if (json_is_object(o))
+				rc = show_collect(f, o);
+			json_decref(o);
+		}
+		return rc;
+	}
 	if (st == AUDIT_LINE_LONG) {
 		show_skip(r, "a line longer than 1 MiB");
 		return 0;
@@ -414,7 +509,7 @@ show_line(const struct show_filter *f, const struct audit_reader *r,
 }
 
 static int
-show_file(const struct show_filter *f, const char *path)
+show_file(struct show_filter *f, const char *path)
 {
 	struct audit_reader	 r;
 	enum audit_line		 st = AUDIT_LINE_EOF;
@@ -435,7 +530,7 @@ show_file(const struct show_filter *f, const char *path)
 }
 
 static int
-show_run(const struct show_filter *f, const struct config *conf)
+show_run(struct show_filter *f, const struct config *conf)
 {
 	struct audit_files	 files;
 	size_t			 i;
@@ -448,11 +543,17 @@ show_run(const struct show_filter *f, const struct config *conf)
 		    conf->audit_path, conf->audit_path);
 		rc = -1;
 	}
+	f->collecting = f->session != NULL;
+	for (i = 0; rc == 0 && f->collecting && i < files.n; i++)
+		rc = show_file(f, files.path[i]);
+	f->collecting = 0;
 	if (rc == 0 && !f->json)
 		show_header();
 	for (i = 0; rc == 0 && i < files.n; i++)
 		rc = show_file(f, files.path[i]);
 	audit_files_free(&files);
+	for (i = 0; i < f->nhashes; i++)
+		free(f->hashes[i]);
 	return rc;
 }
 
@@ -504,6 +605,9 @@ audit_show_main(int argc, char *argv[])
 			break;
 		case OPT_JSON:
 			f.json = 1;
+			break;
+		case OPT_SESSION:
+			f.session = optarg;
 			break;
 		default:
 			audit_usage("show");

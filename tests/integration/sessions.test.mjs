@@ -6,10 +6,12 @@
 // backchannel_logout_uri is told, with retries, each outcome on the record.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
+import { join } from 'node:path';
 import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { records } from './lib/audit.mjs';
-import { clientToken, freePort } from './lib/daemon.mjs';
+import { build, clientToken, freePort } from './lib/daemon.mjs';
 import { CUSTOMER, SUPPORT, follow, impersonationToken, newCode, newLink, redeem, startWithClients, userinfo } from './lib/flow.mjs';
 
 const OVERSEER = {
@@ -209,6 +211,19 @@ test('back-channel logout: refused twice, then taken; one logout token, retried,
     assert.equal(protectedHeader.typ, 'logout+jwt');
     const issued = records(x).find((r) => r.event === 'token.issued' && r.grant === 'backchannel_logout');
     assert.equal(issued?.jti, payload.jti, 'the logout token is on the record as every token');
+    // guisectl audit show --session: the session from its link's request
+    // to the delivery of its logout token, and nothing else.
+    const shown = spawnSync(join(build, 'guisectl'), ['audit', 'show', '-f', x.file, '--session', t.sid, '--json'], { encoding: 'utf8' });
+    assert.equal(shown.status, 0, shown.stderr);
+    const events = shown.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(events.map((r) => r.event), ['impersonation.requested', 'impersonation.link_redeemed', 'token.issued',
+      'impersonation.ended', 'token.issued', 'logout.delivered']);
+    assert.equal(events[0].reason, 'bcl');
+    assert.equal(events[2].grant, 'authorization_code');
+    assert.equal(events[4].grant, 'backchannel_logout');
+    const table = spawnSync(join(build, 'guisectl'), ['audit', 'show', '-f', x.file, '--session', t.sid], { encoding: 'utf8' });
+    assert.match(table.stdout, /impersonation\.ended .* ended by overseer/);
+    assert.match(table.stdout, new RegExp(`token\\.issued .* jti ${payload.jti}`));
     const disc = (await x.request('.well-known/openid-configuration')).json;
     assert.equal(disc.backchannel_logout_supported, true);
     assert.equal(disc.backchannel_logout_session_supported, true);
