@@ -54,7 +54,9 @@ struct https_request {
 	int			 got_headers;
 	https_cb		 cb;
 	void			*arg;
-	char			*form;		/* a POST's body; NULL: a GET */
+	char			*body_text;	/* a POST's body; NULL: a GET */
+	char			*content_type;	/* a POST's */
+	char			**headers;	/* name, value, ..., NULL */
 	char			*authorization;	/* NULL: none */
 	char			 err[HTTPS_ERR_MAX];
 };
@@ -132,9 +134,19 @@ https_client_free(struct https_client *c)
 	free(c);
 }
 
+/* A success: 200, or any 2xx with HTTPS_2XX. */
+static int
+success(const struct https_request *r, int code)
+{
+	return code == 200 || ((r->flags & HTTPS_2XX) && code >= 200 &&
+	    code < 300);
+}
+
 static void
 request_free(struct https_request *r)
 {
+	size_t	 i;
+
 	/* Frees the bufferevent and its SSL, and any request queued. */
 	if (r->evcon != NULL)
 		evhttp_connection_free(r->evcon);
@@ -148,7 +160,11 @@ request_free(struct https_request *r)
 	if (r->authorization != NULL)
 		OPENSSL_cleanse(r->authorization, strlen(r->authorization));
 	free(r->authorization);
-	free(r->form);
+	free(r->body_text);
+	free(r->content_type);
+	for (i = 0; r->headers != NULL && r->headers[i] != NULL; i++)
+		free(r->headers[i]);
+	free(r->headers);
 	free(r->url.target);
 	free(r);
 }
@@ -291,7 +307,7 @@ on_headers(struct evhttp_request *req, void *arg)
 		finish(r, "status %d (redirects are not followed)", code);
 		return -1;
 	}
-	if (code != 200) {
+	if (!success(r, code)) {
 		finish(r, "status %d", code);
 		return -1;
 	}
@@ -325,7 +341,7 @@ on_response(struct evhttp_request *req, void *arg)
 		failed(r, saved_errno, -1);
 		return;
 	}
-	if (evhttp_request_get_response_code(req) != 200) {
+	if (!success(r, evhttp_request_get_response_code(req))) {
 		finish(r, "status %d", evhttp_request_get_response_code(req));
 		return;
 	}
@@ -406,6 +422,34 @@ tls_session(struct https_client *c, struct https_url *u, char *err,
 	return ssl;
 }
 
+static int
+add_headers(struct evkeyvalq *h, char *const *headers)
+{
+	size_t	 i;
+
+	for (i = 0; headers != NULL && headers[i] != NULL; i += 2)
+		if (evhttp_add_header(h, headers[i], headers[i + 1]) == -1)
+			return -1;
+	return 0;
+}
+
+/* A copy of a NULL-terminated list of names and values: 0, or -1. */
+static int
+copy_headers(struct https_request *r, const char *const *headers)
+{
+	size_t	 i, n;
+
+	for (n = 0; headers != NULL && headers[n] != NULL; n++)
+		;
+	if (n % 2 != 0 || (r->headers = calloc(n + 1, sizeof(char *))) ==
+	    NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		if ((r->headers[i] = strdup(headers[i])) == NULL)
+			return -1;
+	return 0;
+}
+
 /* The connection, its limits, and the request on it. */
 static int
 request_start(struct https_request *r, char *err, size_t errlen)
@@ -471,17 +515,18 @@ request_start(struct https_request *r, char *err, size_t errlen)
 	 * is a small leak on a path that does not happen, freeing it a
 	 * double free on one that might.
 	 */
-	if (r->form != NULL && (evhttp_add_header(h, "Content-Type",
-	    "application/x-www-form-urlencoded") == -1 ||
+	if (r->body_text != NULL && (evhttp_add_header(h, "Content-Type",
+	    r->content_type) == -1 ||
 	    (r->authorization != NULL && evhttp_add_header(h,
 	    "Authorization", r->authorization) == -1) ||
-	    evbuffer_add(evhttp_request_get_output_buffer(req), r->form,
-	    strlen(r->form)) == -1)) {
+	    add_headers(h, r->headers) == -1 ||
+	    evbuffer_add(evhttp_request_get_output_buffer(req), r->body_text,
+	    strlen(r->body_text)) == -1)) {
 		evhttp_request_free(req);
 		https_errf(err, errlen, "out of memory");
 		return -1;
 	}
-	if (evhttp_make_request(r->evcon, req, r->form != NULL ?
+	if (evhttp_make_request(r->evcon, req, r->body_text != NULL ?
 	    EVHTTP_REQ_POST : EVHTTP_REQ_GET, r->url.target) == -1) {
 		https_errf(err, errlen, "cannot start the request");
 		return -1;
@@ -489,10 +534,14 @@ request_start(struct https_request *r, char *err, size_t errlen)
 	return 0;
 }
 
-/* A GET, or a POST of form with authorization (NULL for none). */
+/*
+ * A GET (body NULL), or a POST of body as content_type, with authorization
+ * (NULL for none) and headers (NULL for none).
+ */
 static struct https_request *
-https_request(struct https_client *c, const char *url, const char *form,
-    const char *authorization, int flags, int timeout, https_cb cb,
+https_request(struct https_client *c, const char *url, const char *body,
+    const char *content_type, const char *authorization,
+    const char *const *headers, int flags, int timeout, https_cb cb,
     void *arg, char *err, size_t errlen)
 {
 	struct https_request	*r;
@@ -513,7 +562,9 @@ https_request(struct https_client *c, const char *url, const char *form,
 		free(r);
 		return NULL;
 	}
-	if ((form != NULL && (r->form = strdup(form)) == NULL) ||
+	if ((body != NULL && ((r->body_text = strdup(body)) == NULL ||
+	    (r->content_type = strdup(content_type)) == NULL)) ||
+	    copy_headers(r, headers) == -1 ||
 	    (authorization != NULL &&
 	    (r->authorization = strdup(authorization)) == NULL) ||
 	    (r->body = evbuffer_new()) == NULL ||
@@ -536,8 +587,8 @@ struct https_request *
 https_get(struct https_client *c, const char *url, int flags, int timeout,
     https_cb cb, void *arg, char *err, size_t errlen)
 {
-	return https_request(c, url, NULL, NULL, flags, timeout, cb, arg, err,
-	    errlen);
+	return https_request(c, url, NULL, NULL, NULL, NULL, flags, timeout,
+	    cb, arg, err, errlen);
 }
 
 struct https_request *
@@ -545,6 +596,15 @@ https_post_form(struct https_client *c, const char *url, const char *form,
     const char *authorization, int flags, int timeout, https_cb cb,
     void *arg, char *err, size_t errlen)
 {
-	return https_request(c, url, form, authorization, flags, timeout, cb,
-	    arg, err, errlen);
+	return https_request(c, url, form, "application/x-www-form-urlencoded",
+	    authorization, NULL, flags, timeout, cb, arg, err, errlen);
+}
+
+struct https_request *
+https_post(struct https_client *c, const char *url, const char *content_type,
+    const char *body, const char *const *headers, int flags, int timeout,
+    https_cb cb, void *arg, char *err, size_t errlen)
+{
+	return https_request(c, url, body, content_type, NULL, headers, flags,
+	    timeout, cb, arg, err, errlen);
 }

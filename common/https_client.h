@@ -2,7 +2,8 @@
  * The outbound HTTPS client: one GET at a time per request, on libevent's
  * evhttp client over OpenSSL, bounded as the server is (a total time, a
  * header size, a body size), for the console's identity provider
- * (DESIGN.md section 7).  Only a 200 answer is a success; a redirect is
+ * (DESIGN.md section 7) and the deliveries of section 8.  Only a 200
+ * answer is a success (any 2xx with HTTPS_2XX); a redirect is
  * never followed; certificates are always verified.
  */
 #ifndef GUISE_HTTPS_CLIENT_H
@@ -17,6 +18,7 @@
 
 #define HTTPS_JSON		0x01	/* the answer's Content-Type must be
 					 * application/json or .../...+json */
+#define HTTPS_2XX		0x02	/* any 2xx answer is a success */
 
 struct event_base;
 struct evdns_base;
@@ -61,6 +63,15 @@ struct https_request	*https_get(struct https_client *, const char *url,
 struct https_request	*https_post_form(struct https_client *,
 			    const char *url, const char *form,
 			    const char *authorization, int flags, int timeout,
+			    https_cb cb, void *arg, char *err, size_t errlen);
+
+/*
+ * The same for a POST of body as content_type, with headers: names and
+ * values in turn, NULL-terminated (NULL: none).
+ */
+struct https_request	*https_post(struct https_client *, const char *url,
+			    const char *content_type, const char *body,
+			    const char *const *headers, int flags, int timeout,
 			    https_cb cb, void *arg, char *err, size_t errlen);
 
 /* Drop a request before its callback (not from within it). */

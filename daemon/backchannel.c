@@ -1,165 +1,77 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
-
-#include <event2/event.h>
 
 #include "audit_client.h"
 #include "backchannel.h"
+#include "delivery.h"
 #include "frontend.h"
-#include "log.h"
-#include "outbound.h"
 
-struct delivery {
-	char			*url;
-	char			*form;		/* logout_token=... */
-	char			 client_id[PROTO_CLIENT_ID_MAX + 1];
-	char			 sid[PROTO_SID_MAX + 1];
-	int			 attempt;	/* made so far */
-	struct event		*timer;
+struct logout {
+	char	*form;			/* logout_token=... */
+	char	 client_id[PROTO_CLIENT_ID_MAX + 1];
+	char	 sid[PROTO_SID_MAX + 1];
 };
 
-static struct https_client	*client;
-static size_t			 queued;
-
-int
-backchannel_init(const struct config *conf)
+static void
+prepare(struct delivery *d, void *arg)
 {
-	char	 err[HTTPS_ERR_MAX];
-	size_t	 i;
+	struct logout	*l = arg;
 
-	for (i = 0; i < conf->nclients; i++)
-		if (conf->clients[i].backchannel_logout_uri != NULL)
-			break;
-	if (i == conf->nclients)
-		return 0;
-	if ((client = outbound_client(NULL, err, sizeof(err))) == NULL) {
-		log_warnx("back-channel logout: %s", err);
-		return -1;
-	}
-	return 0;
+	delivery_post(d, "application/x-www-form-urlencoded", l->form, NULL);
 }
 
 static void
-delivery_free(struct delivery *d)
+settled(const char *err, int attempts, void *arg)
 {
-	if (d->timer != NULL)
-		event_free(d->timer);
-	free(d->url);
-	free(d->form);
-	free(d);
-	queued--;
-}
+	struct logout	*l = arg;
+	char		 why[PROTO_MESSAGE_MAX + 1];
 
-/* The end of a delivery, on the record. */
-static void
-settled(struct delivery *d, const char *err)
-{
 	if (err == NULL)
-		audit_observed_session(PROTO_SEEN_LOGOUT_DELIVERED, d->client_id,
-		    d->sid, NULL);
+		audit_observed_session(PROTO_SEEN_LOGOUT_DELIVERED, l->client_id,
+		    l->sid, NULL);
 	else {
-		char	 why[PROTO_MESSAGE_MAX + 1];
-
 		(void)snprintf(why, sizeof(why), "%d attempts; the last: %s",
-		    d->attempt, err);
-		audit_observed_session(PROTO_SEEN_LOGOUT_FAILED, d->client_id,
-		    d->sid, why);
+		    attempts, err);
+		audit_observed_session(PROTO_SEEN_LOGOUT_FAILED, l->client_id,
+		    l->sid, why);
 	}
-	delivery_free(d);
+	free(l->form);
+	free(l);
 }
 
-static void	retry(evutil_socket_t, short, void *);
-
-static void
-answered(const char *body, size_t len, const char *err, void *arg)
-{
-	struct delivery		*d = arg;
-	struct timeval		 tv;
-	unsigned int		 jitter;
-	long			 ms;
-
-	(void)body;
-	(void)len;
-	if (err == NULL || d->attempt >= BACKCHANNEL_ATTEMPTS) {
-		settled(d, err);
-		return;
-	}
-	/* 2^(n-1) seconds, each from half to the whole: the retries of many
-	 * sessions ended together do not arrive together. */
-	if (getrandom(&jitter, sizeof(jitter), 0) != sizeof(jitter))
-		jitter = 0;
-	ms = 1000L << (d->attempt - 1);
-	ms = ms / 2 + (long)(jitter % (unsigned int)(ms / 2 + 1));
-	tv.tv_sec = ms / 1000;
-	tv.tv_usec = (ms % 1000) * 1000;
-	if (d->timer == NULL &&
-	    (d->timer = evtimer_new(fe->base, retry, d)) == NULL) {
-		settled(d, err);
-		return;
-	}
-	if (evtimer_add(d->timer, &tv) == -1)
-		settled(d, err);
-}
-
-static void
-attempt(struct delivery *d)
-{
-	char	 err[HTTPS_ERR_MAX];
-
-	d->attempt++;
-	if (https_post_form(client, d->url, d->form, NULL, 0,
-	    BACKCHANNEL_TIMEOUT, answered, d, err, sizeof(err)) == NULL)
-		settled(d, err);
-}
-
-static void
-retry(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd;
-	(void)what;
-	attempt(arg);
-}
+static const struct delivery_ops	 ops = { prepare, settled };
 
 void
 backchannel_send(const char *client_id, const char *sid,
     struct proto_str logout_token)
 {
 	const struct client_config	*app;
-	struct delivery			*d;
-	const char			*why = NULL;
+	struct logout			*l;
+	const char			*why = "out of memory";
 
 	if (logout_token.len == 0)
 		return;
 	app = config_client(fe->conf, client_id);
-	if (app == NULL || app->backchannel_logout_uri == NULL)
-		why = "the application has no backchannel_logout_uri now";
-	else if (client == NULL)
-		why = "the front end started without a back-channel logout "
-		    "URI, so without the client to reach one: restart it";
-	else if (queued == BACKCHANNEL_QUEUE_MAX)
-		why = "too many deliveries under way";
-	if (why != NULL) {
+	if (app == NULL || app->backchannel_logout_uri == NULL) {
 		audit_observed_session(PROTO_SEEN_LOGOUT_FAILED, client_id, sid,
-		    why);
+		    "the application has no backchannel_logout_uri now");
 		return;
 	}
-	if ((d = calloc(1, sizeof(*d))) == NULL ||
-	    (d->url = strdup(app->backchannel_logout_uri)) == NULL ||
-	    asprintf(&d->form, "logout_token=%.*s", (int)logout_token.len,
-	    logout_token.p) == -1) {
-		if (d != NULL) {
-			d->form = NULL;
-			free(d->url);
-		}
-		free(d);
-		audit_observed_session(PROTO_SEEN_LOGOUT_FAILED, client_id, sid,
-		    "out of memory");
-		return;
+	if ((l = calloc(1, sizeof(*l))) != NULL &&
+	    asprintf(&l->form, "logout_token=%.*s", (int)logout_token.len,
+	    logout_token.p) == -1)
+		l->form = NULL;
+	if (l != NULL && l->form != NULL) {
+		(void)snprintf(l->client_id, sizeof(l->client_id), "%s",
+		    client_id);
+		(void)snprintf(l->sid, sizeof(l->sid), "%s", sid);
+		if (delivery_start(app->backchannel_logout_uri,
+		    BACKCHANNEL_ATTEMPTS, 0, &ops, l, &why) == 0)
+			return;
 	}
-	(void)snprintf(d->client_id, sizeof(d->client_id), "%s", client_id);
-	(void)snprintf(d->sid, sizeof(d->sid), "%s", sid);
-	queued++;
-	attempt(d);
+	if (l != NULL)
+		free(l->form);
+	free(l);
+	audit_observed_session(PROTO_SEEN_LOGOUT_FAILED, client_id, sid, why);
 }

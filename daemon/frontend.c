@@ -27,7 +27,7 @@
 #include "console.h"
 #include "privdrop.h"
 #include "proto.h"
-#include "backchannel.h"
+#include "delivery.h"
 #include "outbound.h"
 #include "session_end.h"
 #include "sessions.h"
@@ -316,7 +316,7 @@ frontend_main(const struct config *conf, int signer_fd, int ctl,
 	    configure(conf) == -1)
 		fatalx("out of memory");
 	if (outbound_init(fe->base, conf) == -1 ||
-	    backchannel_init(conf) == -1)
+	    delivery_init(conf) == -1)
 		fatalx("cannot make the outbound client");
 	if (console_init(conf) == -1)
 		fatalx("cannot serve the console");
