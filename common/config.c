@@ -38,7 +38,8 @@
 static const char *const top_keys[] = { "issuer", "listen", "user",
     "users_file", "audit", "signer", "clients", "impersonation",
     "max_connections", "trusted_proxies", "frontend_confinement", "console",
-    NULL };
+    "webhooks", NULL };
+static const char *const webhook_keys[] = { "url", "events", NULL };
 static const char *const listen_keys[] = { "address", "port", "tls", NULL };
 static const char *const tls_keys[] = { "cert", "key", NULL };
 static const char *const audit_keys[] = { "path", NULL };
@@ -839,6 +840,94 @@ parse_console(struct jsonread *jr, json_t *top, struct config *c)
 	return 0;
 }
 
+unsigned int
+config_webhook_event(const char *name)
+{
+	static const struct {
+		const char	*name;
+		unsigned int	 bit;
+	} events[] = {
+		{ "impersonation.started", WEBHOOK_STARTED },
+		{ "impersonation.ended", WEBHOOK_ENDED },
+		{ "impersonation.denied", WEBHOOK_DENIED },
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(events) / sizeof(events[0]); i++)
+		if (strcmp(name, events[i].name) == 0)
+			return events[i].bit;
+	return 0;
+}
+
+/*
+ * A webhook: its URL (https, or http on loopback, as the applications'
+ * back-channel; one webhook a URL, since its secret is named by it) and
+ * the events it is sent, at least one.
+ */
+static int
+parse_webhook(struct jsonread *jr, json_t *obj, void *arg, size_t n)
+{
+	struct config		*c = arg;
+	struct webhook_config	*w = &c->webhooks[n];
+	json_t			*events;
+	const char		*s, *problem;
+	size_t			 i, saved, base;
+	unsigned int		 bit;
+
+	if (!json_is_object(obj))
+		return jr_error(jr, NULL, "must be an object");
+	if (jr_check_keys(jr, obj, webhook_keys) == -1 ||
+	    jr_get_str(jr, obj, "url", 1, &s) == -1)
+		return -1;
+	if ((problem = check_login_url(s)) != NULL)
+		return jr_error(jr, "url", "\"%s\" %s", s, problem);
+	for (i = 0; i < n; i++)
+		if (strcmp(c->webhooks[i].url, s) == 0)
+			return jr_error(jr, "url", "\"%s\" is another webhook's "
+			    "too", s);
+	if (jr_dup_str(jr, "url", s, &w->url) == -1 ||
+	    jr_get(jr, obj, "events", JSON_ARRAY, 1, &events) == -1)
+		return -1;
+	saved = jr_key(jr, "events");
+	base = jr->len;
+	if (json_array_size(events) == 0)
+		return jr_error(jr, NULL, "is empty: name at least one of "
+		    "impersonation.started, impersonation.ended and "
+		    "impersonation.denied");
+	for (i = 0; i < json_array_size(events); i++) {
+		jr_index(jr, i);
+		if ((s = jr_str_value(jr, NULL, json_array_get(events, i))) ==
+		    NULL)
+			return -1;
+		if ((bit = config_webhook_event(s)) == 0)
+			return jr_error(jr, NULL, "unknown event \"%s\" (use "
+			    "impersonation.started, impersonation.ended or "
+			    "impersonation.denied)", s);
+		w->events |= bit;
+		jr_pop(jr, base);
+	}
+	jr_pop(jr, saved);
+	return 0;
+}
+
+static int
+parse_webhooks(struct jsonread *jr, json_t *top, struct config *c)
+{
+	json_t	*a;
+
+	if (jr_get(jr, top, "webhooks", JSON_ARRAY, 0, &a) == -1)
+		return -1;
+	if (a == NULL || json_array_size(a) == 0)
+		return 0;
+	if (json_array_size(a) > WEBHOOKS_MAX)
+		return jr_error(jr, "webhooks", "more than %d", WEBHOOKS_MAX);
+	if ((c->webhooks = calloc(json_array_size(a), sizeof(*c->webhooks))) ==
+	    NULL)
+		return jr_error(jr, "webhooks", "%s", strerror(errno));
+	c->nwebhooks = json_array_size(a);
+	return jr_each(jr, "webhooks", a, parse_webhook, c);
+}
+
 static int
 parse_top(struct jsonread *jr, json_t *top, struct config *c)
 {
@@ -859,7 +948,8 @@ parse_top(struct jsonread *jr, json_t *top, struct config *c)
 	    parse_signer(jr, top, c) == -1 ||
 	    parse_clients(jr, top, c) == -1 ||
 	    parse_impersonation(jr, top, c) == -1 ||
-	    parse_console(jr, top, c) == -1)
+	    parse_console(jr, top, c) == -1 ||
+	    parse_webhooks(jr, top, c) == -1)
 		return -1;
 	return 0;
 }
@@ -1063,6 +1153,9 @@ config_free(struct config *c)
 	for (i = 0; i < c->nclients; i++)
 		client_free(&c->clients[i]);
 	free(c->clients);
+	for (i = 0; i < c->nwebhooks; i++)
+		free(c->webhooks[i].url);
+	free(c->webhooks);
 	strlist_free(&c->impersonators.roles);
 	strlist_free(&c->impersonators.users);
 	strlist_free(&c->protected.roles);

@@ -115,6 +115,21 @@ struct console_config {
 	int		 idle_ttl;
 };
 
+/* The events a webhook is sent (bits), and their names. */
+#define WEBHOOK_STARTED		0x1	/* impersonation.started */
+#define WEBHOOK_ENDED		0x2	/* impersonation.ended */
+#define WEBHOOK_DENIED		0x4	/* impersonation.denied */
+#define WEBHOOKS_MAX		16
+#define WEBHOOK_SECRET_PREFIX	"webhook:"	/* + url, in secrets_file */
+
+struct webhook_config {
+	char		*url;
+	unsigned int	 events;
+};
+
+/* The bit of an event's name, or 0. */
+unsigned int	 config_webhook_event(const char *name);
+
 struct config {
 	char			*path;		/* the file as given */
 	char			*dir;		/* its folder, for relative paths */
@@ -151,6 +166,11 @@ struct config {
 	struct match_config	 protected;
 
 	struct console_config	 console;
+
+	/* Told of every impersonation started, ended or denied, as they
+	 * subscribe (DESIGN.md section 8); secrets "webhook:<url>". */
+	struct webhook_config	*webhooks;
+	size_t			 nwebhooks;
 };
 
 /*

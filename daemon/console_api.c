@@ -34,6 +34,7 @@
 #include "reply.h"
 #include "signer_client.h"
 #include "users.h"
+#include "webhooks.h"
 
 #define USERS_PREFIX	"/console/api/users/"
 #define QUERY_MAX	2048	/* bytes of an audit query */
@@ -114,6 +115,8 @@ link_answered(const struct proto_msg *rep, void *arg)
 	else if (rep->status != PROTO_OK)
 		reply_unavailable(a->req);
 	else if (rep->u.link_rep.rule.len > 0) {
+		webhooks_send(rep->u.link_rep.webhook,
+		    rep->u.link_rep.webhook_grant);
 		if (proto_strcpy(why, sizeof(why), rep->u.link_rep.message) ==
 		    -1 || why[0] == '\0')
 			snprintf(why, sizeof(why), "the impersonation is not "

@@ -28,6 +28,7 @@
 #include "scope.h"
 #include "sessions.h"
 #include "signer_client.h"
+#include "webhooks.h"
 #include "store.h"
 #include "tally.h"
 #include "verified.h"
@@ -221,10 +222,12 @@ link_decided(const struct proto_msg *rep, void *arg)
 		reply_unavailable(call->req);
 	else if (rep->status != PROTO_OK)
 		signer_refused(call->req, rep->status);
-	else if (rep->u.link_rep.rule.len > 0)
+	else if (rep->u.link_rep.rule.len > 0) {
+		webhooks_send(rep->u.link_rep.webhook,
+		    rep->u.link_rep.webhook_grant);
 		decision_refused(call->req, rep->u.link_rep.refusal,
 		    rep->u.link_rep.message);
-	else if ((link = link_keep(rep, call->imp, call->impersonator_id,
+	} else if ((link = link_keep(rep, call->imp, call->impersonator_id,
 	    &full)) != NULL) {
 		reply_text(call->req, link);
 		free(link);
@@ -470,6 +473,24 @@ start_login(struct follow_call *call, const struct proto_msg *rep)
 	free(location);
 }
 
+/* A followed link the signer allowed: a session began, and goes on here. */
+static void
+allowed(struct follow_call *call, const struct proto_msg *rep)
+{
+	/* Begun on the record: its webhook goes, whatever follows. */
+	webhooks_send(rep->u.follow_rep.webhook,
+	    rep->u.follow_rep.webhook_grant);
+	if (sessions_begin(rep, call->imp->client_id, call->session) == -1)
+		reply_busy(call->req, "too many impersonation sessions are "
+		    "listed; try again");
+	else if (rep->u.follow_rep.login.len > 0)
+		start_login(call, rep);
+	else if (call->imp->response_type == RESPONSE_CODE)
+		issue_code(call, rep);
+	else
+		reply_implicit(call, rep);
+}
+
 /* The signer's answer on a followed link, its record on disk. */
 static void
 followed(const struct proto_msg *rep, void *arg)
@@ -487,16 +508,8 @@ followed(const struct proto_msg *rep, void *arg)
 	else if (rep->u.follow_rep.rule.len > 0)
 		decision_refused(call->req, rep->u.follow_rep.refusal,
 		    rep->u.follow_rep.message);
-	else if (sessions_begin(rep, call->imp->client_id, call->session) ==
-	    -1)
-		reply_busy(call->req, "too many impersonation sessions are "
-		    "listed; try again");
-	else if (rep->u.follow_rep.login.len > 0)
-		start_login(call, rep);
-	else if (call->imp->response_type == RESPONSE_CODE)
-		issue_code(call, rep);
 	else
-		reply_implicit(call, rep);
+		allowed(call, rep);
 	follow_free(call);
 }
 

@@ -22,7 +22,7 @@ outbound_needed(const struct config *conf)
 {
 	size_t	 i;
 
-	if (conf->console.enabled)
+	if (conf->console.enabled || conf->nwebhooks > 0)
 		return 1;
 	for (i = 0; i < conf->nclients; i++)
 		if (conf->clients[i].backchannel_logout_uri != NULL)
@@ -73,8 +73,9 @@ outbound_init(struct event_base *b, const struct config *conf)
 	if (!outbound_needed(conf))
 		return 0;
 	if (outbound_ports(conf, ports) == -1) {
-		log_warnx("the console's provider and the back-channel logout "
-		    "URIs name more than %d TCP ports", OUTBOUND_PORTS_MAX);
+		log_warnx("the console's provider, the back-channel logout URIs "
+		    "and the webhooks name more than %d TCP ports",
+		    OUTBOUND_PORTS_MAX);
 		return -1;
 	}
 	base = b;
@@ -146,6 +147,10 @@ outbound_ports(const struct config *conf, unsigned short *ports)
 		if ((url = conf->clients[i].backchannel_logout_uri) != NULL &&
 		    port_of(url) != 0 && add_port(port_of(url), ports, &n) ==
 		    -1)
+			return -1;
+	for (i = 0; i < conf->nwebhooks; i++)
+		if (port_of(conf->webhooks[i].url) != 0 &&
+		    add_port(port_of(conf->webhooks[i].url), ports, &n) == -1)
 			return -1;
 	return (int)n;
 }

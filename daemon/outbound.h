@@ -1,7 +1,7 @@
 /*
  * The front end's outbound HTTPS requests: the console's identity provider
- * (DESIGN.md section 7) and the applications' back-channel logout URIs
- * (section 8).  One resolver, whose datagram sockets are found before the
+ * (DESIGN.md section 7), the applications' back-channel logout URIs and
+ * the webhooks (section 8).  One resolver, whose datagram sockets are found before the
  * front end confines itself: the system call filter lets them alone send
  * to an address, and Landlock lets TCP connect only to the ports these
  * URLs name (confine.c).  Nothing of it exists when nothing goes out.
@@ -19,7 +19,7 @@ struct event_base;
 #define OUTBOUND_DNS_MAX	8	/* nameservers the filter can name */
 #define OUTBOUND_PORTS_MAX	16	/* TCP ports Landlock lets it reach */
 
-/* Does conf send anything out: a console, or a back-channel URI? */
+/* Does conf send anything out: a console, a back-channel URI, a webhook? */
 int	outbound_needed(const struct config *);
 
 /*
@@ -41,7 +41,8 @@ size_t	outbound_dns_sockets(int *fds, size_t max);
 /*
  * The TCP ports conf's outbound requests reach, n of at most
  * OUTBOUND_PORTS_MAX: the provider's issuer's and 443 (its endpoints are
- * on one of them), and each back-channel URI's.  -1 when there are more.
+ * on one of them), each back-channel URI's and each webhook's.  -1 when
+ * there are more.
  */
 int	outbound_ports(const struct config *, unsigned short *ports);
 

@@ -12,6 +12,7 @@
 #include "log.h"
 #include "session_end.h"
 #include "signer_client.h"
+#include "webhooks.h"
 #include "source.h"
 #include "table.h"
 
@@ -39,9 +40,13 @@ ended(const struct proto_msg *rep, void *arg)
 		else
 			s->ending = 0;
 	}
-	if (status == PROTO_OK && s != NULL)
-		backchannel_send(s->client_id, s->sid,
-		    rep->u.end_rep.logout_token);
+	if (status == PROTO_OK) {
+		webhooks_send(rep->u.end_rep.webhook,
+		    rep->u.end_rep.webhook_grant);
+		if (s != NULL)
+			backchannel_send(s->client_id, s->sid,
+			    rep->u.end_rep.logout_token);
+	}
 	if (call->done != NULL)
 		call->done(status, call->arg);
 	free(call);

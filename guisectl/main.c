@@ -19,7 +19,8 @@ static const struct ctl_command commands[] = {
 	{ "keygen",	keygen_main,
 	    "[--alg ES256|RS256] [--kid KID] [--bits N] -o FILE" },
 	{ "secret",	secret_main,
-	    "[--audit-key -o FILE | --grant-key [--kid KID] -o FILE]" },
+	    "[--webhook | --audit-key -o FILE |\n"
+	    "                --grant-key [--kid KID] -o FILE]" },
 	{ "token",	token_main,	"decode TOKEN|-" },
 	{ "audit",	audit_main,	"verify|show|rotate -f FILE [...]" },
 	{ "check",	check_main,	"-f FILE" },

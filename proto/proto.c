@@ -83,6 +83,8 @@ static const struct field link_rep[] = {
 	STR(u.link_rep.ticket, PROTO_TICKET_MAX),
 	STR(u.link_rep.grant, PROTO_GRANT_MAX),
 	STR(u.link_rep.callback_url, PROTO_CALLBACK_MAX),
+	STR(u.link_rep.webhook, PROTO_WEBHOOK_MAX),
+	STR(u.link_rep.webhook_grant, PROTO_GRANT_MAX),
 	END
 };
 
@@ -114,6 +116,8 @@ static const struct field follow_rep[] = {
 	STR(u.follow_rep.impersonator_id, PROTO_USER_ID_MAX),
 	STR(u.follow_rep.reason, PROTO_REASON_MAX),
 	U32(u.follow_rep.session_exp),
+	STR(u.follow_rep.webhook, PROTO_WEBHOOK_MAX),
+	STR(u.follow_rep.webhook_grant, PROTO_GRANT_MAX),
 	END
 };
 
@@ -177,6 +181,22 @@ static const struct field end_req[] = {
 
 static const struct field end_rep[] = {
 	STR(u.end_rep.logout_token, PROTO_TOKEN_MAX),
+	STR(u.end_rep.webhook, PROTO_WEBHOOK_MAX),
+	STR(u.end_rep.webhook_grant, PROTO_GRANT_MAX),
+	END
+};
+
+static const struct field webhook_req[] = {
+	STR(u.webhook_req.url, PROTO_URL_MAX),
+	STR(u.webhook_req.body, PROTO_WEBHOOK_MAX),
+	STR(u.webhook_req.grant, PROTO_GRANT_MAX),
+	END
+};
+
+static const struct field webhook_rep[] = {
+	STR(u.webhook_rep.id, PROTO_JTI_MAX),
+	U32(u.webhook_rep.timestamp),
+	STR(u.webhook_rep.signature, PROTO_MESSAGE_MAX),
 	END
 };
 
@@ -278,6 +298,8 @@ static const struct {
 	[PROTO_CONSOLE_SIGNOUT] = { "console_signout",
 				   { console_req, no_fields }, 0 },
 	[PROTO_SESSION_END] =	{ "session_end", { end_req, end_rep }, 0 },
+	[PROTO_WEBHOOK_SIGN] =	{ "webhook_sign", { webhook_req, webhook_rep },
+				   0 },
 	[PROTO_CTL_SIGNER] =	{ "ctl_signer", { no_fields, no_fields }, 1 },
 	[PROTO_CTL_PAUSE] =	{ "ctl_pause", { no_fields, no_fields }, 0 },
 	[PROTO_CTL_RELOAD] =	{ "ctl_reload", { no_fields, no_fields }, 2 },

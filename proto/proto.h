@@ -21,7 +21,8 @@
 #include <stdint.h>
 
 /* 5: the console (sign-in begun by the signer, its links, audit trail);
- * 6: impersonation sessions (their sid and grant, and their end);
+ * 6: impersonation sessions (their sid and grant, and their end), and
+ * the webhook events of the answers that make them;
  * a front end and a signer of another version, as during an upgrade,
  * refuse each other's frames. */
 #define PROTO_VERSION		6
@@ -67,6 +68,8 @@
 #define PROTO_CHALLENGE_MAX	128	/* a PKCE code_challenge or verifier */
 #define PROTO_AUTHORIZATION_MAX	1024	/* an HTTP Authorization header's value */
 #define PROTO_RECORDS_MAX	60000	/* the console's audit trail, JSON */
+#define PROTO_WEBHOOK_MAX	16384	/* a webhook event's body, JSON */
+#define PROTO_URL_MAX		2048	/* a webhook's URL */
 
 enum proto_type {
 	PROTO_HELLO = 1,	/* -> the public JWKS */
@@ -122,6 +125,9 @@ enum proto_type {
 	PROTO_SESSION_END,	/* a session's sid and grant, and who ends it
 				 * -> on the record, its grant redeemed, and
 				 * the application's logout token */
+	PROTO_WEBHOOK_SIGN,	/* an event the signer built, and its grant,
+				 * for a webhook's URL -> its id, a
+				 * timestamp of now and its signature */
 	/*
 	 * The parent's control sockets (common/fdpass.h), never the
 	 * socketpair of the front end and the signer: each request carries
@@ -149,6 +155,10 @@ enum proto_observed {
 					 * took (Back-Channel Logout) */
 	PROTO_SEEN_LOGOUT_FAILED,	/* ... or never did, after every
 					 * attempt: detail says why */
+	PROTO_SEEN_WEBHOOK_DELIVERED,	/* an event a webhook took: detail
+					 * names it and the URL */
+	PROTO_SEEN_WEBHOOK_FAILED,	/* ... or never did, or was never
+					 * sent (the queue full, a stop) */
 	PROTO_SEEN__MAX
 };
 
@@ -268,6 +278,10 @@ struct proto_msg {
 			struct proto_str	 ticket;
 			struct proto_str	 grant;
 			struct proto_str	 callback_url;
+			/* impersonation.denied, for the webhooks sent it
+			 * ("" when none is): the body and its grant */
+			struct proto_str	 webhook;
+			struct proto_str	 webhook_grant;
 		} link_rep;
 		/*
 		 * A link followed: its ticket, its grant, the path's user,
@@ -329,6 +343,9 @@ struct proto_msg {
 			struct proto_str	 impersonator_id;
 			struct proto_str	 reason;
 			uint32_t		 session_exp;	/* unix seconds */
+			/* impersonation.started, as link_rep's */
+			struct proto_str	 webhook;
+			struct proto_str	 webhook_grant;
 		} follow_rep;
 		/*
 		 * A code exchanged, or (PROTO_CODE_REPLAYED) presented again
@@ -373,7 +390,22 @@ struct proto_msg {
 		 * registered no backchannel_logout_uri. */
 		struct {
 			struct proto_str	 logout_token;
+			/* impersonation.ended, as link_rep's */
+			struct proto_str	 webhook;
+			struct proto_str	 webhook_grant;
 		} end_rep;
+		/* A webhook's event to sign, for the webhook at url. */
+		struct {
+			struct proto_str	 url;
+			struct proto_str	 body;
+			struct proto_str	 grant;
+		} webhook_req;
+		/* Its Standard Webhooks headers' values. */
+		struct {
+			struct proto_str	 id;
+			uint32_t		 timestamp;
+			struct proto_str	 signature;
+		} webhook_rep;
 		/*
 		 * A console sign-in: the state the provider sent back with
 		 * the code, the sign-in grant kept under it, and the

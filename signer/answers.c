@@ -13,6 +13,7 @@
 #include "audit.h"
 #include "console_answers.h"
 #include "session.h"
+#include "webhook.h"
 #include "impersonation.h"
 #include "keys.h"
 #include "scope.h"
@@ -126,6 +127,10 @@ answer_observed(const struct proto_msg *req, struct proto_msg *rep)
 		    NULL, NULL },
 		[PROTO_SEEN_LOGOUT_FAILED] = { "logout.delivered", "failed",
 		    NULL, NULL },
+		[PROTO_SEEN_WEBHOOK_DELIVERED] = { "webhook.delivered", "ok",
+		    NULL, NULL },
+		[PROTO_SEEN_WEBHOOK_FAILED] = { "webhook.delivered", "failed",
+		    NULL, NULL },
 	};
 	struct audit_record	 r;
 	char			 id[PROTO_CLIENT_ID_MAX + 1];
@@ -216,6 +221,7 @@ static const struct handler {
 	{ PROTO_CONSOLE_AUDIT,	answer_console_audit },
 	{ PROTO_CONSOLE_SIGNOUT, answer_console_signout },
 	{ PROTO_SESSION_END,	answer_session_end },
+	{ PROTO_WEBHOOK_SIGN,	answer_webhook_sign },
 	{ PROTO_OBSERVED,	answer_observed },
 #ifdef GUISE_TEST_HOOKS
 	{ PROTO_TEST_SYSCALL,	answer_test_syscall },

@@ -43,7 +43,7 @@
 #define GRANT_VERSION	4	/* 2: login grants, code_challenge;
 				 * 3: session_hash and session_id,
 				 * sign-in grants; 4: sid, session
-				 * grants */
+				 * and webhook grants */
 #define GRANT_MAC_BYTES	32
 
 #define GRANT_STRINGS	10
@@ -211,7 +211,8 @@ grant_mac(EVP_MAC_CTX *ctx, const unsigned char *p, size_t len,
 static int
 grant_fields_ok(int kind, int response_type)
 {
-	if (kind == GRANT_KIND_CONSOLE || kind == GRANT_KIND_SIGNIN)
+	if (kind == GRANT_KIND_CONSOLE || kind == GRANT_KIND_SIGNIN ||
+	    kind == GRANT_KIND_WEBHOOK)
 		return response_type == 0;
 	return (kind == GRANT_KIND_LINK || kind == GRANT_KIND_CODE ||
 	    kind == GRANT_KIND_LOGIN || kind == GRANT_KIND_SESSION) &&

@@ -31,8 +31,11 @@ enum grant_kind {
 	GRANT_KIND_SIGNIN = 5,	/* a console sign-in the signer began: under
 				 * its state, with its nonce, and its PKCE
 				 * verifier in code_challenge */
-	GRANT_KIND_SESSION = 6	/* an impersonation session (session.h):
+	GRANT_KIND_SESSION = 6,	/* an impersonation session (session.h):
 				 * under its sid, until it ends by itself */
+	GRANT_KIND_WEBHOOK = 7	/* an event the signer built (webhook.h):
+				 * under its body, its type in scope, no
+				 * response type */
 };
 
 struct grant {

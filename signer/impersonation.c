@@ -38,6 +38,7 @@
 #include "scope.h"
 #include "session.h"
 #include "token.h"
+#include "webhook.h"
 
 #define LINK_INVALID	"the link is invalid, expired or already used"
 #define NO_LONGER	"the impersonation is no longer allowed"
@@ -183,7 +184,11 @@ link_decide(const struct grant *g, const struct client_config *app,
 		rep->u.link_rep.rule = proto_str(v.rule);
 		rep->u.link_rep.refusal = (uint32_t)v.status;
 		rep->u.link_rep.message = proto_str(v.message);
-		return PROTO_OK;
+		return webhook_event(WEBHOOK_DENIED, json_pack("{s:s, s:s, s:s,"
+		    " s:s, s:s, s:s}", "user_id", g->user_id, "impersonator_id",
+		    g->impersonator_id, "client_id", g->client_id, "caller",
+		    g->caller, "reason", g->reason, "rule", v.rule),
+		    &rep->u.link_rep.webhook, &rep->u.link_rep.webhook_grant);
 	}
 	rep->u.link_rep.ticket = proto_str(ticket_out);
 	rep->u.link_rep.grant = proto_str(grant_out);
@@ -406,7 +411,12 @@ answer_follow(const struct proto_msg *req, struct proto_msg *rep)
 	}
 	app = config_client(conf, g.client_id);
 	g.auth_time = now;
-	if ((status = session_begin(&g, rep)) != PROTO_OK)
+	if ((status = session_begin(&g, rep)) != PROTO_OK ||
+	    (status = webhook_event(WEBHOOK_STARTED, json_pack("{s:s, s:s, s:s,"
+	    " s:s, s:s, s:s}", "sid", g.sid, "user_id", g.user_id,
+	    "impersonator_id", g.impersonator_id, "client_id", g.client_id,
+	    "caller", g.caller, "reason", g.reason), &rep->u.follow_rep.webhook,
+	    &rep->u.follow_rep.webhook_grant)) != PROTO_OK)
 		return status;
 	record_of(&g, &r);
 	grant_recorded(&g, &r, id);

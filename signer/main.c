@@ -25,6 +25,7 @@
 #include "fsync_async.h"
 #include "console_answers.h"
 #include "session.h"
+#include "webhook.h"
 #include "impersonation.h"
 #include "keys.h"
 #include "log.h"
@@ -105,6 +106,7 @@ main(int argc, char *argv[])
 		fatalx("cannot load the users");
 	console_answers_init(conf);
 	session_init(conf);
+	webhook_init(conf);
 	if (impersonation_init(conf) == -1)
 		fatalx("cannot verify tokens with the signing keys");
 	if (console_idp_load(conf) == -1)

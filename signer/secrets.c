@@ -42,6 +42,83 @@ static size_t			 audit_key_len;
 /* The console's secret at its identity provider, for client_secret_basic. */
 static char			 console_idp[PROTO_SECRET_MAX + 1];
 
+/*
+ * The webhooks' secrets, as Standard Webhooks writes them: "whsec_" and
+ * the base64 of 24 to 64 bytes, which key the HMAC.
+ */
+#define WHSEC_PREFIX		"whsec_"
+#define WEBHOOK_KEY_MIN		24
+#define WEBHOOK_KEY_MAX		64
+static struct webhook_secret {
+	const char	*url;		/* the configuration's */
+	unsigned char	 key[WEBHOOK_KEY_MAX];
+	size_t		 len;
+}				 webhook_secrets[WEBHOOKS_MAX];
+static size_t			 nwebhook_secrets;
+
+/* The webhook named by a secrets_file key "webhook:<url>", or NULL. */
+static const struct webhook_config *
+webhook_of(const struct config *conf, const char *id)
+{
+	size_t	 i, n = strlen(WEBHOOK_SECRET_PREFIX);
+
+	if (strncmp(id, WEBHOOK_SECRET_PREFIX, n) != 0)
+		return NULL;
+	for (i = 0; i < conf->nwebhooks; i++)
+		if (strcmp(conf->webhooks[i].url, id + n) == 0)
+			return &conf->webhooks[i];
+	return NULL;
+}
+
+/* whsec_ and base64, decoded into w: 0, or -1. */
+static int
+webhook_key(const char *text, struct webhook_secret *w)
+{
+	unsigned char	 raw[(WEBHOOK_KEY_MAX + 2) / 3 * 3 + 3];
+	const char	*b64;
+	size_t		 len, pad = 0;
+	int		 n;
+
+	if (strncmp(text, WHSEC_PREFIX, strlen(WHSEC_PREFIX)) != 0)
+		return -1;
+	b64 = text + strlen(WHSEC_PREFIX);
+	len = strlen(b64);
+	if (len == 0 || len % 4 != 0 || len / 4 * 3 > sizeof(raw) ||
+	    strspn(b64, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789+/=") != len)
+		return -1;
+	while (pad < 2 && b64[len - 1 - pad] == '=')
+		pad++;
+	if (memchr(b64, '=', len - pad) != NULL ||
+	    (n = EVP_DecodeBlock(raw, (const unsigned char *)b64,
+	    (int)len)) == -1 || (size_t)n < pad ||
+	    (size_t)n - pad < WEBHOOK_KEY_MIN || (size_t)n - pad >
+	    WEBHOOK_KEY_MAX) {
+		OPENSSL_cleanse(raw, sizeof(raw));
+		return -1;
+	}
+	w->len = (size_t)n - pad;
+	memcpy(w->key, raw, w->len);
+	OPENSSL_cleanse(raw, sizeof(raw));
+	return 0;
+}
+
+static int
+load_webhook_secret(const struct config *conf, const char *id, json_t *v)
+{
+	const struct webhook_config	*wc = webhook_of(conf, id);
+	struct webhook_secret		*w;
+
+	if (nwebhook_secrets == WEBHOOKS_MAX || !json_is_string(v))
+		return -1;
+	w = &webhook_secrets[nwebhook_secrets];
+	if (webhook_key(json_string_value(v), w) == -1)
+		return -1;
+	w->url = wc->url;
+	nwebhook_secrets++;
+	return 0;
+}
+
 /* Does the console authenticate at its provider with a secret of ours? */
 static int
 console_secret_used(const struct config *conf)
@@ -57,7 +134,7 @@ load_secrets_file(const struct config *conf)
 	json_error_t	 jerr;
 	char		 path[PATH_MAX];
 	const char	*id, *s;
-	size_t		 i;
+	size_t		 i, len;
 
 	if (config_path(conf->secrets_file, path, sizeof(path)) == -1) {
 		log_warn("%s", conf->secrets_file);
@@ -88,6 +165,17 @@ load_secrets_file(const struct config *conf)
 			}
 			memcpy(console_idp, json_string_value(v),
 			    json_string_length(v) + 1);
+			continue;
+		}
+		if (webhook_of(conf, id) != NULL) {
+			if (load_webhook_secret(conf, id, v) == -1) {
+				log_warnx("%s: \"%s\" must be \"%s\" and the "
+				    "base64 of %d to %d bytes (guisectl secret "
+				    "--webhook makes one)", conf->secrets_file,
+				    id, WHSEC_PREFIX, WEBHOOK_KEY_MIN,
+				    WEBHOOK_KEY_MAX);
+				goto fail;
+			}
 			continue;
 		}
 		if (config_client(conf, id) == NULL) {
@@ -134,6 +222,13 @@ load_secrets_file(const struct config *conf)
 			goto fail;
 		nsecrets++;
 	}
+	for (i = 0; i < conf->nwebhooks; i++)
+		if (secrets_webhook(conf->webhooks[i].url, &len) == NULL) {
+			log_warnx("%s: no \"%s%s\": a webhook's events are "
+			    "signed with its secret", conf->secrets_file,
+			    WEBHOOK_SECRET_PREFIX, conf->webhooks[i].url);
+			goto fail;
+		}
 	if (console_secret_used(conf) && console_idp[0] == '\0') {
 		log_warnx("%s: no \"%s\": the console's client_secret_basic "
 		    "needs its secret at the identity provider",
@@ -188,6 +283,7 @@ secrets_wipe(void)
 {
 	OPENSSL_cleanse(audit_key, sizeof(audit_key));
 	OPENSSL_cleanse(console_idp, sizeof(console_idp));
+	OPENSSL_cleanse(webhook_secrets, sizeof(webhook_secrets));
 	audit_key_len = 0;
 	grant_keys_wipe();
 }
@@ -245,4 +341,17 @@ secrets_audit_key(size_t *len)
 {
 	*len = audit_key_len;
 	return audit_key;
+}
+
+const unsigned char *
+secrets_webhook(const char *url, size_t *len)
+{
+	size_t	 i;
+
+	for (i = 0; i < nwebhook_secrets; i++)
+		if (strcmp(webhook_secrets[i].url, url) == 0) {
+			*len = webhook_secrets[i].len;
+			return webhook_secrets[i].key;
+		}
+	return NULL;
 }

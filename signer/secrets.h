@@ -35,6 +35,9 @@ const unsigned char *secrets_audit_key(size_t *len);
  */
 const char *secrets_console_idp(void);
 
+/* The key of the webhook at url (its secret decoded), or NULL. */
+const unsigned char *secrets_webhook(const char *url, size_t *len);
+
 /* The secret that keys client_id's HS256 id_tokens, or NULL. */
 const char *secrets_hs256_key(const char *client_id);
 

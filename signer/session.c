@@ -22,6 +22,7 @@
 #include "scope.h"
 #include "session.h"
 #include "token.h"
+#include "webhook.h"
 
 static const struct config	*conf;
 
@@ -220,5 +221,11 @@ answer_session_end(const struct proto_msg *req, struct proto_msg *rep)
 	r.ip = ip;
 	r.user_agent = agent;
 	audit_queue(&r);
+	if ((status = webhook_event(WEBHOOK_ENDED, json_pack("{s:s, s:s, s:s,"
+	    " s:s, s:s, s:s?}", "sid", g.sid, "user_id", g.user_id,
+	    "impersonator_id", g.impersonator_id, "client_id", g.client_id,
+	    "cause", r.cause, "ended_by", r.ended_by), &rep->u.end_rep.webhook,
+	    &rep->u.end_rep.webhook_grant)) != PROTO_OK)
+		return status;
 	return logout_token(&g, ip, agent, rep);
 }

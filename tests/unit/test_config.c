@@ -219,6 +219,51 @@ test_bad_login_start(void)
 	    "clients[0].target_link_uri", "string");
 }
 
+/* Webhooks: each rule of their URL and events. */
+#define WEBHOOKS(...)	"\"webhooks\": [" __VA_ARGS__ "]"
+#define HOOK(url, events) "{\"url\": \"" url "\", \"events\": [" events "]}"
+static void
+test_bad_webhooks(void)
+{
+	struct config	*c;
+	char		 many[2048], err[512] = "";
+	size_t		 i, n;
+
+	expect_error(cfg(F_NONE, NULL, WEBHOOKS(HOOK("http://a.example/h",
+	    "\"impersonation.started\""))), "webhooks[0].url", "loopback");
+	expect_error(cfg(F_NONE, NULL, WEBHOOKS(HOOK("https://a.example/h#x",
+	    "\"impersonation.started\""))), "webhooks[0].url", "fragment");
+	expect_error(cfg(F_NONE, NULL, WEBHOOKS(HOOK("https://a.example/h",
+	    ""))), "webhooks[0].events", "empty");
+	expect_error(cfg(F_NONE, NULL, WEBHOOKS(HOOK("https://a.example/h",
+	    "\"impersonation.requested\""))), "webhooks[0].events[0]",
+	    "unknown event");
+	expect_error(cfg(F_NONE, NULL, WEBHOOKS(HOOK("https://a.example/h",
+	    "\"impersonation.ended\", 3"))), "webhooks[0].events[1]", "string");
+	expect_error(cfg(F_NONE, NULL, WEBHOOKS(HOOK("https://a.example/h",
+	    "\"impersonation.ended\"") ", " HOOK("https://a.example/h",
+	    "\"impersonation.started\""))), "webhooks[1].url", "another");
+	expect_error(cfg(F_NONE, NULL, WEBHOOKS("{\"url\": \"https://a.example/"
+	    "h\", \"events\": [\"impersonation.ended\"], \"secret\": \"x\"}")),
+	    "webhooks[0].secret", "unknown");
+	n = (size_t)snprintf(many, sizeof(many), "\"webhooks\": [");
+	for (i = 0; i <= WEBHOOKS_MAX; i++)
+		n += (size_t)snprintf(many + n, sizeof(many) - n, "%s{\"url\": "
+		    "\"https://a.example/%zu\", \"events\": "
+		    "[\"impersonation.ended\"]}", i > 0 ? ", " : "", i);
+	(void)snprintf(many + n, sizeof(many) - n, "]");
+	expect_error(cfg(F_NONE, NULL, many), "webhooks", "more than 16");
+
+	c = parse(cfg(F_NONE, NULL, WEBHOOKS(HOOK("http://127.0.0.1:8080/h",
+	    "\"impersonation.ended\", \"impersonation.denied\""))), NULL, err,
+	    sizeof(err));
+	CHECK(c != NULL && c->nwebhooks == 1 &&
+	    strcmp(c->webhooks[0].url, "http://127.0.0.1:8080/h") == 0 &&
+	    c->webhooks[0].events == (WEBHOOK_ENDED | WEBHOOK_DENIED),
+	    "a webhook on loopback, sent two events: %s", err);
+	config_free(c);
+}
+
 /* Public clients, and how a client authenticates. */
 static void
 test_bad_auth_method(void)
@@ -618,6 +663,7 @@ test_bad(void)
 	test_bad_proxies();
 	test_bad_login_start();
 	test_backchannel();
+	test_bad_webhooks();
 	test_bad_auth_method();
 	test_bad_web_origins();
 	/* jansson refuses \u0000 itself without JSON_ALLOW_NUL. */
