@@ -36,11 +36,18 @@ settled(const char *err, int attempts, void *arg)
 		audit_observed_session(PROTO_SEEN_LOGOUT_FAILED, l->client_id,
 		    l->sid, why);
 	}
+}
+
+static void
+release(void *arg)
+{
+	struct logout	*l = arg;
+
 	free(l->form);
 	free(l);
 }
 
-static const struct delivery_ops	 ops = { prepare, settled };
+static const struct delivery_ops	 ops = { prepare, settled, release };
 
 void
 backchannel_send(const char *client_id, const char *sid,

@@ -1,6 +1,8 @@
+#include <sys/queue.h>
+#include <sys/random.h>
+
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include <event2/event.h>
 
@@ -17,10 +19,13 @@ struct delivery {
 	const struct delivery_ops	*ops;
 	void				*arg;
 	struct event			*timer;
+	int				 stopped;	/* said at the stop */
+	TAILQ_ENTRY(delivery)		 entry;
 };
 
 static struct https_client	*client;
 static size_t			 under_way;
+static TAILQ_HEAD(, delivery)	 deliveries = TAILQ_HEAD_INITIALIZER(deliveries);
 
 int
 delivery_init(const struct config *conf)
@@ -47,8 +52,10 @@ static void
 settle(struct delivery *d, const char *err)
 {
 	d->ops->settled(err, d->made, d->arg);
+	d->ops->release(d->arg);
 	if (d->timer != NULL)
 		event_free(d->timer);
+	TAILQ_REMOVE(&deliveries, d, entry);
 	free(d->url);
 	free(d);
 	under_way--;
@@ -79,6 +86,8 @@ answered(const char *body, size_t len, const char *err, void *arg)
 
 	(void)body;
 	(void)len;
+	if (d->stopped)
+		return;		/* said already; the process is ending */
 	if (err == NULL || d->made >= d->attempts) {
 		settle(d, err);
 		return;
@@ -123,9 +132,24 @@ delivery_start(const char *url, int attempts, int flags,
 	d->flags = flags;
 	d->ops = ops;
 	d->arg = arg;
+	TAILQ_INSERT_TAIL(&deliveries, d, entry);
 	under_way++;
 	attempt(d);
 	return 0;
+}
+
+void
+delivery_stop(void)
+{
+	struct delivery	*d;
+
+	TAILQ_FOREACH(d, &deliveries, entry) {
+		if (d->timer != NULL)
+			(void)evtimer_del(d->timer);
+		d->stopped = 1;
+		d->ops->settled("the daemon stopped with it still queued",
+		    d->made, d->arg);
+	}
 }
 
 void
@@ -134,6 +158,8 @@ delivery_post(struct delivery *d, const char *content_type, const char *body,
 {
 	char	 err[HTTPS_ERR_MAX];
 
+	if (d->stopped)
+		return;
 	if (https_post(client, d->url, content_type, body, headers, d->flags,
 	    DELIVERY_TIMEOUT, answered, d, err, sizeof(err)) == NULL)
 		answered(NULL, 0, err, d);

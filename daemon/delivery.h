@@ -25,8 +25,13 @@ struct delivery_ops {
 	 * the request cannot be made, now or from a later callback.
 	 */
 	void	(*prepare)(struct delivery *, void *arg);
-	/* The end: err NULL when delivered, else the last failure's. */
+	/*
+	 * The end, to put on the record: err NULL when delivered, else the
+	 * last failure's; or at a stop, the delivery still under way.
+	 */
 	void	(*settled)(const char *err, int attempts, void *arg);
+	/* arg is no longer used (never after a stop: the process ends). */
+	void	(*release)(void *arg);
 };
 
 /* Before confinement, after outbound_init: -1 with a message. */
@@ -48,5 +53,11 @@ void	delivery_post(struct delivery *, const char *content_type,
 void	delivery_failed(struct delivery *, const char *why);
 
 const char *delivery_url(const struct delivery *);
+
+/*
+ * The daemon stops: every delivery under way is said (settled) as still
+ * queued, and nothing more is attempted.
+ */
+void	delivery_stop(void);
 
 #endif

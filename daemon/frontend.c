@@ -85,9 +85,10 @@ drain(evutil_socket_t fd, short what, void *arg)
 }
 
 /*
- * SIGTERM: take no new connection, write the refusals counted so far,
- * finish what is in flight (those records too) for up to DRAIN_MS, then
- * exit; the parent stops the signer after this.
+ * SIGTERM: take no new connection, write the refusals counted so far and
+ * the deliveries still under way, finish what is in flight (those records
+ * too) for up to DRAIN_MS, then exit; the parent stops the signer after
+ * this.
  */
 static void
 stop(evutil_socket_t sig, short what, void *arg)
@@ -98,6 +99,7 @@ stop(evutil_socket_t sig, short what, void *arg)
 	    signer_inflight());
 	http_stop_listening();
 	tally_flush();
+	delivery_stop();
 	drain(-1, 0, NULL);
 }
 

@@ -103,10 +103,15 @@ settled(const char *err, int attempts, void *arg)
 		    attempts, err);
 		said(e, PROTO_SEEN_WEBHOOK_FAILED, why);
 	}
-	event_free(e);
 }
 
-static const struct delivery_ops	 ops = { prepare, settled };
+static void
+release(void *arg)
+{
+	event_free(arg);
+}
+
+static const struct delivery_ops	 ops = { prepare, settled, release };
 
 /* The type and sid the signer wrote in the body, into e. */
 static int

@@ -192,3 +192,30 @@ test('a webhook without its secret, or with one that is not whsec_ and 24 to 64 
     }), said, String(secret));
   }
 });
+
+test('an event still being retried when the daemon stops is on the record as still queued, not silently dropped', async () => {
+  const port = await freePort();	// nothing listens there
+  const url = `http://127.0.0.1:${port}/hook`;
+  const x = await startDaemon({
+    mutate: (c) => { c.webhooks = [{ url, events: ['impersonation.denied'] }]; },
+    beforeStart: (dir) => {
+      const f = join(dir, 'secrets.json');
+      const s = JSON.parse(readFileSync(f, 'utf8'));
+      s[`webhook:${url}`] = whsec();
+      writeFileSync(f, JSON.stringify(s), { mode: 0o600 });
+    },
+  });
+  try {
+    assert.equal((await askLink(x, await impersonationToken(x), { userId: ADMIN })).status, 403);
+    await new Promise((ok) => setTimeout(ok, 1500));	// an attempt or two refused
+    x.proc.kill('SIGTERM');
+    await until(() => x.exited);
+    const rec = records(x).find((r) => r.event === 'webhook.delivered');
+    assert.ok(rec, `no record:\n${x.log.slice(-1500)}`);
+    assert.equal(rec.outcome, 'failed');
+    assert.match(rec.detail, new RegExp(`^impersonation\\.denied to ${url.replace(/[.]/g, '\\.')}: \\d+ attempts; the last: the daemon stopped with it still queued`));
+    assert.equal(rec.source, 'frontend');
+  } finally {
+    await x.stop();
+  }
+});
