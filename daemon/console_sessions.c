@@ -23,23 +23,15 @@
 void
 console_impersonations(struct evhttp_request *req)
 {
-	struct imp_session	**v;
-	json_t			*list;
-	size_t			 i, n = sessions_all(&v, 1);
+	json_t	*list;
+	size_t	 total;
 
-	if ((list = json_array()) == NULL)
-		goto nomem;
-	for (i = 0; i < n; i++)
-		if (json_array_append_new(list, sessions_json(v[i], 0)) == -1)
-			goto nomem;
-	free(v);
+	if ((list = sessions_page(1, 0, SESSIONS_MAX, &total)) == NULL) {
+		reply_unavailable(req);
+		return;
+	}
 	reply_no_store(req);
 	reply_json(req, 200, list, 0);
-	return;
-nomem:
-	json_decref(list);
-	free(v);
-	reply_unavailable(req);
 }
 
 static void

@@ -169,6 +169,27 @@ sessions_all(struct imp_session ***out, int active_only)
 	return c.n;
 }
 
+json_t *
+sessions_page(int active_only, size_t start, size_t limit, size_t *total)
+{
+	struct imp_session	**v;
+	json_t			*list;
+	size_t			 i, n = sessions_all(&v, active_only);
+
+	*total = n;
+	if ((list = json_array()) == NULL)
+		goto fail;
+	for (i = start; i < n && i - start < limit; i++)
+		if (json_array_append_new(list, sessions_json(v[i], 0)) == -1)
+			goto fail;
+	free(v);
+	return list;
+fail:
+	json_decref(list);
+	free(v);
+	return NULL;
+}
+
 /* RFC 3339 UTC, as Auth0 writes times; JSON null for 0. */
 static json_t *
 time_json(time_t t)

@@ -71,6 +71,13 @@ void	sessions_mark_ended(struct imp_session *s, const char *cause,
 /* Every session, newest first, into *out (the caller frees the array). */
 size_t	sessions_all(struct imp_session ***out, int active_only);
 
+/*
+ * The sessions start .. start + limit of sessions_all, as the API shows
+ * them, a JSON array; *total: how many there are.  NULL: no memory.
+ */
+json_t	*sessions_page(int active_only, size_t start, size_t limit,
+	    size_t *total);
+
 /* The session as the API shows it; tokens: with its jtis.  NULL: memory. */
 json_t	*sessions_json(const struct imp_session *, int tokens);
 

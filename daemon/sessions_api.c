@@ -73,36 +73,29 @@ done:
 void
 impersonations_list(struct evhttp_request *req)
 {
-	struct imp_session	**v;
 	struct access		 a;
 	struct paging		 pg;
 	json_t			*list, *out;
-	size_t			 i, n, start;
+	size_t			 start, total;
 	int			 active;
 
 	if (bearer_api_check(req, "read:impersonations", &a) == -1 ||
 	    list_query(req, &pg, &active) == -1)
 		return;
-	n = sessions_all(&v, active);
 	start = pg.page * pg.per_page;
-	if ((list = json_array()) == NULL)
-		goto nomem;
-	for (i = start; i < n && i - start < pg.per_page; i++)
-		if (json_array_append_new(list, sessions_json(v[i], 0)) == -1)
-			goto nomem;
-	out = pg.include_totals ? json_pack("{s:o, s:I, s:I, s:I}",
-	    "impersonations", list, "start", (json_int_t)start,
-	    "limit", (json_int_t)pg.per_page, "total", (json_int_t)n) : list;
-	list = NULL;
+	if ((list = sessions_page(active, start, pg.per_page, &total)) ==
+	    NULL)
+		out = NULL;
+	else if (pg.include_totals)
+		out = json_pack("{s:o, s:I, s:I, s:I}", "impersonations", list,
+		    "start", (json_int_t)start, "limit",
+		    (json_int_t)pg.per_page, "total", (json_int_t)total);
+	else
+		out = list;
 	if (out == NULL)
-		goto nomem;
-	free(v);
-	reply_json(req, 200, out, 0);
-	return;
-nomem:
-	json_decref(list);
-	free(v);
-	reply_api_error(req, 503, "Out of memory; try again", NULL);
+		reply_api_error(req, 503, "Out of memory; try again", NULL);
+	else
+		reply_json(req, 200, out, 0);
 }
 
 /* A DELETE answered once the signer has. */

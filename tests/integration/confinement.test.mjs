@@ -390,6 +390,22 @@ test('a unit filter without the Landlock calls: guised refuses to start, unless 
   }
 });
 
+// Each call, made from inside a front end that startFn starts, kills it.
+async function killedBy(startFn, calls) {
+  for (const call of calls) {
+    const y = await startFn();
+    try {
+      const r = await y.request(`__test/syscall?call=${call}&pid=${y.proc.pid}`).catch((e) => ({ error: e.message }));
+      assert.equal(r.status, undefined, `${call}: answered ${r.status} ${r.text}`);
+      const until = Date.now() + 5000;
+      while (!y.exited && Date.now() < until) await new Promise((res) => setTimeout(res, 20));
+      assert.match(y.log, /front end was killed by signal 31/, `${call}:\n${y.log}`);
+    } finally {
+      await y.stop();
+    }
+  }
+}
+
 // The console (issue 15) gives the front end an outbound client: TCP
 // sockets of its own, connect, and the resolver's datagram sockets.  The
 // same attacker, with the console on, still opens no secret, makes no
@@ -428,18 +444,7 @@ test('with the console on: still no secret, no Unix or UDP socket, no notify soc
     } finally {
       await x.stop();
     }
-    for (const call of ['socket_unix', 'socket_udp', 'socket_mptcp', 'connect_notify', 'connect_notify_high', 'sendto_address', 'getsockopt', 'ptrace', 'kill', 'execve']) {
-      const y = await startConsole();
-      try {
-        const r = await y.request(`__test/syscall?call=${call}&pid=${y.proc.pid}`).catch((e) => ({ error: e.message }));
-        assert.equal(r.status, undefined, `${call}: answered ${r.status} ${r.text}`);
-        const until = Date.now() + 5000;
-        while (!y.exited && Date.now() < until) await new Promise((res) => setTimeout(res, 20));
-        assert.match(y.log, /front end was killed by signal 31/, `${call}:\n${y.log}`);
-      } finally {
-        await y.stop();
-      }
-    }
+    await killedBy(startConsole, ['socket_unix', 'socket_udp', 'socket_mptcp', 'connect_notify', 'connect_notify_high', 'sendto_address', 'getsockopt', 'ptrace', 'kill', 'execve']);
   } finally {
     notify.stop();
     provider.close();
@@ -474,18 +479,7 @@ test('with a back-channel logout URI and no console: still no secret, no Unix or
     } finally {
       await x.stop();
     }
-    for (const call of ['socket_unix', 'socket_udp', 'socket_mptcp', 'sendto_address', 'execve']) {
-      const y = await start({ mutate: withBackchannel });
-      try {
-        const r = await y.request(`__test/syscall?call=${call}&pid=${y.proc.pid}`).catch((e) => ({ error: e.message }));
-        assert.equal(r.status, undefined, `${call}: answered ${r.status} ${r.text}`);
-        const until = Date.now() + 5000;
-        while (!y.exited && Date.now() < until) await new Promise((res) => setTimeout(res, 20));
-        assert.match(y.log, /front end was killed by signal 31/, `${call}:\n${y.log}`);
-      } finally {
-        await y.stop();
-      }
-    }
+    await killedBy(() => start({ mutate: withBackchannel }), ['socket_unix', 'socket_udp', 'socket_mptcp', 'sendto_address', 'execve']);
   } finally {
     app.close();
     other.close();
