@@ -14,6 +14,7 @@
 #include "console_answers.h"
 #include "impersonation.h"
 #include "keys.h"
+#include "revocation.h"
 #include "scope.h"
 #include "secrets.h"
 #include "token.h"
@@ -203,6 +204,7 @@ static const struct handler {
 	{ PROTO_CONSOLE_AUDIT,	answer_console_audit },
 	{ PROTO_CONSOLE_SIGNOUT, answer_console_signout },
 	{ PROTO_OBSERVED,	answer_observed },
+	{ PROTO_REVOKE,		answer_revoke },
 #ifdef GUISE_TEST_HOOKS
 	{ PROTO_TEST_SYSCALL,	answer_test_syscall },
 #endif
@@ -212,6 +214,7 @@ void
 answers_init(const struct config *c)
 {
 	conf = c;
+	revocation_init(c);
 }
 
 answer_fn *

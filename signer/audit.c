@@ -194,6 +194,7 @@ write_members(const struct audit_record *r, char *out, size_t room)
 	member(&w, "ip", r->ip);
 	member(&w, "user_agent", r->user_agent);
 	member(&w, "jti", r->jti);
+	member(&w, "sid", r->sid);
 	member(&w, "link_hash", r->link_hash);
 	member(&w, "code_hash", r->code_hash);
 	member(&w, "login_hash", r->login_hash);
@@ -281,6 +282,7 @@ write_journal_line(const struct audit_record *r, char *out, size_t room)
 		{ "impersonator_id", r->impersonator_id },
 		{ "user_id", r->user_id }, { "client_id", r->client_id },
 		{ "caller", r->caller }, { "jti", r->jti },
+		{ "sid", r->sid },
 		{ "source", r->source },
 	};
 	size_t	 i, len = 0;
@@ -315,6 +317,7 @@ queue_at(const struct audit_record *r, long long t)
 	    len_of(r->rule) + len_of(r->impersonator_id) + len_of(r->user_id) +
 	    len_of(r->client_id) + len_of(r->caller) + len_of(r->reason) +
 	    len_of(r->ip) + len_of(r->user_agent) + len_of(r->jti) +
+	    len_of(r->sid) +
 	    len_of(r->link_hash) + len_of(r->code_hash) + len_of(r->login_hash) +
 	    len_of(r->grant_id) +
 	    len_of(r->revoked) + len_of(r->kid) + len_of(r->detail) +

@@ -27,6 +27,7 @@ struct audit_record {
 	const char	*ip;
 	const char	*user_agent;
 	const char	*jti;
+	const char	*sid;		/* the impersonation session's */
 	const char	*link_hash;
 	const char	*code_hash;
 	const char	*login_hash;	/* a login cookie's (GRANT_KIND_LOGIN) */
