@@ -16,6 +16,7 @@
  * list fails closed (503).
  */
 #include <string.h>
+#include <time.h>
 
 #include <event2/http.h>
 
@@ -60,8 +61,10 @@ recorded(const struct proto_msg *rep, void *arg)
 		reply_busy(call->req, "too many tokens are revoked to revoke "
 		    "this one; try again");
 	else if (proto_strcpy(jti, sizeof(jti), rep->u.revoke_rep.jti) == -1 ||
-	    !store_is_revoked(jti))
-		/* Not the token the front end revoked: cannot be. */
+	    store_revoke(jti, (time_t)rep->u.revoke_rep.exp) == -1)
+		/* What the signer verified is what is revoked: the token the
+		 * front end revoked already (then this does nothing), or, were
+		 * they to differ, that one too. */
 		reply_unavailable(call->req);
 	else
 		revoked_ok(call->req);
