@@ -164,6 +164,18 @@ test('client authentication: a wrong secret or an unknown client is 401 invalid_
   assert.equal((await userinfo(d, t.access_token)).status, 200);
 });
 
+test('failed authentications at introspection and revocation count in the token endpoint\'s limiter', async () => {
+  // A client_id of its own, so that no other test is held back.
+  const guess = { client: 'guesser', secret: 'wrong-secret' };
+  for (let i = 0; i < 5; i++) assert.equal((await introspect('garbage', guess)).status, 401);
+  for (let i = 0; i < 5; i++) assert.equal((await revoke('garbage', guess)).status, 401);
+  for (const r of [await revoke('garbage', guess), await introspect('garbage', guess),
+    await d.request('oauth/token', { method: 'POST', body: { grant_type: 'client_credentials', client_id: 'guesser', client_secret: 'wrong-secret' } })]) {
+    assert.equal(r.status, 429, r.text);
+    assert.ok(Number(r.headers['retry-after']) > 0);
+  }
+});
+
 test('revoked by its client: introspection says inactive, /userinfo refuses it, the signer recorded token.revoked', async () => {
   const t = await login();
   const claims = decodeJwt(t.access_token);
