@@ -52,6 +52,11 @@ static const struct route routes[] = {
 	    1 },
 	{ "/.well-known/jwks.json",		0, GET,	wellknown_jwks, 1 },
 	{ "/oauth/token",			0, POST, token_endpoint, 1 },
+	/* Revoked by single-page applications too; introspected only by
+	 * clients with a secret, from their servers. */
+	{ "/oauth/revoke",			0, POST, revoke_endpoint, 1 },
+	{ "/oauth/introspect",			0, POST, introspect_endpoint,
+	    0 },
 	{ "/userinfo",				0, GET | POST, userinfo, 1 },
 	{ "/authorize",				0, GET | POST, authorize,
 	    0 },

@@ -33,6 +33,8 @@ struct form;
 void	wellknown_discovery(struct evhttp_request *);
 void	wellknown_jwks(struct evhttp_request *);
 void	token_endpoint(struct evhttp_request *);
+void	introspect_endpoint(struct evhttp_request *);	/* RFC 7662 */
+void	revoke_endpoint(struct evhttp_request *);	/* RFC 7009 */
 void	users_list(struct evhttp_request *);
 void	users_get(struct evhttp_request *);
 void	users_get_by_email(struct evhttp_request *);

@@ -121,6 +121,24 @@ wellknown_build_discovery(void)
 	    "request_parameter_supported", 0,
 	    "request_uri_parameter_supported", 0,
 	    "claims_parameter_supported", 0);
+	/*
+	 * RFC 8414: introspection (RFC 7662) by a client with a secret only;
+	 * revocation (RFC 7009) by a public client too, named by its
+	 * client_id.
+	 */
+	if (d != NULL && (json_object_set_new(d, "introspection_endpoint",
+	    url("oauth/introspect")) == -1 ||
+	    json_object_set_new(d, "introspection_endpoint_auth_methods_"
+	    "supported", json_pack("[ss]", "client_secret_basic",
+	    "client_secret_post")) == -1 ||
+	    json_object_set_new(d, "revocation_endpoint",
+	    url("oauth/revoke")) == -1 ||
+	    json_object_set_new(d, "revocation_endpoint_auth_methods_"
+	    "supported", json_pack("[sss]", "client_secret_basic",
+	    "client_secret_post", "none")) == -1)) {
+		json_decref(d);
+		return NULL;
+	}
 	text = json_dumps(d, JSON_COMPACT);
 	json_decref(d);
 	return text;

@@ -61,6 +61,22 @@ static const struct field auth_req[] = {
 	END
 };
 
+static const struct field revoke_req[] = {
+	STR(u.revoke_req.client_id, PROTO_CLIENT_ID_MAX),
+	STR(u.revoke_req.secret, PROTO_SECRET_MAX),
+	STR(u.revoke_req.token, PROTO_TOKEN_MAX),
+	U32(u.revoke_req.revoked),
+	STR(u.revoke_req.ip, PROTO_IP_MAX),
+	STR(u.revoke_req.user_agent, PROTO_AGENT_MAX),
+	END
+};
+
+static const struct field revoke_rep[] = {
+	STR(u.revoke_rep.jti, PROTO_JTI_MAX),
+	U32(u.revoke_rep.exp),
+	END
+};
+
 static const struct field link_req[] = {
 	STR(u.link_req.bearer, PROTO_TOKEN_MAX),
 	STR(u.link_req.user_id, PROTO_USER_ID_MAX),
@@ -300,6 +316,7 @@ static const struct {
 	[PROTO_SESSION_END] =	{ "session_end", { end_req, end_rep }, 0 },
 	[PROTO_WEBHOOK_SIGN] =	{ "webhook_sign", { webhook_req, webhook_rep },
 				   0 },
+	[PROTO_REVOKE] =	{ "revoke", { revoke_req, revoke_rep }, 0 },
 	[PROTO_CTL_SIGNER] =	{ "ctl_signer", { no_fields, no_fields }, 1 },
 	[PROTO_CTL_PAUSE] =	{ "ctl_pause", { no_fields, no_fields }, 0 },
 	[PROTO_CTL_RELOAD] =	{ "ctl_reload", { no_fields, no_fields }, 2 },

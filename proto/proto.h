@@ -21,8 +21,9 @@
 #include <stdint.h>
 
 /* 5: the console (sign-in begun by the signer, its links, audit trail);
- * 6: impersonation sessions (their sid and grant, and their end), and
- * the webhook events of the answers that make them;
+ * 6: impersonation sessions (their sid and grant, and their end), the
+ * webhook events of the answers that make them, and PROTO_REVOKE (RFC 7009
+ * revocation, recorded by the signer);
  * a front end and a signer of another version, as during an upgrade,
  * refuse each other's frames. */
 #define PROTO_VERSION		6
@@ -129,6 +130,16 @@ enum proto_type {
 				 * for a webhook's URL -> its id, a
 				 * timestamp of now and its signature */
 	/*
+	 * RFC 7009 revocation: the client's credentials and the token it
+	 * gives back.  The signer authenticates the client, verifies the
+	 * token itself, refuses another client's (PROTO_ERR_GRANT), and
+	 * records what the front end says it revoked (the revocation list
+	 * is the front end's); a token that does not verify is
+	 * PROTO_ERR_BEARER, and nothing is recorded.
+	 */
+	PROTO_REVOKE,		/* a client's token given back -> on the
+				 * record, its jti and exp */
+	/*
 	 * The parent's control sockets (common/fdpass.h), never the
 	 * socketpair of the front end and the signer: each request carries
 	 * the descriptors proto_type_fds() says, and only PROTO_CTL_PAUSE
@@ -214,6 +225,26 @@ struct proto_msg {
 			struct proto_str	 client_id;
 			struct proto_str	 secret;
 		} auth_req;
+		/*
+		 * A token given back by its client (RFC 7009): revoked says
+		 * whether the front end revoked it (0: no room left in the
+		 * revocation list, or another client's token, which it
+		 * does not revoke).
+		 */
+		struct {
+			struct proto_str	 client_id;
+			struct proto_str	 secret;
+			struct proto_str	 token;
+			uint32_t		 revoked;
+			struct proto_str	 ip;		/* for the audit log */
+			struct proto_str	 user_agent;
+		} revoke_req;
+		/* The token the signer verified: its jti, and when it expires
+		 * (unix seconds), as long as it must stay revoked. */
+		struct {
+			struct proto_str	 jti;
+			uint32_t		 exp;
+		} revoke_rep;
 		/*
 		 * What the front end saw (enum proto_observed), count times
 		 * (0: once), from ip for client_id, of session sid, with the

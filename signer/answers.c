@@ -16,6 +16,7 @@
 #include "webhook.h"
 #include "impersonation.h"
 #include "keys.h"
+#include "revocation.h"
 #include "scope.h"
 #include "secrets.h"
 #include "token.h"
@@ -223,6 +224,7 @@ static const struct handler {
 	{ PROTO_SESSION_END,	answer_session_end },
 	{ PROTO_WEBHOOK_SIGN,	answer_webhook_sign },
 	{ PROTO_OBSERVED,	answer_observed },
+	{ PROTO_REVOKE,		answer_revoke },
 #ifdef GUISE_TEST_HOOKS
 	{ PROTO_TEST_SYSCALL,	answer_test_syscall },
 #endif
@@ -232,6 +234,7 @@ void
 answers_init(const struct config *c)
 {
 	conf = c;
+	revocation_init(c);
 }
 
 answer_fn *

@@ -42,6 +42,12 @@ token_api_audience(void)
 	return api_audience;
 }
 
+const char *
+token_userinfo_audience(void)
+{
+	return userinfo_audience;
+}
+
 /* A fresh jti. */
 static int
 new_jti(char *out)

@@ -22,6 +22,8 @@ long	token_client_credentials(const struct client_config *client,
 
 /* The audience of the Management API, {issuer}api/v2/. */
 const char *token_api_audience(void);
+/* The audience of an impersonated login's access token, {issuer}userinfo. */
+const char *token_userinfo_audience(void);
 
 /* An impersonated login, of users of the signer's own roster. */
 /*

@@ -1,9 +1,9 @@
 /*
- * The bodies of POST /oauth/token and POST /users/{id}/impersonate, as
- * params_read decodes them once libevent has the bytes: the first input
- * byte picks the Content-Type ('j' or 'J': application/json, anything
- * else: a form), the rest is the body.  Then every parameter the two
- * endpoints read is looked up, as they look it up.
+ * The bodies of POST /oauth/token, /oauth/introspect, /oauth/revoke and
+ * /users/{id}/impersonate, as params_read decodes them once libevent has
+ * the bytes: the first input byte picks the Content-Type ('j' or 'J':
+ * application/json, anything else: a form), the rest is the body.  Then
+ * every parameter the endpoints read is looked up, as they look it up.
  */
 #include <jansson.h>
 
@@ -13,7 +13,7 @@
 static const char *const names[] = {
 	"grant_type", "client_id", "client_secret", "audience", "scope",
 	"code", "redirect_uri", "protocol", "impersonator_id", "reason",
-	"additionalParameters", "", NULL
+	"additionalParameters", "token", "", NULL
 };
 
 static const char *const nested[] = {

@@ -31,6 +31,111 @@
  */
 #include "frontend_peer.h"
 
+/* The token.revoked records of the current audit file, with outcome. */
+static int
+revoked_records(const char *outcome)
+{
+	FILE	*f;
+	char	 line[16384], want[64];
+	int	 n = 0;
+
+	snprintf(want, sizeof(want), "\"outcome\":\"%s\"", outcome);
+	if ((f = fopen(audit_file, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strstr(line, "\"event\":\"token.revoked\"") != NULL &&
+		    strstr(line, want) != NULL)
+			n++;
+	fclose(f);
+	return n;
+}
+
+/* PROTO_REVOKE: token given back by client with secret; its status, jti, exp. */
+static uint32_t
+give_back(const char *client, const char *secret, const char *token,
+    uint32_t revoked, char *jti, size_t jtilen, uint32_t *exp)
+{
+	struct proto_msg	 req, rep;
+
+	memset(&req, 0, sizeof(req));
+	req.type = PROTO_REVOKE;
+	req.id = next_id++;
+	req.u.revoke_req.client_id = proto_str(client);
+	req.u.revoke_req.secret = proto_str(secret);
+	req.u.revoke_req.token = proto_str(token);
+	req.u.revoke_req.revoked = revoked;
+	req.u.revoke_req.ip = proto_str("127.0.0.1");
+	req.u.revoke_req.user_agent = proto_str("peer");
+	if (request(&s, &req, &rep) == -1 || rep.type != PROTO_REVOKE)
+		return (uint32_t)-1;
+	if (rep.status == PROTO_OK && jti != NULL &&
+	    copy_field(jti, jtilen, rep.u.revoke_rep.jti) == -1)
+		return (uint32_t)-1;
+	if (exp != NULL)
+		*exp = rep.u.revoke_rep.exp;
+	return rep.status;
+}
+
+/*
+ * Revocation (RFC 7009): the signer records a token given back only for
+ * the client that proves who it is, only for a token it verifies itself,
+ * only its own; the front end's word is only whether it revoked it.
+ */
+static void
+test_revoke(void)
+{
+	char		 tok[PROTO_TOKEN_MAX + 1], bad[PROTO_TOKEN_MAX + 1];
+	char		 jti[PROTO_JTI_MAX + 1];
+	json_t		*c;
+	uint32_t	 st, exp = 0;
+	int		 ok0, denied0, failed0;
+
+	ok0 = revoked_records("ok");
+	denied0 = revoked_records("denied");
+	failed0 = revoked_records("failed");
+	if (client_token("read:users", tok, sizeof(tok)) == -1) {
+		CHECK(0, "a token of backoffice to revoke");
+		return;
+	}
+	st = give_back("backoffice", "not-the-secret", tok, 1, NULL, 0, NULL);
+	CHECK(st == PROTO_ERR_CLIENT, "revoke with a wrong secret: refused "
+	    "(%s)", proto_status_name(st));
+	st = give_back("backoffice", "", tok, 1, NULL, 0, NULL);
+	CHECK(st == PROTO_ERR_CLIENT, "revoke by a confidential client without "
+	    "its secret: refused (%s)", proto_status_name(st));
+	st = give_back("storefront", storefront_secret, tok, 1, NULL, 0, NULL);
+	CHECK(st == PROTO_ERR_GRANT, "revoke of another client's token: "
+	    "refused (%s)", proto_status_name(st));
+	snprintf(bad, sizeof(bad), "%s", tok);
+	bad[strlen(bad) - 2] ^= 0x01;
+	st = give_back("backoffice", backoffice_secret, bad, 1, NULL, 0, NULL);
+	CHECK(st == PROTO_ERR_BEARER, "revoke of a token whose signature is "
+	    "altered: not ours (%s)", proto_status_name(st));
+	st = give_back("backoffice", backoffice_secret, "", 1, NULL, 0, NULL);
+	CHECK(st == PROTO_ERR_BEARER, "revoke of no token (%s)",
+	    proto_status_name(st));
+	CHECK(revoked_records("ok") == ok0 && revoked_records("failed") ==
+	    failed0 && revoked_records("denied") == denied0 + 1,
+	    "none of these recorded a revocation; the other client's "
+	    "attempt is recorded as denied");
+
+	st = give_back("backoffice", backoffice_secret, tok, 0, jti, sizeof(jti),
+	    &exp);
+	CHECK(st == PROTO_OK && revoked_records("failed") == failed0 + 1 &&
+	    revoked_records("ok") == ok0, "the front end says it had no room: "
+	    "recorded as failed, not as revoked (%s)", proto_status_name(st));
+	st = give_back("backoffice", backoffice_secret, tok, 1, jti, sizeof(jti),
+	    &exp);
+	c = claims_of(tok);
+	CHECK(st == PROTO_OK && revoked_records("ok") == ok0 + 1 &&
+	    c != NULL && strcmp(jti, json_string_value(json_object_get(c,
+	    "jti"))) == 0 && (json_int_t)exp == json_integer_value(
+	    json_object_get(c, "exp")), "its own token: recorded revoked, "
+	    "the reply its jti and exp as the signer verified them (%s)",
+	    proto_status_name(st));
+	json_decref(c);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -299,6 +404,7 @@ main(int argc, char *argv[])
 		    "refused (%s)", proto_status_name(st));
 	}
 
+	test_revoke();
 	test_logins();
 	test_console();
 	legit_flow("after every refusal");

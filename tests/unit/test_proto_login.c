@@ -204,6 +204,20 @@ static const struct sfield auth_req_f[] = {
 	SFIELD("secret", u.auth_req.secret, PROTO_SECRET_MAX)
 };
 
+static const struct sfield revoke_req_f[] = {
+	SFIELD("client_id", u.revoke_req.client_id, PROTO_CLIENT_ID_MAX),
+	SFIELD("secret", u.revoke_req.secret, PROTO_SECRET_MAX),
+	SFIELD("token", u.revoke_req.token, PROTO_TOKEN_MAX),
+	UFIELD("revoked", u.revoke_req.revoked),
+	SFIELD("ip", u.revoke_req.ip, PROTO_IP_MAX),
+	SFIELD("user_agent", u.revoke_req.user_agent, PROTO_AGENT_MAX)
+};
+
+static const struct sfield revoke_rep_f[] = {
+	SFIELD("jti", u.revoke_rep.jti, PROTO_JTI_MAX),
+	UFIELD("exp", u.revoke_rep.exp)
+};
+
 static const struct sfield token_req_f[] = {
 	SFIELD("client_id", u.token_req.client_id, PROTO_CLIENT_ID_MAX),
 	SFIELD("secret", u.token_req.secret, PROTO_SECRET_MAX),
@@ -241,6 +255,8 @@ enum {
 	FORM_AUDIT_REQ,
 	FORM_AUDIT_REP,
 	FORM_SIGNOUT_REQ,
+	FORM_REVOKE_REQ,
+	FORM_REVOKE_REP,
 	FORM__MAX
 };
 
@@ -302,6 +318,10 @@ static const struct msgform {
 	[FORM_SIGNOUT_REQ] = { "console_signout request",
 	    PROTO_CONSOLE_SIGNOUT, PROTO_REQUEST, console_req_f,
 	    NELEM(console_req_f) },
+	[FORM_REVOKE_REQ] = { "revoke request", PROTO_REVOKE, PROTO_REQUEST,
+	    revoke_req_f, NELEM(revoke_req_f) },
+	[FORM_REVOKE_REP] = { "revoke reply", PROTO_REVOKE, PROTO_REPLY,
+	    revoke_rep_f, NELEM(revoke_rep_f) },
 };
 
 /* Slices of one buffer, so that each field has bytes of its own. */
@@ -824,7 +844,7 @@ test_roundtrip_link(void)
 {
 	static const uint8_t	 want[] = {
 		0x00, 0x00, 0x00, 0x32,		/* 16 + 10 * 3 + 4 */
-		0x00, 0x05,
+		0x00, 0x06,
 		0x00, 0x05,			/* link */
 		0x00, 0x00, 0x00, 0x2a,
 		0x00, 0x00, 0x00, 0x00,
@@ -1049,7 +1069,7 @@ test_roundtrip_authorize(void)
 {
 	static const uint8_t	 want[] = {
 		0x00, 0x00, 0x00, 0x2f,		/* 16 + 9 * 3 + 4 */
-		0x00, 0x05,
+		0x00, 0x06,
 		0x00, 0x0a,			/* authorize */
 		0x00, 0x00, 0x00, 0x2b,
 		0x00, 0x00, 0x00, 0x00,
@@ -1186,7 +1206,7 @@ test_roundtrip_code(void)
 {
 	static const uint8_t	 want[] = {
 		0x00, 0x00, 0x00, 0x2c,		/* 16 + 8 * 3 + 4 */
-		0x00, 0x05,
+		0x00, 0x06,
 		0x00, 0x08,			/* code_replayed */
 		0x00, 0x00, 0x00, 0x07,
 		0x00, 0x00, 0x00, 0x00,
@@ -1322,7 +1342,7 @@ test_roundtrip_observed(void)
 {
 	static const uint8_t	 want[] = {
 		0x00, 0x00, 0x00, 0x1e,		/* 16 + 4 + 3 + 3 + 4 */
-		0x00, 0x05,
+		0x00, 0x06,
 		0x00, 0x09,			/* observed */
 		0x00, 0x00, 0x00, 0x03,
 		0x00, 0x00, 0x00, 0x00,
@@ -1388,7 +1408,7 @@ test_roundtrip_client_auth(void)
 {
 	static const uint8_t	 want[] = {
 		0x00, 0x00, 0x00, 0x17,		/* 16 + 3 + 4 */
-		0x00, 0x05,
+		0x00, 0x06,
 		0x00, 0x04,			/* client_auth */
 		0x00, 0x00, 0x00, 0x05,
 		0x00, 0x00, 0x00, 0x00,
@@ -1464,9 +1484,9 @@ test_constants(void)
 	unsigned int	 t, u;
 	int		 all;
 
-	CHECK(PROTO_VERSION == 5 && PROTO_LOGIN_MAX == 64 &&
+	CHECK(PROTO_VERSION == 6 && PROTO_LOGIN_MAX == 64 &&
 	    PROTO_CHALLENGE_MAX == 128,
-	    "protocol version 5; a login cookie's value at most 64 bytes, a "
+	    "protocol version 6; a login cookie's value at most 64 bytes, a "
 	    "PKCE challenge or verifier at most 128 (RFC 7636's longest)");
 	CHECK(PROTO_CLIENT_AUTH == 4 && PROTO_LINK == 5 &&
 	    PROTO_FOLLOW == 6 && PROTO_CODE_TOKENS == 7 &&
@@ -1474,12 +1494,12 @@ test_constants(void)
 	    PROTO_AUTHORIZE == 10 && PROTO_CONSOLE_SIGNIN == 11 &&
 	    PROTO_CONSOLE_BEGIN == 12 && PROTO_CONSOLE_IDP_AUTH == 13 &&
 	    PROTO_CONSOLE_LINK == 14 && PROTO_CONSOLE_AUDIT == 15 &&
-	    PROTO_CONSOLE_SIGNOUT == 16 &&
-	    PROTO_CTL_SIGNER == 17 && PROTO_CTL_PAUSE == 18 &&
-	    PROTO_CTL_RELOAD == 19 && PROTO_CTL_AUDIT_FILE == 20 &&
-	    PROTO_TYPE__MAX == 21,
-	    "wire numbers of the client_auth, impersonation, console and "
-	    "control types");
+	    PROTO_CONSOLE_SIGNOUT == 16 && PROTO_REVOKE == 17 &&
+	    PROTO_CTL_SIGNER == 18 && PROTO_CTL_PAUSE == 19 &&
+	    PROTO_CTL_RELOAD == 20 && PROTO_CTL_AUDIT_FILE == 21 &&
+	    PROTO_TYPE__MAX == 22,
+	    "wire numbers of the client_auth, impersonation, console, "
+	    "revoke and control types");
 	CHECK(PROTO_ERR_GRANT == 2 && PROTO_ERR_REQUEST == 6 &&
 	    PROTO_ERR_AUDIT == 7 && PROTO_ERR_BEARER == 8 &&
 	    PROTO_ERR_INVALID_GRANT == 9 && PROTO_ERR_REDEEMED == 10 &&
@@ -1504,6 +1524,7 @@ test_constants(void)
 	    name_is(proto_type_name(PROTO_CONSOLE_SIGNOUT),
 	    "console_signout") &&
 	    name_is(proto_type_name(PROTO_CLIENT_AUTH), "client_auth") &&
+	    name_is(proto_type_name(PROTO_REVOKE), "revoke") &&
 	    name_is(proto_type_name(PROTO_CTL_AUDIT_FILE),
 	    "ctl_audit_file") &&
 	    name_is(proto_type_name(PROTO_TYPE__MAX), "unknown"),
@@ -1549,6 +1570,7 @@ test_constants(void)
 	    proto_type_fds(PROTO_CONSOLE_LINK) == 0 &&
 	    proto_type_fds(PROTO_CONSOLE_AUDIT) == 0 &&
 	    proto_type_fds(PROTO_CONSOLE_SIGNOUT) == 0 &&
+	    proto_type_fds(PROTO_REVOKE) == 0 &&
 	    proto_type_fds(PROTO_CLIENT_AUTH) == 0,
 	    "the impersonation types carry no descriptors");
 }
