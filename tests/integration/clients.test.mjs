@@ -10,7 +10,7 @@ import { decodeProtectedHeader } from 'jose';
 import auth0 from 'auth0';
 import * as client from 'openid-client';
 import { startDaemon } from './lib/daemon.mjs';
-import { CALLBACK, SUPPORT, CUSTOMER, atHash, verifyIdToken, verifyAccessToken } from './lib/flow.mjs';
+import { CALLBACK, SUPPORT, CUSTOMER, assertSessionLife, atHash, verifyIdToken, verifyAccessToken } from './lib/flow.mjs';
 
 const { AuthenticationClient, ManagementClient } = auth0;
 
@@ -75,7 +75,7 @@ test('Auth0 SDK v3: users.impersonate, the link, oauth.authorizationCodeGrant (i
   // The SDK checks signature (through the JWKS), iss, aud, exp, iat, and the nonce.
   const tokens = await auth.oauth.authorizationCodeGrant({ code, redirect_uri: CALLBACK, nonce });
   assert.equal(tokens.token_type, 'Bearer');
-  assert.equal(tokens.expires_in, 3600);
+  assertSessionLife(tokens.expires_in, tokens.access_token, 3600);
   assert.equal(decodeProtectedHeader(tokens.id_token).alg, 'RS256');
   const { payload: id } = await verifyIdToken(d, tokens.id_token);
   assert.equal(id.sub, CUSTOMER);

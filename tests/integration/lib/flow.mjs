@@ -6,7 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLocalJWKSet, jwtVerify } from 'jose';
+import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { startDaemon, clientToken } from './daemon.mjs';
 
 export const CALLBACK = 'http://127.0.0.1:3000/callback';
@@ -93,6 +93,15 @@ export function redeem(d, code, { client = 'storefront', secret, redirect_uri = 
 
 export function userinfo(d, accessToken) {
   return d.request('userinfo', { headers: { authorization: `Bearer ${accessToken}` } });
+}
+
+// The expires_in of an impersonated login's code exchange: its access
+// token's own life, token_ttl at most and less the seconds since the link
+// was followed (its session's end caps it).
+export function assertSessionLife(expiresIn, accessToken, ttl) {
+  const { iat, exp } = decodeJwt(accessToken);
+  if (expiresIn !== exp - iat) throw new Error(`expires_in ${expiresIn}, the token lives ${exp - iat}`);
+  if (!(expiresIn <= ttl && expiresIn >= ttl - 10)) throw new Error(`expires_in ${expiresIn}: not within 10 s under token_ttl ${ttl}`);
 }
 
 // OpenID Connect Core 3.1.3.6: the left half of SHA-256 of the ASCII token.
