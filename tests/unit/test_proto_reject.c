@@ -116,8 +116,11 @@ test_decode_header(void)
 	fr_start(4, PROTO_HELLO, 1, 0);
 	CHECK(fr_refused(PROTO_REQUEST, "version"),
 	    "version 4 (the protocol before the console's pages and links)");
-	fr_start(6, PROTO_HELLO, 1, 0);
-	CHECK(fr_refused(PROTO_REQUEST, "version"), "version 6");
+	fr_start(5, PROTO_HELLO, 1, 0);
+	CHECK(fr_refused(PROTO_REQUEST, "version"),
+	    "version 5 (the protocol before sessions)");
+	fr_start(7, PROTO_HELLO, 1, 0);
+	CHECK(fr_refused(PROTO_REQUEST, "version"), "version 7");
 	fr_start(0x0200, PROTO_HELLO, 1, 0);
 	CHECK(fr_refused(PROTO_REQUEST, "version"),
 	    "version 2 little-endian (0x0200)");
