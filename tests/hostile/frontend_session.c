@@ -465,6 +465,23 @@ test_expired(const char *end_token)
 	st = end_session(e.sid, e.grant, PROTO_END_EXPIRED, "", "", "");
 	CHECK(st == PROTO_ERR_REDEEMED, "and not twice (%s)",
 	    proto_status_name(st));
+
+	/*
+	 * Ended while it lived, then presented again once it expired: its
+	 * end must outlast its expiry, or it ends twice, the second time as
+	 * expired.
+	 */
+	ok = begin_session(&e) == 0 && end_session(e.sid, e.grant,
+	    PROTO_END_API, end_token, "", "") == PROTO_OK;
+	CHECK(ok, "another session, ended by the API while it lives");
+	sleep(3);
+	st = end_session(e.sid, e.grant, PROTO_END_EXPIRED, "", "", "");
+	CHECK(st == PROTO_ERR_REDEEMED, "past its expiry, ended again as "
+	    "expired: refused, it ended before (%s)", proto_status_name(st));
+	CHECK(records(ENDED_EVENT, e.sid, &r) == 1 &&
+	    member_is(r, "cause", "ended"), "one record of its end, the "
+	    "API's");
+	json_decref(r);
 	CHECK(set_token_ttl(3600) == 0 && crash_and_restart(0) == 0,
 	    "token_ttl back to 3600 s, a new signer");
 }
