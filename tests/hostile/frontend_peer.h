@@ -76,5 +76,9 @@ void		 test_console(void);
 
 /* frontend_session.c */
 void		 test_sessions(void);
+uint32_t	 end_session(const char *, const char *, uint32_t,
+		    const char *, const char *, const char *);
+int		 session_records(const char *, const char *, json_t **);
+int		 member_is(json_t *, const char *, const char *);
 
 #endif

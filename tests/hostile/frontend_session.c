@@ -82,7 +82,7 @@ begin_session(struct session *out)
  * PROTO_SESSION_END of sid with grant, for cause, with a bearer token or
  * a console session's cookie and grant ("" for none): the status.
  */
-static uint32_t
+uint32_t
 end_session(const char *sid, const char *grant, uint32_t cause,
     const char *token, const char *cookie, const char *console_grant)
 {
@@ -109,8 +109,8 @@ end_session(const char *sid, const char *grant, uint32_t cause,
  * sid for NULL): how many, and the last in *last (the caller's to free),
  * when last is not NULL.  -1 when the file cannot be read.
  */
-static int
-records(const char *event, const char *sid, json_t **last)
+int
+session_records(const char *event, const char *sid, json_t **last)
 {
 	FILE		*f;
 	char		 line[16384];
@@ -143,7 +143,7 @@ records(const char *event, const char *sid, json_t **last)
 }
 
 /* Whether member key of record r is want (absent, for NULL). */
-static int
+int
 member_is(json_t *r, const char *key, const char *want)
 {
 	const char	*v = json_string_value(json_object_get(r, key));
@@ -220,7 +220,7 @@ test_no_authority(const struct session *a, const char *end_token)
 {
 	char		 tok[PROTO_TOKEN_MAX + 1];
 	uint32_t	 st;
-	int		 before = records(ENDED_EVENT, NULL, NULL);
+	int		 before = session_records(ENDED_EVENT, NULL, NULL);
 
 	st = end_session(a->sid, a->grant, PROTO_END_EXPIRED, "", "", "");
 	CHECK(st == PROTO_ERR_REQUEST, "a live session (an hour to go) ended "
@@ -267,7 +267,7 @@ test_no_authority(const struct session *a, const char *end_token)
 	st = end_session(a->sid, a->grant, PROTO_END__MAX, end_token, "", "");
 	CHECK(st == PROTO_ERR_REQUEST, "cause PROTO_END__MAX: refused (%s)",
 	    proto_status_name(st));
-	CHECK(records(ENDED_EVENT, NULL, NULL) == before,
+	CHECK(session_records(ENDED_EVENT, NULL, NULL) == before,
 	    "none of them is on the record");
 }
 
@@ -279,7 +279,7 @@ test_not_its_grant(const struct session *a, const struct session *b,
 	char		 bad[PROTO_GRANT_MAX + 1];
 	uint32_t	 st;
 	size_t		 i, len;
-	int		 all, before = records(ENDED_EVENT, NULL, NULL);
+	int		 all, before = session_records(ENDED_EVENT, NULL, NULL);
 
 	st = end_session(b->sid, a->grant, PROTO_END_API, end_token, "", "");
 	CHECK(st == PROTO_ERR_INVALID_GRANT, "session A's grant under session "
@@ -345,7 +345,7 @@ test_not_its_grant(const struct session *a, const struct session *b,
 		CHECK(st == PROTO_OK && all, "and that link is still "
 		    "followed: it was not taken as redeemed");
 	}
-	CHECK(records(ENDED_EVENT, NULL, NULL) == before,
+	CHECK(session_records(ENDED_EVENT, NULL, NULL) == before,
 	    "none of them is on the record");
 	/* The code of that link, never exchanged, is no token.issued. */
 }
@@ -363,7 +363,7 @@ test_end(const struct session *a, const struct session *b,
 	CHECK(st == PROTO_OK, "session A, its own grant under its sid, ended "
 	    "by the API with a token of end:impersonations: ended (%s)",
 	    proto_status_name(st));
-	n = records(ENDED_EVENT, a->sid, &r);
+	n = session_records(ENDED_EVENT, a->sid, &r);
 	CHECK(n == 1 && member_is(r, "outcome", "ok") &&
 	    member_is(r, "cause", "ended") &&
 	    member_is(r, "ended_by", "backoffice") &&
@@ -381,7 +381,7 @@ test_end(const struct session *a, const struct session *b,
 	st = end_session(a->sid, a->grant, PROTO_END_SIGNED_OUT, "", "", "");
 	CHECK(st == PROTO_ERR_REQUEST, "and as a sign-out: refused (%s)",
 	    proto_status_name(st));
-	CHECK(records(ENDED_EVENT, a->sid, NULL) == 1,
+	CHECK(session_records(ENDED_EVENT, a->sid, NULL) == 1,
 	    "still one record of its end");
 
 	st = exchange(PROTO_CODE_TOKENS, "storefront", storefront_secret,
@@ -389,7 +389,7 @@ test_end(const struct session *a, const struct session *b,
 	CHECK(st == PROTO_ERR_INVALID_GRANT && !tokens, "the code made of "
 	    "session A's link, exchanged after its end by its own client: no "
 	    "token (%s)", proto_status_name(st));
-	n = records("impersonation.code_refused", a->sid, &r);
+	n = session_records("impersonation.code_refused", a->sid, &r);
 	CHECK(n == 1 && member_is(r, "rule", "session_ended"),
 	    "refused on the record, rule session_ended");
 	json_decref(r);
@@ -399,7 +399,7 @@ test_end(const struct session *a, const struct session *b,
 	st = end_session(a->sid, a->grant, PROTO_END_API, end_token, "", "");
 	CHECK(st == PROTO_ERR_REDEEMED, "after the restart, session A ended "
 	    "again: refused (%s)", proto_status_name(st));
-	CHECK(records(ENDED_EVENT, a->sid, NULL) == 1,
+	CHECK(session_records(ENDED_EVENT, a->sid, NULL) == 1,
 	    "still one record of its end");
 
 	/* Session B lives on: its code works, its tokens carry its sid. */
@@ -452,12 +452,12 @@ test_expired(const char *end_token)
 	CHECK(st == PROTO_ERR_INVALID_GRANT && !tokens, "its code (alive for "
 	    "60 s) exchanged past the session's end: no token (%s)",
 	    proto_status_name(st));
-	CHECK(records(ENDED_EVENT, e.sid, NULL) == 0, "nothing on the record "
-	    "of its end yet");
+	CHECK(session_records(ENDED_EVENT, e.sid, NULL) == 0,
+	    "nothing on the record of its end yet");
 	st = end_session(e.sid, e.grant, PROTO_END_EXPIRED, "", "", "");
 	CHECK(st == PROTO_OK, "ended as expired: ended (%s)",
 	    proto_status_name(st));
-	CHECK(records(ENDED_EVENT, e.sid, &r) == 1 &&
+	CHECK(session_records(ENDED_EVENT, e.sid, &r) == 1 &&
 	    member_is(r, "cause", "expired") &&
 	    member_is(r, "ended_by", NULL),
 	    "on the record once, cause expired, ended by no one");
@@ -478,7 +478,7 @@ test_expired(const char *end_token)
 	st = end_session(e.sid, e.grant, PROTO_END_EXPIRED, "", "", "");
 	CHECK(st == PROTO_ERR_REDEEMED, "past its expiry, ended again as "
 	    "expired: refused, it ended before (%s)", proto_status_name(st));
-	CHECK(records(ENDED_EVENT, e.sid, &r) == 1 &&
+	CHECK(session_records(ENDED_EVENT, e.sid, &r) == 1 &&
 	    member_is(r, "cause", "ended"), "one record of its end, the "
 	    "API's");
 	json_decref(r);
