@@ -24,6 +24,15 @@
 #include "token.h"
 #include "webhook.h"
 
+/*
+ * How long past a session's expiry its end is taken, and how long every
+ * end is kept after it.  A session grant past its expiry is still the
+ * signer's, so without a bound an end as expired would be taken whenever
+ * it is presented, and a second time once the first was no longer kept.
+ * The front end's sweep ends an expired session within seconds.
+ */
+#define END_WINDOW	CONFIG_TTL_MAX
+
 static const struct config	*conf;
 
 /* What a reply points into: valid until the next request is answered. */
@@ -183,7 +192,7 @@ logout_token(const struct grant *g, const char *ip, const char *agent,
  * PROTO_SESSION_END: the session grant must be the signer's, for this
  * sid; the cause's authority holds; and the session was not ended before.
  * Then its end is recorded, with its cause and who ended it.  A session
- * past its expiry ends only as expired.
+ * past its expiry ends only as expired, and only within END_WINDOW of it.
  */
 uint32_t
 answer_session_end(const struct proto_msg *req, struct proto_msg *rep)
@@ -199,13 +208,18 @@ answer_session_end(const struct proto_msg *req, struct proto_msg *rep)
 	if (grant_from_text(req->u.end_req.grant, GRANT_KIND_SESSION, &g) ==
 	    -1 || !grant_travels_under(&g, req->u.end_req.sid))
 		return PROTO_ERR_INVALID_GRANT;
-	if (g.exp <= now && cause != PROTO_END_EXPIRED)
+	if ((g.exp <= now && cause != PROTO_END_EXPIRED) ||
+	    now - g.exp > END_WINDOW)
 		return PROTO_ERR_INVALID_GRANT;
 	if ((status = authority(req, &g, now, by)) != PROTO_OK)
 		return status;
-	/* An expired session's end is remembered as long as a code's
-	 * refusal would need it (a grant lives CONFIG_TTL_MAX at most). */
-	keep = g.exp > now ? g.exp : now + CONFIG_TTL_MAX;
+	/*
+	 * Kept past its expiry for as long as an end is taken, so that a
+	 * session ended while it lived is not ended again as expired; and as
+	 * long as a code's refusal needs it (a code or login grant lives
+	 * CONFIG_TTL_MAX at most, and no longer than the session's tokens).
+	 */
+	keep = g.exp + END_WINDOW;
 	if ((status = grant_redeem(&g, keep, now)) != PROTO_OK)
 		return status;
 	FIELD(ip, req->u.end_req.ip);

@@ -8,8 +8,11 @@
  * signed with libjwt.  Only a token the provider signed, for guise's
  * console client, with the nonce of a sign-in the signer began and has
  * not redeemed, proves anyone; only a directory user who may impersonate
- * gets a console session; a console grant is no link's, no login's; and
- * a link asked for at the console is followed only in its session.
+ * gets a console session; a console grant is no link's, no login's, no
+ * impersonation session's; a link asked for at the console is followed
+ * only in its session; and the session it begins ends at the console only
+ * by its impersonator's console session, and as signed out only once
+ * that console session signed out.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -391,6 +394,127 @@ edit_json(const char *name, const char *user, const char *key,
 	return rc;
 }
 
+/* A link asked for at the console and followed in its session: 0 with
+ * the session it began (its sid and grant), or -1. */
+static int
+console_session_begun(const char *cookie, const char *grant, char *sid,
+    char *session_grant)
+{
+	struct proto_msg	 rep;
+	char			 ticket[PROTO_TICKET_MAX + 1];
+	char			 link_grant[PROTO_GRANT_MAX + 1];
+
+	if (console_link(cookie, grant, ticket, link_grant) == -1 ||
+	    follow_in(ticket, link_grant, cookie, &rep) != PROTO_OK ||
+	    rep.u.follow_rep.rule.len != 0 ||
+	    copy_field(sid, PROTO_SID_MAX + 1, rep.u.follow_rep.sid) == -1 ||
+	    copy_field(session_grant, PROTO_GRANT_MAX + 1,
+	    rep.u.follow_rep.session) == -1)
+		return -1;
+	return sid[0] != '\0' && session_grant[0] != '\0' ? 0 : -1;
+}
+
+/*
+ * Impersonation sessions begun at the console, ended at it
+ * (PROTO_END_CONSOLE) or by its sign-out (PROTO_END_SIGNED_OUT): only
+ * the console session of the impersonator who began one ends it there,
+ * and only a sign-out that happened ends it as signed out.  A second
+ * person at the console, Sue, also in support.
+ */
+static void
+test_console_ends(const struct idp *p)
+{
+	struct proto_msg	 rep;
+	char	 sam[PROTO_LOGIN_MAX + 1], sam_grant[PROTO_GRANT_MAX + 1];
+	char	 sue[PROTO_LOGIN_MAX + 1], sue_grant[PROTO_GRANT_MAX + 1];
+	char	 sid1[PROTO_SID_MAX + 1], grant1[PROTO_GRANT_MAX + 1];
+	char	 sid2[PROTO_SID_MAX + 1], grant2[PROTO_GRANT_MAX + 1];
+	char	 end_token[PROTO_TOKEN_MAX + 1], path[1100];
+	json_t	*users, *r;
+	uint32_t st;
+	int	 ok, before;
+
+	snprintf(path, sizeof(path), "%s/users.json", dir);
+	ok = (users = json_load_file(path, 0, NULL)) != NULL &&
+	    json_array_append_new(users, json_pack("{s:s, s:s, s:b, s:s, "
+	    "s:{s:[s]}}", "user_id", "auth0|support-2", "email",
+	    "sue@example.com", "email_verified", 1, "name", "Sue Support",
+	    "app_metadata", "roles", "support")) == 0 &&
+	    json_dump_file(users, path, 0) == 0;
+	json_decref(users);
+	ok = ok && crash_and_restart(0) == 0 &&
+	    signin_as(p, "p|sam", "sam@example.com", 1, &rep) == PROTO_OK &&
+	    copy_field(sam, sizeof(sam), rep.u.signin_rep.session) == 0 &&
+	    copy_field(sam_grant, sizeof(sam_grant), rep.u.signin_rep.grant) ==
+	    0 && sam[0] != '\0' &&
+	    signin_as(p, "p|sue", "sue@example.com", 1, &rep) == PROTO_OK &&
+	    copy_field(sue, sizeof(sue), rep.u.signin_rep.session) == 0 &&
+	    copy_field(sue_grant, sizeof(sue_grant), rep.u.signin_rep.grant) ==
+	    0 && sue[0] != '\0' &&
+	    client_token("end:impersonations", end_token,
+	    sizeof(end_token)) == 0 &&
+	    console_session_begun(sam, sam_grant, sid1, grant1) == 0 &&
+	    console_session_begun(sam, sam_grant, sid2, grant2) == 0;
+	CHECK(ok, "Sam and Sue at the console; two sessions begun by links "
+	    "Sam asked for there and followed in his console session");
+	if (!ok)
+		return;
+	before = records_of("impersonation.ended");
+
+	st = end_session(sid1, grant1, PROTO_END_SIGNED_OUT, "", "", "");
+	CHECK(st == PROTO_ERR_REQUEST, "a session begun at the console, ended "
+	    "as signed out while its console session is not: refused (%s)",
+	    proto_status_name(st));
+	st = end_session(sid1, grant1, PROTO_END_CONSOLE, "", sue, sue_grant);
+	CHECK(st == PROTO_ERR_INVALID_GRANT, "ended at the console by Sue's "
+	    "console session, not its impersonator's: refused (%s)",
+	    proto_status_name(st));
+	st = end_session(sid1, grant1, PROTO_END_CONSOLE, "", sam, sue_grant);
+	CHECK(st == PROTO_ERR_INVALID_GRANT, "with Sam's cookie and Sue's "
+	    "console grant: refused (%s)", proto_status_name(st));
+	st = end_session(sid1, grant1, PROTO_END_CONSOLE, "", sue, sam_grant);
+	CHECK(st == PROTO_ERR_INVALID_GRANT, "with Sue's cookie and Sam's "
+	    "console grant: refused (%s)", proto_status_name(st));
+	st = end_session(sam, sam_grant, PROTO_END_API, end_token, "", "");
+	CHECK(st == PROTO_ERR_INVALID_GRANT, "Sam's console grant as a "
+	    "session's, under its cookie: refused (%s)",
+	    proto_status_name(st));
+	CHECK(records_of("impersonation.ended") == before,
+	    "none of them is on the record");
+
+	st = end_session(sid2, grant2, PROTO_END_CONSOLE, "", sam, sam_grant);
+	CHECK(st == PROTO_OK, "the second session ended at the console by "
+	    "Sam's console session: ended (%s)", proto_status_name(st));
+	CHECK(session_records("impersonation.ended", sid2, &r) == 1 &&
+	    member_is(r, "cause", "ended_at_console") &&
+	    member_is(r, "ended_by", SUPPORT),
+	    "on the record, cause ended_at_console, ended_by %s", SUPPORT);
+	json_decref(r);
+
+	st = console_req(PROTO_CONSOLE_SIGNOUT, sam, sam_grant, "", &rep);
+	CHECK(st == PROTO_OK, "Sam signs out (%s)", proto_status_name(st));
+	st = end_session(sid1, grant1, PROTO_END_CONSOLE, "", sam, sam_grant);
+	CHECK(st == PROTO_ERR_INVALID_GRANT, "the first session ended at the "
+	    "console by Sam's console session, signed out: refused (%s)",
+	    proto_status_name(st));
+	st = end_session(sid1, grant1, PROTO_END_SIGNED_OUT, "", "", "");
+	CHECK(st == PROTO_OK, "ended as its console session's sign-out: "
+	    "ended (%s)", proto_status_name(st));
+	CHECK(session_records("impersonation.ended", sid1, &r) == 1 &&
+	    member_is(r, "cause", "console_signed_out") &&
+	    member_is(r, "ended_by", NULL),
+	    "on the record, cause console_signed_out, ended by no one");
+	json_decref(r);
+	st = end_session(sid1, grant1, PROTO_END_SIGNED_OUT, "", "", "");
+	CHECK(st == PROTO_ERR_REDEEMED, "and not twice (%s)",
+	    proto_status_name(st));
+	st = end_session(sid2, grant2, PROTO_END_SIGNED_OUT, "", "", "");
+	CHECK(st == PROTO_ERR_REDEEMED, "the second, ended at the console, "
+	    "ends no more by the sign-out (%s)", proto_status_name(st));
+	CHECK(session_records("impersonation.ended", sid2, NULL) == 1,
+	    "one record of its end");
+}
+
 /*
  * match "sub": the staff user found by the provider's sub, whose email in
  * the directory is longer than the reply's field (the directory takes 512
@@ -606,6 +730,7 @@ test_console(void)
 		    "as a login: refused (%s)", proto_status_name(st));
 	}
 	test_console_session(session, grant, other_session, other_grant);
+	test_console_ends(&idp);
 	test_long_email(&idp);
 	idp_free(&idp);
 	idp_free(&forger);

@@ -15,7 +15,10 @@
  * logins an application starts (PROTO_AUTHORIZE) are tried the same way:
  * a grant of another kind, under another cookie, for another client,
  * twice, altered, to an unregistered redirect_uri, and codes without
- * their PKCE verifier (test_logins, in frontend_login.c).
+ * their PKCE verifier (test_logins, in frontend_login.c).  Impersonation
+ * sessions are ended without the authority of their cause, with a grant
+ * that is not theirs, twice, and their codes exchanged after their end
+ * (test_sessions, in frontend_session.c).
  *
  *	frontend_peer SIGNER CONFIG_DIR
  *
@@ -406,6 +409,7 @@ main(int argc, char *argv[])
 
 	test_revoke();
 	test_logins();
+	test_sessions();
 	test_console();
 	legit_flow("after every refusal");
 	CHECK(audit_clean(), "the audit log holds no decision of the front "

@@ -153,6 +153,7 @@ grant_full(struct grant *g)
 	fill(g->nonce, sizeof(g->nonce), 'n');
 	fill(g->reason, sizeof(g->reason), 'r');
 	fill(g->code_challenge, sizeof(g->code_challenge), 'p');
+	fill(g->sid, sizeof(g->sid), 'd');
 }
 
 /* What a link looks like: short strings, no nonce, no reason. */
@@ -224,8 +225,40 @@ test_round_trip(void)
 	    "empty strings stay empty");
 
 	grant_link(&g);
-	g.kind = 6;
-	CHECK(grant_seal(&g, s, sizeof(s)) == -1, "kind 6 is not sealed");
+	g.kind = 7;
+	CHECK(grant_seal(&g, s, sizeof(s)) == -1, "kind 7 is not sealed");
+	grant_link(&g);
+	g.kind = GRANT_KIND_SESSION;
+	snprintf(g.sid, sizeof(g.sid), "Jt1S8tVxK3qYy5kM0ZrP7bq2Xo9cWn4dLhGfEaUiR6s");
+	/* As session_begin makes it: no callback_url, no scope. */
+	memset(g.callback_url, 0, sizeof(g.callback_url));
+	memset(g.scope, 0, sizeof(g.scope));
+	n = grant_seal(&g, s, sizeof(s));
+	CHECK(n > 0 && opens_as(s, (size_t)n, &g) &&
+	    grant_open(s, (size_t)n, &got) == 0 &&
+	    got.kind == GRANT_KIND_SESSION && strcmp(got.sid, g.sid) == 0,
+	    "a session grant opens as it was, with its sid");
+	fill(g.sid, sizeof(g.sid), 'd');
+	n = grant_seal(&g, s, sizeof(s));
+	CHECK(n > 0 && opens_as(s, (size_t)n, &g) &&
+	    strlen(g.sid) == PROTO_SID_MAX,
+	    "a sid of PROTO_SID_MAX (64) bytes is sealed and opens as it was");
+	memset(g.sid, 'd', sizeof(g.sid));
+	CHECK(grant_seal(&g, s, sizeof(s)) == -1,
+	    "a sid longer than PROTO_SID_MAX (no NUL in its field) is not "
+	    "sealed");
+	grant_link(&g);
+	g.kind = GRANT_KIND_SESSION;
+	g.response_type = 0;
+	CHECK(grant_seal(&g, s, sizeof(s)) == -1,
+	    "a session grant without a response type is not sealed");
+	grant_link(&g);
+	g.kind = GRANT_KIND_CODE;
+	snprintf(g.sid, sizeof(g.sid), "a-code-of-a-session");
+	n = grant_seal(&g, s, sizeof(s));
+	CHECK(n > 0 && grant_open(s, (size_t)n, &got) == 0 &&
+	    strcmp(got.sid, "a-code-of-a-session") == 0,
+	    "a code grant carries its session's sid");
 	grant_link(&g);
 	g.kind = GRANT_KIND_SIGNIN;
 	CHECK(grant_seal(&g, s, sizeof(s)) == -1,
@@ -351,10 +384,15 @@ test_malformed_payload(const struct testkey *k)
 	    "a trailing byte under a valid MAC: refused");
 
 	memcpy(c, s, len);
-	c[2 + kidlen] = 6;
+	c[2 + kidlen] = 7;
 	remac(c, len, k);
 	CHECK(grant_open(c, len, &got) == -1,
-	    "kind 6 under a valid MAC: refused");
+	    "kind 7 under a valid MAC: refused");
+	memcpy(c, s, len);
+	c[2 + kidlen] = 0;
+	remac(c, len, k);
+	CHECK(grant_open(c, len, &got) == -1,
+	    "kind 0 under a valid MAC: refused");
 	memcpy(c, s, len);
 	c[2 + kidlen] = GRANT_KIND_SIGNIN;
 	remac(c, len, k);
@@ -391,7 +429,8 @@ test_malformed_payload(const struct testkey *k)
 	CHECK(grant_open(c, len, &got) == -1,
 	    "a NUL inside a string under a valid MAC: refused");
 
-	/* The last string (code_challenge, empty) cut off: 2 bytes fewer. */
+	/* The last string (sid, empty) cut off: 2 bytes fewer, as a grant of
+	 * version 3 (before sessions) was laid out. */
 	memcpy(c, s, len - 34);
 	memcpy(c + len - 34, s + len - 32, 32);
 	remac(c, len - 2, k);
@@ -403,6 +442,30 @@ test_malformed_payload(const struct testkey *k)
 	remac(c, len, k);
 	CHECK(grant_open(c, len, &got) == -1,
 	    "version 1 (before login grants) under a valid MAC: refused");
+	CHECK(s[0] == 4, "sealed as version 4 (sessions: the sid)");
+
+	/* Version 3 (before sessions): no sid, laid out and MACed right. */
+	memcpy(c, s, len - 34);
+	memcpy(c + len - 34, s + len - 32, 32);
+	c[0] = 3;
+	remac(c, len - 2, k);
+	CHECK(grant_open(c, len - 2, &got) == -1,
+	    "a grant of version 3 (before sessions) under a valid MAC: refused");
+
+	/* A sid of 65 bytes: one more than the field holds. */
+	memcpy(c, s, len - 34);
+	c[len - 34] = 0;
+	c[len - 33] = PROTO_SID_MAX + 1;
+	memset(c + len - 32, 'd', PROTO_SID_MAX + 1);
+	remac(c, len - 34 + 2 + PROTO_SID_MAX + 1 + 32, k);
+	CHECK(grant_open(c, len - 34 + 2 + PROTO_SID_MAX + 1 + 32, &got) ==
+	    -1, "a sid longer than PROTO_SID_MAX under a valid MAC: refused");
+	/* ... and one of 64, the control. */
+	c[len - 33] = PROTO_SID_MAX;
+	remac(c, len - 34 + 2 + PROTO_SID_MAX + 32, k);
+	CHECK(grant_open(c, len - 34 + 2 + PROTO_SID_MAX + 32, &got) == 0 &&
+	    strlen(got.sid) == PROTO_SID_MAX,
+	    "a sid of PROTO_SID_MAX under a valid MAC opens (the control)");
 }
 
 static void
