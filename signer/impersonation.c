@@ -45,7 +45,7 @@
 #define ELSEWHERE	"the link was asked for in another browser's console " \
 			"session"
 #define SIGNED_OUT	"the console session that asked for the link signed out"
-#define ENDED		"the impersonation session has ended"
+#define ENDED		"the impersonation session is over"
 
 static const struct config	*conf;
 
@@ -449,6 +449,7 @@ answer_authorize(const struct proto_msg *req, struct proto_msg *rep)
 	char	challenge[PROTO_CHALLENGE_MAX + 1];
 	char	ip[PROTO_IP_MAX + 1], agent[PROTO_AGENT_MAX + 1];
 	char	login_hash[SHA256_HEX_LEN + 1];
+	const char *rule;
 	long long now = time(NULL);
 	int	response_type = (int)req->u.authorize_req.response_type;
 	uint32_t status;
@@ -484,9 +485,9 @@ answer_authorize(const struct proto_msg *req, struct proto_msg *rep)
 		return refused(&g, &r, "session_signed_out", 403, SIGNED_OUT,
 		    rep);
 	}
-	if (session_ended(&g, now)) {
+	if ((rule = session_over(&g, now)) != NULL) {
 		r.event = "impersonation.authorize_refused";
-		return refused(&g, &r, "session_ended", 403, ENDED, rep);
+		return refused(&g, &r, rule, 403, ENDED, rep);
 	}
 	if (policy_recheck(conf, g.client_id, redirect, response_type,
 	    g.impersonator_id, g.user_id, &v) != 0) {
@@ -561,7 +562,7 @@ answer_code_tokens(const struct proto_msg *req, struct proto_msg *rep)
 	FIELD(ip, req->u.code_req.ip);
 	FIELD(agent, req->u.code_req.user_agent);
 	v.rule = signed_out(&g, now) ? "session_signed_out" :
-	    session_ended(&g, now) ? "session_ended" : NULL;
+	    session_over(&g, now);
 	if (v.rule != NULL || policy_recheck(conf, g.client_id,
 	    g.callback_url, g.response_type, g.impersonator_id, g.user_id,
 	    &v) != 0) {

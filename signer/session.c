@@ -101,14 +101,16 @@ session_sid(const struct grant *g)
 	return proto_str(sid_out);
 }
 
-int
-session_ended(const struct grant *g, long long now)
+const char *
+session_over(const struct grant *g, long long now)
 {
 	unsigned char	 id[GRANT_ID_BYTES];
 
 	/* A grant without a session cannot be told: refused as ended. */
-	return g->sid[0] == '\0' || session_grant_id(g->sid, id) == -1 ||
-	    redeemed_has(id, now);
+	if (g->sid[0] == '\0' || session_grant_id(g->sid, id) == -1 ||
+	    redeemed_has(id, now))
+		return "session_ended";
+	return session_exp(g) <= now ? "session_expired" : NULL;
 }
 
 /*

@@ -29,8 +29,11 @@ struct proto_str session_sid(const struct grant *g);
 /* When the session of g ends by itself: its tokens live no longer. */
 long long	 session_exp(const struct grant *g);
 
-/* Has the session of g (a code or login grant) been ended? */
-int		 session_ended(const struct grant *g, long long now);
+/*
+ * Is the session of g (a code or login grant) over?  The rule that says
+ * why, "session_ended" or "session_expired", or NULL while it lasts.
+ */
+const char	*session_over(const struct grant *g, long long now);
 
 answer_fn	 answer_session_end;
 

@@ -128,7 +128,8 @@ test('the scopes: reading needs read:impersonations, ending needs end:impersonat
   assert.equal((await d.request('api/v2/impersonations')).status, 401);
 });
 
-test('a session ends by itself at token_ttl: on the record as expired, and its token was never good past it', async () => {
+test('a session ends by itself at token_ttl: on the record as expired, its token never good past it, and its code refused once it is over', async () => {
+  const { code: late } = await newCode(d, token, { body: { reason: 'ticket 5, a code kept' } });
   const t = await login('ticket 5');
   const claims = decodeJwt(t.access_token);
   assert.ok(claims.exp - claims.iat <= 8, 'the token lives no longer than its session');
@@ -144,6 +145,12 @@ test('a session ends by itself at token_ttl: on the record as expired, and its t
   assert.equal(ended.length, 1);
   assert.equal(ended[0].cause, 'expired');
   assert.equal(ended[0].ended_by, undefined);
+  // The kept code's session began before t's: it is over too, by now.
+  const x = await redeem(d, late);
+  assert.equal(x.status, 400, x.text);
+  assert.equal(x.json.error, 'invalid_grant');
+  const refused = records(d).find((r) => r.event === 'impersonation.code_refused' && r.reason === 'ticket 5, a code kept');
+  assert.ok(['session_expired', 'session_ended'].includes(refused?.rule), JSON.stringify(refused));
 });
 
 // A receiver for storefront's back-channel logout: answers with status(n)
