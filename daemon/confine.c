@@ -222,11 +222,36 @@ enter_landlock(const struct config *conf)
 	return 0;
 }
 
+static int
+int_order(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+/*
+ * glibc's qsort asks the kernel how much memory there is (sysinfo) the
+ * first time it sorts more than 1 KiB, and keeps the answer: asked now,
+ * before the filter, which kills the front end for it.  Without this a
+ * front end started with a small users file died at the first larger
+ * sort: the users file reloaded larger, a long sorted search.
+ */
+static void
+qsort_ready(void)
+{
+	int	 v[512];
+	size_t	 i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		v[i] = (int)(sizeof(v) / sizeof(v[0]) - i);
+	qsort(v, sizeof(v) / sizeof(v[0]), sizeof(v[0]), int_order);
+}
+
 int
 confine_frontend(const struct config *conf)
 {
 	/* glibc reads /etc/localtime at the first gmtime(): now or never. */
 	tzset();
+	qsort_ready();
 #ifdef GUISE_VALGRIND
 	/* make check-valgrind's build: valgrind runs no process that loads
 	 * a seccomp filter (its own calls would be filtered too). */

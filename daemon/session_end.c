@@ -90,48 +90,35 @@ session_end(struct imp_session *s, unsigned int cause,
 	return 0;
 }
 
-/*
- * End, for cause, each session of a snapshot that matches: none of them
- * leaves the table meanwhile (each is listed an hour past its expiry, and
- * only a lookup of its own sid could remove it).
- */
 static void
-end_each(unsigned int cause, int (*matches)(const struct imp_session *,
-    const void *), const void *arg)
+end_expired(struct imp_session *s)
 {
-	struct imp_session	**v;
-	size_t			 i, n = sessions_all(&v, 0);
-
-	for (i = 0; i < n; i++)
-		if (v[i]->ended_at == 0 && !v[i]->ending &&
-		    matches(v[i], arg))
-			(void)session_end(v[i], cause, NULL, NULL, NULL, NULL);
-	free(v);
-}
-
-static int
-expired(const struct imp_session *s, const void *arg)
-{
-	return s->expires_at <= *(const time_t *)arg;
+	(void)session_end(s, PROTO_END_EXPIRED, NULL, NULL, NULL, NULL);
 }
 
 void
 session_end_expired(time_t now)
 {
-	end_each(PROTO_END_EXPIRED, expired, &now);
+	sessions_each_expired(now, end_expired);
 }
 
-static int
-begun_in(const struct imp_session *s, const void *key)
-{
-	return s->from_console && memcmp(s->console, key, TABLE_KEY_LEN) == 0;
-}
-
+/*
+ * The sessions of a snapshot: none leaves the table meanwhile (each is
+ * listed past its expiry, and only a lookup of its own sid removes it).
+ */
 void
 session_end_console(const char *console_cookie)
 {
-	unsigned char	 key[TABLE_KEY_LEN];
+	struct imp_session	**v;
+	unsigned char		 key[TABLE_KEY_LEN];
+	size_t			 i, n = sessions_all(&v, 0);
 
 	table_key(console_cookie, key);
-	end_each(PROTO_END_SIGNED_OUT, begun_in, key);
+	for (i = 0; i < n; i++)
+		if (v[i]->from_console && v[i]->ended_at == 0 &&
+		    !v[i]->ending && memcmp(v[i]->console, key,
+		    TABLE_KEY_LEN) == 0)
+			(void)session_end(v[i], PROTO_END_SIGNED_OUT, NULL,
+			    NULL, NULL, NULL);
+	free(v);
 }

@@ -1,8 +1,11 @@
 /*
  * The front end's list of impersonation sessions: a table keyed by the
  * sid's digest (table.h), each entry living until SESSIONS_LISTED_AFTER
- * past its session's expiry.  Listing sorts a snapshot of the table: it
- * holds SESSIONS_MAX entries at most, and the API asks seldom.
+ * past its session's expiry, and a list of the same entries in the order
+ * they began, which is the order of their expiry too (every session lives
+ * token_ttl): listing walks it backwards, newest first, and room is made
+ * from its front.  (No sort: glibc's qsort asks the kernel for sysinfo,
+ * which the front end's filter forbids.)
  */
 #include <stdlib.h>
 #include <string.h>
@@ -11,18 +14,54 @@
 #include "log.h"
 #include "sessions.h"
 
-static struct table	*sessions;
+static struct table			*sessions;
+static TAILQ_HEAD(imp_session_list, imp_session) order = TAILQ_HEAD_INITIALIZER(order);
 
 static void
 session_free(void *v)
 {
 	struct imp_session	*s = v;
+	size_t			 i;
 
 	if (s == NULL)
 		return;
+	if (s->listed)
+		TAILQ_REMOVE(&order, s, entry);
 	free(s->grant);
+	free(s->user_id);
+	free(s->impersonator_id);
+	free(s->client_id);
 	free(s->reason);
+	for (i = 0; i < SESSION_TOKENS_MAX; i++)
+		free(s->tokens[i]);
 	free(s);
+}
+
+/*
+ * Room for one more, when the table is full: the oldest session that has
+ * ended and expired goes (no token of it lives: it was listed only as
+ * history).  One past its expiry but not yet ended stays until the signer
+ * has recorded its end.  0, or -1 when every entry still matters.
+ */
+static int
+make_room(time_t now)
+{
+	struct imp_session	*s;
+	unsigned char		 key[TABLE_KEY_LEN];
+
+	if (table_count(sessions) < SESSIONS_MAX)
+		return 0;
+	TAILQ_FOREACH(s, &order, entry) {
+		if (s->expires_at > now)
+			return -1;	/* the rest began later */
+		if (s->ended_at != 0)
+			break;
+	}
+	if (s == NULL)
+		return -1;
+	table_key(s->sid, key);
+	session_free(table_take(sessions, key, now));
+	return 0;
 }
 
 int
@@ -44,14 +83,13 @@ sessions_begin(const struct proto_msg *rep, const char *client_id,
 	if ((s = calloc(1, sizeof(*s))) == NULL ||
 	    (s->grant = strndup(F(session).p, F(session).len)) == NULL ||
 	    (s->reason = strndup(F(reason).p, F(reason).len)) == NULL ||
+	    (s->user_id = strndup(F(user_id).p, F(user_id).len)) == NULL ||
+	    (s->impersonator_id = strndup(F(impersonator_id).p,
+	    F(impersonator_id).len)) == NULL ||
+	    (s->client_id = strdup(client_id)) == NULL ||
 	    proto_strcpy(s->sid, sizeof(s->sid), F(sid)) == -1 ||
-	    s->sid[0] == '\0' || s->grant[0] == '\0' ||
-	    proto_strcpy(s->user_id, sizeof(s->user_id), F(user_id)) == -1 ||
-	    proto_strcpy(s->impersonator_id, sizeof(s->impersonator_id),
-	    F(impersonator_id)) == -1 ||
-	    strlen(client_id) >= sizeof(s->client_id))
+	    s->sid[0] == '\0' || s->grant[0] == '\0')
 		goto fail;
-	memcpy(s->client_id, client_id, strlen(client_id) + 1);
 	if (console_cookie != NULL && console_cookie[0] != '\0') {
 		table_key(console_cookie, s->console);
 		s->from_console = 1;
@@ -60,12 +98,15 @@ sessions_begin(const struct proto_msg *rep, const char *client_id,
 	s->expires_at = (time_t)F(session_exp);
 #undef F
 	table_key(s->sid, key);
-	if (table_put(sessions, key, s, s->expires_at +
-	    SESSIONS_LISTED_AFTER) == -1) {
-		log_warnx("sessions: %zu impersonation sessions listed, no "
-		    "room for another", table_count(sessions));
+	if (make_room(s->started_at) == -1 || table_put(sessions, key, s,
+	    s->expires_at + SESSIONS_LISTED_AFTER) == -1) {
+		log_warnx("sessions: %zu impersonation sessions going on or "
+		    "with live tokens, no room for another",
+		    table_count(sessions));
 		goto fail;
 	}
+	TAILQ_INSERT_TAIL(&order, s, entry);
+	s->listed = 1;
 	return 0;
 fail:
 	session_free(s);
@@ -91,8 +132,7 @@ sessions_token(struct proto_str sid, struct proto_str jti)
 	    (s = sessions_find(id)) == NULL)
 		return;
 	if (s->ntokens < SESSION_TOKENS_MAX)
-		(void)proto_strcpy(s->tokens[s->ntokens], sizeof(s->tokens[0]),
-		    jti);
+		s->tokens[s->ntokens] = strndup(jti.p, jti.len);
 	s->ntokens++;
 }
 
@@ -120,53 +160,35 @@ sessions_mark_ended(struct imp_session *s, const char *cause, time_t now)
 	s->end_cause = cause;
 }
 
-struct collect {
-	struct imp_session	**v;
-	size_t			 n, cap;
-	int			 active_only;
-};
-
-static int
-collect_one(void *value, void *arg)
-{
-	struct imp_session	*s = value;
-	struct collect		*c = arg;
-	size_t			 i;
-
-	if ((c->active_only && !sessions_active(s, time(NULL))) ||
-	    c->n == c->cap)
-		return 0;
-	/* table_filter may show an entry twice; only after a removal. */
-	for (i = 0; i < c->n; i++)
-		if (c->v[i] == s)
-			return 0;
-	c->v[c->n++] = s;
-	return 0;
-}
-
-static int
-newest_first(const void *a, const void *b)
-{
-	const struct imp_session	*x = *(struct imp_session *const *)a;
-	const struct imp_session	*y = *(struct imp_session *const *)b;
-
-	if (x->started_at != y->started_at)
-		return x->started_at < y->started_at ? 1 : -1;
-	return strcmp(x->sid, y->sid);
-}
-
 size_t
 sessions_all(struct imp_session ***out, int active_only)
 {
-	struct collect	 c = { NULL, 0, table_count(sessions), active_only };
+	struct imp_session	*s;
+	size_t			 n = 0;
+	time_t			 now = time(NULL);
 
 	*out = NULL;
-	if (c.cap == 0 || (c.v = calloc(c.cap, sizeof(*c.v))) == NULL)
+	if (table_count(sessions) == 0 ||
+	    (*out = calloc(table_count(sessions), sizeof(**out))) == NULL)
 		return 0;
-	table_filter(sessions, collect_one, &c);
-	qsort(c.v, c.n, sizeof(*c.v), newest_first);
-	*out = c.v;
-	return c.n;
+	TAILQ_FOREACH_REVERSE(s, &order, imp_session_list, entry)
+		if (!active_only || sessions_active(s, now))
+			(*out)[n++] = s;
+	return n;
+}
+
+void
+sessions_each_expired(time_t now, void (*fn)(struct imp_session *))
+{
+	struct imp_session	*s, *next;
+
+	/* fn may have s removed (its own lookup), never another. */
+	for (s = TAILQ_FIRST(&order); s != NULL && s->expires_at <= now;
+	    s = next) {
+		next = TAILQ_NEXT(s, entry);
+		if (s->ended_at == 0 && !s->ending)
+			fn(s);
+	}
 }
 
 json_t *
@@ -225,8 +247,8 @@ sessions_json(const struct imp_session *s, int tokens)
 		return NULL;
 	}
 	for (i = 0; i < s->ntokens && i < SESSION_TOKENS_MAX; i++)
-		if (json_array_append_new(jtis, json_string(s->tokens[i])) ==
-		    -1) {
+		if (s->tokens[i] != NULL && json_array_append_new(jtis,
+		    json_string(s->tokens[i])) == -1) {
 			json_decref(o);
 			return NULL;
 		}

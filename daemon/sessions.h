@@ -2,14 +2,17 @@
  * Impersonation sessions as the front end keeps them (DESIGN.md section
  * 8): what it lists at /api/v2/impersonations, the signer's session grant
  * that ending one presents, and whether one has ended, which the bearer
- * check asks of every token that carries a sid.  Bounded: past
- * SESSIONS_MAX live entries a followed link is answered 503, so that no
- * login happens whose session could not be ended.  An ended or expired
- * session stays listed SESSIONS_LISTED_AFTER seconds past its expiry,
- * longer than any of its tokens lives.
+ * check asks of every token that carries a sid.  A session stays listed
+ * SESSIONS_LISTED_AFTER seconds past its expiry (none of its tokens lives
+ * that long), or, when the list is full, until a new one needs its room.
+ * Bounded: with SESSIONS_MAX entries that are going on or whose tokens
+ * may still live, a followed link is answered 503, so that no login
+ * happens whose session could not be ended.
  */
 #ifndef GUISE_SESSIONS_H
 #define GUISE_SESSIONS_H
+
+#include <sys/queue.h>
 
 #include <stddef.h>
 #include <time.h>
@@ -19,16 +22,16 @@
 #include "proto.h"
 #include "table.h"
 
-#define SESSIONS_MAX		8192
+#define SESSIONS_MAX		65536	/* as many as links */
 #define SESSIONS_LISTED_AFTER	3600	/* seconds */
-#define SESSION_TOKENS_MAX	16	/* jtis listed; more are counted */
+#define SESSION_TOKENS_MAX	4	/* jtis listed; more are counted */
 
 struct imp_session {
 	char		 sid[PROTO_SID_MAX + 1];
 	char		*grant;			/* the signer's session grant */
-	char		 user_id[PROTO_USER_ID_MAX + 1];
-	char		 impersonator_id[PROTO_USER_ID_MAX + 1];
-	char		 client_id[PROTO_CLIENT_ID_MAX + 1];
+	char		*user_id;
+	char		*impersonator_id;
+	char		*client_id;
 	char		*reason;		/* "" when none */
 	/* table_key of the console cookie that followed the link: signed
 	 * out, the session ends with it */
@@ -38,8 +41,10 @@ struct imp_session {
 	time_t		 ended_at;		/* 0 while active */
 	const char	*end_cause;		/* the signer's word for it */
 	int		 ending;		/* the signer is asked */
-	char		 tokens[SESSION_TOKENS_MAX][PROTO_JTI_MAX + 1];
+	char		*tokens[SESSION_TOKENS_MAX];	/* jtis */
 	size_t		 ntokens;		/* issued, listed or not */
+	int		 listed;		/* in the table and the list */
+	TAILQ_ENTRY(imp_session) entry;		/* oldest first */
 };
 
 int	sessions_init(void);
@@ -70,6 +75,14 @@ void	sessions_mark_ended(struct imp_session *s, const char *cause,
 
 /* Every session, newest first, into *out (the caller frees the array). */
 size_t	sessions_all(struct imp_session ***out, int active_only);
+
+/*
+ * fn on each session past its expiry at now that has not ended and is not
+ * being ended, oldest first (those that began earlier expire earlier: a
+ * reload that changes token_ttl may delay one until those before it
+ * expire).  fn may have the session it is given removed, no other.
+ */
+void	sessions_each_expired(time_t now, void (*fn)(struct imp_session *));
 
 /*
  * The sessions start .. start + limit of sessions_all, as the API shows

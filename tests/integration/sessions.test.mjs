@@ -264,3 +264,20 @@ test('back-channel logout: an application that never takes it gets every attempt
     await x.stop();
   }
 });
+
+test('three hundred sessions at once: listed newest first, paged, and the front end lives on (the expiry sweep sorts nothing)', async () => {
+  const before = (await api('impersonations?include_totals=true', watcher)).json.total;
+  const links = [];
+  for (let i = 0; i < 300; i++) links.push(newLink(d, token, { body: { reason: `bulk ${i}` } }));
+  for (const l of await Promise.all(links)) assert.equal((await follow(d, l)).status, 302);
+  await new Promise((ok) => setTimeout(ok, 2500));	// sweeps run
+  assert.equal(d.exited, null, d.log.slice(-800));
+  const page = await api('impersonations?include_totals=true&per_page=100&page=0', watcher);
+  assert.equal(page.status, 200, page.text);
+  assert.ok(page.json.total >= before + 300 - 0, `total ${page.json.total}`);
+  assert.equal(page.json.impersonations.length, 100);
+  const starts = page.json.impersonations.map((s) => Date.parse(s.started_at));
+  assert.deepEqual(starts, [...starts].sort((a, b) => b - a), 'newest first');
+  const last = await api(`impersonations?per_page=100&page=${Math.floor((page.json.total - 1) / 100)}`, watcher);
+  assert.equal(last.json.length, ((page.json.total - 1) % 100) + 1);
+});
