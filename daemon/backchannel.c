@@ -6,6 +6,7 @@
 #include "backchannel.h"
 #include "delivery.h"
 #include "frontend.h"
+#include "https_client.h"
 
 struct logout {
 	char	*form;			/* logout_token=... */
@@ -73,8 +74,10 @@ backchannel_send(const char *client_id, const char *sid,
 		(void)snprintf(l->client_id, sizeof(l->client_id), "%s",
 		    client_id);
 		(void)snprintf(l->sid, sizeof(l->sid), "%s", sid);
+		/* 200, or 204 from a framework that makes an empty 200 a
+		 * 204: Back-Channel Logout 1.0 section 2.8 takes both. */
 		if (delivery_start(app->backchannel_logout_uri,
-		    BACKCHANNEL_ATTEMPTS, 0, &ops, l, &why) == 0)
+		    BACKCHANNEL_ATTEMPTS, HTTPS_2XX, &ops, l, &why) == 0)
 			return;
 	}
 	if (l != NULL)

@@ -1,7 +1,7 @@
 /*
  * The console's impersonation sessions (DESIGN.md section 8):
  *
- *	GET  impersonations	the active sessions, newest first
+ *	GET  impersonations	the active sessions, the newest 200
  *	POST impersonations/end	sid: end one, as the person signed in
  *
  * Anyone signed in sees every active session; the signer lets the person
@@ -20,13 +20,17 @@
 #include "session_end.h"
 #include "sessions.h"
 
+/* The newest active ones: a page, not the whole list at every look. */
+#define CONSOLE_SESSIONS_SHOWN	200
+
 void
 console_impersonations(struct evhttp_request *req)
 {
 	json_t	*list;
 	size_t	 total;
 
-	if ((list = sessions_page(1, 0, SESSIONS_MAX, &total)) == NULL) {
+	if ((list = sessions_page(1, 0, CONSOLE_SESSIONS_SHOWN, &total)) ==
+	    NULL) {
 		reply_unavailable(req);
 		return;
 	}

@@ -25,6 +25,7 @@ struct delivery {
 
 static struct https_client	*client;
 static size_t			 under_way;
+static int			 stopping;
 static TAILQ_HEAD(, delivery)	 deliveries = TAILQ_HEAD_INITIALIZER(deliveries);
 
 int
@@ -118,6 +119,10 @@ delivery_start(const char *url, int attempts, int flags,
 		    "without the client to deliver it: restart it";
 		return -1;
 	}
+	if (stopping) {
+		*why = "the daemon is stopping";
+		return -1;
+	}
 	if (under_way == DELIVERY_QUEUE_MAX) {
 		*why = "too many deliveries under way";
 		return -1;
@@ -143,6 +148,7 @@ delivery_stop(void)
 {
 	struct delivery	*d;
 
+	stopping = 1;
 	TAILQ_FOREACH(d, &deliveries, entry) {
 		if (d->timer != NULL)
 			(void)evtimer_del(d->timer);

@@ -56,7 +56,8 @@ const char *delivery_url(const struct delivery *);
 
 /*
  * The daemon stops: every delivery under way is said (settled) as still
- * queued, and nothing more is attempted.
+ * queued, and nothing more is attempted; one started later (a signer's
+ * answer during the drain) is refused at once, and said so by its owner.
  */
 void	delivery_stop(void);
 

@@ -37,7 +37,21 @@ ended(const struct proto_msg *rep, void *arg)
 		if (status == PROTO_OK || status == PROTO_ERR_REDEEMED)
 			sessions_mark_ended(s, proto_end_name(call->cause),
 			    time(NULL));
-		else
+		else if (call->cause == PROTO_END_EXPIRED &&
+		    (status == PROTO_ERR_INVALID_GRANT ||
+		    status == PROTO_ERR_REQUEST)) {
+			/*
+			 * Past the window in which the signer takes an end
+			 * (its grant key changed, or the signer was away):
+			 * over here all the same, its tokens long expired,
+			 * and not asked for again each second.
+			 */
+			log_warnx("sessions: an expired session whose end the "
+			    "signer refused (%s): ended here, not on the "
+			    "record", proto_status_name(status));
+			sessions_mark_ended(s, proto_end_name(call->cause),
+			    time(NULL));
+		} else
 			s->ending = 0;
 	}
 	if (status == PROTO_OK) {

@@ -34,6 +34,7 @@
 #include "pkce.h"
 #include "policy.h"
 #include "redeemed.h"
+#include "revocation.h"
 #include "roster.h"
 #include "scope.h"
 #include "session.h"
@@ -216,7 +217,8 @@ answer_link(const struct proto_msg *req, struct proto_msg *rep)
 	FIELD(bearer, req->u.link_req.bearer);
 	if (bearer_verify(bearer, strlen(bearer), conf->issuer,
 	    token_api_audience(), time(NULL), &a, &why) == -1 ||
-	    !scope_has(a.scope, "impersonate:users"))
+	    !scope_has(a.scope, "impersonate:users") ||
+	    revocation_has(a.jti, time(NULL)))
 		return PROTO_ERR_BEARER;
 
 	memset(&g, 0, sizeof(g));

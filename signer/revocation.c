@@ -14,6 +14,8 @@
 
 #include "access_token.h"
 #include "audit.h"
+#include "hex.h"
+#include "redeemed.h"
 #include "revocation.h"
 #include "token.h"
 
@@ -26,6 +28,24 @@ revocation_init(const struct config *c)
 }
 
 /* token verified for any audience this issuer serves, into a. */
+/* The redeemed set's key of a revoked jti. */
+static int
+revocation_key(const char *jti, unsigned char key[REDEEMED_ID_LEN])
+{
+	char	 in[sizeof("guise revoked ") + PROTO_JTI_MAX];
+
+	(void)snprintf(in, sizeof(in), "guise revoked %s", jti);
+	return sha256(in, strlen(in), key);
+}
+
+int
+revocation_has(const char *jti, long long now)
+{
+	unsigned char	 key[REDEEMED_ID_LEN];
+
+	return revocation_key(jti, key) == 0 && redeemed_has(key, now);
+}
+
 static int
 verify_any(const char *token, struct access *a)
 {
@@ -57,6 +77,9 @@ answer_revoke(const struct proto_msg *req, struct proto_msg *rep)
 	struct audit_record		 r;
 	char	token[PROTO_TOKEN_MAX + 1], detail[PROTO_CLIENT_ID_MAX + 64];
 	char	ip[PROTO_IP_MAX + 1], agent[PROTO_AGENT_MAX + 1];
+	char	key_hex[SHA256_HEX_LEN + 1];
+	unsigned char key[REDEEMED_ID_LEN];
+	long long now = time(NULL);
 
 	if ((client = answer_client(req->u.revoke_req.client_id,
 	    req->u.revoke_req.secret)) == NULL)
@@ -88,7 +111,19 @@ answer_revoke(const struct proto_msg *req, struct proto_msg *rep)
 		return PROTO_ERR_GRANT;
 	}
 	r.outcome = "ok";
-	/* The revocation list is the front end's: it says what it did. */
+	/*
+	 * The revocation list is the front end's: it says what it did.  The
+	 * signer keeps its own, for what it grants on a bearer token: named
+	 * in the record as the grant it redeems, it survives a restart's
+	 * rebuild too.
+	 */
+	if (revocation_key(a.jti, key) == -1)
+		return PROTO_ERR_INTERNAL;
+	if (redeemed_take(key, a.exp, now) == -1)
+		return PROTO_ERR_INTERNAL;	/* the set is full: refused */
+	hex_encode(key, sizeof(key), key_hex);
+	r.grant_id = key_hex;
+	r.grant_exp = a.exp;
 	if (req->u.revoke_req.revoked)
 		r.revoked = a.jti;
 	else {

@@ -17,4 +17,12 @@ void		 revocation_init(const struct config *);
  */
 answer_fn	 answer_revoke;
 
+/*
+ * Has the token of jti been revoked?  The signer remembers every
+ * revocation it recorded until the token expires (redeemed.h, and so a
+ * restart's last ten minutes), so that a token its client gave back asks
+ * for no link and ends no session, whatever the front end presents.
+ */
+int		 revocation_has(const char *jti, long long now);
+
 #endif

@@ -19,6 +19,7 @@
 #include "hex.h"
 #include "impersonation.h"
 #include "redeemed.h"
+#include "revocation.h"
 #include "scope.h"
 #include "session.h"
 #include "token.h"
@@ -132,7 +133,8 @@ authority(const struct proto_msg *req, const struct grant *g,
 		FIELD(bearer, req->u.end_req.bearer);
 		if (bearer_verify(bearer, strlen(bearer), conf->issuer,
 		    token_api_audience(), now, &a, &why) == -1 ||
-		    !scope_has(a.scope, "end:impersonations"))
+		    !scope_has(a.scope, "end:impersonations") ||
+		    revocation_has(a.jti, now))
 			return PROTO_ERR_BEARER;
 		memcpy(by, a.client_id, sizeof(a.client_id));
 		return PROTO_OK;
@@ -199,6 +201,7 @@ logout_token(const struct grant *g, const char *ip, const char *agent,
 uint32_t
 answer_session_end(const struct proto_msg *req, struct proto_msg *rep)
 {
+	static struct seldom	 no_event;
 	struct audit_record	 r = { .event = "impersonation.ended",
 				    .outcome = "ok" };
 	struct grant		 g;
@@ -237,11 +240,13 @@ answer_session_end(const struct proto_msg *req, struct proto_msg *rep)
 	r.ip = ip;
 	r.user_agent = agent;
 	audit_queue(&r);
-	if ((status = webhook_event(WEBHOOK_ENDED, json_pack("{s:s, s:s, s:s,"
-	    " s:s, s:s, s:s?}", "sid", g.sid, "user_id", g.user_id,
-	    "impersonator_id", g.impersonator_id, "client_id", g.client_id,
-	    "cause", r.cause, "ended_by", r.ended_by), &rep->u.end_rep.webhook,
-	    &rep->u.end_rep.webhook_grant)) != PROTO_OK)
-		return status;
+	/* The end is on the record: it goes out whatever else fails. */
+	if (webhook_event(WEBHOOK_ENDED, json_pack("{s:s, s:s, s:s, s:s, s:s,"
+	    " s:s?}", "sid", g.sid, "user_id", g.user_id, "impersonator_id",
+	    g.impersonator_id, "client_id", g.client_id, "cause", r.cause,
+	    "ended_by", r.ended_by), &rep->u.end_rep.webhook,
+	    &rep->u.end_rep.webhook_grant) != PROTO_OK)
+		warn_seldom(&no_event, "an ended session's webhook event "
+		    "could not be made");
 	return logout_token(&g, ip, agent, rep);
 }

@@ -139,6 +139,39 @@ test_revoke(void)
 	json_decref(c);
 }
 
+/*
+ * A token its client gave back (and the signer recorded revoked) asks
+ * for no link, even from a front end that presents it: the revocation
+ * list the front end keeps is not what the signer trusts.
+ */
+static void
+test_revoked_asks_nothing(void)
+{
+	char		 tok[PROTO_TOKEN_MAX + 1], jti[PROTO_JTI_MAX + 1];
+	char		 rule[64];
+	struct sealed	 link;
+	uint32_t	 st, exp = 0;
+	int		 r;
+
+	if (client_token("read:users impersonate:users", tok, sizeof(tok)) ==
+	    -1) {
+		CHECK(0, "revoked token: a token to give back");
+		return;
+	}
+	r = ask_link(tok, CUSTOMER, "storefront", CALLBACK, 1, &link, rule,
+	    sizeof(rule), &st);
+	CHECK(r == 0 && st == PROTO_OK, "revoked token: before, it asks for a "
+	    "link (%s)", proto_status_name(st));
+	st = give_back("backoffice", backoffice_secret, tok, 1, jti,
+	    sizeof(jti), &exp);
+	CHECK(st == PROTO_OK, "revoked token: given back, recorded (%s)",
+	    proto_status_name(st));
+	r = ask_link(tok, CUSTOMER, "storefront", CALLBACK, 1, &link, rule,
+	    sizeof(rule), &st);
+	CHECK(st == PROTO_ERR_BEARER, "revoked token: then PROTO_LINK with it "
+	    "is refused by the signer (r=%d, %s)", r, proto_status_name(st));
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -408,6 +441,7 @@ main(int argc, char *argv[])
 	}
 
 	test_revoke();
+	test_revoked_asks_nothing();
 	test_logins();
 	test_sessions();
 	test_console();
