@@ -267,6 +267,7 @@ tick(evutil_socket_t fd, short what, void *arg)
 	(void)arg;
 	store_sweep(now);
 	tally_sweep(now);
+	session_end_unconfirmed();
 	session_end_expired(now);
 	sessions_sweep(now);
 }

@@ -3,6 +3,7 @@
  * carries the authority), or by the front end's own sweep, as expired or
  * signed out, which the signer checks on the session's grant.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -19,10 +20,20 @@
 struct end_call {
 	char		 sid[PROTO_SID_MAX + 1];
 	unsigned int	 cause;
+	struct end_authority auth;	/* copies, for an end not confirmed */
 	void		(*done)(uint32_t, void *);
 	void		*arg;
 	char		 ip[SOURCE_MAX];
 };
+
+static void
+call_free(struct end_call *call)
+{
+	free((char *)(uintptr_t)call->auth.bearer);
+	free((char *)(uintptr_t)call->auth.console_cookie);
+	free((char *)(uintptr_t)call->auth.console_grant);
+	free(call);
+}
 
 /* The signer's answer: ended now, or before (the grant was redeemed). */
 static void
@@ -34,10 +45,26 @@ ended(const struct proto_msg *rep, void *arg)
 				    rep->status;
 
 	if (s != NULL) {
-		if (status == PROTO_OK || status == PROTO_ERR_REDEEMED)
+		if (status == PROTO_OK || status == PROTO_ERR_REDEEMED) {
+			if (status == PROTO_ERR_REDEEMED && s->unconfirmed)
+				log_warnx("sessions: an end the signer "
+				    "recorded too late to answer: its logout "
+				    "token and webhook event are lost");
 			sessions_mark_ended(s, proto_end_name(call->cause),
 			    time(NULL));
-		else if (call->cause == PROTO_END_EXPIRED &&
+			sessions_confirmed(s);
+		} else if (rep == NULL) {
+			/*
+			 * No answer in time: the signer may have recorded
+			 * the end.  Its tokens are refused from now on
+			 * (fail closed), and the end is asked for again.
+			 */
+			sessions_mark_ended(s, proto_end_name(call->cause),
+			    time(NULL));
+			sessions_unconfirmed(s, call->cause, call->auth.bearer,
+			    call->auth.console_cookie,
+			    call->auth.console_grant);
+		} else if (call->cause == PROTO_END_EXPIRED &&
 		    (status == PROTO_ERR_INVALID_GRANT ||
 		    status == PROTO_ERR_REQUEST)) {
 			/*
@@ -51,8 +78,18 @@ ended(const struct proto_msg *rep, void *arg)
 			    "record", proto_status_name(status));
 			sessions_mark_ended(s, proto_end_name(call->cause),
 			    time(NULL));
-		} else
+			sessions_confirmed(s);
+		} else {
 			s->ending = 0;
+			/* Asked again, refused now (a token that expired
+			 * meanwhile): ended here, not on the record. */
+			if (s->unconfirmed) {
+				log_warnx("sessions: an end asked for again "
+				    "is refused (%s): ended here, not on the "
+				    "record", proto_status_name(status));
+				sessions_confirmed(s);
+			}
+		}
 	}
 	if (status == PROTO_OK) {
 		webhooks_send(rep->u.end_rep.webhook,
@@ -63,7 +100,7 @@ ended(const struct proto_msg *rep, void *arg)
 	}
 	if (call->done != NULL)
 		call->done(status, call->arg);
-	free(call);
+	call_free(call);
 }
 
 int
@@ -83,6 +120,17 @@ session_end(struct imp_session *s, unsigned int cause,
 	}
 	memcpy(call->sid, s->sid, sizeof(call->sid));
 	call->cause = cause;
+	if (auth != NULL &&
+	    ((call->auth.bearer = strdup(auth->bearer)) == NULL ||
+	    (call->auth.console_cookie = strdup(auth->console_cookie)) ==
+	    NULL ||
+	    (call->auth.console_grant = strdup(auth->console_grant)) ==
+	    NULL)) {
+		call_free(call);
+		if (done != NULL)
+			done(PROTO_ERR_INTERNAL, arg);
+		return 0;
+	}
 	call->done = done;
 	call->arg = arg;
 	memset(&m, 0, sizeof(m));
@@ -91,9 +139,9 @@ session_end(struct imp_session *s, unsigned int cause,
 	m.u.end_req.grant = proto_str(s->grant);
 	m.u.end_req.cause = cause;
 	if (auth != NULL) {
-		m.u.end_req.bearer = proto_str(auth->bearer);
-		m.u.end_req.session = proto_str(auth->console_cookie);
-		m.u.end_req.console_grant = proto_str(auth->console_grant);
+		m.u.end_req.bearer = proto_str(call->auth.bearer);
+		m.u.end_req.session = proto_str(call->auth.console_cookie);
+		m.u.end_req.console_grant = proto_str(call->auth.console_grant);
 	}
 	if (origin != NULL)
 		audit_origin(origin, call->ip, &m.u.end_req.ip,
@@ -102,6 +150,21 @@ session_end(struct imp_session *s, unsigned int cause,
 	if (signer_request(&m, ended, call) == -1)
 		ended(NULL, call);
 	return 0;
+}
+
+static void
+end_again(struct imp_session *s)
+{
+	struct end_authority	 auth = { s->retry_bearer, s->retry_cookie,
+				    s->retry_grant };
+
+	(void)session_end(s, s->retry_cause, &auth, NULL, NULL, NULL);
+}
+
+void
+session_end_unconfirmed(void)
+{
+	sessions_each_unconfirmed(end_again);
 }
 
 static void

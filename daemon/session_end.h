@@ -32,7 +32,13 @@ int	session_end(struct imp_session *s, unsigned int cause,
 	    const struct end_authority *, struct evhttp_request *origin,
 	    void (*done)(uint32_t status, void *), void *arg);
 
-/* Every second: the sessions past their expiry are ended as expired. */
+/*
+ * Every second: the ends the signer did not answer in time are asked for
+ * again (sessions.h, unconfirmed) ...
+ */
+void	session_end_unconfirmed(void);
+
+/* ... and the sessions past their expiry are ended as expired. */
 void	session_end_expired(time_t now);
 
 /* A console session signed out: the sessions it began end with it. */

@@ -15,6 +15,7 @@
 #include "sessions.h"
 
 static struct table			*sessions;
+static size_t				 unconfirmed;
 static TAILQ_HEAD(imp_session_list, imp_session) order = TAILQ_HEAD_INITIALIZER(order);
 
 static void
@@ -34,6 +35,7 @@ session_free(void *v)
 	free(s->reason);
 	for (i = 0; i < SESSION_TOKENS_MAX; i++)
 		free(s->tokens[i]);
+	sessions_confirmed(s);
 	free(s);
 }
 
@@ -142,6 +144,52 @@ sessions_ended(const char *sid)
 	const struct imp_session	*s = sessions_find(sid);
 
 	return s != NULL && s->ended_at != 0;
+}
+
+void
+sessions_unconfirmed(struct imp_session *s, unsigned int cause,
+    const char *bearer, const char *cookie, const char *grant)
+{
+	if (s->unconfirmed)
+		return;
+	if ((s->retry_bearer = strdup(bearer != NULL ? bearer : "")) == NULL ||
+	    (s->retry_cookie = strdup(cookie != NULL ? cookie : "")) == NULL ||
+	    (s->retry_grant = strdup(grant != NULL ? grant : "")) == NULL) {
+		free(s->retry_bearer);
+		free(s->retry_cookie);
+		s->retry_bearer = s->retry_cookie = NULL;
+		log_warnx("sessions: out of memory: an end the signer did not "
+		    "confirm is not asked for again");
+		return;
+	}
+	s->retry_cause = cause;
+	s->unconfirmed = 1;
+	unconfirmed++;
+}
+
+void
+sessions_confirmed(struct imp_session *s)
+{
+	if (!s->unconfirmed)
+		return;
+	free(s->retry_bearer);
+	free(s->retry_cookie);
+	free(s->retry_grant);
+	s->retry_bearer = s->retry_cookie = s->retry_grant = NULL;
+	s->unconfirmed = 0;
+	unconfirmed--;
+}
+
+void
+sessions_each_unconfirmed(void (*fn)(struct imp_session *))
+{
+	struct imp_session	*s, *next;
+
+	for (s = TAILQ_FIRST(&order); unconfirmed > 0 && s != NULL; s = next) {
+		next = TAILQ_NEXT(s, entry);
+		if (s->unconfirmed && !s->ending)
+			fn(s);
+	}
 }
 
 int

@@ -41,6 +41,15 @@ struct imp_session {
 	time_t		 ended_at;		/* 0 while active */
 	const char	*end_cause;		/* the signer's word for it */
 	int		 ending;		/* the signer is asked */
+	/*
+	 * Ended here when the signer did not answer in time (it may have
+	 * recorded the end, or not): the tokens are refused at once, and the
+	 * end is asked for again, with this authority (enum proto_end), until
+	 * the signer says it is on the record.
+	 */
+	int		 unconfirmed;
+	unsigned int	 retry_cause;
+	char		*retry_bearer, *retry_cookie, *retry_grant;
 	char		*tokens[SESSION_TOKENS_MAX];	/* jtis */
 	size_t		 ntokens;		/* issued, listed or not */
 	int		 listed;		/* in the table and the list */
@@ -65,6 +74,18 @@ struct imp_session *sessions_find(const char *sid);
 
 /* Has session sid ended?  An unknown one has not: its tokens expire. */
 int	sessions_ended(const char *sid);
+
+/*
+ * s ended here, the signer not heard: its end is to be asked for again
+ * for cause with this authority ("" or NULL for none), copied.
+ */
+void	sessions_unconfirmed(struct imp_session *, unsigned int cause,
+	    const char *bearer, const char *cookie, const char *grant);
+/* ... and the signer has it on the record now. */
+void	sessions_confirmed(struct imp_session *);
+
+/* fn on each session ended here that the signer has not confirmed. */
+void	sessions_each_unconfirmed(void (*fn)(struct imp_session *));
 
 /* Neither ended nor past its expiry? */
 int	sessions_active(const struct imp_session *, time_t now);

@@ -114,6 +114,30 @@ test('a session ended before its code is exchanged: the code is refused by the s
   assert.ok(records(d).some((q) => q.event === 'impersonation.code_refused' && q.rule === 'session_ended' && q.sid === s.sid));
 });
 
+test('a signer that answers the DELETE too late: the tokens are refused at once all the same, and the end is asked for again until it is on the record, once', async () => {
+  const t = await login('ticket late');
+  const signer = d.children().find((c) => c.name === 'guise-signer');
+  process.kill(signer.pid, 'SIGSTOP');
+  let del;
+  try {
+    del = await api(`impersonations/${t.sid}`, overseer, 'DELETE');
+    // The bearer check is the front end's own: no signer needed to refuse.
+    const u = await userinfo(d, t.access_token);
+    assert.equal(u.status, 401, `${u.status} ${u.text}`);
+  } finally {
+    process.kill(signer.pid, 'SIGCONT');
+  }
+  assert.equal(del.status, 503, del.text);
+  const until = Date.now() + 10000;
+  const ends = () => records(d).filter((r) => r.event === 'impersonation.ended' && r.sid === t.sid);
+  while (ends().length === 0 && Date.now() < until) await new Promise((ok) => setTimeout(ok, 100));
+  await new Promise((ok) => setTimeout(ok, 2500));	// the retries come and go
+  assert.equal(ends().length, 1, 'on the record once');
+  assert.equal(ends()[0].ended_by, 'overseer');
+  assert.equal((await api(`impersonations/${t.sid}`, overseer, 'DELETE')).status, 204);
+  assert.equal((await userinfo(d, t.access_token)).status, 401);
+});
+
 test('the scopes: reading needs read:impersonations, ending needs end:impersonations', async () => {
   const t = await login('ticket 4');
   assert.equal((await api('impersonations', token)).status, 403);
