@@ -2,13 +2,14 @@
  * POST /oauth/revoke (RFC 7009).  The client authenticates as at the
  * token endpoint (client_call.h; a public client by its client_id, RFC
  * 7009 section 2.1), and the front end verifies the token itself.  A
- * token that does not verify, or is revoked already, is answered 200 and
- * nothing is done or recorded (section 2.2: the client cannot do anything
- * about it).  Another client's token is refused, 400 unauthorized_client
- * (section 2.1: the server verifies "whether the token was issued to the
- * client making the revocation request", and refuses the request when
- * not; section 2.2.1 answers with RFC 6749 section 5.2's errors), and the
- * signer records the refusal.  The client's own token is revoked here,
+ * token that does not verify, or its own revoked already, is answered 200
+ * and nothing is done or recorded (section 2.2: the client cannot do
+ * anything about it).  Another client's token is refused, revoked or not,
+ * 400 unauthorized_client (section 2.1: the server verifies "whether the
+ * token was issued to the client making the revocation request", and
+ * refuses the request when not; section 2.2.1 answers with RFC 6749
+ * section 5.2's errors), and the signer records the refusal of a client
+ * that authenticated (a public one's is not recorded).  The client's own token is revoked here,
  * in the revocation list every bearer check reads (bearer.h), and then
  * the signer, which authenticates the client and verifies the token over
  * again, records what was revoked (token.revoked): as with a replayed
@@ -80,12 +81,29 @@ revoke_authenticated(struct client_call *call)
 	char			 ip[SOURCE_MAX];
 	int			 own;
 
-	if (client_call_verify(call, &a, &aud) == -1 || bearer_revoked(&a)) {
+	if (client_call_verify(call, &a, &aud) == -1) {
 		revoked_ok(call->req);
 		client_call_free(call);
 		return;
 	}
 	own = strcmp(a.client_id, call->creds.client_id) == 0;
+	/*
+	 * Another client's token is refused whether it still works or not
+	 * (a refusal that said which would tell a stranger); to a public
+	 * client, which proves nothing by naming itself, without asking the
+	 * signer, so that naming one writes nothing to the log.
+	 */
+	if (!own && call->creds.secret[0] == '\0') {
+		reply_oauth_error(call->req, 400, "unauthorized_client",
+		    "the token was not issued to this client");
+		client_call_free(call);
+		return;
+	}
+	if (own && bearer_revoked(&a)) {
+		revoked_ok(call->req);
+		client_call_free(call);
+		return;
+	}
 	memset(&m, 0, sizeof(m));
 	m.type = PROTO_REVOKE;
 	m.u.revoke_req.client_id = proto_str(call->creds.client_id);
