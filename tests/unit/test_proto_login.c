@@ -1,11 +1,13 @@
 /*
  * The signer protocol's impersonation messages (link, follow, authorize,
- * code_tokens, code_replayed, observed, the console's), client_auth and
- * the client_token request: round trips of each, the frame's layout field
- * by field (response_type between callback_url or redirect_uri and scope,
- * login and login_hint between code and grant, code_verifier between
- * redirect_uri and revoked, revoked between code_verifier and ip, refusal
- * between rule and message), every field at its maximum and one byte
+ * code_tokens, code_replayed, observed, the console's, session_end),
+ * client_auth and the client_token request: round trips of each, the
+ * frame's layout field by field (response_type between callback_url or
+ * redirect_uri and scope, login and login_hint between code and grant,
+ * code_verifier between redirect_uri and revoked, revoked between
+ * code_verifier and ip, refusal between rule and message, a session's sid
+ * after expires_in and its session_exp last, cause between grant and
+ * bearer), every field at its maximum and one byte
  * over, error replies that carry a body, one type's body labelled as
  * another's, replies that may have no body, and every prefix of a valid
  * frame refused.  Frames are decoded from a heap copy of exactly their
@@ -88,7 +90,14 @@ static const struct sfield follow_rep_f[] = {
 	SFIELD("id_token", u.follow_rep.id_token, PROTO_ID_TOKEN_MAX),
 	SFIELD("access_token", u.follow_rep.access_token, PROTO_TOKEN_MAX),
 	SFIELD("access_jti", u.follow_rep.access_jti, PROTO_JTI_MAX),
-	UFIELD("expires_in", u.follow_rep.expires_in)
+	UFIELD("expires_in", u.follow_rep.expires_in),
+	SFIELD("sid", u.follow_rep.sid, PROTO_SID_MAX),
+	SFIELD("session", u.follow_rep.session, PROTO_GRANT_MAX),
+	SFIELD("user_id", u.follow_rep.user_id, PROTO_USER_ID_MAX),
+	SFIELD("impersonator_id", u.follow_rep.impersonator_id,
+	    PROTO_USER_ID_MAX),
+	SFIELD("reason", u.follow_rep.reason, PROTO_REASON_MAX),
+	UFIELD("session_exp", u.follow_rep.session_exp)
 };
 
 static const struct sfield signin_req_f[] = {
@@ -189,7 +198,23 @@ static const struct sfield login_rep_f[] = {
 	SFIELD("id_token", u.login_rep.id_token, PROTO_ID_TOKEN_MAX),
 	SFIELD("access_token", u.login_rep.access_token, PROTO_TOKEN_MAX),
 	SFIELD("access_jti", u.login_rep.access_jti, PROTO_JTI_MAX),
-	UFIELD("expires_in", u.login_rep.expires_in)
+	UFIELD("expires_in", u.login_rep.expires_in),
+	SFIELD("sid", u.login_rep.sid, PROTO_SID_MAX)
+};
+
+static const struct sfield end_req_f[] = {
+	SFIELD("sid", u.end_req.sid, PROTO_SID_MAX),
+	SFIELD("grant", u.end_req.grant, PROTO_GRANT_MAX),
+	UFIELD("cause", u.end_req.cause),
+	SFIELD("bearer", u.end_req.bearer, PROTO_TOKEN_MAX),
+	SFIELD("session", u.end_req.session, PROTO_LOGIN_MAX),
+	SFIELD("console_grant", u.end_req.console_grant, PROTO_GRANT_MAX),
+	SFIELD("ip", u.end_req.ip, PROTO_IP_MAX),
+	SFIELD("user_agent", u.end_req.user_agent, PROTO_AGENT_MAX)
+};
+
+static const struct sfield end_rep_f[] = {
+	SFIELD("logout_token", u.end_rep.logout_token, PROTO_TOKEN_MAX)
 };
 
 static const struct sfield observed_req_f[] = {
@@ -255,6 +280,8 @@ enum {
 	FORM_AUDIT_REQ,
 	FORM_AUDIT_REP,
 	FORM_SIGNOUT_REQ,
+	FORM_END_REQ,
+	FORM_END_REP,
 	FORM_REVOKE_REQ,
 	FORM_REVOKE_REP,
 	FORM__MAX
@@ -318,6 +345,10 @@ static const struct msgform {
 	[FORM_SIGNOUT_REQ] = { "console_signout request",
 	    PROTO_CONSOLE_SIGNOUT, PROTO_REQUEST, console_req_f,
 	    NELEM(console_req_f) },
+	[FORM_END_REQ] = { "session_end request", PROTO_SESSION_END,
+	    PROTO_REQUEST, end_req_f, NELEM(end_req_f) },
+	[FORM_END_REP] = { "session_end reply", PROTO_SESSION_END,
+	    PROTO_REPLY, end_rep_f, NELEM(end_rep_f) },
 	[FORM_REVOKE_REQ] = { "revoke request", PROTO_REVOKE, PROTO_REQUEST,
 	    revoke_req_f, NELEM(revoke_req_f) },
 	[FORM_REVOKE_REP] = { "revoke reply", PROTO_REVOKE, PROTO_REPLY,
@@ -630,6 +661,15 @@ form_roundtrip(const struct msgform *fm, struct proto_msg *m, long want,
 /* RFC 7636, appendix B. */
 #define CHALLENGE	"E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
 #define VERIFIER	"dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
+/* An impersonation session: its sid (32 bytes drawn), its grant, when it
+ * ends by itself; a console session's grant; a Back-Channel Logout token. */
+#define SID		"c2Vzc2lvbi1pZC1vZi0zMi1ieXRlcy1kcmF3bi4uLi4"
+#define SESSION_GRANT	"g4.c2Vzc2lvbg.MDEyMzQ1Njc4OTo7PD0-Pw"
+#define SESSION_EXP	1796303600u
+#define REASON		"ticket #4521: checkout fails"
+#define CONSOLE_GRANT	"g3.Y29uc29sZQ.QEFCQ0RFRkdISUpLTE1OTw"
+#define LOGOUT_TOKEN	"eyJhbGciOiJFUzI1NiIsInR5cCI6ImxvZ291dCtqd3QifQ" \
+			".eyJzaWQiOiJzIn0.c2ln"
 
 static void
 link_req(struct proto_msg *m)
@@ -693,6 +733,21 @@ follow_req(struct proto_msg *m)
 	m->u.follow_req.user_agent = proto_str("curl/7.88.1");
 }
 
+/*
+ * The session a followed link began, as every follow reply that is not a
+ * refusal carries it: its sid and grant, whom and by whom, why, until when.
+ */
+static void
+follow_rep_session(struct proto_msg *m)
+{
+	m->u.follow_rep.sid = proto_str(SID);
+	m->u.follow_rep.session = proto_str(SESSION_GRANT);
+	m->u.follow_rep.user_id = proto_str("auth0|5f1a2b3c");
+	m->u.follow_rep.impersonator_id = proto_str("auth0|admin");
+	m->u.follow_rep.reason = proto_str(REASON);
+	m->u.follow_rep.session_exp = SESSION_EXP;
+}
+
 /* The code flow: a code with its grant, no tokens. */
 static void
 follow_rep_code(struct proto_msg *m)
@@ -708,6 +763,7 @@ follow_rep_code(struct proto_msg *m)
 	m->u.follow_rep.access_token = proto_str("");
 	m->u.follow_rep.access_jti = proto_str("");
 	m->u.follow_rep.expires_in = 0;
+	follow_rep_session(m);
 }
 
 /* The implicit flow: the tokens, no code. */
@@ -725,6 +781,7 @@ follow_rep_tokens(struct proto_msg *m)
 	m->u.follow_rep.access_token = proto_str(ACCESS_TOKEN);
 	m->u.follow_rep.access_jti = proto_str(ACCESS_JTI);
 	m->u.follow_rep.expires_in = 3600;
+	follow_rep_session(m);
 }
 
 /*
@@ -747,6 +804,19 @@ follow_rep_login(struct proto_msg *m)
 	m->u.follow_rep.access_token = proto_str("");
 	m->u.follow_rep.access_jti = proto_str("");
 	m->u.follow_rep.expires_in = 0;
+	follow_rep_session(m);
+}
+
+/* A followed link refused by a rule: its status and words, no session. */
+static void
+follow_rep_refused(struct proto_msg *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->type = PROTO_FOLLOW;
+	m->id = 33;
+	m->u.follow_rep.rule = proto_str("max_per_day");
+	m->u.follow_rep.refusal = 403;
+	m->u.follow_rep.message = proto_str("no more impersonations today");
 }
 
 /* The application's own request, code flow with PKCE. */
@@ -768,13 +838,21 @@ authorize_req(struct proto_msg *m)
 	m->u.authorize_req.user_agent = proto_str("curl/7.88.1");
 }
 
-/* Its answer: a code with its code grant, as a followed link's. */
+/*
+ * Its answer: a code with its code grant, as a followed link's, and of the
+ * session only its sid.
+ */
 static void
 authorize_rep_code(struct proto_msg *m)
 {
 	follow_rep_code(m);
 	m->type = PROTO_AUTHORIZE;
 	m->id = 0x0a0b0c0d;
+	m->u.follow_rep.session = proto_str("");
+	m->u.follow_rep.user_id = proto_str("");
+	m->u.follow_rep.impersonator_id = proto_str("");
+	m->u.follow_rep.reason = proto_str("");
+	m->u.follow_rep.session_exp = 0;
 }
 
 /* A code exchanged (code_tokens), or presented again (code_replayed). */
@@ -811,6 +889,44 @@ login_rep(struct proto_msg *m)
 	m->u.login_rep.access_token = proto_str(ACCESS_TOKEN);
 	m->u.login_rep.access_jti = proto_str(ACCESS_JTI);
 	m->u.login_rep.expires_in = 86400;
+	m->u.login_rep.sid = proto_str(SID);
+}
+
+/*
+ * A session ended (session_end): with the API's bearer token, at the
+ * console with its session's cookie and grant, or by itself.
+ */
+static void
+end_req(struct proto_msg *m, uint32_t cause)
+{
+	memset(m, 0, sizeof(*m));
+	m->type = PROTO_SESSION_END;
+	m->id = 0x5e55;
+	m->u.end_req.sid = proto_str(SID);
+	m->u.end_req.grant = proto_str(SESSION_GRANT);
+	m->u.end_req.cause = cause;
+	m->u.end_req.bearer = proto_str(cause == PROTO_END_API ? BEARER : "");
+	m->u.end_req.session = proto_str(cause == PROTO_END_CONSOLE ? LOGIN :
+	    "");
+	m->u.end_req.console_grant = proto_str(cause == PROTO_END_CONSOLE ?
+	    CONSOLE_GRANT : "");
+	if (cause == PROTO_END_API || cause == PROTO_END_CONSOLE) {
+		m->u.end_req.ip = proto_str("127.0.0.1");
+		m->u.end_req.user_agent = proto_str("curl/7.88.1");
+	} else {
+		m->u.end_req.ip = proto_str("");
+		m->u.end_req.user_agent = proto_str("");
+	}
+}
+
+/* Its answer: the application's logout token, or "" for none. */
+static void
+end_rep(struct proto_msg *m, const char *logout_token)
+{
+	memset(m, 0, sizeof(*m));
+	m->type = PROTO_SESSION_END;
+	m->id = 0x5e55;
+	m->u.end_rep.logout_token = proto_str(logout_token);
 }
 
 static void
@@ -966,10 +1082,47 @@ test_roundtrip_link_rep(void)
 }
 
 /*
+ * Whether, in the follow or authorize reply m decoded from the n bytes at
+ * copy, expires_in sits between access_jti and the sid, then come the
+ * session's grant, user_id, impersonator_id and reason, each right after
+ * the one before, and session_exp ends the frame: the whole session of
+ * follow_rep_session(), or (whole 0) its sid alone, as an authorize reply
+ * carries it.
+ */
+static int
+session_follows(const uint8_t *copy, long n, const struct proto_msg *m,
+    uint32_t expires_in, int whole)
+{
+	return u32_between(copy, n, m->u.follow_rep.access_jti, expires_in,
+	    m->u.follow_rep.sid) &&
+	    str_is(m->u.follow_rep.sid, SID, 43) &&
+	    str_follows(copy, n, m->u.follow_rep.sid,
+	    m->u.follow_rep.session) &&
+	    str_follows(copy, n, m->u.follow_rep.session,
+	    m->u.follow_rep.user_id) &&
+	    str_follows(copy, n, m->u.follow_rep.user_id,
+	    m->u.follow_rep.impersonator_id) &&
+	    str_follows(copy, n, m->u.follow_rep.impersonator_id,
+	    m->u.follow_rep.reason) &&
+	    (whole ? str_is(m->u.follow_rep.session, SESSION_GRANT, 36) &&
+	    str_is(m->u.follow_rep.user_id, "auth0|5f1a2b3c", 14) &&
+	    str_is(m->u.follow_rep.impersonator_id, "auth0|admin", 11) &&
+	    str_is(m->u.follow_rep.reason, REASON, 28) :
+	    m->u.follow_rep.session.len == 0 &&
+	    m->u.follow_rep.user_id.len == 0 &&
+	    m->u.follow_rep.impersonator_id.len == 0 &&
+	    m->u.follow_rep.reason.len == 0) &&
+	    u32_last(copy, n, m->u.follow_rep.reason,
+	    whole ? SESSION_EXP : 0);
+}
+
+/*
  * Sizes: follow_req() is 16 + 6 * 2 bytes of framing and 19 + 32 + 11 +
- * 0 + 9 + 11 of strings (110: no console session).  A follow reply has 16 + 9 * 2 + 2 * 4 of
- * framing; with a code, 22 + 32 of strings (96); with the tokens, 58 + 50
- * + 32 (182); refused, 11 + 28 (81); a login, 43 + 14 + 33 (132).
+ * 0 + 9 + 11 of strings (110: no console session).  A follow reply has
+ * 16 + 14 * 2 + 3 * 4 of framing (56) and, but for a refusal, the session
+ * of follow_rep_session(): 43 + 36 + 14 + 11 + 28 of strings (132); with a
+ * code, 22 + 32 more (242); with the tokens, 58 + 50 + 32 (328); refused,
+ * only 11 + 28 (95); a login, 43 + 14 + 33 (278).
  */
 static void
 test_roundtrip_follow(void)
@@ -995,7 +1148,7 @@ test_roundtrip_follow(void)
 	free(copy);
 
 	follow_rep_code(&in);
-	n = form_roundtrip(fp, &in, 96, &out, &copy, "follow reply, a code");
+	n = form_roundtrip(fp, &in, 242, &out, &copy, "follow reply, a code");
 	CHECK(u32_between(copy, n, out.u.follow_rep.rule, 0,
 	    out.u.follow_rep.message) &&
 	    str_is(out.u.follow_rep.code, CODE, 22) &&
@@ -1004,13 +1157,17 @@ test_roundtrip_follow(void)
 	    str_is(out.u.follow_rep.grant, CODE_GRANT, 32) &&
 	    out.u.follow_rep.id_token.len == 0 &&
 	    out.u.follow_rep.access_token.len == 0 &&
-	    u32_last(copy, n, out.u.follow_rep.access_jti, 0),
+	    out.u.follow_rep.access_jti.len == 0,
 	    "follow reply, a code: the code and its grant, no login, no "
-	    "tokens, expires_in 0 ends the frame");
+	    "tokens");
+	CHECK(session_follows(copy, n, &out, 0, 1),
+	    "follow reply, a code: expires_in 0, then the sid, the session's "
+	    "grant, user_id, impersonator_id, reason, and session_exp, which "
+	    "ends the frame");
 	free(copy);
 
 	follow_rep_tokens(&in);
-	n = form_roundtrip(fp, &in, 182, &out, &copy,
+	n = form_roundtrip(fp, &in, 328, &out, &copy,
 	    "follow reply, the tokens");
 	CHECK(out.u.follow_rep.code.len == 0 &&
 	    out.u.follow_rep.login.len == 0 &&
@@ -1019,29 +1176,25 @@ test_roundtrip_follow(void)
 	    str_is(out.u.follow_rep.id_token, ID_TOKEN, 58) &&
 	    str_is(out.u.follow_rep.access_token, ACCESS_TOKEN, 50) &&
 	    str_is(out.u.follow_rep.access_jti, ACCESS_JTI, 32) &&
-	    u32_last(copy, n, out.u.follow_rep.access_jti, 3600),
+	    session_follows(copy, n, &out, 3600, 1),
 	    "follow reply, the tokens: id_token, access_token, access_jti, "
-	    "then expires_in 3600, which ends the frame");
+	    "expires_in 3600, then the session, session_exp ending the frame");
 	free(copy);
 
-	follow_rep_tokens(&in);
-	in.u.follow_rep.access_token = str_of("", 0);
-	in.u.follow_rep.id_token = str_of("", 0);
-	in.u.follow_rep.access_jti = str_of("", 0);
-	in.u.follow_rep.rule = proto_str("max_per_day");
-	in.u.follow_rep.refusal = 403;
-	in.u.follow_rep.message = proto_str("no more impersonations today");
-	in.u.follow_rep.expires_in = 0;
-	n = form_roundtrip(fp, &in, 81, &out, &copy, "follow reply, refused");
+	follow_rep_refused(&in);
+	n = form_roundtrip(fp, &in, 95, &out, &copy, "follow reply, refused");
 	CHECK(u32_between(copy, n, out.u.follow_rep.rule, 403,
 	    out.u.follow_rep.message) &&
-	    str_is(out.u.follow_rep.rule, "max_per_day", 11),
+	    str_is(out.u.follow_rep.rule, "max_per_day", 11) &&
+	    out.u.follow_rep.sid.len == 0 &&
+	    out.u.follow_rep.session.len == 0 &&
+	    u32_last(copy, n, out.u.follow_rep.reason, 0),
 	    "follow reply, refused: refusal 403 sits between rule and "
-	    "message");
+	    "message; no session, session_exp 0");
 	free(copy);
 
 	follow_rep_login(&in);
-	n = form_roundtrip(fp, &in, 132, &out, &copy, "follow reply, a login");
+	n = form_roundtrip(fp, &in, 278, &out, &copy, "follow reply, a login");
 	CHECK(out.u.follow_rep.code.len == 0 &&
 	    str_follows(copy, n, out.u.follow_rep.code,
 	    out.u.follow_rep.login) &&
@@ -1053,16 +1206,44 @@ test_roundtrip_follow(void)
 	    out.u.follow_rep.grant) &&
 	    str_is(out.u.follow_rep.grant, LOGIN_GRANT, 33) &&
 	    out.u.follow_rep.id_token.len == 0 &&
-	    u32_last(copy, n, out.u.follow_rep.access_jti, 0),
+	    session_follows(copy, n, &out, 0, 1),
 	    "follow reply, a login: an empty code, then login, login_hint "
-	    "and the login grant, no tokens");
+	    "and the login grant, no tokens, then the session");
+	free(copy);
+
+	/* The most a session makes of a follow reply, the rest empty. */
+	follow_rep_refused(&in);
+	in.u.follow_rep.rule = in.u.follow_rep.message = proto_str("");
+	in.u.follow_rep.refusal = 0;
+	pool_used = 0;
+	in.u.follow_rep.sid = pool_fill('d', PROTO_SID_MAX);
+	in.u.follow_rep.session = pool_fill('g', PROTO_GRANT_MAX);
+	in.u.follow_rep.user_id = pool_fill('u', PROTO_USER_ID_MAX);
+	in.u.follow_rep.impersonator_id = pool_fill('i', PROTO_USER_ID_MAX);
+	in.u.follow_rep.reason = pool_fill('r', PROTO_REASON_MAX);
+	in.u.follow_rep.session_exp = UINT32_MAX;
+	n = form_roundtrip(fp, &in, 56 + PROTO_SID_MAX + PROTO_GRANT_MAX +
+	    2 * PROTO_USER_ID_MAX + PROTO_REASON_MAX, &out, &copy,
+	    "follow reply, a session at its maxima");
+	CHECK(str_all(out.u.follow_rep.sid, 'd', PROTO_SID_MAX) &&
+	    str_all(out.u.follow_rep.session, 'g', PROTO_GRANT_MAX) &&
+	    str_all(out.u.follow_rep.user_id, 'u', PROTO_USER_ID_MAX) &&
+	    str_all(out.u.follow_rep.impersonator_id, 'i',
+	    PROTO_USER_ID_MAX) &&
+	    str_all(out.u.follow_rep.reason, 'r', PROTO_REASON_MAX) &&
+	    u32_last(copy, n, out.u.follow_rep.reason, UINT32_MAX),
+	    "follow reply: a sid of %d, a session grant of %d, user_id and "
+	    "impersonator_id of %d, a reason of %d, session_exp UINT32_MAX",
+	    PROTO_SID_MAX, PROTO_GRANT_MAX, PROTO_USER_ID_MAX,
+	    PROTO_REASON_MAX);
 	free(copy);
 }
 
 /*
  * Sizes: authorize_req() is 16 + 9 * 2 + 4 bytes of framing and 43 + 33 +
  * 7 + 32 + 20 + 12 + 43 + 9 + 11 of strings (248).  Its reply is a follow
- * reply's: with a code, 96 bytes as there.
+ * reply's: with a code, 56 + 22 + 32, and of the session only its sid, 43
+ * (153).
  */
 static void
 test_roundtrip_authorize(void)
@@ -1088,7 +1269,7 @@ test_roundtrip_authorize(void)
 	const struct msgform	*fp = &forms[FORM_AUTHORIZE_REP];
 	struct proto_msg	 in, out;
 	const char		*why;
-	uint8_t			*copy, buf[256];
+	uint8_t			*copy, buf[512];
 	long			 n;
 	int			 rc;
 
@@ -1170,14 +1351,16 @@ test_roundtrip_authorize(void)
 	free(copy);
 
 	authorize_rep_code(&in);
-	n = form_roundtrip(fp, &in, 96, &out, &copy, "authorize reply, a code");
+	n = form_roundtrip(fp, &in, 153, &out, &copy,
+	    "authorize reply, a code");
 	CHECK(out.type == PROTO_AUTHORIZE &&
 	    str_is(out.u.follow_rep.code, CODE, 22) &&
 	    str_is(out.u.follow_rep.grant, CODE_GRANT, 32) &&
 	    out.u.follow_rep.login.len == 0 &&
-	    u32_last(copy, n, out.u.follow_rep.access_jti, 0),
+	    session_follows(copy, n, &out, 0, 0),
 	    "authorize reply, a code: the code and its grant, as a follow "
-	    "reply's");
+	    "reply's, and the sid after expires_in, the rest of the session "
+	    "empty, session_exp 0");
 	free(copy);
 
 	/* The two replies share a layout: a body is good as either. */
@@ -1188,7 +1371,7 @@ test_roundtrip_authorize(void)
 		fr_bytes(buf + PROTO_HEADER_LEN, (size_t)n - PROTO_HEADER_LEN);
 	fr_seal();
 	rc = decode_copy(fr.b, fr.len, PROTO_REPLY, &out, &why, &copy);
-	CHECK(n == 182 && rc == 0 && out.type == PROTO_AUTHORIZE &&
+	CHECK(n == 328 && rc == 0 && out.type == PROTO_AUTHORIZE &&
 	    form_same(fp, &out, &in),
 	    "a follow reply's body (the tokens) decodes as an authorize "
 	    "reply");
@@ -1198,8 +1381,8 @@ test_roundtrip_authorize(void)
 /*
  * Sizes: code_req() is 16 + 8 * 2 + 4 bytes of framing and 7 + 7 + 22 +
  * 32 + 32 + 43 + 9 + 11 of strings (199); the replayed one has no
- * redirect_uri and no code_verifier (124).  login_rep() is 16 + 3 * 2 +
- * 4 of framing and 58 + 50 + 32 of strings (166).
+ * redirect_uri and no code_verifier (124).  login_rep() is 16 + 4 * 2 +
+ * 4 of framing and 58 + 50 + 32 + 43 of strings (211).
  */
 static void
 test_roundtrip_code(void)
@@ -1295,12 +1478,15 @@ test_roundtrip_code(void)
 
 	fm = &forms[FORM_CODE_REP];
 	login_rep(&in);
-	n = form_roundtrip(fm, &in, 166, &out, &copy, "code_tokens reply");
+	n = form_roundtrip(fm, &in, 211, &out, &copy, "code_tokens reply");
 	CHECK(str_is(out.u.login_rep.id_token, ID_TOKEN, 58) &&
 	    str_is(out.u.login_rep.access_token, ACCESS_TOKEN, 50) &&
-	    u32_last(copy, n, out.u.login_rep.access_jti, 86400),
-	    "code_tokens reply: id_token, access_token, access_jti, then "
-	    "expires_in 86400, which ends the frame");
+	    u32_between(copy, n, out.u.login_rep.access_jti, 86400,
+	    out.u.login_rep.sid) &&
+	    str_is(out.u.login_rep.sid, SID, 43) &&
+	    out.u.login_rep.sid.p == (const char *)copy + n - 43,
+	    "code_tokens reply: id_token, access_token, access_jti, "
+	    "expires_in 86400, then the sid, which ends the frame");
 	free(copy);
 
 	login_rep(&in);
@@ -1308,13 +1494,25 @@ test_roundtrip_code(void)
 	in.u.login_rep.access_token = str_of("", 0);
 	in.u.login_rep.access_jti = str_of("", 0);
 	in.u.login_rep.expires_in = 0;
+	in.u.login_rep.sid = str_of("", 0);
 	n = roundtrip(&in, PROTO_REPLY, &out, &copy);
-	CHECK(n == PROTO_HEADER_LEN + 3 * 2 + 4 &&
+	CHECK(n == PROTO_HEADER_LEN + 4 * 2 + 4 &&
 	    out.u.login_rep.id_token.len == 0 &&
 	    out.u.login_rep.access_token.len == 0 &&
 	    out.u.login_rep.access_jti.len == 0 &&
-	    out.u.login_rep.expires_in == 0,
-	    "code_tokens reply: empty strings, expires_in 0");
+	    out.u.login_rep.expires_in == 0 &&
+	    out.u.login_rep.sid.len == 0,
+	    "code_tokens reply: empty strings, expires_in 0, empty sid");
+	free(copy);
+
+	login_rep(&in);
+	in.u.login_rep.sid = fill('d', PROTO_SID_MAX);
+	n = roundtrip(&in, PROTO_REPLY, &out, &copy);
+	CHECK(n == 211 - 43 + PROTO_SID_MAX &&
+	    str_all(out.u.login_rep.sid, 'd', PROTO_SID_MAX) &&
+	    out.u.login_rep.expires_in == 86400,
+	    "code_tokens reply: a sid of PROTO_SID_MAX (%d) round trips",
+	    PROTO_SID_MAX);
 	free(copy);
 
 	/* A replayed code is on the record: the answer is its status. */
@@ -1469,6 +1667,181 @@ test_roundtrip_client_auth(void)
 	free(copy);
 }
 
+/*
+ * Sizes: a session_end request has 16 + 7 * 2 + 4 bytes of framing (34);
+ * with the API's bearer, 43 + 36 + 54 + 9 + 11 of strings (187); at the
+ * console, 43 + 36 + 43 + 36 + 9 + 11 (212); expired, 43 + 36 (113).  Its
+ * reply is 16 + 2 and the logout token, 67 (85), or none (18).
+ */
+static void
+test_roundtrip_session_end(void)
+{
+	static const uint8_t	 want[] = {
+		0x00, 0x00, 0x00, 0x29,		/* 16 + 7 * 3 + 4 */
+		0x00, 0x06,
+		0x00, 0x11,			/* session_end */
+		0x00, 0x00, 0x5e, 0x55,
+		0x00, 0x00, 0x00, 0x00,
+		0x00, 0x01, 'd',		/* sid */
+		0x00, 0x01, 'g',		/* grant */
+		0x00, 0x00, 0x00, 0x02,		/* cause */
+		0x00, 0x01, 'b',		/* bearer */
+		0x00, 0x01, 'l',		/* session */
+		0x00, 0x01, 'c',		/* console_grant */
+		0x00, 0x01, 'p',		/* ip */
+		0x00, 0x01, 'a',		/* user_agent */
+	};
+	static const uint8_t	 want_rep[] = {
+		0x00, 0x00, 0x00, 0x13,		/* 16 + 3 */
+		0x00, 0x06,
+		0x00, 0x11,
+		0x00, 0x00, 0x5e, 0x55,
+		0x00, 0x00, 0x00, 0x00,
+		0x00, 0x01, 't',		/* logout_token */
+	};
+	const struct msgform	*fq = &forms[FORM_END_REQ];
+	const struct msgform	*fp = &forms[FORM_END_REP];
+	struct proto_msg	 in, out;
+	const char		*why;
+	uint8_t			*copy, buf[256];
+	uint32_t		 st;
+	long			 n;
+	int			 rc, all;
+
+	end_req(&in, PROTO_END_API);
+	n = form_roundtrip(fq, &in, 187, &out, &copy,
+	    "session_end request, by the API");
+	CHECK(out.u.end_req.sid.p == (const char *)copy + PROTO_HEADER_LEN +
+	    2 && str_is(out.u.end_req.sid, SID, 43) &&
+	    str_follows(copy, n, out.u.end_req.sid, out.u.end_req.grant) &&
+	    str_is(out.u.end_req.grant, SESSION_GRANT, 36) &&
+	    u32_between(copy, n, out.u.end_req.grant, PROTO_END_API,
+	    out.u.end_req.bearer) &&
+	    str_is(out.u.end_req.bearer, BEARER, 54) &&
+	    out.u.end_req.session.len == 0 &&
+	    out.u.end_req.console_grant.len == 0 &&
+	    str_is(out.u.end_req.ip, "127.0.0.1", 9) &&
+	    str_is(out.u.end_req.user_agent, "curl/7.88.1", 11) &&
+	    out.u.end_req.user_agent.p == (const char *)copy + n - 11,
+	    "session_end request, by the API: sid first, then the session's "
+	    "grant, cause 1, the bearer token, an empty session and "
+	    "console_grant, ip, and user_agent, which ends the frame");
+	free(copy);
+
+	end_req(&in, PROTO_END_CONSOLE);
+	n = form_roundtrip(fq, &in, 212, &out, &copy,
+	    "session_end request, at the console");
+	CHECK(u32_between(copy, n, out.u.end_req.grant, PROTO_END_CONSOLE,
+	    out.u.end_req.bearer) && out.u.end_req.bearer.len == 0 &&
+	    str_follows(copy, n, out.u.end_req.bearer,
+	    out.u.end_req.session) &&
+	    str_is(out.u.end_req.session, LOGIN, 43) &&
+	    str_follows(copy, n, out.u.end_req.session,
+	    out.u.end_req.console_grant) &&
+	    str_is(out.u.end_req.console_grant, CONSOLE_GRANT, 36) &&
+	    str_follows(copy, n, out.u.end_req.console_grant,
+	    out.u.end_req.ip),
+	    "session_end request, at the console: cause 2, no bearer, the "
+	    "console session's cookie and grant, then ip");
+	free(copy);
+
+	end_req(&in, PROTO_END_EXPIRED);
+	n = form_roundtrip(fq, &in, 113, &out, &copy,
+	    "session_end request, expired");
+	CHECK(u32_between(copy, n, out.u.end_req.grant, PROTO_END_EXPIRED,
+	    out.u.end_req.bearer) && out.u.end_req.bearer.len == 0 &&
+	    out.u.end_req.session.len == 0 &&
+	    out.u.end_req.console_grant.len == 0 &&
+	    out.u.end_req.ip.len == 0 && out.u.end_req.user_agent.len == 0,
+	    "session_end request, expired: the sid, its grant, cause 3, and "
+	    "five empty strings");
+	free(copy);
+
+	end_req(&in, PROTO_END_SIGNED_OUT);
+	n = form_roundtrip(fq, &in, 113, &out, &copy,
+	    "session_end request, signed out");
+	CHECK(out.u.end_req.cause == PROTO_END_SIGNED_OUT,
+	    "session_end request, signed out: cause 4");
+	free(copy);
+
+	/* The decoder carries any cause: the signer refuses it, not it. */
+	end_req(&in, UINT32_MAX);
+	n = roundtrip(&in, PROTO_REQUEST, &out, &copy);
+	CHECK(n == 113 && out.u.end_req.cause == UINT32_MAX &&
+	    u32_between(copy, n, out.u.end_req.grant, UINT32_MAX,
+	    out.u.end_req.bearer),
+	    "session_end request: cause UINT32_MAX is carried as it is");
+	free(copy);
+	end_req(&in, 0);
+	n = roundtrip(&in, PROTO_REQUEST, &out, &copy);
+	CHECK(n == 113 && out.u.end_req.cause == 0,
+	    "session_end request: cause 0 is carried as it is");
+	free(copy);
+
+	memset(&in, 0, sizeof(in));
+	in.type = PROTO_SESSION_END;
+	in.id = 0x5e55;
+	in.u.end_req.sid = proto_str("d");
+	in.u.end_req.grant = proto_str("g");
+	in.u.end_req.cause = PROTO_END_CONSOLE;
+	in.u.end_req.bearer = proto_str("b");
+	in.u.end_req.session = proto_str("l");
+	in.u.end_req.console_grant = proto_str("c");
+	in.u.end_req.ip = proto_str("p");
+	in.u.end_req.user_agent = proto_str("a");
+	n = proto_encode(&in, PROTO_REQUEST, buf, sizeof(buf));
+	CHECK(n == (long)sizeof(want) && memcmp(buf, want, sizeof(want)) == 0,
+	    "session_end request: type 17; sid, grant, cause, bearer, "
+	    "session, console_grant, ip, user_agent, big-endian");
+	fr_start(PROTO_VERSION, PROTO_SESSION_END, 0x5e55, 0);
+	fr_bytes(want + PROTO_HEADER_LEN, sizeof(want) - PROTO_HEADER_LEN);
+	fr_seal();
+	rc = decode_copy(fr.b, fr.len, PROTO_REQUEST, &out, &why, &copy);
+	CHECK(rc == 0 && fr.len == sizeof(want) &&
+	    memcmp(fr.b, want, sizeof(want)) == 0 &&
+	    str_is(out.u.end_req.sid, "d", 1) &&
+	    out.u.end_req.cause == PROTO_END_CONSOLE &&
+	    str_is(out.u.end_req.user_agent, "a", 1),
+	    "session_end request: the frame built by hand decodes");
+	free(copy);
+
+	end_rep(&in, LOGOUT_TOKEN);
+	n = form_roundtrip(fp, &in, 85, &out, &copy,
+	    "session_end reply, a logout token");
+	CHECK(str_is(out.u.end_rep.logout_token, LOGOUT_TOKEN, 67) &&
+	    out.u.end_rep.logout_token.p == (const char *)copy + n - 67,
+	    "session_end reply: the logout token, which ends the frame");
+	free(copy);
+	end_rep(&in, "");
+	n = form_roundtrip(fp, &in, PROTO_HEADER_LEN + 2, &out, &copy,
+	    "session_end reply, no logout token");
+	CHECK(n == PROTO_HEADER_LEN + 2 && out.u.end_rep.logout_token.len == 0,
+	    "session_end reply, for an application without "
+	    "backchannel_logout_uri: an empty logout_token");
+	free(copy);
+	end_rep(&in, "t");
+	n = proto_encode(&in, PROTO_REPLY, buf, sizeof(buf));
+	CHECK(n == (long)sizeof(want_rep) &&
+	    memcmp(buf, want_rep, sizeof(want_rep)) == 0,
+	    "session_end reply: the logout_token, big-endian");
+
+	/* Refused: the status alone. */
+	end_rep(&in, "");
+	all = 1;
+	for (st = 1; st < PROTO_STATUS__MAX; st++) {
+		in.status = st;
+		n = roundtrip(&in, PROTO_REPLY, &out, &copy);
+		if (n != PROTO_HEADER_LEN || out.status != st)
+			all = 0;
+		free(copy);
+	}
+	CHECK(all, "session_end reply: each error status, header only");
+	end_rep(&in, "");
+	fr_start(PROTO_VERSION, PROTO_SESSION_END, 1, 0);
+	CHECK(fr_refused(PROTO_REPLY, "truncated string length"),
+	    "session_end reply, ok, without its logout_token: refused");
+}
+
 /* Whether a name from proto.c is want; NULL, as a missing one is, is not. */
 static int
 name_is(const char *name, const char *want)
@@ -1485,21 +1858,40 @@ test_constants(void)
 	int		 all;
 
 	CHECK(PROTO_VERSION == 6 && PROTO_LOGIN_MAX == 64 &&
-	    PROTO_CHALLENGE_MAX == 128,
+	    PROTO_CHALLENGE_MAX == 128 && PROTO_SID_MAX == 64,
 	    "protocol version 6; a login cookie's value at most 64 bytes, a "
-	    "PKCE challenge or verifier at most 128 (RFC 7636's longest)");
+	    "PKCE challenge or verifier at most 128 (RFC 7636's longest), a "
+	    "session's sid at most 64");
 	CHECK(PROTO_CLIENT_AUTH == 4 && PROTO_LINK == 5 &&
 	    PROTO_FOLLOW == 6 && PROTO_CODE_TOKENS == 7 &&
 	    PROTO_CODE_REPLAYED == 8 && PROTO_OBSERVED == 9 &&
 	    PROTO_AUTHORIZE == 10 && PROTO_CONSOLE_SIGNIN == 11 &&
 	    PROTO_CONSOLE_BEGIN == 12 && PROTO_CONSOLE_IDP_AUTH == 13 &&
 	    PROTO_CONSOLE_LINK == 14 && PROTO_CONSOLE_AUDIT == 15 &&
-	    PROTO_CONSOLE_SIGNOUT == 16 && PROTO_REVOKE == 17 &&
-	    PROTO_CTL_SIGNER == 18 && PROTO_CTL_PAUSE == 19 &&
-	    PROTO_CTL_RELOAD == 20 && PROTO_CTL_AUDIT_FILE == 21 &&
-	    PROTO_TYPE__MAX == 22,
+	    PROTO_CONSOLE_SIGNOUT == 16 && PROTO_SESSION_END == 17 &&
+	    PROTO_WEBHOOK_SIGN == 18 && PROTO_REVOKE == 19 &&
+	    PROTO_CTL_SIGNER == 20 && PROTO_CTL_PAUSE == 21 &&
+	    PROTO_CTL_RELOAD == 22 && PROTO_CTL_AUDIT_FILE == 23 &&
+	    PROTO_TYPE__MAX == 24,
 	    "wire numbers of the client_auth, impersonation, console, "
-	    "revoke and control types");
+	    "session, webhook, revoke and control types");
+	CHECK(PROTO_END_API == 1 && PROTO_END_CONSOLE == 2 &&
+	    PROTO_END_EXPIRED == 3 && PROTO_END_SIGNED_OUT == 4 &&
+	    PROTO_END__MAX == 5,
+	    "wire numbers of a session's end causes");
+	CHECK(name_is(proto_end_name(PROTO_END_API), "ended") &&
+	    name_is(proto_end_name(PROTO_END_CONSOLE), "ended_at_console") &&
+	    name_is(proto_end_name(PROTO_END_EXPIRED), "expired") &&
+	    name_is(proto_end_name(PROTO_END_SIGNED_OUT),
+	    "console_signed_out"),
+	    "proto_end_name of each cause, as the audit log and the API say "
+	    "it");
+	CHECK(proto_end_name(0) == NULL &&
+	    proto_end_name(PROTO_END__MAX) == NULL &&
+	    proto_end_name(PROTO_END__MAX + 1) == NULL &&
+	    proto_end_name(0x80000000u) == NULL &&
+	    proto_end_name(UINT32_MAX) == NULL,
+	    "proto_end_name: NULL for 0, PROTO_END__MAX and past it");
 	CHECK(PROTO_ERR_GRANT == 2 && PROTO_ERR_REQUEST == 6 &&
 	    PROTO_ERR_AUDIT == 7 && PROTO_ERR_BEARER == 8 &&
 	    PROTO_ERR_INVALID_GRANT == 9 && PROTO_ERR_REDEEMED == 10 &&
@@ -1523,12 +1915,15 @@ test_constants(void)
 	    name_is(proto_type_name(PROTO_CONSOLE_AUDIT), "console_audit") &&
 	    name_is(proto_type_name(PROTO_CONSOLE_SIGNOUT),
 	    "console_signout") &&
+	    name_is(proto_type_name(PROTO_SESSION_END), "session_end") &&
 	    name_is(proto_type_name(PROTO_CLIENT_AUTH), "client_auth") &&
 	    name_is(proto_type_name(PROTO_REVOKE), "revoke") &&
+	    name_is(proto_type_name(PROTO_CTL_SIGNER), "ctl_signer") &&
 	    name_is(proto_type_name(PROTO_CTL_AUDIT_FILE),
 	    "ctl_audit_file") &&
 	    name_is(proto_type_name(PROTO_TYPE__MAX), "unknown"),
-	    "names of the impersonation, client_auth and control types");
+	    "names of the impersonation, session, client_auth and control "
+	    "types");
 	CHECK(name_is(proto_status_name(PROTO_ERR_BEARER),
 	    "bearer token refused") &&
 	    name_is(proto_status_name(PROTO_ERR_INVALID_GRANT),
@@ -1537,6 +1932,17 @@ test_constants(void)
 	    "grant redeemed already") &&
 	    name_is(proto_status_name(PROTO_STATUS__MAX), "unknown"),
 	    "names of the new statuses");
+
+	all = 1;
+	for (t = 1; t < PROTO_END__MAX; t++) {
+		name = proto_end_name(t);
+		if (name == NULL || name[0] == '\0')
+			all = 0;
+		for (u = 1; name != NULL && u < t; u++)
+			if (name_is(proto_end_name(u), name))
+				all = 0;
+	}
+	CHECK(all, "every end cause has a name of its own");
 
 	all = 1;
 	for (t = 0; t < PROTO_STATUS__MAX; t++) {
@@ -1570,9 +1976,15 @@ test_constants(void)
 	    proto_type_fds(PROTO_CONSOLE_LINK) == 0 &&
 	    proto_type_fds(PROTO_CONSOLE_AUDIT) == 0 &&
 	    proto_type_fds(PROTO_CONSOLE_SIGNOUT) == 0 &&
+	    proto_type_fds(PROTO_SESSION_END) == 0 &&
 	    proto_type_fds(PROTO_REVOKE) == 0 &&
 	    proto_type_fds(PROTO_CLIENT_AUTH) == 0,
-	    "the impersonation types carry no descriptors");
+	    "the impersonation and session types carry no descriptors");
+	CHECK(proto_type_fds(PROTO_CTL_SIGNER) == 1 &&
+	    proto_type_fds(PROTO_CTL_PAUSE) == 0 &&
+	    proto_type_fds(PROTO_CTL_RELOAD) == 2 &&
+	    proto_type_fds(PROTO_CTL_AUDIT_FILE) == 1,
+	    "the control types, renumbered, keep their descriptors");
 }
 
 /*
@@ -1580,8 +1992,8 @@ test_constants(void)
  * and the encoder's bytes against a frame built by hand; then each string
  * one byte over, refused by both sides.  The largest is the console's
  * audit trail (60,018 bytes), under PROTO_FRAME_MAX; the largest of the
- * impersonation flow is a follow reply (code, login, login_hint, grant and
- * both tokens at their maxima: 49,962 bytes).
+ * impersonation flow is a follow reply (code, login, login_hint, grant,
+ * both tokens and the session at their maxima: 59,768 bytes).
  */
 static void
 test_form_maxima(void)
@@ -1723,6 +2135,7 @@ decode_status_only(uint16_t type, const char *what)
 		fr_str(ACCESS_TOKEN);
 		fr_str(ACCESS_JTI);
 		fr_u32(3600);
+		fr_str(SID);
 		if (!fr_refused(PROTO_REPLY, "trailing"))
 			login = 0;
 		/* Its own request, echoed as the reply. */
@@ -1775,6 +2188,8 @@ test_decode_errors(void)
 	decode_error_body(&forms[FORM_AUTHORIZE_REP], &m);
 	login_rep(&m);
 	decode_error_body(&forms[FORM_CODE_REP], &m);
+	end_rep(&m, LOGOUT_TOKEN);
+	decode_error_body(&forms[FORM_END_REP], &m);
 
 	decode_status_only(PROTO_CODE_REPLAYED, "code_replayed");
 	decode_status_only(PROTO_OBSERVED, "observed");
@@ -1869,6 +2284,46 @@ test_decode_mislabelled(void)
 	CHECK(fr_refused(PROTO_REQUEST, NULL),
 	    "an observed request labelled code_replayed: refused");
 
+	end_req(&m, PROTO_END_API);
+	fr_relabel(&m, PROTO_REQUEST, PROTO_CONSOLE_SIGNOUT);
+	CHECK(fr_refused(PROTO_REQUEST, NULL),
+	    "a session_end request labelled console_signout: refused");
+	end_req(&m, PROTO_END_CONSOLE);
+	fr_relabel(&m, PROTO_REQUEST, PROTO_CONSOLE_SIGNOUT);
+	CHECK(fr_refused(PROTO_REQUEST, NULL),
+	    "a session_end request at the console labelled console_signout: "
+	    "refused");
+	fr_form(&forms[FORM_SIGNOUT_REQ], NO_FIELD, 0);
+	put_u16(fr.b + 6, PROTO_SESSION_END);
+	CHECK(fr_refused(PROTO_REQUEST, NULL),
+	    "a console_signout request's body at its maxima labelled "
+	    "session_end: refused");
+	fr_form(&forms[FORM_END_REQ], NO_FIELD, 0);
+	put_u16(fr.b + 6, PROTO_CONSOLE_SIGNOUT);
+	CHECK(fr_refused(PROTO_REQUEST, NULL),
+	    "a session_end request's body at its maxima labelled "
+	    "console_signout: refused");
+	end_req(&m, PROTO_END_API);
+	fr_relabel(&m, PROTO_REQUEST, PROTO_FOLLOW);
+	CHECK(fr_refused(PROTO_REQUEST, NULL),
+	    "a session_end request labelled follow: refused");
+	follow_req(&m);
+	fr_relabel(&m, PROTO_REQUEST, PROTO_SESSION_END);
+	CHECK(fr_refused(PROTO_REQUEST, NULL),
+	    "a follow request labelled session_end: refused");
+	follow_rep_code(&m);
+	fr_relabel(&m, PROTO_REPLY, PROTO_SESSION_END);
+	CHECK(fr_refused(PROTO_REPLY, NULL),
+	    "a follow reply labelled session_end: refused");
+	end_rep(&m, LOGOUT_TOKEN);
+	fr_relabel(&m, PROTO_REPLY, PROTO_CODE_TOKENS);
+	CHECK(fr_refused(PROTO_REPLY, NULL),
+	    "a session_end reply labelled code_tokens: refused");
+	end_rep(&m, LOGOUT_TOKEN);
+	fr_relabel(&m, PROTO_REPLY, PROTO_CONSOLE_SIGNOUT);
+	CHECK(fr_refused(PROTO_REPLY, "trailing"),
+	    "a session_end reply labelled console_signout: refused");
+
 	/* Each direction's table, not the other's. */
 	link_req(&m);
 	fr_relabel(&m, PROTO_REQUEST, PROTO_LINK);
@@ -1892,6 +2347,14 @@ test_decode_mislabelled(void)
 	fr_form(&forms[FORM_OBSERVED_REQ], NO_FIELD, 0);
 	CHECK(fr_refused(PROTO_REPLY, "trailing"),
 	    "an observed request read as a reply: refused");
+	end_req(&m, PROTO_END_API);
+	fr_relabel(&m, PROTO_REQUEST, PROTO_SESSION_END);
+	CHECK(fr_refused(PROTO_REPLY, "trailing"),
+	    "a session_end request read as a reply: refused");
+	end_rep(&m, LOGOUT_TOKEN);
+	fr_relabel(&m, PROTO_REPLY, PROTO_SESSION_END);
+	CHECK(fr_refused(PROTO_REQUEST, NULL),
+	    "a session_end reply read as a request: refused");
 	fr_start(PROTO_VERSION, PROTO_TYPE__MAX, 1, 0);
 	CHECK(fr_refused(PROTO_REQUEST, "unknown message type"),
 	    "type %d, past the last: refused", PROTO_TYPE__MAX);
@@ -1987,14 +2450,68 @@ test_decode_requests(void)
 	fr_str("web-app");
 	CHECK(fr_refused(PROTO_REQUEST, "truncated string length"),
 	    "client_auth request without a secret");
-	fr_form(&forms[FORM_CODE_REP], NO_FIELD, 0);
+	fr_form_n(&forms[FORM_CODE_REP], NO_FIELD, 0, 4);
 	fr.len -= 1;
 	CHECK(fr_refused(PROTO_REPLY, "truncated integer"),
 	    "code_tokens reply with 3 of 4 bytes of expires_in");
-	fr_form(&forms[FORM_FOLLOW_REP], NO_FIELD, 0);
+	fr_form_n(&forms[FORM_CODE_REP], NO_FIELD, 0, 4);
+	CHECK(fr_refused(PROTO_REPLY, "truncated string length"),
+	    "code_tokens reply of protocol 5's layout (no sid after "
+	    "expires_in): refused");
+	fr_form(&forms[FORM_CODE_REP], NO_FIELD, 0);
+	fr.len -= 1;
+	CHECK(fr_refused(PROTO_REPLY, "truncated string field"),
+	    "code_tokens reply with a byte of its sid missing");
+	fr_form_n(&forms[FORM_FOLLOW_REP], NO_FIELD, 0, 11);
 	fr.len -= 1;
 	CHECK(fr_refused(PROTO_REPLY, "truncated integer"),
 	    "follow reply with 3 of 4 bytes of expires_in");
+	fr_form_n(&forms[FORM_FOLLOW_REP], NO_FIELD, 0, 11);
+	CHECK(fr_refused(PROTO_REPLY, "truncated string length"),
+	    "follow reply of protocol 5's layout (expires_in last, no "
+	    "session): refused");
+	fr_form_n(&forms[FORM_FOLLOW_REP], NO_FIELD, 0, 16);
+	CHECK(fr_refused(PROTO_REPLY, "truncated integer"),
+	    "follow reply without session_exp");
+	fr_form(&forms[FORM_FOLLOW_REP], NO_FIELD, 0);
+	fr.len -= 1;
+	CHECK(fr_refused(PROTO_REPLY, "truncated integer"),
+	    "follow reply with 3 of 4 bytes of session_exp");
+	fr_form(&forms[FORM_FOLLOW_REP], NO_FIELD, 0);
+	fr_fill(0, 1);
+	CHECK(fr_refused(PROTO_REPLY, "trailing"),
+	    "follow reply with 1 byte after session_exp");
+
+	fm = &forms[FORM_END_REQ];
+	fr_form_n(fm, NO_FIELD, 0, 2);
+	CHECK(fr_refused(PROTO_REQUEST, "truncated integer"),
+	    "session_end request cut after grant, without cause");
+	fr_form_n(fm, NO_FIELD, 0, 2);
+	fr_fill(0, 3);
+	CHECK(fr_refused(PROTO_REQUEST, "truncated integer"),
+	    "session_end request with 3 of 4 bytes of cause");
+	fr_form_n(fm, NO_FIELD, 0, 2);
+	fr_str("bearer");
+	CHECK(fr_refused(PROTO_REQUEST, NULL),
+	    "session_end request with bearer where cause belongs");
+	fr_form_n(fm, NO_FIELD, 0, 3);
+	CHECK(fr_refused(PROTO_REQUEST, "truncated string length"),
+	    "session_end request cut after cause");
+	fr_form_n(fm, NO_FIELD, 0, 7);
+	CHECK(fr_refused(PROTO_REQUEST, "truncated string length"),
+	    "session_end request without user_agent");
+	fr_form(fm, NO_FIELD, 0);
+	fr_fill(0, 1);
+	CHECK(fr_refused(PROTO_REQUEST, "trailing"),
+	    "session_end request with 1 byte after user_agent");
+	fr_form(fm, NO_FIELD, 0);
+	fr_u32(PROTO_END_API);
+	CHECK(fr_refused(PROTO_REQUEST, "trailing"),
+	    "session_end request with a second cause at its end");
+	fr_form(&forms[FORM_END_REP], NO_FIELD, 0);
+	fr_fill(0, 1);
+	CHECK(fr_refused(PROTO_REPLY, "trailing"),
+	    "session_end reply with 1 byte after logout_token");
 }
 
 static void
@@ -2033,6 +2550,18 @@ test_truncation(void)
 	token_req(&m, "web-app", "s3cr:et", "https://api.example.com",
 	    "read:users", "127.0.0.1", "curl/7.88.1");
 	sweep(&m, PROTO_REQUEST, "client_token request");
+	follow_rep_refused(&m);
+	sweep(&m, PROTO_REPLY, "follow reply, refused");
+	end_req(&m, PROTO_END_API);
+	sweep(&m, PROTO_REQUEST, "session_end request, by the API");
+	end_req(&m, PROTO_END_CONSOLE);
+	sweep(&m, PROTO_REQUEST, "session_end request, at the console");
+	end_req(&m, PROTO_END_EXPIRED);
+	sweep(&m, PROTO_REQUEST, "session_end request, expired");
+	end_rep(&m, LOGOUT_TOKEN);
+	sweep(&m, PROTO_REPLY, "session_end reply, a logout token");
+	end_rep(&m, "");
+	sweep(&m, PROTO_REPLY, "session_end reply, none");
 }
 
 int
@@ -2046,6 +2575,7 @@ main(void)
 	test_roundtrip_code();
 	test_roundtrip_observed();
 	test_roundtrip_client_auth();
+	test_roundtrip_session_end();
 	test_form_maxima();
 	test_decode_errors();
 	test_decode_mislabelled();
