@@ -1,7 +1,9 @@
 /*
  * The signer protocol's impersonation messages (link, follow, authorize,
- * code_tokens, code_replayed, observed, the console's, session_end),
- * client_auth and the client_token request: round trips of each, the
+ * code_tokens, code_replayed, observed, the console's, session_end,
+ * webhook_sign), client_auth and the client_token request: round trips of
+ * each (the webhook events of link, follow and end replies last, an
+ * observed delivery's sid and detail after count), the
  * frame's layout field by field (response_type between callback_url or
  * redirect_uri and scope, login and login_hint between code and grant,
  * code_verifier between redirect_uri and revoked, revoked between
@@ -66,7 +68,9 @@ static const struct sfield link_rep_f[] = {
 	SFIELD("message", u.link_rep.message, PROTO_MESSAGE_MAX),
 	SFIELD("ticket", u.link_rep.ticket, PROTO_TICKET_MAX),
 	SFIELD("grant", u.link_rep.grant, PROTO_GRANT_MAX),
-	SFIELD("callback_url", u.link_rep.callback_url, PROTO_CALLBACK_MAX)
+	SFIELD("callback_url", u.link_rep.callback_url, PROTO_CALLBACK_MAX),
+	SFIELD("webhook", u.link_rep.webhook, PROTO_WEBHOOK_MAX),
+	SFIELD("webhook_grant", u.link_rep.webhook_grant, PROTO_GRANT_MAX)
 };
 
 static const struct sfield follow_req_f[] = {
@@ -97,7 +101,9 @@ static const struct sfield follow_rep_f[] = {
 	SFIELD("impersonator_id", u.follow_rep.impersonator_id,
 	    PROTO_USER_ID_MAX),
 	SFIELD("reason", u.follow_rep.reason, PROTO_REASON_MAX),
-	UFIELD("session_exp", u.follow_rep.session_exp)
+	UFIELD("session_exp", u.follow_rep.session_exp),
+	SFIELD("webhook", u.follow_rep.webhook, PROTO_WEBHOOK_MAX),
+	SFIELD("webhook_grant", u.follow_rep.webhook_grant, PROTO_GRANT_MAX)
 };
 
 static const struct sfield signin_req_f[] = {
@@ -214,14 +220,30 @@ static const struct sfield end_req_f[] = {
 };
 
 static const struct sfield end_rep_f[] = {
-	SFIELD("logout_token", u.end_rep.logout_token, PROTO_TOKEN_MAX)
+	SFIELD("logout_token", u.end_rep.logout_token, PROTO_TOKEN_MAX),
+	SFIELD("webhook", u.end_rep.webhook, PROTO_WEBHOOK_MAX),
+	SFIELD("webhook_grant", u.end_rep.webhook_grant, PROTO_GRANT_MAX)
+};
+
+static const struct sfield webhook_req_f[] = {
+	SFIELD("url", u.webhook_req.url, PROTO_URL_MAX),
+	SFIELD("body", u.webhook_req.body, PROTO_WEBHOOK_MAX),
+	SFIELD("grant", u.webhook_req.grant, PROTO_GRANT_MAX)
+};
+
+static const struct sfield webhook_rep_f[] = {
+	SFIELD("id", u.webhook_rep.id, PROTO_JTI_MAX),
+	UFIELD("timestamp", u.webhook_rep.timestamp),
+	SFIELD("signature", u.webhook_rep.signature, PROTO_MESSAGE_MAX)
 };
 
 static const struct sfield observed_req_f[] = {
 	UFIELD("what", u.observed_req.what),
 	SFIELD("client_id", u.observed_req.client_id, PROTO_CLIENT_ID_MAX),
 	SFIELD("ip", u.observed_req.ip, PROTO_IP_MAX),
-	UFIELD("count", u.observed_req.count)
+	UFIELD("count", u.observed_req.count),
+	SFIELD("sid", u.observed_req.sid, PROTO_SID_MAX),
+	SFIELD("detail", u.observed_req.detail, PROTO_MESSAGE_MAX)
 };
 
 static const struct sfield auth_req_f[] = {
@@ -282,6 +304,8 @@ enum {
 	FORM_SIGNOUT_REQ,
 	FORM_END_REQ,
 	FORM_END_REP,
+	FORM_WEBHOOK_REQ,
+	FORM_WEBHOOK_REP,
 	FORM_REVOKE_REQ,
 	FORM_REVOKE_REP,
 	FORM__MAX
@@ -349,6 +373,10 @@ static const struct msgform {
 	    PROTO_REQUEST, end_req_f, NELEM(end_req_f) },
 	[FORM_END_REP] = { "session_end reply", PROTO_SESSION_END,
 	    PROTO_REPLY, end_rep_f, NELEM(end_rep_f) },
+	[FORM_WEBHOOK_REQ] = { "webhook_sign request", PROTO_WEBHOOK_SIGN,
+	    PROTO_REQUEST, webhook_req_f, NELEM(webhook_req_f) },
+	[FORM_WEBHOOK_REP] = { "webhook_sign reply", PROTO_WEBHOOK_SIGN,
+	    PROTO_REPLY, webhook_rep_f, NELEM(webhook_rep_f) },
 	[FORM_REVOKE_REQ] = { "revoke request", PROTO_REVOKE, PROTO_REQUEST,
 	    revoke_req_f, NELEM(revoke_req_f) },
 	[FORM_REVOKE_REP] = { "revoke reply", PROTO_REVOKE, PROTO_REPLY,
@@ -381,11 +409,64 @@ u32_at(struct proto_msg *m, size_t off)
 	return (uint32_t *)((char *)m + off);
 }
 
-/* Field i's length in the tests: its maximum, or len for field which. */
+/* The most fields a form has (a follow reply's 19), with room to grow. */
+#define FORM_FIELDS_MAX	24
+
+/* The frame of a form with every field at its maximum, PROTO_FRAME_MAX or
+ * not. */
+static long
+form_max_len(const struct msgform *fm)
+{
+	size_t	 i;
+	long	 n = PROTO_HEADER_LEN;
+
+	for (i = 0; i < fm->nf; i++)
+		n += fm->f[i].u32 ? 4 : 2 + (long)fm->f[i].max;
+	return n;
+}
+
+/*
+ * Each field's length in the tests: its maximum, or len for field which.
+ * A follow reply's maxima add up to more than PROTO_FRAME_MAX (the session
+ * and its webhook event at theirs beside the tokens at theirs): then the
+ * largest string but which gives way, as little as makes the frame
+ * PROTO_FRAME_MAX exactly, then the next largest, and so on.
+ */
+static void
+form_lens(const struct msgform *fm, size_t which, size_t len,
+    size_t lens[FORM_FIELDS_MAX])
+{
+	size_t	 i, j, cut;
+	long	 n = PROTO_HEADER_LEN;
+
+	if (fm->nf > FORM_FIELDS_MAX)
+		abort();
+	for (i = 0; i < fm->nf; i++) {
+		lens[i] = fm->f[i].u32 ? 0 : i == which ? len : fm->f[i].max;
+		n += fm->f[i].u32 ? 4 : 2 + (long)lens[i];
+	}
+	while (n > PROTO_FRAME_MAX) {
+		for (j = fm->nf, i = 0; i < fm->nf; i++)
+			if (!fm->f[i].u32 && i != which && lens[i] > 0 &&
+			    (j == fm->nf || lens[i] > lens[j]))
+				j = i;
+		if (j == fm->nf)
+			abort();
+		cut = lens[j] < (size_t)(n - PROTO_FRAME_MAX) ? lens[j] :
+		    (size_t)(n - PROTO_FRAME_MAX);
+		lens[j] -= cut;
+		n -= (long)cut;
+	}
+}
+
+/* Field i's length in the tests, as form_lens() has it. */
 static size_t
 form_len(const struct msgform *fm, size_t i, size_t which, size_t len)
 {
-	return i == which ? len : fm->f[i].max;
+	size_t	 lens[FORM_FIELDS_MAX];
+
+	form_lens(fm, which, len, lens);
+	return lens[i];
 }
 
 /* Integer i of form_msg: each its own, so that two cannot trade places. */
@@ -454,7 +535,10 @@ fr_form(const struct msgform *fm, size_t which, size_t len)
 	fr_form_n(fm, which, len, fm->nf);
 }
 
-/* Whether m holds form_msg's message with every field at its maximum. */
+/*
+ * Whether m holds form_msg's message with every field at its maximum (but
+ * those that give way, at their form_lens()).
+ */
 static int
 form_is_max(struct proto_msg *m, const struct msgform *fm)
 {
@@ -465,7 +549,7 @@ form_is_max(struct proto_msg *m, const struct msgform *fm)
 			if (*u32_at(m, fm->f[i].off) != form_u32(i))
 				return 0;
 		} else if (!str_all(*str_at(m, fm->f[i].off), 'A' + (int)i,
-		    fm->f[i].max))
+		    form_len(fm, i, NO_FIELD, 0)))
 			return 0;
 	}
 	return 1;
@@ -574,16 +658,6 @@ u32_between(const uint8_t *copy, long n, struct proto_str a, uint32_t v,
 	    get_u16(p + 4) == b.len && b.p == (const char *)p + 6;
 }
 
-/* Whether the frame of n bytes at copy ends with string a, then v. */
-static int
-u32_last(const uint8_t *copy, long n, struct proto_str a, uint32_t v)
-{
-	return copy != NULL && n >= PROTO_HEADER_LEN + 4 + 2 + a.len &&
-	    get_u32(copy + n - 4) == v &&
-	    a.p == (const char *)copy + n - 4 - a.len &&
-	    get_u16(copy + n - 4 - a.len - 2) == a.len;
-}
-
 /*
  * Whether, in the frame of n bytes at copy, string b follows string a at
  * once: its length right after a's last byte, its bytes right after that.
@@ -670,6 +744,29 @@ form_roundtrip(const struct msgform *fm, struct proto_msg *m, long want,
 #define CONSOLE_GRANT	"g3.Y29uc29sZQ.QEFCQ0RFRkdISUpLTE1OTw"
 #define LOGOUT_TOKEN	"eyJhbGciOiJFUzI1NiIsInR5cCI6ImxvZ291dCtqd3QifQ" \
 			".eyJzaWQiOiJzIn0.c2ln"
+/*
+ * Webhook events as the signer builds them (Standard Webhooks' type,
+ * timestamp, data), each with its webhook grant; a webhook's URL; and the
+ * signer's answer to PROTO_WEBHOOK_SIGN: the webhook-id (msg_ and 22
+ * characters), a timestamp, and the signature (v1, and a base64 HMAC).
+ */
+#define STARTED		"{\"type\":\"impersonation.started\",\"timestamp\":" \
+			"\"2026-12-04T16:39:36.123Z\",\"data\":{\"sid\":\"" SID \
+			"\",\"user_id\":\"auth0|5f1a2b3c\"}}"
+#define DENIED		"{\"type\":\"impersonation.denied\",\"timestamp\":" \
+			"\"2026-12-04T16:39:36.123Z\",\"data\":{\"rule\":" \
+			"\"max_per_day\"}}"
+#define ENDED		"{\"type\":\"impersonation.ended\",\"timestamp\":" \
+			"\"2026-12-04T16:39:36.123Z\",\"data\":{\"sid\":\"" SID \
+			"\",\"end_cause\":\"ended\"}}"
+#define STARTED_LEN	(sizeof(STARTED) - 1)
+#define DENIED_LEN	(sizeof(DENIED) - 1)
+#define ENDED_LEN	(sizeof(ENDED) - 1)
+#define WEBHOOK_GRANT	"g4.d2ViaG9vaw.UFFSU1RVVldYWVpbXF1eXw"
+#define WEBHOOK_URL	"http://127.0.0.1:9/hook"
+#define MSG_ID		"msg_2KWPBgLlAfxdpx2AI54pPJ"
+#define MSG_TIME	1796300000u
+#define SIGNATURE	"v1,K7gNU3sdo+OL0wNhqoVWhr3g6s1xYv72ol/pe/Unols="
 
 static void
 link_req(struct proto_msg *m)
@@ -703,9 +800,14 @@ link_rep(struct proto_msg *m)
 	m->u.link_rep.ticket = proto_str(TICKET);
 	m->u.link_rep.grant = proto_str(LINK_GRANT);
 	m->u.link_rep.callback_url = proto_str(CALLBACK);
+	m->u.link_rep.webhook = proto_str("");
+	m->u.link_rep.webhook_grant = proto_str("");
 }
 
-/* The link refused by a rule: its status, its words, nothing else. */
+/*
+ * The link refused by a rule: its status, its words, and the event
+ * impersonation.denied with its grant, for the webhooks sent it.
+ */
 static void
 link_rep_refused(struct proto_msg *m)
 {
@@ -718,6 +820,8 @@ link_rep_refused(struct proto_msg *m)
 	m->u.link_rep.ticket = proto_str("");
 	m->u.link_rep.grant = proto_str("");
 	m->u.link_rep.callback_url = proto_str("");
+	m->u.link_rep.webhook = proto_str(DENIED);
+	m->u.link_rep.webhook_grant = proto_str(WEBHOOK_GRANT);
 }
 
 static void
@@ -735,7 +839,8 @@ follow_req(struct proto_msg *m)
 
 /*
  * The session a followed link began, as every follow reply that is not a
- * refusal carries it: its sid and grant, whom and by whom, why, until when.
+ * refusal carries it: its sid and grant, whom and by whom, why, until when,
+ * and the event impersonation.started with its grant.
  */
 static void
 follow_rep_session(struct proto_msg *m)
@@ -746,6 +851,8 @@ follow_rep_session(struct proto_msg *m)
 	m->u.follow_rep.impersonator_id = proto_str("auth0|admin");
 	m->u.follow_rep.reason = proto_str(REASON);
 	m->u.follow_rep.session_exp = SESSION_EXP;
+	m->u.follow_rep.webhook = proto_str(STARTED);
+	m->u.follow_rep.webhook_grant = proto_str(WEBHOOK_GRANT);
 }
 
 /* The code flow: a code with its grant, no tokens. */
@@ -807,7 +914,10 @@ follow_rep_login(struct proto_msg *m)
 	follow_rep_session(m);
 }
 
-/* A followed link refused by a rule: its status and words, no session. */
+/*
+ * A followed link refused by a rule: its status and words, no session,
+ * and the event impersonation.denied.
+ */
 static void
 follow_rep_refused(struct proto_msg *m)
 {
@@ -817,6 +927,8 @@ follow_rep_refused(struct proto_msg *m)
 	m->u.follow_rep.rule = proto_str("max_per_day");
 	m->u.follow_rep.refusal = 403;
 	m->u.follow_rep.message = proto_str("no more impersonations today");
+	m->u.follow_rep.webhook = proto_str(DENIED);
+	m->u.follow_rep.webhook_grant = proto_str(WEBHOOK_GRANT);
 }
 
 /* The application's own request, code flow with PKCE. */
@@ -840,7 +952,7 @@ authorize_req(struct proto_msg *m)
 
 /*
  * Its answer: a code with its code grant, as a followed link's, and of the
- * session only its sid.
+ * session only its sid; no event (the session began at the follow).
  */
 static void
 authorize_rep_code(struct proto_msg *m)
@@ -853,6 +965,8 @@ authorize_rep_code(struct proto_msg *m)
 	m->u.follow_rep.impersonator_id = proto_str("");
 	m->u.follow_rep.reason = proto_str("");
 	m->u.follow_rep.session_exp = 0;
+	m->u.follow_rep.webhook = proto_str("");
+	m->u.follow_rep.webhook_grant = proto_str("");
 }
 
 /* A code exchanged (code_tokens), or presented again (code_replayed). */
@@ -919,7 +1033,10 @@ end_req(struct proto_msg *m, uint32_t cause)
 	}
 }
 
-/* Its answer: the application's logout token, or "" for none. */
+/*
+ * Its answer: the application's logout token, or "" for none; no webhook
+ * sent impersonation.ended.
+ */
 static void
 end_rep(struct proto_msg *m, const char *logout_token)
 {
@@ -927,6 +1044,40 @@ end_rep(struct proto_msg *m, const char *logout_token)
 	m->type = PROTO_SESSION_END;
 	m->id = 0x5e55;
 	m->u.end_rep.logout_token = proto_str(logout_token);
+	m->u.end_rep.webhook = proto_str("");
+	m->u.end_rep.webhook_grant = proto_str("");
+}
+
+/* ... and with the event impersonation.ended and its grant. */
+static void
+end_rep_ended(struct proto_msg *m, const char *logout_token)
+{
+	end_rep(m, logout_token);
+	m->u.end_rep.webhook = proto_str(ENDED);
+	m->u.end_rep.webhook_grant = proto_str(WEBHOOK_GRANT);
+}
+
+/* An event to sign for the webhook at WEBHOOK_URL, and the signature. */
+static void
+webhook_req(struct proto_msg *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->type = PROTO_WEBHOOK_SIGN;
+	m->id = 0x400c;
+	m->u.webhook_req.url = proto_str(WEBHOOK_URL);
+	m->u.webhook_req.body = proto_str(STARTED);
+	m->u.webhook_req.grant = proto_str(WEBHOOK_GRANT);
+}
+
+static void
+webhook_rep(struct proto_msg *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->type = PROTO_WEBHOOK_SIGN;
+	m->id = 0x400c;
+	m->u.webhook_rep.id = proto_str(MSG_ID);
+	m->u.webhook_rep.timestamp = MSG_TIME;
+	m->u.webhook_rep.signature = proto_str(SIGNATURE);
 }
 
 static void
@@ -939,6 +1090,42 @@ observed_req(struct proto_msg *m)
 	m->u.observed_req.client_id = proto_str("web-app");
 	m->u.observed_req.ip = proto_str("203.0.113.7");
 	m->u.observed_req.count = 12;
+	m->u.observed_req.sid = proto_str("");
+	m->u.observed_req.detail = proto_str("");
+}
+
+/* What a PROTO_SEEN_ value is, for the tests' words. */
+static const char *
+seen_what(uint32_t what)
+{
+	switch (what) {
+	case PROTO_SEEN_LOGOUT_DELIVERED:
+		return "observed request, a logout token delivered";
+	case PROTO_SEEN_LOGOUT_FAILED:
+		return "observed request, a logout token not delivered";
+	case PROTO_SEEN_WEBHOOK_DELIVERED:
+		return "observed request, a webhook event delivered";
+	case PROTO_SEEN_WEBHOOK_FAILED:
+		return "observed request, a webhook event not delivered";
+	}
+	return "observed request";
+}
+
+/* A delivery's outcome (what), of the session SID, in detail's words. */
+static void
+observed_seen(struct proto_msg *m, uint32_t what, const char *detail)
+{
+	memset(m, 0, sizeof(*m));
+	m->type = PROTO_OBSERVED;
+	m->id = 11;
+	m->u.observed_req.what = what;
+	m->u.observed_req.client_id = proto_str(
+	    what == PROTO_SEEN_LOGOUT_DELIVERED ||
+	    what == PROTO_SEEN_LOGOUT_FAILED ? "web-app" : "");
+	m->u.observed_req.ip = proto_str("");
+	m->u.observed_req.count = 1;
+	m->u.observed_req.sid = proto_str(SID);
+	m->u.observed_req.detail = proto_str(detail);
 }
 
 static void
@@ -1044,8 +1231,9 @@ test_roundtrip_link(void)
 }
 
 /*
- * Sizes: a link reply has 16 + 5 * 2 + 4 bytes of framing; allowed,
- * 19 + 32 + 32 of strings (113); refused, 11 + 28 (69).
+ * Sizes: a link reply has 16 + 7 * 2 + 4 bytes of framing (34); allowed,
+ * 19 + 32 + 32 of strings (117); refused, 11 + 28, and the event
+ * impersonation.denied and its grant of 36 (73 + DENIED_LEN + 36).
  */
 static void
 test_roundtrip_link_rep(void)
@@ -1056,20 +1244,29 @@ test_roundtrip_link_rep(void)
 	long			 n;
 
 	link_rep(&in);
-	n = form_roundtrip(fm, &in, 113, &out, &copy, "link reply, allowed");
+	n = form_roundtrip(fm, &in, 117, &out, &copy, "link reply, allowed");
 	CHECK(out.u.link_rep.rule.len == 0 && out.u.link_rep.refusal == 0 &&
 	    u32_between(copy, n, out.u.link_rep.rule, 0,
 	    out.u.link_rep.message) && out.u.link_rep.message.len == 0 &&
 	    str_is(out.u.link_rep.ticket, TICKET, 19) &&
 	    str_is(out.u.link_rep.grant, LINK_GRANT, 32) &&
 	    str_is(out.u.link_rep.callback_url, CALLBACK, 32) &&
-	    out.u.link_rep.callback_url.p == (const char *)copy + n - 32,
+	    out.u.link_rep.callback_url.p == (const char *)copy + n - 4 - 32,
 	    "link reply, allowed: empty rule, refusal 0, then the ticket, its "
-	    "grant and the callback_url, which ends the frame");
+	    "grant and the callback_url");
+	CHECK(str_follows(copy, n, out.u.link_rep.callback_url,
+	    out.u.link_rep.webhook) && out.u.link_rep.webhook.len == 0 &&
+	    str_follows(copy, n, out.u.link_rep.webhook,
+	    out.u.link_rep.webhook_grant) &&
+	    out.u.link_rep.webhook_grant.len == 0 &&
+	    out.u.link_rep.webhook_grant.p == (const char *)copy + n,
+	    "link reply, allowed: no event (an empty webhook and "
+	    "webhook_grant) after the callback_url, ending the frame");
 	free(copy);
 
 	link_rep_refused(&in);
-	n = form_roundtrip(fm, &in, 69, &out, &copy, "link reply, refused");
+	n = form_roundtrip(fm, &in, 73 + (long)DENIED_LEN + 36, &out, &copy,
+	    "link reply, refused");
 	CHECK(str_is(out.u.link_rep.rule, "max_per_day", 11) &&
 	    u32_between(copy, n, out.u.link_rep.rule, 429,
 	    out.u.link_rep.message) &&
@@ -1078,6 +1275,28 @@ test_roundtrip_link_rep(void)
 	    out.u.link_rep.grant.len == 0 &&
 	    out.u.link_rep.callback_url.len == 0,
 	    "link reply, refused: rule, then refusal 429, then the message");
+	CHECK(str_follows(copy, n, out.u.link_rep.callback_url,
+	    out.u.link_rep.webhook) &&
+	    str_is(out.u.link_rep.webhook, DENIED, DENIED_LEN) &&
+	    str_follows(copy, n, out.u.link_rep.webhook,
+	    out.u.link_rep.webhook_grant) &&
+	    str_is(out.u.link_rep.webhook_grant, WEBHOOK_GRANT, 36) &&
+	    out.u.link_rep.webhook_grant.p == (const char *)copy + n - 36,
+	    "link reply, refused: after the empty callback_url, the event "
+	    "impersonation.denied, then its grant, which ends the frame");
+	free(copy);
+
+	/* The event and its grant at their maxima, on a refusal. */
+	link_rep_refused(&in);
+	in.u.link_rep.webhook = fill('w', PROTO_WEBHOOK_MAX);
+	pool_used = 0;
+	in.u.link_rep.webhook_grant = pool_fill('g', PROTO_GRANT_MAX);
+	n = form_roundtrip(fm, &in, 73 + PROTO_WEBHOOK_MAX + PROTO_GRANT_MAX,
+	    &out, &copy, "link reply, refused, the event at its maxima");
+	CHECK(str_all(out.u.link_rep.webhook, 'w', PROTO_WEBHOOK_MAX) &&
+	    str_all(out.u.link_rep.webhook_grant, 'g', PROTO_GRANT_MAX),
+	    "link reply: an event of PROTO_WEBHOOK_MAX (%d) and a grant of "
+	    "PROTO_GRANT_MAX (%d)", PROTO_WEBHOOK_MAX, PROTO_GRANT_MAX);
 	free(copy);
 }
 
@@ -1085,9 +1304,9 @@ test_roundtrip_link_rep(void)
  * Whether, in the follow or authorize reply m decoded from the n bytes at
  * copy, expires_in sits between access_jti and the sid, then come the
  * session's grant, user_id, impersonator_id and reason, each right after
- * the one before, and session_exp ends the frame: the whole session of
- * follow_rep_session(), or (whole 0) its sid alone, as an authorize reply
- * carries it.
+ * the one before, then session_exp, and the webhook event and its grant,
+ * which ends the frame: the whole session of follow_rep_session(), or
+ * (whole 0) its sid alone, as an authorize reply carries it.
  */
 static int
 session_follows(const uint8_t *copy, long n, const struct proto_msg *m,
@@ -1112,17 +1331,32 @@ session_follows(const uint8_t *copy, long n, const struct proto_msg *m,
 	    m->u.follow_rep.user_id.len == 0 &&
 	    m->u.follow_rep.impersonator_id.len == 0 &&
 	    m->u.follow_rep.reason.len == 0) &&
-	    u32_last(copy, n, m->u.follow_rep.reason,
-	    whole ? SESSION_EXP : 0);
+	    u32_between(copy, n, m->u.follow_rep.reason,
+	    whole ? SESSION_EXP : 0, m->u.follow_rep.webhook) &&
+	    str_follows(copy, n, m->u.follow_rep.webhook,
+	    m->u.follow_rep.webhook_grant) &&
+	    m->u.follow_rep.webhook_grant.p + m->u.follow_rep.webhook_grant.len
+	    == (const char *)copy + n;
+}
+
+/* Whether a follow reply carries the event ev and its grant. */
+static int
+event_is(const struct proto_msg *m, const char *ev, size_t len)
+{
+	return str_is(m->u.follow_rep.webhook, ev, len) &&
+	    str_is(m->u.follow_rep.webhook_grant, len ? WEBHOOK_GRANT : "",
+	    len ? 36 : 0);
 }
 
 /*
  * Sizes: follow_req() is 16 + 6 * 2 bytes of framing and 19 + 32 + 11 +
  * 0 + 9 + 11 of strings (110: no console session).  A follow reply has
- * 16 + 14 * 2 + 3 * 4 of framing (56) and, but for a refusal, the session
- * of follow_rep_session(): 43 + 36 + 14 + 11 + 28 of strings (132); with a
- * code, 22 + 32 more (242); with the tokens, 58 + 50 + 32 (328); refused,
- * only 11 + 28 (95); a login, 43 + 14 + 33 (278).
+ * 16 + 16 * 2 + 3 * 4 of framing (60) and, but for a refusal, the session
+ * of follow_rep_session(): 43 + 36 + 14 + 11 + 28 of strings (132) and
+ * the event impersonation.started with its grant (STARTED_LEN + 36); with
+ * a code, 22 + 32 more (246 + STARTED_LEN + 36); with the tokens, 58 + 50
+ * + 32 (332 + ...); a login, 43 + 14 + 33 (282 + ...); refused, 11 + 28
+ * and impersonation.denied (99 + DENIED_LEN + 36).
  */
 static void
 test_roundtrip_follow(void)
@@ -1148,7 +1382,8 @@ test_roundtrip_follow(void)
 	free(copy);
 
 	follow_rep_code(&in);
-	n = form_roundtrip(fp, &in, 242, &out, &copy, "follow reply, a code");
+	n = form_roundtrip(fp, &in, 246 + (long)STARTED_LEN + 36, &out, &copy,
+	    "follow reply, a code");
 	CHECK(u32_between(copy, n, out.u.follow_rep.rule, 0,
 	    out.u.follow_rep.message) &&
 	    str_is(out.u.follow_rep.code, CODE, 22) &&
@@ -1160,14 +1395,16 @@ test_roundtrip_follow(void)
 	    out.u.follow_rep.access_jti.len == 0,
 	    "follow reply, a code: the code and its grant, no login, no "
 	    "tokens");
-	CHECK(session_follows(copy, n, &out, 0, 1),
+	CHECK(session_follows(copy, n, &out, 0, 1) &&
+	    event_is(&out, STARTED, STARTED_LEN),
 	    "follow reply, a code: expires_in 0, then the sid, the session's "
-	    "grant, user_id, impersonator_id, reason, and session_exp, which "
-	    "ends the frame");
+	    "grant, user_id, impersonator_id, reason, session_exp, then the "
+	    "event impersonation.started and its grant, which ends the "
+	    "frame");
 	free(copy);
 
 	follow_rep_tokens(&in);
-	n = form_roundtrip(fp, &in, 328, &out, &copy,
+	n = form_roundtrip(fp, &in, 332 + (long)STARTED_LEN + 36, &out, &copy,
 	    "follow reply, the tokens");
 	CHECK(out.u.follow_rep.code.len == 0 &&
 	    out.u.follow_rep.login.len == 0 &&
@@ -1176,25 +1413,32 @@ test_roundtrip_follow(void)
 	    str_is(out.u.follow_rep.id_token, ID_TOKEN, 58) &&
 	    str_is(out.u.follow_rep.access_token, ACCESS_TOKEN, 50) &&
 	    str_is(out.u.follow_rep.access_jti, ACCESS_JTI, 32) &&
-	    session_follows(copy, n, &out, 3600, 1),
+	    session_follows(copy, n, &out, 3600, 1) &&
+	    event_is(&out, STARTED, STARTED_LEN),
 	    "follow reply, the tokens: id_token, access_token, access_jti, "
-	    "expires_in 3600, then the session, session_exp ending the frame");
+	    "expires_in 3600, then the session, session_exp, and the event "
+	    "with its grant ending the frame");
 	free(copy);
 
 	follow_rep_refused(&in);
-	n = form_roundtrip(fp, &in, 95, &out, &copy, "follow reply, refused");
+	n = form_roundtrip(fp, &in, 99 + (long)DENIED_LEN + 36, &out, &copy,
+	    "follow reply, refused");
 	CHECK(u32_between(copy, n, out.u.follow_rep.rule, 403,
 	    out.u.follow_rep.message) &&
 	    str_is(out.u.follow_rep.rule, "max_per_day", 11) &&
 	    out.u.follow_rep.sid.len == 0 &&
 	    out.u.follow_rep.session.len == 0 &&
-	    u32_last(copy, n, out.u.follow_rep.reason, 0),
+	    u32_between(copy, n, out.u.follow_rep.reason, 0,
+	    out.u.follow_rep.webhook) && event_is(&out, DENIED, DENIED_LEN) &&
+	    out.u.follow_rep.webhook_grant.p == (const char *)copy + n - 36,
 	    "follow reply, refused: refusal 403 sits between rule and "
-	    "message; no session, session_exp 0");
+	    "message; no session, session_exp 0, then the event "
+	    "impersonation.denied and its grant");
 	free(copy);
 
 	follow_rep_login(&in);
-	n = form_roundtrip(fp, &in, 278, &out, &copy, "follow reply, a login");
+	n = form_roundtrip(fp, &in, 282 + (long)STARTED_LEN + 36, &out, &copy,
+	    "follow reply, a login");
 	CHECK(out.u.follow_rep.code.len == 0 &&
 	    str_follows(copy, n, out.u.follow_rep.code,
 	    out.u.follow_rep.login) &&
@@ -1206,15 +1450,19 @@ test_roundtrip_follow(void)
 	    out.u.follow_rep.grant) &&
 	    str_is(out.u.follow_rep.grant, LOGIN_GRANT, 33) &&
 	    out.u.follow_rep.id_token.len == 0 &&
-	    session_follows(copy, n, &out, 0, 1),
+	    session_follows(copy, n, &out, 0, 1) &&
+	    event_is(&out, STARTED, STARTED_LEN),
 	    "follow reply, a login: an empty code, then login, login_hint "
-	    "and the login grant, no tokens, then the session");
+	    "and the login grant, no tokens, then the session and the "
+	    "event");
 	free(copy);
 
 	/* The most a session makes of a follow reply, the rest empty. */
 	follow_rep_refused(&in);
 	in.u.follow_rep.rule = in.u.follow_rep.message = proto_str("");
 	in.u.follow_rep.refusal = 0;
+	in.u.follow_rep.webhook = in.u.follow_rep.webhook_grant =
+	    proto_str("");
 	pool_used = 0;
 	in.u.follow_rep.sid = pool_fill('d', PROTO_SID_MAX);
 	in.u.follow_rep.session = pool_fill('g', PROTO_GRANT_MAX);
@@ -1222,7 +1470,7 @@ test_roundtrip_follow(void)
 	in.u.follow_rep.impersonator_id = pool_fill('i', PROTO_USER_ID_MAX);
 	in.u.follow_rep.reason = pool_fill('r', PROTO_REASON_MAX);
 	in.u.follow_rep.session_exp = UINT32_MAX;
-	n = form_roundtrip(fp, &in, 56 + PROTO_SID_MAX + PROTO_GRANT_MAX +
+	n = form_roundtrip(fp, &in, 60 + PROTO_SID_MAX + PROTO_GRANT_MAX +
 	    2 * PROTO_USER_ID_MAX + PROTO_REASON_MAX, &out, &copy,
 	    "follow reply, a session at its maxima");
 	CHECK(str_all(out.u.follow_rep.sid, 'd', PROTO_SID_MAX) &&
@@ -1231,19 +1479,38 @@ test_roundtrip_follow(void)
 	    str_all(out.u.follow_rep.impersonator_id, 'i',
 	    PROTO_USER_ID_MAX) &&
 	    str_all(out.u.follow_rep.reason, 'r', PROTO_REASON_MAX) &&
-	    u32_last(copy, n, out.u.follow_rep.reason, UINT32_MAX),
+	    u32_between(copy, n, out.u.follow_rep.reason, UINT32_MAX,
+	    out.u.follow_rep.webhook),
 	    "follow reply: a sid of %d, a session grant of %d, user_id and "
 	    "impersonator_id of %d, a reason of %d, session_exp UINT32_MAX",
 	    PROTO_SID_MAX, PROTO_GRANT_MAX, PROTO_USER_ID_MAX,
 	    PROTO_REASON_MAX);
+	free(copy);
+
+	/* ... and with the event and its grant at theirs. */
+	in.u.follow_rep.webhook = pool_fill('w', PROTO_WEBHOOK_MAX);
+	in.u.follow_rep.webhook_grant = pool_fill('x', PROTO_GRANT_MAX);
+	n = form_roundtrip(fp, &in, 60 + PROTO_SID_MAX + PROTO_GRANT_MAX +
+	    2 * PROTO_USER_ID_MAX + PROTO_REASON_MAX + PROTO_WEBHOOK_MAX +
+	    PROTO_GRANT_MAX, &out, &copy,
+	    "follow reply, a session and its event at their maxima");
+	CHECK(str_all(out.u.follow_rep.webhook, 'w', PROTO_WEBHOOK_MAX) &&
+	    str_all(out.u.follow_rep.webhook_grant, 'x', PROTO_GRANT_MAX) &&
+	    out.u.follow_rep.webhook_grant.p == (const char *)copy + n -
+	    PROTO_GRANT_MAX &&
+	    u32_between(copy, n, out.u.follow_rep.reason, UINT32_MAX,
+	    out.u.follow_rep.webhook),
+	    "follow reply: after session_exp, an event of %d and its grant "
+	    "of %d, which ends the frame", PROTO_WEBHOOK_MAX,
+	    PROTO_GRANT_MAX);
 	free(copy);
 }
 
 /*
  * Sizes: authorize_req() is 16 + 9 * 2 + 4 bytes of framing and 43 + 33 +
  * 7 + 32 + 20 + 12 + 43 + 9 + 11 of strings (248).  Its reply is a follow
- * reply's: with a code, 56 + 22 + 32, and of the session only its sid, 43
- * (153).
+ * reply's: with a code, 60 + 22 + 32, and of the session only its sid, 43,
+ * no event (157).
  */
 static void
 test_roundtrip_authorize(void)
@@ -1269,7 +1536,7 @@ test_roundtrip_authorize(void)
 	const struct msgform	*fp = &forms[FORM_AUTHORIZE_REP];
 	struct proto_msg	 in, out;
 	const char		*why;
-	uint8_t			*copy, buf[512];
+	uint8_t			*copy, buf[1024];
 	long			 n;
 	int			 rc;
 
@@ -1351,16 +1618,16 @@ test_roundtrip_authorize(void)
 	free(copy);
 
 	authorize_rep_code(&in);
-	n = form_roundtrip(fp, &in, 153, &out, &copy,
+	n = form_roundtrip(fp, &in, 157, &out, &copy,
 	    "authorize reply, a code");
 	CHECK(out.type == PROTO_AUTHORIZE &&
 	    str_is(out.u.follow_rep.code, CODE, 22) &&
 	    str_is(out.u.follow_rep.grant, CODE_GRANT, 32) &&
 	    out.u.follow_rep.login.len == 0 &&
-	    session_follows(copy, n, &out, 0, 0),
+	    session_follows(copy, n, &out, 0, 0) && event_is(&out, "", 0),
 	    "authorize reply, a code: the code and its grant, as a follow "
 	    "reply's, and the sid after expires_in, the rest of the session "
-	    "empty, session_exp 0");
+	    "empty, session_exp 0, no event");
 	free(copy);
 
 	/* The two replies share a layout: a body is good as either. */
@@ -1371,7 +1638,8 @@ test_roundtrip_authorize(void)
 		fr_bytes(buf + PROTO_HEADER_LEN, (size_t)n - PROTO_HEADER_LEN);
 	fr_seal();
 	rc = decode_copy(fr.b, fr.len, PROTO_REPLY, &out, &why, &copy);
-	CHECK(n == 328 && rc == 0 && out.type == PROTO_AUTHORIZE &&
+	CHECK(n == 332 + (long)STARTED_LEN + 36 && rc == 0 &&
+	    out.type == PROTO_AUTHORIZE &&
 	    form_same(fp, &out, &in),
 	    "a follow reply's body (the tokens) decodes as an authorize "
 	    "reply");
@@ -1532,14 +1800,15 @@ test_roundtrip_code(void)
 }
 
 /*
- * Sizes: observed_req() is 16 + 2 * 4 + 2 * 2 bytes of framing and 7 + 11
- * of strings (46).
+ * Sizes: observed_req() is 16 + 2 * 4 + 4 * 2 bytes of framing and 7 + 11
+ * of strings, no sid, no detail (50).  A delivery's outcome has the sid,
+ * 43, and its detail.
  */
 static void
 test_roundtrip_observed(void)
 {
 	static const uint8_t	 want[] = {
-		0x00, 0x00, 0x00, 0x1e,		/* 16 + 4 + 3 + 3 + 4 */
+		0x00, 0x00, 0x00, 0x24,		/* 16 + 4 + 3 + 3 + 4 + 3 + 3 */
 		0x00, 0x06,
 		0x00, 0x09,			/* observed */
 		0x00, 0x00, 0x00, 0x03,
@@ -1548,7 +1817,23 @@ test_roundtrip_observed(void)
 		0x00, 0x01, 'c',		/* client_id */
 		0x00, 0x01, 'p',		/* ip */
 		0x01, 0x02, 0x03, 0x04,		/* count */
+		0x00, 0x01, 'd',		/* sid */
+		0x00, 0x01, 'x',		/* detail */
 	};
+	static const struct {
+		uint32_t	 what;
+		const char	*detail;
+	} seen[] = {
+		{ PROTO_SEEN_LOGOUT_DELIVERED, "" },
+		{ PROTO_SEEN_LOGOUT_FAILED, "HTTP 500 after 8 attempts" },
+		{ PROTO_SEEN_WEBHOOK_DELIVERED,
+		    "impersonation.started to " WEBHOOK_URL },
+		{ PROTO_SEEN_WEBHOOK_FAILED, "impersonation.ended to "
+		    WEBHOOK_URL ": still queued at the stop" },
+	};
+	size_t			 i;
+	const char		*why;
+	int			 rc;
 	const struct msgform	*fm = &forms[FORM_OBSERVED_REQ];
 	struct proto_msg	 in, out;
 	uint8_t			*copy, buf[64];
@@ -1557,14 +1842,57 @@ test_roundtrip_observed(void)
 	int			 all;
 
 	observed_req(&in);
-	n = form_roundtrip(fm, &in, 46, &out, &copy, "observed request");
+	n = form_roundtrip(fm, &in, 50, &out, &copy, "observed request");
 	CHECK(get_u32(copy + PROTO_HEADER_LEN) == PROTO_SEEN_AUTH_FAILED &&
 	    out.u.observed_req.what == PROTO_SEEN_AUTH_FAILED &&
 	    str_is(out.u.observed_req.client_id, "web-app", 7) &&
 	    str_is(out.u.observed_req.ip, "203.0.113.7", 11) &&
-	    u32_last(copy, n, out.u.observed_req.ip, 12),
-	    "observed request: what first, then client_id, ip, and count 12, "
-	    "which ends the frame");
+	    u32_between(copy, n, out.u.observed_req.ip, 12,
+	    out.u.observed_req.sid) && out.u.observed_req.sid.len == 0 &&
+	    str_follows(copy, n, out.u.observed_req.sid,
+	    out.u.observed_req.detail) &&
+	    out.u.observed_req.detail.len == 0 &&
+	    out.u.observed_req.detail.p == (const char *)copy + n,
+	    "observed request: what first, then client_id, ip, count 12, "
+	    "and an empty sid and detail, which end the frame");
+	free(copy);
+
+	/* The deliveries' outcomes: each new value, its session and words. */
+	for (i = 0; i < NELEM(seen); i++) {
+		observed_seen(&in, seen[i].what, seen[i].detail);
+		n = form_roundtrip(fm, &in, PROTO_HEADER_LEN + 4 +
+		    (long)in.u.observed_req.client_id.len + 2 + 2 + 4 + 2 + 43 +
+		    2 + (long)strlen(seen[i].detail), &out, &copy,
+		    seen_what(seen[i].what));
+		CHECK(get_u32(copy + PROTO_HEADER_LEN) == seen[i].what &&
+		    u32_between(copy, n, out.u.observed_req.ip, 1,
+		    out.u.observed_req.sid) &&
+		    str_is(out.u.observed_req.sid, SID, 43) &&
+		    str_follows(copy, n, out.u.observed_req.sid,
+		    out.u.observed_req.detail) &&
+		    str_is(out.u.observed_req.detail, seen[i].detail,
+		    strlen(seen[i].detail)) &&
+		    out.u.observed_req.detail.p + out.u.observed_req.detail.len
+		    == (const char *)copy + n,
+		    "%s: what %u on the wire, count 1, then the session's sid "
+		    "and the detail, which ends the frame",
+		    seen_what(seen[i].what),
+		    (unsigned int)seen[i].what);
+		free(copy);
+	}
+
+	/* The sid and the detail at their maxima. */
+	observed_seen(&in, PROTO_SEEN_WEBHOOK_FAILED, "");
+	pool_used = 0;
+	in.u.observed_req.sid = pool_fill('d', PROTO_SID_MAX);
+	in.u.observed_req.detail = pool_fill('x', PROTO_MESSAGE_MAX);
+	n = form_roundtrip(fm, &in, PROTO_HEADER_LEN + 4 + 2 + 2 + 4 + 2 +
+	    PROTO_SID_MAX + 2 + PROTO_MESSAGE_MAX, &out, &copy,
+	    "observed request, sid and detail at their maxima");
+	CHECK(str_all(out.u.observed_req.sid, 'd', PROTO_SID_MAX) &&
+	    str_all(out.u.observed_req.detail, 'x', PROTO_MESSAGE_MAX),
+	    "observed request: a sid of PROTO_SID_MAX (%d), a detail of "
+	    "PROTO_MESSAGE_MAX (%d)", PROTO_SID_MAX, PROTO_MESSAGE_MAX);
 	free(copy);
 
 	/* What is seen with no client (a reload): empty client_id and ip. */
@@ -1572,8 +1900,8 @@ test_roundtrip_observed(void)
 	in.type = PROTO_OBSERVED;
 	in.id = 10;
 	in.u.observed_req.what = PROTO_SEEN_RELOAD_FAILED;
-	n = form_roundtrip(fm, &in, PROTO_HEADER_LEN + 4 + 2 + 2 + 4, &out,
-	    &copy, "observed request, no client, count 0");
+	n = form_roundtrip(fm, &in, PROTO_HEADER_LEN + 4 + 2 + 2 + 4 + 2 + 2,
+	    &out, &copy, "observed request, no client, count 0");
 	free(copy);
 
 	memset(&in, 0, sizeof(in));
@@ -1583,9 +1911,23 @@ test_roundtrip_observed(void)
 	in.u.observed_req.client_id = proto_str("c");
 	in.u.observed_req.ip = proto_str("p");
 	in.u.observed_req.count = 0x01020304;
+	in.u.observed_req.sid = proto_str("d");
+	in.u.observed_req.detail = proto_str("x");
 	n = proto_encode(&in, PROTO_REQUEST, buf, sizeof(buf));
 	CHECK(n == (long)sizeof(want) && memcmp(buf, want, sizeof(want)) == 0,
-	    "observed request: what, client_id, ip, count, big-endian");
+	    "observed request: what, client_id, ip, count, sid, detail, "
+	    "big-endian");
+	fr_start(PROTO_VERSION, PROTO_OBSERVED, 3, 0);
+	fr_bytes(want + PROTO_HEADER_LEN, sizeof(want) - PROTO_HEADER_LEN);
+	fr_seal();
+	rc = decode_copy(fr.b, fr.len, PROTO_REQUEST, &out, &why, &copy);
+	CHECK(rc == 0 && fr.len == sizeof(want) &&
+	    memcmp(fr.b, want, sizeof(want)) == 0 &&
+	    out.u.observed_req.count == 0x01020304 &&
+	    str_is(out.u.observed_req.sid, "d", 1) &&
+	    str_is(out.u.observed_req.detail, "x", 1),
+	    "observed request: the frame built by hand decodes");
+	free(copy);
 
 	memset(&in, 0, sizeof(in));
 	in.type = PROTO_OBSERVED;
@@ -1671,7 +2013,8 @@ test_roundtrip_client_auth(void)
  * Sizes: a session_end request has 16 + 7 * 2 + 4 bytes of framing (34);
  * with the API's bearer, 43 + 36 + 54 + 9 + 11 of strings (187); at the
  * console, 43 + 36 + 43 + 36 + 9 + 11 (212); expired, 43 + 36 (113).  Its
- * reply is 16 + 2 and the logout token, 67 (85), or none (18).
+ * reply is 16 + 3 * 2 and the logout token, 67 (89), or none (22), and the
+ * event impersonation.ended with its grant, when a webhook is sent it.
  */
 static void
 test_roundtrip_session_end(void)
@@ -1692,12 +2035,14 @@ test_roundtrip_session_end(void)
 		0x00, 0x01, 'a',		/* user_agent */
 	};
 	static const uint8_t	 want_rep[] = {
-		0x00, 0x00, 0x00, 0x13,		/* 16 + 3 */
+		0x00, 0x00, 0x00, 0x19,		/* 16 + 3 + 3 + 3 */
 		0x00, 0x06,
 		0x00, 0x11,
 		0x00, 0x00, 0x5e, 0x55,
 		0x00, 0x00, 0x00, 0x00,
 		0x00, 0x01, 't',		/* logout_token */
+		0x00, 0x01, 'w',		/* webhook */
+		0x00, 0x01, 'g',		/* webhook_grant */
 	};
 	const struct msgform	*fq = &forms[FORM_END_REQ];
 	const struct msgform	*fp = &forms[FORM_END_REP];
@@ -1806,24 +2151,70 @@ test_roundtrip_session_end(void)
 	free(copy);
 
 	end_rep(&in, LOGOUT_TOKEN);
-	n = form_roundtrip(fp, &in, 85, &out, &copy,
+	n = form_roundtrip(fp, &in, 89, &out, &copy,
 	    "session_end reply, a logout token");
+	CHECK(out.u.end_rep.logout_token.p == (const char *)copy +
+	    PROTO_HEADER_LEN + 2 &&
+	    str_is(out.u.end_rep.logout_token, LOGOUT_TOKEN, 67) &&
+	    out.u.end_rep.logout_token.p == (const char *)copy + n - 4 - 67 &&
+	    str_follows(copy, n, out.u.end_rep.logout_token,
+	    out.u.end_rep.webhook) && out.u.end_rep.webhook.len == 0 &&
+	    str_follows(copy, n, out.u.end_rep.webhook,
+	    out.u.end_rep.webhook_grant) &&
+	    out.u.end_rep.webhook_grant.len == 0,
+	    "session_end reply: the logout token first, then no event (an "
+	    "empty webhook and webhook_grant), which end the frame");
+	free(copy);
+	end_rep_ended(&in, LOGOUT_TOKEN);
+	n = form_roundtrip(fp, &in, 89 + (long)ENDED_LEN + 36, &out, &copy,
+	    "session_end reply, a logout token and impersonation.ended");
 	CHECK(str_is(out.u.end_rep.logout_token, LOGOUT_TOKEN, 67) &&
-	    out.u.end_rep.logout_token.p == (const char *)copy + n - 67,
-	    "session_end reply: the logout token, which ends the frame");
+	    str_follows(copy, n, out.u.end_rep.logout_token,
+	    out.u.end_rep.webhook) &&
+	    str_is(out.u.end_rep.webhook, ENDED, ENDED_LEN) &&
+	    str_follows(copy, n, out.u.end_rep.webhook,
+	    out.u.end_rep.webhook_grant) &&
+	    str_is(out.u.end_rep.webhook_grant, WEBHOOK_GRANT, 36) &&
+	    out.u.end_rep.webhook_grant.p == (const char *)copy + n - 36,
+	    "session_end reply: the logout token, the event "
+	    "impersonation.ended, and its grant, which ends the frame");
 	free(copy);
 	end_rep(&in, "");
-	n = form_roundtrip(fp, &in, PROTO_HEADER_LEN + 2, &out, &copy,
+	n = form_roundtrip(fp, &in, PROTO_HEADER_LEN + 3 * 2, &out, &copy,
 	    "session_end reply, no logout token");
-	CHECK(n == PROTO_HEADER_LEN + 2 && out.u.end_rep.logout_token.len == 0,
+	CHECK(n == PROTO_HEADER_LEN + 3 * 2 &&
+	    out.u.end_rep.logout_token.len == 0 &&
+	    out.u.end_rep.webhook.len == 0 &&
+	    out.u.end_rep.webhook_grant.len == 0,
 	    "session_end reply, for an application without "
-	    "backchannel_logout_uri: an empty logout_token");
+	    "backchannel_logout_uri and no webhook: three empty strings");
+	free(copy);
+	end_rep_ended(&in, "");
+	n = form_roundtrip(fp, &in, PROTO_HEADER_LEN + 3 * 2 +
+	    (long)ENDED_LEN + 36, &out, &copy,
+	    "session_end reply, no logout token, impersonation.ended");
+	CHECK(out.u.end_rep.logout_token.len == 0 &&
+	    str_is(out.u.end_rep.webhook, ENDED, ENDED_LEN),
+	    "session_end reply: an event without a logout token");
 	free(copy);
 	end_rep(&in, "t");
+	in.u.end_rep.webhook = proto_str("w");
+	in.u.end_rep.webhook_grant = proto_str("g");
 	n = proto_encode(&in, PROTO_REPLY, buf, sizeof(buf));
 	CHECK(n == (long)sizeof(want_rep) &&
 	    memcmp(buf, want_rep, sizeof(want_rep)) == 0,
-	    "session_end reply: the logout_token, big-endian");
+	    "session_end reply: logout_token, webhook, webhook_grant, "
+	    "big-endian");
+	fr_start(PROTO_VERSION, PROTO_SESSION_END, 0x5e55, 0);
+	fr_bytes(want_rep + PROTO_HEADER_LEN,
+	    sizeof(want_rep) - PROTO_HEADER_LEN);
+	fr_seal();
+	rc = decode_copy(fr.b, fr.len, PROTO_REPLY, &out, &why, &copy);
+	CHECK(rc == 0 && str_is(out.u.end_rep.logout_token, "t", 1) &&
+	    str_is(out.u.end_rep.webhook, "w", 1) &&
+	    str_is(out.u.end_rep.webhook_grant, "g", 1),
+	    "session_end reply: the frame built by hand decodes");
+	free(copy);
 
 	/* Refused: the status alone. */
 	end_rep(&in, "");
@@ -1840,6 +2231,210 @@ test_roundtrip_session_end(void)
 	fr_start(PROTO_VERSION, PROTO_SESSION_END, 1, 0);
 	CHECK(fr_refused(PROTO_REPLY, "truncated string length"),
 	    "session_end reply, ok, without its logout_token: refused");
+}
+
+/*
+ * Sizes: webhook_req() is 16 + 3 * 2 bytes of framing and 23 +
+ * STARTED_LEN + 36 of strings; webhook_rep() is 16 + 2 * 2 + 4 of framing
+ * and 26 + 47 of strings (97).
+ */
+static void
+test_roundtrip_webhook(void)
+{
+	static const uint8_t	 want[] = {
+		0x00, 0x00, 0x00, 0x19,		/* 16 + 3 * 3 */
+		0x00, 0x06,
+		0x00, 0x12,			/* webhook_sign */
+		0x00, 0x00, 0x40, 0x0c,
+		0x00, 0x00, 0x00, 0x00,
+		0x00, 0x01, 'u',		/* url */
+		0x00, 0x01, 'b',		/* body */
+		0x00, 0x01, 'g',		/* grant */
+	};
+	static const uint8_t	 want_rep[] = {
+		0x00, 0x00, 0x00, 0x1a,		/* 16 + 3 + 4 + 3 */
+		0x00, 0x06,
+		0x00, 0x12,
+		0x00, 0x00, 0x40, 0x0c,
+		0x00, 0x00, 0x00, 0x00,
+		0x00, 0x01, 'i',		/* id */
+		0x6b, 0x11, 0x9f, 0x60,		/* timestamp */
+		0x00, 0x01, 's',		/* signature */
+	};
+	const struct msgform	*fq = &forms[FORM_WEBHOOK_REQ];
+	const struct msgform	*fp = &forms[FORM_WEBHOOK_REP];
+	struct proto_msg	 in, out;
+	const char		*why;
+	uint8_t			*copy, buf[256];
+	uint32_t		 st;
+	long			 n;
+	int			 rc, all;
+
+	webhook_req(&in);
+	n = form_roundtrip(fq, &in, 16 + 3 * 2 + 23 + (long)STARTED_LEN + 36,
+	    &out, &copy, "webhook_sign request");
+	CHECK(out.u.webhook_req.url.p == (const char *)copy +
+	    PROTO_HEADER_LEN + 2 && str_is(out.u.webhook_req.url,
+	    WEBHOOK_URL, 23) && str_follows(copy, n, out.u.webhook_req.url,
+	    out.u.webhook_req.body) &&
+	    str_is(out.u.webhook_req.body, STARTED, STARTED_LEN) &&
+	    str_follows(copy, n, out.u.webhook_req.body,
+	    out.u.webhook_req.grant) &&
+	    str_is(out.u.webhook_req.grant, WEBHOOK_GRANT, 36) &&
+	    out.u.webhook_req.grant.p == (const char *)copy + n - 36,
+	    "webhook_sign request: the url first, then the event's body, "
+	    "then its grant, which ends the frame");
+	free(copy);
+
+	/* Each field at its maximum, the others as sent. */
+	webhook_req(&in);
+	pool_used = 0;
+	in.u.webhook_req.url = pool_fill('u', PROTO_URL_MAX);
+	in.u.webhook_req.body = pool_fill('b', PROTO_WEBHOOK_MAX);
+	in.u.webhook_req.grant = pool_fill('g', PROTO_GRANT_MAX);
+	n = form_roundtrip(fq, &in, 16 + 3 * 2 + PROTO_URL_MAX +
+	    PROTO_WEBHOOK_MAX + PROTO_GRANT_MAX, &out, &copy,
+	    "webhook_sign request at its maxima");
+	CHECK(str_all(out.u.webhook_req.url, 'u', PROTO_URL_MAX) &&
+	    str_all(out.u.webhook_req.body, 'b', PROTO_WEBHOOK_MAX) &&
+	    str_all(out.u.webhook_req.grant, 'g', PROTO_GRANT_MAX),
+	    "webhook_sign request: a url of PROTO_URL_MAX (%d), a body of "
+	    "PROTO_WEBHOOK_MAX (%d), a grant of PROTO_GRANT_MAX (%d)",
+	    PROTO_URL_MAX, PROTO_WEBHOOK_MAX, PROTO_GRANT_MAX);
+	free(copy);
+	all = 1;
+	webhook_req(&in);
+	in.u.webhook_req.url = fill('u', PROTO_URL_MAX + 1);
+	if (proto_encode(&in, PROTO_REQUEST, fr.b, sizeof(fr.b)) != -1)
+		all = 0;
+	webhook_req(&in);
+	in.u.webhook_req.body = fill('b', PROTO_WEBHOOK_MAX + 1);
+	if (proto_encode(&in, PROTO_REQUEST, fr.b, sizeof(fr.b)) != -1)
+		all = 0;
+	webhook_req(&in);
+	in.u.webhook_req.grant = fill('g', PROTO_GRANT_MAX + 1);
+	if (proto_encode(&in, PROTO_REQUEST, fr.b, sizeof(fr.b)) != -1)
+		all = 0;
+	CHECK(all, "webhook_sign request: encode refuses a url, a body or a "
+	    "grant one byte over, the others as sent");
+	all = 1;
+	fr_start(PROTO_VERSION, PROTO_WEBHOOK_SIGN, 1, 0);
+	fr_str_fill('u', PROTO_URL_MAX + 1);
+	fr_str(STARTED);
+	fr_str(WEBHOOK_GRANT);
+	if (!fr_refused(PROTO_REQUEST, "maximum"))
+		all = 0;
+	fr_start(PROTO_VERSION, PROTO_WEBHOOK_SIGN, 1, 0);
+	fr_str(WEBHOOK_URL);
+	fr_str_fill('b', PROTO_WEBHOOK_MAX + 1);
+	fr_str(WEBHOOK_GRANT);
+	if (!fr_refused(PROTO_REQUEST, "maximum"))
+		all = 0;
+	fr_start(PROTO_VERSION, PROTO_WEBHOOK_SIGN, 1, 0);
+	fr_str(WEBHOOK_URL);
+	fr_str(STARTED);
+	fr_str_fill('g', PROTO_GRANT_MAX + 1);
+	if (!fr_refused(PROTO_REQUEST, "maximum"))
+		all = 0;
+	CHECK(all, "webhook_sign request: decode refuses a url, a body or a "
+	    "grant one byte over, the others as sent");
+
+	memset(&in, 0, sizeof(in));
+	in.type = PROTO_WEBHOOK_SIGN;
+	in.id = 0x400c;
+	in.u.webhook_req.url = proto_str("u");
+	in.u.webhook_req.body = proto_str("b");
+	in.u.webhook_req.grant = proto_str("g");
+	n = proto_encode(&in, PROTO_REQUEST, buf, sizeof(buf));
+	CHECK(n == (long)sizeof(want) && memcmp(buf, want, sizeof(want)) == 0,
+	    "webhook_sign request: type 18; url, body, grant, big-endian");
+	fr_start(PROTO_VERSION, PROTO_WEBHOOK_SIGN, 0x400c, 0);
+	fr_bytes(want + PROTO_HEADER_LEN, sizeof(want) - PROTO_HEADER_LEN);
+	fr_seal();
+	rc = decode_copy(fr.b, fr.len, PROTO_REQUEST, &out, &why, &copy);
+	CHECK(rc == 0 && memcmp(fr.b, want, sizeof(want)) == 0 &&
+	    str_is(out.u.webhook_req.url, "u", 1) &&
+	    str_is(out.u.webhook_req.body, "b", 1) &&
+	    str_is(out.u.webhook_req.grant, "g", 1),
+	    "webhook_sign request: the frame built by hand decodes");
+	free(copy);
+
+	webhook_rep(&in);
+	n = form_roundtrip(fp, &in, 97, &out, &copy, "webhook_sign reply");
+	CHECK(out.u.webhook_rep.id.p == (const char *)copy +
+	    PROTO_HEADER_LEN + 2 && str_is(out.u.webhook_rep.id, MSG_ID, 26) &&
+	    u32_between(copy, n, out.u.webhook_rep.id, MSG_TIME,
+	    out.u.webhook_rep.signature) &&
+	    str_is(out.u.webhook_rep.signature, SIGNATURE, 47) &&
+	    out.u.webhook_rep.signature.p == (const char *)copy + n - 47,
+	    "webhook_sign reply: the id, then the timestamp, then the "
+	    "signature, which ends the frame");
+	free(copy);
+
+	webhook_rep(&in);
+	pool_used = 0;
+	in.u.webhook_rep.id = pool_fill('i', PROTO_JTI_MAX);
+	in.u.webhook_rep.timestamp = UINT32_MAX;
+	in.u.webhook_rep.signature = pool_fill('s', PROTO_MESSAGE_MAX);
+	n = form_roundtrip(fp, &in, 16 + 2 * 2 + 4 + PROTO_JTI_MAX +
+	    PROTO_MESSAGE_MAX, &out, &copy, "webhook_sign reply at its maxima");
+	CHECK(str_all(out.u.webhook_rep.id, 'i', PROTO_JTI_MAX) &&
+	    out.u.webhook_rep.timestamp == UINT32_MAX &&
+	    str_all(out.u.webhook_rep.signature, 's', PROTO_MESSAGE_MAX),
+	    "webhook_sign reply: an id of PROTO_JTI_MAX (%d), timestamp "
+	    "UINT32_MAX, a signature of PROTO_MESSAGE_MAX (%d)",
+	    PROTO_JTI_MAX, PROTO_MESSAGE_MAX);
+	free(copy);
+	all = 1;
+	webhook_rep(&in);
+	in.u.webhook_rep.id = fill('i', PROTO_JTI_MAX + 1);
+	if (proto_encode(&in, PROTO_REPLY, fr.b, sizeof(fr.b)) != -1)
+		all = 0;
+	webhook_rep(&in);
+	in.u.webhook_rep.signature = fill('s', PROTO_MESSAGE_MAX + 1);
+	if (proto_encode(&in, PROTO_REPLY, fr.b, sizeof(fr.b)) != -1)
+		all = 0;
+	fr_start(PROTO_VERSION, PROTO_WEBHOOK_SIGN, 1, 0);
+	fr_str_fill('i', PROTO_JTI_MAX + 1);
+	fr_u32(MSG_TIME);
+	fr_str(SIGNATURE);
+	if (!fr_refused(PROTO_REPLY, "maximum"))
+		all = 0;
+	fr_start(PROTO_VERSION, PROTO_WEBHOOK_SIGN, 1, 0);
+	fr_str(MSG_ID);
+	fr_u32(MSG_TIME);
+	fr_str_fill('s', PROTO_MESSAGE_MAX + 1);
+	if (!fr_refused(PROTO_REPLY, "maximum"))
+		all = 0;
+	CHECK(all, "webhook_sign reply: an id or a signature one byte over, "
+	    "refused by encode and decode");
+
+	memset(&in, 0, sizeof(in));
+	in.type = PROTO_WEBHOOK_SIGN;
+	in.id = 0x400c;
+	in.u.webhook_rep.id = proto_str("i");
+	in.u.webhook_rep.timestamp = 0x6b119f60;
+	in.u.webhook_rep.signature = proto_str("s");
+	n = proto_encode(&in, PROTO_REPLY, buf, sizeof(buf));
+	CHECK(n == (long)sizeof(want_rep) &&
+	    memcmp(buf, want_rep, sizeof(want_rep)) == 0,
+	    "webhook_sign reply: id, timestamp, signature, big-endian");
+
+	/* Refused: the status alone. */
+	all = 1;
+	for (st = 1; st < PROTO_STATUS__MAX; st++) {
+		webhook_rep(&in);
+		in.status = st;
+		n = roundtrip(&in, PROTO_REPLY, &out, &copy);
+		if (n != PROTO_HEADER_LEN || out.status != st ||
+		    !form_empty(fp, &out))
+			all = 0;
+		free(copy);
+	}
+	CHECK(all, "webhook_sign reply: each error status, header only");
+	fr_start(PROTO_VERSION, PROTO_WEBHOOK_SIGN, 1, 0);
+	CHECK(fr_refused(PROTO_REPLY, "truncated string length"),
+	    "webhook_sign reply, ok, without its fields: refused");
 }
 
 /* Whether a name from proto.c is want; NULL, as a missing one is, is not. */
@@ -1862,6 +2457,12 @@ test_constants(void)
 	    "protocol version 6; a login cookie's value at most 64 bytes, a "
 	    "PKCE challenge or verifier at most 128 (RFC 7636's longest), a "
 	    "session's sid at most 64");
+	CHECK(PROTO_WEBHOOK_MAX == 16384 && PROTO_URL_MAX == 2048 &&
+	    PROTO_GRANT_MAX == 8192 && PROTO_MESSAGE_MAX == 256 &&
+	    PROTO_JTI_MAX == 64,
+	    "a webhook event's body at most 16384 bytes, a webhook's URL "
+	    "2048, the event's grant 8192, an observed detail and a "
+	    "signature 256, a webhook-id 64");
 	CHECK(PROTO_CLIENT_AUTH == 4 && PROTO_LINK == 5 &&
 	    PROTO_FOLLOW == 6 && PROTO_CODE_TOKENS == 7 &&
 	    PROTO_CODE_REPLAYED == 8 && PROTO_OBSERVED == 9 &&
@@ -1898,8 +2499,12 @@ test_constants(void)
 	    PROTO_STATUS__MAX == 11 && PROTO_SEEN_AUTH_FAILED == 1 &&
 	    PROTO_SEEN_LINK_UNKNOWN == 2 && PROTO_SEEN_RELOADED == 3 &&
 	    PROTO_SEEN_RELOAD_FAILED == 4 && PROTO_SEEN_NO_LOGIN == 5 &&
-	    PROTO_SEEN__MAX == 6,
-	    "wire numbers of the statuses and of what is observed");
+	    PROTO_SEEN_LOGOUT_DELIVERED == 6 &&
+	    PROTO_SEEN_LOGOUT_FAILED == 7 &&
+	    PROTO_SEEN_WEBHOOK_DELIVERED == 8 &&
+	    PROTO_SEEN_WEBHOOK_FAILED == 9 && PROTO_SEEN__MAX == 10,
+	    "wire numbers of the statuses and of what is observed, the "
+	    "deliveries' outcomes 6 to 9");
 	CHECK(name_is(proto_type_name(PROTO_LINK), "link") &&
 	    name_is(proto_type_name(PROTO_FOLLOW), "follow") &&
 	    name_is(proto_type_name(PROTO_CODE_TOKENS), "code_tokens") &&
@@ -1916,14 +2521,15 @@ test_constants(void)
 	    name_is(proto_type_name(PROTO_CONSOLE_SIGNOUT),
 	    "console_signout") &&
 	    name_is(proto_type_name(PROTO_SESSION_END), "session_end") &&
+	    name_is(proto_type_name(PROTO_WEBHOOK_SIGN), "webhook_sign") &&
 	    name_is(proto_type_name(PROTO_CLIENT_AUTH), "client_auth") &&
 	    name_is(proto_type_name(PROTO_REVOKE), "revoke") &&
 	    name_is(proto_type_name(PROTO_CTL_SIGNER), "ctl_signer") &&
 	    name_is(proto_type_name(PROTO_CTL_AUDIT_FILE),
 	    "ctl_audit_file") &&
 	    name_is(proto_type_name(PROTO_TYPE__MAX), "unknown"),
-	    "names of the impersonation, session, client_auth and control "
-	    "types");
+	    "names of the impersonation, session, webhook, revoke, "
+	    "client_auth and control types");
 	CHECK(name_is(proto_status_name(PROTO_ERR_BEARER),
 	    "bearer token refused") &&
 	    name_is(proto_status_name(PROTO_ERR_INVALID_GRANT),
@@ -1977,9 +2583,11 @@ test_constants(void)
 	    proto_type_fds(PROTO_CONSOLE_AUDIT) == 0 &&
 	    proto_type_fds(PROTO_CONSOLE_SIGNOUT) == 0 &&
 	    proto_type_fds(PROTO_SESSION_END) == 0 &&
+	    proto_type_fds(PROTO_WEBHOOK_SIGN) == 0 &&
 	    proto_type_fds(PROTO_REVOKE) == 0 &&
 	    proto_type_fds(PROTO_CLIENT_AUTH) == 0,
-	    "the impersonation and session types carry no descriptors");
+	    "the impersonation, session, webhook and revoke types carry no "
+	    "descriptors");
 	CHECK(proto_type_fds(PROTO_CTL_SIGNER) == 1 &&
 	    proto_type_fds(PROTO_CTL_PAUSE) == 0 &&
 	    proto_type_fds(PROTO_CTL_RELOAD) == 2 &&
@@ -1990,10 +2598,13 @@ test_constants(void)
 /*
  * Each form with every field at its maximum: its round trip, its size,
  * and the encoder's bytes against a frame built by hand; then each string
- * one byte over, refused by both sides.  The largest is the console's
- * audit trail (60,018 bytes), under PROTO_FRAME_MAX; the largest of the
- * impersonation flow is a follow reply (code, login, login_hint, grant,
- * both tokens and the session at their maxima: 59,768 bytes).
+ * one byte over, refused by both sides.  The largest that fits is the
+ * console's audit trail (60,018 bytes), under PROTO_FRAME_MAX.  A follow
+ * (or authorize) reply's maxima add up to 84,348 bytes (code, login,
+ * login_hint, grant, both tokens, the session and the webhook event with
+ * its grant): there the largest strings give way (form_lens()) to make a
+ * frame of PROTO_FRAME_MAX, and each of them is tested at its own maximum
+ * while the others give way; all at their maxima, the encoder refuses it.
  */
 static void
 test_form_maxima(void)
@@ -2003,12 +2614,52 @@ test_form_maxima(void)
 	struct proto_msg	 in, out;
 	const char		*why;
 	uint8_t			*copy;
-	size_t			 k, i, max;
+	size_t			 k, i, max, lens[FORM_FIELDS_MAX];
 	long			 n, want, most = 0;
-	int			 rc;
+	int			 rc, over = 0, each;
 
 	for (k = 0; k < FORM__MAX; k++) {
 		fm = &forms[k];
+		if (form_max_len(fm) > PROTO_FRAME_MAX) {
+			over++;
+			/* All at their maxima (views of one buffer): too
+			 * long to send. */
+			memset(&in, 0, sizeof(in));
+			in.type = fm->type;
+			in.id = FORM_ID;
+			for (i = 0; i < fm->nf; i++)
+				if (!fm->f[i].u32)
+					*str_at(&in, fm->f[i].off) = fill('m',
+					    fm->f[i].max);
+			CHECK(form_max_len(fm) == 84348 &&
+			    (fm == &forms[FORM_FOLLOW_REP] ||
+			    fm == &forms[FORM_AUTHORIZE_REP]) &&
+			    proto_encode(&in, fm->dir, enc, sizeof(enc)) == -1,
+			    "%s: its maxima add up to %ld bytes, past "
+			    "PROTO_FRAME_MAX, and the encoder refuses them",
+			    fm->what, form_max_len(fm));
+			/* Each string that gives way, at its own maximum. */
+			form_lens(fm, NO_FIELD, 0, lens);
+			each = 1;
+			for (i = 0; i < fm->nf; i++) {
+				if (fm->f[i].u32 || lens[i] == fm->f[i].max)
+					continue;
+				form_msg(&in, fm, i, fm->f[i].max);
+				n = roundtrip(&in, fm->dir, &out, &copy);
+				if (n != PROTO_FRAME_MAX ||
+				    !str_all(*str_at(&out, fm->f[i].off),
+				    'A' + (int)i, fm->f[i].max) ||
+				    !form_layout_ok(fm, &out, copy, n)) {
+					printf("# %s at its maximum\n",
+					    fm->f[i].name);
+					each = 0;
+				}
+				free(copy);
+			}
+			CHECK(each, "%s: each string that gives way round "
+			    "trips at its own maximum, in a frame of "
+			    "PROTO_FRAME_MAX", fm->what);
+		}
 		form_msg(&in, fm, NO_FIELD, 0);
 		want = form_frame_len(fm, &in);
 		n = roundtrip(&in, fm->dir, &out, &copy);
@@ -2050,12 +2701,22 @@ test_form_maxima(void)
 			    fm->what, fm->f[i].name, max + 1);
 		}
 	}
-	printf("# largest frame: %s, %ld bytes\n",
+	CHECK(over == 2, "two forms' maxima add up past PROTO_FRAME_MAX: the "
+	    "follow and the authorize reply");
+	most = 0;
+	largest = NULL;
+	for (k = 0; k < FORM__MAX; k++)
+		if (form_max_len(&forms[k]) <= PROTO_FRAME_MAX &&
+		    form_max_len(&forms[k]) > most) {
+			most = form_max_len(&forms[k]);
+			largest = &forms[k];
+		}
+	printf("# largest frame at every maximum: %s, %ld bytes\n",
 	    largest != NULL ? largest->what : "none", most);
 	CHECK(largest == &forms[FORM_AUDIT_REP] && most == 60018 &&
-	    most <= PROTO_FRAME_MAX, "the largest frame of these types is a "
-	    "console_audit reply of %ld bytes, at most PROTO_FRAME_MAX (%d)",
-	    most, PROTO_FRAME_MAX);
+	    most <= PROTO_FRAME_MAX, "the largest frame of these types with "
+	    "every field at its maximum is a console_audit reply of %ld "
+	    "bytes, at most PROTO_FRAME_MAX (%d)", most, PROTO_FRAME_MAX);
 }
 
 /*
@@ -2190,6 +2851,14 @@ test_decode_errors(void)
 	decode_error_body(&forms[FORM_CODE_REP], &m);
 	end_rep(&m, LOGOUT_TOKEN);
 	decode_error_body(&forms[FORM_END_REP], &m);
+	link_rep_refused(&m);
+	decode_error_body(&forms[FORM_LINK_REP], &m);
+	follow_rep_code(&m);
+	decode_error_body(&forms[FORM_FOLLOW_REP], &m);
+	end_rep_ended(&m, LOGOUT_TOKEN);
+	decode_error_body(&forms[FORM_END_REP], &m);
+	webhook_rep(&m);
+	decode_error_body(&forms[FORM_WEBHOOK_REP], &m);
 
 	decode_status_only(PROTO_CODE_REPLAYED, "code_replayed");
 	decode_status_only(PROTO_OBSERVED, "observed");
@@ -2324,6 +2993,37 @@ test_decode_mislabelled(void)
 	CHECK(fr_refused(PROTO_REPLY, "trailing"),
 	    "a session_end reply labelled console_signout: refused");
 
+	webhook_req(&m);
+	fr_relabel(&m, PROTO_REQUEST, PROTO_CONSOLE_IDP_AUTH);
+	CHECK(fr_refused(PROTO_REQUEST, NULL),
+	    "a webhook_sign request labelled console_idp_auth: refused");
+	webhook_req(&m);
+	fr_relabel(&m, PROTO_REQUEST, PROTO_SESSION_END);
+	CHECK(fr_refused(PROTO_REQUEST, NULL),
+	    "a webhook_sign request labelled session_end: refused");
+	end_req(&m, PROTO_END_API);
+	fr_relabel(&m, PROTO_REQUEST, PROTO_WEBHOOK_SIGN);
+	CHECK(fr_refused(PROTO_REQUEST, NULL),
+	    "a session_end request labelled webhook_sign: refused");
+	webhook_rep(&m);
+	fr_relabel(&m, PROTO_REPLY, PROTO_REVOKE);
+	CHECK(fr_refused(PROTO_REPLY, "trailing"),
+	    "a webhook_sign reply labelled revoke (its jti and exp, then "
+	    "more): refused");
+	webhook_rep(&m);
+	fr_relabel(&m, PROTO_REPLY, PROTO_SESSION_END);
+	CHECK(fr_refused(PROTO_REPLY, NULL),
+	    "a webhook_sign reply labelled session_end: refused");
+	end_rep_ended(&m, LOGOUT_TOKEN);
+	fr_relabel(&m, PROTO_REPLY, PROTO_WEBHOOK_SIGN);
+	CHECK(fr_refused(PROTO_REPLY, NULL),
+	    "a session_end reply with its event labelled webhook_sign: "
+	    "refused");
+	observed_seen(&m, PROTO_SEEN_WEBHOOK_DELIVERED, "d");
+	fr_relabel(&m, PROTO_REQUEST, PROTO_WEBHOOK_SIGN);
+	CHECK(fr_refused(PROTO_REQUEST, NULL),
+	    "an observed request labelled webhook_sign: refused");
+
 	/* Each direction's table, not the other's. */
 	link_req(&m);
 	fr_relabel(&m, PROTO_REQUEST, PROTO_LINK);
@@ -2355,6 +3055,14 @@ test_decode_mislabelled(void)
 	fr_relabel(&m, PROTO_REPLY, PROTO_SESSION_END);
 	CHECK(fr_refused(PROTO_REQUEST, NULL),
 	    "a session_end reply read as a request: refused");
+	webhook_req(&m);
+	fr_relabel(&m, PROTO_REQUEST, PROTO_WEBHOOK_SIGN);
+	CHECK(fr_refused(PROTO_REPLY, NULL),
+	    "a webhook_sign request read as a reply: refused");
+	webhook_rep(&m);
+	fr_relabel(&m, PROTO_REPLY, PROTO_WEBHOOK_SIGN);
+	CHECK(fr_refused(PROTO_REQUEST, NULL),
+	    "a webhook_sign reply read as a request: refused");
 	fr_start(PROTO_VERSION, PROTO_TYPE__MAX, 1, 0);
 	CHECK(fr_refused(PROTO_REQUEST, "unknown message type"),
 	    "type %d, past the last: refused", PROTO_TYPE__MAX);
@@ -2374,7 +3082,18 @@ test_decode_requests(void)
 	fr_form(fm, NO_FIELD, 0);
 	fr_u32(0);
 	CHECK(fr_refused(PROTO_REQUEST, "trailing"),
-	    "observed request with an integer after count");
+	    "observed request with an integer after detail");
+	fr_form_n(fm, NO_FIELD, 0, 4);
+	CHECK(fr_refused(PROTO_REQUEST, "truncated string length"),
+	    "observed request of the layout before sid and detail (count "
+	    "last): refused");
+	fr_form_n(fm, NO_FIELD, 0, 5);
+	CHECK(fr_refused(PROTO_REQUEST, "truncated string length"),
+	    "observed request without detail");
+	fr_form(fm, NO_FIELD, 0);
+	fr.len -= 1;
+	CHECK(fr_refused(PROTO_REQUEST, "truncated string field"),
+	    "observed request with a byte of its detail missing");
 	fr_form_n(fm, NO_FIELD, 0, 3);
 	CHECK(fr_refused(PROTO_REQUEST, "truncated integer"),
 	    "observed request without count");
@@ -2473,14 +3192,47 @@ test_decode_requests(void)
 	fr_form_n(&forms[FORM_FOLLOW_REP], NO_FIELD, 0, 16);
 	CHECK(fr_refused(PROTO_REPLY, "truncated integer"),
 	    "follow reply without session_exp");
-	fr_form(&forms[FORM_FOLLOW_REP], NO_FIELD, 0);
+	fr_form_n(&forms[FORM_FOLLOW_REP], NO_FIELD, 0, 17);
 	fr.len -= 1;
 	CHECK(fr_refused(PROTO_REPLY, "truncated integer"),
 	    "follow reply with 3 of 4 bytes of session_exp");
+	fr_form_n(&forms[FORM_FOLLOW_REP], NO_FIELD, 0, 17);
+	CHECK(fr_refused(PROTO_REPLY, "truncated string length"),
+	    "follow reply of the layout before webhooks (session_exp last): "
+	    "refused");
+	fr_form_n(&forms[FORM_FOLLOW_REP], NO_FIELD, 0, 18);
+	CHECK(fr_refused(PROTO_REPLY, "truncated string length"),
+	    "follow reply with its event, without its webhook_grant");
 	fr_form(&forms[FORM_FOLLOW_REP], NO_FIELD, 0);
+	fr.len -= 1;
+	CHECK(fr_refused(PROTO_REPLY, "truncated string field"),
+	    "follow reply with a byte of its webhook_grant missing");
+	{
+		struct proto_msg	 m;
+
+		follow_rep_code(&m);
+		fr_relabel(&m, PROTO_REPLY, PROTO_FOLLOW);
+		fr_fill(0, 1);
+		CHECK(fr_refused(PROTO_REPLY, "trailing"),
+		    "follow reply with 1 byte after webhook_grant");
+		follow_rep_code(&m);
+		fr_relabel(&m, PROTO_REPLY, PROTO_FOLLOW);
+		fr_u32(SESSION_EXP);
+		CHECK(fr_refused(PROTO_REPLY, "trailing"),
+		    "follow reply with a second session_exp at its end");
+	}
+	fm = &forms[FORM_LINK_REP];
+	fr_form_n(fm, NO_FIELD, 0, 6);
+	CHECK(fr_refused(PROTO_REPLY, "truncated string length"),
+	    "link reply of the layout before webhooks (callback_url last): "
+	    "refused");
+	fr_form_n(fm, NO_FIELD, 0, 7);
+	CHECK(fr_refused(PROTO_REPLY, "truncated string length"),
+	    "link reply with its event, without its webhook_grant");
+	fr_form(fm, NO_FIELD, 0);
 	fr_fill(0, 1);
 	CHECK(fr_refused(PROTO_REPLY, "trailing"),
-	    "follow reply with 1 byte after session_exp");
+	    "link reply with 1 byte after webhook_grant");
 
 	fm = &forms[FORM_END_REQ];
 	fr_form_n(fm, NO_FIELD, 0, 2);
@@ -2511,7 +3263,49 @@ test_decode_requests(void)
 	fr_form(&forms[FORM_END_REP], NO_FIELD, 0);
 	fr_fill(0, 1);
 	CHECK(fr_refused(PROTO_REPLY, "trailing"),
-	    "session_end reply with 1 byte after logout_token");
+	    "session_end reply with 1 byte after webhook_grant");
+	fr_form_n(&forms[FORM_END_REP], NO_FIELD, 0, 1);
+	CHECK(fr_refused(PROTO_REPLY, "truncated string length"),
+	    "session_end reply of the layout before webhooks (logout_token "
+	    "alone): refused");
+	fr_form_n(&forms[FORM_END_REP], NO_FIELD, 0, 2);
+	CHECK(fr_refused(PROTO_REPLY, "truncated string length"),
+	    "session_end reply with its event, without its webhook_grant");
+
+	fm = &forms[FORM_WEBHOOK_REQ];
+	fr_form_n(fm, NO_FIELD, 0, 1);
+	CHECK(fr_refused(PROTO_REQUEST, "truncated string length"),
+	    "webhook_sign request with a url alone");
+	fr_form_n(fm, NO_FIELD, 0, 2);
+	CHECK(fr_refused(PROTO_REQUEST, "truncated string length"),
+	    "webhook_sign request without its grant");
+	fr_form(fm, NO_FIELD, 0);
+	fr.len -= 1;
+	CHECK(fr_refused(PROTO_REQUEST, "truncated string field"),
+	    "webhook_sign request with a byte of its grant missing");
+	fr_form(fm, NO_FIELD, 0);
+	fr_fill(0, 1);
+	CHECK(fr_refused(PROTO_REQUEST, "trailing"),
+	    "webhook_sign request with 1 byte after its grant");
+	fr_form(fm, NO_FIELD, 0);
+	fr_str(WEBHOOK_URL);
+	CHECK(fr_refused(PROTO_REQUEST, "trailing"),
+	    "webhook_sign request with a second url after its grant");
+	fm = &forms[FORM_WEBHOOK_REP];
+	fr_form_n(fm, NO_FIELD, 0, 1);
+	CHECK(fr_refused(PROTO_REPLY, "truncated integer"),
+	    "webhook_sign reply with an id alone");
+	fr_form_n(fm, NO_FIELD, 0, 1);
+	fr_fill(0, 3);
+	CHECK(fr_refused(PROTO_REPLY, "truncated integer"),
+	    "webhook_sign reply with 3 of 4 bytes of its timestamp");
+	fr_form_n(fm, NO_FIELD, 0, 2);
+	CHECK(fr_refused(PROTO_REPLY, "truncated string length"),
+	    "webhook_sign reply without its signature");
+	fr_form(fm, NO_FIELD, 0);
+	fr_fill(0, 1);
+	CHECK(fr_refused(PROTO_REPLY, "trailing"),
+	    "webhook_sign reply with 1 byte after its signature");
 }
 
 static void
@@ -2562,6 +3356,19 @@ test_truncation(void)
 	sweep(&m, PROTO_REPLY, "session_end reply, a logout token");
 	end_rep(&m, "");
 	sweep(&m, PROTO_REPLY, "session_end reply, none");
+	end_rep_ended(&m, LOGOUT_TOKEN);
+	sweep(&m, PROTO_REPLY, "session_end reply, impersonation.ended");
+	follow_rep_refused(&m);
+	sweep(&m, PROTO_REPLY, "follow reply, refused, impersonation.denied");
+	observed_seen(&m, PROTO_SEEN_WEBHOOK_FAILED, "impersonation.ended to "
+	    WEBHOOK_URL);
+	sweep(&m, PROTO_REQUEST, "observed request, a webhook event lost");
+	observed_seen(&m, PROTO_SEEN_LOGOUT_DELIVERED, "");
+	sweep(&m, PROTO_REQUEST, "observed request, a logout delivered");
+	webhook_req(&m);
+	sweep(&m, PROTO_REQUEST, "webhook_sign request");
+	webhook_rep(&m);
+	sweep(&m, PROTO_REPLY, "webhook_sign reply");
 }
 
 int
@@ -2576,6 +3383,7 @@ main(void)
 	test_roundtrip_observed();
 	test_roundtrip_client_auth();
 	test_roundtrip_session_end();
+	test_roundtrip_webhook();
 	test_form_maxima();
 	test_decode_errors();
 	test_decode_mislabelled();
