@@ -18,7 +18,9 @@
  * their PKCE verifier (test_logins, in frontend_login.c).  Impersonation
  * sessions are ended without the authority of their cause, with a grant
  * that is not theirs, twice, and their codes exchanged after their end
- * (test_sessions, in frontend_session.c).
+ * (test_sessions, in frontend_session.c).  Webhook events are signed only
+ * as the signer built them, under their own grant, for a webhook sent
+ * their type (test_webhooks, in frontend_webhook.c).
  *
  *	frontend_peer SIGNER CONFIG_DIR
  *
@@ -444,6 +446,7 @@ main(int argc, char *argv[])
 	test_revoked_asks_nothing();
 	test_logins();
 	test_sessions();
+	test_webhooks();
 	test_console();
 	legit_flow("after every refusal");
 	CHECK(audit_clean(), "the audit log holds no decision of the front "

@@ -2,7 +2,8 @@
  * What the files of frontend_peer share: frontend_peer.c (main, the
  * attacks on links and codes), frontend_login.c (the attacks on the
  * logins an application starts), frontend_console.c (the console's),
- * frontend_session.c (ending impersonation sessions) and
+ * frontend_session.c (ending impersonation sessions),
+ * frontend_webhook.c (signing webhook events) and
  * frontend_plumbing.c (the peer's end of
  * the signer, and the state below).  check.h and peer.h keep their state
  * static for a program of one file; CHECK_SHARED and PEER_SHARED make them
@@ -80,5 +81,8 @@ uint32_t	 end_session(const char *, const char *, uint32_t,
 		    const char *, const char *, const char *);
 int		 session_records(const char *, const char *, json_t **);
 int		 member_is(json_t *, const char *, const char *);
+
+/* frontend_webhook.c */
+void		 test_webhooks(void);
 
 #endif

@@ -118,7 +118,8 @@ test_decode_header(void)
 	    "version 4 (the protocol before the console's pages and links)");
 	fr_start(5, PROTO_HELLO, 1, 0);
 	CHECK(fr_refused(PROTO_REQUEST, "version"),
-	    "version 5 (the protocol before revocation)");
+	    "version 5 (the protocol before sessions, webhooks and "
+	    "revocation)");
 	fr_start(7, PROTO_HELLO, 1, 0);
 	CHECK(fr_refused(PROTO_REQUEST, "version"), "version 7");
 	fr_start(0x0200, PROTO_HELLO, 1, 0);
