@@ -106,16 +106,49 @@ ask_signer(struct evhttp_request *req, const struct client_creds *creds,
 	return 0;
 }
 
+int
+client_admit(struct evhttp_request *req, const struct params *p, int public,
+    struct client_creds *creds, struct ratelimit_attempt *limit)
+{
+	const struct client_config	*app;
+	const char			*why;
+	char				 wait[16], source[SOURCE_MAX];
+	int				 bad_request, seconds;
+
+	if (client_auth_read(req, p, creds, &bad_request, &why) == -1) {
+		if (bad_request)
+			reply_oauth_error(req, 400, "invalid_request", why);
+		else
+			client_call_invalid(req, creds->basic, why);
+		return -1;
+	}
+	/* Only a public client names itself without a secret (RFC 6749
+	 * 3.2.1), and only where public says it may. */
+	if (creds->none && (!public || (app = config_client(fe->conf,
+	    creds->client_id)) == NULL || !app->public_client)) {
+		client_call_invalid(req, 0, "client authentication is required");
+		return -1;
+	}
+	audit_source(req, source);
+	if (ratelimit_admit(creds->client_id, source, limit, &seconds,
+	    &why) == -1) {
+		snprintf(wait, sizeof(wait), "%d", seconds);
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Retry-After", wait);
+		reply_oauth_error(req, 429, "slow_down", why);
+		return -1;
+	}
+	return 0;
+}
+
 void
 client_call_begin(struct evhttp_request *req, int public, client_call_fn then)
 {
-	const struct client_config *app;
 	struct client_creds	 creds;
 	struct params		 p;
 	struct ratelimit_attempt limit;
 	const char		*token, *why;
-	char			 wait[16], source[SOURCE_MAX];
-	int			 bad = 0, bad_request, seconds;
+	int			 bad = 0;
 
 	memset(&creds, 0, sizeof(creds));
 	if (params_read(req, &p, &why) == -1) {
@@ -128,27 +161,8 @@ client_call_begin(struct evhttp_request *req, int public, client_call_fn then)
 		    "token is required");
 		goto done;
 	}
-	if (client_auth_read(req, &p, &creds, &bad_request, &why) == -1) {
-		if (bad_request)
-			reply_oauth_error(req, 400, "invalid_request", why);
-		else
-			client_call_invalid(req, creds.basic, why);
+	if (client_admit(req, &p, public, &creds, &limit) == -1)
 		goto done;
-	}
-	if (creds.none && (!public || (app = config_client(fe->conf,
-	    creds.client_id)) == NULL || !app->public_client)) {
-		client_call_invalid(req, 0, "client authentication is required");
-		goto done;
-	}
-	audit_source(req, source);
-	if (ratelimit_admit(creds.client_id, source, &limit, &seconds,
-	    &why) == -1) {
-		snprintf(wait, sizeof(wait), "%d", seconds);
-		evhttp_add_header(evhttp_request_get_output_headers(req),
-		    "Retry-After", wait);
-		reply_oauth_error(req, 429, "slow_down", why);
-		goto done;
-	}
 	if (ask_signer(req, &creds, token, &limit, then) == -1)
 		ratelimit_answered(&limit, NULL);
  done:

@@ -42,6 +42,19 @@ void	client_call_begin(struct evhttp_request *, int public,
 
 void	client_call_free(struct client_call *);
 
+/*
+ * The client of a token request (/oauth/token, introspection,
+ * revocation): its credentials read from req and p into creds (the
+ * caller clears them), a public client's name taken only where public is
+ * set, and the request admitted to the limiter of failed authentications
+ * (into limit, which the caller settles with ratelimit_answered).  0, or
+ * -1 with the request answered (400, 401 invalid_client, 429).
+ */
+struct params;
+int	client_admit(struct evhttp_request *, const struct params *p,
+	    int public, struct client_creds *creds,
+	    struct ratelimit_attempt *limit);
+
 /* 401 invalid_client, with a Basic challenge when Basic was used. */
 void	client_call_invalid(struct evhttp_request *, int basic,
 	    const char *why);

@@ -17,6 +17,7 @@
 
 #include "audit_client.h"
 #include "client_auth.h"
+#include "client_call.h"
 #include "frontend.h"
 #include "http.h"
 #include "jsonw.h"
@@ -72,15 +73,6 @@ free_call(struct token_call *call)
 	free(call);
 }
 
-static void
-invalid_client(struct evhttp_request *req, int basic, const char *why)
-{
-	if (basic)
-		evhttp_add_header(evhttp_request_get_output_headers(req),
-		    "WWW-Authenticate", "Basic realm=\"guise\"");
-	reply_oauth_error(req, 401, "invalid_client", why);
-}
-
 /* A signer status other than PROTO_OK, as an OAuth error. */
 static void
 signer_refused(struct token_call *call, uint32_t status, const char *grant)
@@ -89,7 +81,7 @@ signer_refused(struct token_call *call, uint32_t status, const char *grant)
 
 	switch (status) {
 	case PROTO_ERR_CLIENT:
-		invalid_client(call->req, call->basic,
+		client_call_invalid(call->req, call->basic,
 		    "client authentication failed");
 		break;
 	case PROTO_ERR_GRANT:
@@ -442,13 +434,11 @@ authorization_code(struct evhttp_request *req, const struct params *p,
 void
 token_endpoint(struct evhttp_request *req)
 {
-	const struct client_config *app;
 	struct client_creds	 creds;
 	struct params		 p;
 	struct ratelimit_attempt limit;
 	const char		*grant, *why;
-	char			 wait[16], source[SOURCE_MAX];
-	int			 bad = 0, bad_request, seconds, rc;
+	int			 bad = 0, rc;
 
 	memset(&creds, 0, sizeof(creds));
 	if (params_read(req, &p, &why) == -1) {
@@ -468,29 +458,9 @@ token_endpoint(struct evhttp_request *req)
 		    "authorization_code");
 		goto done;
 	}
-	if (client_auth_read(req, &p, &creds, &bad_request, &why) == -1) {
-		if (bad_request)
-			reply_oauth_error(req, 400, "invalid_request", why);
-		else
-			invalid_client(req, creds.basic, why);
+	/* A public client proves itself by PKCE, which the signer checks. */
+	if (client_admit(req, &p, 1, &creds, &limit) == -1)
 		goto done;
-	}
-	/* Only a public client names itself without a secret (RFC 6749
-	 * 3.2.1); it proves itself by PKCE, which the signer checks. */
-	if (creds.none && ((app = config_client(fe->conf,
-	    creds.client_id)) == NULL || !app->public_client)) {
-		invalid_client(req, 0, "client authentication is required");
-		goto done;
-	}
-	audit_source(req, source);
-	if (ratelimit_admit(creds.client_id, source, &limit, &seconds,
-	    &why) == -1) {
-		snprintf(wait, sizeof(wait), "%d", seconds);
-		evhttp_add_header(evhttp_request_get_output_headers(req),
-		    "Retry-After", wait);
-		reply_oauth_error(req, 429, "slow_down", why);
-		goto done;
-	}
 	if (strcmp(grant, "client_credentials") == 0)
 		rc = client_credentials(req, &p, &creds, &limit);
 	else
