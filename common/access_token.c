@@ -203,3 +203,18 @@ bearer_verify(const char *token, size_t len, const char *issuer,
 	json_decref(claims);
 	return rc;
 }
+
+int
+bearer_verify_any(const char *token, size_t len, const char *issuer,
+    const char *const *audiences, size_t n, time_t now, struct access *out,
+    const char **why)
+{
+	size_t	 i;
+
+	*why = "the token is for another audience";
+	for (i = 0; i < n; i++)
+		if (bearer_verify(token, len, issuer, audiences[i], now, out,
+		    why) == 0)
+			return (int)i;
+	return -1;
+}

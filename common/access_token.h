@@ -34,4 +34,14 @@ int	bearer_verify(const char *token, size_t len, const char *issuer,
 	    const char *audience, time_t now, struct access *out,
 	    const char **why);
 
+/*
+ * bearer_verify for each of the n audiences in turn: the index of the
+ * first the token holds for, or -1 (out and *why as the last attempt left
+ * them).  For a token whose audience the caller does not know in advance:
+ * introspection and revocation.
+ */
+int	bearer_verify_any(const char *token, size_t len, const char *issuer,
+	    const char *const *audiences, size_t n, time_t now,
+	    struct access *out, const char **why);
+
 #endif

@@ -41,18 +41,15 @@ client_call_verify(const struct client_call *call, struct access *a,
     const char **aud)
 {
 	const char	*audiences[2], *why;
-	size_t		 i, len = strlen(call->token);
-	time_t		 now = time(NULL);
+	int		 i;
 
 	audiences[0] = fe->api_audience;
 	audiences[1] = fe->userinfo_audience;
-	for (i = 0; i < sizeof(audiences) / sizeof(audiences[0]); i++)
-		if (bearer_verify(call->token, len, fe->conf->issuer,
-		    audiences[i], now, a, &why) == 0) {
-			*aud = audiences[i];
-			return 0;
-		}
-	return -1;
+	if ((i = bearer_verify_any(call->token, strlen(call->token),
+	    fe->conf->issuer, audiences, 2, time(NULL), a, &why)) == -1)
+		return -1;
+	*aud = audiences[i];
+	return 0;
 }
 
 static void

@@ -46,20 +46,16 @@ revocation_has(const char *jti, long long now)
 	return revocation_key(jti, key) == 0 && redeemed_has(key, now);
 }
 
+/* The token verified for either audience of the issuer's: 0, or -1. */
 static int
 verify_any(const char *token, struct access *a)
 {
 	const char	*audiences[2], *why;
-	size_t		 i;
-	time_t		 now = time(NULL);
 
 	audiences[0] = token_api_audience();
 	audiences[1] = token_userinfo_audience();
-	for (i = 0; i < sizeof(audiences) / sizeof(audiences[0]); i++)
-		if (bearer_verify(token, strlen(token), conf->issuer,
-		    audiences[i], now, a, &why) == 0)
-			return 0;
-	return -1;
+	return bearer_verify_any(token, strlen(token), conf->issuer, audiences,
+	    2, time(NULL), a, &why) == -1 ? -1 : 0;
 }
 
 /*
