@@ -113,7 +113,7 @@ release(void *arg)
 
 static const struct delivery_ops	 ops = { prepare, settled, release };
 
-/* The type and sid the signer wrote in the body, into e. */
+/* The type and sid the signer wrote in e's body, into e. */
 static int
 read_body(struct event *e)
 {
@@ -143,35 +143,43 @@ void
 webhooks_send(struct proto_str body, struct proto_str grant)
 {
 	const struct webhook_config	*w;
-	struct event			*e;
+	struct event			 what, *e;
 	const char			*why;
 	unsigned int			 bit;
 	size_t				 i;
 
 	if (body.len == 0)
 		return;
+	/* Read once: its type says which webhooks are sent it. */
+	memset(&what, 0, sizeof(what));
+	if ((what.body = strndup(body.p, body.len)) == NULL ||
+	    read_body(&what) == -1) {
+		log_warnx("webhooks: an event not sent: out of memory, or not "
+		    "the signer's JSON");
+		free(what.body);
+		return;
+	}
+	bit = config_webhook_event(what.type);
 	for (i = 0; i < fe->conf->nwebhooks; i++) {
 		w = &fe->conf->webhooks[i];
+		if (!(w->events & bit))
+			continue;
 		if ((e = calloc(1, sizeof(*e))) == NULL ||
 		    (e->url = strdup(w->url)) == NULL ||
-		    (e->body = strndup(body.p, body.len)) == NULL ||
-		    (e->grant = strndup(grant.p, grant.len)) == NULL ||
-		    read_body(e) == -1) {
-			log_warnx("webhooks: an event not sent: out of memory, "
-			    "or not the signer's JSON");
+		    (e->body = strdup(what.body)) == NULL ||
+		    (e->grant = strndup(grant.p, grant.len)) == NULL) {
+			log_warnx("webhooks: an event not sent: out of memory");
 			if (e != NULL)
 				event_free(e);
 			continue;
 		}
-		bit = config_webhook_event(e->type);
-		if (!(w->events & bit)) {
-			event_free(e);
-			continue;
-		}
+		memcpy(e->type, what.type, sizeof(e->type));
+		memcpy(e->sid, what.sid, sizeof(e->sid));
 		if (delivery_start(e->url, WEBHOOK_ATTEMPTS, HTTPS_2XX, &ops, e,
 		    &why) == -1) {
 			said(e, PROTO_SEEN_WEBHOOK_FAILED, why);
 			event_free(e);
 		}
 	}
+	free(what.body);
 }
