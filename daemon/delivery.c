@@ -43,12 +43,6 @@ delivery_init(const struct config *conf)
 	return 0;
 }
 
-const char *
-delivery_url(const struct delivery *d)
-{
-	return d->url;
-}
-
 static void
 settle(struct delivery *d, const char *err)
 {

@@ -52,8 +52,6 @@ void	delivery_post(struct delivery *, const char *content_type,
 /* This attempt failed before it was made: why. */
 void	delivery_failed(struct delivery *, const char *why);
 
-const char *delivery_url(const struct delivery *);
-
 /*
  * The daemon stops: every delivery under way is said (settled) as still
  * queued, and nothing more is attempted; one started later (a signer's

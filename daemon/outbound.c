@@ -133,24 +133,32 @@ port_of(const char *url)
 	return u.port;
 }
 
+/* The port of url (none when it is NULL or refused), once: 0, or -1. */
+static int
+add_url(const char *url, unsigned short *ports, size_t *n)
+{
+	int	 port;
+
+	if (url == NULL || (port = port_of(url)) == 0)
+		return 0;
+	return add_port(port, ports, n);
+}
+
 int
 outbound_ports(const struct config *conf, unsigned short *ports)
 {
-	const char	*url;
-	size_t		 i, n = 0;
+	size_t	 i, n = 0;
 
 	if (conf->console.enabled && port_of(conf->console.idp_issuer) != 0 &&
-	    (add_port(port_of(conf->console.idp_issuer), ports, &n) == -1 ||
+	    (add_url(conf->console.idp_issuer, ports, &n) == -1 ||
 	    add_port(443, ports, &n) == -1))
 		return -1;
 	for (i = 0; i < conf->nclients; i++)
-		if ((url = conf->clients[i].backchannel_logout_uri) != NULL &&
-		    port_of(url) != 0 && add_port(port_of(url), ports, &n) ==
-		    -1)
+		if (add_url(conf->clients[i].backchannel_logout_uri, ports,
+		    &n) == -1)
 			return -1;
 	for (i = 0; i < conf->nwebhooks; i++)
-		if (port_of(conf->webhooks[i].url) != 0 &&
-		    add_port(port_of(conf->webhooks[i].url), ports, &n) == -1)
+		if (add_url(conf->webhooks[i].url, ports, &n) == -1)
 			return -1;
 	return (int)n;
 }
