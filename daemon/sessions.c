@@ -4,8 +4,8 @@
  * past its session's expiry, and a list of the same entries in the order
  * they began, which is the order of their expiry too (every session lives
  * token_ttl): listing walks it backwards, newest first, and room is made
- * from its front.  (No sort: glibc's qsort asks the kernel for sysinfo,
- * which the front end's filter forbids.)
+ * from its front, and the expiry sweep stops at the first session still
+ * going on: nothing is ever sorted.
  */
 #include <stdlib.h>
 #include <string.h>
