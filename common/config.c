@@ -52,7 +52,9 @@ static const char *const client_keys[] = { "client_id", "name", "app_type",
     "token_endpoint_auth_method", "web_origins", "backchannel_logout_uri",
     NULL };
 static const char *const imp_keys[] = { "link_ttl", "code_ttl", "token_ttl",
-    "require_reason", "impersonators", "protected", NULL };
+    "require_reason", "impersonators", "protected", "approval", NULL };
+static const char *const approval_keys[] = { "required", "approvers", "ttl",
+    NULL };
 static const char *const match_keys[] = { "roles", "users", NULL };
 static const char *const console_keys[] = { "idp", "pages", "session_ttl",
     "idle_ttl", NULL };
@@ -726,6 +728,34 @@ parse_match(struct jsonread *jr, json_t *imp, const char *key,
 	return 0;
 }
 
+/* impersonation.approval: both lists required, neither may be empty. */
+static int
+parse_approval(struct jsonread *jr, json_t *imp, struct approval_config *a)
+{
+	json_t	*o;
+	size_t	 saved;
+
+	a->ttl = 900;
+	if (jr_get(jr, imp, "approval", JSON_OBJECT, 0, &o) == -1)
+		return -1;
+	if (o == NULL)
+		return 0;
+	saved = jr_key(jr, "approval");
+	if (jr_check_keys(jr, o, approval_keys) == -1 ||
+	    jr_get_int(jr, o, "ttl", 0, 1, CONFIG_APPROVAL_TTL_MAX, 900,
+	    &a->ttl) == -1 ||
+	    parse_match(jr, o, "required", &a->required) == -1 ||
+	    parse_match(jr, o, "approvers", &a->approvers) == -1)
+		return -1;
+	if (a->required.roles.n + a->required.users.n == 0)
+		return jr_error(jr, "required", "names no role and no user");
+	if (a->approvers.roles.n + a->approvers.users.n == 0)
+		return jr_error(jr, "approvers", "names no role and no user");
+	a->enabled = 1;
+	jr_pop(jr, saved);
+	return 0;
+}
+
 static int
 parse_impersonation(struct jsonread *jr, json_t *top, struct config *c)
 {
@@ -749,7 +779,8 @@ parse_impersonation(struct jsonread *jr, json_t *top, struct config *c)
 	    &c->token_ttl) == -1 ||
 	    jr_get_bool(jr, o, "require_reason", &c->require_reason) == -1 ||
 	    parse_match(jr, o, "impersonators", &c->impersonators) == -1 ||
-	    parse_match(jr, o, "protected", &c->protected) == -1)
+	    parse_match(jr, o, "protected", &c->protected) == -1 ||
+	    parse_approval(jr, o, &c->approval) == -1)
 		return -1;
 	jr_pop(jr, saved);
 	return 0;
@@ -1160,6 +1191,10 @@ config_free(struct config *c)
 	strlist_free(&c->impersonators.users);
 	strlist_free(&c->protected.roles);
 	strlist_free(&c->protected.users);
+	strlist_free(&c->approval.required.roles);
+	strlist_free(&c->approval.required.users);
+	strlist_free(&c->approval.approvers.roles);
+	strlist_free(&c->approval.approvers.users);
 	free(c->console.idp_issuer);
 	free(c->console.idp_client_id);
 	free(c->console.idp_jwks_file);

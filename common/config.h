@@ -78,6 +78,20 @@ struct match_config {
 	struct strlist	 users;
 };
 
+/*
+ * Four-eyes approval (DESIGN.md section 8): impersonating a user that
+ * required matches needs an approver's yes first, given within ttl
+ * seconds of the request.
+ */
+#define CONFIG_APPROVAL_TTL_MAX	86400
+
+struct approval_config {
+	int			 enabled;	/* "approval" is there */
+	struct match_config	 required;
+	struct match_config	 approvers;
+	int			 ttl;		/* seconds */
+};
+
 /* How the console's sign-in authenticates guise to the provider. */
 enum idp_auth {
 	IDP_AUTH_PRIVATE_KEY_JWT = 1,	/* an assertion the signer signs */
@@ -164,6 +178,7 @@ struct config {
 	int			 require_reason;
 	struct match_config	 impersonators;
 	struct match_config	 protected;
+	struct approval_config	 approval;
 
 	struct console_config	 console;
 

@@ -58,17 +58,25 @@ int
 bearer_api_check(struct evhttp_request *req, const char *scope,
     struct access *out)
 {
-	char	 message[128];
+	char	 message[128], one[64];
+	size_t	 n;
+	const char *s;
 
 	if (bearer_check(req, fe->api_audience, out) == -1)
 		return -1;
-	if (!scope_has(out->scope, scope)) {
-		(void)snprintf(message, sizeof(message),
-		    "Insufficient scope, expected any of: %s", scope);
-		reply_api_error(req, 403, message, "insufficient_scope");
-		return -1;
+	for (s = scope; *s != '\0'; s += n + (s[n] == ' ')) {
+		n = strcspn(s, " ");
+		if (n < sizeof(one)) {
+			memcpy(one, s, n);
+			one[n] = '\0';
+			if (scope_has(out->scope, one))
+				return 0;
+		}
 	}
-	return 0;
+	(void)snprintf(message, sizeof(message),
+	    "Insufficient scope, expected any of: %s", scope);
+	reply_api_error(req, 403, message, "insufficient_scope");
+	return -1;
 }
 
 int

@@ -29,7 +29,8 @@ int	bearer_check(struct evhttp_request *, const char *audience,
 
 /*
  * bearer_check for the Management API: a token for its audience holding
- * scope, or the request answered (401, or 403 insufficient_scope) and -1.
+ * scope (or any of its space-separated scopes), or the request answered
+ * (401, or 403 insufficient_scope) and -1.
  */
 int	bearer_api_check(struct evhttp_request *, const char *scope,
 	    struct access *out);

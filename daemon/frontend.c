@@ -15,6 +15,7 @@
 
 #include <event2/event.h>
 
+#include "approvals.h"
 #include "audit_client.h"
 #include "confine.h"
 #include "fdpass.h"
@@ -270,6 +271,7 @@ tick(evutil_socket_t fd, short what, void *arg)
 	session_end_unconfirmed();
 	session_end_expired(now);
 	sessions_sweep(now);
+	approvals_tick(now);
 }
 
 /*
@@ -315,7 +317,8 @@ frontend_main(const struct config *conf, int signer_fd, int ctl,
 	forget_credentials();
 	if (privdrop(conf->user) == -1)
 		fatalx("cannot drop privileges");
-	if (store_init() == -1 || sessions_init() == -1 || tally_init() == -1 ||
+	if (store_init() == -1 || sessions_init() == -1 ||
+	    approvals_init() == -1 || tally_init() == -1 ||
 	    configure(conf) == -1)
 		fatalx("out of memory");
 	if (outbound_init(fe->base, conf) == -1 ||

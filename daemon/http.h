@@ -48,6 +48,8 @@ void	users_one_answer(struct evhttp_request *, const char *prefix);
 void	console_route(struct evhttp_request *);		/* /console... */
 void	impersonations_list(struct evhttp_request *);
 void	impersonations_one(struct evhttp_request *);	/* GET, DELETE */
+void	approvals_list(struct evhttp_request *);	/* approvals_api.c */
+void	approvals_one(struct evhttp_request *);		/* GET, POST */
 /*
  * The request's query string decoded into f, over a copy in *buf that the
  * caller frees: 0, or -1 with the request answered (400).

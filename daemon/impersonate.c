@@ -13,6 +13,7 @@
 
 #include <event2/http.h>
 
+#include "approvals.h"
 #include "audit_client.h"
 #include "bearer.h"
 #include "console.h"
@@ -120,8 +121,29 @@ struct link_call {
 	struct evhttp_request	*req;
 	struct impersonation	*imp;		/* grant and callback not yet */
 	char			 impersonator_id[PROTO_USER_ID_MAX + 1];
+	/* for an approval: whom, why, and the client that asks */
+	char			 user_id[PROTO_USER_ID_MAX + 1];
+	char			 reason[PROTO_REASON_MAX + 1];
+	char			 caller[PROTO_CLIENT_ID_MAX + 1];
 	char			 ip[SOURCE_MAX];	/* the request's views */
 };
+
+/* The link waits for an approver: 202, with the approval's id. */
+static void
+approval_pending(struct link_call *call, const struct proto_msg *rep)
+{
+	struct approval	*a;
+	json_t		*o;
+
+	if ((a = approvals_add(rep, call->imp, call->impersonator_id,
+	    call->user_id, call->reason, call->caller, NULL)) == NULL)
+		reply_busy(call->req, "too many approvals are kept; try again");
+	else if ((o = json_pack("{s:s, s:s}", "approval_id", a->id, "status",
+	    "pending")) == NULL)
+		reply_unavailable(call->req);
+	else
+		reply_json(call->req, 202, o, 1);
+}
 
 static void
 audit_unavailable(struct evhttp_request *req)
@@ -227,7 +249,9 @@ link_decided(const struct proto_msg *rep, void *arg)
 		    rep->u.link_rep.webhook_grant);
 		decision_refused(call->req, rep->u.link_rep.refusal,
 		    rep->u.link_rep.message);
-	} else if ((link = link_keep(rep, call->imp, call->impersonator_id,
+	} else if (rep->u.link_rep.approval_id.len > 0)
+		approval_pending(call, rep);
+	else if ((link = link_keep(rep, call->imp, call->impersonator_id,
 	    &full)) != NULL) {
 		reply_text(call->req, link);
 		free(link);
@@ -247,7 +271,7 @@ link_decided(const struct proto_msg *rep, void *arg)
  */
 static void
 ask_signer(struct evhttp_request *req, const struct link_request *r,
-    const char *user_id, const char *callback)
+    const char *user_id, const char *callback, const char *caller)
 {
 	struct impersonation	 imp = { .client_id = r->client_id,
 				    .callback_url = "", .state = r->state,
@@ -267,6 +291,10 @@ ask_signer(struct evhttp_request *req, const struct link_request *r,
 	/* read_request checked its length. */
 	memcpy(call->impersonator_id, r->impersonator_id,
 	    strlen(r->impersonator_id) + 1);
+	(void)snprintf(call->user_id, sizeof(call->user_id), "%s", user_id);
+	(void)snprintf(call->reason, sizeof(call->reason), "%s",
+	    r->reason ? r->reason : "");
+	(void)snprintf(call->caller, sizeof(call->caller), "%s", caller);
 	memset(&m, 0, sizeof(m));
 	m.type = PROTO_LINK;
 	/* The token bearer_check found good: the signer checks it again. */
@@ -326,7 +354,7 @@ ask_for_link(struct evhttp_request *req, const char *user_id)
 		    "callback_url is not registered for this application");
 		goto done;
 	}
-	ask_signer(req, &r, user_id, callback);
+	ask_signer(req, &r, user_id, callback, a.client_id);
  done:
 	params_free(&p);
 }

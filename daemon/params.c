@@ -108,6 +108,28 @@ params_get_in(const struct params *p, const char *object, const char *name,
 }
 
 int
+params_bool(const struct params *p, const char *name, int *out)
+{
+	const char	*s;
+	json_t		*v;
+
+	if (p->json != NULL) {
+		if ((v = json_object_get(p->json, name)) == NULL)
+			return 1;
+		if (!json_is_boolean(v))
+			return -1;
+		*out = json_is_true(v);
+		return 0;
+	}
+	if ((s = form_get(&p->form, name)) == NULL)
+		return 1;
+	if (strcmp(s, "true") != 0 && strcmp(s, "false") != 0)
+		return -1;
+	*out = strcmp(s, "true") == 0;
+	return 0;
+}
+
+int
 params_text(const char *s, size_t max)
 {
 	size_t	 len = strlen(s), i;

@@ -40,6 +40,12 @@ const char	*params_get_in(const struct params *, const char *object,
 		    const char *name, int *bad);
 
 /*
+ * The named boolean parameter: JSON true or false, or a form's "true" or
+ * "false", into *out: 0; 1 when it is absent; -1 when it is anything else.
+ */
+int		 params_bool(const struct params *, const char *name, int *out);
+
+/*
  * Is s printable text without control characters, at most max bytes?  A
  * field that the signer writes into a log line must be, so that nothing
  * in it can forge one.

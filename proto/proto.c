@@ -101,6 +101,28 @@ static const struct field link_rep[] = {
 	STR(u.link_rep.callback_url, PROTO_CALLBACK_MAX),
 	STR(u.link_rep.webhook, PROTO_WEBHOOK_MAX),
 	STR(u.link_rep.webhook_grant, PROTO_GRANT_MAX),
+	STR(u.link_rep.approval_id, PROTO_APPROVAL_ID_MAX),
+	END
+};
+
+static const struct field approval_req[] = {
+	STR(u.approval_req.approval_id, PROTO_APPROVAL_ID_MAX),
+	STR(u.approval_req.grant, PROTO_GRANT_MAX),
+	STR(u.approval_req.bearer, PROTO_TOKEN_MAX),
+	STR(u.approval_req.session, PROTO_LOGIN_MAX),
+	STR(u.approval_req.console_grant, PROTO_GRANT_MAX),
+	U32(u.approval_req.approve),
+	STR(u.approval_req.approver_id, PROTO_USER_ID_MAX),
+	STR(u.approval_req.ip, PROTO_IP_MAX),
+	STR(u.approval_req.user_agent, PROTO_AGENT_MAX),
+	END
+};
+
+static const struct field approval_rep[] = {
+	STR(u.approval_rep.rule, PROTO_EVENT_MAX),
+	U32(u.approval_rep.refusal),
+	STR(u.approval_rep.message, PROTO_MESSAGE_MAX),
+	STR(u.approval_rep.grant, PROTO_GRANT_MAX),
 	END
 };
 
@@ -317,6 +339,12 @@ static const struct {
 	[PROTO_WEBHOOK_SIGN] =	{ "webhook_sign", { webhook_req, webhook_rep },
 				   0 },
 	[PROTO_REVOKE] =	{ "revoke", { revoke_req, revoke_rep }, 0 },
+	[PROTO_APPROVAL_DECIDE] = { "approval_decide",
+				   { approval_req, approval_rep }, 0 },
+	[PROTO_APPROVAL_LINK] =	{ "approval_link", { approval_req, link_rep },
+				   0 },
+	[PROTO_APPROVAL_EXPIRE] = { "approval_expire",
+				   { approval_req, no_fields }, 0 },
 	[PROTO_CTL_SIGNER] =	{ "ctl_signer", { no_fields, no_fields }, 1 },
 	[PROTO_CTL_PAUSE] =	{ "ctl_pause", { no_fields, no_fields }, 0 },
 	[PROTO_CTL_RELOAD] =	{ "ctl_reload", { no_fields, no_fields }, 2 },

@@ -23,10 +23,10 @@
 /* 5: the console (sign-in begun by the signer, its links, audit trail);
  * 6: impersonation sessions (their sid and grant, and their end), the
  * webhook events of the answers that make them, and PROTO_REVOKE (RFC 7009
- * revocation, recorded by the signer);
+ * revocation, recorded by the signer); 7: four-eyes approvals;
  * a front end and a signer of another version, as during an upgrade,
  * refuse each other's frames. */
-#define PROTO_VERSION		6
+#define PROTO_VERSION		7
 #define PROTO_HEADER_LEN	16
 #define PROTO_FRAME_MAX		65536
 
@@ -56,6 +56,7 @@
 #define PROTO_NONCE_MAX		512
 #define PROTO_JTI_MAX		64
 #define PROTO_SID_MAX		64	/* an impersonation session's id */
+#define PROTO_APPROVAL_ID_MAX	64	/* an approval's id */
 #define PROTO_CODE_MAX		64	/* an authorization code */
 #define PROTO_EVENT_MAX		64	/* audit: event, outcome, rule names */
 #define PROTO_REASON_MAX	1024
@@ -139,6 +140,19 @@ enum proto_type {
 	 */
 	PROTO_REVOKE,		/* a client's token given back -> on the
 				 * record, its jti and exp */
+	/*
+	 * Four-eyes approval (DESIGN.md section 8): PROTO_LINK and
+	 * PROTO_CONSOLE_LINK answer a link for a user who needs an approval
+	 * with an approval's id and its grant instead; these present them,
+	 * with the authority of who asks (a bearer token, or a console
+	 * session's cookie and grant), which the signer checks.
+	 */
+	PROTO_APPROVAL_DECIDE,	/* an approver's yes or no -> on the record,
+				 * and for a yes the approved grant */
+	PROTO_APPROVAL_LINK,	/* the approved grant, by who asked for the
+				 * link -> the decision and the link, once */
+	PROTO_APPROVAL_EXPIRE,	/* an approval past its expiry, never
+				 * decided or never used -> on the record */
 	/*
 	 * The parent's control sockets (common/fdpass.h), never the
 	 * socketpair of the front end and the signer: each request carries
@@ -313,7 +327,38 @@ struct proto_msg {
 			 * ("" when none is): the body and its grant */
 			struct proto_str	 webhook;
 			struct proto_str	 webhook_grant;
+			/* allowed once an approver says yes: no ticket, and
+			 * grant is the approval's, under this id */
+			struct proto_str	 approval_id;
 		} link_rep;
+		/*
+		 * An approval presented (PROTO_APPROVAL_*): its id and grant,
+		 * and who presents it: a bearer token, or a console session's
+		 * cookie and grant (the rest ""); a decision says approve
+		 * (1 yes, 0 no) and, by a bearer, which approver speaks.
+		 */
+		struct {
+			struct proto_str	 approval_id;
+			struct proto_str	 grant;
+			struct proto_str	 bearer;
+			struct proto_str	 session;
+			struct proto_str	 console_grant;
+			uint32_t		 approve;
+			struct proto_str	 approver_id;
+			struct proto_str	 ip;
+			struct proto_str	 user_agent;
+		} approval_req;
+		/*
+		 * A decision taken (rule "") or refused (the rule, the HTTP
+		 * status and words): approved, the grant that lets the link
+		 * be asked for, under the same id; rejected, "".
+		 */
+		struct {
+			struct proto_str	 rule;
+			uint32_t		 refusal;
+			struct proto_str	 message;
+			struct proto_str	 grant;
+		} approval_rep;
 		/*
 		 * A link followed: its ticket, its grant, the path's user,
 		 * and the console session cookie of the browser that

@@ -10,6 +10,7 @@
 #include <openssl/crypto.h>
 
 #include "answers.h"
+#include "approval.h"
 #include "audit.h"
 #include "console_answers.h"
 #include "session.h"
@@ -225,6 +226,9 @@ static const struct handler {
 	{ PROTO_WEBHOOK_SIGN,	answer_webhook_sign },
 	{ PROTO_OBSERVED,	answer_observed },
 	{ PROTO_REVOKE,		answer_revoke },
+	{ PROTO_APPROVAL_DECIDE, answer_approval_decide },
+	{ PROTO_APPROVAL_LINK,	answer_approval_link },
+	{ PROTO_APPROVAL_EXPIRE, answer_approval_expire },
 #ifdef GUISE_TEST_HOOKS
 	{ PROTO_TEST_SYSCALL,	answer_test_syscall },
 #endif

@@ -197,6 +197,8 @@ write_members(const struct audit_record *r, char *out, size_t room)
 	member(&w, "sid", r->sid);
 	member(&w, "cause", r->cause);
 	member(&w, "ended_by", r->ended_by);
+	member(&w, "approval_id", r->approval_id);
+	member(&w, "approver_id", r->approver_id);
 	member(&w, "link_hash", r->link_hash);
 	member(&w, "code_hash", r->code_hash);
 	member(&w, "login_hash", r->login_hash);
@@ -285,6 +287,8 @@ write_journal_line(const struct audit_record *r, char *out, size_t room)
 		{ "user_id", r->user_id }, { "client_id", r->client_id },
 		{ "caller", r->caller }, { "jti", r->jti },
 		{ "sid", r->sid }, { "cause", r->cause },
+		{ "approval_id", r->approval_id },
+		{ "approver_id", r->approver_id },
 		{ "source", r->source },
 	};
 	size_t	 i, len = 0;
@@ -320,6 +324,7 @@ queue_at(const struct audit_record *r, long long t)
 	    len_of(r->client_id) + len_of(r->caller) + len_of(r->reason) +
 	    len_of(r->ip) + len_of(r->user_agent) + len_of(r->jti) +
 	    len_of(r->sid) + len_of(r->cause) + len_of(r->ended_by) +
+	    len_of(r->approval_id) + len_of(r->approver_id) +
 	    len_of(r->link_hash) + len_of(r->code_hash) + len_of(r->login_hash) +
 	    len_of(r->grant_id) +
 	    len_of(r->revoked) + len_of(r->kid) + len_of(r->detail) +

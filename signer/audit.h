@@ -30,6 +30,8 @@ struct audit_record {
 	const char	*sid;		/* the impersonation session's */
 	const char	*cause;		/* impersonation.ended: why */
 	const char	*ended_by;	/* ... and who ended it, if someone */
+	const char	*approval_id;	/* the approval asked for, or used */
+	const char	*approver_id;	/* ... and who decided on it */
 	const char	*link_hash;
 	const char	*code_hash;
 	const char	*login_hash;	/* a login cookie's (GRANT_KIND_LOGIN) */

@@ -271,7 +271,8 @@ console_session(struct proto_str cookie, struct proto_str text,
 	    redeemed_has(g->id, now))
 		return -1;
 	return (u = roster_user(g->impersonator_id)) != NULL &&
-	    !u->blocked && policy_may_impersonate(conf, u) ? 0 : -1;
+	    !u->blocked && (policy_may_impersonate(conf, u) ||
+	    policy_may_approve(conf, u)) ? 0 : -1;
 }
 
 /*
@@ -317,7 +318,7 @@ answer_console_link(const struct proto_msg *req, struct proto_msg *rep)
 	memcpy(g.session_id, session.id, sizeof(g.session_id));
 	FIELD(ip, req->u.console_req.ip);
 	FIELD(agent, req->u.console_req.user_agent);
-	return link_decide(&g, app, ip, agent, rep);
+	return link_decide(&g, app, NULL, ip, agent, rep);
 }
 
 /*

@@ -57,8 +57,9 @@ console_signin(const struct config *conf, const struct jwks_set *keys,
 	if (s->staff->blocked)
 		return refuse(v, "staff_blocked", "you are blocked in this "
 		    "directory");
-	/* Approvers (DESIGN.md section 8) will be let in here too. */
-	if (!policy_may_impersonate(conf, s->staff))
+	/* Approvers (DESIGN.md section 8) come to approve. */
+	if (!policy_may_impersonate(conf, s->staff) &&
+	    !policy_may_approve(conf, s->staff))
 		return refuse(v, "staff_not_allowed", "you may not "
 		    "impersonate anyone");
 	return 0;

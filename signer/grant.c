@@ -8,7 +8,7 @@
  * u64 exp, u64 auth_time (two's complement), ticket_hash (32 bytes),
  * session_hash (32 bytes), session_id (32 bytes), u8 response_type, then as u16 length + bytes: impersonator_id, user_id,
  * client_id, caller, callback_url, scope, nonce, reason, code_challenge,
- * sid.
+ * sid, approval_id.
  *
  * An HMAC, not encryption: the front end saw every field of a grant go by
  * on its way in; what it must not do is make one or alter one.  The MAC is
@@ -40,13 +40,14 @@
 #include "log.h"
 #include "wire.h"
 
-#define GRANT_VERSION	4	/* 2: login grants, code_challenge;
+#define GRANT_VERSION	5	/* 2: login grants, code_challenge;
 				 * 3: session_hash and session_id,
 				 * sign-in grants; 4: sid, session
-				 * and webhook grants */
+				 * and webhook grants; 5: approval_id,
+				 * approval grants */
 #define GRANT_MAC_BYTES	32
 
-#define GRANT_STRINGS	10
+#define GRANT_STRINGS	11
 #define GRANT_FIXED	(1 + 2 * GRANT_ID_BYTES + 8 + 8 + 2 * GRANT_HASH_BYTES + 1 + \
 			 2 * GRANT_STRINGS)
 
@@ -54,7 +55,8 @@
 _Static_assert(2 + GRANTKEY_KID_MAX + GRANT_FIXED + 2 * PROTO_USER_ID_MAX +
     2 * PROTO_CLIENT_ID_MAX + GRANT_CALLBACK_MAX + PROTO_SCOPE_MAX +
     PROTO_NONCE_MAX + PROTO_REASON_MAX + PROTO_CHALLENGE_MAX +
-    PROTO_SID_MAX + GRANT_MAC_BYTES <= GRANT_SEALED_MAX,
+    PROTO_SID_MAX + PROTO_APPROVAL_ID_MAX + GRANT_MAC_BYTES <=
+    GRANT_SEALED_MAX,
     "GRANT_SEALED_MAX is too small for the longest grant");
 
 struct grant_key {
@@ -215,7 +217,8 @@ grant_fields_ok(int kind, int response_type)
 	    kind == GRANT_KIND_WEBHOOK)
 		return response_type == 0;
 	return (kind == GRANT_KIND_LINK || kind == GRANT_KIND_CODE ||
-	    kind == GRANT_KIND_LOGIN || kind == GRANT_KIND_SESSION) &&
+	    kind == GRANT_KIND_LOGIN || kind == GRANT_KIND_SESSION ||
+	    kind == GRANT_KIND_APPROVAL || kind == GRANT_KIND_APPROVED) &&
 	    (response_type == 1 || response_type == 2);
 }
 
@@ -251,6 +254,7 @@ grant_seal(const struct grant *g, unsigned char *out, size_t outlen)
 	w_str(&w, g->reason, sizeof(g->reason));
 	w_str(&w, g->code_challenge, sizeof(g->code_challenge));
 	w_str(&w, g->sid, sizeof(g->sid));
+	w_str(&w, g->approval_id, sizeof(g->approval_id));
 	if (w.bad || w.cap - w.len < GRANT_MAC_BYTES ||
 	    grant_mac(k->mac, out, w.len, out + w.len) == -1)
 		return -1;
@@ -292,6 +296,7 @@ grant_decode(struct reader *r, struct grant *g)
 	r_str(r, g->reason, sizeof(g->reason));
 	r_str(r, g->code_challenge, sizeof(g->code_challenge));
 	r_str(r, g->sid, sizeof(g->sid));
+	r_str(r, g->approval_id, sizeof(g->approval_id));
 	if (r->bad || r->off != r->len || !grant_fields_ok(kind, response_type))
 		return -1;
 	g->kind = (enum grant_kind)kind;

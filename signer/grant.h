@@ -33,9 +33,14 @@ enum grant_kind {
 				 * verifier in code_challenge */
 	GRANT_KIND_SESSION = 6,	/* an impersonation session (session.h):
 				 * under its sid, until it ends by itself */
-	GRANT_KIND_WEBHOOK = 7	/* an event the signer built (webhook.h):
+	GRANT_KIND_WEBHOOK = 7,	/* an event the signer built (webhook.h):
 				 * under its body, its type in scope, no
 				 * response type */
+	GRANT_KIND_APPROVAL = 8,	/* a link asked for that waits for an
+				 * approver (approval.h): under its
+				 * approval_id, until the approval expires */
+	GRANT_KIND_APPROVED = 9	/* ... and approved: under the same id,
+				 * until the same expiry */
 };
 
 struct grant {
@@ -71,6 +76,9 @@ struct grant {
 	/* code, login, session: the impersonation session the followed link
 	 * began; "" for a link */
 	char		 sid[PROTO_SID_MAX + 1];
+	/* the approval that allowed it (link and what follows); "" when
+	 * none was needed */
+	char		 approval_id[PROTO_APPROVAL_ID_MAX + 1];
 };
 
 /*

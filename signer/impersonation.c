@@ -18,6 +18,7 @@
 
 #include "access_token.h"
 #include "answers.h"
+#include "approval.h"
 #include "audit.h"
 #include "b64url.h"
 #include "console_idp.h"
@@ -88,6 +89,7 @@ record_of(const struct grant *g, struct audit_record *r)
 	r->caller = g->caller;
 	r->reason = g->reason[0] != '\0' ? g->reason : NULL;
 	r->sid = g->sid[0] != '\0' ? g->sid : NULL;
+	r->approval_id = g->approval_id[0] != '\0' ? g->approval_id : NULL;
 }
 
 /* The tokens of a login of g, with claims from the roster as it is now. */
@@ -159,27 +161,35 @@ record_issued(const struct grant *g, const char *grant_type,
  * The decision on a link of g (its user, impersonator, client, callback,
  * scope, nonce, reason and caller filled, and checked) for app: the policy
  * decides, the decision is recorded either way, and a refusal is answered
- * with the rule, as a reply of PROTO_OK.
+ * with the rule, as a reply of PROTO_OK.  A user who needs an approval
+ * gets one asked for instead of a link (approval.c); approved, the grant
+ * of that approval, which this decision redeems.
  */
 uint32_t
 link_decide(const struct grant *g, const struct client_config *app,
-    const char *ip, const char *agent, struct proto_msg *rep)
+    const struct grant *approved, const char *ip, const char *agent,
+    struct proto_msg *rep)
 {
 	struct policy_verdict	 v;
 	struct audit_record	 r = { .event = "impersonation.requested" };
 	char			 link_hash[SHA256_HEX_LEN + 1];
+	char			 id[SHA256_HEX_LEN + 1];
 
 	(void)policy_check(conf, app, g->impersonator_id, g->user_id, &v);
+	record_of(g, &r);
+	r.ip = ip;
+	r.user_agent = agent;
+	if (approved != NULL)
+		grant_recorded(approved, &r, id);
+	if (v.status == 0 && approval_needed(g))
+		return approval_ask(g, &r, rep);
 	if (v.status == 0 && grant_renew(g, GRANT_KIND_LINK,
 	    time(NULL) + conf->link_ttl, ticket_out, link_hash, grant_out) ==
 	    -1)
 		return PROTO_ERR_INTERNAL;
-	record_of(g, &r);
 	r.outcome = v.status == 0 ? "allowed" : "denied";
 	r.rule = v.rule;
 	r.link_hash = v.status == 0 ? link_hash : NULL;
-	r.ip = ip;
-	r.user_agent = agent;
 	audit_queue(&r);
 	if (v.status != 0) {
 		rep->u.link_rep.rule = proto_str(v.rule);
@@ -248,7 +258,7 @@ answer_link(const struct proto_msg *req, struct proto_msg *rep)
 		return PROTO_ERR_REQUEST;
 	FIELD(ip, req->u.link_req.ip);
 	FIELD(agent, req->u.link_req.user_agent);
-	return link_decide(&g, app, ip, agent, rep);
+	return link_decide(&g, app, NULL, ip, agent, rep);
 }
 
 /*
@@ -328,8 +338,7 @@ grant_login_start(const struct grant *g, struct audit_record *r,
 	return PROTO_OK;
 }
 
-/* Was g asked for at the console (in a console session)? */
-static int
+int
 from_console(const struct grant *g)
 {
 	static const unsigned char	 none[GRANT_HASH_BYTES];
@@ -407,7 +416,8 @@ answer_follow(const struct proto_msg *req, struct proto_msg *rep)
 		    rep);
 	}
 	if (policy_recheck(conf, g.client_id, g.callback_url,
-	    g.response_type, g.impersonator_id, g.user_id, &v) != 0) {
+	    g.response_type, g.impersonator_id, g.user_id,
+	    g.approval_id[0] != '\0', &v) != 0) {
 		r.event = "impersonation.link_refused";
 		return refused(&g, &r, v.rule, 403, NO_LONGER, rep);
 	}
@@ -492,7 +502,7 @@ answer_authorize(const struct proto_msg *req, struct proto_msg *rep)
 		return refused(&g, &r, rule, 403, ENDED, rep);
 	}
 	if (policy_recheck(conf, g.client_id, redirect, response_type,
-	    g.impersonator_id, g.user_id, &v) != 0) {
+	    g.impersonator_id, g.user_id, g.approval_id[0] != '\0', &v) != 0) {
 		r.event = "impersonation.authorize_refused";
 		return refused(&g, &r, v.rule, 403, NO_LONGER, rep);
 	}
@@ -567,7 +577,7 @@ answer_code_tokens(const struct proto_msg *req, struct proto_msg *rep)
 	    session_over(&g, now);
 	if (v.rule != NULL || policy_recheck(conf, g.client_id,
 	    g.callback_url, g.response_type, g.impersonator_id, g.user_id,
-	    &v) != 0) {
+	    g.approval_id[0] != '\0', &v) != 0) {
 		struct audit_record	 r = { .event =
 					    "impersonation.code_refused",
 					    .outcome = "denied" };

@@ -18,10 +18,16 @@ answer_fn	 answer_authorize;
 
 /*
  * The decision on a link of g for app, recorded, into rep (link_rep):
- * answer_link's, and the console's (console_answers.c).
+ * answer_link's, the console's (console_answers.c), and an approved
+ * approval's (approval.c), whose grant approved the record redeems (NULL
+ * for none).
  */
 uint32_t	 link_decide(const struct grant *g, const struct client_config *app,
-		    const char *ip, const char *agent, struct proto_msg *rep);
+		    const struct grant *approved, const char *ip,
+		    const char *agent, struct proto_msg *rep);
+
+/* Was g asked for at the console (in a console session)? */
+int		 from_console(const struct grant *g);
 
 /*
  * Has the console session that asked for g signed out?  Then what it

@@ -18,6 +18,7 @@
 
 #include <openssl/rand.h>
 
+#include "approval.h"
 #include "audit.h"
 #include "cmdline.h"
 #include "config.h"
@@ -105,6 +106,7 @@ main(int argc, char *argv[])
 	if (roster_load(conf) == -1)
 		fatalx("cannot load the users");
 	console_answers_init(conf);
+	approval_init(conf);
 	session_init(conf);
 	webhook_init(conf);
 	if (impersonation_init(conf) == -1)

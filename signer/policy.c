@@ -30,6 +30,19 @@ policy_may_impersonate(const struct config *conf, const struct user *u)
 	return matches(&conf->impersonators, u);
 }
 
+int
+policy_needs_approval(const struct config *conf, const struct user *u)
+{
+	return conf->approval.enabled && matches(&conf->approval.required, u);
+}
+
+int
+policy_may_approve(const struct config *conf, const struct user *u)
+{
+	return conf->approval.enabled && !u->blocked &&
+	    matches(&conf->approval.approvers, u);
+}
+
 static int
 refuse(struct policy_verdict *v, int status, const char *rule,
     const char *message)
@@ -91,9 +104,10 @@ policy_grant_of(int response_type)
 int
 policy_recheck(const struct config *conf, const char *client_id,
     const char *callback_url, int response_type, const char *impersonator_id,
-    const char *user_id, struct policy_verdict *v)
+    const char *user_id, int approved, struct policy_verdict *v)
 {
 	const struct client_config	*app;
+	const struct user		*target;
 	unsigned int			 grant = policy_grant_of(response_type);
 
 	if ((app = config_client(conf, client_id)) == NULL)
@@ -105,5 +119,11 @@ policy_recheck(const struct config *conf, const char *client_id,
 	if (!(app->grant_types & grant))
 		return refuse(v, 403, "grant_not_allowed",
 		    "the application no longer allows this response_type");
-	return policy_check(conf, app, impersonator_id, user_id, v);
+	if (policy_check(conf, app, impersonator_id, user_id, v) != 0)
+		return v->status;
+	if (!approved && (target = roster_user(user_id)) != NULL &&
+	    policy_needs_approval(conf, target))
+		return refuse(v, 403, "approval_required",
+		    "the impersonation of this user needs an approval");
+	return 0;
 }

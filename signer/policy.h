@@ -29,6 +29,12 @@ struct user;
 /* Does u match impersonators (its user_id listed, or one of the roles)? */
 int	policy_may_impersonate(const struct config *, const struct user *u);
 
+/* Does impersonating u need an approval (approval.required matches)? */
+int	policy_needs_approval(const struct config *, const struct user *u);
+
+/* May u approve (approval.approvers matches, and u is not blocked)? */
+int	policy_may_approve(const struct config *, const struct user *u);
+
 /*
  * May impersonator_id impersonate user_id in the application app, given
  * the roster as it is now?  Returns v->status: 0, 404 when user_id is no
@@ -44,12 +50,13 @@ int	policy_check(const struct config *, const struct client_config *app,
  * are now?  The application client_id must still exist, still have
  * callback_url registered byte for byte and still allow the grant of
  * response_type (POLICY_RESPONSE_*; any other is refused as a grant not
- * allowed), and policy_check must pass.  Returns v->status: 0, or the
- * refusal's (403, or policy_check's), v->rule naming the rule.
+ * allowed), policy_check must pass, and a user who needs an approval now
+ * must have had one (approved).  Returns v->status: 0, or the refusal's
+ * (403, or policy_check's), v->rule naming the rule.
  */
 int	policy_recheck(const struct config *, const char *client_id,
 	    const char *callback_url, int response_type,
-	    const char *impersonator_id, const char *user_id,
+	    const char *impersonator_id, const char *user_id, int approved,
 	    struct policy_verdict *);
 
 #endif

@@ -302,7 +302,7 @@ reverdict(const struct config *conf, const char *app, const char *cb,
 	int			 r;
 
 	memset(&v, 0xa5, sizeof(v));
-	r = policy_recheck(conf, app, cb, rt, imp, target, &v);
+	r = policy_recheck(conf, app, cb, rt, imp, target, 0, &v);
 	if (r != v.status)
 		return 0;
 	if (status == 0)
