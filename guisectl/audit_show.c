@@ -59,7 +59,7 @@ static const struct option show_longopts[] = {
  */
 #define SHOW_HASHES_MAX	64
 static const char *const show_hash_keys[] = {
-	"link_hash", "code_hash", "login_hash"
+	"link_hash", "code_hash", "login_hash", "approval_id"
 };
 
 struct show_filter {
@@ -309,15 +309,26 @@ show_cut(const json_t *o, char *buf, size_t len)
 	return buf;
 }
 
-/* Why a session ended, and by whom; or the token a record names. */
+/*
+ * Why a session ended, and by whom; the approval a record decides or
+ * expires, and its approver; or the token a record names.
+ */
 static const char *
 show_what(const json_t *o, char *buf, size_t len)
 {
 	const char	*cause = audit_str(o, "cause");
 	const char	*by = audit_str(o, "ended_by");
 	const char	*jti = audit_str(o, "jti");
+	const char	*approval = audit_str(o, "approval_id");
+	const char	*approver = audit_str(o, "approver_id");
 
-	if (cause != NULL)
+	if (approval != NULL && (approver != NULL ||
+	    show_is(o, "event", "impersonation.approval_expired")))
+		(void)snprintf(buf, len, "%s%s%sapproval %s",
+		    approver != NULL ? "by " : "",
+		    approver != NULL ? approver : "",
+		    approver != NULL ? ", " : "", approval);
+	else if (cause != NULL)
 		(void)snprintf(buf, len, "%s%s%s", cause, by != NULL ? " by " :
 		    "", by != NULL ? by : "");
 	else if (jti != NULL)
@@ -424,8 +435,8 @@ show_collect(struct show_filter *f, const json_t *o)
 		if (i < f->nhashes)
 			continue;
 		if (f->nhashes == SHOW_HASHES_MAX) {
-			log_warnx("--session: more than %d links, codes and "
-			    "logins name the session", SHOW_HASHES_MAX);
+			log_warnx("--session: more than %d links, codes, logins and "
+			    "approvals name the session", SHOW_HASHES_MAX);
 			return -1;
 		}
 		if ((f->hashes[f->nhashes] = strdup(h)) == NULL) {
