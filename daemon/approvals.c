@@ -280,8 +280,10 @@ approvals_tick(time_t now)
 
 	table_expire(approvals, now);
 	TAILQ_FOREACH(a, &order, entry) {
+		/* The rest were asked for later (a reload that shortens
+		 * approval.ttl may delay one until those before it expire). */
 		if (a->expires_at > now)
-			break;		/* the rest were asked for later */
+			break;
 		if (a->status == APPROVAL_PENDING ||
 		    (a->status == APPROVAL_APPROVED && !a->link_given))
 			a->status = APPROVAL_EXPIRED;

@@ -179,9 +179,12 @@ test('an approver the policy does not name is refused', async () => {
   assert.equal((await api(`/${id}`, asker)).json.status, 'pending');
 });
 
-test('rejected, there is no link, and a second decision is refused', async () => {
+test('rejected (as a form), there is no link, and a second decision is refused', async () => {
   const id = await ask();
-  const no = await decide(id, false, LEAD2);
+  const no = await d.request(`api/v2/impersonations/approvals/${id}`, {
+    method: 'POST', headers: { authorization: `Bearer ${approver}` },
+    body: { approve: 'false', approver_id: LEAD2 },
+  });
   assert.equal(no.status, 200, no.text);
   assert.equal(no.json.status, 'rejected');
   const g = await api(`/${id}`, asker);
