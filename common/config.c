@@ -728,6 +728,13 @@ parse_match(struct jsonread *jr, json_t *imp, const char *key,
 	return 0;
 }
 
+long long
+config_approval_window(const struct config *c)
+{
+	return c->approval.enabled ?
+	    (long long)c->approval.ttl + CONFIG_APPROVAL_EXPIRE_WINDOW : 0;
+}
+
 /* impersonation.approval: both lists required, neither may be empty. */
 static int
 parse_approval(struct jsonread *jr, json_t *imp, struct approval_config *a)

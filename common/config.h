@@ -84,6 +84,8 @@ struct match_config {
  * seconds of the request.
  */
 #define CONFIG_APPROVAL_TTL_MAX	86400
+/* The signer takes an approval's expiry this long after it (approval.c). */
+#define CONFIG_APPROVAL_EXPIRE_WINDOW	CONFIG_TTL_MAX
 
 struct approval_config {
 	int			 enabled;	/* "approval" is there */
@@ -208,6 +210,14 @@ struct config	*config_parse(const char *buf, size_t len, const char *name,
 		    const char *dir, char *err, size_t errlen);
 
 void		 config_free(struct config *);
+
+/*
+ * How long after an approval was asked for the signer must remember that
+ * it was decided or used: its ttl, and the window in which its expiry is
+ * taken.  A starting signer reads the audit log back this far; 0 without
+ * approvals.
+ */
+long long	 config_approval_window(const struct config *);
 
 /*
  * The file a path of the configuration names, into out: the path itself,

@@ -269,17 +269,19 @@ expiry_answered(const struct proto_msg *rep, struct approval *a, void *arg)
 		return;
 	if (rep->status == PROTO_OK || rep->status == PROTO_ERR_REDEEMED ||
 	    rep->status == PROTO_ERR_INVALID_GRANT ||
-	    time(NULL) - a->expires_at > CONFIG_TTL_MAX)
+	    time(NULL) - a->expires_at > CONFIG_APPROVAL_EXPIRE_WINDOW)
 		a->expiry_recorded = 1;
 }
 
 void
 approvals_tick(time_t now)
 {
-	struct approval	*a;
+	struct approval	*a, *next;
 
 	table_expire(approvals, now);
-	TAILQ_FOREACH(a, &order, entry) {
+	/* An answer at once (no signer) may forget a: next first. */
+	for (a = TAILQ_FIRST(&order); a != NULL; a = next) {
+		next = TAILQ_NEXT(a, entry);
 		/* The rest were asked for later (a reload that shortens
 		 * approval.ttl may delay one until those before it expire). */
 		if (a->expires_at > now)

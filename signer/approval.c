@@ -20,6 +20,7 @@
 #include "impersonation.h"
 #include "policy.h"
 #include "random.h"
+#include "redeemed.h"
 #include "revocation.h"
 #include "roster.h"
 #include "scope.h"
@@ -35,7 +36,7 @@
  * An expiry is taken this long after it, and remembered as long, so that
  * it is recorded once (a front end asks each second until it is).
  */
-#define EXPIRE_WINDOW	CONFIG_TTL_MAX
+#define EXPIRE_WINDOW	CONFIG_APPROVAL_EXPIRE_WINDOW
 
 static const struct config	*conf;
 
@@ -47,6 +48,12 @@ void
 approval_init(const struct config *c)
 {
 	conf = c;
+}
+
+long long
+approval_keep(const struct grant *g)
+{
+	return g->exp + EXPIRE_WINDOW;
 }
 
 int
@@ -180,6 +187,9 @@ answer_approval_decide(const struct proto_msg *req, struct proto_msg *rep)
 	if ((status = presenter_of(req, "approve:impersonations", now, &p)) !=
 	    PROTO_OK)
 		return status;
+	/* Decided before: no refusal of it goes on the record either. */
+	if (redeemed_has(g.id, now))
+		return PROTO_ERR_REDEEMED;
 	if (p.console)
 		memcpy(approver_id, p.session.impersonator_id,
 		    sizeof(approver_id));
@@ -209,9 +219,10 @@ answer_approval_decide(const struct proto_msg *req, struct proto_msg *rep)
 		    rep);
 	if (strcmp(approver_id, g.user_id) == 0)
 		return decision_refused(&r, "approver_is_target", TARGET, rep);
-	if ((status = grant_redeem(&g, g.exp, now)) != PROTO_OK)
+	if ((status = grant_redeem(&g, approval_keep(&g), now)) != PROTO_OK)
 		return status;
 	grant_recorded(&g, &r, id);
+	r.grant_exp = approval_keep(&g);
 	if (req->u.approval_req.approve) {
 		memcpy(g.approval_id, approval_id, sizeof(approval_id));
 		if (reissue(&g, GRANT_KIND_APPROVED, grant_out) == -1)
@@ -255,7 +266,7 @@ answer_approval_link(const struct proto_msg *req, struct proto_msg *rep)
 		return PROTO_ERR_GRANT;
 	if ((app = config_client(conf, g.client_id)) == NULL)
 		return PROTO_ERR_REQUEST;	/* it expires unused */
-	if ((status = grant_redeem(&g, g.exp, now)) != PROTO_OK)
+	if ((status = grant_redeem(&g, approval_keep(&g), now)) != PROTO_OK)
 		return status;
 	FIELD(ip, req->u.approval_req.ip);
 	FIELD(agent, req->u.approval_req.user_agent);
@@ -284,7 +295,7 @@ answer_approval_expire(const struct proto_msg *req, struct proto_msg *rep)
 		return PROTO_ERR_INVALID_GRANT;
 	if (g.exp > now || now - g.exp > EXPIRE_WINDOW)
 		return PROTO_ERR_REQUEST;
-	keep = g.exp + EXPIRE_WINDOW;
+	keep = approval_keep(&g);
 	if ((status = grant_redeem(&g, keep, now)) != PROTO_OK)
 		return status;
 	FIELD(approval_id, req->u.approval_req.approval_id);

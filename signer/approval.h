@@ -20,6 +20,13 @@
 void		 approval_init(const struct config *);
 
 /*
+ * Until when the redemption of approval grant g is remembered: its expiry,
+ * and as long after as its expiry is taken, so that neither a decided nor
+ * a used approval can be recorded as expired (config_approval_window).
+ */
+long long	 approval_keep(const struct grant *g);
+
+/*
  * Does the link of g, which the policy allowed, wait for an approval?  A
  * user who needs one, and no approval given yet.
  */

@@ -179,8 +179,10 @@ link_decide(const struct grant *g, const struct client_config *app,
 	record_of(g, &r);
 	r.ip = ip;
 	r.user_agent = agent;
-	if (approved != NULL)
+	if (approved != NULL) {
 		grant_recorded(approved, &r, id);
+		r.grant_exp = approval_keep(approved);
+	}
 	if (v.status == 0 && approval_needed(g))
 		return approval_ask(g, &r, rep);
 	if (v.status == 0 && grant_renew(g, GRANT_KIND_LINK,

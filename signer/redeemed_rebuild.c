@@ -1,6 +1,7 @@
 /*
  * The redeemed grant ids, rebuilt when the signer starts from the audit
- * log: each record of the last CONFIG_TTL_MAX seconds that names a
+ * log: each record of the last CONFIG_TTL_MAX seconds (longer with
+ * approvals, which live approval.ttl: config_approval_window) that names a
  * "grant_id" redeemed that grant, which expires at most that long after
  * the record (a grant expires at most a ttl after it is issued, and is
  * redeemed before it expires), so it stays redeemed until the record's
@@ -340,6 +341,8 @@ redeemed_rebuild(const struct config *conf)
 
 	memset(&rb, 0, sizeof(rb));
 	rb.window = CONFIG_TTL_MAX;
+	if (config_approval_window(conf) > rb.window)
+		rb.window = config_approval_window(conf);
 	rb.code_ttl = conf->code_ttl;
 	window_start(&rb);
 	if (redeemed_init() == -1)

@@ -310,6 +310,49 @@ test_rebuild(void)
 }
 
 /*
+ * Approvals live approval.ttl, longer than the usual window: their
+ * decisions and uses are read back as far as the ttl and the window in
+ * which an expiry is taken (config_approval_window).  Without that, a
+ * signer restarted ten minutes after an approval was used would give its
+ * link again.
+ */
+static void
+test_rebuild_approvals(void)
+{
+	struct config	 conf;
+	char		 path[PATH_MAX], t[32];
+	FILE		*f;
+	long long	 now = T0, ms = T0 * 1000;
+
+	reset();
+	f = create("approvals.log", path);
+	rfc3339(ms - 5000 * 1000, t);
+	fprintf(f, "{\"seq\":1,\"time\":\"%s\",\"event\":\"impersonation."
+	    "approval_decided\",\"outcome\":\"approved\",\"approval_id\":"
+	    "\"a1\",\"grant_id\":\"%s\",\"grant_exp\":%lld,\"mac\":\"%064d\"}"
+	    "\n", t, grant_hex(71), now + 100, 0);
+	rfc3339(ms - 2000 * 1000, t);
+	fprintf(f, "{\"seq\":2,\"time\":\"%s\",\"event\":\"impersonation."
+	    "requested\",\"outcome\":\"allowed\",\"approval_id\":\"a2\","
+	    "\"grant_id\":\"%s\",\"grant_exp\":%lld,\"mac\":\"%064d\"}\n", t,
+	    grant_hex(72), now + 2200, 0);
+	fclose(f);
+	conf_for(&conf, path);
+	CHECK(redeemed_rebuild(&conf) == 0 && !has(72, now),
+	    "without approvals, a use 2000 s old is before the window (the "
+	    "control)");
+	reset();
+	conf.approval.enabled = 1;
+	conf.approval.ttl = 3600;
+	CHECK(redeemed_rebuild(&conf) == 0 && has(72, now) &&
+	    has(72, now + 2200) && !has(72, now + 2201),
+	    "with a ttl of 3600 s, an approval used 2000 s ago stays used "
+	    "until its grant_exp");
+	CHECK(!has(71, now), "a decision older than ttl and window is not "
+	    "read");
+}
+
+/*
  * Rotated files: the newest one is read when the current file began
  * inside the window, whatever its first record, and no other.  Some of the
  * rotated files hold grants timed inside the window although they come
@@ -531,6 +574,7 @@ main(int argc, char *argv[])
 	test_collisions();
 	test_full();
 	test_rebuild();
+	test_rebuild_approvals();
 	test_rotated();
 	test_real_log();
 	test_big_log();
