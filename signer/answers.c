@@ -9,6 +9,7 @@
 
 #include <openssl/crypto.h>
 
+#include "access_token.h"
 #include "answers.h"
 #include "approval.h"
 #include "audit.h"
@@ -53,6 +54,19 @@ answer_client(struct proto_str id_field, struct proto_str secret_field)
 		good = secrets_check(id, secret, strlen(secret));
 	OPENSSL_cleanse(secret, sizeof(secret));
 	return good ? app : NULL;
+}
+
+int
+answer_api_bearer(struct proto_str field, const char *scope, long long now,
+    struct access *a)
+{
+	char		 bearer[PROTO_TOKEN_MAX + 1];
+	const char	*why;
+
+	return FIELD(bearer, field) == 0 && bearer_verify(bearer,
+	    strlen(bearer), conf->issuer, token_api_audience(), now, a,
+	    &why) == 0 && scope_has(a->scope, scope) &&
+	    !revocation_has(a->jti, now) ? 0 : -1;
 }
 
 static uint32_t

@@ -23,6 +23,16 @@ void		 answers_init(const struct config *);
 const struct client_config *answer_client(struct proto_str id,
 		    struct proto_str secret);
 
+struct access;
+
+/*
+ * A caller's bearer token for the Management API, as a request carries
+ * it: verified with the signer's own keys, holding scope, and not one the
+ * signer recorded revoked.  0 with *a, or -1.
+ */
+int		 answer_api_bearer(struct proto_str bearer, const char *scope,
+		    long long now, struct access *a);
+
 /* The answer to requests of this type, or NULL: the signer serves none. */
 answer_fn	*answers_for(uint16_t type);
 

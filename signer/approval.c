@@ -21,10 +21,7 @@
 #include "policy.h"
 #include "random.h"
 #include "redeemed.h"
-#include "revocation.h"
 #include "roster.h"
-#include "scope.h"
-#include "token.h"
 #include "users.h"
 
 #define REQUESTER	"the requester cannot approve their own request"
@@ -125,15 +122,11 @@ presenter_of(const struct proto_msg *req, const char *scope, long long now,
     struct presenter *p)
 {
 	struct access	 a;
-	const char	*why;
-	char		 bearer[PROTO_TOKEN_MAX + 1];
 
 	memset(p, 0, sizeof(*p));
 	if (req->u.approval_req.bearer.len > 0) {
-		FIELD(bearer, req->u.approval_req.bearer);
-		if (bearer_verify(bearer, strlen(bearer), conf->issuer,
-		    token_api_audience(), now, &a, &why) == -1 ||
-		    !scope_has(a.scope, scope) || revocation_has(a.jti, now))
+		if (answer_api_bearer(req->u.approval_req.bearer, scope, now,
+		    &a) == -1)
 			return PROTO_ERR_BEARER;
 		memcpy(p->client_id, a.client_id, sizeof(p->client_id));
 		return PROTO_OK;

@@ -35,9 +35,7 @@
 #include "pkce.h"
 #include "policy.h"
 #include "redeemed.h"
-#include "revocation.h"
 #include "roster.h"
-#include "scope.h"
 #include "session.h"
 #include "token.h"
 #include "webhook.h"
@@ -221,16 +219,12 @@ answer_link(const struct proto_msg *req, struct proto_msg *rep)
 	const struct client_config	*app;
 	struct access			 a;
 	struct grant			 g;
-	const char			*why;
-	char	bearer[PROTO_TOKEN_MAX + 1], callback[PROTO_CALLBACK_MAX + 1];
+	char	callback[PROTO_CALLBACK_MAX + 1];
 	char	ip[PROTO_IP_MAX + 1], agent[PROTO_AGENT_MAX + 1];
 	unsigned int grant_type;
 
-	FIELD(bearer, req->u.link_req.bearer);
-	if (bearer_verify(bearer, strlen(bearer), conf->issuer,
-	    token_api_audience(), time(NULL), &a, &why) == -1 ||
-	    !scope_has(a.scope, "impersonate:users") ||
-	    revocation_has(a.jti, time(NULL)))
+	if (answer_api_bearer(req->u.link_req.bearer, "impersonate:users",
+	    time(NULL), &a) == -1)
 		return PROTO_ERR_BEARER;
 
 	memset(&g, 0, sizeof(g));

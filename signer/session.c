@@ -19,8 +19,6 @@
 #include "hex.h"
 #include "impersonation.h"
 #include "redeemed.h"
-#include "revocation.h"
-#include "scope.h"
 #include "session.h"
 #include "token.h"
 #include "webhook.h"
@@ -124,17 +122,12 @@ authority(const struct proto_msg *req, const struct grant *g,
 {
 	struct access	 a;
 	struct grant	 console;
-	const char	*why;
-	char		 bearer[PROTO_TOKEN_MAX + 1];
 
 	by[0] = '\0';
 	switch (req->u.end_req.cause) {
 	case PROTO_END_API:
-		FIELD(bearer, req->u.end_req.bearer);
-		if (bearer_verify(bearer, strlen(bearer), conf->issuer,
-		    token_api_audience(), now, &a, &why) == -1 ||
-		    !scope_has(a.scope, "end:impersonations") ||
-		    revocation_has(a.jti, now))
+		if (answer_api_bearer(req->u.end_req.bearer,
+		    "end:impersonations", now, &a) == -1)
 			return PROTO_ERR_BEARER;
 		memcpy(by, a.client_id, sizeof(a.client_id));
 		return PROTO_OK;
