@@ -365,10 +365,12 @@ test_skip(void)
 	CHECK(records(REQUESTED, a.id, "pending", "approval_required") == 1,
 	    "recorded once as impersonation.requested, pending, under its "
 	    "id");
-	st = follow(a.id, a.grant, SUPPORT, NULL, &tokens, NULL, 0);
+	st = follow(a.id, a.grant, SUPPORT, NULL, &tokens, rule,
+	    sizeof(rule));
 	CHECK(st == PROTO_ERR_INVALID_GRANT && !tokens, "the pending "
-	    "approval's grant followed as a link, under its id: nothing (%s)",
-	    proto_status_name(st));
+	    "approval's grant followed as a link, under its id: nothing "
+	    "(%s%s%s)", proto_status_name(st), tokens ? " tokens " : " ",
+	    rule);
 	st = link_of(a.id, a.grant, bearer, &link, rule, sizeof(rule));
 	CHECK(st == PROTO_ERR_INVALID_GRANT && link.secret[0] == '\0',
 	    "PROTO_APPROVAL_LINK of the pending (not approved) approval by "
@@ -379,10 +381,12 @@ test_skip(void)
 		    "(%s)", proto_status_name(st));
 		return;
 	}
-	st = follow(a.id, d.grant, SUPPORT, NULL, &tokens, NULL, 0);
+	st = follow(a.id, d.grant, SUPPORT, NULL, &tokens, rule,
+	    sizeof(rule));
 	CHECK(st == PROTO_ERR_INVALID_GRANT && !tokens, "the approved "
-	    "grant followed as a link, under the approval's id: nothing (%s)",
-	    proto_status_name(st));
+	    "grant followed as a link, under the approval's id: nothing "
+	    "(%s%s%s)", proto_status_name(st), tokens ? " tokens " : " ",
+	    rule);
 	CHECK(records(REQUESTED, a.id, "allowed", NULL) == 0,
 	    "no link of that approval recorded");
 }
