@@ -33,9 +33,12 @@
 
 /*
  * An expiry is taken this long after it, and remembered as long, so that
- * it is recorded once (a front end asks each second until it is).
+ * it is recorded once (a front end asks each second until it is).  A
+ * decision and a link keep their grant's id as long (KEPT): an approval
+ * decided or used before its expiry is not recorded expired after it.
  */
 #define EXPIRE_WINDOW	CONFIG_TTL_MAX
+#define KEPT(g)		((g)->exp + EXPIRE_WINDOW)
 
 static const struct config	*conf;
 
@@ -209,9 +212,10 @@ answer_approval_decide(const struct proto_msg *req, struct proto_msg *rep)
 		    rep);
 	if (strcmp(approver_id, g.user_id) == 0)
 		return decision_refused(&r, "approver_is_target", TARGET, rep);
-	if ((status = grant_redeem(&g, g.exp, now)) != PROTO_OK)
+	if ((status = grant_redeem(&g, KEPT(&g), now)) != PROTO_OK)
 		return status;
 	grant_recorded(&g, &r, id);
+	r.grant_exp = KEPT(&g);		/* as long, after a restart */
 	if (req->u.approval_req.approve) {
 		memcpy(g.approval_id, approval_id, sizeof(approval_id));
 		if (reissue(&g, GRANT_KIND_APPROVED, grant_out) == -1)
@@ -235,7 +239,7 @@ answer_approval_link(const struct proto_msg *req, struct proto_msg *rep)
 {
 	const struct client_config	*app;
 	struct presenter		 p;
-	struct grant			 g;
+	struct grant			 g, kept;
 	unsigned char			 h[SHA256_LEN];
 	char	ip[PROTO_IP_MAX + 1], agent[PROTO_AGENT_MAX + 1];
 	long long now = time(NULL);
@@ -255,11 +259,14 @@ answer_approval_link(const struct proto_msg *req, struct proto_msg *rep)
 		return PROTO_ERR_GRANT;
 	if ((app = config_client(conf, g.client_id)) == NULL)
 		return PROTO_ERR_REQUEST;	/* it expires unused */
-	if ((status = grant_redeem(&g, g.exp, now)) != PROTO_OK)
+	if ((status = grant_redeem(&g, KEPT(&g), now)) != PROTO_OK)
 		return status;
 	FIELD(ip, req->u.approval_req.ip);
 	FIELD(agent, req->u.approval_req.user_agent);
-	return link_decide(&g, app, &g, ip, agent, rep);
+	/* Recorded as kept, so that a restart keeps it as long. */
+	kept = g;
+	kept.exp = KEPT(&g);
+	return link_decide(&g, app, &kept, ip, agent, rep);
 }
 
 /*

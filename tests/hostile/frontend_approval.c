@@ -646,8 +646,8 @@ test_once(void)
 static void
 test_expiry(void)
 {
-	struct approval	 a, b;
-	struct decision	 d, db;
+	struct approval	 a, b, c;
+	struct decision	 d, db, dc;
 	struct sealed	 link;
 	char		 rule[64];
 	uint32_t	 st;
@@ -669,9 +669,12 @@ test_expiry(void)
 	if (set_approval_ttl(1) == -1 || crash_and_restart(0) == -1 ||
 	    pending(&a) == -1 || pending(&b) == -1 ||
 	    decide(b.id, b.grant, approver_tok, LEAD, 1, &db) != PROTO_OK ||
-	    db.grant[0] == '\0') {
+	    db.grant[0] == '\0' || pending(&c) == -1 ||
+	    decide(c.id, c.grant, approver_tok, LEAD, 1, &dc) != PROTO_OK ||
+	    link_of(c.id, dc.grant, bearer, &link, rule, sizeof(rule)) !=
+	    PROTO_OK || link.secret[0] == '\0') {
 		CHECK(0, "a signer with approvals of 1 s, one pending, one "
-		    "approved");
+		    "approved, one approved and linked");
 		return;
 	}
 	sleep(2);
@@ -697,6 +700,26 @@ test_expiry(void)
 	st = expire(b.id, a.grant);
 	CHECK(st == PROTO_ERR_INVALID_GRANT && all_records(b.id) == 3,
 	    "one approval's grant expired under another's id: refused");
+
+	/*
+	 * Decided or used, an approval is not expired afterwards: its ids
+	 * are kept as long as an expiry is taken, across a restart too.
+	 */
+	st = expire(b.id, b.grant);
+	CHECK(st == PROTO_ERR_REDEEMED && records(EXPIRED, b.id, NULL, NULL) ==
+	    1, "the pending grant of an approval decided before its expiry, "
+	    "expired after it: refused (%s)", proto_status_name(st));
+	st = expire(c.id, dc.grant);
+	CHECK(st == PROTO_ERR_REDEEMED && records(EXPIRED, c.id, NULL, NULL) ==
+	    0, "the approved grant of an approval linked before its expiry, "
+	    "expired after it: refused (%s)", proto_status_name(st));
+	st = expire(c.id, c.grant);
+	CHECK(st == PROTO_ERR_REDEEMED && records(EXPIRED, c.id, NULL, NULL) ==
+	    0, "... nor its pending grant (%s)", proto_status_name(st));
+	st = crash_and_restart(0) == 0 ? expire(c.id, dc.grant) :
+	    (uint32_t)-1;
+	CHECK(st == PROTO_ERR_REDEEMED && records(EXPIRED, c.id, NULL, NULL) ==
+	    0, "... nor after a restart (%s)", proto_status_name(st));
 }
 
 /*
