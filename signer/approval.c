@@ -31,7 +31,10 @@
 
 /*
  * An expiry is taken this long after it, and remembered as long, so that
- * it is recorded once (a front end asks each second until it is).
+ * it is recorded once (a front end asks each second until it is).  A
+ * decision and a link keep their grant's id as long (approval_keep): an
+ * approval decided or used before its expiry is not recorded expired
+ * after it.
  */
 #define EXPIRE_WINDOW	CONFIG_APPROVAL_EXPIRE_WINDOW
 

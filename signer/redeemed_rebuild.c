@@ -7,8 +7,9 @@
  * redeemed before it expires), so it stays redeemed until the record's
  * time plus the window.  The cap, not today's link_ttl and code_ttl: a
  * grant sealed before a reload that shortened them lives as it was
- * sealed.  Without this a signer killed with a malformed
- * frame would come back having forgotten every redemption.
+ * sealed; with four-eyes approval in the policy, a day more (an
+ * approval's grants live that long).  Without this a signer killed with a
+ * malformed frame would come back having forgotten every redemption.
  *
  * The log is read backwards from its end, a chunk at a time, and only as
  * far as the first record older than the window: record times never go
@@ -340,6 +341,14 @@ redeemed_rebuild(const struct config *conf)
 	int		 n, rc;
 
 	memset(&rb, 0, sizeof(rb));
+	/*
+	 * As far back as a grant still honoured may have been redeemed.  With
+	 * four-eyes approval, an approval's grants live approval.ttl and a
+	 * decision or a link keeps their id CONFIG_APPROVAL_EXPIRE_WINDOW past
+	 * that (approval.c): read less and a restart lets an approval be
+	 * decided or linked again.  Today's ttl, not the cap: reading a day of
+	 * log at every start is too dear (README, Decisions).
+	 */
 	rb.window = CONFIG_TTL_MAX;
 	if (config_approval_window(conf) > rb.window)
 		rb.window = config_approval_window(conf);

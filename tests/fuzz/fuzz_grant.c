@@ -66,9 +66,12 @@ known_kind(const struct grant *g)
 	case GRANT_KIND_CODE:
 	case GRANT_KIND_LOGIN:
 	case GRANT_KIND_SESSION:
+	case GRANT_KIND_APPROVAL:
+	case GRANT_KIND_APPROVED:
 		return g->response_type == 1 || g->response_type == 2;
 	case GRANT_KIND_CONSOLE:
 	case GRANT_KIND_SIGNIN:
+	case GRANT_KIND_WEBHOOK:
 		return g->response_type == 0;
 	default:
 		return 0;
@@ -87,6 +90,8 @@ check_open(const unsigned char *in, size_t len)
 	FUZZ_ASSERT(len <= GRANT_SEALED_MAX);
 	FUZZ_ASSERT(known_kind(&g));
 	FUZZ_ASSERT(strnlen(g.sid, sizeof(g.sid)) <= PROTO_SID_MAX);
+	FUZZ_ASSERT(strnlen(g.approval_id, sizeof(g.approval_id)) <=
+	    PROTO_APPROVAL_ID_MAX);
 	/* The newest key, the harness's, seals: the same bytes. */
 	FUZZ_ASSERT(in[1] != strlen(KID) ||
 	    memcmp(in + 2, KID, strlen(KID)) != 0 ||

@@ -677,6 +677,76 @@ test_bad(void)
 	expect_error("", "line 1", "column");
 }
 
+#define APPROVAL(...)	IMP("\"approval\": {" __VA_ARGS__ "}")
+#define NEEDS		"\"required\": {\"roles\": [\"vip\"]}"
+#define GIVES		"\"approvers\": {\"users\": [\"auth0|lead\"]}"
+
+/*
+ * impersonation.approval: both lists, each naming someone, and a ttl of
+ * 1 s to a day; an approval that names nobody would either ask for every
+ * link or let nobody decide, so it is refused, not taken as off.
+ */
+static void
+test_approval(void)
+{
+	struct config	*c;
+	char		 err[512] = "";
+
+	c = parse(cfg(F_NONE, NULL, APPROVAL(NEEDS ", " GIVES ", \"ttl\": 1")),
+	    CFGDIR, err, sizeof(err));
+	CHECK(c != NULL && c->approval.enabled && c->approval.ttl == 1 &&
+	    c->approval.required.roles.n == 1 &&
+	    strcmp(c->approval.required.roles.v[0], "vip") == 0 &&
+	    c->approval.required.users.n == 0 &&
+	    c->approval.approvers.roles.n == 0 &&
+	    c->approval.approvers.users.n == 1 &&
+	    strcmp(c->approval.approvers.users.v[0], "auth0|lead") == 0,
+	    "approval: required, approvers, ttl 1 (the least): %s", err);
+	config_free(c);
+	c = parse(cfg(F_NONE, NULL, APPROVAL(NEEDS ", " GIVES ", \"ttl\": "
+	    "86400")), CFGDIR, err, sizeof(err));
+	CHECK(c != NULL && c->approval.ttl == 86400,
+	    "approval: ttl 86400 (the most): %s", err);
+	config_free(c);
+	c = parse(cfg(F_NONE, NULL, APPROVAL(NEEDS ", " GIVES)), CFGDIR, err,
+	    sizeof(err));
+	CHECK(c != NULL && c->approval.enabled && c->approval.ttl == 900,
+	    "approval: ttl 900 by default: %s", err);
+	config_free(c);
+	c = parse(cfg(F_NONE, NULL, IMP("\"link_ttl\": 60")), CFGDIR, err,
+	    sizeof(err));
+	CHECK(c != NULL && !c->approval.enabled &&
+	    c->approval.required.roles.n == 0, "no approval: off: %s", err);
+	config_free(c);
+
+	expect_error(cfg(F_NONE, NULL, APPROVAL(NEEDS ", " GIVES
+	    ", \"ttl\": 0")), "impersonation.approval.ttl", "range");
+	expect_error(cfg(F_NONE, NULL, APPROVAL(NEEDS ", " GIVES
+	    ", \"ttl\": 86401")), "impersonation.approval.ttl", "range");
+	expect_error(cfg(F_NONE, NULL, APPROVAL(NEEDS ", " GIVES
+	    ", \"ttl\": \"900\"")), "impersonation.approval.ttl", "integer");
+	expect_error(cfg(F_NONE, NULL, APPROVAL(NEEDS ", " GIVES
+	    ", \"timeout\": 900")), "impersonation.approval.timeout",
+	    "unknown");
+	expect_error(cfg(F_NONE, NULL, APPROVAL("\"required\": "
+	    "{\"groups\": [\"vip\"]}, " GIVES)),
+	    "impersonation.approval.required.groups", "unknown");
+	expect_error(cfg(F_NONE, NULL, APPROVAL("\"required\": {\"roles\": "
+	    "[], \"users\": []}, " GIVES)), "impersonation.approval.required",
+	    "no role and no user");
+	expect_error(cfg(F_NONE, NULL, APPROVAL(GIVES)),
+	    "impersonation.approval.required", "no role and no user");
+	expect_error(cfg(F_NONE, NULL, APPROVAL(NEEDS ", \"approvers\": {}")),
+	    "impersonation.approval.approvers", "no role and no user");
+	expect_error(cfg(F_NONE, NULL, APPROVAL(NEEDS)),
+	    "impersonation.approval.approvers", "no role and no user");
+	expect_error(cfg(F_NONE, NULL, APPROVAL(NEEDS ", \"approvers\": "
+	    "{\"roles\": [\"lead\", 7]}")),
+	    "impersonation.approval.approvers.roles[1]", "string");
+	expect_error(cfg(F_NONE, NULL, IMP("\"approval\": true")),
+	    "impersonation.approval", "object");
+}
+
 /* The small configuration, with every default in place. */
 static void
 test_defaults(void)
@@ -984,5 +1054,6 @@ main(int argc, char *argv[])
 	test_bad();
 	test_load_errors();
 	test_console();
+	test_approval();
 	return check_done();
 }

@@ -154,6 +154,7 @@ grant_full(struct grant *g)
 	fill(g->reason, sizeof(g->reason), 'r');
 	fill(g->code_challenge, sizeof(g->code_challenge), 'p');
 	fill(g->sid, sizeof(g->sid), 'd');
+	fill(g->approval_id, sizeof(g->approval_id), 'a');
 }
 
 /* What a link looks like: short strings, no nonce, no reason. */
@@ -295,6 +296,52 @@ test_round_trip(void)
 	g.response_type = 0;
 	CHECK(grant_seal(&g, s, sizeof(s)) == -1,
 	    "response_type 0 is not sealed");
+
+	/* Four-eyes approval: the approval's grants, and a link under one. */
+	grant_link(&g);
+	g.kind = GRANT_KIND_APPROVAL;
+	n = grant_seal(&g, s, sizeof(s));
+	CHECK(n > 0 && opens_as(s, (size_t)n, &g) &&
+	    grant_open(s, (size_t)n, &got) == 0 &&
+	    got.kind == GRANT_KIND_APPROVAL && got.approval_id[0] == '\0',
+	    "an approval grant (kind 8, response type 1) opens as it was, no "
+	    "approval_id yet");
+	g.kind = GRANT_KIND_APPROVED;
+	g.response_type = 2;
+	snprintf(g.approval_id, sizeof(g.approval_id),
+	    "pLx0dGlKq1R2c3U0djV3eDZ5N3o4QTlCMEMxRDJFM0Y");
+	n = grant_seal(&g, s, sizeof(s));
+	CHECK(n > 0 && opens_as(s, (size_t)n, &g) &&
+	    grant_open(s, (size_t)n, &got) == 0 &&
+	    got.kind == GRANT_KIND_APPROVED &&
+	    strcmp(got.approval_id, g.approval_id) == 0,
+	    "an approved grant (kind 9, response type 2) opens with its "
+	    "approval_id");
+	g.kind = GRANT_KIND_LINK;
+	fill(g.approval_id, sizeof(g.approval_id), 'a');
+	n = grant_seal(&g, s, sizeof(s));
+	CHECK(n > 0 && opens_as(s, (size_t)n, &g) &&
+	    strlen(g.approval_id) == PROTO_APPROVAL_ID_MAX,
+	    "a link's grant with an approval_id of PROTO_APPROVAL_ID_MAX (64) "
+	    "bytes is sealed and opens as it was");
+	memset(g.approval_id, 'a', sizeof(g.approval_id));
+	CHECK(grant_seal(&g, s, sizeof(s)) == -1, "an approval_id longer "
+	    "than PROTO_APPROVAL_ID_MAX (no NUL in its field) is not sealed");
+	grant_link(&g);
+	g.kind = GRANT_KIND_APPROVAL;
+	g.response_type = 0;
+	CHECK(grant_seal(&g, s, sizeof(s)) == -1,
+	    "an approval grant without a response type is not sealed");
+	g.kind = GRANT_KIND_APPROVED;
+	CHECK(grant_seal(&g, s, sizeof(s)) == -1,
+	    "an approved grant without a response type is not sealed");
+	g.response_type = 3;
+	CHECK(grant_seal(&g, s, sizeof(s)) == -1,
+	    "nor with response type 3");
+	grant_link(&g);
+	g.kind = 10;
+	CHECK(grant_seal(&g, s, sizeof(s)) == -1,
+	    "kind 10 (past the last) is not sealed");
 	grant_link(&g);
 	memset(g.nonce, 'n', sizeof(g.nonce));
 	CHECK(grant_seal(&g, s, sizeof(s)) == -1,
@@ -429,8 +476,8 @@ test_malformed_payload(const struct testkey *k)
 	CHECK(grant_open(c, len, &got) == -1,
 	    "a NUL inside a string under a valid MAC: refused");
 
-	/* The last string (sid, empty) cut off: 2 bytes fewer, as a grant of
-	 * version 3 (before sessions) was laid out. */
+	/* The last string (approval_id, empty) cut off: 2 bytes fewer, as a
+	 * grant of version 4 (before approvals) was laid out. */
 	memcpy(c, s, len - 34);
 	memcpy(c + len - 34, s + len - 32, 32);
 	remac(c, len - 2, k);
@@ -442,30 +489,59 @@ test_malformed_payload(const struct testkey *k)
 	remac(c, len, k);
 	CHECK(grant_open(c, len, &got) == -1,
 	    "version 1 (before login grants) under a valid MAC: refused");
-	CHECK(s[0] == 4, "sealed as version 4 (sessions: the sid)");
+	CHECK(s[0] == 5, "sealed as version 5 (approvals: the approval_id)");
 
-	/* Version 3 (before sessions): no sid, laid out and MACed right. */
+	/* Version 4 (before approvals): no approval_id, laid out and MACed
+	 * right. */
 	memcpy(c, s, len - 34);
 	memcpy(c + len - 34, s + len - 32, 32);
-	c[0] = 3;
+	c[0] = 4;
 	remac(c, len - 2, k);
 	CHECK(grant_open(c, len - 2, &got) == -1,
+	    "a grant of version 4 (before approvals) under a valid MAC: "
+	    "refused");
+
+	/* Version 3 (before sessions): no sid either. */
+	memcpy(c, s, len - 36);
+	memcpy(c + len - 36, s + len - 32, 32);
+	c[0] = 3;
+	remac(c, len - 4, k);
+	CHECK(grant_open(c, len - 4, &got) == -1,
 	    "a grant of version 3 (before sessions) under a valid MAC: refused");
 
-	/* A sid of 65 bytes: one more than the field holds. */
-	memcpy(c, s, len - 34);
-	c[len - 34] = 0;
-	c[len - 33] = PROTO_SID_MAX + 1;
-	memset(c + len - 32, 'd', PROTO_SID_MAX + 1);
-	remac(c, len - 34 + 2 + PROTO_SID_MAX + 1 + 32, k);
-	CHECK(grant_open(c, len - 34 + 2 + PROTO_SID_MAX + 1 + 32, &got) ==
+	/* A sid of 65 bytes (then the empty approval_id): one too many. */
+	memcpy(c, s, len - 36);
+	c[len - 36] = 0;
+	c[len - 35] = PROTO_SID_MAX + 1;
+	memset(c + len - 34, 'd', PROTO_SID_MAX + 1);
+	memset(c + len - 34 + PROTO_SID_MAX + 1, 0, 2);
+	remac(c, len - 36 + 4 + PROTO_SID_MAX + 1 + 32, k);
+	CHECK(grant_open(c, len - 36 + 4 + PROTO_SID_MAX + 1 + 32, &got) ==
 	    -1, "a sid longer than PROTO_SID_MAX under a valid MAC: refused");
 	/* ... and one of 64, the control. */
-	c[len - 33] = PROTO_SID_MAX;
-	remac(c, len - 34 + 2 + PROTO_SID_MAX + 32, k);
-	CHECK(grant_open(c, len - 34 + 2 + PROTO_SID_MAX + 32, &got) == 0 &&
-	    strlen(got.sid) == PROTO_SID_MAX,
+	c[len - 35] = PROTO_SID_MAX;
+	memset(c + len - 34 + PROTO_SID_MAX, 0, 2);
+	remac(c, len - 36 + 4 + PROTO_SID_MAX + 32, k);
+	CHECK(grant_open(c, len - 36 + 4 + PROTO_SID_MAX + 32, &got) == 0 &&
+	    strlen(got.sid) == PROTO_SID_MAX && got.approval_id[0] == '\0',
 	    "a sid of PROTO_SID_MAX under a valid MAC opens (the control)");
+
+	/* An approval_id of 65 bytes, last: one more than the field holds. */
+	memcpy(c, s, len - 34);
+	c[len - 34] = 0;
+	c[len - 33] = PROTO_APPROVAL_ID_MAX + 1;
+	memset(c + len - 32, 'a', PROTO_APPROVAL_ID_MAX + 1);
+	remac(c, len - 34 + 2 + PROTO_APPROVAL_ID_MAX + 1 + 32, k);
+	CHECK(grant_open(c, len - 34 + 2 + PROTO_APPROVAL_ID_MAX + 1 + 32,
+	    &got) == -1, "an approval_id longer than PROTO_APPROVAL_ID_MAX "
+	    "under a valid MAC: refused");
+	/* ... and one of 64, the control. */
+	c[len - 33] = PROTO_APPROVAL_ID_MAX;
+	remac(c, len - 34 + 2 + PROTO_APPROVAL_ID_MAX + 32, k);
+	CHECK(grant_open(c, len - 34 + 2 + PROTO_APPROVAL_ID_MAX + 32, &got) ==
+	    0 && strlen(got.approval_id) == PROTO_APPROVAL_ID_MAX,
+	    "an approval_id of PROTO_APPROVAL_ID_MAX under a valid MAC opens "
+	    "(the control)");
 }
 
 static void

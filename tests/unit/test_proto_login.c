@@ -1,7 +1,8 @@
 /*
  * The signer protocol's impersonation messages (link, follow, authorize,
  * code_tokens, code_replayed, observed, the console's, session_end,
- * webhook_sign), client_auth and the client_token request: round trips of
+ * webhook_sign, approval_decide, approval_link, approval_expire),
+ * client_auth and the client_token request: round trips of
  * each (the webhook events of link, follow and end replies last, an
  * observed delivery's sid and detail after count), the
  * frame's layout field by field (response_type between callback_url or
@@ -70,7 +71,8 @@ static const struct sfield link_rep_f[] = {
 	SFIELD("grant", u.link_rep.grant, PROTO_GRANT_MAX),
 	SFIELD("callback_url", u.link_rep.callback_url, PROTO_CALLBACK_MAX),
 	SFIELD("webhook", u.link_rep.webhook, PROTO_WEBHOOK_MAX),
-	SFIELD("webhook_grant", u.link_rep.webhook_grant, PROTO_GRANT_MAX)
+	SFIELD("webhook_grant", u.link_rep.webhook_grant, PROTO_GRANT_MAX),
+	SFIELD("approval_id", u.link_rep.approval_id, PROTO_APPROVAL_ID_MAX)
 };
 
 static const struct sfield follow_req_f[] = {
@@ -265,6 +267,27 @@ static const struct sfield revoke_rep_f[] = {
 	UFIELD("exp", u.revoke_rep.exp)
 };
 
+static const struct sfield approval_req_f[] = {
+	SFIELD("approval_id", u.approval_req.approval_id,
+	    PROTO_APPROVAL_ID_MAX),
+	SFIELD("grant", u.approval_req.grant, PROTO_GRANT_MAX),
+	SFIELD("bearer", u.approval_req.bearer, PROTO_TOKEN_MAX),
+	SFIELD("session", u.approval_req.session, PROTO_LOGIN_MAX),
+	SFIELD("console_grant", u.approval_req.console_grant,
+	    PROTO_GRANT_MAX),
+	UFIELD("approve", u.approval_req.approve),
+	SFIELD("approver_id", u.approval_req.approver_id, PROTO_USER_ID_MAX),
+	SFIELD("ip", u.approval_req.ip, PROTO_IP_MAX),
+	SFIELD("user_agent", u.approval_req.user_agent, PROTO_AGENT_MAX)
+};
+
+static const struct sfield approval_rep_f[] = {
+	SFIELD("rule", u.approval_rep.rule, PROTO_EVENT_MAX),
+	UFIELD("refusal", u.approval_rep.refusal),
+	SFIELD("message", u.approval_rep.message, PROTO_MESSAGE_MAX),
+	SFIELD("grant", u.approval_rep.grant, PROTO_GRANT_MAX)
+};
+
 static const struct sfield token_req_f[] = {
 	SFIELD("client_id", u.token_req.client_id, PROTO_CLIENT_ID_MAX),
 	SFIELD("secret", u.token_req.secret, PROTO_SECRET_MAX),
@@ -308,6 +331,11 @@ enum {
 	FORM_WEBHOOK_REP,
 	FORM_REVOKE_REQ,
 	FORM_REVOKE_REP,
+	FORM_DECIDE_REQ,
+	FORM_DECIDE_REP,
+	FORM_APPROVAL_LINK_REQ,
+	FORM_APPROVAL_LINK_REP,
+	FORM_EXPIRE_REQ,
 	FORM__MAX
 };
 
@@ -381,6 +409,21 @@ static const struct msgform {
 	    revoke_req_f, NELEM(revoke_req_f) },
 	[FORM_REVOKE_REP] = { "revoke reply", PROTO_REVOKE, PROTO_REPLY,
 	    revoke_rep_f, NELEM(revoke_rep_f) },
+	[FORM_DECIDE_REQ] = { "approval_decide request",
+	    PROTO_APPROVAL_DECIDE, PROTO_REQUEST, approval_req_f,
+	    NELEM(approval_req_f) },
+	[FORM_DECIDE_REP] = { "approval_decide reply", PROTO_APPROVAL_DECIDE,
+	    PROTO_REPLY, approval_rep_f, NELEM(approval_rep_f) },
+	[FORM_APPROVAL_LINK_REQ] = { "approval_link request",
+	    PROTO_APPROVAL_LINK, PROTO_REQUEST, approval_req_f,
+	    NELEM(approval_req_f) },
+	/* The reply is a link reply's. */
+	[FORM_APPROVAL_LINK_REP] = { "approval_link reply",
+	    PROTO_APPROVAL_LINK, PROTO_REPLY, link_rep_f, NELEM(link_rep_f) },
+	/* The reply has no body. */
+	[FORM_EXPIRE_REQ] = { "approval_expire request",
+	    PROTO_APPROVAL_EXPIRE, PROTO_REQUEST, approval_req_f,
+	    NELEM(approval_req_f) },
 };
 
 /* Slices of one buffer, so that each field has bytes of its own. */
@@ -802,6 +845,7 @@ link_rep(struct proto_msg *m)
 	m->u.link_rep.callback_url = proto_str(CALLBACK);
 	m->u.link_rep.webhook = proto_str("");
 	m->u.link_rep.webhook_grant = proto_str("");
+	m->u.link_rep.approval_id = proto_str("");
 }
 
 /*
@@ -822,6 +866,7 @@ link_rep_refused(struct proto_msg *m)
 	m->u.link_rep.callback_url = proto_str("");
 	m->u.link_rep.webhook = proto_str(DENIED);
 	m->u.link_rep.webhook_grant = proto_str(WEBHOOK_GRANT);
+	m->u.link_rep.approval_id = proto_str("");
 }
 
 static void
@@ -1147,7 +1192,7 @@ test_roundtrip_link(void)
 {
 	static const uint8_t	 want[] = {
 		0x00, 0x00, 0x00, 0x32,		/* 16 + 10 * 3 + 4 */
-		0x00, 0x06,
+		0x00, 0x07,
 		0x00, 0x05,			/* link */
 		0x00, 0x00, 0x00, 0x2a,
 		0x00, 0x00, 0x00, 0x00,
@@ -1244,14 +1289,14 @@ test_roundtrip_link_rep(void)
 	long			 n;
 
 	link_rep(&in);
-	n = form_roundtrip(fm, &in, 117, &out, &copy, "link reply, allowed");
+	n = form_roundtrip(fm, &in, 119, &out, &copy, "link reply, allowed");
 	CHECK(out.u.link_rep.rule.len == 0 && out.u.link_rep.refusal == 0 &&
 	    u32_between(copy, n, out.u.link_rep.rule, 0,
 	    out.u.link_rep.message) && out.u.link_rep.message.len == 0 &&
 	    str_is(out.u.link_rep.ticket, TICKET, 19) &&
 	    str_is(out.u.link_rep.grant, LINK_GRANT, 32) &&
 	    str_is(out.u.link_rep.callback_url, CALLBACK, 32) &&
-	    out.u.link_rep.callback_url.p == (const char *)copy + n - 4 - 32,
+	    out.u.link_rep.callback_url.p == (const char *)copy + n - 6 - 32,
 	    "link reply, allowed: empty rule, refusal 0, then the ticket, its "
 	    "grant and the callback_url");
 	CHECK(str_follows(copy, n, out.u.link_rep.callback_url,
@@ -1259,13 +1304,17 @@ test_roundtrip_link_rep(void)
 	    str_follows(copy, n, out.u.link_rep.webhook,
 	    out.u.link_rep.webhook_grant) &&
 	    out.u.link_rep.webhook_grant.len == 0 &&
-	    out.u.link_rep.webhook_grant.p == (const char *)copy + n,
+	    str_follows(copy, n, out.u.link_rep.webhook_grant,
+	    out.u.link_rep.approval_id) &&
+	    out.u.link_rep.approval_id.len == 0 &&
+	    out.u.link_rep.approval_id.p == (const char *)copy + n,
 	    "link reply, allowed: no event (an empty webhook and "
-	    "webhook_grant) after the callback_url, ending the frame");
+	    "webhook_grant) after the callback_url, then no approval_id, "
+	    "ending the frame");
 	free(copy);
 
 	link_rep_refused(&in);
-	n = form_roundtrip(fm, &in, 73 + (long)DENIED_LEN + 36, &out, &copy,
+	n = form_roundtrip(fm, &in, 75 + (long)DENIED_LEN + 36, &out, &copy,
 	    "link reply, refused");
 	CHECK(str_is(out.u.link_rep.rule, "max_per_day", 11) &&
 	    u32_between(copy, n, out.u.link_rep.rule, 429,
@@ -1281,9 +1330,11 @@ test_roundtrip_link_rep(void)
 	    str_follows(copy, n, out.u.link_rep.webhook,
 	    out.u.link_rep.webhook_grant) &&
 	    str_is(out.u.link_rep.webhook_grant, WEBHOOK_GRANT, 36) &&
-	    out.u.link_rep.webhook_grant.p == (const char *)copy + n - 36,
+	    out.u.link_rep.webhook_grant.p == (const char *)copy + n - 2 -
+	    36 && out.u.link_rep.approval_id.len == 0,
 	    "link reply, refused: after the empty callback_url, the event "
-	    "impersonation.denied, then its grant, which ends the frame");
+	    "impersonation.denied, then its grant, then an empty "
+	    "approval_id, which ends the frame");
 	free(copy);
 
 	/* The event and its grant at their maxima, on a refusal. */
@@ -1291,12 +1342,95 @@ test_roundtrip_link_rep(void)
 	in.u.link_rep.webhook = fill('w', PROTO_WEBHOOK_MAX);
 	pool_used = 0;
 	in.u.link_rep.webhook_grant = pool_fill('g', PROTO_GRANT_MAX);
-	n = form_roundtrip(fm, &in, 73 + PROTO_WEBHOOK_MAX + PROTO_GRANT_MAX,
+	n = form_roundtrip(fm, &in, 75 + PROTO_WEBHOOK_MAX + PROTO_GRANT_MAX,
 	    &out, &copy, "link reply, refused, the event at its maxima");
 	CHECK(str_all(out.u.link_rep.webhook, 'w', PROTO_WEBHOOK_MAX) &&
 	    str_all(out.u.link_rep.webhook_grant, 'g', PROTO_GRANT_MAX),
 	    "link reply: an event of PROTO_WEBHOOK_MAX (%d) and a grant of "
 	    "PROTO_GRANT_MAX (%d)", PROTO_WEBHOOK_MAX, PROTO_GRANT_MAX);
+	free(copy);
+}
+
+/*
+ * Four-eyes approval: a link that waits (no ticket, the approval's grant
+ * and id, which ends the frame), an approver's yes as the front end
+ * passes it (approve between console_grant and approver_id), and the
+ * approved grant in the reply.
+ */
+#define APPROVAL_ID	"pLx0dGlKq1R2c3U0djV3eDZ5N3o4QTlCMEMxRDJFM0Y"
+#define APPROVAL_GRANT	"YXBwcm92YWwtZ3JhbnQtc2VhbGVkLWJ5LXRoZS1zaWdu"
+
+static void
+test_roundtrip_approval(void)
+{
+	struct proto_msg	 in, out;
+	uint8_t			*copy;
+	long			 n;
+
+	link_rep(&in);
+	in.u.link_rep.ticket = proto_str("");
+	in.u.link_rep.grant = proto_str(APPROVAL_GRANT);
+	in.u.link_rep.callback_url = proto_str("");
+	in.u.link_rep.approval_id = proto_str(APPROVAL_ID);
+	n = form_roundtrip(&forms[FORM_LINK_REP], &in, 16 + 8 * 2 + 4 + 44 +
+	    43, &out, &copy, "link reply, waiting for an approval");
+	CHECK(out.u.link_rep.rule.len == 0 && out.u.link_rep.ticket.len == 0 &&
+	    str_is(out.u.link_rep.grant, APPROVAL_GRANT, 44) &&
+	    str_is(out.u.link_rep.approval_id, APPROVAL_ID, 43) &&
+	    out.u.link_rep.approval_id.p == (const char *)copy + n - 43,
+	    "link reply, waiting: no ticket, the approval's grant, and its id "
+	    "last");
+	free(copy);
+
+	memset(&in, 0, sizeof(in));
+	in.type = PROTO_APPROVAL_DECIDE;
+	in.id = 0x0a99f00d;
+	in.u.approval_req.approval_id = proto_str(APPROVAL_ID);
+	in.u.approval_req.grant = proto_str(APPROVAL_GRANT);
+	in.u.approval_req.bearer = proto_str("eyJ.eyJ.sig");
+	in.u.approval_req.session = proto_str("");
+	in.u.approval_req.console_grant = proto_str("");
+	in.u.approval_req.approve = 1;
+	in.u.approval_req.approver_id = proto_str("auth0|lead");
+	in.u.approval_req.ip = proto_str("127.0.0.1");
+	in.u.approval_req.user_agent = proto_str("curl/7.88.1");
+	n = form_roundtrip(&forms[FORM_DECIDE_REQ], &in, 16 + 8 * 2 + 4 +
+	    43 + 44 + 11 + 10 + 9 + 11, &out, &copy, "approval_decide "
+	    "request, a yes by a bearer token");
+	CHECK(str_is(out.u.approval_req.approval_id, APPROVAL_ID, 43) &&
+	    str_is(out.u.approval_req.bearer, "eyJ.eyJ.sig", 11) &&
+	    out.u.approval_req.session.len == 0 &&
+	    u32_between(copy, n, out.u.approval_req.console_grant, 1,
+	    out.u.approval_req.approver_id) &&
+	    str_is(out.u.approval_req.approver_id, "auth0|lead", 10),
+	    "approval_decide request: approve 1 between the empty "
+	    "console_grant and the approver_id");
+	free(copy);
+
+	in.type = PROTO_APPROVAL_EXPIRE;
+	in.u.approval_req.bearer = proto_str("");
+	in.u.approval_req.approve = 0;
+	in.u.approval_req.approver_id = proto_str("");
+	n = form_roundtrip(&forms[FORM_EXPIRE_REQ], &in, 16 + 8 * 2 + 4 +
+	    43 + 44 + 9 + 11, &out, &copy, "approval_expire request");
+	CHECK(str_is(out.u.approval_req.grant, APPROVAL_GRANT, 44) &&
+	    out.u.approval_req.approve == 0, "approval_expire request: the "
+	    "id and grant, no presenter");
+	free(copy);
+
+	memset(&in, 0, sizeof(in));
+	in.type = PROTO_APPROVAL_DECIDE;
+	in.id = 0x0a99f00d;
+	in.u.approval_rep.rule = proto_str("approver_is_requester");
+	in.u.approval_rep.refusal = 403;
+	in.u.approval_rep.message = proto_str("no");
+	in.u.approval_rep.grant = proto_str("");
+	n = form_roundtrip(&forms[FORM_DECIDE_REP], &in, 16 + 3 * 2 + 4 +
+	    21 + 2, &out, &copy, "approval_decide reply, refused");
+	CHECK(u32_between(copy, n, out.u.approval_rep.rule, 403,
+	    out.u.approval_rep.message) && out.u.approval_rep.grant.len == 0,
+	    "approval_decide reply, refused: refusal 403 between the rule "
+	    "and the message, no grant");
 	free(copy);
 }
 
@@ -1517,7 +1651,7 @@ test_roundtrip_authorize(void)
 {
 	static const uint8_t	 want[] = {
 		0x00, 0x00, 0x00, 0x2f,		/* 16 + 9 * 3 + 4 */
-		0x00, 0x06,
+		0x00, 0x07,
 		0x00, 0x0a,			/* authorize */
 		0x00, 0x00, 0x00, 0x2b,
 		0x00, 0x00, 0x00, 0x00,
@@ -1657,7 +1791,7 @@ test_roundtrip_code(void)
 {
 	static const uint8_t	 want[] = {
 		0x00, 0x00, 0x00, 0x2c,		/* 16 + 8 * 3 + 4 */
-		0x00, 0x06,
+		0x00, 0x07,
 		0x00, 0x08,			/* code_replayed */
 		0x00, 0x00, 0x00, 0x07,
 		0x00, 0x00, 0x00, 0x00,
@@ -1809,7 +1943,7 @@ test_roundtrip_observed(void)
 {
 	static const uint8_t	 want[] = {
 		0x00, 0x00, 0x00, 0x24,		/* 16 + 4 + 3 + 3 + 4 + 3 + 3 */
-		0x00, 0x06,
+		0x00, 0x07,
 		0x00, 0x09,			/* observed */
 		0x00, 0x00, 0x00, 0x03,
 		0x00, 0x00, 0x00, 0x00,
@@ -1948,7 +2082,7 @@ test_roundtrip_client_auth(void)
 {
 	static const uint8_t	 want[] = {
 		0x00, 0x00, 0x00, 0x17,		/* 16 + 3 + 4 */
-		0x00, 0x06,
+		0x00, 0x07,
 		0x00, 0x04,			/* client_auth */
 		0x00, 0x00, 0x00, 0x05,
 		0x00, 0x00, 0x00, 0x00,
@@ -2021,7 +2155,7 @@ test_roundtrip_session_end(void)
 {
 	static const uint8_t	 want[] = {
 		0x00, 0x00, 0x00, 0x29,		/* 16 + 7 * 3 + 4 */
-		0x00, 0x06,
+		0x00, 0x07,
 		0x00, 0x11,			/* session_end */
 		0x00, 0x00, 0x5e, 0x55,
 		0x00, 0x00, 0x00, 0x00,
@@ -2036,7 +2170,7 @@ test_roundtrip_session_end(void)
 	};
 	static const uint8_t	 want_rep[] = {
 		0x00, 0x00, 0x00, 0x19,		/* 16 + 3 + 3 + 3 */
-		0x00, 0x06,
+		0x00, 0x07,
 		0x00, 0x11,
 		0x00, 0x00, 0x5e, 0x55,
 		0x00, 0x00, 0x00, 0x00,
@@ -2243,7 +2377,7 @@ test_roundtrip_webhook(void)
 {
 	static const uint8_t	 want[] = {
 		0x00, 0x00, 0x00, 0x19,		/* 16 + 3 * 3 */
-		0x00, 0x06,
+		0x00, 0x07,
 		0x00, 0x12,			/* webhook_sign */
 		0x00, 0x00, 0x40, 0x0c,
 		0x00, 0x00, 0x00, 0x00,
@@ -2253,7 +2387,7 @@ test_roundtrip_webhook(void)
 	};
 	static const uint8_t	 want_rep[] = {
 		0x00, 0x00, 0x00, 0x1a,		/* 16 + 3 + 4 + 3 */
-		0x00, 0x06,
+		0x00, 0x07,
 		0x00, 0x12,
 		0x00, 0x00, 0x40, 0x0c,
 		0x00, 0x00, 0x00, 0x00,
@@ -2452,11 +2586,12 @@ test_constants(void)
 	unsigned int	 t, u;
 	int		 all;
 
-	CHECK(PROTO_VERSION == 6 && PROTO_LOGIN_MAX == 64 &&
-	    PROTO_CHALLENGE_MAX == 128 && PROTO_SID_MAX == 64,
-	    "protocol version 6; a login cookie's value at most 64 bytes, a "
+	CHECK(PROTO_VERSION == 7 && PROTO_LOGIN_MAX == 64 &&
+	    PROTO_CHALLENGE_MAX == 128 && PROTO_SID_MAX == 64 &&
+	    PROTO_APPROVAL_ID_MAX == 64,
+	    "protocol version 7; a login cookie's value at most 64 bytes, a "
 	    "PKCE challenge or verifier at most 128 (RFC 7636's longest), a "
-	    "session's sid at most 64");
+	    "session's sid and an approval's id at most 64");
 	CHECK(PROTO_WEBHOOK_MAX == 16384 && PROTO_URL_MAX == 2048 &&
 	    PROTO_GRANT_MAX == 8192 && PROTO_MESSAGE_MAX == 256 &&
 	    PROTO_JTI_MAX == 64,
@@ -2471,11 +2606,13 @@ test_constants(void)
 	    PROTO_CONSOLE_LINK == 14 && PROTO_CONSOLE_AUDIT == 15 &&
 	    PROTO_CONSOLE_SIGNOUT == 16 && PROTO_SESSION_END == 17 &&
 	    PROTO_WEBHOOK_SIGN == 18 && PROTO_REVOKE == 19 &&
-	    PROTO_CTL_SIGNER == 20 && PROTO_CTL_PAUSE == 21 &&
-	    PROTO_CTL_RELOAD == 22 && PROTO_CTL_AUDIT_FILE == 23 &&
-	    PROTO_TYPE__MAX == 24,
+	    PROTO_APPROVAL_DECIDE == 20 && PROTO_APPROVAL_LINK == 21 &&
+	    PROTO_APPROVAL_EXPIRE == 22 &&
+	    PROTO_CTL_SIGNER == 23 && PROTO_CTL_PAUSE == 24 &&
+	    PROTO_CTL_RELOAD == 25 && PROTO_CTL_AUDIT_FILE == 26 &&
+	    PROTO_TYPE__MAX == 27,
 	    "wire numbers of the client_auth, impersonation, console, "
-	    "session, webhook, revoke and control types");
+	    "session, webhook, revoke, approval and control types");
 	CHECK(PROTO_END_API == 1 && PROTO_END_CONSOLE == 2 &&
 	    PROTO_END_EXPIRED == 3 && PROTO_END_SIGNED_OUT == 4 &&
 	    PROTO_END__MAX == 5,
@@ -2524,12 +2661,17 @@ test_constants(void)
 	    name_is(proto_type_name(PROTO_WEBHOOK_SIGN), "webhook_sign") &&
 	    name_is(proto_type_name(PROTO_CLIENT_AUTH), "client_auth") &&
 	    name_is(proto_type_name(PROTO_REVOKE), "revoke") &&
+	    name_is(proto_type_name(PROTO_APPROVAL_DECIDE),
+	    "approval_decide") &&
+	    name_is(proto_type_name(PROTO_APPROVAL_LINK), "approval_link") &&
+	    name_is(proto_type_name(PROTO_APPROVAL_EXPIRE),
+	    "approval_expire") &&
 	    name_is(proto_type_name(PROTO_CTL_SIGNER), "ctl_signer") &&
 	    name_is(proto_type_name(PROTO_CTL_AUDIT_FILE),
 	    "ctl_audit_file") &&
 	    name_is(proto_type_name(PROTO_TYPE__MAX), "unknown"),
 	    "names of the impersonation, session, webhook, revoke, "
-	    "client_auth and control types");
+	    "approval, client_auth and control types");
 	CHECK(name_is(proto_status_name(PROTO_ERR_BEARER),
 	    "bearer token refused") &&
 	    name_is(proto_status_name(PROTO_ERR_INVALID_GRANT),
@@ -3229,10 +3371,14 @@ test_decode_requests(void)
 	fr_form_n(fm, NO_FIELD, 0, 7);
 	CHECK(fr_refused(PROTO_REPLY, "truncated string length"),
 	    "link reply with its event, without its webhook_grant");
+	fr_form_n(fm, NO_FIELD, 0, 8);
+	CHECK(fr_refused(PROTO_REPLY, "truncated string length"),
+	    "link reply of protocol 6 (webhook_grant last, no approval_id): "
+	    "refused");
 	fr_form(fm, NO_FIELD, 0);
 	fr_fill(0, 1);
 	CHECK(fr_refused(PROTO_REPLY, "trailing"),
-	    "link reply with 1 byte after webhook_grant");
+	    "link reply with 1 byte after approval_id");
 
 	fm = &forms[FORM_END_REQ];
 	fr_form_n(fm, NO_FIELD, 0, 2);
@@ -3377,6 +3523,7 @@ main(void)
 	test_constants();
 	test_roundtrip_link();
 	test_roundtrip_link_rep();
+	test_roundtrip_approval();
 	test_roundtrip_follow();
 	test_roundtrip_authorize();
 	test_roundtrip_code();

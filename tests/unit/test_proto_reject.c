@@ -120,8 +120,11 @@ test_decode_header(void)
 	CHECK(fr_refused(PROTO_REQUEST, "version"),
 	    "version 5 (the protocol before sessions, webhooks and "
 	    "revocation)");
-	fr_start(7, PROTO_HELLO, 1, 0);
-	CHECK(fr_refused(PROTO_REQUEST, "version"), "version 7");
+	fr_start(6, PROTO_HELLO, 1, 0);
+	CHECK(fr_refused(PROTO_REQUEST, "version"),
+	    "version 6 (the protocol before four-eyes approval)");
+	fr_start(8, PROTO_HELLO, 1, 0);
+	CHECK(fr_refused(PROTO_REQUEST, "version"), "version 8");
 	fr_start(0x0200, PROTO_HELLO, 1, 0);
 	CHECK(fr_refused(PROTO_REQUEST, "version"),
 	    "version 2 little-endian (0x0200)");

@@ -296,6 +296,35 @@ test_rebuild(void)
 	    "before the start, and whose record is older than code_ttl, takes "
 	    "no room");
 
+	/*
+	 * Four-eyes approval: an approval's grants live up to a day (ttl at
+	 * its cap here), and a decision keeps its id a window past that.  A decision older than
+	 * the window, its approval still alive, is read back when approval
+	 * is in the policy: a restart must not let it be decided again.
+	 */
+	reset();
+	f = create("approval.log", path);
+	fprintf(f, "{\"seq\":1,\"time\":\"%s\",\"event\":\"impersonation."
+	    "approval_decided\",\"outcome\":\"rejected\",\"grant_id\":"
+	    "\"%s\",\"grant_exp\":%lld,\"mac\":\"%064d\"}\n",
+	    "2026-12-03T07:00:00.000Z", grant_hex(33), now + 3600, 0);
+	fprintf(f, "{\"seq\":2,\"time\":\"%s\",\"event\":\"impersonation."
+	    "requested\",\"outcome\":\"allowed\",\"grant_id\":\"%s\","
+	    "\"grant_exp\":%lld,\"mac\":\"%064d\"}\n",
+	    "2026-12-02T10:30:00.000Z", grant_hex(34), now + 60, 0);
+	fclose(f);
+	conf_for(&conf, path);
+	CHECK(redeemed_rebuild(&conf) == 0 && redeemed_count() == 0,
+	    "without approval in the policy, only the window is read");
+	reset();
+	conf.approval.enabled = 1;
+	conf.approval.ttl = CONFIG_APPROVAL_TTL_MAX;
+	CHECK(redeemed_rebuild(&conf) == 0 && has(33, now + 3600) &&
+	    !has(33, now + 3601), "with approval, a decision 3 hours old is "
+	    "read back, its approval's id kept until its grant_exp");
+	CHECK(has(34, now) && redeemed_count() == 2, "and an approved link "
+	    "23.5 hours old, still alive");
+
 	reset();
 	snprintf(path, sizeof(path), "%s/missing.log", dir);
 	CHECK(redeemed_rebuild(&conf) == 0 && redeemed_count() == 0,

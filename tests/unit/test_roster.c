@@ -2,7 +2,8 @@
  * The signer's roster and its impersonation policy: what a stripped user
  * keeps (and, above all, what it does not), lookups byte for byte, views
  * that outlive the full directory, roles and profile claims on a roster
- * user, every rule of the policy and of its recheck, and a reload that
+ * user, every rule of the policy and of its recheck, the rules of
+ * four-eyes approval (who needs one, who may give one), and a reload that
  * fails keeping the roster loaded before.  Linked with the signer's
  * roster and policy objects only: daemon/policy.c has the same names.
  */
@@ -413,6 +414,84 @@ test_recheck(const struct config *conf)
 	    "impersonation"), "recheck: application_opt_in");
 }
 
+/*
+ * The same policy with four-eyes approval: sales need an approval, the
+ * support role and ivan may give one (frank has the role, but is
+ * blocked).
+ */
+#define APPROVAL_TAIL ", \"approval\": {\"required\": {\"roles\": " \
+		"[\"sales\"]}, \"approvers\": {\"roles\": [\"support\"], " \
+		"\"users\": [\"auth0|ivan\"]}, \"ttl\": 600}}}"
+
+/* recheck of alice impersonating target in store, approved or not. */
+static int
+recheck_approved(const struct config *conf, const char *target,
+    int approved, int status, const char *rule)
+{
+	struct policy_verdict	 v;
+	int			 r;
+
+	memset(&v, 0xa5, sizeof(v));
+	r = policy_recheck(conf, "store", "https://store.example/cb",
+	    POLICY_RESPONSE_CODE, "auth0|alice", target, approved, &v);
+	if (r != v.status)
+		return 0;
+	if (status == 0)
+		return v.status == 0 && v.rule == NULL;
+	printf("# %d %s: %s\n", v.status, v.rule ? v.rule : "(null)",
+	    v.message ? v.message : "(null)");
+	return v.status == status && v.rule != NULL &&
+	    strcmp(v.rule, rule) == 0 && v.message != NULL;
+}
+
+static void
+test_approval(const struct config *plain)
+{
+	struct config	*conf;
+	char		 text[sizeof(conf_text) + sizeof(APPROVAL_TAIL)];
+	char		 err[1024];
+	size_t		 n = strlen(conf_text) - 2;	/* without "}}" */
+
+	memcpy(text, conf_text, n);
+	memcpy(text + n, APPROVAL_TAIL, sizeof(APPROVAL_TAIL));
+	if ((conf = config_parse(text, strlen(text), "test.json", tmpdir, err,
+	    sizeof(err))) == NULL) {
+		CHECK(0, "a policy with approval: %s", err);
+		return;
+	}
+	CHECK(conf->approval.enabled && conf->approval.ttl == 600,
+	    "approval: parsed, ttl 600");
+	CHECK(policy_needs_approval(conf, roster_user("auth0|gina")) &&
+	    !policy_needs_approval(conf, roster_user("auth0|bob")) &&
+	    !policy_needs_approval(conf, roster_user("auth0|alice")),
+	    "policy_needs_approval: a role required matches, no other");
+	CHECK(!policy_needs_approval(plain, roster_user("auth0|gina")),
+	    "policy_needs_approval: never without approval in the policy");
+	CHECK(policy_may_approve(conf, roster_user("auth0|alice")) &&
+	    policy_may_approve(conf, roster_user("auth0|hank")) &&
+	    policy_may_approve(conf, roster_user("auth0|ivan")),
+	    "policy_may_approve: by role, by one of the roles, by id");
+	CHECK(!policy_may_approve(conf, roster_user("auth0|frank")),
+	    "policy_may_approve: not an approver who is blocked");
+	CHECK(!policy_may_approve(conf, roster_user("auth0|gina")) &&
+	    !policy_may_approve(conf, roster_user("auth0|bob")),
+	    "policy_may_approve: not a role not listed, nor no role");
+	CHECK(!policy_may_approve(plain, roster_user("auth0|alice")),
+	    "policy_may_approve: nobody without approval in the policy");
+	CHECK(recheck_approved(conf, "auth0|gina", 0, 403,
+	    "approval_required"), "recheck: a user who needs an approval, "
+	    "none given: approval_required");
+	CHECK(recheck_approved(conf, "auth0|gina", 1, 0, NULL),
+	    "recheck: ... approved: allowed");
+	CHECK(recheck_approved(conf, "auth0|bob", 0, 0, NULL),
+	    "recheck: a user who needs none, without one: allowed");
+	CHECK(recheck_approved(conf, "auth0|carol", 1, 403, "target_blocked"),
+	    "recheck: an approval does not lift the policy's rules");
+	CHECK(recheck_approved(plain, "auth0|gina", 0, 0, NULL),
+	    "recheck: without approval in the policy, none is needed");
+	config_free(conf);
+}
+
 /* A file that does not load keeps the roster loaded before. */
 static void
 test_reload(const struct config *conf)
@@ -470,6 +549,7 @@ main(void)
 	test_roles_claims();
 	test_policy(conf);
 	test_recheck(conf);
+	test_approval(conf);
 	test_reload(conf);
 	config_free(conf);
 	unlink(path);
