@@ -7,7 +7,7 @@
 // serves.  The pages in a real browser: console_browser.test.mjs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -36,6 +36,25 @@ after(async () => {
 });
 
 const wait = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// Change the JSON file name of guised x with fn; then reload x (SIGHUP)
+// and wait until it says it has.
+function edit(x, name, fn) {
+  const file = join(x.dir, name);
+  const v = JSON.parse(readFileSync(file, 'utf8'));
+  fn(v);
+  writeFileSync(file, JSON.stringify(v, null, 1));
+}
+
+async function hup(x) {
+  const mark = x.log.length;
+  x.proc.kill('SIGHUP');
+  const until = Date.now() + 10000;
+  while (!/event=service\.reloaded outcome=ok/.test(x.log.slice(mark))) {
+    assert.ok(Date.now() < until, x.log.slice(mark));
+    await wait(20);
+  }
+}
 
 test('sign-in: authorization code with PKCE S256, state and nonce, all drawn by the signer', async () => {
   const jar = new Jar();
@@ -314,23 +333,6 @@ test('the provider\'s error is shown only for the sign-in its state names: forge
 });
 
 test('after a reload: a console turned on waits for a restart, and a staff member blocked since sign-in reads no audit trail', async () => {
-  const { readFileSync, writeFileSync } = await import('node:fs');
-  const edit = (x, name, fn) => {
-    const file = join(x.dir, name);
-    const v = JSON.parse(readFileSync(file, 'utf8'));
-    fn(v);
-    writeFileSync(file, JSON.stringify(v, null, 1));
-  };
-  const hup = async (x) => {
-    const mark = x.log.length;
-    x.proc.kill('SIGHUP');
-    const until = Date.now() + 10000;
-    while (!/event=service\.reloaded outcome=ok/.test(x.log.slice(mark))) {
-      assert.ok(Date.now() < until, x.log.slice(mark));
-      await wait(20);
-    }
-  };
-
   // Blocked after signing in: the session's requests to the signer fail.
   const jar = new Jar();
   await signIn(d, jar, SAM);
@@ -570,4 +572,56 @@ test('the approvals endpoints: bad input is a 4xx, never the signer\'s business'
   assert.equal(records(d).length, before, 'the signer was asked nothing');
   assert.equal((await listed(lee, id)).status, 'pending');
   assert.equal(d.exited, null);
+});
+
+test('an approver the signer no longer admits (blocked since sign-in) decides nothing: 401, and the request stays pending', async () => {
+  const sam = await person(SAM);
+  const lee = await person(LEE);
+  const id = await pending(sam, 'vip blocked approver');
+  edit(d, 'users.json', (users) => { users.find((u) => u.user_id === LEAD).blocked = true; });
+  try {
+    await hup(d);
+    const r = await decide(lee, id, true);
+    assert.equal(r.status, 401, r.text);
+    assert.equal(JSON.parse(r.text).error, 'login_required');
+  } finally {
+    edit(d, 'users.json', (users) => { delete users.find((u) => u.user_id === LEAD).blocked; });
+    await hup(d);
+  }
+  assert.equal((await listed(sam, id)).status, 'pending');
+  assert.equal(decisions(id).length, 0);
+});
+
+test('an approval not decided within approval.ttl expires: deciding or opening it is 409, and the expiry is on the record', async () => {
+  const port = await freePort();
+  const quickIdp = await startIdp({ dir, guisePort: port });
+  const x = await startConsoleDaemon({ port, idp: quickIdp, users: APPROVAL_USERS,
+    mutate: (c) => { withApproval(c); c.impersonation.approval.ttl = 2; } }).catch(async (e) => { await quickIdp.stop(); throw e; });
+  try {
+    const at = (account) => (async () => {
+      const jar = new Jar();
+      assert.equal((await signIn(x, jar, account)).status, 200);
+      return { jar, csrf: JSON.parse((await api(x, jar, 'session')).text).csrf };
+    })();
+    const sam = await at(SAM);
+    const lee = await at(LEE);
+    let r = await api(x, sam.jar, 'impersonate', { method: 'POST', form: { csrf: sam.csrf, user_id: VIP, client_id: 'storefront', reason: 'too late' } });
+    assert.equal(r.status, 202, r.text);
+    const id = JSON.parse(r.text).approval_id;
+    await wait(3500);
+    r = await api(x, lee.jar, 'approvals/decide', { method: 'POST', form: { csrf: lee.csrf, approval_id: id, approve: 'true' } });
+    assert.equal(r.status, 409, r.text);
+    assert.equal(JSON.parse(r.text).error, 'approval_expired');
+    r = await api(x, sam.jar, 'approvals/open', { method: 'POST', form: { csrf: sam.csrf, approval_id: id } });
+    assert.equal(r.status, 409, r.text);
+    const mine = JSON.parse((await api(x, sam.jar, 'approvals')).text).find((a) => a.approval_id === id);
+    assert.equal(mine.status, 'expired');
+    const until = Date.now() + 5000;
+    while (!records(x).some((a) => a.event === 'impersonation.approval_expired' && a.approval_id === id) && Date.now() < until) await wait(100);
+    assert.ok(records(x).some((a) => a.event === 'impersonation.approval_expired' && a.approval_id === id));
+    assert.ok(!records(x).some((a) => a.event === 'impersonation.approval_decided' && a.approval_id === id));
+  } finally {
+    await x.stop();
+    await quickIdp.stop();
+  }
 });
