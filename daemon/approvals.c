@@ -10,6 +10,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <openssl/crypto.h>
+
 #include "approvals.h"
 #include "audit_client.h"
 #include "frontend.h"
@@ -143,6 +145,23 @@ approvals_pending(void)
 		}
 	}
 	return list;
+}
+
+struct approval *
+approvals_oldest(void)
+{
+	return TAILQ_FIRST(&order);
+}
+
+int
+approval_asked_from(const struct approval *a, const char *console_cookie)
+{
+	unsigned char	 key[TABLE_KEY_LEN];
+
+	if (!a->from_console || console_cookie == NULL)
+		return 0;
+	table_key(console_cookie, key);
+	return CRYPTO_memcmp(key, a->console, sizeof(key)) == 0;
 }
 
 /* A call to the signer about an approval. */

@@ -85,6 +85,13 @@ json_t	*approvals_json(const struct approval *, const char *link);
 /* The pending approvals, oldest first, as a JSON array; NULL: memory. */
 json_t	*approvals_pending(void);
 
+/* The oldest approval kept, or NULL; the next is TAILQ_NEXT(a, entry). */
+struct approval *approvals_oldest(void);
+
+/* Was a asked for from the console session of console_cookie? */
+int	approval_asked_from(const struct approval *a,
+	    const char *console_cookie);
+
 /*
  * Ask the signer to decide a (approve 1 or 0; approver_id for a bearer).
  * done gets the signer's reply (NULL: it could not be asked), after a's

@@ -50,6 +50,23 @@ void	console_end(struct evhttp_request *, const struct console_session *,
 	    const char *cookie);
 
 /*
+ * console_approvals.c: the 202 of a link that waits for an approver (rep,
+ * the signer's link_rep with an approval_id, for base), kept with the
+ * cookie of the console session that asked; the approvals the console
+ * shows; deciding one, and opening an approved one.
+ */
+struct impersonation;
+void	console_approval_asked(struct evhttp_request *,
+	    const struct proto_msg *rep, const struct impersonation *base,
+	    const char *impersonator_id, const char *user_id,
+	    const char *reason, const char *cookie);
+void	console_approvals(struct evhttp_request *, const char *cookie);
+void	console_approval_decide(struct evhttp_request *,
+	    const struct console_session *, const char *cookie);
+void	console_approval_open(struct evhttp_request *,
+	    const struct console_session *, const char *cookie);
+
+/*
  * The console session of req's cookie (its value into cookie), now used;
  * NULL, with the request answered 401, when there is none.
  */

@@ -11,6 +11,9 @@
  *	GET  audit		the signer's recent impersonation records
  *	GET  impersonations	the active ones (console_sessions.c)
  *	POST impersonations/end	end one's own
+ *	GET  approvals		four-eyes approvals (console_approvals.c)
+ *	POST approvals/decide	approve or reject one
+ *	POST approvals/open	the link of one's own, once approved
  *
  * The directory is the front end's own copy, as the Management API's is;
  * what is decided (a link, the audit trail) is asked of the signer with
@@ -93,8 +96,20 @@ struct link_ask {
 	struct impersonation	 base;
 	char			 client_id[PROTO_CLIENT_ID_MAX + 1];
 	char			 impersonator_id[PROTO_USER_ID_MAX + 1];
+	/* for an approval: whom, why, and the console session that asks */
+	char			 user_id[PROTO_USER_ID_MAX + 1];
+	char			 reason[PROTO_REASON_MAX + 1];
+	char			 cookie[PROTO_LOGIN_MAX + 1];
 	char			 ip[SOURCE_MAX];
 };
+
+static void
+link_ask_free(struct link_ask *a)
+{
+	/* The cookie is the console session's bearer secret. */
+	explicit_bzero(a->cookie, sizeof(a->cookie));
+	free(a);
+}
 
 static void
 link_answered(const struct proto_msg *rep, void *arg)
@@ -124,7 +139,10 @@ link_answered(const struct proto_msg *rep, void *arg)
 		reply_oauth_error(a->req, rep->u.link_rep.refusal == 404 ?
 		    404 : 403, rep->u.link_rep.refusal == 404 ? "not_found" :
 		    "access_denied", why);
-	} else if ((link = link_keep(rep, &a->base, a->impersonator_id,
+	} else if (rep->u.link_rep.approval_id.len > 0)
+		console_approval_asked(a->req, rep, &a->base,
+		    a->impersonator_id, a->user_id, a->reason, a->cookie);
+	else if ((link = link_keep(rep, &a->base, a->impersonator_id,
 	    &full)) == NULL)
 		full ? reply_busy(a->req, "too many impersonation links are "
 		    "live; try again") : reply_unavailable(a->req);
@@ -135,7 +153,7 @@ link_answered(const struct proto_msg *rep, void *arg)
 			reply_json(a->req, 200, o, 1);
 		free(link);
 	}
-	free(a);
+	link_ask_free(a);
 }
 
 static void
@@ -174,6 +192,9 @@ impersonate(struct evhttp_request *req, const struct console_session *s,
 	memcpy(a->client_id, client_id, strlen(client_id) + 1);
 	/* The signer names the impersonator; the link's path repeats it. */
 	memcpy(a->impersonator_id, s->user_id, strlen(s->user_id) + 1);
+	memcpy(a->user_id, user_id, strlen(user_id) + 1);
+	memcpy(a->reason, reason, strlen(reason) + 1);
+	memcpy(a->cookie, cookie, strlen(cookie) + 1);
 	a->base.client_id = a->client_id;
 	a->base.callback_url = "";
 	a->base.grant = "";
@@ -308,6 +329,12 @@ console_api(struct evhttp_request *req, const char *name)
 		console_impersonations(req);
 	else if (strcmp(name, "impersonations/end") == 0 && post)
 		console_end(req, s, cookie);
+	else if (strcmp(name, "approvals") == 0 && !post)
+		console_approvals(req, cookie);
+	else if (strcmp(name, "approvals/decide") == 0 && post)
+		console_approval_decide(req, s, cookie);
+	else if (strcmp(name, "approvals/open") == 0 && post)
+		console_approval_open(req, s, cookie);
 	else
 		reply_oauth_error(req, 404, "not_found", "no such endpoint");
 }

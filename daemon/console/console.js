@@ -737,9 +737,20 @@
         button.textContent = 'Asking guise for a link…';
         form.setAttribute('aria-busy', 'true');
         say('Asking guise for a sign-in link…');
+        f['approval-pending'].hidden = true;
         let link;
         try {
           const answer = await api(`${API}/impersonate`, { method: 'POST', form: body, signal: ctx.signal });
+          // A customer who needs a second person's approval (202): the
+          // request waits under Approvals, where it is opened once approved.
+          if (typeof answer?.approval_id === 'string' && answer.approval_id !== '') {
+            form.removeAttribute('aria-busy');
+            button.disabled = false;
+            button.textContent = label;
+            f['approval-pending'].hidden = false;
+            show(`An approver must agree before you can impersonate ${name}. Your request waits under Approvals.`);
+            return;
+          }
           if (typeof answer?.link !== 'string' || answer.link === '') throw new TypeError('no link');
           link = new URL(answer.link, location.href);
           if (link.protocol !== 'https:' && link.protocol !== 'http:') throw new ApiError(200, 'bad_response', 'guise answered a link the console will not follow.');
@@ -990,6 +1001,134 @@
     return () => update();
   }
 
+  // ---- Approvals: #/approvals ------------------------------------------
+  //
+  // Four-eyes approval (DESIGN.md section 8): the requests of others that
+  // wait for a second person, with Approve and Reject, and this console
+  // session's own requests with their status and, once approved, Open.
+  // guise decides who may approve (an approver, never the requester): the
+  // buttons only ask, and its refusal is shown as any other.
+
+  const APPROVAL_STATUS = {
+    pending: ['Waiting for an approver', 'warn'],
+    approved: ['Approved', 'ok'],
+    rejected: ['Rejected', 'danger'],
+    expired: ['Expired', 'neutral'],
+  };
+
+  function approvalsView(route, ctx) {
+    ctx.root.append(fromTemplate('t-approvals'));
+    ctx.setTitle('Approvals');
+    const results = $('approvals-results');
+    let loads = 0;
+
+    async function decide(x, approve, buttons) {
+      for (const b of buttons) b.disabled = true;
+      say(approve ? 'Approving…' : 'Rejecting…');
+      try {
+        await api(`${API}/approvals/decide`, { method: 'POST', form: { csrf: state.session?.csrf ?? '', approval_id: x.approval_id, approve: String(approve) }, signal: ctx.signal });
+        await update();
+        show(`You ${approve ? 'approved' : 'rejected'} the impersonation of ${x.user_id} by ${x.impersonator_id}.`);
+        $('approvals-title').focus();
+      } catch (e) {
+        for (const b of buttons) b.disabled = false;
+        report(e);
+      }
+    }
+
+    // The link, once: the browser goes along it as Impersonate does.
+    async function open(x, button) {
+      button.disabled = true;
+      button.textContent = 'Asking guise for a link…';
+      say('Asking guise for a sign-in link…');
+      let link;
+      try {
+        const answer = await api(`${API}/approvals/open`, { method: 'POST', form: { csrf: state.session?.csrf ?? '', approval_id: x.approval_id }, signal: ctx.signal });
+        if (typeof answer?.link !== 'string' || answer.link === '') throw new TypeError('no link');
+        link = new URL(answer.link, location.href);
+        if (link.protocol !== 'https:' && link.protocol !== 'http:') throw new ApiError(200, 'bad_response', 'guise answered a link the console will not follow.');
+      } catch (err) {
+        if (err instanceof TypeError) err = new ApiError(200, 'bad_response', 'guise answered without a usable link.');
+        report(err);
+        // Opened or expired meanwhile: show it as it is now.
+        if (!(err instanceof SignedOut) && err?.name !== 'AbortError') update();
+        return;
+      }
+      show(`Opening the application as ${x.user_id}…`);
+      location.assign(link.href);
+    }
+
+    function action(x, me) {
+      if (x?.asked_here === true) {
+        if (x.status === 'approved' && x.opened !== true) {
+          const button = h('button', { type: 'button', class: 'button button-primary button-small', 'aria-label': `Open the application as ${x.user_id}` }, 'Open');
+          button.addEventListener('click', () => open(x, button));
+          return button;
+        }
+        return x.status === 'approved' ? 'Opened' : none();
+      }
+      if (x?.status !== 'pending' || x.impersonator_id === me) return none();
+      const approve = h('button', { type: 'button', class: 'button button-primary button-small', 'aria-label': `Approve the impersonation of ${x.user_id} by ${x.impersonator_id}` }, 'Approve');
+      const reject = h('button', { type: 'button', class: 'button button-danger button-small', 'aria-label': `Reject the impersonation of ${x.user_id} by ${x.impersonator_id}` }, 'Reject');
+      approve.addEventListener('click', () => decide(x, true, [approve, reject]));
+      reject.addEventListener('click', () => decide(x, false, [approve, reject]));
+      return h('div', { class: 'row-actions' }, approve, reject);
+    }
+
+    async function update() {
+      const load = ++loads;
+      results.setAttribute('aria-busy', 'true');
+      $('approvals-count').textContent = 'Loading…';
+      const [list, apps] = await Promise.allSettled([
+        api(`${API}/approvals`, { signal: ctx.signal }),
+        applications(),
+      ]);
+      if (load !== loads || ctx.signal.aborted) return;
+      results.setAttribute('aria-busy', 'false');
+      if (list.status === 'rejected') {
+        $('approvals-rows').replaceChildren();
+        $('approvals-table-wrap').hidden = true;
+        $('approvals-empty').hidden = true;
+        $('approvals-count').textContent = '';
+        report(list.reason);
+        return;
+      }
+      const names = new Map();
+      if (apps.status === 'fulfilled' && Array.isArray(apps.value)) {
+        for (const a of apps.value) if (a?.client_id && a.name) names.set(a.client_id, a.name);
+      }
+      const approvals = Array.isArray(list.value) ? list.value : [];
+      const me = state.session?.user_id;
+      $('approvals-rows').replaceChildren(...approvals.map((x) => {
+        const [label, kind] = x?.status === 'approved' && x.opened === true ? ['Opened', 'neutral']
+          : APPROVAL_STATUS[x?.status] ?? [String(x?.status ?? 'unknown'), 'neutral'];
+        return row([
+          ['Requested', time(x?.requested_at, true)],
+          ['Asked by', userLink(x?.impersonator_id)],
+          ['Customer', userLink(x?.user_id)],
+          ['Application', x?.client_id
+            ? (names.has(x.client_id) ? [h('span', { class: 'app-name' }, names.get(x.client_id)), ' ', h('code', { class: 'id subtle' }, x.client_id)] : h('code', { class: 'id' }, String(x.client_id)))
+            : none()],
+          ['Reason', text(x?.reason)],
+          ['Expires', time(x?.expires_at, true)],
+          ['Status', badge(label, kind)],
+          ['Action', action(x, me)],
+        ]);
+      }));
+      tableRoles(results.querySelector('table'));
+      $('approvals-table-wrap').hidden = approvals.length === 0;
+      $('approvals-empty').hidden = approvals.length !== 0;
+      const waiting = approvals.filter((x) => x?.status === 'pending').length;
+      const summary = waiting === 0 ? 'None waiting for an approver' : `${plural(waiting, 'request', 'requests')} waiting for an approver`;
+      $('approvals-count').textContent = summary;
+      say(`${summary}.`);
+    }
+
+    $('approvals-refresh').addEventListener('click', () => update());
+    update();
+    return () => update();
+  }
+
   function notFoundView(route, ctx) {
     ctx.root.replaceChildren(fromTemplate('t-not-found'));
     ctx.setTitle('Page not found');
@@ -1000,9 +1139,8 @@
 
   section('users', 'Users', usersView);
   section('active', 'Active impersonations', activeView);
+  section('approvals', 'Approvals', approvalsView);
   section('audit', 'Audit trail', auditView);
-  // Issue 16 adds, with its view function:
-  //   section('approvals', 'Approvals', approvalsView);
   page('user', 'users', userView);
 
   function buildNav() {

@@ -7,13 +7,13 @@
 // serves.  The pages in a real browser: console_browser.test.mjs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { records } from './lib/audit.mjs';
 import { freePort } from './lib/daemon.mjs';
-import { ALICE, Jar, SAM, api, browse, signIn, startConsoleDaemon, startIdp } from './lib/console.mjs';
+import { ADA, ALICE, APPROVAL_USERS, Jar, LEAD, LEE, SAM, VIP, api, browse, signIn, startConsoleDaemon, startIdp, withApproval } from './lib/console.mjs';
 import { ADMIN, CUSTOMER, SUPPORT, follow, impersonationToken, newLink } from './lib/flow.mjs';
 
 let d, idp, dir;
@@ -22,10 +22,11 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'guise-console-'));
   const port = await freePort();
   idp = await startIdp({ dir, guisePort: port });
-  // Ada, an admin, may impersonate too (through the API only: she has no
-  // account at the provider): someone else's impersonation for Sam.
-  d = await startConsoleDaemon({ port, idp, console: { idle_ttl: 5 },
-    mutate: (c) => { c.impersonation.impersonators.users = [ADMIN]; } });
+  // Ada, an admin, may impersonate too: someone else's impersonation for
+  // Sam, and a person signed in who may not approve.  Victor, a VIP,
+  // needs an approval; Lee, a support lead, gives it.
+  d = await startConsoleDaemon({ port, idp, console: { idle_ttl: 5 }, users: APPROVAL_USERS,
+    mutate: (c) => { c.impersonation.impersonators.users = [ADMIN]; withApproval(c); } });
 });
 
 after(async () => {
@@ -35,6 +36,25 @@ after(async () => {
 });
 
 const wait = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// Change the JSON file name of guised x with fn; then reload x (SIGHUP)
+// and wait until it says it has.
+function edit(x, name, fn) {
+  const file = join(x.dir, name);
+  const v = JSON.parse(readFileSync(file, 'utf8'));
+  fn(v);
+  writeFileSync(file, JSON.stringify(v, null, 1));
+}
+
+async function hup(x) {
+  const mark = x.log.length;
+  x.proc.kill('SIGHUP');
+  const until = Date.now() + 10000;
+  while (!/event=service\.reloaded outcome=ok/.test(x.log.slice(mark))) {
+    assert.ok(Date.now() < until, x.log.slice(mark));
+    await wait(20);
+  }
+}
 
 test('sign-in: authorization code with PKCE S256, state and nonce, all drawn by the signer', async () => {
   const jar = new Jar();
@@ -313,23 +333,6 @@ test('the provider\'s error is shown only for the sign-in its state names: forge
 });
 
 test('after a reload: a console turned on waits for a restart, and a staff member blocked since sign-in reads no audit trail', async () => {
-  const { readFileSync, writeFileSync } = await import('node:fs');
-  const edit = (x, name, fn) => {
-    const file = join(x.dir, name);
-    const v = JSON.parse(readFileSync(file, 'utf8'));
-    fn(v);
-    writeFileSync(file, JSON.stringify(v, null, 1));
-  };
-  const hup = async (x) => {
-    const mark = x.log.length;
-    x.proc.kill('SIGHUP');
-    const until = Date.now() + 10000;
-    while (!/event=service\.reloaded outcome=ok/.test(x.log.slice(mark))) {
-      assert.ok(Date.now() < until, x.log.slice(mark));
-      await wait(20);
-    }
-  };
-
   // Blocked after signing in: the session's requests to the signer fail.
   const jar = new Jar();
   await signIn(d, jar, SAM);
@@ -405,4 +408,220 @@ test('active impersonations: listed at the console, ended there by their own imp
   const ends = () => records(d).filter((x) => x.event === 'impersonation.ended' && (x.sid === two.sid || x.sid === three.sid));
   while (ends().length < 2 && Date.now() < until) await wait(100);
   assert.deepEqual(ends().map((x) => x.cause), ['console_signed_out', 'console_signed_out']);
+});
+
+// ---- Four-eyes approval at the console (DESIGN.md sections 7 and 8) ----
+
+// A person signed in at the console: their jar and CSRF token.
+async function person(account) {
+  const jar = new Jar();
+  const r = await signIn(d, jar, account);
+  assert.equal(r.status, 200, r.text);
+  return { jar, csrf: JSON.parse((await api(d, jar, 'session')).text).csrf };
+}
+
+const askVip = (p, reason) => api(d, p.jar, 'impersonate', { method: 'POST', form: { csrf: p.csrf, user_id: VIP, client_id: 'storefront', reason } });
+const decide = (p, id, approve) => api(d, p.jar, 'approvals/decide', { method: 'POST', form: { csrf: p.csrf, approval_id: id, approve: String(approve) } });
+const open = (p, id) => api(d, p.jar, 'approvals/open', { method: 'POST', form: { csrf: p.csrf, approval_id: id } });
+const listed = async (p, id) => JSON.parse((await api(d, p.jar, 'approvals')).text).find((x) => x.approval_id === id);
+const decisions = (id) => records(d).filter((x) => x.event === 'impersonation.approval_decided' && x.approval_id === id);
+
+// Sam asks to impersonate Victor: 202, pending, no link.
+async function pending(sam, reason) {
+  const r = await askVip(sam, reason);
+  assert.equal(r.status, 202, r.text);
+  const body = JSON.parse(r.text);
+  assert.equal(body.status, 'pending');
+  assert.equal(body.link, undefined);
+  assert.match(body.approval_id, /^[\w-]{16,64}$/);
+  return body.approval_id;
+}
+
+test('four-eyes approval: a VIP waits for an approver; not the requester, not a person who may not approve; Lee approves, and the session that asked opens it once', async () => {
+  const sam = await person(SAM);
+  const lee = await person(LEE);
+  const ada = await person(ADA);
+  const id = await pending(sam, 'vip ticket 1');
+  const asked = records(d).filter((x) => x.event === 'impersonation.requested' && x.approval_id === id);
+  assert.deepEqual(asked.map((x) => [x.outcome, x.caller, x.user_id]), [['pending', 'console', VIP]]);
+
+  // Everyone signed in sees it; the requester's console sees it as theirs.
+  const seen = await listed(lee, id);
+  assert.deepEqual([seen.status, seen.impersonator_id, seen.user_id, seen.client_id, seen.reason, seen.asked_here],
+    ['pending', SUPPORT, VIP, 'storefront', 'vip ticket 1', false]);
+  assert.ok(seen.expires_at > Date.now() / 1000 + 800);
+  assert.equal((await listed(sam, id)).asked_here, true);
+  // Nothing to open yet.
+  let r = await open(sam, id);
+  assert.equal(r.status, 409, r.text);
+  assert.equal(JSON.parse(r.text).error, 'approval_pending');
+
+  // The requester may not approve their own request: 403, on the record,
+  // still pending.
+  r = await decide(sam, id, true);
+  assert.equal(r.status, 403, r.text);
+  assert.equal(JSON.parse(r.text).rule, 'approver_is_requester');
+  assert.match(JSON.parse(r.text).error_description, /requester cannot approve/);
+  assert.equal((await listed(lee, id)).status, 'pending');
+  // Nor may Ada, who is no approver.
+  r = await decide(ada, id, true);
+  assert.equal(r.status, 403, r.text);
+  assert.equal(JSON.parse(r.text).rule, 'approver_allowed');
+  assert.equal((await listed(lee, id)).status, 'pending');
+  assert.deepEqual(decisions(id).map((x) => [x.outcome, x.rule, x.approver_id]),
+    [['denied', 'approver_is_requester', SUPPORT], ['denied', 'approver_allowed', ADMIN]]);
+
+  // Lee approves, once.
+  r = await decide(lee, id, true);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(JSON.parse(r.text).status, 'approved');
+  assert.deepEqual(decisions(id).at(-1).outcome, 'approved');
+  assert.equal(decisions(id).at(-1).approver_id, LEAD);
+  assert.equal(decisions(id).at(-1).caller, 'console');
+  r = await decide(lee, id, false);
+  assert.equal(r.status, 409, r.text);
+  // No longer pending: off Lee's list, on Sam's as approved.
+  assert.equal(await listed(lee, id), undefined);
+  assert.deepEqual([(await listed(sam, id)).status, (await listed(sam, id)).opened], ['approved', false]);
+
+  // Only the console session that asked opens it: not Lee, not Sam in
+  // another browser.
+  r = await open(lee, id);
+  assert.equal(r.status, 403, r.text);
+  const elsewhere = await person(SAM);
+  r = await open(elsewhere, id);
+  assert.equal(r.status, 403, r.text);
+  assert.match(JSON.parse(r.text).error_description, /only the console session that asked/);
+  // The session that asked: the link, once.
+  r = await open(sam, id);
+  assert.equal(r.status, 200, r.text);
+  const { link } = JSON.parse(r.text);
+  assert.match(link, /\/users\/auth0%7Csupport-1\/impersonate\?&bewit=/);
+  r = await open(sam, id);
+  assert.equal(r.status, 409, r.text);
+  assert.equal(JSON.parse(r.text).link, undefined);
+  assert.equal((await listed(sam, id)).opened, true);
+  // That link is bound to Sam's console session too.
+  r = await browse(elsewhere.jar, link);
+  assert.equal(r.status, 403, r.text);
+  assert.equal(records(d).filter((x) => x.event === 'impersonation.link_refused').at(-1).rule, 'session_mismatch');
+
+  // Another one, followed in Sam's own browser: on to the application
+  // with a code, the approval on the record.
+  const id2 = await pending(sam, 'vip ticket 2');
+  assert.equal((await decide(lee, id2, true)).status, 200);
+  const link2 = JSON.parse((await open(sam, id2)).text).link;
+  r = await browse(sam.jar, link2);
+  assert.equal(r.status, 302, r.text);
+  assert.match(r.location, /^http:\/\/127\.0\.0\.1:3000\/callback\?code=/);
+  const followed = records(d).filter((x) => x.event === 'impersonation.requested' && x.approval_id === id2);
+  assert.deepEqual(followed.map((x) => x.outcome), ['pending', 'allowed']);
+
+  // Rejected: Sam sees it so, and has nothing to open.
+  const id3 = await pending(sam, 'vip ticket 3');
+  r = await decide(lee, id3, false);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(JSON.parse(r.text).status, 'rejected');
+  assert.equal((await listed(sam, id3)).status, 'rejected');
+  r = await open(sam, id3);
+  assert.equal(r.status, 409, r.text);
+  assert.equal(decisions(id3).at(-1).outcome, 'rejected');
+});
+
+test('the approvals endpoints: bad input is a 4xx, never the signer\'s business', async () => {
+  const sam = await person(SAM);
+  const lee = await person(LEE);
+  const id = await pending(sam, 'vip bad input');
+  const before = records(d).length;
+  const origin = d.url.replace(/\/$/, '');
+  const raw = (name, body) => fetch(new URL(`console/api/${name}`, d.url), { method: 'POST', body,
+    headers: { origin, cookie: lee.jar.header(d.url), 'content-type': 'application/x-www-form-urlencoded' } });
+
+  for (const name of ['approvals/decide', 'approvals/open']) {
+    let r = await api(d, lee.jar, name, { method: 'POST', form: { approval_id: id, approve: 'true' } });
+    assert.equal(r.status, 403, `${name} without CSRF`);
+    r = await api(d, lee.jar, name, { method: 'POST', form: { csrf: lee.csrf, approval_id: id, approve: 'true' }, origin: 'https://evil.example' });
+    assert.equal(r.status, 403, `${name} from another origin`);
+    r = await api(d, lee.jar, name, { method: 'POST', form: { csrf: lee.csrf, approve: 'true' } });
+    assert.equal(r.status, 400, `${name} without approval_id`);
+    for (const bad of ['A'.repeat(43), 'x'.repeat(5000 / 2), '../approvals', 'é']) {
+      r = await api(d, lee.jar, name, { method: 'POST', form: { csrf: lee.csrf, approval_id: bad, approve: 'true' } });
+      assert.ok([400, 404].includes(r.status), `${name} ${bad.slice(0, 10)}: ${r.status}`);
+    }
+    r = await api(d, lee.jar, name, { method: 'POST', form: { csrf: lee.csrf, approval_id: 'A'.repeat(43), approve: 'true' } });
+    assert.equal(r.status, 404, `${name} unknown id`);
+    assert.equal(JSON.parse(r.text).error, 'not_found');
+    r = await raw(name, `csrf=${lee.csrf}&approval_id=%zz`);
+    assert.equal(r.status, 400, `${name} malformed form`);
+    r = await raw(name, `csrf=${lee.csrf}&approval_id=${id}&approval_id=${id}`);
+    assert.equal(r.status, 400, `${name} repeated field`);
+    r = await raw(name, `csrf=${lee.csrf}&approval_id=${'A'.repeat(5000)}`);
+    assert.equal(r.status, 400, `${name} too long`);
+    r = await api(d, lee.jar, name);
+    assert.equal(r.status, 404, `GET ${name}`);
+    r = await api(d, new Jar(), name, { method: 'POST', form: { approval_id: id } });
+    assert.equal(r.status, 401, `${name} signed out`);
+  }
+  for (const approve of [undefined, '', 'yes', '1', 'TRUE']) {
+    const r = await api(d, lee.jar, 'approvals/decide', { method: 'POST', form: { csrf: lee.csrf, approval_id: id, ...(approve === undefined ? {} : { approve }) } });
+    assert.equal(r.status, 400, `approve=${approve}`);
+    assert.match(JSON.parse(r.text).error_description, /approve must be true or false/);
+  }
+  assert.equal((await api(d, lee.jar, 'approvals', { method: 'POST', form: { csrf: lee.csrf } })).status, 404);
+  assert.equal((await api(d, new Jar(), 'approvals')).status, 401);
+  assert.equal(records(d).length, before, 'the signer was asked nothing');
+  assert.equal((await listed(lee, id)).status, 'pending');
+  assert.equal(d.exited, null);
+});
+
+test('an approver the signer no longer admits (blocked since sign-in) decides nothing: 401, and the request stays pending', async () => {
+  const sam = await person(SAM);
+  const lee = await person(LEE);
+  const id = await pending(sam, 'vip blocked approver');
+  edit(d, 'users.json', (users) => { users.find((u) => u.user_id === LEAD).blocked = true; });
+  try {
+    await hup(d);
+    const r = await decide(lee, id, true);
+    assert.equal(r.status, 401, r.text);
+    assert.equal(JSON.parse(r.text).error, 'login_required');
+  } finally {
+    edit(d, 'users.json', (users) => { delete users.find((u) => u.user_id === LEAD).blocked; });
+    await hup(d);
+  }
+  assert.equal((await listed(sam, id)).status, 'pending');
+  assert.equal(decisions(id).length, 0);
+});
+
+test('an approval not decided within approval.ttl expires: deciding or opening it is 409, and the expiry is on the record', async () => {
+  const port = await freePort();
+  const quickIdp = await startIdp({ dir, guisePort: port });
+  const x = await startConsoleDaemon({ port, idp: quickIdp, users: APPROVAL_USERS,
+    mutate: (c) => { withApproval(c); c.impersonation.approval.ttl = 2; } }).catch(async (e) => { await quickIdp.stop(); throw e; });
+  try {
+    const at = (account) => (async () => {
+      const jar = new Jar();
+      assert.equal((await signIn(x, jar, account)).status, 200);
+      return { jar, csrf: JSON.parse((await api(x, jar, 'session')).text).csrf };
+    })();
+    const sam = await at(SAM);
+    const lee = await at(LEE);
+    let r = await api(x, sam.jar, 'impersonate', { method: 'POST', form: { csrf: sam.csrf, user_id: VIP, client_id: 'storefront', reason: 'too late' } });
+    assert.equal(r.status, 202, r.text);
+    const id = JSON.parse(r.text).approval_id;
+    await wait(3500);
+    r = await api(x, lee.jar, 'approvals/decide', { method: 'POST', form: { csrf: lee.csrf, approval_id: id, approve: 'true' } });
+    assert.equal(r.status, 409, r.text);
+    assert.equal(JSON.parse(r.text).error, 'approval_expired');
+    r = await api(x, sam.jar, 'approvals/open', { method: 'POST', form: { csrf: sam.csrf, approval_id: id } });
+    assert.equal(r.status, 409, r.text);
+    const mine = JSON.parse((await api(x, sam.jar, 'approvals')).text).find((a) => a.approval_id === id);
+    assert.equal(mine.status, 'expired');
+    const until = Date.now() + 5000;
+    while (!records(x).some((a) => a.event === 'impersonation.approval_expired' && a.approval_id === id) && Date.now() < until) await wait(100);
+    assert.ok(records(x).some((a) => a.event === 'impersonation.approval_expired' && a.approval_id === id));
+    assert.ok(!records(x).some((a) => a.event === 'impersonation.approval_decided' && a.approval_id === id));
+  } finally {
+    await x.stop();
+    await quickIdp.stop();
+  }
 });

@@ -3,8 +3,8 @@
 // the organization's provider (examples/dev-idp, oidc-provider), and
 // examples/storefront as the application.  Sam signs in at the provider,
 // finds Alice, impersonates her with a reason and lands in the shop under
-// the banner; the audit trail shows it; the same link in another browser
-// is refused; Alice may not sign in; an idle session ends; a forged POST
+// the banner; the audit trail shows it; Victor, a VIP, waits for Lee's
+// Approve before Sam's Open; the same link in another browser is refused; Alice may not sign in; an idle session ends; a forged POST
 // gets nowhere; and the pages run under their CSP without one complaint.
 // The cases run in order, the first five as one visit of Sam's.  Each
 // saves build/tests/screenshots/console-*.png.  The same flows over HTTP,
@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { STOREFRONT, moveStorefront, startStorefront, stopAll } from './lib/apps.mjs';
 import { records } from './lib/audit.mjs';
 import { launchBrowser, newPage, pageText, waitForUrl } from './lib/browser.mjs';
-import { ALICE, SAM, startConsoleDaemon, startIdp } from './lib/console.mjs';
+import { ALICE, APPROVAL_USERS, LEAD, LEE, SAM, VIP, startConsoleDaemon, startIdp, withApproval } from './lib/console.mjs';
 import { build, freePort } from './lib/daemon.mjs';
 import { CUSTOMER, SUPPORT } from './lib/flow.mjs';
 
@@ -39,14 +39,21 @@ let shown;		// { page, c }: what a case looks at, for its failure message
 
 // A console: a provider, guised with a console signing in there, and with
 // shop, examples/storefront as the application.  more: more of the
-// console section (idle_ttl).
-async function startConsole({ more = {}, shop = false } = {}) {
+// console section (idle_ttl); approval: four-eyes approval for Victor,
+// Lee its approver.
+async function startConsole({ more = {}, shop = false, approval = false } = {}) {
   const port = await freePort();
   const idp = await startIdp({ dir: mkdtempSync(join(tmp, 'idp-')), guisePort: port });
   running.push(idp);
   const shopPort = shop ? await freePort() : 0;
   const base = `http://127.0.0.1:${shopPort}`;
-  const d = await startConsoleDaemon({ port, idp, console: more, mutate: shop ? (c) => moveStorefront(c, base) : undefined });
+  const d = await startConsoleDaemon({
+    port, idp, console: more, users: approval ? APPROVAL_USERS : undefined,
+    mutate: (c) => {
+      if (shop) moveStorefront(c, base);
+      if (approval) withApproval(c);
+    },
+  });
   running.push(d);
   const app = shop ? await startStorefront(d, shopPort) : undefined;
   if (app) running.push(app);
@@ -204,7 +211,7 @@ before(async () => {
   mkdirSync(SHOTS, { recursive: true });
   tmp = mkdtempSync(join(tmpdir(), 'guise-console-browser-'));
   running.push(browser = await launchBrowser());
-  s = await startConsole({ shop: true });
+  s = await startConsole({ shop: true, approval: true });
   idle = await startConsole({ more: { idle_ttl: 5 } });
 });
 
@@ -329,6 +336,89 @@ test('active impersonations: Sam\'s of Alice is listed with an End button; End e
   assert.match(await pageText(page), /The impersonated session ended: guise ended it\./);
   await page.goto(s.url);
   await signedIn(page);
+}));
+
+// ---- Four-eyes approval -----------------------------------------------
+
+// The rows of a results table, each as { label: text }.
+const rowsOf = (page, id) => page.$$eval(`#${id} tr`, (trs) => trs.map((tr) =>
+  Object.fromEntries([...tr.cells].map((td) => [td.dataset.label, td.innerText.replace(/\s+/g, ' ').trim()]))));
+
+// Show the approvals of page's console, loaded.
+async function approvalsShown(page) {
+  await page.waitForFunction(() => document.getElementById('approvals-results')?.getAttribute('aria-busy') === 'false');
+}
+
+test('four-eyes approval: Sam asks for Victor, a VIP, and waits; Lee, a support lead, clicks Approve; Sam clicks Open and lands in the storefront as Victor', explained(async () => {
+  // Sam asks: guise answers 202, and the profile says the request waits.
+  const page = look(sam);
+  await page.goto(`${s.url}#/user/${encodeURIComponent(VIP)}`);
+  await signedIn(page);
+  await fill(page, 'vip ticket 42');
+  const [asked] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/console/api/impersonate') && r.request().method() === 'POST'),
+    page.click('#impersonate-form button[type="submit"]'),
+  ]);
+  assert.equal(asked.status(), 202);
+  const { approval_id: id } = await asked.json();
+  await page.waitForSelector('#impersonate-pending:not([hidden])');
+  await shot(page, 'approval-asked');
+  assert.equal(new URL(page.url()).pathname, '/console/', 'the browser stays at the console');
+  assert.match(await textOf(page, '#status'), /An approver must agree before you can impersonate Victor Vip/);
+  // Under Approvals: Sam's request waits, with nothing for Sam to press.
+  await page.click('a[data-section="approvals"]');
+  await approvalsShown(page);
+  let rows = await rowsOf(page, 'approvals-rows');
+  let mine = rows.filter((r) => r.Customer === VIP && r.Reason === 'vip ticket 42');
+  assert.equal(mine.length, 1, JSON.stringify(rows));
+  assert.deepEqual([mine[0]['Asked by'], mine[0].Status], [SUPPORT, 'Waiting for an approver']);
+  assert.equal(await page.$('#approvals-rows button'), null);
+
+  // Lee signs in, sees it and approves it.
+  const { page: lee, callback } = await signIn(s, LEE, 'lee');
+  assert.equal(callback.status(), 200);
+  await signedIn(lee);
+  assert.equal(await textOf(lee, '#who-name'), 'Lee Lead');
+  await lee.click('a[data-section="approvals"]');
+  await approvalsShown(lee);
+  rows = await rowsOf(lee, 'approvals-rows');
+  const theirs = rows.filter((r) => r.Customer === VIP && r.Reason === 'vip ticket 42');
+  assert.equal(theirs.length, 1, JSON.stringify(rows));
+  assert.equal(theirs[0]['Asked by'], SUPPORT);
+  assert.match(theirs[0].Application, /^Storefront .* example-storefront$/);
+  assert.equal(theirs[0].Status, 'Waiting for an approver');
+  await shot(lee, 'approval-pending');
+  const approve = `#approvals-rows button[aria-label="Approve the impersonation of ${VIP} by ${SUPPORT}"]`;
+  assert.equal(await textOf(lee, approve), 'Approve');
+  await lee.click(approve);
+  await lee.waitForFunction(() => /You approved/.test(document.getElementById('status').textContent));
+  await approvalsShown(lee);
+  assert.ok(!(await rowsOf(lee, 'approvals-rows')).some((r) => r.Reason === 'vip ticket 42'), 'no longer waiting');
+  const decided = records(s.d).filter((x) => x.event === 'impersonation.approval_decided' && x.approval_id === id);
+  assert.deepEqual(decided.map((x) => [x.outcome, x.approver_id, x.impersonator_id, x.user_id]), [['approved', LEAD, SUPPORT, VIP]]);
+
+  // Sam looks again: Open, and the browser goes along the link.
+  look(page);
+  await page.click('#approvals-refresh');
+  const open = `#approvals-rows button[aria-label="Open the application as ${VIP}"]`;
+  await page.waitForSelector(open);
+  rows = await rowsOf(page, 'approvals-rows');
+  mine = rows.filter((r) => r.Customer === VIP && r.Reason === 'vip ticket 42');
+  assert.equal(mine[0].Status, 'Approved');
+  await shot(page, 'approval-approved');
+  const [go] = await Promise.all([
+    page.waitForRequest((r) => r.isNavigationRequest() && /\/users\/[^/]+\/impersonate\?&bewit=/.test(r.url())),
+    page.click(open),
+  ]);
+  assert.ok(go.url().startsWith(`${s.d.url}users/${encodeURIComponent(SUPPORT)}/impersonate?&bewit=`), go.url());
+  await waitForUrl(page, `${s.base}/`);
+  await page.waitForSelector('#impersonation-title');
+  await shot(page, 'approval-storefront');
+  assert.equal(await textOf(page, '#impersonation-title'), 'Impersonated by sam@example.com');
+  assert.equal(await textOf(page, '#name'), 'Victor Vip');
+  assert.equal(await textOf(page, '#sub'), VIP);
+  const used = records(s.d).filter((x) => x.event === 'impersonation.requested' && x.approval_id === id);
+  assert.deepEqual(used.map((x) => x.outcome), ['pending', 'allowed']);
 }));
 
 // ---- The console's defences ------------------------------------------

@@ -145,8 +145,17 @@ test('ids are unique and every id that console.js or an aria attribute names is 
   }
 });
 
-test('the sections of the navigation are one list in console.js, and the approvals are not shown yet', () => {
-  const sections = [...js.matchAll(/^\s*section\('([\w-]+)', '([^']+)', (\w+)\);/gm)].map((m) => m[1]);
-  assert.deepEqual(sections, ['users', 'active', 'audit']);
-  assert.doesNotMatch(markup, /Approvals/);
+test('the sections of the navigation are one list in console.js, Approvals among them with its page', () => {
+  const sections = [...js.matchAll(/^\s*section\('([\w-]+)', '([^']+)', (\w+)\);/gm)].map((m) => [m[1], m[2], m[3]]);
+  assert.deepEqual(sections.map(([name]) => name), ['users', 'active', 'approvals', 'audit']);
+  assert.deepEqual(sections[2], ['approvals', 'Approvals', 'approvalsView']);
+  assert.match(js, /function approvalsView\(/);
+  assert.ok(tags.some((t) => t.name === 'template' && t.attrs.get('id') === 't-approvals'), 'its <template>');
+  assert.match(markup, /<h1 id="approvals-title" tabindex="-1">Approvals<\/h1>/);
+  // Approve, Reject and Open ask guise through api(), with the CSRF token.
+  for (const name of ['approvals/decide', 'approvals/open']) {
+    assert.match(js, new RegExp(`api\\(\`\\$\\{API\\}/${name}\`, \\{ method: 'POST', form: \\{ csrf: state\\.session\\?\\.csrf`), name);
+  }
+  // The profile says when a request waits for an approver.
+  assert.ok(tags.some((t) => t.attrs.get('data-field') === 'approval-pending' && t.attrs.has('hidden')));
 });

@@ -9,7 +9,21 @@ import { build, freePort, startDaemon, top } from './daemon.mjs';
 
 export const SAM = { sub: 'idp|sam', email: 'sam@example.com', email_verified: true, name: 'Sam Support', password: 'sam-password' };
 export const ALICE = { sub: 'idp|alice', email: 'alice@example.com', email_verified: true, name: 'Alice Customer', password: 'alice-password' };
-export const ACCOUNTS = [SAM, ALICE];
+export const LEE = { sub: 'idp|lee', email: 'lee@example.com', email_verified: true, name: 'Lee Lead', password: 'lee-password' };
+export const ADA = { sub: 'idp|ada', email: 'ada@example.com', email_verified: true, name: 'Ada Admin', password: 'ada-password' };
+export const ACCOUNTS = [SAM, ALICE, LEE, ADA];
+
+// Four-eyes approval (DESIGN.md section 8): Lee, a support lead, approves;
+// Victor, a VIP customer, is impersonated only once someone has.
+export const LEAD = 'auth0|lead-1';
+export const VIP = 'auth0|vip-1';
+export const APPROVAL_USERS = [
+  { user_id: LEAD, email: LEE.email, email_verified: true, name: LEE.name, nickname: 'lee', app_metadata: { roles: ['support-lead'] } },
+  { user_id: VIP, email: 'victor@example.com', email_verified: true, name: 'Victor Vip', nickname: 'victor', app_metadata: { roles: ['vip'] } },
+];
+export function withApproval(c) {
+  c.impersonation.approval = { required: { roles: ['vip'], users: [] }, approvers: { roles: ['support-lead'], users: [] }, ttl: 900 };
+}
 
 // Start the development provider for a guise on guisePort; resolves with
 // { issuer, stop }.
@@ -39,8 +53,9 @@ export async function startIdp({ dir, guisePort, secret, accounts = ACCOUNTS }) 
 
 // guised with a console whose provider is idp, its keys fetched by
 // guisectl idp-keys as an operator would (or keys, a JWKS, written as
-// they are).  console: more of the section.
-export async function startConsoleDaemon({ port, idp, auth = 'private_key_jwt', console: more = {}, secret, keys, mutate } = {}) {
+// they are).  console: more of the section; users: more users, after
+// the samples.
+export async function startConsoleDaemon({ port, idp, auth = 'private_key_jwt', console: more = {}, secret, keys, mutate, users } = {}) {
   return startDaemon({
     port,
     mutate: (c) => {
@@ -52,6 +67,10 @@ export async function startConsoleDaemon({ port, idp, auth = 'private_key_jwt', 
       mutate?.(c);
     },
     beforeStart: (dir) => {
+      if (users) {
+        const f = join(dir, 'users.json');
+        writeFileSync(f, JSON.stringify([...JSON.parse(readFileSync(f, 'utf8')), ...users], null, 1), { mode: 0o644 });
+      }
       if (secret) {
         const f = join(dir, 'secrets.json');
         const s = JSON.parse(readFileSync(f, 'utf8'));
