@@ -250,7 +250,9 @@ console_approval_decide(struct evhttp_request *req,
 		    "approve must be true or false");
 	else if (a->status != APPROVAL_PENDING)
 		reply_past(req, a);
-	else if (approval_decide(a, approve, NULL, &auth, req, decided,
+	/* The signer takes the approver from the session's grant; the name
+	 * the sign-in gave is for the list. */
+	else if (approval_decide(a, approve, s->user_id, &auth, req, decided,
 	    req) == -1)
 		reply_busy(req, "the approval is being decided; try again");
 }
