@@ -10,9 +10,10 @@
  *
  * and the 202 of an impersonation that waits for an approver
  * (console_api.c).  Who decides or opens is the person of the console
- * grant and cookie, as the signer reads them: the front end names no
- * approver, and leaves to the signer who may approve, that the requester
- * may not, and that only the session that asked gets the link.
+ * grant and cookie, as the signer reads them (the name the front end
+ * passes is for its own list only): the signer decides who may approve,
+ * that the requester may not, and that only the session that asked gets
+ * the link.
  */
 #include <stdio.h>
 #include <stdlib.h>
