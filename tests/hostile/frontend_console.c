@@ -552,6 +552,236 @@ test_long_email(const struct idp *p)
 	    "by email again");
 }
 
+#define VIP		"auth0|vip-1"		/* needs an approval */
+#define LEAD		"auth0|lead-1"		/* may approve */
+
+/* A console person signed in as sub and email: cookie and grant, 0. */
+static int
+console_person(const struct idp *p, const char *sub, const char *email,
+    char *cookie, char *grant)
+{
+	struct proto_msg	 rep;
+
+	if (signin_as(p, sub, email, 1, &rep) != PROTO_OK ||
+	    rep.u.signin_rep.rule.len != 0 ||
+	    copy_field(cookie, PROTO_LOGIN_MAX + 1,
+	    rep.u.signin_rep.session) == -1 ||
+	    copy_field(grant, PROTO_GRANT_MAX + 1, rep.u.signin_rep.grant) ==
+	    -1)
+		return -1;
+	return cookie[0] != '\0' && grant[0] != '\0' ? 0 : -1;
+}
+
+/*
+ * PROTO_APPROVAL_DECIDE (approve 1) or _LINK (approve -1) of approval id
+ * with grant, by the console session cookie with console_grant, or by
+ * bearer when it is not NULL: the status, the reply in *rep.
+ */
+static uint32_t
+console_approval(const char *id, const char *grant, const char *cookie,
+    const char *console_grant, const char *bearer_token, int approve,
+    struct proto_msg *rep)
+{
+	struct proto_msg	 req;
+
+	memset(&req, 0, sizeof(req));
+	req.type = approve == -1 ? PROTO_APPROVAL_LINK : PROTO_APPROVAL_DECIDE;
+	req.id = next_id++;
+	req.u.approval_req.approval_id = proto_str(id);
+	req.u.approval_req.grant = proto_str(grant);
+	req.u.approval_req.bearer = proto_str(bearer_token ? bearer_token :
+	    "");
+	req.u.approval_req.session = proto_str(bearer_token ? "" : cookie);
+	req.u.approval_req.console_grant = proto_str(bearer_token ? "" :
+	    console_grant);
+	req.u.approval_req.approver_id = proto_str("");
+	req.u.approval_req.approve = approve == 1;
+	req.u.approval_req.ip = proto_str("127.0.0.1");
+	req.u.approval_req.user_agent = proto_str("peer");
+	if (request(&s, &req, rep) == -1)
+		return (uint32_t)-1;
+	return rep->status;
+}
+
+/* Is the reply's rule (approval_rep's, or link_rep's) rule? */
+static int
+rule_is(struct proto_str r, const char *rule)
+{
+	return r.len == strlen(rule) && memcmp(r.p, rule, r.len) == 0;
+}
+
+/*
+ * Four-eyes approval through console authority: an approval policy for
+ * Vera (VIP); Lee may approve; Sam (SUPPORT) too, so that only
+ * approver_is_requester stops him; Sue may not.  An approval asked for at
+ * the console is decided by another person, and its link goes only to
+ * the console session that asked: not to a bearer token, not to the
+ * approver's, not to the requester's other session.  One asked for
+ * through the API goes to no console session.
+ */
+static void
+test_console_approval(const struct idp *p)
+{
+	struct proto_msg	 rep, req;
+	char	 sam[PROTO_LOGIN_MAX + 1], sam_grant[PROTO_GRANT_MAX + 1];
+	char	 sam2[PROTO_LOGIN_MAX + 1], sam2_grant[PROTO_GRANT_MAX + 1];
+	char	 sue[PROTO_LOGIN_MAX + 1], sue_grant[PROTO_GRANT_MAX + 1];
+	char	 lee[PROTO_LOGIN_MAX + 1], lee_grant[PROTO_GRANT_MAX + 1];
+	char	 lee2[PROTO_LOGIN_MAX + 1], lee2_grant[PROTO_GRANT_MAX + 1];
+	char	 id[PROTO_APPROVAL_ID_MAX + 1], grant[PROTO_GRANT_MAX + 1];
+	char	 approved[PROTO_GRANT_MAX + 1], tok[PROTO_TOKEN_MAX + 1];
+	char	 ticket[PROTO_TICKET_MAX + 1], link[PROTO_GRANT_MAX + 1];
+	char	 path[1100];
+	json_t	*conf, *users = NULL;
+	uint32_t st;
+	int	 ok;
+
+	snprintf(path, sizeof(path), "%s/guise.json", dir);
+	ok = (conf = json_load_file(path, 0, NULL)) != NULL &&
+	    json_object_set_new(json_object_get(conf, "impersonation"),
+	    "approval", json_pack("{s:{s:[s], s:[]}, s:{s:[s], s:[s]}, "
+	    "s:i}", "required", "roles", "vip", "users", "approvers", "roles",
+	    "support-lead", "users", SUPPORT, "ttl", 300)) == 0 &&
+	    json_dump_file(conf, path, JSON_INDENT(2)) == 0;
+	json_decref(conf);
+	snprintf(path, sizeof(path), "%s/users.json", dir);
+	ok = ok && (users = json_load_file(path, 0, NULL)) != NULL &&
+	    json_array_append_new(users, json_pack("{s:s, s:s, s:b, s:s, "
+	    "s:{s:[s]}}", "user_id", VIP, "email", "vera@example.com",
+	    "email_verified", 1, "name", "Vera Vip", "app_metadata", "roles",
+	    "vip")) == 0 &&
+	    json_array_append_new(users, json_pack("{s:s, s:s, s:b, s:s, "
+	    "s:{s:[s]}}", "user_id", LEAD, "email", "lee@example.com",
+	    "email_verified", 1, "name", "Lee Lead", "app_metadata", "roles",
+	    "support-lead")) == 0 &&
+	    json_dump_file(users, path, 0) == 0;
+	json_decref(users);
+	ok = ok && crash_and_restart(0) == 0 &&
+	    console_person(p, "p|sam", "sam@example.com", sam, sam_grant) ==
+	    0 && console_person(p, "p|sam", "sam@example.com", sam2,
+	    sam2_grant) == 0 &&
+	    console_person(p, "p|sue", "sue@example.com", sue, sue_grant) ==
+	    0 && console_person(p, "p|lee", "lee@example.com", lee,
+	    lee_grant) == 0 && console_person(p, "p|lee", "lee@example.com",
+	    lee2, lee2_grant) == 0 &&
+	    client_token("impersonate:users", tok, sizeof(tok)) == 0;
+	CHECK(ok, "an approval policy for Vera; Sam twice, Sue and Lee twice "
+	    "at the console");
+	if (!ok)
+		return;
+
+	/* 1. A link at the console for a user who needs an approval. */
+	st = console_req(PROTO_CONSOLE_LINK, sam, sam_grant, VIP, &rep);
+	CHECK(st == PROTO_OK && rep.u.link_rep.rule.len == 0 &&
+	    rep.u.link_rep.ticket.len == 0 &&
+	    copy_field(id, sizeof(id), rep.u.link_rep.approval_id) == 0 &&
+	    id[0] != '\0' && copy_field(grant, sizeof(grant),
+	    rep.u.link_rep.grant) == 0 && grant[0] != '\0',
+	    "a console link for Vera: an approval id and grant, no ticket (%s)",
+	    proto_status_name(st));
+
+	/* 2. The requester decides, from either of his sessions. */
+	st = console_approval(id, grant, sam, sam_grant, NULL, 1, &rep);
+	CHECK(st == PROTO_OK && rule_is(rep.u.approval_rep.rule,
+	    "approver_is_requester") && rep.u.approval_rep.refusal == 403 &&
+	    rep.u.approval_rep.grant.len == 0,
+	    "Sam approves it in the console session that asked: refused, "
+	    "approver_is_requester (%s)", proto_status_name(st));
+	st = console_approval(id, grant, sam2, sam2_grant, NULL, 1, &rep);
+	CHECK(st == PROTO_OK && rule_is(rep.u.approval_rep.rule,
+	    "approver_is_requester") && rep.u.approval_rep.grant.len == 0,
+	    "and in his other console session: refused, "
+	    "approver_is_requester");
+
+	/* 3. Someone at the console who may not approve. */
+	st = console_approval(id, grant, sue, sue_grant, NULL, 1, &rep);
+	CHECK(st == PROTO_OK && rule_is(rep.u.approval_rep.rule,
+	    "approver_allowed") && rep.u.approval_rep.grant.len == 0,
+	    "Sue, no approver, approves it: refused, approver_allowed (%s)",
+	    proto_status_name(st));
+
+	/* 6. An approver's console session signed out. */
+	st = console_req(PROTO_CONSOLE_SIGNOUT, lee2, lee2_grant, "", &rep);
+	CHECK(st == PROTO_OK, "Lee signs one console session out");
+	st = console_approval(id, grant, lee2, lee2_grant, NULL, 1, &rep);
+	CHECK(st == PROTO_ERR_INVALID_GRANT, "that session approves it: "
+	    "refused (%s)", proto_status_name(st));
+	st = console_approval(id, grant, lee2, lee_grant, NULL, 1, &rep);
+	CHECK(st == PROTO_ERR_INVALID_GRANT, "its cookie with the grant of "
+	    "his live session: refused (%s)", proto_status_name(st));
+
+	/* 4. Lee approves; the link goes to Sam's asking session only. */
+	st = console_approval(id, grant, lee, lee_grant, NULL, 1, &rep);
+	CHECK(st == PROTO_OK && rep.u.approval_rep.rule.len == 0 &&
+	    copy_field(approved, sizeof(approved), rep.u.approval_rep.grant) ==
+	    0 && approved[0] != '\0',
+	    "still pending after the refusals: Lee's live console session "
+	    "approves it (%s)", proto_status_name(st));
+	st = console_approval(id, approved, "", "", tok, -1, &rep);
+	CHECK(st == PROTO_ERR_GRANT, "its link asked for with a bearer token "
+	    "of an API client: refused (%s)", proto_status_name(st));
+	st = console_approval(id, approved, lee, lee_grant, NULL, -1, &rep);
+	CHECK(st == PROTO_ERR_GRANT, "by the approver's console session: "
+	    "refused (%s)", proto_status_name(st));
+	st = console_approval(id, approved, sam2, sam2_grant, NULL, -1, &rep);
+	CHECK(st == PROTO_ERR_GRANT, "by Sam's other console session: "
+	    "refused (%s)", proto_status_name(st));
+	st = console_approval(id, approved, sam2, sam_grant, NULL, -1, &rep);
+	CHECK(st == PROTO_ERR_INVALID_GRANT, "by his other session's cookie "
+	    "with the asking session's grant: refused (%s)",
+	    proto_status_name(st));
+	st = console_approval(id, approved, sam, sam_grant, NULL, -1, &rep);
+	CHECK(st == PROTO_OK && rep.u.link_rep.rule.len == 0 &&
+	    copy_field(ticket, sizeof(ticket), rep.u.link_rep.ticket) == 0 &&
+	    ticket[0] != '\0' && copy_field(link, sizeof(link),
+	    rep.u.link_rep.grant) == 0 && link[0] != '\0',
+	    "by the console session that asked: a link (%s)",
+	    proto_status_name(st));
+	st = follow_in(ticket, link, sam, &rep);
+	CHECK(st == PROTO_OK && rep.u.follow_rep.rule.len == 0 &&
+	    (rep.u.follow_rep.code.len > 0 || rep.u.follow_rep.login.len > 0),
+	    "followed in that session: the login goes on (%s)",
+	    proto_status_name(st));
+	st = console_approval(id, approved, sam, sam_grant, NULL, -1, &rep);
+	CHECK(st == PROTO_ERR_REDEEMED, "its link asked for again: refused "
+	    "(%s)", proto_status_name(st));
+
+	/* 5. An approval asked for through the API, approved at the console. */
+	memset(&req, 0, sizeof(req));
+	req.type = PROTO_LINK;
+	req.id = next_id++;
+	req.u.link_req.bearer = proto_str(tok);
+	req.u.link_req.user_id = proto_str(VIP);
+	req.u.link_req.impersonator_id = proto_str(SUPPORT);
+	req.u.link_req.client_id = proto_str("storefront");
+	req.u.link_req.callback_url = proto_str(CALLBACK);
+	req.u.link_req.response_type = 1;
+	req.u.link_req.scope = proto_str("openid profile email");
+	req.u.link_req.nonce = proto_str("n-0S6_WzA2Mj");
+	req.u.link_req.reason = proto_str("ticket 7");
+	req.u.link_req.ip = proto_str("127.0.0.1");
+	req.u.link_req.user_agent = proto_str("peer");
+	ok = request(&s, &req, &rep) == 0 && rep.status == PROTO_OK &&
+	    rep.u.link_rep.ticket.len == 0 &&
+	    copy_field(id, sizeof(id), rep.u.link_rep.approval_id) == 0 &&
+	    id[0] != '\0' && copy_field(grant, sizeof(grant),
+	    rep.u.link_rep.grant) == 0 &&
+	    console_approval(id, grant, lee, lee_grant, NULL, 1, &rep) ==
+	    PROTO_OK && rep.u.approval_rep.rule.len == 0 &&
+	    copy_field(approved, sizeof(approved), rep.u.approval_rep.grant) ==
+	    0 && approved[0] != '\0';
+	CHECK(ok, "an approval for Vera asked for through the API by Sam's "
+	    "client, approved by Lee at the console");
+	st = console_approval(id, approved, sam, sam_grant, NULL, -1, &rep);
+	CHECK(st == PROTO_ERR_GRANT, "its link asked for by Sam's console "
+	    "session: refused (%s)", proto_status_name(st));
+	st = console_approval(id, approved, "", "", tok, -1, &rep);
+	CHECK(st == PROTO_OK && rep.u.link_rep.rule.len == 0 &&
+	    rep.u.link_rep.ticket.len > 0,
+	    "by a bearer token of the client that asked: a link (%s)",
+	    proto_status_name(st));
+}
+
 void
 test_console(void)
 {
@@ -732,6 +962,7 @@ test_console(void)
 	test_console_session(session, grant, other_session, other_grant);
 	test_console_ends(&idp);
 	test_long_email(&idp);
+	test_console_approval(&idp);
 	idp_free(&idp);
 	idp_free(&forger);
 }
