@@ -6,6 +6,7 @@
  * approval by id and finds it again when answered: an entry may have been
  * forgotten meanwhile.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -273,6 +274,21 @@ approval_link(struct approval *a, const struct approval_authority *auth,
     void *arg)
 {
 	return ask(a, PROTO_APPROVAL_LINK, 0, NULL, auth, origin, done, arg);
+}
+
+void
+approval_refusal(const struct proto_msg *rep, char why[PROTO_MESSAGE_MAX + 1],
+    char rule[PROTO_EVENT_MAX + 1])
+{
+	int	 link = rep->type == PROTO_APPROVAL_LINK;
+
+	if (proto_strcpy(why, PROTO_MESSAGE_MAX + 1, link ?
+	    rep->u.link_rep.message : rep->u.approval_rep.message) == -1 ||
+	    why[0] == '\0')
+		snprintf(why, PROTO_MESSAGE_MAX + 1, "refused");
+	if (proto_strcpy(rule, PROTO_EVENT_MAX + 1, link ?
+	    rep->u.link_rep.rule : rep->u.approval_rep.rule) == -1)
+		snprintf(rule, PROTO_EVENT_MAX + 1, "refused");
 }
 
 /*

@@ -115,6 +115,14 @@ int	approval_link(struct approval *a, const struct approval_authority *,
 	    void *arg);
 
 /*
+ * The words and the rule of a refusal the signer decided and recorded (a
+ * reply of PROTO_OK with a rule, to PROTO_APPROVAL_DECIDE or
+ * PROTO_APPROVAL_LINK), each "refused" when the reply has none.
+ */
+void	approval_refusal(const struct proto_msg *rep,
+	    char why[PROTO_MESSAGE_MAX + 1], char rule[PROTO_EVENT_MAX + 1]);
+
+/*
  * Every second: the approvals past their expiry, never decided or never
  * used, are expired, and the signer is asked to record it; those listed
  * no longer are forgotten.

@@ -103,14 +103,7 @@ reply_refusal(struct evhttp_request *req, const struct proto_msg *rep,
 		reply_approval(req, 200, ap, NULL);
 		break;
 	case PROTO_OK:		/* a rule refused, and it is recorded */
-		if (proto_strcpy(why, sizeof(why),
-		    rep->type == PROTO_APPROVAL_LINK ? rep->u.link_rep.message :
-		    rep->u.approval_rep.message) == -1 || why[0] == '\0')
-			snprintf(why, sizeof(why), "refused");
-		if (proto_strcpy(rule, sizeof(rule),
-		    rep->type == PROTO_APPROVAL_LINK ? rep->u.link_rep.rule :
-		    rep->u.approval_rep.rule) == -1)
-			snprintf(rule, sizeof(rule), "refused");
+		approval_refusal(rep, why, rule);
 		reply_api_error(req, 403, why, rule);
 		break;
 	default:

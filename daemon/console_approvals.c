@@ -191,13 +191,7 @@ reply_refusal(struct evhttp_request *req, const struct proto_msg *rep,
 		    "the signer refused the request");
 		break;
 	case PROTO_OK:		/* a rule refused, and it is recorded */
-		if (proto_strcpy(why, sizeof(why), link ?
-		    rep->u.link_rep.message : rep->u.approval_rep.message) ==
-		    -1 || why[0] == '\0')
-			snprintf(why, sizeof(why), "refused");
-		if (proto_strcpy(rule, sizeof(rule), link ?
-		    rep->u.link_rep.rule : rep->u.approval_rep.rule) == -1)
-			snprintf(rule, sizeof(rule), "refused");
+		approval_refusal(rep, why, rule);
 		o = json_pack("{s:s, s:s, s:s}", "error", link &&
 		    rep->u.link_rep.refusal == 404 ? "not_found" :
 		    "access_denied", "error_description", why, "rule", rule);
